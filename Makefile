@@ -1,0 +1,34 @@
+# Set-up and everyday commands. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BENCH_VENV := benchmarks/.venv
+
+.PHONY: demo test bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs awal (core dependencies only) and normalises the bundled samples.
+demo: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/awal demo
+
+# Installs awal with the test extras and runs the whole suite.
+test: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest -q src tests README.md
+
+# Builds the benchmark's own environment (peers live only there) and runs every
+# side-by-side comparison; results go to benchmarks/README.md by hand.
+bench:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -r benchmarks/requirements.txt
+	$(BENCH_VENV)/bin/pip install --quiet --no-deps camel-tools==1.6.0
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[arrow,subword]'
+	$(BENCH_VENV)/bin/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) build dist .pytest_cache .hypothesis

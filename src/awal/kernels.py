@@ -1,0 +1,312 @@
+"""Vectorised primitives on ``(codepoints, offsets)``.
+
+Every kernel takes the flat ``uint32`` code points of a batch and its ``int64``
+offsets, and returns new ones plus, for each output code point, where in the
+input it came from: either ``source`` (one input index per output code point)
+or ``(start, end)`` spans. :func:`compose` chains these through a pipeline and
+:func:`tile` makes the final spans cover the whole input.
+
+No kernel loops over strings or characters in Python; each has an obvious
+twin in :mod:`awal.reference` that the tests compare it with.
+
+>>> import numpy as np
+>>> cps = np.array([ord(c) for c in "abcab"], dtype=np.uint32)
+>>> m = Matcher.from_pairs([("ab", "X"), ("b", "yy")])
+>>> out, offs, start, end = replace_longest(cps, np.array([0, 5]), m)
+>>> "".join(map(chr, out)), start.tolist(), end.tolist()
+('XcX', [0, 2, 3], [2, 3, 5])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+UNICODE_SIZE = 0x110000
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def identity_table() -> np.ndarray:
+    """A fresh 1:1 table mapping every code point to itself."""
+    return np.arange(UNICODE_SIZE, dtype=np.uint32)
+
+
+def offsets_after(counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Offsets of the output when input position ``i`` produces ``counts[i]`` code points."""
+    total = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=total[1:])
+    return total[offsets]
+
+
+def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Index of the string that each flat position belongs to."""
+    return np.searchsorted(offsets, positions, side="right") - 1
+
+
+# --------------------------------------------------------------------- 1:1 / delete
+def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """1:1 map: ``table[cp]`` for every code point (alignment unchanged)."""
+    return table[cps]
+
+
+def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Remove code points whose ``drop[cp]`` is true; returns ``(cps, offsets, source)``."""
+    keep = ~drop[cps]
+    source = np.flatnonzero(keep)
+    return cps[source], offsets_after(keep, offsets), source
+
+
+def map_where(cps: np.ndarray, table: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """1:1 map applied only at positions where ``where`` is true (context rules)."""
+    return np.where(where, table[cps], cps)
+
+
+def neighbour_in(
+    cps: np.ndarray, offsets: np.ndarray, member: np.ndarray, step: int, skip: np.ndarray | None = None
+) -> np.ndarray:
+    """For each position, whether its neighbour (``step`` = -1 before, +1 after) is in ``member``.
+
+    Code points in ``skip`` (e.g. combining marks) are looked past. A
+    neighbour outside the string counts as not a member.
+    """
+    n = len(cps)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    index = np.arange(n, dtype=np.int64)
+    if skip is None:
+        neighbour = index + step
+    elif step > 0:
+        nearest = np.where(skip[cps], n, index)
+        nearest = np.minimum.accumulate(nearest[::-1])[::-1]
+        neighbour = np.append(nearest[1:], n)
+    else:
+        nearest = np.maximum.accumulate(np.where(skip[cps], -1, index))
+        neighbour = np.insert(nearest[:-1], 0, -1)
+    sid = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    inside = (neighbour >= offsets[:-1][sid]) & (neighbour < offsets[1:][sid])
+    return inside & member[cps[np.clip(neighbour, 0, n - 1)]]
+
+
+# ---------------------------------------------------------------------- 1 -> N
+def expand(
+    cps: np.ndarray, offsets: np.ndarray, counts_table: np.ndarray, starts_table: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """1→N replacement: code point ``cp`` becomes ``values[starts_table[cp]:][:counts_table[cp]]``.
+
+    A count of 0 deletes, 1 with ``values[start] == cp`` keeps. Returns ``(cps, offsets, source)``.
+    """
+    counts = counts_table[cps].astype(np.int64)
+    source = np.repeat(np.arange(len(cps), dtype=np.int64), counts)
+    first = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    within = np.arange(len(source), dtype=np.int64) - first[source]
+    out = values[starts_table[cps[source]] + within]
+    return out, first[offsets], source
+
+
+# ------------------------------------------------------------- greedy longest match
+@dataclass(frozen=True)
+class Matcher:
+    """Compiled replacement table for :func:`replace_longest`.
+
+    Keys of one code point live in a dense table; longer keys are grouped by
+    length, hashed and sorted, and verified code point by code point.
+    """
+
+    single: np.ndarray  # int32[UNICODE_SIZE]: value id of a 1-code-point key, -1 if none
+    starts_multi: np.ndarray  # bool[UNICODE_SIZE]: first code point of some longer key
+    lengths: tuple[int, ...]  # key lengths > 1, longest first
+    hashes: tuple[np.ndarray, ...]  # per length: sorted uint64 hashes
+    keys: tuple[np.ndarray, ...]  # per length: (K, length) uint32 in hash order
+    key_values: tuple[np.ndarray, ...]  # per length: value ids in hash order
+    values: np.ndarray  # uint32 buffer of all replacement strings
+    value_offsets: np.ndarray  # int64, value id v is values[value_offsets[v]:value_offsets[v+1]]
+
+    @property
+    def max_key_length(self) -> int:
+        return self.lengths[0] if self.lengths else 1
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
+        """Compile ``(key, replacement)`` pairs; a later duplicate key wins."""
+        mapping: dict[str, str] = {}
+        for key, value in pairs:
+            if not key:
+                raise ValueError("a replacement key cannot be empty")
+            mapping[key] = value
+        values_list = list(mapping.values())
+        lens = np.fromiter(map(len, values_list), dtype=np.int64, count=len(values_list))
+        value_offsets = np.zeros(len(values_list) + 1, dtype=np.int64)
+        np.cumsum(lens, out=value_offsets[1:])
+        values = np.frombuffer("".join(values_list).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+        single = np.full(UNICODE_SIZE, -1, dtype=np.int32)
+        starts_multi = np.zeros(UNICODE_SIZE, dtype=bool)
+        by_length: dict[int, list[tuple[str, int]]] = {}
+        for vid, key in enumerate(mapping):
+            if len(key) == 1:
+                single[ord(key)] = vid
+            else:
+                starts_multi[ord(key[0])] = True
+                by_length.setdefault(len(key), []).append((key, vid))
+        lengths = tuple(sorted(by_length, reverse=True))
+        hashes, keys, key_values = [], [], []
+        for length in lengths:
+            mat = np.array([[ord(c) for c in k] for k, _ in by_length[length]], dtype=np.uint32)
+            h = _window_hash(mat)
+            order = np.argsort(h, kind="stable")
+            if np.any(h[order][1:] == h[order][:-1]):
+                raise ValueError(f"hash collision between replacement keys of length {length}")
+            hashes.append(h[order])
+            keys.append(mat[order])
+            key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64)[order])
+        return cls(single, starts_multi, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
+
+
+def _window_hash(windows: np.ndarray) -> np.ndarray:
+    """64-bit polynomial hash of each row of a (N, L) code-point matrix."""
+    h = np.zeros(len(windows), dtype=np.uint64)
+    for j in range(windows.shape[1]):
+        h = h * _HASH_MUL + windows[:, j].astype(np.uint64)
+    return h
+
+
+def _longest_matches(cps: np.ndarray, offsets: np.ndarray, m: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions where a key of 2+ code points matches, with the longest one's length and value id."""
+    cand = np.flatnonzero(m.starts_multi[cps])
+    best_len = np.zeros(len(cand), dtype=np.int64)
+    best_val = np.zeros(len(cand), dtype=np.int64)
+    if len(cand):
+        string_end = offsets[string_ids(cand, offsets) + 1]
+        for length, hashes, keys, vals in zip(m.lengths, m.hashes, m.keys, m.key_values):
+            fits = np.flatnonzero((best_len == 0) & (cand + length <= string_end))
+            if not len(fits):
+                continue
+            windows = cps[cand[fits][:, None] + np.arange(length)]
+            slot = np.minimum(np.searchsorted(hashes, _window_hash(windows)), len(hashes) - 1)
+            hit = np.all(keys[slot] == windows, axis=1)
+            best_len[fits[hit]] = length
+            best_val[fits[hit]] = vals[slot[hit]]
+    found = best_len > 0
+    return cand[found], best_len[found], best_val[found]
+
+
+def greedy_select(positions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Which candidate matches a left-to-right greedy scan takes (pointer doubling).
+
+    ``positions`` are sorted; a scan takes a candidate when it reaches its
+    position, then jumps past it. A candidate is reached if no earlier
+    candidate overlaps it (a root) or if it is the first candidate at or after
+    the end of a taken one; reachability spreads in log2(n) vectorised steps.
+    """
+    count = len(positions)
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    ends = positions + lengths
+    covered_until = np.empty(count, dtype=np.int64)
+    covered_until[0] = -1
+    np.maximum.accumulate(ends[:-1], out=covered_until[1:])
+    taken = np.zeros(count + 1, dtype=bool)
+    taken[:count] = positions >= covered_until
+    jump = np.append(np.searchsorted(positions, ends), count)  # sentinel jumps to itself
+    while True:
+        frm = np.flatnonzero(taken[:count])
+        target = jump[frm]
+        target = target[~taken[target]]
+        target = target[target < count]
+        if not len(target):
+            return taken[:count]
+        taken[target] = True
+        jump = jump[jump]
+
+
+def replace_longest(
+    cps: np.ndarray, offsets: np.ndarray, m: Matcher
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy left-to-right longest-match replacement, as ``regex.sub`` with longest-first alternation.
+
+    Returns ``(cps, offsets, start, end)``: output code point ``j`` came from input ``[start[j], end[j])``.
+    """
+    n = len(cps)
+    pos, length, val = _longest_matches(cps, offsets, m)
+    take = greedy_select(pos, length)
+    pos, length, val = pos[take], length[take], val[take]
+    value_id = m.single[cps].astype(np.int64)
+    span = np.ones(n, dtype=np.int64)
+    inside = np.zeros(n + 1, dtype=np.int64)
+    inside[pos + 1] += 1  # taken matches never overlap: positions are unique
+    inside[pos + length] -= 1
+    hidden = np.cumsum(inside[:n]) > 0
+    value_id[pos] = val
+    span[pos] = length
+    value_len = np.diff(m.value_offsets)
+    counts = np.where(value_id >= 0, value_len[value_id], 1)
+    counts[hidden] = 0
+    source = np.repeat(np.arange(n, dtype=np.int64), counts)
+    first = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    within = np.arange(len(source), dtype=np.int64) - first[source]
+    vid = value_id[source]
+    replaced = vid >= 0
+    out = cps[source]
+    out[replaced] = m.values[m.value_offsets[vid[replaced]] + within[replaced]]
+    return out, first[offsets], source, source + span[source]
+
+
+# ------------------------------------------------------------------- run collapse
+def collapse_runs(cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shorten runs of one repeated code point to ``limit[cp]`` (0 = leave alone).
+
+    Returns ``(cps, offsets, source)``.
+    """
+    n = len(cps)
+    if n == 0:
+        return cps, offsets.copy(), np.zeros(0, dtype=np.int64)
+    run_start = np.ones(n, dtype=bool)
+    run_start[1:] = cps[1:] != cps[:-1]
+    run_start[offsets[:-1][offsets[:-1] < n]] = True
+    index = np.arange(n, dtype=np.int64)
+    first = np.maximum.accumulate(np.where(run_start, index, 0))
+    cap = limit[cps]
+    keep = (cap == 0) | (index - first < cap)
+    source = np.flatnonzero(keep)
+    return cps[source], offsets_after(keep, offsets), source
+
+
+# ------------------------------------------------------------------ classification
+def classify(cps: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Small-integer class of every code point (``classes`` is a dense uint8 table)."""
+    return classes[cps]
+
+
+# ------------------------------------------------------------------- alignment
+def compose(start: np.ndarray, end: np.ndarray, step_start: np.ndarray, step_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spans into the original input after one more step whose spans point into the previous output."""
+    if len(step_start) == 0:
+        return step_start.astype(np.int64), step_end.astype(np.int64)
+    return start[step_start], end[step_end - 1]
+
+
+def tile(start: np.ndarray, end: np.ndarray, in_offsets: np.ndarray, out_offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stretch spans so that, string by string, they cover the input without gaps.
+
+    Deleted input is absorbed by the output code point before it (or, at the
+    start of a string, the first one after it). Output code points made from
+    the same input span keep sharing it.
+    """
+    start, end = start.copy(), end.copy()
+    n = len(start)
+    if n == 0:
+        return start, end
+    sid = string_ids(np.arange(n), out_offsets)
+    first_group = start == start[out_offsets[sid]]
+    start[first_group] = in_offsets[sid[first_group]]
+    nxt = np.empty(n, dtype=np.int64)
+    nxt[:-1] = start[1:]
+    last = np.zeros(n, dtype=bool)
+    last[out_offsets[1:][out_offsets[1:] > out_offsets[:-1]] - 1] = True
+    nxt[last] = in_offsets[sid[last] + 1]
+    nxt = np.where(nxt > start, nxt, np.iinfo(np.int64).max)
+    end = np.minimum.accumulate(nxt[::-1])[::-1]
+    return start, end

@@ -1,0 +1,162 @@
+"""Normalizer: named profiles of rules, applied to whole batches, with alignment and explanations.
+
+>>> n = Normalizer("search")
+>>> n("أَهْلاً بِكُمْ")
+'اهلا بكم'
+>>> out, spans = n.normalize_with_alignment("أَهْلاً")
+>>> out, spans.tolist()
+('اهلا', [[0, 2], [2, 4], [4, 5], [5, 7]])
+>>> n.explain("أَهْلاً")[-1]
+('alef-variants', (0, 1), 'أ', 'ا')
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import kernels
+from .batch import TextBatch
+from .rules import Rule, RuleError, Step, compile_rule, data_dir, load_profile_file, plan
+
+
+def profiles() -> list[str]:
+    """Names of the built-in profiles (files in ``data/profiles``)."""
+    return sorted(p.stem for p in (data_dir() / "profiles").glob("*.toml"))
+
+
+@lru_cache(maxsize=None)
+def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
+    if not isinstance(name, str):
+        raise TypeError(f"profile must be a str name, got {type(name).__name__}")
+    if name not in profiles():
+        raise ValueError(f"unknown profile {name!r}; available: {', '.join(profiles())}")
+    description, rules = load_profile_file(data_dir() / "profiles" / f"{name}.toml", lambda base: list(_builtin(base)[1]))
+    return description, tuple(rules)
+
+
+class Normalizer:
+    """A compiled normalisation profile: call it on ``str``, ``list[str]`` or a pyarrow string array."""
+
+    def __init__(self, profile: str = "default"):
+        self.name = profile
+        self.description, rules = _builtin(profile)
+        self.rules: tuple[Rule, ...] = rules
+        self._steps: list[Step] | None = None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Normalizer":
+        """A user's profile file (same TOML format as ``data/profiles``; may ``extends`` a built-in)."""
+        self = cls.__new__(cls)
+        self.name = str(path)
+        description, rules = load_profile_file(path, lambda base: list(_builtin(base)[1]))
+        self.description, self.rules, self._steps = description, tuple(rules), None
+        if not rules:
+            raise RuleError(f"{path}: the profile has no rules")
+        return self
+
+    def __repr__(self) -> str:
+        return f"Normalizer({self.name!r}, rules={len(self.rules)})"
+
+    @property
+    def steps(self) -> list[Step]:
+        """The compiled passes (character rules fused into single table lookups)."""
+        if self._steps is None:
+            self._steps = plan(list(self.rules))
+        return self._steps
+
+    # -------------------------------------------------------------- batches
+    def normalize_batch(self, batch: TextBatch) -> TextBatch:
+        """Run every pass over a whole batch."""
+        cps, offsets = batch.codepoints, batch.offsets
+        for step in self.steps:
+            cps, offsets, _, _ = step.apply(cps, offsets)
+        return batch.replace(cps, offsets)
+
+    def align_batch(self, batch: TextBatch) -> tuple[TextBatch, np.ndarray, np.ndarray]:
+        """Run every pass, composing spans: output code point ``j`` came from input ``[start[j], end[j])``."""
+        cps, offsets = batch.codepoints, batch.offsets
+        start = np.arange(len(cps), dtype=np.int64)
+        end = start + 1
+        for step in self.steps:
+            cps, offsets, s, e = step.apply(cps, offsets)
+            if s is not None:
+                start, end = kernels.compose(start, end, s, e)
+        start, end = kernels.tile(start, end, batch.offsets, offsets)
+        return batch.replace(cps, offsets), start, end
+
+    def __call__(self, x: Any) -> Any:
+        return self.normalize_batch(TextBatch.from_input(x)).to_output()
+
+    # ---------------------------------------------------------- single texts
+    def normalize_with_alignment(self, text: str) -> tuple[str, np.ndarray]:
+        """``(output, spans)``: ``spans[i] = (start, end)`` in ``text`` for output character ``i``.
+
+        Spans are monotone and cover the input: deleted characters belong to
+        the output character before them.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"expected str, got {type(text).__name__}")
+        out, start, end = self.align_batch(TextBatch.from_input(text))
+        return out.to_output(), np.stack([start, end], axis=1).reshape(-1, 2)
+
+    def explain(self, text: str) -> list[tuple[str, tuple[int, int], str, str]]:
+        """Every change, rule by rule: ``(rule_name, (start, end) in text, before, after)``."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected str, got {type(text).__name__}")
+        batch = TextBatch.from_input(text)
+        cps, offsets = batch.codepoints, batch.offsets
+        start = np.arange(len(cps), dtype=np.int64)
+        end = start + 1
+        changes = []
+        for rule in self.rules:
+            new, new_offsets, s, e = compile_rule(rule).apply(cps, offsets)
+            if s is None:
+                s = np.arange(len(new), dtype=np.int64)
+                e = s + 1
+            changes += [(rule.name, span, before, after) for span, before, after in _diff(cps, new, s, e, start, end, text)]
+            if len(s):
+                start, end = kernels.compose(start, end, s, e)
+            else:
+                start, end = s, e
+            cps, offsets = new, new_offsets
+        return changes
+
+
+def _diff(old, new, s, e, start, end, text):
+    """Changed pieces of one step: groups of output sharing a source span, plus deleted input."""
+    covered = np.zeros(len(old) + 1, dtype=np.int64)
+    np.add.at(covered, s, 1)
+    np.add.at(covered, e, -1)
+    deleted = np.flatnonzero(np.cumsum(covered)[: len(old)] == 0)
+    pieces = [(int(i), int(i) + 1, "") for i in deleted]
+    if len(new):
+        group = np.flatnonzero(np.r_[True, (s[1:] != s[:-1]) | (e[1:] != e[:-1])])
+        bounds = np.r_[group, len(new)].tolist()
+        for a, b in zip(bounds, bounds[1:]):
+            lo, hi = int(s[a]), int(e[a])
+            after = "".join(map(chr, new[a:b]))
+            if after != "".join(map(chr, old[lo:hi])):
+                pieces.append((lo, hi, after))
+    out = []
+    for lo, hi, after in sorted(pieces):
+        span = (int(start[lo]), int(end[hi - 1]))
+        out.append((span, text[span[0] : span[1]], after))
+    return out
+
+
+def normalize(x: Any, profile: str = "default") -> Any:
+    """Normalise ``str``, ``list[str]`` or a pyarrow string array with a built-in profile.
+
+    >>> normalize("ﻻ إله", profile="search")
+    'لا اله'
+    """
+    return _normalizer(profile)(x)
+
+
+@lru_cache(maxsize=32)
+def _normalizer(profile: str) -> Normalizer:
+    return Normalizer(profile)

@@ -1,0 +1,492 @@
+"""Rule files (TOML profiles, TSV tables) and their compilation into kernel steps.
+
+A profile is a list of named rules. Character-level rules (1:1 maps,
+deletions, 1→N expansions, case folding) next to each other fuse into one
+table pass; multi-character replacements, context rules, run collapsing and
+NFC are steps of their own. A malformed file raises :class:`RuleError`
+naming the file and line.
+
+A profile file looks like this::
+
+    description = "my corpus clean-up"
+    extends = "default"            # optional: start from a built-in profile
+    drop = ["collapse-elongation"] # optional: built-in rules to leave out
+
+    [[rule]]
+    name = "fold-alef"
+    kind = "map"                   # map | delete | replace | context | collapse | nfc | casefold
+    map = { "أ" = "ا", "إ" = "ا" }
+    lossy = true
+    comment = "hamza on alef is dropped"
+
+>>> rules = parse_profile('[[rule]]\\nname = "x"\\nkind = "delete"\\nchars = "ـ"\\n', "inline")[1]
+>>> [r.name for r in rules], rules[0].kind
+(['x'], 'delete')
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import kernels
+from .kernels import UNICODE_SIZE, Matcher
+from .unicode import SCRIPTS, category_mask, script_table
+
+KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
+CHAR_KINDS = ("map", "delete", "casefold")
+
+
+class RuleError(ValueError):
+    """A rule or rule file is malformed; the message says which file and line."""
+
+
+def data_dir() -> Path:
+    """The ``data/`` folder: inside the installed wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parents[1] / "data"
+
+
+# ------------------------------------------------------------------- rule model
+@dataclass(frozen=True)
+class Rule:
+    """One named normalisation rule, as written in a profile file."""
+
+    name: str
+    kind: str
+    mapping: dict[str, str] = field(default_factory=dict)  # map / replace / context
+    chars: frozenset[str] = frozenset()  # delete
+    context: tuple[tuple[str, str], ...] = ()  # context: (condition, class), condition in CONDITIONS
+    skip: str = ""  # context: class of characters looked past (e.g. "mark")
+    limit: int = 0  # collapse
+    before: str = ""  # in a profile that extends another: the base rule this one goes before
+    lossy: bool = False
+    comment: str = ""
+    source: str = ""  # "file:line" for error messages
+
+    def char_map(self) -> dict[str, str]:
+        """This character-level rule as ``{char: replacement}`` (deletion = empty string)."""
+        if self.kind == "delete":
+            return dict.fromkeys(self.chars, "")
+        if self.kind == "casefold":
+            return _casefold_map()
+        return self.mapping
+
+
+@lru_cache(maxsize=None)
+def _casefold_map() -> dict[str, str]:
+    """Full case folding of Latin, Greek, Cyrillic and Armenian letters (derived from ``str.casefold``)."""
+    out = {}
+    for cp in range(UNICODE_SIZE):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        folded = ch.casefold()
+        if folded != ch:
+            out[ch] = folded
+    return out
+
+
+# -------------------------------------------------------------------- char sets
+CLASSES = ("letter", "word", "mark", "arabic", "latin", "tifinagh")
+# condition -> (neighbours looked at, negated); "near" means before or after
+CONDITIONS = {"next": ((+1,), False), "not_next": ((+1,), True), "prev": ((-1,), False), "near": ((-1, +1), False)}
+
+
+@lru_cache(maxsize=None)
+def class_mask(name: str) -> np.ndarray:
+    """Dense boolean table for a named character class used by context and collapse rules.
+
+    letter: general category L*; word: L*, M*, Nd; mark: M*; arabic, latin,
+    tifinagh: letters of that script.
+    """
+    if name == "letter":
+        return category_mask("L")
+    if name == "word":
+        return category_mask("L", "M", "Nd")
+    if name == "mark":
+        return category_mask("M")
+    if name in ("arabic", "latin", "tifinagh"):
+        code = {"arabic": "Arab", "latin": "Latn", "tifinagh": "Tfng"}[name]
+        return category_mask("L") & (script_table() == SCRIPTS.index(code))
+    raise RuleError(f"unknown character class {name!r}; known: {', '.join(CLASSES)}")
+
+
+def _parse_codepoint(token: str, where: str) -> int:
+    token = token.strip()
+    if token.upper().startswith("U+"):
+        try:
+            return int(token[2:], 16)
+        except ValueError:
+            pass
+    raise RuleError(f"{where}: bad code point {token!r}, expected U+XXXX")
+
+
+def expand_chars(spec: Any, where: str) -> str:
+    """Characters from a string, or a list of strings and ``"U+0600..U+06FF"`` ranges."""
+    if isinstance(spec, str):
+        return spec
+    if not isinstance(spec, list):
+        raise RuleError(f"{where}: expected a string or a list of characters/ranges, got {type(spec).__name__}")
+    out = []
+    for item in spec:
+        if not isinstance(item, str):
+            raise RuleError(f"{where}: range items must be strings, got {item!r}")
+        if ".." in item:
+            lo, hi = (_parse_codepoint(p, where) for p in item.split(".."))
+            if hi < lo or hi >= UNICODE_SIZE:
+                raise RuleError(f"{where}: bad range {item!r}")
+            out.extend(map(chr, range(lo, hi + 1)))
+        elif item.upper().startswith("U+"):
+            out.append(chr(_parse_codepoint(item, where)))
+        else:
+            out.append(item)
+    return "".join(out)
+
+
+def _generated_map(how: str, chars: str, where: str) -> dict[str, str]:
+    """Maps computed from Unicode data instead of typed by hand (e.g. presentation forms)."""
+    if how == "nfkc":
+        return {c: unicodedata.normalize("NFKC", c) for c in chars if unicodedata.normalize("NFKC", c) != c}
+    if how == "nfd-base":  # strip the marks a character decomposes into
+        out = {}
+        for c in chars:
+            base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
+            if base != c:
+                out[c] = base
+        return out
+    raise RuleError(f"{where}: unknown generator {how!r}; known: nfkc, nfd-base")
+
+
+# ---------------------------------------------------------------------- parsing
+def _line_of(text: str, needle: str, default: int = 1) -> int:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else default
+
+
+def parse_profile(text: str, path: str) -> tuple[dict[str, Any], list[Rule]]:
+    """Parse a profile's TOML text into its header fields and rules."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise RuleError(f"{path}: {e}") from None
+    header = {k: v for k, v in doc.items() if k != "rule"}
+    unknown = set(header) - {"description", "extends", "drop", "insert_before"}
+    if unknown:
+        raise RuleError(f"{path}:{_line_of(text, sorted(unknown)[0])}: unknown field {sorted(unknown)[0]!r}")
+    raw_rules = doc.get("rule", [])
+    if not isinstance(raw_rules, list):
+        raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
+    # line numbers of each [[rule]] header, for messages
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip().startswith("[[rule]]")]
+    rules = [_parse_rule(raw, f"{path}:{lines[i] if i < len(lines) else '?'}") for i, raw in enumerate(raw_rules)]
+    return header, rules
+
+
+_RULE_FIELDS = {"name", "kind", "map", "chars", "generate", "skip", "limit", "before", "lossy", "comment", *CONDITIONS}
+
+
+def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
+    unknown = set(raw) - _RULE_FIELDS
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_RULE_FIELDS))}")
+    name, kind = raw.get("name"), raw.get("kind")
+    if not isinstance(name, str) or not name:
+        raise RuleError(f"{where}: every rule needs a name")
+    if kind not in KINDS:
+        raise RuleError(f"{where}: rule {name!r} has kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    where = f"{where} (rule {name!r})"
+    common = {
+        "name": name, "kind": kind, "lossy": bool(raw.get("lossy", False)), "comment": str(raw.get("comment", "")),
+        "before": str(raw.get("before", "")), "source": where,
+    }  # fmt: skip
+    mapping = raw.get("map", {})
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise RuleError(f"{where}: 'map' must be a table of strings")
+    if "generate" in raw:
+        mapping = {**_generated_map(raw["generate"], expand_chars(raw.get("chars", ""), where), where), **mapping}
+    if kind == "delete":
+        chars = expand_chars(raw.get("chars", ""), where)
+        if not chars:
+            raise RuleError(f"{where}: a delete rule needs 'chars'")
+        return Rule(chars=frozenset(chars), **common)
+    if kind in ("map", "context"):
+        if not mapping:
+            raise RuleError(f"{where}: a {kind} rule needs 'map' (or 'generate' with 'chars')")
+        bad = [k for k in mapping if len(k) != 1]
+        if bad:
+            raise RuleError(f"{where}: {kind} keys must be single characters, got {bad[0]!r} (use kind = \"replace\")")
+        if kind == "context":
+            context = tuple((c, raw[c]) for c in CONDITIONS if c in raw)
+            if not context:
+                raise RuleError(f"{where}: a context rule needs one of {', '.join(CONDITIONS)}")
+            for _, cls in (*context, *([("skip", raw["skip"])] if "skip" in raw else [])):
+                if cls not in CLASSES:
+                    raise RuleError(f"{where}: unknown class {cls!r}; known: {', '.join(CLASSES)}")
+            if any(len(v) != 1 for v in mapping.values()):
+                raise RuleError(f"{where}: context values must be single characters")
+            return Rule(mapping=mapping, context=context, skip=raw.get("skip", ""), **common)
+        return Rule(mapping=mapping, **common)
+    if kind == "replace":
+        if not mapping:
+            raise RuleError(f"{where}: a replace rule needs 'map'")
+        if "" in mapping:
+            raise RuleError(f"{where}: replace keys cannot be empty")
+        return Rule(mapping=mapping, **common)
+    if kind == "collapse":
+        limit = raw.get("limit")
+        if not isinstance(limit, int) or limit < 1:
+            raise RuleError(f"{where}: a collapse rule needs 'limit', a whole number >= 1")
+        chars = expand_chars(raw.get("chars", []), where) if "chars" in raw else ""
+        return Rule(chars=frozenset(chars), limit=limit, **common)
+    return Rule(**common)  # nfc, casefold
+
+
+def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
+    """Read a profile file; ``extends`` is resolved with ``resolve_builtin(name) -> rules``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+    except OSError as e:
+        raise RuleError(f"{path}: cannot read profile file ({e.strerror})") from None
+    header, rules = parse_profile(text, str(path))
+    base = resolve_builtin(header["extends"]) if "extends" in header else []
+    return str(header.get("description", "")), extend(base, rules, header, str(path))
+
+
+def extend(base: list[Rule], rules: list[Rule], header: dict[str, Any], where: str) -> list[Rule]:
+    """A built-in rule list extended by a profile file's rules.
+
+    A rule with a base rule's name replaces it in place; names in ``drop``
+    are removed; other rules go, in file order, before the base rule named by
+    their own ``before`` field or the file's ``insert_before`` (e.g. folds
+    that must run before run collapsing), or else at the end.
+    """
+    known = [r.name for r in base]
+    drop, default_anchor = header.get("drop", []), header.get("insert_before", "")
+    anchors = [r.before for r in rules if r.before] + ([default_anchor] if default_anchor else [])
+    for name in [*drop, *anchors]:
+        if name not in known:
+            raise RuleError(f"{where}: no rule {name!r} in the base profile; rules: {', '.join(known)}")
+    own = {r.name: r for r in rules}
+    out = [own.get(r.name, r) for r in base if r.name not in drop]
+    for rule in rules:
+        if rule.name in known:
+            continue
+        anchor = rule.before or default_anchor
+        at = next((i for i, r in enumerate(out) if r.name == anchor), len(out)) if anchor else len(out)
+        # after rules already inserted before the same anchor, to keep file order
+        out.insert(at, rule)
+    return out
+
+
+def read_table(path: str | Path) -> list[tuple[str, str, str, int]]:
+    """Rows of a TSV table: ``left<TAB>right[<TAB>direction][<TAB>note]`` → (left, right, direction, line).
+
+    Lines starting with ``#`` and blank lines are skipped; the first other
+    line is a header. ``\\t``, ``\\n``, ``\\\\`` and ``\\uXXXX`` escapes are
+    decoded; an empty right side means deletion. direction is ``<>`` (both,
+    the default), ``>`` (forward only) or ``<`` (reverse only).
+    """
+    path = Path(path)
+    rows = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+    header_seen = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2:
+            raise RuleError(f"{path}:{number}: expected at least 2 tab-separated columns, got {len(cells)}")
+        direction = cells[2].strip() if len(cells) > 2 and cells[2].strip() else "<>"
+        if direction not in ("<>", ">", "<"):
+            raise RuleError(f"{path}:{number}: direction must be <>, > or <, got {direction!r}")
+        left, right = (_unescape(c, f"{path}:{number}") for c in cells[:2])
+        if not left:
+            raise RuleError(f"{path}:{number}: the left column is empty")
+        rows.append((left, right, direction, number))
+    return rows
+
+
+def _unescape(cell: str, where: str) -> str:
+    if "\\" not in cell:
+        return cell
+    try:
+        return cell.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError as e:
+        raise RuleError(f"{where}: bad escape in {cell!r} ({e.reason})") from None
+
+
+# -------------------------------------------------------------------- compiling
+# A compiled step turns (codepoints, offsets) into new ones plus exact spans
+# into its own input: ``start``/``end`` per output code point, or ``None``
+# when the step keeps every position where it was (a pure 1:1 map).
+StepResult = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+@dataclass(frozen=True)
+class CharStep:
+    """Fused character-level rules: one table lookup (1:1 and deletions) or one expansion (1→N)."""
+
+    names: tuple[str, ...]
+    mapping: dict[str, str]  # only the characters that change
+    table: np.ndarray  # uint32 1:1 table (characters mapping to one character)
+    drop: np.ndarray  # bool: characters deleted
+    matcher: Matcher | None  # set when some character expands to 2+ characters
+
+    @classmethod
+    def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
+        table = kernels.identity_table()
+        drop = np.zeros(UNICODE_SIZE, dtype=bool)
+        for k, v in mapping.items():
+            if len(v) == 1:
+                table[ord(k)] = ord(v)
+            elif not v:
+                drop[ord(k)] = True
+        wide = any(len(v) > 1 for v in mapping.values())
+        return cls(names, mapping, table, drop, Matcher.from_pairs(mapping.items()) if wide else None)
+
+    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+        if self.matcher is not None:
+            return kernels.replace_longest(cps, offsets, self.matcher)
+        mapped = kernels.map_table(cps, self.table)
+        if not self.drop.any():
+            return mapped, offsets, None, None
+        keep = ~self.drop[cps]
+        source = np.flatnonzero(keep)
+        return mapped[source], kernels.offsets_after(keep, offsets), source, source + 1
+
+
+@dataclass(frozen=True)
+class ReplaceStep:
+    """Greedy longest-match replacement of multi-character keys."""
+
+    names: tuple[str, ...]
+    matcher: Matcher
+
+    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+        return kernels.replace_longest(cps, offsets, self.matcher)
+
+
+@dataclass(frozen=True)
+class ContextStep:
+    """A 1:1 map applied only where every condition on the neighbouring characters holds.
+
+    Neighbours are looked for past the ``skip`` class and past the rule's own
+    source characters, so a run of them (Greek εε next to Latin) converts whole.
+    """
+
+    names: tuple[str, ...]
+    table: np.ndarray
+    conditions: tuple[tuple[tuple[int, ...], np.ndarray, bool], ...]  # (neighbours, class mask, negated)
+    skip: np.ndarray | None
+
+    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+        where = np.ones(len(cps), dtype=bool)
+        for sides, member, negated in self.conditions:
+            hit = np.zeros(len(cps), dtype=bool)
+            for side in sides:
+                hit |= kernels.neighbour_in(cps, offsets, member, side, self.skip)
+            where &= ~hit if negated else hit
+        return kernels.map_where(cps, self.table, where), offsets, None, None
+
+
+@dataclass(frozen=True)
+class CollapseStep:
+    """Runs of one repeated character shortened to a limit."""
+
+    names: tuple[str, ...]
+    limit: np.ndarray
+
+    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+        out, offs, source = kernels.collapse_runs(cps, offsets, self.limit)
+        return out, offs, source, source + 1
+
+
+@dataclass(frozen=True)
+class NfcStep:
+    """Unicode NFC, run by CPython only on the strings that contain a code point NFC could change."""
+
+    names: tuple[str, ...]
+
+    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+        from .nfc import nfc
+
+        return nfc(cps, offsets)
+
+
+Step = CharStep | ReplaceStep | ContextStep | CollapseStep | NfcStep
+
+
+def fuse(rules: Iterable[Rule]) -> CharStep:
+    """Compose consecutive character-level rules into one ``{char: string}`` map.
+
+    Applying the result once equals applying the rules one after another.
+    """
+    fused: dict[str, str] = {}
+    names = []
+    for rule in rules:
+        step = rule.char_map()
+        fused = {k: "".join(step.get(c, c) for c in v) for k, v in fused.items()}
+        for k, v in step.items():
+            fused.setdefault(k, v)
+        names.append(rule.name)
+    return CharStep.build(tuple(names), {k: v for k, v in fused.items() if v != k})
+
+
+def compile_rule(rule: Rule) -> Step:
+    """One rule as one step (used by ``explain`` and for the rules that never fuse)."""
+    names = (rule.name,)
+    if rule.kind in CHAR_KINDS:
+        return fuse([rule])
+    if rule.kind == "replace":
+        return ReplaceStep(names, Matcher.from_pairs(rule.mapping.items()))
+    if rule.kind == "context":
+        table = kernels.identity_table()
+        for k, v in rule.mapping.items():
+            table[ord(k)] = ord(v)
+        conditions = tuple((*CONDITIONS[c], class_mask(cls)) for c, cls in rule.context)
+        conditions = tuple((sides, mask, negated) for sides, negated, mask in conditions)
+        skip = np.zeros(UNICODE_SIZE, dtype=bool)  # look past the rule's own characters too, so runs convert whole
+        skip[[ord(k) for k in rule.mapping]] = True
+        return ContextStep(names, table, conditions, skip | class_mask(rule.skip) if rule.skip else skip)
+    if rule.kind == "collapse":
+        limit = np.zeros(UNICODE_SIZE, dtype=np.int64)
+        if rule.chars:
+            limit[[ord(c) for c in rule.chars]] = rule.limit
+        else:
+            limit[class_mask("letter")] = rule.limit
+        return CollapseStep(names, limit)
+    return NfcStep(names)
+
+
+def plan(rules: list[Rule]) -> list[Step]:
+    """The fewest passes for a rule list: runs of character-level rules fused, other rules kept."""
+    steps: list[Step] = []
+    run: list[Rule] = []
+    for rule in rules:
+        if rule.kind in CHAR_KINDS:
+            run.append(rule)
+            continue
+        if run:
+            steps.append(fuse(run))
+            run = []
+        steps.append(compile_rule(rule))
+    if run:
+        steps.append(fuse(run))
+    return steps

@@ -1,0 +1,180 @@
+"""Transliteration between scripts: table schemes from ``data/schemes`` and the Arabizi model.
+
+A scheme file is a TSV table (see :func:`awal.rules.read_table`) with
+directives on ``#!`` lines::
+
+    #! forward: ar2bw        name of the left -> right scheme
+    #! reverse: bw2ar        name of the right -> left scheme (optional)
+    #! escape: \\            escape character for reversible schemes (optional)
+    #! compose: a b          a scheme that runs scheme a, then scheme b (no rows)
+
+Every scheme is compiled into one greedy longest-match table. With an escape
+character, characters of the target alphabet that are already in the input
+are written escaped (``A`` -> ``\\A`` in ``ar2bw``) so that the reverse
+scheme restores the input exactly. Characters a table does not list pass
+through unchanged; nothing is deleted.
+
+>>> transliterate("كتاب", "ar2bw")
+'ktAb'
+>>> transliterate("ktAb \\\\A", "bw2ar")
+'كتاب A'
+>>> transliterate(transliterate("كتاب Arabic", "ar2bw"), "bw2ar")
+'كتاب Arabic'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from .batch import TextBatch
+from .kernels import Matcher, replace_longest
+from .rules import RuleError, data_dir, read_table
+
+MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
+
+
+@dataclass(frozen=True)
+class TableScheme:
+    """A compiled table scheme (or a chain of them)."""
+
+    name: str
+    matchers: tuple[Matcher, ...]
+    source: str
+
+    def apply(self, batch: TextBatch) -> TextBatch:
+        cps, offsets = batch.codepoints, batch.offsets
+        for matcher in self.matchers:
+            cps, offsets, _, _ = replace_longest(cps, offsets, matcher)
+        return batch.replace(cps, offsets)
+
+
+def _directives(path: Path) -> dict[str, str]:
+    out = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("#!"):
+            key, sep, value = line[2:].partition(":")
+            if not sep:
+                raise RuleError(f"{path}:{number}: a directive looks like '#! key: value'")
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _pairs(path: Path, directives: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Forward and reverse ``(key, value)`` lists of one scheme file, escapes included."""
+    rows = read_table(path)
+    forward = [(left, right) for left, right, direction, _ in rows if direction in ("<>", ">")]
+    reverse = [(right, left) for left, right, direction, _ in rows if direction in ("<>", "<")]
+    escape = directives.get("escape")
+    if escape:
+        if len(escape) != 1:
+            raise RuleError(f"{path}: the escape must be one character, got {escape!r}")
+        alphabet = {ch for key, _ in reverse for ch in key} | {escape}
+        clash = sorted(alphabet & {key for key, _ in forward})
+        if clash:
+            raise RuleError(f"{path}: {clash[0]!r} is both a source and a target character; it cannot be escaped")
+        forward += [(ch, escape + ch) for ch in sorted(alphabet)]
+        reverse += [(escape + ch, ch) for ch in sorted(alphabet)]
+    schemes = {directives["forward"]: forward}
+    if "reverse" in directives:
+        schemes[directives["reverse"]] = reverse
+    return schemes
+
+
+@lru_cache(maxsize=None)
+def _catalogue() -> dict[str, tuple[Path, dict[str, str]]]:
+    """Scheme name -> (file, directives), from every ``data/schemes/*.tsv`` with a ``#! forward`` line."""
+    out = {}
+    for path in sorted((data_dir() / "schemes").glob("*.tsv")):
+        directives = _directives(path)
+        for role in ("forward", "reverse"):
+            if role in directives:
+                out[directives[role]] = (path, directives)
+    return out
+
+
+def schemes() -> list[str]:
+    """Names of the available schemes."""
+    return sorted([*_catalogue(), *MODEL_SCHEMES])
+
+
+@lru_cache(maxsize=None)
+def _table_scheme(name: str) -> TableScheme:
+    path, directives = _catalogue()[name]
+    if "compose" in directives:
+        parts = directives["compose"].split()
+        chained = [m for part in parts for m in _table_scheme(part).matchers]
+        return TableScheme(name, tuple(chained), str(path))
+    return TableScheme(name, (Matcher.from_pairs(_pairs(path, directives)[name]),), str(path))
+
+
+def _check_name(scheme: Any) -> str:
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a str name, got {type(scheme).__name__}")
+    if scheme not in schemes():
+        raise ValueError(f"unknown scheme {scheme!r}; available: {', '.join(schemes())}")
+    return scheme
+
+
+class Transliterator:
+    """One scheme, ready to run on ``str``, ``list[str]`` or Arrow arrays.
+
+    >>> Transliterator("ar2bw").candidates("كتاب")
+    [('ktAb', 0.0)]
+    """
+
+    def __init__(self, scheme: str, model: Any = None):
+        self.scheme = _check_name(scheme)
+        self._model = model
+
+    def __repr__(self) -> str:
+        return f"Transliterator({self.scheme!r})"
+
+    @property
+    def model(self):
+        """The Arabizi model behind ``arabizi2ar`` (shipped rules unless fitted)."""
+        if self._model is None and self.scheme == "arabizi2ar":
+            from .arabizi import ArabiziModel
+
+            self._model = ArabiziModel.default()
+        return self._model
+
+    def _run_strings(self) -> Callable[[list[str]], list[str]]:
+        if self.scheme == "arabizi2ar":
+            return self.model.transliterate
+        from .arabizi import romanize
+
+        return romanize
+
+    def __call__(self, x: Any) -> Any:
+        batch = TextBatch.from_input(x)
+        if self.scheme in MODEL_SCHEMES:
+            out = TextBatch.from_strings(self._run_strings()(batch.to_list()))
+            return batch.replace(out.codepoints, out.offsets).to_output()
+        return _table_scheme(self.scheme).apply(batch).to_output()
+
+    def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
+        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
+        if not isinstance(word, str):
+            raise TypeError(f"expected str, got {type(word).__name__}")
+        if self.scheme == "arabizi2ar":
+            return self.model.candidates(word, n)
+        return [(self(word), 0.0)]
+
+    def fit(self, pairs) -> "Transliterator":
+        """A new ``arabizi2ar`` transliterator whose model is fitted on ``(latin, arabic)`` pairs."""
+        if self.scheme != "arabizi2ar":
+            raise ValueError(f"only arabizi2ar learns from examples, not {self.scheme!r}")
+        return Transliterator(self.scheme, self.model.fit(pairs))
+
+
+def transliterate(x: Any, scheme: str) -> Any:
+    """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme."""
+    return _transliterator(_check_name(scheme))(x)
+
+
+@lru_cache(maxsize=None)
+def _transliterator(scheme: str) -> Transliterator:
+    return Transliterator(scheme)

@@ -1,0 +1,103 @@
+"""Dense per-code-point tables generated from Unicode data, never typed by hand.
+
+Each table has one entry per code point (``0x110000``) so kernels can index it
+with a whole code-point buffer. Tables are built on first use from
+``unicodedata`` (general category, combining class, decompositions) and the
+``regex`` module (scripts), then cached for the life of the process.
+
+>>> int(general_category_table()[ord("ⵯ")]) == CATEGORIES.index("Lm")
+True
+>>> SCRIPTS[script_table()[ord("ⴰ")]]
+'Tfng'
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import regex
+
+from .kernels import UNICODE_SIZE
+
+CATEGORIES = (
+    "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe",
+    "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co",
+)  # fmt: skip
+
+# Scripts awal tells apart; everything else is "Zzzz" (other). Codes are ISO 15924.
+SCRIPTS = ("Zzzz", "Zyyy", "Zinh", "Arab", "Latn", "Tfng", "Grek", "Cyrl", "Hebr", "Hani", "Deva")
+_SCRIPT_NAMES = {
+    "Zyyy": "Common", "Zinh": "Inherited", "Arab": "Arabic", "Latn": "Latin", "Tfng": "Tifinagh",
+    "Grek": "Greek", "Cyrl": "Cyrillic", "Hebr": "Hebrew", "Hani": "Han", "Deva": "Devanagari",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=None)
+def _all_characters() -> str:
+    return "".join(map(chr, range(UNICODE_SIZE)))
+
+
+@lru_cache(maxsize=None)
+def general_category_table() -> np.ndarray:
+    """uint8 index into :data:`CATEGORIES` for every code point."""
+    codes = {name: i for i, name in enumerate(CATEGORIES)}
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    for name, code in codes.items():
+        if name == "Cn":
+            continue
+        for m in regex.finditer(rf"\p{{gc={name}}}+", _all_characters()):
+            table[m.start() : m.end()] = code
+    return table
+
+
+def category_mask(*prefixes: str) -> np.ndarray:
+    """Boolean table: code points whose general category starts with any of ``prefixes`` ("L", "Mn", ...)."""
+    wanted = [i for i, name in enumerate(CATEGORIES) if name.startswith(prefixes)]
+    return np.isin(general_category_table(), wanted)
+
+
+@lru_cache(maxsize=None)
+def script_table() -> np.ndarray:
+    """uint8 index into :data:`SCRIPTS` for every code point (Unicode Script property)."""
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    for code, name in _SCRIPT_NAMES.items():
+        for m in regex.finditer(rf"\p{{Script={name}}}+", _all_characters()):
+            table[m.start() : m.end()] = SCRIPTS.index(code)
+    return table
+
+
+@lru_cache(maxsize=None)
+def combining_class_table() -> np.ndarray:
+    """uint8 canonical combining class of every code point."""
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    marks = np.flatnonzero(category_mask("M"))
+    table[marks] = [unicodedata.combining(chr(int(cp))) for cp in marks]
+    return table
+
+
+@lru_cache(maxsize=None)
+def nfc_sensitive_table() -> np.ndarray:
+    """Code points whose presence means NFC might change a string.
+
+    A superset of NFC_Quick_Check ≠ Yes: anything with a canonical
+    decomposition or a non-zero combining class, second halves of canonical
+    pairs, and Hangul jamo. Strings without any of these are already NFC.
+    """
+    table = combining_class_table() > 0
+    for cp in range(UNICODE_SIZE):
+        decomposition = unicodedata.decomposition(chr(cp)) if 0xA0 <= cp else ""
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            table[cp] = True
+            table[int(parts[-1], 16)] = True
+    table[0x1100:0x1200] = True  # Hangul jamo compose algorithmically
+    table[0xAC00:0xD7A4] = True
+    return table
+
+
+def version() -> str:
+    """Unicode version of the tables (that of this Python's ``unicodedata``)."""
+    return f"{unicodedata.unidata_version} (Python {sys.version_info.major}.{sys.version_info.minor})"

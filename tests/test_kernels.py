@@ -1,0 +1,168 @@
+"""Every vectorised kernel equals its pure-Python twin on arbitrary Unicode."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from awal import kernels, reference
+from awal.batch import TextBatch
+from strategies import INTERESTING, batches
+
+MAP = {"ا": "b", "ى": "ي", "a": "ⴰ", "\x00": "N", "\U0001f600": "☺"}
+DROP = set("ًٌٍَُِّْـ\u200f\x00")
+EXPAND = {"ﻻ": "لا", "ـ": "", "x": "xyz", "\ud800": "?!", "é": ""}
+REPLACE = {"ab": "X", "b": "yy", "aaa": "", "abca": "Q", "ⴳⵯ": "gʷ", "ch": "ش", "c": "", "\U0001f600\U0001f600": "2"}
+LIMITS = {"h": 2, "ه": 2, "z": 3, "!": 1}
+
+
+def batch_of(texts):
+    return TextBatch.from_input(texts)
+
+
+def strings_of(cps, offsets):
+    return TextBatch(cps, offsets).to_list()
+
+
+def per_string(values, offsets):
+    return [list(values[a:b]) for a, b in zip(offsets[:-1], offsets[1:])]
+
+
+def table_for(mapping):
+    table = kernels.identity_table()
+    for k, v in mapping.items():
+        table[ord(k)] = ord(v)
+    return table
+
+
+def mask_for(chars):
+    mask = np.zeros(kernels.UNICODE_SIZE, dtype=bool)
+    mask[[ord(c) for c in chars]] = True
+    return mask
+
+
+texts_with_keys = st.lists(st.text(alphabet=st.sampled_from("abcaxéﻻـ" + "ⴳⵯh\U0001f600") | st.characters(codec=None), max_size=30), max_size=6)
+
+
+@given(batches)
+def test_batch_round_trip_is_lossless(texts):
+    assert batch_of(texts).to_output() == texts
+    for t in texts:
+        assert TextBatch.from_input(t).to_output() == t
+
+
+@given(batches)
+def test_map_table(texts):
+    b = batch_of(texts)
+    out = kernels.map_table(b.codepoints, table_for(MAP))
+    assert strings_of(out, b.offsets) == [reference.map_table(t, MAP) for t in texts]
+
+
+@given(batches)
+def test_delete(texts):
+    b = batch_of(texts)
+    cps, offs, source = kernels.delete(b.codepoints, b.offsets, mask_for(DROP))
+    expected = [reference.delete(t, DROP.__contains__) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    local = [[i + int(b.offsets[k]) for i in e[1]] for k, e in enumerate(expected)]
+    assert source.tolist() == sum(local, [])
+
+
+@given(texts_with_keys)
+def test_expand(texts):
+    b = batch_of(texts)
+    m = kernels.Matcher.from_pairs(EXPAND.items())
+    counts = np.ones(kernels.UNICODE_SIZE, dtype=np.int64)
+    starts = np.zeros(kernels.UNICODE_SIZE, dtype=np.int64)
+    values = list(EXPAND.values())
+    buf = np.array([ord(c) for c in "".join(values)] + list(range(0)), dtype=np.uint32)
+    ident = len(buf)
+    buf = np.concatenate([buf, np.arange(kernels.UNICODE_SIZE, dtype=np.uint32)])
+    starts[:] = ident + np.arange(kernels.UNICODE_SIZE)
+    pos = 0
+    for k, v in EXPAND.items():
+        counts[ord(k)], starts[ord(k)] = len(v), pos
+        pos += len(v)
+    cps, offs, source = kernels.expand(b.codepoints, b.offsets, counts, starts, buf)
+    expected = [reference.expand(t, EXPAND) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    assert m.max_key_length == 1
+
+
+@given(texts_with_keys)
+def test_replace_longest_equals_greedy_scan(texts):
+    b = batch_of(texts)
+    m = kernels.Matcher.from_pairs(REPLACE.items())
+    cps, offs, start, end = kernels.replace_longest(b.codepoints, b.offsets, m)
+    expected = [reference.replace_longest(t, REPLACE) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    got_spans = [list(zip(s, e)) for s, e in zip(per_string(start, offs), per_string(end, offs))]
+    for k, (spans, exp) in enumerate(zip(got_spans, expected)):
+        base = int(b.offsets[k])
+        assert [(s - base, e - base) for s, e in spans] == exp[1]
+
+
+@given(st.lists(st.text(alphabet="ab", max_size=200), max_size=4))
+def test_replace_longest_long_overlapping_chains(texts):
+    table = {"aa": "1", "ab": "2", "aab": "3", "bab": "4", "abab": "5"}
+    b = batch_of(texts)
+    cps, offs, _, _ = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(table.items()))
+    assert strings_of(cps, offs) == [reference.replace_longest(t, table)[0] for t in texts]
+
+
+def test_replace_longest_matches_regex_sub():
+    import regex
+
+    table = {"ab": "X", "b": "yy", "abca": "Q", "aaa": ""}
+    pattern = regex.compile("|".join(regex.escape(k) for k in sorted(table, key=len, reverse=True)))
+    text = "abcabcaaaabbabca" * 50
+    b = batch_of([text])
+    cps, offs, _, _ = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(table.items()))
+    assert strings_of(cps, offs) == [pattern.sub(lambda m: table[m.group()], text)]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("hhhzzz!ه a") | st.characters(codec=None), max_size=40), max_size=6))
+def test_collapse_runs(texts):
+    b = batch_of(texts)
+    limit = np.zeros(kernels.UNICODE_SIZE, dtype=np.int64)
+    for k, v in LIMITS.items():
+        limit[ord(k)] = v
+    cps, offs, _ = kernels.collapse_runs(b.codepoints, b.offsets, limit)
+    assert strings_of(cps, offs) == [reference.collapse_runs(t, lambda c: LIMITS.get(c, 0))[0] for t in texts]
+
+
+@given(batches, st.sampled_from([-1, 1]), st.booleans())
+def test_neighbour_in(texts, step, skipping):
+    b = batch_of(texts)
+    members, skipped = INTERESTING[:40], "ًٌٍَُِّْٰٕٓٔ\u0301"
+    skip = mask_for(skipped) if skipping else None
+    got = kernels.neighbour_in(b.codepoints, b.offsets, mask_for(members), step, skip)
+    expected = [
+        reference.neighbour_in(t, members.__contains__, step, (skipped if skipping else "").__contains__) for t in texts
+    ]
+    assert got.tolist() == sum(expected, [])
+
+
+@given(texts_with_keys)
+def test_tile_spans_are_monotone_and_cover(texts):
+    table = dict(REPLACE, **{"x": "", "é": "ee"})
+    b = batch_of(texts)
+    cps, offs, start, end = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(table.items()))
+    start, end = kernels.tile(start, end, b.offsets, offs)
+    for k, t in enumerate(texts):
+        a, z = int(offs[k]), int(offs[k + 1])
+        base = int(b.offsets[k])
+        spans = [(int(s) - base, int(e) - base) for s, e in zip(start[a:z], end[a:z])]
+        exact = reference.replace_longest(t, table)[1]
+        assert spans == reference.tile(exact, len(t))
+        if spans:
+            assert spans[0][0] == 0 and spans[-1][1] == len(t)
+            assert all(s0 <= s1 and e0 <= e1 and s1 <= e0 for (s0, e0), (s1, e1) in zip(spans, spans[1:]))
+
+
+def test_empty_batch():
+    b = batch_of([])
+    assert b.to_output() == []
+    cps, offs, _, _ = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(REPLACE.items()))
+    assert len(cps) == 0 and offs.tolist() == [0]
