@@ -174,16 +174,3 @@ def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])
     assert acc >= 45.0, acc
-
-
-@pytest.mark.shared
-def test_speed(doda):
-    words = doda.speed_words(100_000)
-    best = 0.0
-    for _ in range(3):  # best of three, each on a fresh model: every unique word is decoded
-        fresh = ArabiziModel.default()
-        t = time.perf_counter()
-        out = fresh.transliterate(words)
-        best = max(best, len(words) / (time.perf_counter() - t))
-    assert len(out) == len(words)
-    assert best >= 50_000, best

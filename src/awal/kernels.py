@@ -40,6 +40,12 @@ def offsets_after(counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return total[offsets]
 
 
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])`` without a loop."""
+    first = np.cumsum(lengths) - lengths
+    return np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
 def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Index of the string that each flat position belongs to."""
     return np.searchsorted(offsets, positions, side="right") - 1
@@ -58,34 +64,35 @@ def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.n
     return cps[source], offsets_after(keep, offsets), source
 
 
-def map_where(cps: np.ndarray, table: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """1:1 map applied only at positions where ``where`` is true (context rules)."""
-    return np.where(where, table[cps], cps)
-
-
 def neighbour_in(
-    cps: np.ndarray, offsets: np.ndarray, member: np.ndarray, step: int, skip: np.ndarray | None = None
+    cps: np.ndarray,
+    offsets: np.ndarray,
+    member: np.ndarray,
+    step: int,
+    skip: np.ndarray | None = None,
+    positions: np.ndarray | None = None,
 ) -> np.ndarray:
-    """For each position, whether its neighbour (``step`` = -1 before, +1 after) is in ``member``.
+    """For each position (or each of ``positions``), whether its neighbour is in ``member``.
 
-    Code points in ``skip`` (e.g. combining marks) are looked past. A
-    neighbour outside the string counts as not a member.
+    ``step`` is -1 for the character before, +1 for the one after. Code
+    points in ``skip`` (e.g. combining marks) are looked past. A neighbour
+    outside the string counts as not a member.
     """
     n = len(cps)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    index = np.arange(n, dtype=np.int64)
+    at = np.arange(n, dtype=np.int64) if positions is None else positions
+    if n == 0 or len(at) == 0:
+        return np.zeros(len(at), dtype=bool)
     if skip is None:
-        neighbour = index + step
+        neighbour = at + step
     elif step > 0:
-        nearest = np.where(skip[cps], n, index)
-        nearest = np.minimum.accumulate(nearest[::-1])[::-1]
-        neighbour = np.append(nearest[1:], n)
+        nearest = np.where(skip[cps], n, np.arange(n, dtype=np.int64))
+        nearest = np.append(np.minimum.accumulate(nearest[::-1])[::-1], n)
+        neighbour = nearest[at + 1]
     else:
-        nearest = np.maximum.accumulate(np.where(skip[cps], -1, index))
-        neighbour = np.insert(nearest[:-1], 0, -1)
-    sid = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    inside = (neighbour >= offsets[:-1][sid]) & (neighbour < offsets[1:][sid])
+        nearest = np.maximum.accumulate(np.where(skip[cps], -1, np.arange(n, dtype=np.int64)))
+        neighbour = np.where(at > 0, nearest[np.maximum(at - 1, 0)], -1)
+    sid = string_ids(at, offsets)
+    inside = (neighbour >= offsets[sid]) & (neighbour < offsets[sid + 1])
     return inside & member[cps[np.clip(neighbour, 0, n - 1)]]
 
 
@@ -258,18 +265,26 @@ def replace_longest(
 def collapse_runs(cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shorten runs of one repeated code point to ``limit[cp]`` (0 = leave alone).
 
+    A position is dropped when it and the ``k`` positions before it hold the
+    same code point, ``k = limit[cp]``; one pass per distinct limit.
     Returns ``(cps, offsets, source)``.
     """
     n = len(cps)
-    if n == 0:
-        return cps, offsets.copy(), np.zeros(0, dtype=np.int64)
-    run_start = np.ones(n, dtype=bool)
-    run_start[1:] = cps[1:] != cps[:-1]
-    run_start[offsets[:-1][offsets[:-1] < n]] = True
-    index = np.arange(n, dtype=np.int64)
-    first = np.maximum.accumulate(np.where(run_start, index, 0))
-    cap = limit[cps]
-    keep = (cap == 0) | (index - first < cap)
+    same = np.zeros(n, dtype=bool)  # same[i]: cps[i] == cps[i - 1] inside one string
+    if n > 1:
+        np.equal(cps[1:], cps[:-1], out=same[1:])
+    same[offsets[:-1][offsets[:-1] < n]] = False
+    candidates = np.flatnonzero(same)
+    cap = limit[cps[candidates]]
+    drop = np.zeros(n, dtype=bool)
+    for k in np.unique(cap[cap > 0]).tolist():
+        at = candidates[cap == k]
+        at = at[at >= k]
+        hit = np.ones(len(at), dtype=bool)
+        for back in range(1, k):
+            hit &= same[at - back]
+        drop[at[hit]] = True
+    keep = ~drop
     source = np.flatnonzero(keep)
     return cps[source], offsets_after(keep, offsets), source
 

@@ -73,7 +73,7 @@ class Normalizer:
         """Run every pass over a whole batch."""
         cps, offsets = batch.codepoints, batch.offsets
         for step in self.steps:
-            cps, offsets, _, _ = step.apply(cps, offsets)
+            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
         return batch.replace(cps, offsets)
 
     def align_batch(self, batch: TextBatch) -> tuple[TextBatch, np.ndarray, np.ndarray]:
@@ -90,6 +90,19 @@ class Normalizer:
 
     def __call__(self, x: Any) -> Any:
         return self.normalize_batch(TextBatch.from_input(x)).to_output()
+
+    # ------------------------------------------------------------- exports
+    def to_hf_normalizer(self):
+        """A ``tokenizers.normalizers.Normalizer`` giving this profile's output (needs ``awal[subword]``)."""
+        from .subword import hf_normalizer
+
+        return hf_normalizer(self)
+
+    def to_sentencepiece_rules(self, path: str | Path) -> Path:
+        """Write a SentencePiece ``normalization_rule_tsv`` for this profile (needs ``awal[subword]``)."""
+        from .subword import sentencepiece_rules
+
+        return sentencepiece_rules(self, path)
 
     # ---------------------------------------------------------- single texts
     def normalize_with_alignment(self, text: str) -> tuple[str, np.ndarray]:

@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import kernels
-from .kernels import UNICODE_SIZE, Matcher
+from .kernels import UNICODE_SIZE, Matcher, ranges as _ranges
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -335,41 +335,67 @@ def _unescape(cell: str, where: str) -> str:
 # -------------------------------------------------------------------- compiling
 # A compiled step turns (codepoints, offsets) into new ones plus exact spans
 # into its own input: ``start``/``end`` per output code point, or ``None``
-# when the step keeps every position where it was (a pure 1:1 map).
+# when the step keeps every position where it was (a pure 1:1 map). With
+# ``align=False`` a step may skip work that only the spans need.
 StepResult = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+DELETED = np.uint32(0xFFFFFFFF)  # table value of a deleted character (not a code point)
 
 
 @dataclass(frozen=True)
 class CharStep:
-    """Fused character-level rules: one table lookup (1:1 and deletions) or one expansion (1→N)."""
+    """Fused character-level rules: one table lookup (1:1 and deletions), 1→N only where needed."""
 
     names: tuple[str, ...]
     mapping: dict[str, str]  # only the characters that change
-    table: np.ndarray  # uint32 1:1 table (characters mapping to one character)
-    drop: np.ndarray  # bool: characters deleted
-    matcher: Matcher | None  # set when some character expands to 2+ characters
+    table: np.ndarray  # uint32: the single replacement character, or DELETED
+    wide: np.ndarray  # bool: characters that expand to 2+ characters
+    matcher: Matcher | None  # the whole mapping, used when a batch holds a wide character
 
     @classmethod
     def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
         table = kernels.identity_table()
-        drop = np.zeros(UNICODE_SIZE, dtype=bool)
+        wide = np.zeros(UNICODE_SIZE, dtype=bool)
         for k, v in mapping.items():
             if len(v) == 1:
                 table[ord(k)] = ord(v)
             elif not v:
-                drop[ord(k)] = True
-        wide = any(len(v) > 1 for v in mapping.values())
-        return cls(names, mapping, table, drop, Matcher.from_pairs(mapping.items()) if wide else None)
+                table[ord(k)] = DELETED
+            else:
+                wide[ord(k)] = True
+        return cls(names, mapping, table, wide, Matcher.from_pairs(mapping.items()) if wide.any() else None)
 
-    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
-        if self.matcher is not None:
-            return kernels.replace_longest(cps, offsets, self.matcher)
+    def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         mapped = kernels.map_table(cps, self.table)
-        if not self.drop.any():
+        keep = mapped != DELETED
+        wide = np.flatnonzero(self.wide[cps]) if self.matcher is not None else np.zeros(0, dtype=np.int64)
+        if len(wide):
+            return self._expand(cps, offsets, mapped, keep, wide, align)
+        if keep.all():
             return mapped, offsets, None, None
-        keep = ~self.drop[cps]
         source = np.flatnonzero(keep)
         return mapped[source], kernels.offsets_after(keep, offsets), source, source + 1
+
+    def _expand(self, cps, offsets, mapped, keep, wide, align) -> StepResult:
+        """The 1:1 table everywhere, plus the few characters that expand to several."""
+        m = self.matcher
+        value = m.single[cps[wide]]
+        length = m.value_offsets[value + 1] - m.value_offsets[value]
+        counts = keep.astype(np.int64)
+        counts[wide] = length
+        first = np.zeros(len(cps) + 1, dtype=np.int64)
+        np.cumsum(counts, out=first[1:])
+        out = np.empty(int(first[-1]), dtype=np.uint32)
+        single = np.flatnonzero(counts == 1)
+        single = single[~self.wide[cps[single]]]
+        out[first[single]] = mapped[single]
+        within = _ranges(np.zeros(len(wide), dtype=np.int64), length)
+        out[np.repeat(first[wide], length) + within] = m.values[np.repeat(m.value_offsets[value], length) + within]
+        if not align:
+            return out, first[offsets], None, None
+        source = np.repeat(np.arange(len(cps), dtype=np.int64), counts)
+        return out, first[offsets], source, source + 1
 
 
 @dataclass(frozen=True)
@@ -379,7 +405,7 @@ class ReplaceStep:
     names: tuple[str, ...]
     matcher: Matcher
 
-    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+    def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         return kernels.replace_longest(cps, offsets, self.matcher)
 
 
@@ -396,14 +422,19 @@ class ContextStep:
     conditions: tuple[tuple[tuple[int, ...], np.ndarray, bool], ...]  # (neighbours, class mask, negated)
     skip: np.ndarray | None
 
-    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
-        where = np.ones(len(cps), dtype=bool)
+    def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
+        at = np.flatnonzero(self.table[cps] != cps)
+        if not len(at):
+            return cps, offsets, None, None
+        where = np.ones(len(at), dtype=bool)
         for sides, member, negated in self.conditions:
-            hit = np.zeros(len(cps), dtype=bool)
+            hit = np.zeros(len(at), dtype=bool)
             for side in sides:
-                hit |= kernels.neighbour_in(cps, offsets, member, side, self.skip)
+                hit |= kernels.neighbour_in(cps, offsets, member, side, self.skip, at)
             where &= ~hit if negated else hit
-        return kernels.map_where(cps, self.table, where), offsets, None, None
+        out = cps.copy()
+        out[at[where]] = self.table[cps[at[where]]]
+        return out, offsets, None, None
 
 
 @dataclass(frozen=True)
@@ -413,7 +444,7 @@ class CollapseStep:
     names: tuple[str, ...]
     limit: np.ndarray
 
-    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+    def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         out, offs, source = kernels.collapse_runs(cps, offsets, self.limit)
         return out, offs, source, source + 1
 
@@ -424,10 +455,10 @@ class NfcStep:
 
     names: tuple[str, ...]
 
-    def apply(self, cps: np.ndarray, offsets: np.ndarray) -> StepResult:
+    def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         from .nfc import nfc
 
-        return nfc(cps, offsets)
+        return nfc(cps, offsets, align)
 
 
 Step = CharStep | ReplaceStep | ContextStep | CollapseStep | NfcStep

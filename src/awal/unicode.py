@@ -80,21 +80,26 @@ def combining_class_table() -> np.ndarray:
 
 @lru_cache(maxsize=None)
 def nfc_sensitive_table() -> np.ndarray:
-    """Code points whose presence means NFC might change a string.
+    """Code points that NFC may change on their own or together with the character before them.
 
-    A superset of NFC_Quick_Check ≠ Yes: anything with a canonical
-    decomposition or a non-zero combining class, second halves of canonical
-    pairs, and Hangul jamo. Strings without any of these are already NFC.
+    That is NFC_Quick_Check = No (singletons, composition exclusions: NFC
+    changes the character alone) or Maybe (second halves of canonical pairs,
+    Hangul vowels and trailing consonants). Marks out of canonical order are
+    the other case; :func:`awal.nfc.nfc` finds those from :func:`combining_class_table`.
     """
-    table = combining_class_table() > 0
-    for cp in range(UNICODE_SIZE):
-        decomposition = unicodedata.decomposition(chr(cp)) if 0xA0 <= cp else ""
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
+    table = np.zeros(UNICODE_SIZE, dtype=bool)
+    for cp in range(0xA0, UNICODE_SIZE):
+        ch = chr(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if not decomposition or decomposition.startswith("<"):
+            continue
+        parts = decomposition.split()
+        if unicodedata.normalize("NFC", ch) != ch:
             table[cp] = True
-            table[int(parts[-1], 16)] = True
-    table[0x1100:0x1200] = True  # Hangul jamo compose algorithmically
-    table[0xAC00:0xD7A4] = True
+        if len(parts) == 2:
+            table[int(parts[1], 16)] = True
+    table[0x1161:0x1176] = True  # Hangul vowels and trailing consonants compose algorithmically
+    table[0x11A8:0x11C3] = True
     return table
 
 

@@ -1,0 +1,398 @@
+"""Word tokenisation for Arabic, Darija (Arabic script and Arabizi) and Amazigh text.
+
+Tokens are spans of the input: ``text[start:end] == token`` always holds, and
+whitespace never produces a token. The work is vectorised over a whole
+:class:`~awal.batch.TextBatch`: one dense table gives every code point a small
+class, NumPy finds the boundaries, and Python strings are made only when asked
+for (one decode and one ``str.split`` for the whole batch).
+
+What stays one token:
+
+* a word: letters, digits and the combining marks on them (harakat, ⵯ, the
+  Tifinagh consonant joiner U+2D7F); Arabizi words with digits (``ma3ndich``,
+  ``7ta``) stay whole unless ``split_digits=True``;
+* tatweel after a letter that joins to its left and before a letter or digit
+  (``جميـــل``, ``الـ84``, ``الـiPhone``); a tatweel after a letter that cannot
+  join (``وـربما``) or at a word's edge (``ـ11``, ``الأهمـ``) is a dash and
+  becomes its own token (a run of them is one token);
+* a number with separators between digits: ``1,000.5``, ``٣٫٥``, ``9:30``,
+  ``12/05/2024`` (``,`` ``.`` ``:`` ``/`` ``٫`` ``٬``); ``2013-2014`` is three tokens;
+* an apostrophe between two letters: ``l'école``, ``aujourd'hui``, ``don't``
+  are one token each (``'`` and ``’``, as in Unicode word segmentation);
+  ``split_apostrophes=True`` makes the apostrophe a token of its own;
+* URLs, e-mail addresses, ``@mentions`` and ``#hashtags`` (``#المغرب_الكبير``);
+* an emoji with its modifiers: variation selectors, skin tones, keycaps,
+  ZWJ sequences (``👩‍💻``), flags (regional-indicator pairs, tag sequences);
+* an ellipsis ``...`` (a run of full stops).
+
+Every other punctuation mark or symbol is a token of its own, Arabic ones
+(``،`` ``؛`` ``؟``) included. Zero-width format characters (ZWNJ, ZWJ, LRM,
+RLM, soft hyphen) stay inside a word or emoji sequence and are dropped
+elsewhere, like whitespace. Letters of two different scripts next to each
+other are split (``Wikipediaويكيبيديا`` → ``Wikipedia``, ``ويكيبيديا``)
+unless ``split_scripts=False``.
+
+Options (keyword-only, accepted by every function here):
+
+``split_digits=False``
+    split runs of digits from letters (``ma3ndich`` → ``ma``, ``3``, ``ndich``).
+``keep_punctuation=True``
+    with False, tokens made only of punctuation, symbols or dashes are dropped
+    (emoji, URLs, mentions and hashtags are kept).
+``special_tokens=True``
+    with False, URLs, e-mails, mentions and hashtags get no special treatment.
+``split_apostrophes=False``, ``split_scripts=True``
+    as described above.
+
+>>> tokenize("قال: «ما عندي والو»، wa ma3ndich 3,5 دراهم...")
+['قال', ':', '«', 'ما', 'عندي', 'والو', '»', '،', 'wa', 'ma3ndich', '3,5', 'دراهم', '...']
+>>> tokenize(["ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ!", "#المغرب_الكبير 👍🏽 https://ex.ma/a?b=1."])
+[['ⴰⵣⵓⵍ', 'ⴼⵍⴰⵡⵏ', '!'], ['#المغرب_الكبير', '👍🏽', 'https://ex.ma/a?b=1', '.']]
+>>> tokenize_with_offsets("l'école, 9:30")
+[("l'école", 0, 7), (',', 7, 8), ('9:30', 9, 13)]
+"""
+
+from __future__ import annotations
+
+import gc
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import regex
+
+from .batch import TextBatch
+from .kernels import UNICODE_SIZE
+from .unicode import CATEGORIES, SCRIPTS, _all_characters, category_mask, general_category_table, script_table
+
+__all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
+
+# Character classes. The numbering makes the hot tests plain comparisons: kept ``>= TATWEEL``,
+# context-dependent ``FORMAT..TRIGGER``, word characters ``>= DIGIT``. Letters carry a
+# script group in the high bits (code = LETTER + 16 * group), so two letters join when
+# their codes are equal or one of them is of group 0 (Common/Inherited: joins any script).
+SPACE, FORMAT, TATWEEL, NUMSEP, DOT, APOS, RI, TRIGGER, MARK, DASH, PICTO, PUNCT, DIGIT, LETTER = range(14)
+CLASS_BITS = 0x0F
+_SCRIPT_GROUPS = ("Arab", "Latn", "Tfng", "Grek", "Cyrl", "Hebr")  # groups 1..6; other scripts are group 7
+_NUMBER_SEPARATORS = ",:/\u066b\u066c"  # between two digits: 1,000  9:30  12/05  ٣٫٥  ١٬٠٠٠
+_APOSTROPHES = "'\u2019"
+_TRIGGERS = "@#"
+_PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
+
+_URL_CHAR = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"]"""
+_URL_END = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"'.,;:!?)\]}»،؛؟…]"""
+SPECIAL = regex.compile(
+    # every alternative may only start where a run of its characters starts: linear time on long lines
+    rf"(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|(?<!\w)www\.)(?:{_URL_CHAR}*{_URL_END})?"  # URL
+    r"|(?<![\w.+\-])\w[\w.+\-]*@\w[\w\-]*(?:\.\w[\w\-]*)+"  # e-mail
+    r"|(?<![\w@])@\w+"  # mention
+    r"|(?<![\w#&])#\w+"  # hashtag
+)
+
+
+def _property_mask(pattern: str) -> np.ndarray:
+    """Boolean table of the code points matching a one-character ``regex`` class."""
+    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+    for m in regex.finditer(pattern + "+", _all_characters()):
+        mask[m.start() : m.end()] = True
+    return mask
+
+
+@lru_cache(maxsize=None)
+def code_table() -> np.ndarray:
+    """uint8 code of every code point: its class, plus ``16 * script group`` for letters."""
+    category = general_category_table()
+    table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, private use, surrogates
+    table[category_mask("L", "Nl", "No", "Pc")] = LETTER
+    table[category == CATEGORIES.index("Nd")] = DIGIT
+    table[_property_mask(r"\p{Extended_Pictographic}")] = PICTO
+    table[category_mask("Cf")] = FORMAT
+    table[category_mask("M")] = MARK
+    table[0x1F3FB:0x1F400] = MARK  # emoji skin-tone modifiers
+    table[0xE0020:0xE0080] = MARK  # emoji tag sequences (subdivision flags)
+    table[0x1F1E6:0x1F200] = RI
+    table[_property_mask(r"[\p{White_Space}\p{Cc}]")] = SPACE
+    table[0x0640] = TATWEEL
+    for chars, cls in ((_NUMBER_SEPARATORS, NUMSEP), (".", DOT), (_APOSTROPHES, APOS), (_TRIGGERS, TRIGGER)):
+        table[[ord(c) for c in chars]] = cls
+    scripts = script_table()
+    group = np.zeros(len(SCRIPTS), dtype=np.uint8)
+    group[[i for i, code in enumerate(SCRIPTS) if code not in ("Zyyy", "Zinh")]] = 7
+    group[[SCRIPTS.index(code) for code in _SCRIPT_GROUPS]] = np.arange(1, len(_SCRIPT_GROUPS) + 1)
+    letters = table == LETTER
+    table[letters] += 16 * group[scripts[letters]]
+    return table
+
+
+@lru_cache(maxsize=None)
+def _dual_joining() -> np.ndarray:
+    """Letters that join on both sides (a tatweel after them is an elongation, not a dash)."""
+    return _property_mask(r"\p{Joining_Type=Dual_Joining}")
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """All indices ``starts[i] <= j < ends[i]``, concatenated."""
+    lengths = ends - starts
+    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.arange(len(shift), dtype=np.int64) + shift
+
+
+def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted positions: does each start a run of consecutive positions (within a string), and its rank in it."""
+    index = np.arange(len(positions))
+    new_run = np.ones(len(positions), dtype=bool)
+    new_run[1:] = positions[1:] != positions[:-1] + 1
+    new_run |= first_c[positions]
+    return new_run, index - np.maximum.accumulate(np.where(new_run, index, 0))
+
+
+def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
+    """Make each tatweel a letter (inside a word) or a dash, in place in ``c``; returns dashes that continue a run."""
+    new_run, rank = _runs(tat, first_c)
+    run_first = tat - rank
+    end_run = np.ones(len(tat), dtype=bool)
+    end_run[:-1] = new_run[1:]
+    run_last = tat[np.minimum.accumulate(np.where(end_run, np.arange(len(tat)), len(tat) - 1)[::-1])[::-1]]
+    left = run_first - 1
+    right = np.minimum(run_last + 1, len(c) - 1)
+    inside = ~first_c[run_first] & ~first_c[run_last + 1]
+    inside &= (c[left] & CLASS_BITS) == LETTER
+    inside &= _dual_joining()[cps[base[left]]]
+    inside &= c[right] >= DIGIT
+    c[tat] = np.where(inside, LETTER, DASH)  # a group-0 letter: الـ84 and الـiPhone stay whole
+    return tat[~inside & ~new_run]
+
+
+def _special_spans(
+    cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, candidates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Base-index ranges of the URLs, e-mails, mentions and hashtags around trigger ``candidates``.
+
+    Triggers are ``@``, ``#``, ``:/`` and ``www.``; the regex runs only on the
+    stretch of non-space text around each one.
+    """
+    n, m = len(cps), len(base)
+    pos = base[candidates]
+    cp = cps[pos]
+    colon = cp == ord(":")
+    colon[colon] = cps[np.minimum(pos[colon] + 1, n - 1)] == ord("/")
+    dot = cp == ord(".")
+    if dot.any():
+        before = pos[dot][:, None] - np.arange(3, 0, -1)
+        dot[dot] = np.all((cps[np.maximum(before, 0)] | 0x20) == ord("w"), axis=1) & (before[:, 0] >= 0)
+    trigger = candidates[(cp == ord("@")) | (cp == ord("#")) | colon | dot]
+    if not len(trigger):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    string_starts = np.flatnonzero(first_c)  # ends with m
+    row = np.searchsorted(string_starts, trigger, side="right") - 1
+    rows = np.unique(row)
+    inside = _ranges(string_starts[rows], string_starts[rows + 1])
+    spaces = np.concatenate([[-1], inside[c[inside] == SPACE], [m]])
+    at = np.searchsorted(spaces, trigger)
+    lo = np.maximum(spaces[at - 1] + 1, string_starts[row])
+    hi = np.minimum(spaces[at], string_starts[row + 1])
+    windows = np.unique(np.stack([lo, hi], axis=1), axis=0)
+    base_end = np.append(base, n)
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in zip(base_end[windows[:, 0]].tolist(), base_end[windows[:, 1]].tolist()):
+        for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
+            starts.append(a + match.start())
+            ends.append(a + match.end())
+    return np.searchsorted(base, starts).astype(np.int64), np.searchsorted(base, ends).astype(np.int64)
+
+
+def _spans(
+    cps: np.ndarray,
+    offsets: np.ndarray,
+    split_digits: bool,
+    keep_punctuation: bool,
+    special_tokens: bool,
+    split_apostrophes: bool,
+    split_scripts: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Token ``(starts, ends)`` of one chunk, in its own code-point positions."""
+    n = len(cps)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    code = code_table()[cps]
+    firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
+    # Work on "bases": every code point except a mark that follows a visible character.
+    # Such marks (and skin tones, variation selectors, keycaps) always join the token before them.
+    is_base = np.empty(n, dtype=bool)
+    is_base[0] = True
+    np.logical_not((code[1:] == MARK) & (code[:-1] >= TATWEEL), out=is_base[1:])
+    is_base[firsts] = True
+    base = np.flatnonzero(is_base)
+    c = code[base]
+    m = len(base)
+    c[c == MARK] = LETTER  # a mark with nothing visible before it starts a word
+    first_c = np.zeros(m + 1, dtype=bool)  # first_c[k]: base k starts a string (k == m: past the end)
+    first_c[np.searchsorted(base, firsts)] = True
+    first_c[m] = True
+
+    att = np.flatnonzero((c - np.uint8(FORMAT)) <= TRIGGER - FORMAT)  # classes FORMAT..TRIGGER
+    att_cls = c[att]
+    dash_runs = _resolve_tatweel(cps, base, c, first_c, att[att_cls == TATWEEL])
+
+    join = np.zeros(m + 1, dtype=bool)  # join[k]: base k continues the token of base k - 1
+    left, right = c[:-1], c[1:]
+    lower = np.minimum(left, right)
+    word = join[1:m]
+    np.greater_equal(lower, DIGIT, out=word)
+    if split_scripts:
+        word &= (lower <= LETTER) | (left == right)
+    if split_digits:
+        word &= (left == DIGIT) == (right == DIGIT)
+    join[first_c] = False
+    join[dash_runs] = True
+    keep = c >= TATWEEL
+
+    has_prev = ~first_c[att]
+    between = has_prev & ~first_c[att + 1]
+    prev_cls = c[att - has_prev] & CLASS_BITS
+    next_cls = c[np.minimum(att + 1, m - 1)] & CLASS_BITS
+    glue = ((att_cls == NUMSEP) | (att_cls == DOT)) & (prev_cls == DIGIT) & (next_cls == DIGIT)
+    if not split_apostrophes:
+        glue |= (att_cls == APOS) & (prev_cls == LETTER) & (next_cls == LETTER)
+    # zero-width characters inside a word or an emoji sequence
+    glue |= (att_cls == FORMAT) & (
+        ((prev_cls >= DIGIT) & (next_cls >= DIGIT))
+        | (((prev_cls == PICTO) | (prev_cls == RI)) & ((next_cls == PICTO) | (next_cls == RI)))
+    )
+    glue &= between
+    join[att[glue]] = True
+    join[att[glue] + 1] = True
+    keep[att[glue]] = True
+    join[att[(att_cls == DOT) & (prev_cls == DOT) & has_prev & ~glue]] = True  # an ellipsis ...
+    ri = att[att_cls == RI]  # regional indicators pair up into flags
+    join[ri[(_runs(ri, first_c)[1] % 2) == 1]] = True
+
+    special = np.zeros(0, dtype=np.int64)
+    if special_tokens:
+        candidates = att[(att_cls == TRIGGER) | (att_cls == NUMSEP) | (att_cls == DOT)]
+        special, stop = _special_spans(cps, base, c, first_c, candidates)
+        inside = _ranges(special, stop)
+        keep[inside] = True
+        join[inside] = True
+        join[special] = False
+        join[stop] = False
+
+    token_start = keep & ~join[:m]
+    token_last = keep & ~join[1:]
+    if not keep_punctuation:
+        punct = _PUNCTUATION_LIKE[c]
+        punct[special] = False
+        starts_c = np.flatnonzero(token_start)
+        drop = punct[starts_c]
+        token_start[starts_c[drop]] = False
+        token_last[np.flatnonzero(token_last)[drop]] = False
+    base_end = np.append(base, n)
+    return base[token_start], base_end[1:][token_last]
+
+
+_CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
+
+
+def token_spans(
+    batch: TextBatch,
+    *,
+    split_digits: bool = False,
+    keep_punctuation: bool = True,
+    special_tokens: bool = True,
+    split_apostrophes: bool = False,
+    split_scripts: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token spans of a whole batch as arrays: ``(starts, ends, token_offsets)``.
+
+    ``starts``/``ends`` are int64 positions in ``batch.codepoints``; string ``i``
+    has tokens ``token_offsets[i]:token_offsets[i + 1]``. No Python strings are made.
+
+    >>> b = TextBatch.from_input(["ⴰⵣⵓⵍ!", "", "سلام عليكم"])
+    >>> starts, ends, token_offsets = token_spans(b)
+    >>> starts.tolist(), ends.tolist(), token_offsets.tolist()
+    ([0, 4, 5, 10], [4, 5, 9, 15], [0, 2, 2, 4])
+    """
+    options = (split_digits, keep_punctuation, special_tokens, split_apostrophes, split_scripts)
+    cps, offsets = batch.codepoints, batch.offsets
+    # cut the batch into chunks of whole strings of about _CHUNK code points
+    cuts = np.unique(np.searchsorted(offsets, np.arange(0, int(offsets[-1]), _CHUNK), side="right") - 1)
+    bounds = np.append(cuts, len(offsets) - 1).tolist()
+    starts, ends = [], []
+    for a, b in zip(bounds, bounds[1:]):
+        origin = int(offsets[a])
+        s, e = _spans(cps[origin : offsets[b]], offsets[a : b + 1] - origin, *options)
+        starts.append(s + origin)
+        ends.append(e + origin)
+    start = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+    end = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+    return start, end, np.searchsorted(start, offsets)
+
+
+def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, token_offsets: np.ndarray) -> list[list[str]]:
+    """The tokens as Python strings, one list per string of the batch.
+
+    The batch is decoded once, with everything outside the tokens blanked
+    and a space put between touching tokens, and split once.
+
+    >>> b = TextBatch.from_input(["a,b", "c"])
+    >>> tokens_from_spans(b, *token_spans(b))
+    [['a', ',', 'b'], ['c']]
+    """
+    cps = batch.codepoints
+    out = cps.copy()
+    out[_ranges(np.append(0, ends), np.append(starts, len(cps)))] = ord(" ")  # outside the tokens
+    touching = starts[1:][starts[1:] == ends[:-1]]  # tokens with no gap before them
+    if len(touching):
+        out = np.insert(out, touching, ord(" "))
+    flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
+    bounds = token_offsets.tolist()
+    collecting = gc.isenabled()
+    gc.disable()  # 100k+ new lists and no cycles: the collector would only rescan them (10x slower)
+    try:
+        return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def tokenize(x: Any, **options: bool) -> Any:
+    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
+
+    Null entries of an Arrow array give ``None``. See the module docstring for
+    the rules and ``options``.
+
+    >>> tokenize("وَقَالَ: ٱلْحَمْدُ لِلَّهِ؟")
+    ['وَقَالَ', ':', 'ٱلْحَمْدُ', 'لِلَّهِ', '؟']
+    >>> tokenize(["7ta 3lach?", ""], split_digits=True)
+    [['7', 'ta', '3', 'lach', '?'], []]
+    """
+    batch = TextBatch.from_input(x)
+    lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
+    if batch.kind == "str":
+        return lists[0]
+    valid = batch.meta.get("valid")
+    if valid is not None:
+        lists = [tokens if ok else None for tokens, ok in zip(lists, valid.tolist())]
+    return lists
+
+
+def tokenize_with_offsets(text: Any, **options: bool) -> Any:
+    """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
+
+    A list of strings gives one such list per string, offsets into that string.
+
+    >>> tokenize_with_offsets("مرحبا، @awal")
+    [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
+    """
+    batch = TextBatch.from_input(text)
+    starts, ends, token_offsets = token_spans(batch, **options)
+    tokens = tokens_from_spans(batch, starts, ends, token_offsets)
+    local_start = starts - np.repeat(batch.offsets[:-1], np.diff(token_offsets))
+    local_end = local_start + (ends - starts)
+    bounds = token_offsets.tolist()
+    result = [
+        list(zip(toks, local_start[a:b].tolist(), local_end[a:b].tolist()))
+        for toks, a, b in zip(tokens, bounds, bounds[1:])
+    ]
+    return result[0] if batch.kind == "str" else result
