@@ -31,7 +31,6 @@ __all__ = [
     "narabizi_tokens",
     "flores",
     "cldr_pairs",
-    "ud_sentences",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -184,67 +183,3 @@ def cldr_pairs(name: str = "shi_Tfng__shi_Latn") -> list[tuple[str, str, str]]:
         return []
     k, a, b = list(rows[0].keys())[:3]
     return [(r[k], r[a], r[b]) for r in rows]
-
-
-# --------------------------------------------------------------------------- UD Arabic-PUD
-
-def ud_sentences(path: str = "ud/ar_pud-dev-half.conllu") -> list[tuple[str, list[tuple[int, int]]]]:
-    """(text, gold spans) per sentence, following anchors.md's scoring definition.
-
-    Gold tokens are the token lines; a run of non-punctuation tokens (UPOS not
-    PUNCT/SYM) joined by ``SpaceAfter=No`` is merged back into one token;
-    multiword-token lines (``3-4``) give the surface form directly. Each gold
-    token is located in ``# text =`` left to right; spans are (start, end)
-    code-point offsets. Score with micro P/R/F1 over exact spans.
-    """
-    out = []
-    text = None
-    toks: list[tuple[str, bool, bool]] = []  # (form, is_punct, space_after_no)
-    mwt_end = 0
-
-    def flush():
-        if text is None:
-            return
-        groups: list[str] = []
-        prev_glue = False
-        for form, punct, no_space in toks:
-            if groups and prev_glue and not punct:
-                groups[-1] += form
-            else:
-                groups.append(form)
-            prev_glue = no_space and not punct
-        spans, cur = [], 0
-        for g in groups:
-            i = text.find(g, cur)
-            if i < 0:
-                raise ValueError(f"gold token {g!r} not found in {text!r}")
-            spans.append((i, i + len(g)))
-            cur = i + len(g)
-        out.append((text, spans))
-
-    with open(data_dir() / path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("# text = "):
-                text = line[len("# text = "):]
-            elif not line:
-                flush()
-                text, toks, mwt_end = None, [], 0
-            elif line.startswith("#"):
-                continue
-            else:
-                cols = line.split("\t")
-                tid, form, upos, misc = cols[0], cols[1], cols[3], cols[9]
-                no_space = "SpaceAfter=No" in misc.split("|")
-                if "-" in tid:
-                    a, b = tid.split("-")
-                    mwt_end = int(b)
-                    toks.append((form, False, no_space))
-                elif "." in tid:
-                    continue  # empty node
-                elif int(tid) <= mwt_end:
-                    continue  # word inside a multiword token
-                else:
-                    toks.append((form, upos in ("PUNCT", "SYM"), no_space))
-    flush()
-    return out

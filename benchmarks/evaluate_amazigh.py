@@ -27,6 +27,9 @@ import time
 import unicodedata
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evaluate_arabizi import edit_distance  # noqa: E402  (one Levenshtein for every evaluation)
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME_FILE = ROOT / "data" / "schemes" / "tifinagh_latin.tsv"
 
@@ -46,17 +49,6 @@ def nfc(text: str) -> str:
 def latin_gold(text: str) -> str:
     """CLDR shi_Latn as tfng2latn can produce it: NFC, lowercase, Greek ε -> ɛ."""
     return nfc(text).replace("\u03b5", "\u025b").lower()
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def load_cldr(shared: Path | None = None) -> list[tuple[str, str, str]]:

@@ -134,7 +134,7 @@ def test_tokens_are_spans_of_the_input(text, options):
     assert [t for t, _, _ in triples] == tokenize(text, **options)
 
 
-@given(batches, option_sets)
+@given(st.one_of(batches, st.lists(special_texts, max_size=8)), option_sets)
 def test_batch_equals_one_by_one(texts_, options):
     assert tokenize(texts_, **options) == [tokenize(t, **options) for t in texts_]
     b = TextBatch.from_input(texts_)

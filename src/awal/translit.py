@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch
-from .kernels import Matcher, replace_longest
-from .rules import RuleError, data_dir, read_table
+from .kernels import Matcher
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -41,13 +41,13 @@ class TableScheme:
     """A compiled table scheme (or a chain of them)."""
 
     name: str
-    matchers: tuple[Matcher, ...]
+    steps: tuple[CharStep | ReplaceStep, ...]
     source: str
 
     def apply(self, batch: TextBatch) -> TextBatch:
         cps, offsets = batch.codepoints, batch.offsets
-        for matcher in self.matchers:
-            cps, offsets, _, _ = replace_longest(cps, offsets, matcher)
+        for step in self.steps:
+            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
         return batch.replace(cps, offsets)
 
 
@@ -105,9 +105,12 @@ def _table_scheme(name: str) -> TableScheme:
     path, directives = _catalogue()[name]
     if "compose" in directives:
         parts = directives["compose"].split()
-        chained = [m for part in parts for m in _table_scheme(part).matchers]
+        chained = [step for part in parts for step in _table_scheme(part).steps]
         return TableScheme(name, tuple(chained), str(path))
-    return TableScheme(name, (Matcher.from_pairs(_pairs(path, directives)[name]),), str(path))
+    pairs = dict(_pairs(path, directives)[name])
+    if all(len(key) == 1 for key in pairs):  # a character table: one lookup, expansions spliced in
+        return TableScheme(name, (CharStep.build((name,), pairs),), str(path))
+    return TableScheme(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
 
 
 def _check_name(scheme: Any) -> str:

@@ -1,0 +1,604 @@
+"""Training, exporting and evaluating subword tokenizers with awal's normalisation inside.
+
+* :func:`hf_normalizer` turns a :class:`~awal.Normalizer` into a HF ``tokenizers``
+  normaliser (``Sequence`` of ``Replace``/``NFC``/``Lowercase``) with the same output.
+* :func:`sentencepiece_rules` writes a SentencePiece ``normalization_rule_tsv``
+  (one greedy longest-match pass: exact for the character rules, an approximation
+  for context rules and run collapsing, see the function).
+* :func:`train` trains a BPE or Unigram model (HF ``tokenizers`` or SentencePiece).
+* :func:`evaluate`, :func:`report_table`, :func:`report_chart` measure fertility and
+  parity across languages.
+
+``tokenizers`` and ``sentencepiece`` are imported lazily (optional extras).
+
+Where the HF export cannot be identical
+---------------------------------------
+* Text containing the Unicode noncharacters U+FDD0..U+FDEF, which the casefold
+  export uses as private placeholders (never valid in interchanged text).
+* NFC is the ``unicode-normalization`` crate's, awal's is CPython's: characters
+  assigned in a Unicode version only one of them knows can differ.
+* A character map whose rules form a cycle across replacement groups (a -> b and
+  b -> a in one fused pass) cannot be written as sequential literal ``Replace``
+  steps; :func:`hf_normalizer` raises ``NotImplementedError`` for it (no built-in
+  profile has one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from .kernels import UNICODE_SIZE
+from .rules import CONDITIONS, CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep, class_mask
+
+__all__ = ["hf_normalizer", "sentencepiece_rules", "train", "evaluate", "report_table", "report_chart", "PRE_TOKENIZER_PATTERN"]
+
+# GPT-2 style split, but letters keep their combining marks (harakat, Tifinagh/Latin
+# diacritics) so vocalised Arabic is not cut at every haraka.
+PRE_TOKENIZER_PATTERN = r" ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+(?!\S)|\s+"
+
+_PLACEHOLDER = 0xFDD0  # noncharacters U+FDD0..U+FDEF
+
+
+# ------------------------------------------------------------------ regex text
+def _esc(ch: str) -> str:
+    return f"\\x{{{ord(ch):X}}}"
+
+
+def _class_from_mask(mask: np.ndarray) -> str:
+    """An Oniguruma character class ``[...]`` listing exactly the code points set in ``mask``."""
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return "[^\\x{0}-\\x{10FFFF}]"  # matches nothing
+    breaks = np.flatnonzero(np.diff(idx) != 1)
+    starts = np.r_[idx[0], idx[breaks + 1]]
+    ends = np.r_[idx[breaks], idx[-1]]
+    parts = [f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in zip(starts.tolist(), ends.tolist())]
+    return "[" + "".join(parts) + "]"
+
+
+def _class_from_chars(chars: Iterable[str]) -> str:
+    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+    mask[[ord(c) for c in chars]] = True
+    return _class_from_mask(mask)
+
+
+def _literal(s: str) -> str:
+    return "".join(_esc(c) for c in s)
+
+
+def _mask_of(chars: Iterable[str]) -> np.ndarray:
+    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+    cps = [ord(c) for c in chars]
+    if cps:
+        mask[cps] = True
+    return mask
+
+
+# ------------------------------------------------------------------ HF export
+def _ordered_groups(mapping: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """``(replacement, keys)`` groups in an order where sequential literal replaces equal one simultaneous map.
+
+    A group whose replacement contains a key of another group must run after
+    that group (else its output would be rewritten again).
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k, v in mapping.items():
+        if k != v:
+            groups[v].append(k)
+    owner = {k: v for v, ks in groups.items() for k in ks}
+    after: dict[str, set[str]] = {v: {owner[c] for c in v if c in owner and owner[c] != v} for v in groups}
+    order, state = [], {}
+
+    def visit(v: str, path: tuple[str, ...]) -> None:
+        if state.get(v) == 2:
+            return
+        if state.get(v) == 1:
+            raise NotImplementedError(f"character map has a cycle through replacements {path!r}; cannot export as sequential Replace")
+        state[v] = 1
+        for w in sorted(after[v]):
+            visit(w, (*path, w))
+        state[v] = 2
+        order.append(v)
+
+    for v in sorted(groups):
+        visit(v, (v,))
+    return [(v, sorted(groups[v])) for v in order]
+
+
+def _replace(normalizers, Regex, pattern: str, content: str):
+    return normalizers.Replace(Regex(pattern), content)
+
+
+@lru_cache(maxsize=1)
+def _hf_lowercase_map() -> dict[str, str]:
+    """What HF ``normalizers.Lowercase`` does to every single code point that it changes."""
+    from tokenizers import normalizers
+
+    lc = normalizers.Lowercase()
+    chars = [chr(c) for c in range(UNICODE_SIZE) if not 0xD800 <= c <= 0xDFFF and c != 0]
+    out = lc.normalize_str("\x00".join(chars)).split("\x00")
+    assert len(out) == len(chars)
+    return {c: o for c, o in zip(chars, out) if o != c}
+
+
+def _char_step(step: CharStep, normalizers, Regex) -> list:
+    mapping = step.mapping
+    if "casefold" not in {r for r in step.names} or len(mapping) < 200:
+        return [_replace(normalizers, Regex, _class_from_chars(ks), v) for v, ks in _ordered_groups(mapping)]
+    # Big case-folding map: one Lowercase pass plus exceptions. Every character
+    # where Lowercase would differ from the fused map is first swapped to a
+    # placeholder of noncharacters, restored to its mapped value afterwards.
+    lower = _hf_lowercase_map()
+    exceptions = {c for c in set(lower) | set(mapping) if lower.get(c, c) != mapping.get(c, c)}
+    by_target: dict[str, list[str]] = defaultdict(list)
+    for c in exceptions:
+        by_target[mapping.get(c, c)].append(c)
+    targets = sorted(by_target)
+    if len(targets) > 30 * 30:
+        raise NotImplementedError("too many case-folding exceptions for the placeholder scheme")
+    holders = [chr(_PLACEHOLDER) + chr(_PLACEHOLDER + 1 + i // 30) + chr(_PLACEHOLDER + 1 + i % 30) for i in range(len(targets))]
+    out = [_replace(normalizers, Regex, _class_from_chars(by_target[t]), h) for t, h in zip(targets, holders)]
+    out.append(normalizers.Lowercase())
+    out += [_replace(normalizers, Regex, _literal(h), t) for t, h in zip(targets, holders)]
+    return out
+
+
+def _context_step(step: ContextStep, rule, normalizers, Regex) -> list:
+    keys = dict(rule.mapping)
+    skip = _mask_of(keys) | (class_mask(rule.skip) if rule.skip else False)
+    skip_cls = _class_from_mask(skip)
+    conds = []
+    for cond, cls in rule.context:
+        member = class_mask(cls) & ~skip  # the nearest non-skipped character
+        m = _class_from_mask(member)
+        sides, negated = CONDITIONS[cond]
+        conds.append((sides, negated, m, class_mask(cls)))
+    # sequential per-target replaces equal one simultaneous pass when a converted
+    # character keeps every condition's answer for its neighbours (see docs)
+    targets = set(keys.values())
+    if len(targets) > 1:
+        for t in targets:
+            if t in keys:
+                raise NotImplementedError(f"context rule {rule.name!r}: a target is also a source")
+            if skip[ord(t)]:
+                continue
+            for _, negated, _, full in conds:
+                if bool(full[ord(t)]) == negated:
+                    raise NotImplementedError(f"context rule {rule.name!r}: target {t!r} changes its neighbours' context")
+    pieces = []
+    for sides, negated, m, _ in conds:
+        alts = []
+        for side in sides:
+            alts.append(f"(?={skip_cls}*+{m})" if side > 0 else f"(?<={m}{skip_cls}*)")
+        if negated:
+            pieces.append("".join(f"(?!{a[3:-1]})" if a.startswith("(?=") else f"(?<!{a[4:-1]})" for a in alts))
+        else:
+            pieces.append(alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")")
+    groups = defaultdict(list)
+    for k, v in keys.items():
+        groups[v].append(k)
+    out = []
+    for v, ks in sorted(groups.items()):
+        # every lookaround goes after the key, so the regex tests the key first (fast);
+        # a lookbehind there looks back past the key itself, which is in the skip class
+        out.append(_replace(normalizers, Regex, _class_from_chars(ks) + "".join(pieces), v))
+    return out
+
+
+def _collapse_step(step: CollapseStep, normalizers, Regex) -> list:
+    out = []
+    for limit in sorted(set(step.limit[step.limit > 0].tolist())):
+        cls = _class_from_mask(step.limit == limit)
+        back = "\\1" * (limit - 1)
+        out.append(_replace(normalizers, Regex, f"(?<=({cls}){back})\\1", ""))
+    return out
+
+
+def hf_normalizer(normalizer) -> Any:
+    """A ``tokenizers.normalizers.Normalizer`` whose output equals ``normalizer(text)``.
+
+    >>> import awal
+    >>> hf = hf_normalizer(awal.Normalizer("search"))
+    >>> hf.normalize_str("أَهْلاً بِكُمْ")
+    'اهلا بكم'
+    """
+    from tokenizers import Regex, normalizers
+
+    by_name = {r.name: r for r in normalizer.rules}
+    parts: list = []
+    for step in normalizer.steps:
+        if isinstance(step, CharStep):
+            parts += _char_step(step, normalizers, Regex)
+        elif isinstance(step, ContextStep):
+            parts += _context_step(step, by_name[step.names[0]], normalizers, Regex)
+        elif isinstance(step, CollapseStep):
+            parts += _collapse_step(step, normalizers, Regex)
+        elif isinstance(step, NfcStep):
+            parts.append(normalizers.NFC())
+        elif isinstance(step, ReplaceStep):
+            rule = by_name[step.names[0]]
+            # one alternation, longest keys first = greedy longest match, all found on the input
+            for v, ks in _ordered_groups(rule.mapping) if all(len(k) == 1 for k in rule.mapping) else []:
+                parts.append(_replace(normalizers, Regex, _class_from_chars(ks), v))
+            if not all(len(k) == 1 for k in rule.mapping):
+                parts += _multi_replace(rule.mapping, normalizers, Regex)
+        else:  # pragma: no cover
+            raise NotImplementedError(f"cannot export step {type(step).__name__}")
+    return normalizers.Sequence(parts)
+
+
+def _multi_replace(mapping: dict[str, str], normalizers, Regex) -> list:
+    """Greedy longest-match multi-character replace as sequential literal replaces.
+
+    Exact when no replacement contains (part of) another key; otherwise raises.
+    """
+    for v in mapping.values():
+        for k in mapping:
+            if k in v and k != v:
+                raise NotImplementedError(f"replacement {v!r} contains key {k!r}: not exportable as sequential Replace")
+    # each key may only match where the greedy scan would start it: a longest-first
+    # alternation is applied once per key group via lookarounds is not expressible
+    # with literal contents, so require keys to be free of overlaps
+    keys = sorted(mapping, key=len, reverse=True)
+    for a in keys:
+        for b in keys:
+            if a != b and any(a.endswith(b[:i]) for i in range(1, len(b))) or (a != b and b in a):
+                raise NotImplementedError(f"overlapping replace keys {a!r} and {b!r}: not exportable as sequential Replace")
+    return [_replace(normalizers, Regex, _literal(k), mapping[k]) for k in keys]
+
+
+# ----------------------------------------------------------- SentencePiece
+def _hex(s: str) -> str:
+    return " ".join(f"{ord(c):X}" for c in s)
+
+
+def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) -> Path:
+    """Write a SentencePiece ``normalization_rule_tsv`` approximating ``normalizer``.
+
+    SentencePiece applies the rules in one greedy longest-match pass over the
+    input, so the pipeline is enumerated on short inputs; each source's target is
+    awal's own output for that source on its own:
+
+    * every character any character-level rule, context rule or NFC changes
+      (exact for the character rules);
+    * canonical decompositions (base + marks) so NFC composes them;
+    * for context rules: each key followed by / preceded by the letters of its
+      context class in the Arabic, Latin and Tifinagh blocks, and key + one mark +
+      letter (context looked for past a longer run of marks is missed);
+    * for run collapsing: runs of 3..``max_run`` of each collapsible character
+      (longer runs are cut in pieces: a run of 30 leaves 2 per piece).
+
+    Train with ``normalization_rule_tsv=path``, ``remove_extra_whitespaces=False``
+    (awal keeps spaces) and ``add_dummy_prefix`` as you like (it adds a ``▁``
+    that decoding removes). Identity rates are measured in the tests/report.
+    """
+    from .rules import class_mask as cm
+
+    sources: set[str] = set()
+    for rule in normalizer.rules:
+        if rule.kind in ("map", "delete", "casefold"):
+            sources.update(rule.char_map())
+        elif rule.kind == "replace":
+            sources.update(rule.mapping)
+    blocks = np.zeros(UNICODE_SIZE, dtype=bool)
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x250, 0x2AF), (0x1E00, 0x1EFF), (0x600, 0x6FF),
+                   (0x750, 0x77F), (0x2D30, 0x2D7F), (0x370, 0x3FF)):  # fmt: skip
+        blocks[lo : hi + 1] = True
+    marks = [chr(c) for c in range(0x64B, 0x653)] + ["\u0670", "\u0300", "\u0301", "\u0323"]
+    for rule in normalizer.rules:
+        if rule.kind == "context":
+            sources.update(rule.mapping)
+            for cond, cls in rule.context:
+                near = [chr(c) for c in np.flatnonzero(cm(cls) & blocks)]
+                sides, _ = CONDITIONS[cond]
+                for k in rule.mapping:
+                    for ch in near:
+                        if +1 in sides or cond in ("not_next",):
+                            sources.add(k + ch)
+                            if rule.skip == "mark":
+                                sources.update(k + m + ch for m in marks[:10])
+                        if -1 in sides:
+                            sources.add(ch + k)
+        elif rule.kind == "nfc":
+            for cp in range(UNICODE_SIZE):
+                if 0xD800 <= cp <= 0xDFFF:
+                    continue
+                ch = chr(cp)
+                d = unicodedata.normalize("NFD", ch)
+                if d != ch and unicodedata.normalize("NFC", d) == ch:
+                    sources.add(d)
+        elif rule.kind == "collapse":
+            chars = rule.chars or [chr(c) for c in np.flatnonzero(cm("letter") & blocks)]
+            for ch in chars:
+                sources.update(ch * n for n in range(rule.limit + 1, max_run + 1))
+    sources = sorted(s for s in sources if s)
+    targets = normalizer(sources)
+    path = Path(path)
+    lines = [f"{_hex(s)}\t{_hex(t)}" for s, t in zip(sources, targets) if s != t]
+    # SentencePiece drops rules with an empty target? it accepts them (deletion)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sentencepiece_normalize(rule_tsv: str | os.PathLike, texts: list[str]) -> list[str]:
+    """Normalise with only a rule TSV, as a SentencePiece model trained with it would (spaces kept)."""
+    import sentencepiece as spm
+
+    sn = spm.SentencePieceNormalizer(rule_tsv=str(rule_tsv), add_dummy_prefix=False, remove_extra_whitespaces=False, escape_whitespaces=False)
+    return [sn.normalize(t) for t in texts]
+
+
+# ----------------------------------------------------------------- training
+def _read_texts(texts_or_files) -> list[str]:
+    if isinstance(texts_or_files, (str, os.PathLike)):
+        texts_or_files = [texts_or_files]
+    out: list[str] = []
+    for item in texts_or_files:
+        if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and os.path.isfile(item)):
+            out += Path(item).read_text(encoding="utf-8").splitlines()
+        elif isinstance(item, str):
+            out.append(item)
+        else:
+            raise TypeError(f"expected texts (str) or file paths, got {type(item).__name__}")
+    return out
+
+
+def _pre_tokenizer(byte_level: bool):
+    from tokenizers import Regex, pre_tokenizers
+
+    split = pre_tokenizers.Split(Regex(PRE_TOKENIZER_PATTERN), behavior="isolated")
+    if byte_level:
+        return pre_tokenizers.Sequence([split, pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    return split
+
+
+def train(
+    texts_or_files,
+    kind: str = "bpe",
+    library: str = "hf",
+    vocab_size: int = 16000,
+    profile: Any = "default",
+    byte_fallback: bool = True,
+    output: str | os.PathLike | None = None,
+    min_frequency: int = 2,
+    special_tokens: list[str] | None = None,
+):
+    """Train a subword tokenizer whose normaliser is awal's ``profile``.
+
+    ``library="hf"`` returns a ``tokenizers.Tokenizer`` (save with ``.save(path)``,
+    reload with ``Tokenizer.from_file``). With ``byte_fallback=True`` the model
+    works on UTF-8 bytes (byte-level BPE/Unigram: never unknown); otherwise on
+    characters with ``<unk>``. The pre-tokenizer keeps combining marks with their
+    letters. ``library="sentencepiece"`` returns the path of the trained
+    ``.model`` (``output`` prefix, or a temporary folder), with awal's rules
+    compiled in as ``normalization_rule_tsv``. ``profile=None`` trains without
+    normalisation (NFC only for SentencePiece's sake: none at all for HF).
+    """
+    from .normalize import Normalizer
+
+    if kind not in ("bpe", "unigram"):
+        raise ValueError(f"kind must be 'bpe' or 'unigram', got {kind!r}")
+    if library not in ("hf", "sentencepiece"):
+        raise ValueError(f"library must be 'hf' or 'sentencepiece', got {library!r}")
+    texts = [t for t in _read_texts(texts_or_files) if t.strip()]
+    if not texts:
+        raise ValueError("cannot train a tokenizer on an empty corpus (no non-blank lines)")
+    norm = None if profile is None else (profile if isinstance(profile, Normalizer) else Normalizer(profile))
+    specials = list(special_tokens or ["<unk>", "<s>", "</s>", "<pad>"])
+    if library == "sentencepiece":
+        return _train_spm(texts, kind, vocab_size, norm, byte_fallback, output)
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    if kind == "bpe":
+        model = models.BPE(unk_token=None if byte_fallback else "<unk>")
+        trainer = trainers.BpeTrainer(
+            vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=specials,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet() if byte_fallback else [], show_progress=False,
+        )  # fmt: skip
+    else:
+        model = models.Unigram()
+        trainer = trainers.UnigramTrainer(
+            vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>",
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet() if byte_fallback else [], show_progress=False,
+        )  # fmt: skip
+    tok = Tokenizer(model)
+    if norm is not None:
+        tok.normalizer = hf_normalizer(norm)
+    tok.pre_tokenizer = _pre_tokenizer(byte_fallback)
+    tok.decoder = decoders.ByteLevel() if byte_fallback else decoders.Fuse()
+    tok.train_from_iterator(texts, trainer=trainer, length=len(texts))
+    if output is not None:
+        tok.save(str(output))
+    return tok
+
+
+def _train_spm(texts, kind, vocab_size, norm, byte_fallback, output):
+    import sentencepiece as spm
+
+    folder = Path(output).parent if output else Path(tempfile.mkdtemp(prefix="awal-spm-"))
+    prefix = str(output) if output else str(folder / "awal")
+    if prefix.endswith(".model"):
+        prefix = prefix[: -len(".model")]
+    folder.mkdir(parents=True, exist_ok=True)
+    kwargs = dict(
+        sentence_iterator=iter(texts), model_prefix=prefix, vocab_size=vocab_size, model_type=kind,
+        byte_fallback=byte_fallback, character_coverage=0.9995 if byte_fallback else 1.0,
+        remove_extra_whitespaces=False, add_dummy_prefix=True, hard_vocab_limit=False,
+        split_by_unicode_script=True, max_sentence_length=1 << 20, minloglevel=2,
+    )  # fmt: skip
+    if norm is not None:
+        kwargs["normalization_rule_tsv"] = str(sentencepiece_rules(norm, prefix + ".rules.tsv"))
+    else:
+        kwargs["normalization_rule_name"] = "identity"
+    spm.SentencePieceTrainer.train(**kwargs)
+    return prefix + ".model"
+
+
+# --------------------------------------------------------------- evaluation
+class _Encoder:
+    """Uniform view of HF and SentencePiece tokenizers: tokens with character offsets."""
+
+    def __init__(self, tokenizer):
+        self.sp = self.hf = None
+        if isinstance(tokenizer, (str, os.PathLike)):
+            p = str(tokenizer)
+            if p.endswith(".model"):
+                import sentencepiece as spm
+
+                self.sp = spm.SentencePieceProcessor(model_file=p)
+            else:
+                from tokenizers import Tokenizer
+
+                self.hf = Tokenizer.from_file(p)
+        elif type(tokenizer).__name__ == "SentencePieceProcessor":
+            self.sp = tokenizer
+        elif hasattr(tokenizer, "encode_batch"):
+            self.hf = tokenizer
+        elif hasattr(tokenizer, "backend_tokenizer"):  # transformers fast tokenizer
+            self.hf = tokenizer.backend_tokenizer
+        else:
+            raise TypeError(f"unsupported tokenizer {type(tokenizer).__name__}: pass a tokenizers.Tokenizer, a tokenizer.json path or a .model path")
+        if self.hf is not None:
+            vocab = self.hf.get_vocab()
+            unk = {"<unk>", "[UNK]", "<UNK>"}
+            self.unknown = {i for t, i in vocab.items() if t in unk or (len(t) == 6 and t.startswith("<0x") and t.endswith(">"))}
+
+    def encode(self, texts: list[str]) -> list[tuple[list[int], list[tuple[int, int]], int]]:
+        """Per text: token ids, char offsets, count of unknown/byte-fallback tokens."""
+        out = []
+        if self.hf is not None:
+            for enc in self.hf.encode_batch(texts, add_special_tokens=False):
+                out.append((enc.ids, enc.offsets, sum(i in self.unknown for i in enc.ids)))
+            return out
+        for t in texts:
+            proto = self.sp.encode(t, out_type="immutable_proto")
+            ids = [p.id for p in proto.pieces]
+            # begin/end are byte offsets into the input: convert to characters
+            b2c = np.zeros(len(t.encode("utf-8")) + 1, dtype=np.int64)
+            pos = 0
+            for i, ch in enumerate(t):
+                n = len(ch.encode("utf-8"))
+                b2c[pos : pos + n] = i
+                pos += n
+            b2c[pos] = len(t)
+            offs = [(int(b2c[p.begin]), int(b2c[p.end])) for p in proto.pieces]
+            unk = sum(self.sp.is_unknown(i) or self.sp.is_byte(i) for i in ids)
+            out.append((ids, offs, unk))
+        return out
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [m.span() for m in re.finditer(r"\S+", text)]
+
+
+def evaluate(tokenizer, texts_by_language: dict[str, list[str]], reference: str = "fra_Latn") -> list[dict[str, Any]]:
+    """Token-cost statistics per language.
+
+    Each row: ``language, lines, words, chars, bytes, tokens, fertility`` (tokens
+    per whitespace word), ``tokens_per_char``, ``tokens_per_byte``, ``parity``
+    (total tokens / the reference language's total, meaningful on parallel text;
+    ``None`` without the reference), ``unknown_rate`` (share of tokens that are
+    unknown or byte-fallback pieces) and ``continued_word_rate`` (share of words
+    covered by 2+ tokens, from token offsets).
+    """
+    enc = _Encoder(tokenizer)
+    rows = []
+    for lang, texts in texts_by_language.items():
+        texts = list(texts)
+        encoded = enc.encode(texts) if texts else []
+        words = tokens = unknown = chars = nbytes = split_words = 0
+        for text, (ids, offsets, unk) in zip(texts, encoded):
+            tokens += len(ids)
+            unknown += unk
+            chars += len(text)
+            nbytes += len(text.encode("utf-8", "surrogatepass"))
+            spans = _word_spans(text)
+            words += len(spans)
+            if spans and offsets:
+                starts = np.array([s for s, e in offsets if e > s], dtype=np.int64)
+                ends = np.array([e for s, e in offsets if e > s], dtype=np.int64)
+                ws = np.array(spans, dtype=np.int64)
+                # tokens overlapping each word
+                lo = np.searchsorted(ends, ws[:, 0], side="right")
+                hi = np.searchsorted(starts, ws[:, 1], side="left")
+                split_words += int(np.sum((hi - lo) >= 2))
+        rows.append({
+            "language": lang, "lines": len(texts), "words": words, "chars": chars, "bytes": nbytes, "tokens": tokens,
+            "fertility": tokens / words if words else 0.0,
+            "tokens_per_char": tokens / chars if chars else 0.0,
+            "tokens_per_byte": tokens / nbytes if nbytes else 0.0,
+            "unknown_rate": unknown / tokens if tokens else 0.0,
+            "continued_word_rate": split_words / words if words else 0.0,
+        })  # fmt: skip
+    ref = next((r for r in rows if r["language"] == reference), None)
+    for r in rows:
+        r["parity"] = r["tokens"] / ref["tokens"] if ref and ref["tokens"] else None
+    return rows
+
+
+_COLUMNS = ("language", "lines", "tokens", "fertility", "tokens_per_char", "tokens_per_byte", "parity", "unknown_rate", "continued_word_rate")
+
+
+def report_table(rows: list[dict[str, Any]]) -> str:
+    """A fixed-width text table of :func:`evaluate` rows."""
+    head = ["language", "lines", "tokens", "tok/word", "tok/char", "tok/byte", "parity", "unk", "split words"]
+    body = []
+    for r in rows:
+        cells = []
+        for c in _COLUMNS:
+            v = r.get(c)
+            cells.append("-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v))
+        body.append(cells)
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
+    fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    return "\n".join([fmt(head), fmt(["-" * w for w in widths]), *map(fmt, body)])
+
+
+def report_chart(rows: list[dict[str, Any]], png_path: str | os.PathLike, metric: str = "parity") -> Path:
+    """Bar chart of one metric per language (matplotlib, Agg backend), written to ``png_path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [r["language"] for r in rows]
+    values = [r.get(metric) or 0.0 for r in rows]
+    fig, ax = plt.subplots(figsize=(max(4, 0.8 * len(rows) + 2), 3.5))
+    ax.bar(labels, values, color="#3b7dd8")
+    if metric == "parity":
+        ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.set_title(f"{metric.replace('_', ' ')} by language")
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    fig.savefig(str(png_path), dpi=120)
+    plt.close(fig)
+    return Path(png_path)
+
+
+def load(path: str | os.PathLike):
+    """Reload a saved tokenizer in its plain library: ``tokenizer.json`` → ``tokenizers.Tokenizer``, ``.model`` → SentencePieceProcessor."""
+    p = str(path)
+    if p.endswith(".model"):
+        import sentencepiece as spm
+
+        return spm.SentencePieceProcessor(model_file=p)
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(p)
+
+
+def _json_safe(rows):  # pragma: no cover - convenience for scripts
+    return json.dumps(rows, ensure_ascii=False, indent=1)

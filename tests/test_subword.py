@@ -1,0 +1,186 @@
+"""Subword export/training/evaluation: HF normaliser identical to awal, SentencePiece rules, train/save/load, evaluate."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import awal
+from awal import subword
+
+# realistic text: the scripts and troublemakers this project meets, no random astral noise
+REALISTIC = (
+    "اأإآٱءؤئىيیكکگڭݣڤپچةهہەۀـًٌٍَُِّْٰٕٓٔ٠١٩۰۹،؛؟ﻻﻼﷲﺍﺑﺒ"
+    "ⴰⴱⴳⵯⴽⵡⵖⵛⵥ⵿ʷ°ᵂεɛγɣΕΓəǝğǧĞḍṭṛṣẓḥ"
+    "abcdeghkqrstuwxyzABCDHSTÉéßẞİı0123456789 \t\n-_.,:;!?'\"()"
+    "\u00a0\u200b\u200c\u200d\u200e\u200f\u2028\ufeff\u00ad\u0300\u0301\u0323\U0001f600"
+)
+realistic = st.text(alphabet=st.sampled_from(REALISTIC), max_size=40)
+
+
+@pytest.fixture(scope="module", params=["default", "search"])
+def pair(request):
+    n = awal.Normalizer(request.param)
+    return n, subword.hf_normalizer(n)
+
+
+@settings(max_examples=300)
+@given(text=realistic)
+def test_hf_normalizer_identical_default(text):
+    _check("default", text)
+
+
+@settings(max_examples=300)
+@given(text=realistic)
+def test_hf_normalizer_identical_search(text):
+    _check("search", text)
+
+
+_CACHE: dict = {}
+
+
+def _hf(profile):
+    if profile not in _CACHE:
+        n = awal.Normalizer(profile)
+        _CACHE[profile] = (n, subword.hf_normalizer(n))
+    return _CACHE[profile]
+
+
+def _check(profile, text):
+    n, hf = _hf(profile)
+    assert hf.normalize_str(text) == n(text)
+
+
+@pytest.mark.parametrize(
+    "profile,text,expected",
+    [
+        ("default", "بیت", "بيت"),  # Farsi yeh inside a word
+        ("default", "علیٰ", "علىٰ"),  # word-final past a mark
+        ("default", "εγa", "ɛɣa"),  # Greek lookalikes next to Latin convert whole
+        ("default", "εγ", "εγ"),  # Greek text untouched
+        ("default", "ⴰʷ", "ⴰⵯ"),
+        ("default", "هههههه bzzzzaf", "هه bzzaf"),
+        ("search", "Straße ΣΑΣ ꭰ", "strasse σασ Ꭰ"),
+        ("search", "أَهْلاً بِكُمْ", "اهلا بكم"),
+    ],
+)
+def test_hf_normalizer_examples(profile, text, expected):
+    n, hf = _hf(profile)
+    assert n(text) == expected
+    assert hf.normalize_str(text) == expected
+
+
+def _mismatches(args):
+    profile, lines = args
+    n, hf = _hf(profile)
+    got = hf.normalize_str("\x00".join(lines)).split("\x00")  # \x00 is touched by no rule and is no letter/mark
+    assert len(got) == len(lines)
+    return [(x, g) for x, g in zip(lines, got) if g != n(x)]
+
+
+def _shared_lines(shared_data: Path) -> list[str]:
+    lines = []
+    for f in sorted((shared_data / "flores200" / "dev").iterdir()):
+        lines += f.read_text(encoding="utf-8").splitlines()
+    with open(shared_data / "arabic" / "corpus_bench.txt", encoding="utf-8") as fh:
+        lines += [next(fh).rstrip("\n") for _ in range(10_000)]
+    assert not any("\x00" in x for x in lines)
+    return lines
+
+
+@pytest.mark.shared
+def test_hf_normalizer_identical_on_corpora(shared_data):
+    """100% of FLORES dev lines (8 languages) and 10,000 benchmark lines, both profiles.
+
+    HF Replace costs O(length) per step, so the lines are split across processes.
+    """
+    lines = _shared_lines(shared_data)
+    chunk = 1500
+    jobs = [(p, lines[i : i + chunk]) for p in ("default", "search") for i in range(0, len(lines), chunk)]
+    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as ex:
+        bad = [m for ms in ex.map(_mismatches, jobs) for m in ms]
+    assert bad == []
+
+
+# --------------------------------------------------------------- SentencePiece
+def test_sentencepiece_rules_char_level(tmp_path):
+    n = awal.Normalizer("default")
+    path = subword.sentencepiece_rules(n, tmp_path / "rules.tsv")
+    line = path.read_text(encoding="utf-8").splitlines()[0]
+    src, tgt = line.split("\t")
+    assert all(int(h, 16) >= 0 for h in src.split())
+    texts = ["ﻻ بیت", "علیٰ", "هههه", "ⴰʷ", "a\u200bb\u00a0c", "كتاب"]
+    assert subword.sentencepiece_normalize(path, texts) == n(texts)
+
+
+# -------------------------------------------------------------------- training
+@pytest.fixture(scope="module")
+def small_corpus():
+    root = Path(os.environ.get("AWAL_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data" / "flores200" / "dev"
+    if root.is_dir():
+        return [line for f in ("ary_Arab.dev", "fra_Latn.dev", "tzm_Tfng.dev") for line in (root / f).read_text(encoding="utf-8").splitlines()[:120]]
+    return ["بیت الكتاب هههههه", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ", "bonjour à tous", "ﻻ شكرا"] * 50
+
+
+def test_train_hf_bpe_roundtrip(tmp_path, small_corpus):
+    tok = subword.train(small_corpus, kind="bpe", vocab_size=600)
+    path = tmp_path / "tokenizer.json"
+    tok.save(str(path))
+    from tokenizers import Tokenizer
+
+    again = Tokenizer.from_file(str(path))
+    sample = small_corpus[::37] + ["", "ﻻ بیت ههههه"]
+    assert [e.ids for e in tok.encode_batch(sample)] == [e.ids for e in again.encode_batch(sample)]
+    n = awal.Normalizer("default")
+    for text in sample:
+        assert tok.decode(tok.encode(text).ids) == n(text)  # byte-level: lossless after normalisation
+    assert tok.encode("").ids == []
+    # combining marks stay with their letters in pre-tokenisation
+    pieces = [p for p, _ in tok.pre_tokenizer.pre_tokenize_str("بِكُمْ")]
+    assert len(pieces) == 1
+
+
+def test_train_unigram_and_sentencepiece(tmp_path, small_corpus):
+    uni = subword.train(small_corpus, kind="unigram", vocab_size=400)
+    assert uni.encode("bonjour").ids
+    model = subword.train(small_corpus, library="sentencepiece", kind="bpe", vocab_size=1000, output=tmp_path / "sp")
+    sp = subword.load(model)
+    import sentencepiece as spm
+
+    again = spm.SentencePieceProcessor(model_file=str(model))
+    text = "بیت ﻻ bonjour ⴰⵣⵓⵍ"
+    assert sp.encode(text) == again.encode(text)
+    assert sp.decode(sp.encode(text)) == awal.normalize(text)
+
+
+def test_train_empty_corpus():
+    with pytest.raises(ValueError, match="empty corpus"):
+        subword.train([])
+    with pytest.raises(ValueError, match="empty corpus"):
+        subword.train(["", "   "])
+
+
+# ------------------------------------------------------------------ evaluation
+def test_evaluate_and_reports(tmp_path, small_corpus):
+    tok = subword.train(small_corpus, vocab_size=500)
+    path = tmp_path / "tok.json"
+    tok.save(str(path))
+    data = {"fra_Latn": ["le chat dort", "bonjour"], "ary_Arab": ["القط ناعس", "سلام"], "empty": []}
+    for t in (tok, str(path)):
+        rows = subword.evaluate(t, data, reference="fra_Latn")
+        by = {r["language"]: r for r in rows}
+        assert by["fra_Latn"]["parity"] == 1.0
+        assert by["fra_Latn"]["words"] == 4
+        assert by["ary_Arab"]["fertility"] >= 1.0
+        assert 0.0 <= by["ary_Arab"]["continued_word_rate"] <= 1.0
+        assert by["ary_Arab"]["unknown_rate"] == 0.0
+        assert by["empty"]["tokens"] == 0
+    table = subword.report_table(rows)
+    assert "fra_Latn" in table and "parity" in table
+    png = subword.report_chart(rows, tmp_path / "parity.png")
+    assert png.stat().st_size > 0
