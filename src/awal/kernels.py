@@ -40,6 +40,12 @@ def offsets_after(counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return total[offsets]
 
 
+def offsets_after_deletion(keep: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Offsets of the output when only positions where ``keep`` is true remain."""
+    dropped = np.flatnonzero(~keep)
+    return offsets - np.searchsorted(dropped, offsets)
+
+
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])`` without a loop."""
     first = np.cumsum(lengths) - lengths
@@ -61,7 +67,7 @@ def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.n
     """Remove code points whose ``drop[cp]`` is true; returns ``(cps, offsets, source)``."""
     keep = ~drop[cps]
     source = np.flatnonzero(keep)
-    return cps[source], offsets_after(keep, offsets), source
+    return cps[source], offsets_after_deletion(keep, offsets), source
 
 
 def neighbour_in(
@@ -82,15 +88,24 @@ def neighbour_in(
     at = np.arange(n, dtype=np.int64) if positions is None else positions
     if n == 0 or len(at) == 0:
         return np.zeros(len(at), dtype=bool)
-    if skip is None:
-        neighbour = at + step
-    elif step > 0:
-        nearest = np.where(skip[cps], n, np.arange(n, dtype=np.int64))
-        nearest = np.append(np.minimum.accumulate(nearest[::-1])[::-1], n)
-        neighbour = nearest[at + 1]
-    else:
-        nearest = np.maximum.accumulate(np.where(skip[cps], -1, np.arange(n, dtype=np.int64)))
-        neighbour = np.where(at > 0, nearest[np.maximum(at - 1, 0)], -1)
+    neighbour = at + step
+    if skip is not None:
+        # step past skipped code points; the active set shrinks at every step
+        active = np.flatnonzero((neighbour >= 0) & (neighbour < n))
+        active = active[skip[cps[neighbour[active]]]]
+        for _ in range(16):
+            if not len(active):
+                break
+            neighbour[active] += step
+            active = active[(neighbour[active] >= 0) & (neighbour[active] < n)]
+            active = active[skip[cps[neighbour[active]]]]
+        if len(active):  # long runs of skipped code points: one pass over the whole buffer instead
+            index = np.arange(n, dtype=np.int64)
+            if step > 0:
+                nearest = np.minimum.accumulate(np.where(skip[cps], n, index)[::-1])[::-1]
+            else:
+                nearest = np.maximum.accumulate(np.where(skip[cps], -1, index))
+            neighbour[active] = nearest[neighbour[active]]
     sid = string_ids(at, offsets)
     inside = (neighbour >= offsets[sid]) & (neighbour < offsets[sid + 1])
     return inside & member[cps[np.clip(neighbour, 0, n - 1)]]
@@ -286,7 +301,7 @@ def collapse_runs(cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray) -> tu
         drop[at[hit]] = True
     keep = ~drop
     source = np.flatnonzero(keep)
-    return cps[source], offsets_after(keep, offsets), source
+    return cps[source], offsets_after_deletion(keep, offsets), source
 
 
 # ------------------------------------------------------------------ classification

@@ -374,28 +374,31 @@ class CharStep:
             return self._expand(cps, offsets, mapped, keep, wide, align)
         if keep.all():
             return mapped, offsets, None, None
+        new_offsets = kernels.offsets_after_deletion(keep, offsets)
+        if not align:
+            return mapped[keep], new_offsets, None, None
         source = np.flatnonzero(keep)
-        return mapped[source], kernels.offsets_after(keep, offsets), source, source + 1
+        return mapped[source], new_offsets, source, source + 1
 
     def _expand(self, cps, offsets, mapped, keep, wide, align) -> StepResult:
-        """The 1:1 table everywhere, plus the few characters that expand to several."""
+        """The 1:1 table everywhere, then the tails of the few expanding characters inserted."""
         m = self.matcher
-        value = m.single[cps[wide]]
-        length = m.value_offsets[value + 1] - m.value_offsets[value]
-        counts = keep.astype(np.int64)
-        counts[wide] = length
-        first = np.zeros(len(cps) + 1, dtype=np.int64)
-        np.cumsum(counts, out=first[1:])
-        out = np.empty(int(first[-1]), dtype=np.uint32)
-        single = np.flatnonzero(counts == 1)
-        single = single[~self.wide[cps[single]]]
-        out[first[single]] = mapped[single]
-        within = _ranges(np.zeros(len(wide), dtype=np.int64), length)
-        out[np.repeat(first[wide], length) + within] = m.values[np.repeat(m.value_offsets[value], length) + within]
+        value = m.value_offsets[m.single[cps[wide]]]
+        length = m.value_offsets[m.single[cps[wide]] + 1] - value
+        mapped = mapped.copy()
+        mapped[wide] = m.values[value]
+        tail = length - 1
+        at = np.repeat(wide + 1, tail)
+        grown = np.insert(mapped, at, m.values[_ranges(value + 1, tail)])
+        kept = grown != DELETED
+        added = np.zeros(len(wide) + 1, dtype=np.int64)
+        np.cumsum(tail, out=added[1:])
+        dropped = np.flatnonzero(~keep)
+        new_offsets = offsets + added[np.searchsorted(wide, offsets)] - np.searchsorted(dropped, offsets)
         if not align:
-            return out, first[offsets], None, None
-        source = np.repeat(np.arange(len(cps), dtype=np.int64), counts)
-        return out, first[offsets], source, source + 1
+            return grown[kept], new_offsets, None, None
+        source = np.insert(np.arange(len(cps), dtype=np.int64), at, np.repeat(wide, tail))[kept]
+        return grown[kept], new_offsets, source, source + 1
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,23 @@ def nfc_sensitive_table() -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=None)
+def decomposition_floor_table() -> np.ndarray:
+    """For letters with a canonical decomposition: the lowest combining class among its marks.
+
+    أ (ا + U+0654, class 230) gives 230; 255 stands for a decomposition
+    without marks; 0 for characters that do not decompose.
+    """
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    for cp in range(0xA0, UNICODE_SIZE):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            nfd = unicodedata.normalize("NFD", chr(cp))
+            classes = [unicodedata.combining(ch) for ch in nfd if unicodedata.combining(ch)]
+            table[cp] = min(classes) if classes else 255
+    return table
+
+
 def version() -> str:
     """Unicode version of the tables (that of this Python's ``unicodedata``)."""
     return f"{unicodedata.unidata_version} (Python {sys.version_info.major}.{sys.version_info.minor})"
