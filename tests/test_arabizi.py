@@ -168,7 +168,6 @@ def test_fitted_accuracy_grouped_split(model, doda):
 
 
 @pytest.mark.shared
-@pytest.mark.xfail(reason="target 45%: the shipped rules reach 43.9% on the dev phrases", strict=False)
 def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])

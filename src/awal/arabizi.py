@@ -3,8 +3,10 @@
 ``arabizi2ar`` reads each Latin word through a lattice of weighted rules
 (``data/schemes/arabizi2ar.tsv``: chunks such as ``ch``, ``kh``, ``3``, ``9``, ``ou``
 with their Arabic readings by position in the word) and picks the best path with an
-Arabic character 4-gram model. All unique words of a batch are decoded together by
-one vectorised beam search. ``fit`` learns chunk probabilities and the letter model
+Arabic character 4-gram model. A batch is one flat code-point buffer: its words are
+found, hashed and made unique with NumPy (a repeated word is read once), the chunk
+lattices of all new words are built at once by table and hash look-ups, and one
+vectorised beam search (a dense words x beam block per position) reads them all. ``fit`` learns chunk probabilities and the letter model
 from (latin, arabic) pairs. ``romanize`` (``ar2arabizi``) writes chat-style Latin.
 
 >>> m = ArabiziModel.default()
@@ -25,6 +27,8 @@ from typing import Iterable
 
 import numpy as np
 import regex
+
+from awal.kernels import ranges
 
 __all__ = ["ArabiziModel", "romanize"]
 
@@ -52,6 +56,102 @@ _NUMBER_UNIT = regex.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|er|ere|eme|ème|h|min|km|cm|mm|kg|ml|dh|dhs|mad|gb|mb|px)?",
     regex.IGNORECASE,
 )
+
+
+_BMP = 0x10000  # chunk letters are looked up in 16 bits each (a chunk has at most 4)
+_NOT_A_WORD = regex.compile(r"^(?:[^\p{L}\n]+|" + _NUMBER_UNIT.pattern + r")$", regex.MULTILINE | regex.IGNORECASE)
+
+
+def _flat(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``words`` in one buffer, and their offsets."""
+    cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+    return cps, offsets
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+_EMPHATIC = np.array([ord(c) for c in "STDHZ"], dtype=np.uint32)
+
+
+def _prep_all(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """:func:`_prep` of every token, and each result in lowercase, in a few passes over all of them."""
+    block = unicodedata.normalize("NFC", "\n".join(tokens))
+    low, up = block.lower(), block.upper()
+    if not len(low) == len(up) == len(block):  # a letter whose case changes its length
+        preps = [_prep(t) for t in tokens]
+        return preps, [p.lower() for p in preps]
+    o, lo, hi = _codes(block), _codes(low), _codes(up)
+    wid = np.cumsum(o == 10)
+    has_lower = np.bincount(wid, weights=o != hi, minlength=len(tokens)) > 0
+    keep = has_lower[wid] & np.isin(o, _EMPHATIC)
+    prepped = np.where(keep, o, lo).astype(np.uint32)
+    text = str(memoryview(prepped), "utf-32-le", "surrogatepass")
+    return text.split("\n"), low.split("\n")
+
+
+_WORD_TABLE: np.ndarray | None = None
+_SEPARATORS = "\x00\x01\x1f\ufdd0\ufdd1\uffff"  # joiners of a batch, none a word letter
+_HASH_P = np.uint64(0x100000001B3)
+_HASH_PINV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+
+
+def _word_chars(cps: np.ndarray) -> np.ndarray:
+    """Which code points are word letters ``[\\p{Latin}\\p{Mn}0-9]`` (a table for the BMP)."""
+    global _WORD_TABLE
+    if _WORD_TABLE is None:
+        table = np.zeros(_BMP, dtype=bool)
+        for m in _LATIN_WORD.finditer("".join(map(chr, range(_BMP)))):
+            table[m.start() : m.end()] = True
+        _WORD_TABLE = table
+    out = _WORD_TABLE[np.minimum(cps, _BMP - 1)]
+    astral = cps >= _BMP
+    if astral.any():
+        out[astral] = False
+        for cp in np.unique(cps[astral]).tolist():
+            if _LATIN_WORD.fullmatch(chr(cp)):
+                out[cps == cp] = True
+    return out
+
+
+def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(inverse, first)``: a distinct-text id for every span and one span of each text.
+
+    Spans are hashed (64-bit polynomial, wrapping arithmetic) and made unique with
+    ``np.unique``; every span is then compared with its representative letter by
+    letter, so a hash collision can never merge two different words.
+    """
+    n = cps.size
+    with np.errstate(over="ignore"):
+        one = np.ones(1, dtype=np.uint64)
+        pw = np.concatenate([one, np.cumprod(np.full(n - 1, _HASH_P, dtype=np.uint64))])  # P**i
+        ipw = np.concatenate([one, np.cumprod(np.full(n - 1, _HASH_PINV, dtype=np.uint64))])  # P**-i
+        acc = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(cps.astype(np.uint64) * pw, out=acc[1:])
+        h = (acc[ends] - acc[starts]) * ipw[starts]
+        h ^= (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.ravel()
+    lens = ends - starts
+    rep_start = starts[first][inv]
+    same = np.array_equal(lens, lens[first][inv]) and np.array_equal(
+        cps[ranges(starts, lens)], cps[ranges(rep_start, lens)]
+    )
+    if not same:  # a collision: fall back to exact grouping of the words as strings
+        words = [cps[a:b].tobytes() for a, b in zip(starts.tolist(), ends.tolist())]
+        index: dict[bytes, int] = {}
+        inv = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+        first = np.zeros(len(index), dtype=np.int64)
+        first[inv[::-1]] = np.arange(len(words))[::-1]
+    return inv, first
+
+
+def _chunk_code(chunk: str) -> int:
+    """A chunk of up to 4 letters below U+FFFF as one 64-bit number (16 bits a letter)."""
+    return sum(ord(c) << (16 * i) for i, c in enumerate(chunk))
 
 
 def _strip_arabic(text: str) -> str:
@@ -192,7 +292,7 @@ class ArabiziModel:
         lm: _CharLM | None = None,
         learned: dict[tuple[str, str], Counter] | None = None,
         lm_weight: float = 1.0,
-        beam: int = 8,
+        beam: int = 2,
     ) -> None:
         self.rules = rules
         self.lexicon = dict(lexicon or {})
@@ -210,15 +310,33 @@ class ArabiziModel:
         self._f_lp: list[float] = []
         self._emit_index: dict[str, int] = {}
         self._emits: list[str] = []
+        self._arrays: tuple | None = None
         self._cache: dict[str, str] = {}
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
         self._chunk_totals = chunk_totals
-        chunks = {k[0] for k in self.rules} | {k[0] for k in self.learned}
+        chunks = sorted({k[0] for k in self.rules} | {k[0] for k in self.learned})
         self._max_chunk = max(map(len, chunks))
-        self._prefixes = {c[:i] for c in chunks for i in range(2, len(c) + 1)}
+        if self._max_chunk > 4:
+            raise ValueError(f"a rule chunk has more than 4 letters: {max(chunks, key=len)!r}")
+        # every chunk's groups in the three contexts, and its exact 16-bit-per-letter code
+        single = np.full((_BMP, 3), -1, dtype=np.int64)
+        by_len: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+        for chunk in chunks:
+            gids = [self._group(chunk, ctx) for ctx in "IMF"]
+            if len(chunk) == 1:
+                single[ord(chunk)] = gids
+            elif all(ord(c) < _BMP - 1 for c in chunk):
+                by_len[len(chunk)].append((_chunk_code(chunk), gids))
+        self._single = single
+        self._multi: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for length, items in by_len.items():
+            items.sort()
+            self._multi[length] = (np.array([c for c, _ in items], dtype=np.uint64),
+                                   np.array([g for _, g in items], dtype=np.int64))
         self.lm.table()
+        _word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -227,7 +345,7 @@ class ArabiziModel:
         d = _data_dir() / "schemes"
         lexicon = _read_lexicon(d / "darija_lexicon.tsv")
         lm = _CharLM().add(set(lexicon.values()))
-        return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.15)
+        return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1)
 
     # ------------------------------------------------------------ emissions
     def _distribution(self, chunk: str, ctx: str) -> dict[str, float]:
@@ -273,117 +391,202 @@ class ArabiziModel:
         return g
 
     # ------------------------------------------------------------ decoding
+    def _emission_arrays(self) -> tuple[np.ndarray, ...]:
+        """Group/reading tables and each reading's letter ids and code points, as arrays."""
+        if self._arrays is None or self._arrays[0] != len(self._f_emit):
+            ids = [_char_ids(e) for e in self._emits]
+            K = max(1, max((len(i) for i in ids), default=1))
+            chars = np.full((len(ids), K), -1, dtype=np.int64)
+            for i, t in enumerate(ids):
+                chars[i, : len(t)] = t
+            text = "".join(self._emits)
+            e_len = np.fromiter(map(len, self._emits), dtype=np.int64, count=len(self._emits))
+            self._arrays = (
+                len(self._f_emit),
+                np.asarray(self._g_start, dtype=np.int64),
+                np.asarray(self._g_len, dtype=np.int64),
+                np.asarray(self._f_emit, dtype=np.int64),
+                np.asarray(self._f_lp, dtype=np.float32),
+                chars,
+                np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
+                np.cumsum(e_len) - e_len,
+                e_len,
+            )
+        return self._arrays
+
+    def _lattice(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Chunk occurrences of all words at once: (word, start, end, group), starts local."""
+        n = len(cps)
+        W = len(offsets) - 1
+        lens = np.diff(offsets)
+        wid = np.repeat(np.arange(W, dtype=np.int64), lens)
+        pos = np.arange(n, dtype=np.int64)
+        local = pos - offsets[wid]
+        left = lens[wid] - local  # letters from here to the end of the word
+        ctx = np.where(local == 0, 0, np.where(left == 1, 2, 1))
+        # one-letter chunks: a dense table; letters no rule covers are kept as they are
+        c = cps.astype(np.int64)
+        g1 = np.where(c < _BMP, self._single[np.minimum(c, _BMP - 1), ctx], -1)
+        miss = np.flatnonzero(g1 < 0)
+        if miss.size:
+            for key in set(zip(c[miss].tolist(), ctx[miss].tolist())):
+                g = self._group(chr(key[0]), "IMF"[key[1]])
+                if key[0] < _BMP:
+                    self._single[key] = g
+            g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c[miss].tolist(), ctx[miss].tolist())]
+        ew, es, ee, eg = [wid], [local], [local + 1], [g1]
+        code = np.minimum(c, _BMP - 1).astype(np.uint64)
+        padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
+        for length in range(2, self._max_chunk + 1):
+            code = code | (padded[length - 1 : length - 1 + n] << np.uint64(16 * (length - 1)))
+            table = self._multi.get(length)
+            if table is None:
+                continue
+            keys, gids = table
+            at = np.flatnonzero(left >= length)
+            slot = np.minimum(np.searchsorted(keys, code[at]), len(keys) - 1)
+            hit = keys[slot] == code[at]
+            at, slot = at[hit], slot[hit]
+            cx = np.where(local[at] == 0, 0, np.where(left[at] == length, 2, 1))
+            g = gids[slot, cx]
+            ok = g >= 0
+            at = at[ok]
+            ew.append(wid[at])
+            es.append(local[at])
+            ee.append(local[at] + length)
+            eg.append(g[ok])
+        return tuple(np.concatenate(x) for x in (ew, es, ee, eg))
+
+    def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
+        """Batched beam search over the rule lattices of the words in ``(cps, offsets)``.
+
+        Position by position, every word keeps ``beam`` hypotheses in a dense
+        ``(words, beam)`` block (words sorted longest first, so the words still
+        being read are a prefix). Returns ``(back, emit, finals)``: back-pointers and
+        readings of all hypotheses, and the complete ones as ``(word, score, hypothesis)``.
+        """
+        W = len(offsets) - 1
+        B = max(1, int(beam))
+        lens = np.diff(offsets)
+        perm = np.argsort(-lens, kind="stable")  # longest words first
+        slen = lens[perm]
+        so = np.zeros(W + 1, dtype=np.int64)
+        np.cumsum(slen, out=so[1:])
+        ew, es, ee, eg = self._lattice(cps[ranges(offsets[perm], slen)], so)
+        _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
+        lm = self.lm.table()
+        lam = np.float32(self.lm_weight)
+        # (edge, reading) rows sorted by start, chunk length, then word
+        k = g_len[eg]
+        rep = np.repeat(np.arange(len(eg)), k)
+        flat = ranges(g_start[eg], k)
+        ML = self._max_chunk + 1
+        T = int(slen[0])
+        ek = es * ML + ee - es
+        ek = ek.astype(np.int16) if (T + 1) * ML < 32000 else ek
+        o = np.argsort(ek[rep], kind="stable")  # the lattice lists words in order
+        order, flat = rep[o], flat[o]
+        EW = ew[order].astype(np.int32)
+        EM = f_emit[flat].astype(np.int32)
+        ELP = f_lp[flat]
+        bounds = np.searchsorted(ek[order], np.arange((T + 1) * ML + 1)).tolist()
+        reaching = np.searchsorted(-slen, -np.arange(T + 2), side="right").tolist()  # len >= t
+        cols = np.arange(B, dtype=np.int32)
+        chars = chars.astype(np.int32)
+        SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
+
+        score = np.full((W, B), -np.inf, dtype=np.float32)
+        score[:, 0] = 0.0
+        state = np.zeros((W, B), dtype=np.int32)
+        hyp = np.arange(W * B, dtype=np.int32).reshape(W, B)
+        backs = [np.full(W * B, -1, dtype=np.int32)]
+        emits = [np.full(W * B, -1, dtype=np.int32)]
+        offset = W * B
+        pending: dict[int, list[tuple[np.ndarray, ...]]] = defaultdict(list)
+        finals = []
+        for t in range(T + 1):
+            m_t = reaching[t]
+            if t > 0:
+                # gather what reaches t, a row of candidates per word, then keep the best B
+                # of distinct letter-model states (recombination) by repeated argmax
+                parts = pending.pop(t)
+                counts = [np.bincount(p[0], minlength=m_t) for p in parts]
+                width = int(sum(counts).max()) * B
+                cand = np.full((m_t, width), -np.inf, dtype=np.float32)
+                packed = np.zeros((m_t, width), dtype=np.int64)  # candidate index << 18 | state
+                cand_f, packed_f = cand.ravel(), packed.ravel()
+                base = np.zeros(m_t, dtype=np.int64)
+                first = 0
+                for (rw, s, st, bk, em), cnt in zip(parts, counts):
+                    pos = np.arange(rw.size)
+                    new = np.ones(rw.size, dtype=bool)
+                    new[1:] = rw[1:] != rw[:-1]
+                    within = pos - np.maximum.accumulate(np.where(new, pos, 0)) + base[rw]
+                    at = ((rw * width + within * B)[:, None] + cols).ravel()
+                    cand_f[at] = s.ravel()
+                    packed_f[at] = ((first + pos[:, None] * B + cols) * SB + st).ravel()
+                    base += cnt
+                    first += rw.size * B
+                all_bk = np.concatenate([p[3].ravel() for p in parts])
+                all_em = np.concatenate([np.repeat(p[4], B) for p in parts])
+                # the best B by repeated argmax; of two with one letter-model state only
+                # the better goes on (recombination)
+                rows = np.arange(m_t) * width
+                score = np.empty((m_t, B), dtype=np.float32)
+                pick = np.empty((m_t, B), dtype=np.int64)
+                for b in range(B):
+                    j = cand.argmax(axis=1)
+                    j += rows
+                    score[:, b] = cand_f[j]
+                    pick[:, b] = packed_f[j]
+                    if b + 1 < B:
+                        cand_f[j] = -np.inf
+                st_p = pick & (SB - 1)
+                for b in range(1, B):
+                    score[(st_p[:, :b] == st_p[:, b, None]).any(axis=1), b] = -np.inf
+                state = st_p.astype(np.int32)
+                pick >>= 18
+                backs.append(all_bk[pick].ravel())
+                emits.append(all_em[pick].ravel())
+                hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
+                offset += m_t * B
+            n_t = reaching[t + 1]  # words that go on after t
+            if n_t < m_t:
+                end = score[n_t:m_t] + lam * lm[state[n_t:m_t] * _A]
+                finals.append((np.repeat(np.arange(n_t, m_t), B), end.ravel(), hyp[n_t:m_t].ravel()))
+            lo, hi = bounds[t * ML], bounds[(t + 1) * ML]
+            if lo == hi:
+                continue
+            rw = EW[lo:hi]
+            em = EM[lo:hi]
+            s = score[rw] + ELP[lo:hi, None]
+            st = state[rw]
+            for j in range(chars.shape[1]):
+                c = chars[em, j]
+                r = np.flatnonzero(c >= 0)
+                if not r.size:
+                    break
+                idx = st[r] * _A + c[r, None]
+                s[r] += lam * lm[idx]
+                st[r] = idx % _STATES
+            bk = hyp[rw]
+            for length in range(1, ML):
+                a, b_ = bounds[t * ML + length] - lo, bounds[t * ML + length + 1] - lo
+                if a < b_:
+                    pending[t + length].append((rw[a:b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
+        back = np.concatenate(backs).astype(np.int64)
+        emit = np.concatenate(emits).astype(np.int64)
+        fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
+        ok = np.isfinite(fs_)
+        return back, emit, (perm[fw_[ok]], fs_[ok], fi_[ok].astype(np.int64))
+
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
-        """Batched beam search over the rule lattices of prepared ``words``."""
+        """The ``nbest`` best readings of each prepared word, with scores."""
         W = len(words)
         if W == 0:
             return []
-        ew: list[int] = []
-        es: list[int] = []
-        ee: list[int] = []
-        eg: list[int] = []
-        mc = self._max_chunk
-        group, known, prefixes = self._group, self._group_of, self._prefixes
-        for wi, w in enumerate(words):
-            n = len(w)
-            for p in range(n):
-                for q in range(p + 1, min(n, p + mc) + 1):
-                    if q > p + 1 and w[p:q] not in prefixes:
-                        break
-                    key = (w[p:q], "I" if p == 0 else ("F" if q == n else "M"))
-                    g = known.get(key)
-                    if g is None:
-                        g = group(*key)
-                    if g >= 0:
-                        ew.append(wi)
-                        es.append(p)
-                        ee.append(q)
-                        eg.append(g)
-        lm = self.lm.table()
-        lam = np.float32(self.lm_weight)
-        g_start = np.asarray(self._g_start, dtype=np.int64)
-        g_len = np.asarray(self._g_len, dtype=np.int64)
-        f_emit = np.asarray(self._f_emit, dtype=np.int64)
-        f_lp = np.asarray(self._f_lp, dtype=np.float32)
-        ids = [_char_ids(e) for e in self._emits]
-        K = max(1, max(len(i) for i in ids))
-        chars = np.full((len(ids), K), -1, dtype=np.int64)
-        for i, t in enumerate(ids):
-            chars[i, : len(t)] = t
-        # expand chunk occurrences into (edge, reading) rows, sorted by start then word
-        eg_a = np.asarray(eg, dtype=np.int64)
-        k = g_len[eg_a]
-        rep = np.repeat(np.arange(len(eg_a)), k)
-        within = np.arange(rep.size) - np.repeat(np.cumsum(k) - k, k)
-        flat = g_start[eg_a][rep] + within
-        EW = np.asarray(ew, dtype=np.int64)[rep]
-        ES = np.asarray(es, dtype=np.int64)[rep]
-        EE = np.asarray(ee, dtype=np.int64)[rep]
-        EM = f_emit[flat]
-        ELP = f_lp[flat]
-        order = np.lexsort((EW, ES))
-        EW, ES, EE, EM, ELP = EW[order], ES[order], EE[order], EM[order], ELP[order]
-        lens = np.fromiter((len(w) for w in words), dtype=np.int64, count=W)
-        T = int(lens.max())
-        bounds = np.searchsorted(ES, np.arange(T + 2))
-
-        backs = [np.full(W, -1, dtype=np.int64)]
-        emits = [np.full(W, -1, dtype=np.int64)]
-        offset = W
-        fw = np.arange(W, dtype=np.int64)
-        fscore = np.zeros(W, dtype=np.float32)
-        fstate = np.zeros(W, dtype=np.int64)
-        fidx = np.arange(W, dtype=np.int64)
-        pools: dict[int, list[tuple[np.ndarray, ...]]] = defaultdict(list)
-        finals = []
-        for t in range(T + 1):
-            if t > 0:
-                parts = pools.pop(t, [])
-                if not parts:
-                    continue
-                w_, s_, st_, b_, e_ = (np.concatenate(x) for x in zip(*parts))
-                key = w_ * _STATES + st_
-                o = np.lexsort((-s_, key))
-                keep = np.ones(o.size, dtype=bool)
-                keep[1:] = key[o][1:] != key[o][:-1]
-                o = o[keep]
-                o = o[np.lexsort((-s_[o], w_[o]))]
-                wo = w_[o]
-                first = np.searchsorted(wo, wo)
-                o = o[np.arange(o.size) - first < beam]
-                fw, fscore, fstate = w_[o], s_[o], st_[o]
-                backs.append(b_[o])
-                emits.append(e_[o])
-                fidx = offset + np.arange(o.size)
-                offset += o.size
-            done = lens[fw] == t
-            if done.any():
-                end = fscore[done] + lam * lm[fstate[done] * _A]
-                finals.append((fw[done], end, fidx[done]))
-            lo, hi = bounds[t], bounds[t + 1]
-            if lo == hi:
-                continue
-            tw = EW[lo:hi]
-            left = np.searchsorted(fw, tw, "left")
-            cnt = np.searchsorted(fw, tw, "right") - left
-            rep = np.repeat(np.arange(tw.size), cnt)
-            hyp = np.repeat(left, cnt) + np.arange(rep.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-            em = EM[lo:hi][rep]
-            score = fscore[hyp] + ELP[lo:hi][rep]
-            state = fstate[hyp]
-            for j in range(K):
-                c = chars[em, j]
-                valid = c >= 0
-                idx = state * _A + np.where(valid, c, 0)
-                score = score + np.where(valid, lam * lm[idx], 0)
-                state = np.where(valid, idx % _STATES, state)
-            ends = EE[lo:hi][rep]
-            for e in np.unique(ends):
-                m = ends == e
-                pools[int(e)].append((fw[hyp[m]], score[m], state[m], fidx[hyp[m]], em[m]))
-        back = np.concatenate(backs)
-        emit = np.concatenate(emits)
-        fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
+        cps, offsets = _flat(words)
+        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, beam)
         o = np.lexsort((-fs_, fw_))
         fw_, fs_, fi_ = fw_[o], fs_[o], fi_[o]
         first = np.searchsorted(fw_, fw_)
@@ -402,28 +605,107 @@ class ArabiziModel:
                 out[w].append((text, s))
         return out
 
+    def _best(self, cps: np.ndarray, offsets: np.ndarray) -> list[str]:
+        """The best reading of every word of ``(cps, offsets)``, backtraced for all words at once."""
+        W = len(offsets) - 1
+        if W == 0:
+            return []
+        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, self.beam)
+        o = np.lexsort((-fs_, fw_))
+        fw_, fi_ = fw_[o], fi_[o]
+        top = np.ones(fw_.size, dtype=bool)
+        top[1:] = fw_[1:] != fw_[:-1]
+        cur = np.empty(W, dtype=np.int64)
+        cur[fw_[top]] = fi_[top]
+        steps = []
+        while True:
+            e = emit[cur]
+            if not (e >= 0).any():
+                break
+            steps.append(e)
+            cur = np.where(e >= 0, back[cur], cur)
+        *_, e_cps, e_first, e_len = self._emission_arrays()
+        if not steps:
+            return [""] * W
+        mat = np.stack(steps[::-1], axis=1)  # (W, steps): readings in order, -1 padding first
+        ids = mat[mat >= 0]
+        per_word = np.bincount(np.repeat(np.arange(W), (mat >= 0).sum(1)), weights=e_len[ids], minlength=W)
+        out = e_cps[ranges(e_first[ids], e_len[ids])]
+        text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+        bounds = np.concatenate([[0], np.cumsum(per_word.astype(np.int64))]).tolist()
+        return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
     # ------------------------------------------------------------ public API
     def transliterate(self, texts: list[str]) -> list[str]:
         """Convert the Latin words of each text; numbers, Arabic, punctuation and spaces stay.
 
+        All texts are read as one code-point buffer: words are found, hashed and
+        made unique with NumPy, each distinct word is read once (and remembered by
+        the model), all new words in one batched search, and the readings are
+        spliced back in one gather.
+
         >>> ArabiziModel.default().transliterate(["bghit 2 dyal l7lib"])
-        ['بغيت 2 ديال لحليب']
+        ['بغيت 2 ديال الحليب']
         """
+        if not texts:
+            return []
+        # join with a non-word character that no text contains, to split the result on it
+        for sep in _SEPARATORS:
+            joined = sep.join(texts)
+            if joined.count(sep) == len(texts) - 1:
+                break
+        else:  # every candidate occurs in the texts: one text at a time
+            return [self.transliterate([t])[0] for t in texts]
+        cps = _codes(joined)
+        n = cps.size
+        isw = _word_chars(cps)
+        edge = np.diff(isw.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+        starts = np.flatnonzero(edge == 1)
+        if not starts.size:
+            return list(texts)
+        ends = np.flatnonzero(edge == -1)
+        inv, first = _unique_spans(cps, starts, ends)
+        uwords = [joined[a:b] for a, b in zip(starts[first].tolist(), ends[first].tolist())]
         cache = self._cache
-        found: set[str] = set()
-        for text in texts:
-            found.update(_LATIN_WORD.findall(text))
-        todo = [tok for tok in found if tok not in cache and _is_word(tok)]
+        todo = [w for w in uwords if w not in cache]
         if todo:
-            preps = {tok: _prep(tok) for tok in todo}
-            need = sorted({p for p in preps.values() if p not in self.lexicon and p.lower() not in self.lexicon})
-            best = dict(zip(need, (c[0][0] for c in self._decode(need, self.beam, 1))))
-            for tok, p in preps.items():
-                cache[tok] = self.lexicon.get(p) or self.lexicon.get(p.lower()) or best[p]
-            if len(cache) > 1_000_000:
+            if len(cache) + len(todo) > 1_000_000:
                 self._cache = cache = {}
-        sub = _LATIN_WORD.sub
-        return [sub(lambda m: cache.get(m.group(), m.group()), text) for text in texts]
+            cache.update(self._read_words(todo))
+        ocps, ooff = _flat([cache[w] for w in uwords])
+        # splice: every non-word code point stays, every word start takes its reading
+        anchor = ~isw
+        anchor[starts] = True
+        apos = np.flatnonzero(anchor)
+        src_start = apos.copy()
+        src_len = np.ones(apos.size, dtype=np.int64)
+        wa = np.flatnonzero(isw[apos])
+        src_start[wa] = n + ooff[inv]
+        src_len[wa] = np.diff(ooff)[inv]
+        out = np.concatenate([cps, ocps])[ranges(src_start, src_len)]
+        text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+        return text.split(sep) if len(texts) > 1 else [text]
+
+    def _read_words(self, tokens: list[str]) -> dict[str, str]:
+        """{token: Arabic} for distinct Latin tokens (numbers and the like map to themselves)."""
+        odd = [t for t in tokens if not t[0].isalpha()]  # only these can be numbers
+        skip = set(_NOT_A_WORD.findall("\n".join(odd))) if odd else set()
+        result = {t: t for t in skip}
+        toks = [t for t in tokens if t not in skip] if skip else tokens
+        if not toks:
+            return result
+        preps, lowered = _prep_all(toks)
+        lex = self.lexicon
+        found = [lex.get(p) for p in preps]
+        miss = [i for i, f in enumerate(found) if f is None]
+        for i in miss:
+            found[i] = lex.get(lowered[i])
+        need = list(dict.fromkeys(preps[i] for i in miss if found[i] is None))
+        if need:
+            best = dict(zip(need, self._best(*_flat(need))))
+            found = [best[p] if f is None else f for f, p in zip(found, preps)]
+        result.update(zip(toks, found))
+        return result
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
         """Ranked Arabic spellings of one Latin word with log-scores (a lexicon entry scores 0).

@@ -33,13 +33,6 @@ def identity_table() -> np.ndarray:
     return np.arange(UNICODE_SIZE, dtype=np.uint32)
 
 
-def offsets_after(counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Offsets of the output when input position ``i`` produces ``counts[i]`` code points."""
-    total = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=total[1:])
-    return total[offsets]
-
-
 def offsets_after_deletion(keep: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Offsets of the output when only positions where ``keep`` is true remain."""
     dropped = np.flatnonzero(~keep)
