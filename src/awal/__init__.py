@@ -7,39 +7,30 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 __version__ = "0.1.0"
 
-# Function names shadow the submodules of the same name (awal.normalize is the function).
+# The public API. Importing the functions here, after their modules, makes the
+# names `awal.normalize` and `awal.tokenize` the functions, whatever is imported
+# later (`from awal.tokenize import token_spans` no longer rebinds them). Tables
+# are built on first use, so this stays cheap.
 from .batch import TextBatch
 from .normalize import Normalizer, normalize, profiles
 from .rules import RuleError
+from .scripts import dominant_script, script_spans
+from .tokenize import tokenize, tokenize_with_offsets
+from .translit import Transliterator, schemes, transliterate
 
-# public name -> module that defines it; modules load on first use so `import awal` stays fast
-_API = {
-    "transliterate": "translit",
-    "schemes": "translit",
-    "Transliterator": "translit",
-    "tokenize": "tokenize",
-    "tokenize_with_offsets": "tokenize",
-    "script_spans": "scripts",
-    "dominant_script": "scripts",
-}
-
-__all__ = sorted([*_API, "TextBatch", "Normalizer", "normalize", "profiles", "RuleError"])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _API:
-        module = import_module(f".{_API[name]}", __name__)
-        for public, home in _API.items():  # rebind every name of that module over the submodule
-            if home == _API[name]:
-                globals()[public] = getattr(module, public)
-        return globals()[name]
-    raise AttributeError(f"module 'awal' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "Normalizer",
+    "RuleError",
+    "TextBatch",
+    "Transliterator",
+    "dominant_script",
+    "normalize",
+    "profiles",
+    "schemes",
+    "script_spans",
+    "tokenize",
+    "tokenize_with_offsets",
+    "transliterate",
+]

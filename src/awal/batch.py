@@ -21,11 +21,12 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 _CODEC = "utf-32-le"
+CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay in cache
 _ERRORS = "surrogatepass"  # lone surrogates survive the round trip
 
 
@@ -136,6 +137,31 @@ class TextBatch:
         leads = np.zeros(len(u8) + 1, dtype=np.int64)
         np.cumsum((u8 & 0xC0) != 0x80, out=leads[1:])
         return cls(cps, leads[byte_off], "arrow", meta)
+    # -------------------------------------------------------------- chunking
+    def map_chunks(self, fn: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], size: int = CHUNK) -> "TextBatch":
+        """Apply ``fn(codepoints, offsets) -> (codepoints, offsets)`` to slices of about ``size`` code points.
+
+        Slices hold whole strings (a longer string is a slice of its own) so the
+        temporaries of every kernel stay in cache; results are joined back.
+
+        >>> b = TextBatch.from_input(["ab", "c", "", "de"])
+        >>> b.map_chunks(lambda c, o: (c[::-1][::-1], o), size=2).to_output()
+        ['ab', 'c', '', 'de']
+        """
+        total = len(self.codepoints)
+        if total <= size:
+            cps, offsets = fn(self.codepoints, self.offsets)
+            return self.replace(cps, offsets)
+        cuts = np.unique(np.r_[0, np.searchsorted(self.offsets, np.arange(size, total, size)), len(self)])
+        parts_cps, parts_off, shift = [], [np.zeros(1, dtype=np.int64)], 0
+        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+            lo, hi = int(self.offsets[a]), int(self.offsets[b])
+            cps, offsets = fn(self.codepoints[lo:hi], self.offsets[a : b + 1] - lo)
+            parts_cps.append(cps)
+            parts_off.append(offsets[1:] + shift)
+            shift += int(offsets[-1])
+        return self.replace(np.concatenate(parts_cps), np.concatenate(parts_off))
+
     # ----------------------------------------------------------------- output
     def replace(self, codepoints: np.ndarray, offsets: np.ndarray) -> "TextBatch":
         """A new batch with other contents but the same container (for ``to_output``)."""

@@ -131,7 +131,10 @@ class Matcher:
     """
 
     single: np.ndarray  # int32[UNICODE_SIZE]: value id of a 1-code-point key, -1 if none
+    one_to_one: np.ndarray  # uint32[UNICODE_SIZE]: the replacement of a 1-code-point key with a 1-code-point value, else itself
+    irregular: np.ndarray  # bool[UNICODE_SIZE]: 1-code-point keys whose value is empty or longer
     starts_multi: np.ndarray  # bool[UNICODE_SIZE]: first code point of some longer key
+    pairs: np.ndarray  # sorted uint64 codes of the first two code points of every longer key
     lengths: tuple[int, ...]  # key lengths > 1, longest first
     hashes: tuple[np.ndarray, ...]  # per length: sorted uint64 hashes
     keys: tuple[np.ndarray, ...]  # per length: (K, length) uint32 in hash order
@@ -157,15 +160,23 @@ class Matcher:
         np.cumsum(lens, out=value_offsets[1:])
         values = np.frombuffer("".join(values_list).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
         single = np.full(UNICODE_SIZE, -1, dtype=np.int32)
+        one_to_one = identity_table()
+        irregular = np.zeros(UNICODE_SIZE, dtype=bool)
         starts_multi = np.zeros(UNICODE_SIZE, dtype=bool)
         by_length: dict[int, list[tuple[str, int]]] = {}
         for vid, key in enumerate(mapping):
             if len(key) == 1:
                 single[ord(key)] = vid
+                if len(mapping[key]) == 1:
+                    one_to_one[ord(key)] = ord(mapping[key])
+                else:
+                    irregular[ord(key)] = True
             else:
                 starts_multi[ord(key[0])] = True
                 by_length.setdefault(len(key), []).append((key, vid))
         lengths = tuple(sorted(by_length, reverse=True))
+        firsts = [(ord(k[0]), ord(k[1])) for group in by_length.values() for k, _ in group]
+        pairs = np.unique(_pair_code([a for a, _ in firsts], [b for _, b in firsts]))
         hashes, keys, key_values = [], [], []
         for length in lengths:
             mat = np.array([[ord(c) for c in k] for k, _ in by_length[length]], dtype=np.uint32)
@@ -176,7 +187,12 @@ class Matcher:
             hashes.append(h[order])
             keys.append(mat[order])
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64)[order])
-        return cls(single, starts_multi, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
+        return cls(single, one_to_one, irregular, starts_multi, pairs, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
+
+
+def _pair_code(first, second):
+    """One uint64 for two code points (21 bits each)."""
+    return (np.asarray(first, dtype=np.uint64) << np.uint64(21)) | np.asarray(second, dtype=np.uint64)
 
 
 def _window_hash(windows: np.ndarray) -> np.ndarray:
@@ -190,6 +206,11 @@ def _window_hash(windows: np.ndarray) -> np.ndarray:
 def _longest_matches(cps: np.ndarray, offsets: np.ndarray, m: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions where a key of 2+ code points matches, with the longest one's length and value id."""
     cand = np.flatnonzero(m.starts_multi[cps])
+    if len(cand):  # keep positions whose first two code points begin some key
+        cand = cand[cand + 1 < len(cps)]
+        code = _pair_code(cps[cand], cps[cand + 1])
+        slot = np.minimum(np.searchsorted(m.pairs, code), len(m.pairs) - 1)
+        cand = cand[m.pairs[slot] == code]
     best_len = np.zeros(len(cand), dtype=np.int64)
     best_val = np.zeros(len(cand), dtype=np.int64)
     if len(cand):
@@ -237,36 +258,61 @@ def greedy_select(positions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def replace_longest(
-    cps: np.ndarray, offsets: np.ndarray, m: Matcher
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    cps: np.ndarray, offsets: np.ndarray, m: Matcher, align: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Greedy left-to-right longest-match replacement, as ``regex.sub`` with longest-first alternation.
 
-    Returns ``(cps, offsets, start, end)``: output code point ``j`` came from input ``[start[j], end[j])``.
+    Returns ``(cps, offsets, start, end)``: output code point ``j`` came from
+    input ``[start[j], end[j])`` (``None`` spans when ``align`` is false).
+    One table lookup does every 1:1 replacement; only the other positions
+    are edited: first characters written in place, covered and emptied
+    positions dropped, longer tails inserted.
     """
     n = len(cps)
     pos, length, val = _longest_matches(cps, offsets, m)
     take = greedy_select(pos, length)
     pos, length, val = pos[take], length[take], val[take]
-    value_id = m.single[cps].astype(np.int64)
+    covered = ranges(pos + 1, length - 1)  # inside a taken match, after its first position
+    keep = np.ones(n, dtype=bool)
+    keep[covered] = False
+    odd = np.flatnonzero(m.irregular[cps])
+    odd = odd[keep[odd]]
+    edit = np.concatenate([pos, odd])
+    value_id = np.concatenate([val, m.single[cps[odd]]])
+    order = np.argsort(edit, kind="stable")
+    edit, value_id = edit[order], value_id[order]
+    out, new_offsets, source = write_values(m.one_to_one[cps], keep, offsets, edit, value_id, m, align)
+    if not align:
+        return out, new_offsets, None, None
     span = np.ones(n, dtype=np.int64)
-    inside = np.zeros(n + 1, dtype=np.int64)
-    inside[pos + 1] += 1  # taken matches never overlap: positions are unique
-    inside[pos + length] -= 1
-    hidden = np.cumsum(inside[:n]) > 0
-    value_id[pos] = val
     span[pos] = length
-    value_len = np.diff(m.value_offsets)
-    counts = np.where(value_id >= 0, value_len[value_id], 1)
-    counts[hidden] = 0
-    source = np.repeat(np.arange(n, dtype=np.int64), counts)
-    first = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
-    within = np.arange(len(source), dtype=np.int64) - first[source]
-    vid = value_id[source]
-    replaced = vid >= 0
-    out = cps[source]
-    out[replaced] = m.values[m.value_offsets[vid[replaced]] + within[replaced]]
-    return out, first[offsets], source, source + span[source]
+    return out, new_offsets, source, source + span[source]
+
+
+def write_values(
+    out: np.ndarray, keep: np.ndarray, offsets: np.ndarray, edit: np.ndarray, value_id: np.ndarray, m: Matcher, align: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Put value ``value_id[k]`` of ``m`` at sorted position ``edit[k]`` of ``out``, then drop ``~keep``.
+
+    The first character is written in place, an empty value drops its
+    position, longer values insert their tails after it. Returns
+    ``(cps, offsets, source)`` with ``source`` only when ``align``.
+    """
+    first = m.value_offsets[value_id]
+    size = m.value_offsets[value_id + 1] - first
+    out[edit[size > 0]] = m.values[first[size > 0]]
+    keep[edit[size == 0]] = False
+    tail = np.maximum(size - 1, 0)
+    at = np.repeat(edit + 1, tail)
+    grown = np.insert(out, at, m.values[ranges(first + 1, tail)])
+    kept = np.insert(keep, at, True)
+    added = np.zeros(len(edit) + 1, dtype=np.int64)
+    np.cumsum(tail, out=added[1:])
+    new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(np.flatnonzero(~keep), offsets)
+    if not align:
+        return grown[kept], new_offsets, None
+    source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))[kept]
+    return grown[kept], new_offsets, source
 
 
 # ------------------------------------------------------------------- run collapse

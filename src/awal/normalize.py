@@ -70,11 +70,13 @@ class Normalizer:
 
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
-        """Run every pass over a whole batch."""
-        cps, offsets = batch.codepoints, batch.offsets
+        """Run every pass over a whole batch (in cache-sized slices)."""
+        return batch.map_chunks(self._run_steps)
+
+    def _run_steps(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for step in self.steps:
             cps, offsets, _, _ = step.apply(cps, offsets, align=False)
-        return batch.replace(cps, offsets)
+        return cps, offsets
 
     def align_batch(self, batch: TextBatch) -> tuple[TextBatch, np.ndarray, np.ndarray]:
         """Run every pass, composing spans: output code point ``j`` came from input ``[start[j], end[j])``."""

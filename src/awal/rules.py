@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import kernels
-from .kernels import UNICODE_SIZE, Matcher, ranges as _ranges
+from .kernels import UNICODE_SIZE, Matcher
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -381,24 +381,11 @@ class CharStep:
         return mapped[source], new_offsets, source, source + 1
 
     def _expand(self, cps, offsets, mapped, keep, wide, align) -> StepResult:
-        """The 1:1 table everywhere, then the tails of the few expanding characters inserted."""
-        m = self.matcher
-        value = m.value_offsets[m.single[cps[wide]]]
-        length = m.value_offsets[m.single[cps[wide]] + 1] - value
-        mapped = mapped.copy()
-        mapped[wide] = m.values[value]
-        tail = length - 1
-        at = np.repeat(wide + 1, tail)
-        grown = np.insert(mapped, at, m.values[_ranges(value + 1, tail)])
-        kept = grown != DELETED
-        added = np.zeros(len(wide) + 1, dtype=np.int64)
-        np.cumsum(tail, out=added[1:])
-        dropped = np.flatnonzero(~keep)
-        new_offsets = offsets + added[np.searchsorted(wide, offsets)] - np.searchsorted(dropped, offsets)
-        if not align:
-            return grown[kept], new_offsets, None, None
-        source = np.insert(np.arange(len(cps), dtype=np.int64), at, np.repeat(wide, tail))[kept]
-        return grown[kept], new_offsets, source, source + 1
+        """The 1:1 table everywhere, then the few expanding characters written in."""
+        out, new_offsets, source = kernels.write_values(
+            mapped, keep, offsets, wide, self.matcher.single[cps[wide]], self.matcher, align
+        )
+        return out, new_offsets, source, None if source is None else source + 1
 
 
 @dataclass(frozen=True)
@@ -409,7 +396,7 @@ class ReplaceStep:
     matcher: Matcher
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
-        return kernels.replace_longest(cps, offsets, self.matcher)
+        return kernels.replace_longest(cps, offsets, self.matcher, align)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from .batch import TextBatch
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table
@@ -45,10 +47,12 @@ class TableScheme:
     source: str
 
     def apply(self, batch: TextBatch) -> TextBatch:
-        cps, offsets = batch.codepoints, batch.offsets
+        return batch.map_chunks(self._run_steps)
+
+    def _run_steps(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for step in self.steps:
             cps, offsets, _, _ = step.apply(cps, offsets, align=False)
-        return batch.replace(cps, offsets)
+        return cps, offsets
 
 
 def _directives(path: Path) -> dict[str, str]:
