@@ -80,7 +80,7 @@ def _mismatches(args):
     n, hf = _hf(profile)
     got = hf.normalize_str("\x00".join(lines)).split("\x00")  # \x00 is touched by no rule and is no letter/mark
     assert len(got) == len(lines)
-    return [(x, g) for x, g in zip(lines, got) if g != n(x)]
+    return [(x, g, w) for x, g, w in zip(lines, got, n(lines)) if g != w]
 
 
 def _shared_lines(shared_data: Path) -> list[str]:
@@ -97,14 +97,36 @@ def _shared_lines(shared_data: Path) -> list[str]:
 def test_hf_normalizer_identical_on_corpora(shared_data):
     """100% of FLORES dev lines (8 languages) and 10,000 benchmark lines, both profiles.
 
-    HF Replace costs O(length) per step, so the lines are split across processes.
+    Each HF step costs O(length), so the lines are split across processes.
     """
     lines = _shared_lines(shared_data)
-    chunk = 1500
+    chunk = 4500
     jobs = [(p, lines[i : i + chunk]) for p in ("default", "search") for i in range(0, len(lines), chunk)]
     with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as ex:
         bad = [m for ms in ex.map(_mismatches, jobs) for m in ms]
     assert bad == []
+
+
+@pytest.mark.parametrize("profile", ["default", "search"])
+def test_hf_charsmap_keys_followed_by_marks(profile):
+    """Every key of a character map, alone and followed by what can extend its grapheme (Precompiled maps per grapheme)."""
+    from awal.rules import CharStep
+
+    n, hf = _hf(profile)
+    keys = sorted({k for s in n.steps if isinstance(s, CharStep) for k in s.mapping})
+    followers = ["", "\u064e", "\u0651\u064e", "\u0301", "\u200d", "\u200c", "\ufe0f", "\U0001f3fb", "\n", "b", "\u0628", "\u2d30"]
+    texts = [f"a{k}{f}" for k in keys for f in followers] + ["\r\n", "\u06dd\u0661", "\u08e2\u0628", "\u0600\u0661\u064e"]
+    assert not any("\x00" in t for t in texts)
+    got = hf.normalize_str("\x00".join(texts)).split("\x00")
+    assert [t for t, g, w in zip(texts, got, n(texts)) if g != w] == []
+    # few steps: character maps are one Precompiled charsmap each, not one Replace per value
+    from tokenizers import Tokenizer, models
+
+    tok = Tokenizer(models.BPE())
+    tok.normalizer = hf
+    import json
+
+    assert len(json.loads(tok.to_str())["normalizer"]["normalizers"]) <= 25
 
 
 # --------------------------------------------------------------- SentencePiece
@@ -116,6 +138,27 @@ def test_sentencepiece_rules_char_level(tmp_path):
     assert all(int(h, 16) >= 0 for h in src.split())
     texts = ["ﻻ بیت", "علیٰ", "هههه", "ⴰʷ", "a\u200bb\u00a0c", "كتاب"]
     assert subword.sentencepiece_normalize(path, texts) == n(texts)
+
+
+# identity rate of the SentencePiece rules on FLORES dev (8 languages) + 10,000 benchmark
+# lines, measured: default 98.72% (FLORES 100%), search 99.91%; misses are context rules
+# looking past longer runs of Quranic marks, and runs of letters that only become equal
+# after mapping (collapsing)
+_SPM_IDENTITY = {"default": 0.980, "search": 0.997}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("profile", ["default", "search"])
+def test_sentencepiece_rules_identity_rate(shared_data, tmp_path, profile):
+    n = awal.Normalizer(profile)
+    lines = _shared_lines(shared_data)
+    path = subword.sentencepiece_rules(n, tmp_path / "rules.tsv")
+    got = subword.sentencepiece_normalize(path, lines)
+    rate = sum(g == w for g, w in zip(got, n(lines))) / len(lines)
+    flores = len(lines) - 10_000
+    rate_flores = sum(g == w for g, w in zip(got[:flores], n(lines[:flores]))) / flores
+    assert rate >= _SPM_IDENTITY[profile], rate
+    assert rate_flores >= 0.998, rate_flores
 
 
 # -------------------------------------------------------------------- training
@@ -184,3 +227,19 @@ def test_evaluate_and_reports(tmp_path, small_corpus):
     assert "fra_Latn" in table and "parity" in table
     png = subword.report_chart(rows, tmp_path / "parity.png")
     assert png.stat().st_size > 0
+
+
+@pytest.mark.shared
+def test_parity_flores_16k_bpe(shared_data):
+    """The issue's must-show: a 16k byte-level BPE trained with awal's default profile on the
+    FLORES dev text of all 8 languages, measured on the same sentences (as the issue specifies):
+    Tifinagh <= 1.05x and Moroccan Arabic <= 0.95x the tokens of French (measured 0.905 / 0.802)."""
+    folder = shared_data / "flores200" / "dev"
+    texts = {f.stem: f.read_text(encoding="utf-8").splitlines() for f in sorted(folder.glob("*.dev"))}
+    assert len(texts) == 8 and all(len(v) == 997 for v in texts.values())
+    tok = subword.train([x for v in texts.values() for x in v], kind="bpe", vocab_size=16000, profile="default")
+    assert tok.get_vocab_size() == 16000
+    rows = {r["language"]: r for r in subword.evaluate(tok, texts, reference="fra_Latn")}
+    assert rows["tzm_Tfng"]["parity"] <= 1.05
+    assert rows["ary_Arab"]["parity"] <= 0.95
+    assert all(r["unknown_rate"] == 0.0 for r in rows.values())  # byte-level: nothing unknown

@@ -1,7 +1,9 @@
 """Training, exporting and evaluating subword tokenizers with awal's normalisation inside.
 
 * :func:`hf_normalizer` turns a :class:`~awal.Normalizer` into a HF ``tokenizers``
-  normaliser (``Sequence`` of ``Replace``/``NFC``/``Lowercase``) with the same output.
+  normaliser with the same output: a ``Sequence`` of ``Replace`` and ``NFC`` steps, each
+  big character map compiled into one SentencePiece charsmap (``Precompiled``), so
+  ``default`` is 16 steps and ``search`` 19.
 * :func:`sentencepiece_rules` writes a SentencePiece ``normalization_rule_tsv``
   (one greedy longest-match pass: exact for the character rules, an approximation
   for context rules and run collapsing, see the function).
@@ -13,23 +15,25 @@
 
 Where the HF export cannot be identical
 ---------------------------------------
-* Text containing the Unicode noncharacters U+FDD0..U+FDEF, which the casefold
-  export uses as private placeholders (never valid in interchanged text).
+* Text containing the Unicode noncharacter U+FDD0, which the character-map export
+  uses as a private grapheme separator (never valid in interchanged text).
 * NFC is the ``unicode-normalization`` crate's, awal's is CPython's: characters
   assigned in a Unicode version only one of them knows can differ.
-* A character map whose rules form a cycle across replacement groups (a -> b and
-  b -> a in one fused pass) cannot be written as sequential literal ``Replace``
-  steps; :func:`hf_normalizer` raises ``NotImplementedError`` for it (no built-in
-  profile has one).
+* A small character map (up to four replacement values, written as literal
+  ``Replace`` steps) whose rules form a cycle (a -> b and b -> a in one fused
+  pass): :func:`hf_normalizer` raises ``NotImplementedError`` (no built-in profile
+  has one; bigger maps go through ``Precompiled``, which is simultaneous).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,7 +49,7 @@ __all__ = ["hf_normalizer", "sentencepiece_rules", "train", "evaluate", "report_
 # diacritics) so vocalised Arabic is not cut at every haraka.
 PRE_TOKENIZER_PATTERN = r" ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+(?!\S)|\s+"
 
-_PLACEHOLDER = 0xFDD0  # noncharacters U+FDD0..U+FDEF
+_PLACEHOLDER = 0xFDD0  # a noncharacter: the grapheme separator of the charsmap export
 
 
 # ------------------------------------------------------------------ regex text
@@ -118,38 +122,100 @@ def _replace(normalizers, Regex, pattern: str, content: str):
     return normalizers.Replace(Regex(pattern), content)
 
 
-@lru_cache(maxsize=1)
-def _hf_lowercase_map() -> dict[str, str]:
-    """What HF ``normalizers.Lowercase`` does to every single code point that it changes."""
-    from tokenizers import normalizers
+_SENTINEL = chr(_PLACEHOLDER)
+_FEW_GROUPS = 4  # up to this many replacement values, plain Replace steps are cheaper than a charsmap
 
-    lc = normalizers.Lowercase()
-    chars = [chr(c) for c in range(UNICODE_SIZE) if not 0xD800 <= c <= 0xDFFF and c != 0]
-    out = lc.normalize_str("\x00".join(chars)).split("\x00")
-    assert len(out) == len(chars)
-    return {c: o for c, o in zip(chars, out) if o != c}
+
+@contextmanager
+def _quiet_stderr():
+    """Silence C-level stderr (SentencePiece's builder logs every compilation at INFO level)."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - no real stderr (e.g. some notebooks)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _proto_fields(buf: bytes):
+    """``(field number, value)`` of a serialised protobuf message: ints for varints, bytes otherwise (no protobuf dependency)."""
+    i, n = 0, len(buf)
+
+    def varint() -> int:
+        nonlocal i
+        out = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            out |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return out
+
+    while i < n:
+        tag = varint()
+        number, wire = tag >> 3, tag & 7
+        if wire == 0:
+            yield number, varint()
+        elif wire == 2:
+            size = varint()
+            yield number, bytes(buf[i : i + size])
+            i += size
+        elif wire in (1, 5):
+            size = 8 if wire == 1 else 4
+            yield number, bytes(buf[i : i + size])
+            i += size
+        else:  # pragma: no cover
+            raise ValueError(f"unexpected protobuf wire type {wire}")
+
+
+@lru_cache(maxsize=32)
+def _charsmap(items: tuple[tuple[str, str], ...]) -> bytes:
+    """SentencePiece's ``precompiled_charsmap`` (double-array trie + targets) for a character map."""
+    import sentencepiece as spm
+
+    with _quiet_stderr():
+        spec = spm.SentencePieceNormalizer(norm_map=list(items)).serialized_normalizer_spec()
+    return next(v for f, v in _proto_fields(spec) if f == 2)  # NormalizerSpec.precompiled_charsmap
+
+
+def _precompiled_map(mapping: dict[str, str], normalizers, Regex) -> list:
+    """One simultaneous single-character map as ``Replace(insert sentinel) + Precompiled + Replace(drop sentinel)``.
+
+    ``Precompiled`` maps per grapheme: a grapheme shorter than 6 bytes whose first
+    character is a key is replaced *whole* by that key's target (a following
+    haraka would be lost); other graphemes are mapped character by character. A
+    sentinel noncharacter (U+FDD0, grapheme-break property Other) inserted after
+    every key ends each key's grapheme right there, so every key is mapped on its
+    own: exactly the per-character map. (A Prepend key glues to the sentinel; that
+    grapheme is then replaced whole by the key's target, the sentinel with it.)
+    """
+    items = tuple(sorted(mapping.items()))
+    for k, v in items:
+        if len(k) != 1 or "\x00" in k + v or _SENTINEL in k + v:
+            raise NotImplementedError(f"cannot put {k!r} -> {v!r} in a precompiled character map")
+    keys = _class_from_chars(mapping)
+    return [
+        normalizers.Replace(Regex(keys + "\\K"), _SENTINEL),
+        normalizers.Precompiled(_charsmap(items)),
+        normalizers.Replace(_SENTINEL, ""),
+    ]
 
 
 def _char_step(step: CharStep, normalizers, Regex) -> list:
-    mapping = step.mapping
-    if "casefold" not in {r for r in step.names} or len(mapping) < 200:
-        return [_replace(normalizers, Regex, _class_from_chars(ks), v) for v, ks in _ordered_groups(mapping)]
-    # Big case-folding map: one Lowercase pass plus exceptions. Every character
-    # where Lowercase would differ from the fused map is first swapped to a
-    # placeholder of noncharacters, restored to its mapped value afterwards.
-    lower = _hf_lowercase_map()
-    exceptions = {c for c in set(lower) | set(mapping) if lower.get(c, c) != mapping.get(c, c)}
-    by_target: dict[str, list[str]] = defaultdict(list)
-    for c in exceptions:
-        by_target[mapping.get(c, c)].append(c)
-    targets = sorted(by_target)
-    if len(targets) > 30 * 30:
-        raise NotImplementedError("too many case-folding exceptions for the placeholder scheme")
-    holders = [chr(_PLACEHOLDER) + chr(_PLACEHOLDER + 1 + i // 30) + chr(_PLACEHOLDER + 1 + i % 30) for i in range(len(targets))]
-    out = [_replace(normalizers, Regex, _class_from_chars(by_target[t]), h) for t, h in zip(targets, holders)]
-    out.append(normalizers.Lowercase())
-    out += [_replace(normalizers, Regex, _literal(h), t) for t, h in zip(targets, holders)]
-    return out
+    mapping = {k: v for k, v in step.mapping.items() if k != v}
+    if len(set(mapping.values())) <= _FEW_GROUPS:
+        # a single key is a plain string pattern (cheaper than a regex class)
+        return [normalizers.Replace(ks[0], v) if len(ks) == 1 else _replace(normalizers, Regex, _class_from_chars(ks), v) for v, ks in _ordered_groups(mapping)]
+    return _precompiled_map(mapping, normalizers, Regex)
 
 
 def _context_step(step: ContextStep, rule, normalizers, Regex) -> list:
@@ -199,7 +265,8 @@ def _collapse_step(step: CollapseStep, normalizers, Regex) -> list:
     for limit in sorted(set(step.limit[step.limit > 0].tolist())):
         cls = _class_from_mask(step.limit == limit)
         back = "\\1" * (limit - 1)
-        out.append(_replace(normalizers, Regex, f"(?<=({cls}){back})\\1", ""))
+        # the first `limit` characters of a run, then \K: the rest of the run is the match
+        out.append(_replace(normalizers, Regex, f"({cls}){back}\\K\\1+", ""))
     return out
 
 
@@ -261,6 +328,16 @@ def _hex(s: str) -> str:
     return " ".join(f"{ord(c):X}" for c in s)
 
 
+# combining marks whose out-of-order pairs get a reordering rule: Latin/Greek/Cyrillic
+# diacritics, Arabic harakat and Quranic marks, the Tifinagh consonant joiner
+_REORDER_BLOCKS = ((0x300, 0x36F), (0x483, 0x487), (0x610, 0x61A), (0x64B, 0x65F), (0x670, 0x670), (0x6D6, 0x6ED),
+                   (0x8D3, 0x8FF), (0x1DC0, 0x1DFF), (0x20D0, 0x20F0), (0x2D7F, 0x2D7F), (0xFE20, 0xFE2F))  # fmt: skip
+
+
+def _arabic(c: str) -> bool:
+    return 0x600 <= ord(c) <= 0x6FF or 0x750 <= ord(c) <= 0x77F
+
+
 def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) -> Path:
     """Write a SentencePiece ``normalization_rule_tsv`` approximating ``normalizer``.
 
@@ -270,10 +347,13 @@ def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) 
 
     * every character any character-level rule, context rule or NFC changes
       (exact for the character rules);
-    * canonical decompositions (base + marks) so NFC composes them;
+    * canonical decompositions (base + marks) so NFC composes them, and every pair
+      of common combining marks (Latin, Arabic, Tifinagh joiner) out of canonical
+      order so NFC's reordering happens (longer mis-ordered runs are missed);
     * for context rules: each key followed by / preceded by the letters of its
-      context class in the Arabic, Latin and Tifinagh blocks, and key + one mark +
-      letter (context looked for past a longer run of marks is missed);
+      context class in the Arabic, Latin and Tifinagh blocks, key + one mark +
+      letter and key + two harakat + letter (context looked for past other runs
+      of marks is missed);
     * for run collapsing: runs of 3..``max_run`` of each collapsible character
       (longer runs are cut in pieces: a run of 30 leaves 2 per piece).
 
@@ -293,7 +373,12 @@ def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) 
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x250, 0x2AF), (0x1E00, 0x1EFF), (0x600, 0x6FF),
                    (0x750, 0x77F), (0x2D30, 0x2D7F), (0x370, 0x3FF)):  # fmt: skip
         blocks[lo : hi + 1] = True
-    marks = [chr(c) for c in range(0x64B, 0x653)] + ["\u0670", "\u0300", "\u0301", "\u0323"]
+    # marks looked past by context rules: Arabic keys one Arabic mark or two core harakat,
+    # other keys one Latin diacritic (context past other runs of marks is missed)
+    harakat = [chr(c) for c in range(0x64B, 0x653)] + ["\u0670", "\u06E1"]
+    arabic_marks = harakat + [chr(c) for c in (*range(0x653, 0x660), *range(0x6D6, 0x6DD), *range(0x6DF, 0x6E5), 0x6E7, 0x6E8, *range(0x6EA, 0x6EE))]
+    arabic_marks += [a + b for a in harakat for b in harakat if a != b]
+    latin_marks = [chr(c) for c in (*range(0x300, 0x309), 0x30C, 0x323, 0x331)]
     for rule in normalizer.rules:
         if rule.kind == "context":
             sources.update(rule.mapping)
@@ -305,7 +390,7 @@ def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) 
                         if +1 in sides or cond in ("not_next",):
                             sources.add(k + ch)
                             if rule.skip == "mark":
-                                sources.update(k + m + ch for m in marks[:10])
+                                sources.update(k + m + ch for m in (arabic_marks if _arabic(k) else latin_marks) if _arabic(k) == _arabic(ch))
                         if -1 in sides:
                             sources.add(ch + k)
         elif rule.kind == "nfc":
@@ -316,6 +401,9 @@ def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) 
                 d = unicodedata.normalize("NFD", ch)
                 if d != ch and unicodedata.normalize("NFC", d) == ch:
                     sources.add(d)
+            # canonical reordering: two marks out of combining-class order (shadda + fatha -> fatha + shadda)
+            ordered = [c for lo, hi in _REORDER_BLOCKS for c in map(chr, range(lo, hi + 1)) if unicodedata.combining(c)]
+            sources.update(a + b for a in ordered for b in ordered if unicodedata.combining(a) > unicodedata.combining(b))
         elif rule.kind == "collapse":
             chars = rule.chars or [chr(c) for c in np.flatnonzero(cm("letter") & blocks)]
             for ch in chars:
@@ -481,8 +569,9 @@ class _Encoder:
                 out.append((enc.ids, enc.offsets, sum(i in self.unknown for i in enc.ids)))
             return out
         for t in texts:
-            proto = self.sp.encode(t, out_type="immutable_proto")
-            ids = [p.id for p in proto.pieces]
+            # SentencePieceText: 2 = repeated SentencePiece {2 id, 4 begin, 5 end} (byte offsets)
+            pieces = [dict(_proto_fields(v)) for f, v in _proto_fields(self.sp.encode(t, out_type="serialized_proto")) if f == 2]
+            ids = [p.get(2, 0) for p in pieces]
             # begin/end are byte offsets into the input: convert to characters
             b2c = np.zeros(len(t.encode("utf-8")) + 1, dtype=np.int64)
             pos = 0
@@ -491,7 +580,7 @@ class _Encoder:
                 b2c[pos : pos + n] = i
                 pos += n
             b2c[pos] = len(t)
-            offs = [(int(b2c[p.begin]), int(b2c[p.end])) for p in proto.pieces]
+            offs = [(int(b2c[p.get(4, 0)]), int(b2c[p.get(5, 0)])) for p in pieces]
             unk = sum(self.sp.is_unknown(i) or self.sp.is_byte(i) for i in ids)
             out.append((ids, offs, unk))
         return out
