@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import awal
-from awal.cli import EXIT_DATA, EXIT_USAGE, Progress, main
+from awal.cli import EXIT_DATA, EXIT_USAGE, Operation, Progress, build_parser, main
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ARABIC = ["أَهْلاً وَسَهْلاً", "ﻻ إِلَهَ", "", "wach nta mzyan? l7amdolillah", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ!", "إلى المدرسة"]
@@ -372,3 +372,86 @@ def test_progress_only_on_a_terminal():
     bar.close()
     assert "10 rows" in tty.getvalue() and "1.0 MB" in tty.getvalue() and "MB/s" in tty.getvalue()
     assert tty.getvalue().endswith("\n")
+
+
+# ---------------------------------------------------------------- jsonl fast path
+def _jsonl_variants() -> list[bytes]:
+    """Lines of many shapes: canonical (the fast paths) and not (the general path), mixed."""
+    texts = ARABIC + ['quote " and \\ back', "tab\there", "new\nline", "nul\x00", "é/ü", "😀 \u2028", ""]
+    lines = []
+    for i, t in enumerate(texts):
+        canonical = {"id": i, "text": t}
+        lines += [
+            json.dumps(canonical, ensure_ascii=False),                                 # the field last
+            json.dumps({"text": t, "id": i, "ok": True, "s": 'a, "b": c'}, ensure_ascii=False),  # members after
+            json.dumps({"a": None, "b": -3, "c": "x", "text": t}, ensure_ascii=False),  # several before
+            json.dumps(canonical),                                                     # \\u escapes (not canonical)
+            json.dumps(canonical, ensure_ascii=False, separators=(",", ":")),          # other spacing
+            json.dumps({"id": 1.5, "text": t}, ensure_ascii=False),                    # a float
+            json.dumps({"meta": {"k": 1}, "text": t}, ensure_ascii=False),             # nested
+            json.dumps(canonical, ensure_ascii=False) + " \r",                         # trailing blanks
+            '{"id": 1, "id": 2, "text": %s}' % json.dumps(t, ensure_ascii=False),     # duplicate keys
+            '{"text": "x", "text": %s}' % json.dumps(t, ensure_ascii=False),          # duplicate field
+            '{"id": -0, "text": %s}' % json.dumps(t, ensure_ascii=False),             # -0 is written 0
+            '{"norm": 1, "text": %s}' % json.dumps(t, ensure_ascii=False),            # output field exists
+        ]
+    lines += ['{"text": null}', "", "   "]
+    return [line.encode() for line in lines]
+
+
+@pytest.mark.parametrize("output", [None, ("norm",)])
+def test_jsonl_fast_path_gives_the_bytes_of_the_general_path(output):
+    from awal.io import Chunk, JsonlCodec
+
+    variants = _jsonl_variants()
+    batches = [b"\n".join(variants) + b"\n"]  # everything mixed
+    batches += [b"\n".join(v for v in variants[k::12] if v.strip()) + b"\n" for k in range(12)]  # one shape per batch
+    results = [
+        Operation("normalize", "search"),
+        lambda texts: [None if t is None else t + ' "q" \\ \t\x01' for t in texts],  # results needing escapes
+        lambda texts: [None if t is None else t.split() for t in texts],  # lists (tokenize)
+    ]
+    spliced = 0
+    for data in batches:
+        for make in results:
+            outs = []
+            for splice in (True, False):
+                codec = JsonlCodec(("text",), output, splice=splice)
+                parsed = codec.parse(Chunk("t", 1, 0, data), "skip")
+                outs.append(codec.render(parsed, make(parsed.texts)))
+                spliced += splice and not isinstance(parsed.items, list)
+            assert outs[0] == outs[1], data
+    assert spliced >= 6  # the fast paths were taken
+
+
+def test_jsonl_fast_path_keeps_errors_and_line_numbers(tmp_path, capsys):
+    good = json.dumps({"id": 1, "text": "ﻻ"}, ensure_ascii=False)
+    src = tmp_path / "in.jsonl"
+    src.write_text(f"{good}\n{good}\n" + '{"id": 3, "text": "raw\ttab"}\n', encoding="utf-8")
+    code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"))
+    assert code == EXIT_DATA and "line 3" in err and "malformed JSON" in err
+    code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), "--errors", "skip", "--profile", "search")
+    assert code == 0 and "1 line: malformed JSON (skipped)" in err
+    assert (tmp_path / "o.jsonl").read_text(encoding="utf-8") == (json.dumps({"id": 1, "text": "لا"}, ensure_ascii=False) + "\n") * 2
+
+
+# ---------------------------------------------------------------- stale temporary files
+def test_next_run_removes_stale_temporaries_of_its_own_output_only(tmp_path, capsys):
+    src = jsonl(tmp_path / "in.jsonl", [{"text": t} for t in ARABIC])
+    stale = tmp_path / ".out.jsonl.ab12_x9z.awal-tmp"  # what a SIGKILLed run leaves (no O_TMPFILE)
+    other = tmp_path / ".other.jsonl.ab12_x9z.awal-tmp"  # another output's
+    fresh = tmp_path / ".out.jsonl.zz99zz99.awal-tmp"  # written after this process started (a run in progress)
+    lookalike = tmp_path / ".out.jsonl.toolongname.awal-tmp"  # not the pattern
+    for path in (stale, other, fresh, lookalike):
+        path.write_bytes(b"partial")
+    old = time.time() - 3600
+    for path in (stale, other, lookalike):
+        os.utime(path, (old, old))
+    os.utime(fresh, (time.time() + 3600, time.time() + 3600))
+    assert call(capsys, "normalize", str(src), "-o", str(tmp_path / "out.jsonl"))[0] == 0
+    assert not stale.exists() and other.exists() and fresh.exists() and lookalike.exists()
+
+
+def test_help_documents_the_sigkill_leftover():
+    text = " ".join(build_parser().format_help().split())
+    assert ".awal-tmp" in text and "kill -9" in text and "next run" in text

@@ -67,7 +67,11 @@ exit codes:
   2    usage error (bad option, unknown profile or scheme, missing file,
        a feature or optional extra that is not installed)
   130  interrupted (Ctrl-C);  143 terminated (SIGTERM);  141 output pipe closed
-A run that fails or is interrupted leaves no output file behind.
+A run that fails or is interrupted leaves no output file behind. The output is
+written to an unnamed file (Linux O_TMPFILE) or, on filesystems without it
+(overlayfs, macOS...), to a hidden .NAME.XXXXXXXX.awal-tmp next to -o NAME,
+renamed on success; only kill -9 (SIGKILL) can leave that hidden file behind,
+and the next run writing the same output removes it.
 """
 
 

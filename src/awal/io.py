@@ -25,13 +25,18 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import lru_cache
+from itertools import chain, islice, repeat
+from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -87,19 +92,20 @@ class Parsed:
 
 
 # ---------------------------------------------------------------- decoding
-def decode_lines(chunk: Chunk, errors: str, counts: Counter) -> list[tuple[int, str]]:
-    """``[(line number, text without "\\n"), ...]`` of a chunk of raw lines, with the UTF-8 policy applied.
+def split_lines(chunk: Chunk, errors: str, counts: Counter) -> list[str | None]:
+    """The lines of a chunk of raw lines (line ``chunk.first_line + i`` at index ``i``, without
+    ``"\\n"``), decoded once for the whole chunk, with the UTF-8 policy applied (``None``: a skipped line).
 
     >>> c = Chunk("a.txt", 7, 100, b"ok\\n\\xffbad\\n")
-    >>> decode_lines(c, "strict", Counter())
+    >>> split_lines(c, "strict", Counter())
     Traceback (most recent call last):
     awal.io.DataError: a.txt: line 8, byte offset 103: invalid UTF-8 (invalid start byte)
-    >>> counts = Counter(); decode_lines(c, "replace", counts), counts
-    ([(7, 'ok'), (8, '\\ufffdbad')], Counter({'invalid UTF-8 (replaced)': 1}))
+    >>> counts = Counter(); split_lines(c, "skip", counts), counts
+    (['ok', None], Counter({'invalid UTF-8 (skipped)': 1}))
     """
     data: bytes = chunk.payload
     try:
-        lines = data.decode("utf-8").split("\n")  # "\n" is never part of a multi-byte sequence
+        lines: list[str | None] = data.decode("utf-8").split("\n")  # "\n" is never part of a multi-byte sequence
     except UnicodeDecodeError as e:
         if errors == "strict":
             line = chunk.first_line + data.count(b"\n", 0, e.start)
@@ -115,6 +121,17 @@ def decode_lines(chunk: Chunk, errors: str, counts: Counter) -> list[tuple[int, 
                 lines.append(raw.decode("utf-8", "replace") if errors == "replace" else None)
     if lines[-1] == "":
         lines.pop()  # after the final "\n"
+    return lines
+
+
+def decode_lines(chunk: Chunk, errors: str, counts: Counter) -> list[tuple[int, str]]:
+    """``[(line number, text without "\\n"), ...]`` of a chunk of raw lines, with the UTF-8 policy applied.
+
+    >>> c = Chunk("a.txt", 7, 100, b"ok\\n\\xffbad\\n")
+    >>> counts = Counter(); decode_lines(c, "replace", counts), counts
+    ([(7, 'ok'), (8, '\\ufffdbad')], Counter({'invalid UTF-8 (replaced)': 1}))
+    """
+    lines = split_lines(chunk, errors, counts)
     return [(n, text) for n, text in enumerate(lines, chunk.first_line) if text is not None]
 
 
@@ -201,46 +218,225 @@ def _path_set(record: dict, path: tuple[str, ...], value: Any) -> None:
     record[path[-1]] = value
 
 
+# The fast path of JsonlCodec. A line that ``json.dumps(record, ensure_ascii=False)`` would write
+# back unchanged is a flat object of canonical members ('"key": value', joined by ", "; strings
+# escaped exactly as the encoder escapes them, integers, true/false/null). In such a line the value of
+# the field can be replaced in place: the bytes around it are kept and the new value spliced in, which
+# gives the same bytes as json.loads, set, json.dumps. One regular expression finds, for every line
+# of a batch at once, the part before the field's value, the value and the part after (or, for any
+# other line, the whole line, which then takes the general path).
+_CANONICAL = r'"(?:[^"\\\x00-\x1f]++|\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f])))*+"'  # as the encoder writes it
+_ANY_BODY = r'(?:[^"\\\x00-\x1f]++|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*+'  # any valid JSON string, without quotes
+_MEMBER = rf'{_CANONICAL}: (?:{_CANONICAL}|0|-?[1-9][0-9]{{0,17}}|true|false|null)'
+# any key (of a flat canonical line) that occurs twice in one line: json.loads would keep the last one
+_DUPLICATE_KEY = re.compile(r'(?:\{|, )("(?:[^"\\\n]|\\.)*"): (?:[^\n]*?), \1: ')
+_ENCODE_STRING = json.encoder.encode_basestring  # the encoder's own (C) string escaper
+_HEADS = re.compile(rf'(?:\{{(?:{_MEMBER}, )*+\n)*+\{{(?:{_MEMBER}, )*+')  # "\n"-joined heads of the simplest shape
+_CONTROL = bytes(range(10)) + bytes(range(11, 32))  # control bytes other than "\n" (never raw inside JSON strings)
+
+
+def _json_string(body: str) -> str:
+    """The text of a JSON string written without its quotes; ValueError unless ``body`` is exactly that."""
+    text, end = scanstring(body + '"', 0)
+    if end != len(body) + 1:
+        raise ValueError("not one JSON string")
+    return text
+
+
+@lru_cache(maxsize=None)
+def _splice_pattern(key: str, kept_canonical: bool) -> re.Pattern:
+    """Per line: (before the value of top-level string ``key``, its body, the members after it
+    without the closing brace, the whole line when it is not such a line)."""
+    body = _CANONICAL[1:-1] if kept_canonical else _ANY_BODY
+    return re.compile(
+        rf'^(?:(\{{(?:{_MEMBER}, )*?{re.escape(_ENCODE_STRING(key))}: )"({body})"((?:, {_MEMBER})*)\}}[ \t\r]*|(.*))$',
+        re.MULTILINE,
+    )
+
+
+@dataclass
+class Spliced:
+    """The lines of a batch that all took the fast path: output line ``i`` is
+    ``heads[i] + value + tails[i] + "}"`` (with ``output``: the kept text, then the new member)."""
+
+    heads: tuple[str, ...]
+    bodies: tuple[str, ...]
+    tails: tuple[str, ...] | None  # None: the field is the last member of every line
+
+
 @dataclass(frozen=True)
 class JsonlCodec(Codec):
     """One JSON object per line; ``field`` (a path like ``("meta", "text")``) is read,
     the result goes to ``output`` (default: replaces ``field``). Blank lines are ignored.
-    A JSON ``null`` text stays ``null``."""
+    A JSON ``null`` text stays ``null``.
+
+    Fast path: when ``field`` and ``output`` are top-level keys and a line is canonical
+    (flat, as ``json.dumps(..., ensure_ascii=False)`` writes it), the result is spliced into
+    the original line; whole batches of such lines are matched, decoded and rendered with a few
+    C calls. Other lines (nested objects, floats, other spacing or escapes, duplicate keys...)
+    take the general path (``json.loads``, set, ``json.dumps``). Both give the same bytes.
+
+    >>> codec = JsonlCodec(("text",))
+    >>> raw = b'{"id": 7, "text": "Hi\\\\u0021", "x": null}\\n{"text":"Yo"}\\n'
+    >>> parsed = codec.parse(Chunk("-", 1, 0, raw), "strict")
+    >>> parsed.texts, [type(item).__name__ for item in parsed.items]
+    (['Hi!', 'Yo'], ['tuple', 'dict'])
+    >>> codec.render(parsed, ["hi", "yo"])
+    b'{"id": 7, "text": "hi", "x": null}\\n{"text": "yo"}\\n'
+    """
 
     field: tuple[str, ...] = ("text",)
     output: tuple[str, ...] | None = None
+    splice: bool = True  # False: every line takes the general path (tests compare the two)
+
+    def _new_key(self) -> str | None:
+        """The output member's key as JSON when it is added next to the field, else None."""
+        return None if self.output is None or self.output == self.field else _ENCODE_STRING(self.output[0])
 
     def parse(self, chunk: Chunk, errors: str) -> Parsed:
-        counts: Counter = Counter()
-        records, texts = [], []
-        where = ".".join(self.field)
-        for n, line in decode_lines(chunk, errors, counts):
-            if not line.strip():
-                continue
+        if self.splice and len(self.field) == 1 and len(self.output or self.field) == 1:
             try:
-                record = _loads(line)
-                text = _path_get(record, self.field)
-                if text is not None and not isinstance(text, str):
-                    problem = f"field {where!r} is a JSON {type(text).__name__}, not a string"
-                else:
-                    records.append(record)
-                    texts.append(text)
-                    continue
-            except json.JSONDecodeError as e:
-                problem = f"malformed JSON ({e.msg} at column {e.colno})"
-            except KeyError:
-                problem = f"no field {where!r}" + (f" (keys: {', '.join(map(str, record))})" if isinstance(record, dict) else "")
-            if errors != "skip":
-                raise DataError(f"{chunk.source}: line {n}: {problem}")
-            counts[problem.split(" (")[0] + " (skipped)"] += 1
+                text = chunk.payload.decode("utf-8")
+            except UnicodeDecodeError:
+                pass  # the general path applies the UTF-8 policy line by line
+            else:
+                parsed = self._parse_spliced(chunk, text, errors)
+                if parsed is not None:
+                    return parsed
+        counts: Counter = Counter()
+        lines = split_lines(chunk, errors, counts)
+        records, texts = [], []
+        for n, line in enumerate(lines, chunk.first_line):
+            if line is not None:
+                self._parse_line(chunk, n, line, errors, records, texts, counts)
         return Parsed(texts, records, counts)
 
+    def _parse_last(self, chunk: Chunk, text: str) -> Parsed | None:
+        """The fastest path, for a batch without control characters whose every line ends with the
+        field, a string (``{"id": 1, "text": "..."}``): a few splits and joins, no scan of the texts
+        by Python's regex engine; only texts with a backslash or quote are decoded (by the C scanner).
+        None when the batch is not like that."""
+        key = f"{_ENCODE_STRING(self.field[0])}: \""
+        if not text.endswith('"}\n'):
+            return None
+        segments = text.split('"}\n')  # one per line (and a last empty one), if every line ends with '"}'
+        if segments.pop() or len(segments) != text.count("\n"):
+            return None
+        heads, found, bodies = zip(*[segment.partition(key) for segment in segments])
+        if not all(found):
+            return None
+        try:
+            texts = [body if "\\" not in body and '"' not in body else _json_string(body) for body in bodies]
+        except ValueError:  # a quote that ends the string early: the field is not the last member
+            return None
+        flat = "\n".join(heads)
+        new = self._new_key()
+        if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
+            return None
+        if new is not None and any(_ENCODE_STRING(t)[1:-1] != b for t, b in zip(texts, bodies) if t is not b):
+            return None  # the kept text must be written as the encoder writes it
+        return Parsed(texts, Spliced(heads, bodies, None))
+
+    def _parse_spliced(self, chunk: Chunk, text: str, errors: str) -> Parsed | None:
+        """The fast path for a decoded batch; None when it does not apply (duplicate keys)."""
+        new = self._new_key()
+        if len(chunk.payload.translate(None, _CONTROL)) == len(chunk.payload):
+            if (parsed := self._parse_last(chunk, text)) is not None:
+                return parsed
+        if text.endswith("\n"):
+            text = text[:-1]
+        matches = _splice_pattern(self.field[0], new is not None).findall(text)  # one per line
+        heads, bodies, tails, others = zip(*matches) if matches else ((), (), (), ())
+        flat = "\n".join(map(str.__add__, heads, tails))  # the keys and other values of every line
+        if _DUPLICATE_KEY.search(flat) or (new is not None and f"{new}: " in flat):
+            return None
+        joined = '", "'.join(bodies)
+        texts = list(bodies) if "\\" not in joined else json.loads(f'["{joined}"]')  # bodies without escapes are the texts
+        counts: Counter = Counter()
+        if all(heads):  # every line took the fast path
+            return Parsed(texts, Spliced(heads, bodies, tails), counts)
+        records, mixed = [], []
+        for n, (value, head, body, tail, other) in enumerate(zip(texts, heads, bodies, tails, others), chunk.first_line):
+            if head:
+                mixed.append(value)
+                records.append((head, body, tail))
+            else:
+                self._parse_line(chunk, n, other, errors, records, mixed, counts)
+        return Parsed(mixed, records, counts)
+
+    def _parse_line(self, chunk: Chunk, n: int, line: str, errors: str, records: list, texts: list, counts: Counter) -> None:
+        """The general path for one line: json.loads, then the field."""
+        if not line.strip():
+            return
+        where = ".".join(self.field)
+        try:
+            record = _loads(line)
+            text = _path_get(record, self.field)
+            if text is not None and not isinstance(text, str):
+                problem = f"field {where!r} is a JSON {type(text).__name__}, not a string"
+            else:
+                records.append(record)
+                texts.append(text)
+                return
+        except json.JSONDecodeError as e:
+            problem = f"malformed JSON ({e.msg} at column {e.colno})"
+        except KeyError:
+            problem = f"no field {where!r}" + (f" (keys: {', '.join(map(str, record))})" if isinstance(record, dict) else "")
+        if errors != "skip":
+            raise DataError(f"{chunk.source}: line {n}: {problem}")
+        counts[problem.split(" (")[0] + " (skipped)"] += 1
+
+    def _render_last(self, items: Spliced, results: list) -> bytes | None:
+        """Render :meth:`_parse_last` lines: results without a quote or backslash go in as they are, the
+        others through the encoder's escaper; None when a result is not a string or has a control character."""
+        if set(map(type, results)) != {str}:
+            return None
+        key, new, escape = f"{_ENCODE_STRING(self.field[0])}: \"", self._new_key(), _ENCODE_STRING
+        values = [  # a text decoded from escapes may hold a control character: escape its result too
+            escape(r)[1:-1] if "\\" in b or "\\" in r or '"' in r else r for r, b in zip(results, items.bodies)
+        ]
+        if new is None:
+            pieces = zip(items.heads, repeat(key), values, repeat('"}\n'))
+        else:
+            pieces = zip(items.heads, repeat(key), items.bodies, repeat(f'", {new}: "'), values, repeat('"}\n'))
+        out = "".join(chain.from_iterable(pieces)).encode("utf-8", "surrogatepass")
+        if out.count(b"\n") != len(results) or len(out.translate(None, _CONTROL)) != len(out):
+            return None  # a result with a control character (say "\u2028" normalised to "\n"): escape them all
+        return out
+
     def render(self, parsed: Parsed, results: Any) -> bytes:
+        new = self._new_key()
+        items = parsed.items
+        if type(items) is Spliced:
+            if not results:
+                return b""
+            if items.tails is None and (out := self._render_last(items, results)) is not None:
+                return out
+            if all(type(r) is str for r in results):  # one encoder call for the batch; '", "' only separates items
+                values, quote = _dumps(results)[2:-2].split('", "'), '"'
+            else:
+                values, quote = list(map(_dumps, results)), ""
+            heads, tails = items.heads, items.tails
+            if tails is None:  # from _parse_last: the heads stop before the key
+                heads, tails = map(str.__add__, heads, repeat(f"{_ENCODE_STRING(self.field[0])}: ")), repeat("")
+            if new is None:
+                pieces = zip(heads, repeat(quote), values, repeat(quote), tails, repeat("}\n"))
+            else:
+                pieces = zip(
+                    heads, repeat('"'), items.bodies, repeat('"'), tails,
+                    repeat(f", {new}: {quote}"), values, repeat(quote + "}\n"),
+                )  # fmt: skip
+            return "".join(chain.from_iterable(pieces)).encode("utf-8", "surrogatepass")
         path = self.output or self.field
         out = []
-        for record, result in zip(parsed.items, results):
-            _path_set(record, path, result)
-            out.append(_dumps(record))
+        for item, result in zip(items, results):
+            value = _dumps(result)
+            if type(item) is tuple:  # (head, body, tail) of a line on the fast path
+                head, body, tail = item
+                out.append(f"{head}{value}{tail}}}" if new is None else f'{head}"{body}"{tail}, {new}: {value}}}')
+            else:
+                _path_set(item, path, result)
+                out.append(_dumps(item))
         out.append("")
         return "\n".join(out).encode("utf-8", "surrogatepass")
 
@@ -459,14 +655,44 @@ def _unnamed_files_work(directory: Path) -> bool:
         os.close(fd)
 
 
+_STARTED = time.time()  # about when this process started: temporary files older than this are not ours
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove hidden temporary files of ``target`` (``.NAME.XXXXXXXX.awal-tmp``, the pattern of
+    :func:`atomic_output`) last written before this process started: what a run killed with
+    SIGKILL leaves behind where ``O_TMPFILE`` is not available. Returns the removed paths."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}" + re.escape(".awal-tmp"))
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        path = target.parent / name
+        try:
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < _STARTED:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass  # gone already, or not ours to remove
+    return removed
+
+
 @contextmanager
 def atomic_output(path: str) -> Iterator[BinaryIO]:
     """A binary file that appears at ``path`` only if the block finishes without an exception.
 
     ``"-"`` is stdout. Otherwise the data goes to an unnamed file in the same
     directory (Linux ``O_TMPFILE``: even ``kill -9`` leaves nothing behind) or,
-    where that is not available, a hidden temporary file that is removed on
-    failure; on success it is linked or renamed over ``path`` in one step.
+    where that is not available, a hidden temporary file ``.NAME.XXXXXXXX.awal-tmp``
+    that is removed on failure; on success it is linked or renamed over ``path`` in
+    one step. Only ``kill -9`` on such a filesystem can leave that hidden file behind
+    (nothing can run at SIGKILL); the next run writing ``path`` removes it
+    (:func:`remove_stale_temporaries`).
     """
     if path == STDIO:
         yield sys.stdout.buffer
@@ -475,6 +701,7 @@ def atomic_output(path: str) -> Iterator[BinaryIO]:
     target = Path(path).absolute()
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {path}: directory {target.parent} does not exist")
+    remove_stale_temporaries(target)
     umask = os.umask(0)
     os.umask(umask)
     temp: str | None = None
