@@ -9,7 +9,7 @@ Usage (from the repository root, inside the benchmark venv that ``make bench`` b
 Speed is MB/s of UTF-8 *input* per second of CPU time (``time.process_time``),
 best of ``--repeat`` runs (slow peers run fewer times, see ``bench``). Every
 row converts in and out of Python objects (list in, list out): awal's numbers
-include ``TextBatch.from_input`` and ``to_output``. Where a peer computes the
+include converting in and out (``awal.batch.map_text``, slices of 2,048 strings). Where a peer computes the
 same function, the outputs are compared element by element; a row prints
 ``identical`` or the first difference, and the run ends with a non-zero exit
 status if any comparison failed. Absolute MB/s drift on a shared machine;
@@ -183,16 +183,16 @@ class guard:
 def section_kernels(xs: list[str]):
     import awal
     from awal import kernels
-    from awal.batch import TextBatch
+    from awal.batch import TextBatch, map_text
 
     header(f"A. Kernels (issue 2): {len(xs):,} strings of 200 chars, list in -> list out")
     mb = corpus.utf8_mb(xs)
 
     def run_kernel(kernel):
+        """List in, list out the way awal runs its own steps: map_text converts and
+        processes the list in slices of strings, so buffers stay in cache."""
         def go(strings):
-            b = TextBatch.from_input(strings)
-            cps, offs = kernel(b.codepoints, b.offsets)
-            return b.replace(cps, offs).to_output()
+            return map_text(strings, lambda b: b.replace(*kernel(b.codepoints, b.offsets)))
         return go
 
     # --- 1:1 map: Arabic letters U+0621..U+064A -> A..Z a..p
@@ -226,7 +226,7 @@ def section_kernels(xs: list[str]):
         limit[ord("a"):ord("z") + 1] = 2
         limit[ord("A"):ord("Z") + 1] = 2
         rx = re.compile(r"([\u0620-\u064aa-zA-Z])\1{2,}")
-        f_awal = run_kernel(lambda c, o: kernels.collapse_runs(c, o, limit)[:2])
+        f_awal = run_kernel(lambda c, o: kernels.collapse_runs(c, o, limit, align=False)[:2])
         t_a, out_a = bench(f_awal, xs)
         t_p, out_p = bench(lambda s: [rx.sub(r"\1\1", x) for x in s], xs)
         note = same("collapse", out_a, out_p)
@@ -247,7 +247,7 @@ def section_kernels(xs: list[str]):
         matcher = kernels.Matcher.from_pairs(pairs)
         lookup = dict(pairs)
         alternation = regex.compile("|".join(regex.escape(k) for k in sorted(lookup, key=len, reverse=True)))
-        f_awal = run_kernel(lambda c, o: kernels.replace_longest(c, o, matcher)[:2])
+        f_awal = run_kernel(lambda c, o: kernels.replace_longest(c, o, matcher, align=False)[:2])
         t_a, out_a = bench(f_awal, xs)
         t_p, out_p = bench(lambda s: [alternation.sub(lambda m: lookup[m.group()], x) for x in s], xs)
         note = same("replace_longest", out_a, out_p)

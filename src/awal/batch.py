@@ -79,14 +79,17 @@ class TextBatch:
         )
 
     @classmethod
-    def from_strings(cls, strings: list[str] | tuple[str, ...], kind: str = "list") -> "TextBatch":
-        """Join once, encode once to UTF-32, offsets from the string lengths."""
+    def from_strings(cls, strings: list[str] | tuple[str, ...], kind: str = "list", first_index: int = 0) -> "TextBatch":
+        """Join once, encode once to UTF-32, offsets from the string lengths.
+
+        ``first_index`` is the position of ``strings[0]`` in the caller's list, for error messages.
+        """
         try:
             joined = "".join(strings)
         except TypeError:
             bad = next(i for i, s in enumerate(strings) if not isinstance(s, str))
             raise TypeError(
-                f"item {bad} is {type(strings[bad]).__name__}, not str "
+                f"item {first_index + bad} is {type(strings[bad]).__name__}, not str "
                 "(every item of the list must be a str)"
             ) from None
         cps = np.frombuffer(joined.encode(_CODEC, _ERRORS), dtype=np.uint32)
@@ -220,3 +223,24 @@ class TextBatch:
             return array
         bounds = np.concatenate([[0], np.cumsum(chunks)]).tolist()
         return pa.chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
+
+
+STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
+
+
+def map_text(x: Any, fn: Callable[[TextBatch], TextBatch]) -> Any:
+    """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
+
+    Long lists go through in slices of :data:`STRINGS_PER_SLICE` strings,
+    conversion included, so every buffer stays in cache; anything else is one batch.
+
+    >>> map_text(["a", "b"], lambda b: b)
+    ['a', 'b']
+    """
+    if not isinstance(x, (list, tuple)) or len(x) <= STRINGS_PER_SLICE:
+        return fn(TextBatch.from_input(x)).to_output()
+    out: list[str] = []
+    for start in range(0, len(x), STRINGS_PER_SLICE):
+        out += fn(TextBatch.from_strings(x[start : start + STRINGS_PER_SLICE], first_index=start)).to_list()
+    return tuple(out) if isinstance(x, tuple) else out
+

@@ -25,6 +25,7 @@ from typing import Iterable
 import numpy as np
 
 UNICODE_SIZE = 0x110000
+STARTS_MULTI, IRREGULAR = np.uint8(1), np.uint8(2)  # Matcher.flags bits
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -127,16 +128,16 @@ class Matcher:
     """Compiled replacement table for :func:`replace_longest`.
 
     Keys of one code point live in a dense table; longer keys are grouped by
-    length, hashed and sorted, and verified code point by code point.
+    length and sorted by a 64-bit code (exact up to three code points, a
+    hash verified code point by code point beyond).
     """
 
     single: np.ndarray  # int32[UNICODE_SIZE]: value id of a 1-code-point key, -1 if none
     one_to_one: np.ndarray  # uint32[UNICODE_SIZE]: the replacement of a 1-code-point key with a 1-code-point value, else itself
-    irregular: np.ndarray  # bool[UNICODE_SIZE]: 1-code-point keys whose value is empty or longer
-    starts_multi: np.ndarray  # bool[UNICODE_SIZE]: first code point of some longer key
+    flags: np.ndarray  # uint8[UNICODE_SIZE]: STARTS_MULTI | IRREGULAR bits, one lookup for both
     pairs: np.ndarray  # sorted uint64 codes of the first two code points of every longer key
     lengths: tuple[int, ...]  # key lengths > 1, longest first
-    hashes: tuple[np.ndarray, ...]  # per length: sorted uint64 hashes
+    hashes: tuple[np.ndarray, ...]  # per length: sorted uint64 codes (see _window_code)
     keys: tuple[np.ndarray, ...]  # per length: (K, length) uint32 in hash order
     key_values: tuple[np.ndarray, ...]  # per length: value ids in hash order
     values: np.ndarray  # uint32 buffer of all replacement strings
@@ -161,8 +162,7 @@ class Matcher:
         values = np.frombuffer("".join(values_list).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
         single = np.full(UNICODE_SIZE, -1, dtype=np.int32)
         one_to_one = identity_table()
-        irregular = np.zeros(UNICODE_SIZE, dtype=bool)
-        starts_multi = np.zeros(UNICODE_SIZE, dtype=bool)
+        flags = np.zeros(UNICODE_SIZE, dtype=np.uint8)
         by_length: dict[int, list[tuple[str, int]]] = {}
         for vid, key in enumerate(mapping):
             if len(key) == 1:
@@ -170,9 +170,9 @@ class Matcher:
                 if len(mapping[key]) == 1:
                     one_to_one[ord(key)] = ord(mapping[key])
                 else:
-                    irregular[ord(key)] = True
+                    flags[ord(key)] |= IRREGULAR
             else:
-                starts_multi[ord(key[0])] = True
+                flags[ord(key[0])] |= STARTS_MULTI
                 by_length.setdefault(len(key), []).append((key, vid))
         lengths = tuple(sorted(by_length, reverse=True))
         firsts = [(ord(k[0]), ord(k[1])) for group in by_length.values() for k, _ in group]
@@ -180,14 +180,14 @@ class Matcher:
         hashes, keys, key_values = [], [], []
         for length in lengths:
             mat = np.array([[ord(c) for c in k] for k, _ in by_length[length]], dtype=np.uint32)
-            h = _window_hash(mat)
+            h = _window_code(list(mat.T))
             order = np.argsort(h, kind="stable")
             if np.any(h[order][1:] == h[order][:-1]):
                 raise ValueError(f"hash collision between replacement keys of length {length}")
             hashes.append(h[order])
             keys.append(mat[order])
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64)[order])
-        return cls(single, one_to_one, irregular, starts_multi, pairs, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
+        return cls(single, one_to_one, flags, pairs, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
 
 
 def _pair_code(first, second):
@@ -195,17 +195,23 @@ def _pair_code(first, second):
     return (np.asarray(first, dtype=np.uint64) << np.uint64(21)) | np.asarray(second, dtype=np.uint64)
 
 
-def _window_hash(windows: np.ndarray) -> np.ndarray:
-    """64-bit polynomial hash of each row of a (N, L) code-point matrix."""
-    h = np.zeros(len(windows), dtype=np.uint64)
-    for j in range(windows.shape[1]):
-        h = h * _HASH_MUL + windows[:, j].astype(np.uint64)
-    return h
+EXACT_LENGTH = 3  # keys up to 3 code points pack exactly into 63 bits; longer ones are hashed
 
 
-def _longest_matches(cps: np.ndarray, offsets: np.ndarray, m: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions where a key of 2+ code points matches, with the longest one's length and value id."""
-    cand = np.flatnonzero(m.starts_multi[cps])
+def _window_code(columns: list[np.ndarray]) -> np.ndarray:
+    """One uint64 per window from its code-point columns: exact up to EXACT_LENGTH, else a hash."""
+    code = np.zeros(len(columns[0]), dtype=np.uint64)
+    exact = len(columns) <= EXACT_LENGTH
+    for column in columns:
+        column = column.astype(np.uint64)
+        code = (code << np.uint64(21)) | column if exact else code * _HASH_MUL + column
+    return code
+
+
+def _longest_matches(
+    cps: np.ndarray, offsets: np.ndarray, m: Matcher, cand: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of the candidate positions, those where a key of 2+ code points matches, with the longest key's length and value."""
     if len(cand):  # keep positions whose first two code points begin some key
         cand = cand[cand + 1 < len(cps)]
         code = _pair_code(cps[cand], cps[cand + 1])
@@ -215,13 +221,15 @@ def _longest_matches(cps: np.ndarray, offsets: np.ndarray, m: Matcher) -> tuple[
     best_val = np.zeros(len(cand), dtype=np.int64)
     if len(cand):
         string_end = offsets[string_ids(cand, offsets) + 1]
-        for length, hashes, keys, vals in zip(m.lengths, m.hashes, m.keys, m.key_values):
+        for length, codes, keys, vals in zip(m.lengths, m.hashes, m.keys, m.key_values):
             fits = np.flatnonzero((best_len == 0) & (cand + length <= string_end))
             if not len(fits):
                 continue
-            windows = cps[cand[fits][:, None] + np.arange(length)]
-            slot = np.minimum(np.searchsorted(hashes, _window_hash(windows)), len(hashes) - 1)
-            hit = np.all(keys[slot] == windows, axis=1)
+            columns = [cps[cand[fits] + j] for j in range(length)]
+            slot = np.minimum(np.searchsorted(codes, _window_code(columns)), len(codes) - 1)
+            hit = codes[slot] == _window_code(columns)
+            if length > EXACT_LENGTH:  # hashes can collide: compare the code points
+                hit &= np.all(keys[slot] == np.stack(columns, axis=1), axis=1)
             best_len[fits[hit]] = length
             best_val[fits[hit]] = vals[slot[hit]]
     found = best_len > 0
@@ -269,13 +277,14 @@ def replace_longest(
     positions dropped, longer tails inserted.
     """
     n = len(cps)
-    pos, length, val = _longest_matches(cps, offsets, m)
+    flags = m.flags[cps]
+    pos, length, val = _longest_matches(cps, offsets, m, np.flatnonzero(flags & STARTS_MULTI))
     take = greedy_select(pos, length)
     pos, length, val = pos[take], length[take], val[take]
     covered = ranges(pos + 1, length - 1)  # inside a taken match, after its first position
     keep = np.ones(n, dtype=bool)
     keep[covered] = False
-    odd = np.flatnonzero(m.irregular[cps])
+    odd = np.flatnonzero(flags & IRREGULAR)
     odd = odd[keep[odd]]
     edit = np.concatenate([pos, odd])
     value_id = np.concatenate([val, m.single[cps[odd]]])
@@ -303,25 +312,32 @@ def write_values(
     out[edit[size > 0]] = m.values[first[size > 0]]
     keep[edit[size == 0]] = False
     tail = np.maximum(size - 1, 0)
+    dropped = np.flatnonzero(~keep)
+    if not tail.any() and not len(dropped):  # every value was one character: nothing moves
+        return out, offsets, (np.arange(len(out), dtype=np.int64) if align else None)
     at = np.repeat(edit + 1, tail)
-    grown = np.insert(out, at, m.values[ranges(first + 1, tail)])
-    kept = np.insert(keep, at, True)
+    grown = np.insert(out, at, m.values[ranges(first + 1, tail)]) if len(at) else out
+    kept = np.insert(keep, at, True) if len(at) else keep
     added = np.zeros(len(edit) + 1, dtype=np.int64)
     np.cumsum(tail, out=added[1:])
-    new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(np.flatnonzero(~keep), offsets)
+    new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(dropped, offsets)
+    result = grown[kept] if len(dropped) else grown
     if not align:
-        return grown[kept], new_offsets, None
-    source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))[kept]
-    return grown[kept], new_offsets, source
+        return result, new_offsets, None
+    source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))
+    return result, new_offsets, source[kept] if len(dropped) else source
 
 
 # ------------------------------------------------------------------- run collapse
-def collapse_runs(cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def collapse_runs(
+    cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray, align: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Shorten runs of one repeated code point to ``limit[cp]`` (0 = leave alone).
 
     A position is dropped when it and the ``k`` positions before it hold the
     same code point, ``k = limit[cp]``; one pass per distinct limit.
-    Returns ``(cps, offsets, source)``.
+    Returns ``(cps, offsets, source)``; ``source`` (input index of each
+    output code point) is ``None`` when ``align`` is false.
     """
     n = len(cps)
     same = np.zeros(n, dtype=bool)  # same[i]: cps[i] == cps[i - 1] inside one string
@@ -330,17 +346,24 @@ def collapse_runs(cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray) -> tu
     same[offsets[:-1][offsets[:-1] < n]] = False
     candidates = np.flatnonzero(same)
     cap = limit[cps[candidates]]
-    drop = np.zeros(n, dtype=bool)
+    drops = []
     for k in np.unique(cap[cap > 0]).tolist():
         at = candidates[cap == k]
         at = at[at >= k]
         hit = np.ones(len(at), dtype=bool)
         for back in range(1, k):
             hit &= same[at - back]
-        drop[at[hit]] = True
-    keep = ~drop
+        drops.append(at[hit])
+    dropped = np.sort(np.concatenate(drops)) if drops else np.zeros(0, dtype=np.int64)
+    if not len(dropped):
+        return cps, offsets, (np.arange(n, dtype=np.int64) if align else None)
+    keep = np.ones(n, dtype=bool)
+    keep[dropped] = False
+    new_offsets = offsets - np.searchsorted(dropped, offsets)
+    if not align:
+        return cps[keep], new_offsets, None
     source = np.flatnonzero(keep)
-    return cps[source], offsets_after_deletion(keep, offsets), source
+    return cps[source], new_offsets, source
 
 
 # ------------------------------------------------------------------ classification

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .batch import TextBatch
+from .batch import TextBatch, map_text
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, load_profile_file, plan
 
 
@@ -91,7 +91,7 @@ class Normalizer:
         return batch.replace(cps, offsets), start, end
 
     def __call__(self, x: Any) -> Any:
-        return self.normalize_batch(TextBatch.from_input(x)).to_output()
+        return map_text(x, self.normalize_batch)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):

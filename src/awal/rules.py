@@ -435,8 +435,8 @@ class CollapseStep:
     limit: np.ndarray
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
-        out, offs, source = kernels.collapse_runs(cps, offsets, self.limit)
-        return out, offs, source, source + 1
+        out, offs, source = kernels.collapse_runs(cps, offsets, self.limit, align)
+        return out, offs, source, None if source is None else source + 1
 
 
 @dataclass(frozen=True)

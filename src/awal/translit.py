@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import TextBatch
+from .batch import TextBatch, map_text
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table
 
@@ -156,11 +156,11 @@ class Transliterator:
         return romanize
 
     def __call__(self, x: Any) -> Any:
-        batch = TextBatch.from_input(x)
         if self.scheme in MODEL_SCHEMES:
+            batch = TextBatch.from_input(x)
             out = TextBatch.from_strings(self._run_strings()(batch.to_list()))
             return batch.replace(out.codepoints, out.offsets).to_output()
-        return _table_scheme(self.scheme).apply(batch).to_output()
+        return map_text(x, _table_scheme(self.scheme).apply)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
