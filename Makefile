@@ -21,14 +21,23 @@ test: $(BIN)/activate
 	$(BIN)/python -m pytest -q src tests README.md
 
 # Builds the benchmark's own environment (peers live only there) and runs every
-# side-by-side comparison; results go to benchmarks/README.md by hand.
-bench:
+# side-by-side comparison and evaluation; the tables are recorded in
+# benchmarks/README.md and benchmarks/CLI.md.
+$(BENCH_VENV)/.ready: benchmarks/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/pip install --quiet -r benchmarks/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet --no-deps camel-tools==1.6.0
 	$(BENCH_VENV)/bin/pip install --quiet -e '.[arrow,subword]'
+	touch $@
+
+bench: $(BENCH_VENV)/.ready
 	$(BENCH_VENV)/bin/python benchmarks/run.py
+	$(BENCH_VENV)/bin/python benchmarks/compare_rules.py
+	$(BENCH_VENV)/bin/python benchmarks/evaluate_arabizi.py
+	$(BENCH_VENV)/bin/python benchmarks/evaluate_amazigh.py
+	$(BENCH_VENV)/bin/python benchmarks/parity.py
+	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist .pytest_cache .hypothesis

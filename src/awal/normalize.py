@@ -20,7 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
-from .rules import Rule, RuleError, Step, compile_rule, data_dir, load_profile_file, plan
+from .rules import Rule, RuleError, Step, compile_rule, data_dir, load_profile_file, plan, run_steps
 
 
 def profiles() -> list[str]:
@@ -71,12 +71,7 @@ class Normalizer:
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
         """Run every pass over a whole batch (in cache-sized slices)."""
-        return batch.map_chunks(self._run_steps)
-
-    def _run_steps(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for step in self.steps:
-            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
-        return cps, offsets
+        return run_steps(self.steps, batch)
 
     def align_batch(self, batch: TextBatch) -> tuple[TextBatch, np.ndarray, np.ndarray]:
         """Run every pass, composing spans: output code point ``j`` came from input ``[start[j], end[j])``."""

@@ -36,6 +36,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import kernels
+from .batch import TextBatch
 from .kernels import UNICODE_SIZE, Matcher
 from .unicode import SCRIPTS, category_mask, script_table
 
@@ -452,6 +453,18 @@ class NfcStep:
 
 
 Step = CharStep | ReplaceStep | ContextStep | CollapseStep | NfcStep
+
+
+def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
+    """Every step over a batch, in cache-sized slices, without alignment."""
+    steps = tuple(steps)
+
+    def run(cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        for step in steps:
+            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
+        return cps, offsets
+
+    return batch.map_chunks(run)
 
 
 def fuse(rules: Iterable[Rule]) -> CharStep:

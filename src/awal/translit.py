@@ -29,11 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
-
 from .batch import TextBatch, map_text
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table, run_steps
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -47,12 +45,7 @@ class TableScheme:
     source: str
 
     def apply(self, batch: TextBatch) -> TextBatch:
-        return batch.map_chunks(self._run_steps)
-
-    def _run_steps(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for step in self.steps:
-            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
-        return cps, offsets
+        return run_steps(self.steps, batch)
 
 
 def _directives(path: Path) -> dict[str, str]:
