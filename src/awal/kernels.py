@@ -124,6 +124,45 @@ def expand(
 
 # ------------------------------------------------------------- greedy longest match
 @dataclass(frozen=True)
+class CodeTable:
+    """Lookup of a few uint64 codes in one gather: a bucket array indexed by a
+    multiplicative hash whose multiplier is chosen so no two codes collide.
+
+    >>> t = CodeTable.build(np.array([7, 42], dtype=np.uint64))
+    >>> t.find(np.array([42, 5, 7], dtype=np.uint64)).tolist()
+    [1, -1, 0]
+    """
+
+    codes: np.ndarray  # uint64, the codes in their original order
+    buckets: np.ndarray  # int64 index into codes, -1 for an empty bucket
+    multiplier: np.uint64
+    shift: np.uint64
+
+    @classmethod
+    def build(cls, codes: np.ndarray) -> "CodeTable":
+        codes = np.asarray(codes, dtype=np.uint64)
+        rng = np.random.default_rng(0)
+        bits = max(6, int(np.ceil(np.log2(max(len(codes), 1)))) + 2)
+        for attempt in range(256):
+            bits += attempt % 16 == 15  # grow the table now and then
+            multiplier = np.uint64(rng.integers(1, 2**63, dtype=np.uint64) | np.uint64(1))
+            shift = np.uint64(64 - bits)
+            slot = (codes * multiplier) >> shift
+            if len(np.unique(slot)) == len(codes):
+                buckets = np.full(1 << bits, -1, dtype=np.int64)
+                buckets[slot.astype(np.int64)] = np.arange(len(codes))
+                return cls(codes, buckets, multiplier, shift)
+        raise ValueError("could not build a collision-free code table")  # pragma: no cover
+
+    def find(self, codes: np.ndarray) -> np.ndarray:
+        """Index of each code in the table, or -1."""
+        index = self.buckets[((codes * self.multiplier) >> self.shift).astype(np.int64)]
+        found = index >= 0
+        found[found] = self.codes[index[found]] == codes[found]
+        return np.where(found, index, -1)
+
+
+@dataclass(frozen=True)
 class Matcher:
     """Compiled replacement table for :func:`replace_longest`.
 
@@ -135,11 +174,11 @@ class Matcher:
     single: np.ndarray  # int32[UNICODE_SIZE]: value id of a 1-code-point key, -1 if none
     one_to_one: np.ndarray  # uint32[UNICODE_SIZE]: the replacement of a 1-code-point key with a 1-code-point value, else itself
     flags: np.ndarray  # uint8[UNICODE_SIZE]: STARTS_MULTI | IRREGULAR bits, one lookup for both
-    pairs: np.ndarray  # sorted uint64 codes of the first two code points of every longer key
+    pairs: CodeTable  # codes of the first two code points of every longer key
     lengths: tuple[int, ...]  # key lengths > 1, longest first
-    hashes: tuple[np.ndarray, ...]  # per length: sorted uint64 codes (see _window_code)
-    keys: tuple[np.ndarray, ...]  # per length: (K, length) uint32 in hash order
-    key_values: tuple[np.ndarray, ...]  # per length: value ids in hash order
+    tables: tuple[CodeTable, ...]  # per length: the keys' codes (see _window_code)
+    keys: tuple[np.ndarray, ...]  # per length: (K, length) uint32, in table order
+    key_values: tuple[np.ndarray, ...]  # per length: value ids, in table order
     values: np.ndarray  # uint32 buffer of all replacement strings
     value_offsets: np.ndarray  # int64, value id v is values[value_offsets[v]:value_offsets[v+1]]
 
@@ -176,18 +215,17 @@ class Matcher:
                 by_length.setdefault(len(key), []).append((key, vid))
         lengths = tuple(sorted(by_length, reverse=True))
         firsts = [(ord(k[0]), ord(k[1])) for group in by_length.values() for k, _ in group]
-        pairs = np.unique(_pair_code([a for a, _ in firsts], [b for _, b in firsts]))
-        hashes, keys, key_values = [], [], []
+        pairs = CodeTable.build(np.unique(_pair_code([a for a, _ in firsts], [b for _, b in firsts])))
+        tables, keys, key_values = [], [], []
         for length in lengths:
             mat = np.array([[ord(c) for c in k] for k, _ in by_length[length]], dtype=np.uint32)
-            h = _window_code(list(mat.T))
-            order = np.argsort(h, kind="stable")
-            if np.any(h[order][1:] == h[order][:-1]):
+            codes = _window_code(list(mat.T))
+            if len(np.unique(codes)) < len(codes):
                 raise ValueError(f"hash collision between replacement keys of length {length}")
-            hashes.append(h[order])
-            keys.append(mat[order])
-            key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64)[order])
-        return cls(single, one_to_one, flags, pairs, lengths, tuple(hashes), tuple(keys), tuple(key_values), values, value_offsets)
+            tables.append(CodeTable.build(codes))
+            keys.append(mat)
+            key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64))
+        return cls(single, one_to_one, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values, value_offsets)
 
 
 def _pair_code(first, second):
@@ -214,24 +252,22 @@ def _longest_matches(
     """Of the candidate positions, those where a key of 2+ code points matches, with the longest key's length and value."""
     if len(cand):  # keep positions whose first two code points begin some key
         cand = cand[cand + 1 < len(cps)]
-        code = _pair_code(cps[cand], cps[cand + 1])
-        slot = np.minimum(np.searchsorted(m.pairs, code), len(m.pairs) - 1)
-        cand = cand[m.pairs[slot] == code]
+        cand = cand[m.pairs.find(_pair_code(cps[cand], cps[cand + 1])) >= 0]
     best_len = np.zeros(len(cand), dtype=np.int64)
     best_val = np.zeros(len(cand), dtype=np.int64)
     if len(cand):
-        string_end = offsets[string_ids(cand, offsets) + 1]
-        for length, codes, keys, vals in zip(m.lengths, m.hashes, m.keys, m.key_values):
+        string_end = np.repeat(offsets[1:], np.diff(offsets))[cand]
+        for length, table, keys, vals in zip(m.lengths, m.tables, m.keys, m.key_values):
             fits = np.flatnonzero((best_len == 0) & (cand + length <= string_end))
             if not len(fits):
                 continue
             columns = [cps[cand[fits] + j] for j in range(length)]
-            slot = np.minimum(np.searchsorted(codes, _window_code(columns)), len(codes) - 1)
-            hit = codes[slot] == _window_code(columns)
+            index = table.find(_window_code(columns))
+            hit = index >= 0
             if length > EXACT_LENGTH:  # hashes can collide: compare the code points
-                hit &= np.all(keys[slot] == np.stack(columns, axis=1), axis=1)
+                hit[hit] = np.all(keys[index[hit]] == np.stack(columns, axis=1)[hit], axis=1)
             best_len[fits[hit]] = length
-            best_val[fits[hit]] = vals[slot[hit]]
+            best_val[fits[hit]] = vals[index[hit]]
     found = best_len > 0
     return cand[found], best_len[found], best_val[found]
 
