@@ -26,6 +26,7 @@ import numpy as np
 
 UNICODE_SIZE = 0x110000
 STARTS_MULTI, IRREGULAR = np.uint8(1), np.uint8(2)  # Matcher.flags bits
+SPECIAL = np.uint32(0xFFFFFFFD)  # Matcher.lookup value of a flagged code point (not a code point)
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -173,7 +174,8 @@ class Matcher:
 
     single: np.ndarray  # int32[UNICODE_SIZE]: value id of a 1-code-point key, -1 if none
     one_to_one: np.ndarray  # uint32[UNICODE_SIZE]: the replacement of a 1-code-point key with a 1-code-point value, else itself
-    flags: np.ndarray  # uint8[UNICODE_SIZE]: STARTS_MULTI | IRREGULAR bits, one lookup for both
+    lookup: np.ndarray  # one_to_one, but SPECIAL where flags are set: one gather finds both
+    flags: np.ndarray  # uint8[UNICODE_SIZE]: STARTS_MULTI | IRREGULAR bits
     pairs: CodeTable  # codes of the first two code points of every longer key
     lengths: tuple[int, ...]  # key lengths > 1, longest first
     tables: tuple[CodeTable, ...]  # per length: the keys' codes (see _window_code)
@@ -225,7 +227,8 @@ class Matcher:
             tables.append(CodeTable.build(codes))
             keys.append(mat)
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64))
-        return cls(single, one_to_one, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values, value_offsets)
+        lookup = np.where(flags > 0, SPECIAL, one_to_one).astype(np.uint32)
+        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values, value_offsets)
 
 
 def _pair_code(first, second):
@@ -313,20 +316,23 @@ def replace_longest(
     positions dropped, longer tails inserted.
     """
     n = len(cps)
-    flags = m.flags[cps]
-    pos, length, val = _longest_matches(cps, offsets, m, np.flatnonzero(flags & STARTS_MULTI))
+    out = m.lookup[cps]
+    special = np.flatnonzero(out == SPECIAL)
+    out[special] = m.one_to_one[cps[special]]
+    flags = m.flags[cps[special]]
+    pos, length, val = _longest_matches(cps, offsets, m, special[(flags & STARTS_MULTI) > 0])
     take = greedy_select(pos, length)
     pos, length, val = pos[take], length[take], val[take]
     covered = ranges(pos + 1, length - 1)  # inside a taken match, after its first position
     keep = np.ones(n, dtype=bool)
     keep[covered] = False
-    odd = np.flatnonzero(flags & IRREGULAR)
-    odd = odd[keep[odd]]
+    odd = special[(flags & IRREGULAR) > 0]
+    odd = np.setdiff1d(odd[keep[odd]], pos, assume_unique=True)  # a taken match outranks its first character
     edit = np.concatenate([pos, odd])
     value_id = np.concatenate([val, m.single[cps[odd]]])
     order = np.argsort(edit, kind="stable")
     edit, value_id = edit[order], value_id[order]
-    out, new_offsets, source = write_values(m.one_to_one[cps], keep, offsets, edit, value_id, m, align)
+    out, new_offsets, source = write_values(out, keep, offsets, edit, value_id, m, align)
     if not align:
         return out, new_offsets, None, None
     span = np.ones(n, dtype=np.int64)

@@ -342,6 +342,7 @@ StepResult = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | No
 
 
 DELETED = np.uint32(0xFFFFFFFF)  # table value of a deleted character (not a code point)
+WIDE = np.uint32(0xFFFFFFFE)  # table value of a character that expands to several
 
 
 @dataclass(frozen=True)
@@ -350,31 +351,26 @@ class CharStep:
 
     names: tuple[str, ...]
     mapping: dict[str, str]  # only the characters that change
-    table: np.ndarray  # uint32: the single replacement character, or DELETED
-    wide: np.ndarray  # bool: characters that expand to 2+ characters
-    matcher: Matcher | None  # the whole mapping, used when a batch holds a wide character
+    table: np.ndarray  # uint32: the single replacement character, DELETED or WIDE
+    matcher: Matcher | None  # the whole mapping, used when a batch holds a WIDE character
 
     @classmethod
     def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
         table = kernels.identity_table()
-        wide = np.zeros(UNICODE_SIZE, dtype=bool)
         for k, v in mapping.items():
-            if len(v) == 1:
-                table[ord(k)] = ord(v)
-            elif not v:
-                table[ord(k)] = DELETED
-            else:
-                wide[ord(k)] = True
-        return cls(names, mapping, table, wide, Matcher.from_pairs(mapping.items()) if wide.any() else None)
+            table[ord(k)] = ord(v) if len(v) == 1 else WIDE if v else DELETED
+        wide = any(len(v) > 1 for v in mapping.values())
+        return cls(names, mapping, table, Matcher.from_pairs(mapping.items()) if wide else None)
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         mapped = kernels.map_table(cps, self.table)
+        special = mapped >= WIDE  # one comparison finds deletions and expansions
+        if not special.any():
+            return mapped, offsets, None, None
         keep = mapped != DELETED
-        wide = np.flatnonzero(self.wide[cps]) if self.matcher is not None else np.zeros(0, dtype=np.int64)
+        wide = np.flatnonzero(mapped == WIDE) if self.matcher is not None else np.zeros(0, dtype=np.int64)
         if len(wide):
             return self._expand(cps, offsets, mapped, keep, wide, align)
-        if keep.all():
-            return mapped, offsets, None, None
         new_offsets = kernels.offsets_after_deletion(keep, offsets)
         if not align:
             return mapped[keep], new_offsets, None, None
