@@ -243,3 +243,17 @@ def test_parity_flores_16k_bpe(shared_data):
     assert rows["tzm_Tfng"]["parity"] <= 1.05
     assert rows["ary_Arab"]["parity"] <= 0.95
     assert all(r["unknown_rate"] == 0.0 for r in rows.values())  # byte-level: nothing unknown
+
+
+def test_load_names_the_file_and_why(tmp_path):
+    bad_json = tmp_path / "tokenizer.json"
+    bad_json.write_text("garbage", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"tokenizer\.json: cannot load a tokenizers tokenizer\.json: "):
+        subword.load(bad_json)
+    bad_model = tmp_path / "m.model"
+    bad_model.write_bytes(b"x")
+    with pytest.raises(ValueError, match=r"m\.model: cannot load a SentencePiece \.model"):
+        subword.load(bad_model)
+    with pytest.raises(FileNotFoundError, match="missing.json: no such tokenizer file"):
+        subword.load(tmp_path / "missing.json")
+

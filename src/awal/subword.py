@@ -680,13 +680,21 @@ def report_chart(rows: list[dict[str, Any]], png_path: str | os.PathLike, metric
 def load(path: str | os.PathLike):
     """Reload a saved tokenizer in its plain library: ``tokenizer.json`` → ``tokenizers.Tokenizer``, ``.model`` → SentencePieceProcessor."""
     p = str(path)
-    if p.endswith(".model"):
-        import sentencepiece as spm
+    if not os.path.isfile(p):
+        raise FileNotFoundError(f"{p}: no such tokenizer file")
+    try:
+        if p.endswith(".model"):
+            import sentencepiece as spm
 
-        return spm.SentencePieceProcessor(model_file=p)
-    from tokenizers import Tokenizer
+            return spm.SentencePieceProcessor(model_file=p)
+        from tokenizers import Tokenizer
 
-    return Tokenizer.from_file(p)
+        return Tokenizer.from_file(p)
+    except ImportError:
+        raise
+    except Exception as e:  # the libraries raise bare Exception/RuntimeError with no file name
+        kind = "a SentencePiece .model" if p.endswith(".model") else "a tokenizers tokenizer.json"
+        raise ValueError(f"{p}: cannot load {kind}: {e}") from None
 
 
 def _json_safe(rows):  # pragma: no cover - convenience for scripts
