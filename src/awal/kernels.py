@@ -324,15 +324,14 @@ def replace_longest(
     take = greedy_select(pos, length)
     pos, length, val = pos[take], length[take], val[take]
     covered = ranges(pos + 1, length - 1)  # inside a taken match, after its first position
-    keep = np.ones(n, dtype=bool)
-    keep[covered] = False
     odd = special[(flags & IRREGULAR) > 0]
-    odd = np.setdiff1d(odd[keep[odd]], pos, assume_unique=True)  # a taken match outranks its first character
+    if len(odd) and len(pos):  # a taken match outranks the characters it covers
+        odd = np.setdiff1d(odd, np.concatenate([pos, covered]), assume_unique=True)
     edit = np.concatenate([pos, odd])
     value_id = np.concatenate([val, m.single[cps[odd]]])
     order = np.argsort(edit, kind="stable")
     edit, value_id = edit[order], value_id[order]
-    out, new_offsets, source = write_values(out, keep, offsets, edit, value_id, m, align)
+    out, new_offsets, source = write_values(out, covered, offsets, edit, value_id, m, align)
     if not align:
         return out, new_offsets, None, None
     span = np.ones(n, dtype=np.int64)
@@ -341,33 +340,35 @@ def replace_longest(
 
 
 def write_values(
-    out: np.ndarray, keep: np.ndarray, offsets: np.ndarray, edit: np.ndarray, value_id: np.ndarray, m: Matcher, align: bool
+    out: np.ndarray, drop: np.ndarray, offsets: np.ndarray, edit: np.ndarray, value_id: np.ndarray, m: Matcher, align: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Put value ``value_id[k]`` of ``m`` at sorted position ``edit[k]`` of ``out``, then drop ``~keep``.
+    """Put value ``value_id[k]`` of ``m`` at sorted position ``edit[k]`` of ``out``, and drop the sorted positions ``drop``.
 
     The first character is written in place, an empty value drops its
-    position, longer values insert their tails after it. Returns
+    position, longer values insert their tails after it. Only the edited
+    positions are touched until the final insert/delete. Returns
     ``(cps, offsets, source)`` with ``source`` only when ``align``.
     """
     first = m.value_offsets[value_id]
     size = m.value_offsets[value_id + 1] - first
     out[edit[size > 0]] = m.values[first[size > 0]]
-    keep[edit[size == 0]] = False
+    if (size == 0).any():
+        drop = np.union1d(drop, edit[size == 0])
     tail = np.maximum(size - 1, 0)
-    dropped = np.flatnonzero(~keep)
-    if not tail.any() and not len(dropped):  # every value was one character: nothing moves
+    if not tail.any() and not len(drop):  # every value was one character: nothing moves
         return out, offsets, (np.arange(len(out), dtype=np.int64) if align else None)
     at = np.repeat(edit + 1, tail)
-    grown = np.insert(out, at, m.values[ranges(first + 1, tail)]) if len(at) else out
-    kept = np.insert(keep, at, True) if len(at) else keep
     added = np.zeros(len(edit) + 1, dtype=np.int64)
     np.cumsum(tail, out=added[1:])
-    new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(dropped, offsets)
-    result = grown[kept] if len(dropped) else grown
+    new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(drop, offsets)
+    grown_drop = drop + added[np.searchsorted(edit, drop)]  # where the dropped positions sit after the inserts
+    result = np.insert(out, at, m.values[ranges(first + 1, tail)]) if len(at) else out
+    if len(drop):
+        result = np.delete(result, grown_drop)
     if not align:
         return result, new_offsets, None
     source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))
-    return result, new_offsets, source[kept] if len(dropped) else source
+    return result, new_offsets, np.delete(source, grown_drop) if len(drop) else source
 
 
 # ------------------------------------------------------------------- run collapse

@@ -367,22 +367,21 @@ class CharStep:
         special = mapped >= WIDE  # one comparison finds deletions and expansions
         if not special.any():
             return mapped, offsets, None, None
-        keep = mapped != DELETED
-        wide = np.flatnonzero(mapped == WIDE) if self.matcher is not None else np.zeros(0, dtype=np.int64)
-        if len(wide):
-            return self._expand(cps, offsets, mapped, keep, wide, align)
+        if self.matcher is not None:
+            at = np.flatnonzero(special)
+            kind = mapped[at]
+            wide = at[kind == WIDE]
+            if len(wide):
+                out, new_offsets, source = kernels.write_values(
+                    mapped, at[kind == DELETED], offsets, wide, self.matcher.single[cps[wide]], self.matcher, align
+                )
+                return out, new_offsets, source, None if source is None else source + 1
+        keep = ~special  # only deletions are left
         new_offsets = kernels.offsets_after_deletion(keep, offsets)
         if not align:
             return mapped[keep], new_offsets, None, None
         source = np.flatnonzero(keep)
         return mapped[source], new_offsets, source, source + 1
-
-    def _expand(self, cps, offsets, mapped, keep, wide, align) -> StepResult:
-        """The 1:1 table everywhere, then the few expanding characters written in."""
-        out, new_offsets, source = kernels.write_values(
-            mapped, keep, offsets, wide, self.matcher.single[cps[wide]], self.matcher, align
-        )
-        return out, new_offsets, source, None if source is None else source + 1
 
 
 @dataclass(frozen=True)
