@@ -1,8 +1,8 @@
 """Loaders for the real-world data in ``../shared/data`` (see its SOURCES.md).
 
 The data is read in place and never copied into the repository. The shared
-directory is ``$AWAL_SHARED`` if set, else ``<repo>/../shared``. Only
-``shared/data`` is read; ``shared/heldout`` is never touched.
+directory is ``$AWAL_SHARED`` if set, else ``<repo>/../shared``; only its
+``data`` folder is read.
 
 Standard library only (no peers, no awal); NumPy is used when present to make
 ``stripped`` fast. Importable anywhere.

@@ -31,14 +31,6 @@ __all__ = [
     "camel_normalize",
     "camel_normalize_fn",
     "camel_charmap",
-    "camel_ar2bw",
-    "camel_bw2ar",
-    "camel_ar2safebw",
-    "camel_safebw2ar",
-    "camel_ar2xmlbw",
-    "camel_xmlbw2ar",
-    "camel_ar2hsb",
-    "camel_hsb2ar",
     "camel_word_tokenize",
     "pyarabic_normalize",
     "pyarabic_normalize_fn",
@@ -115,44 +107,12 @@ def camel_charmap(name: str):
     return CharMapper.builtin_mapper(name)
 
 
-def camel_ar2bw(s: str) -> str:
-    """Arabic -> Buckwalter (camel-tools)."""
-    return camel_charmap("ar2bw")(s)
 
 
-def camel_bw2ar(s: str) -> str:
-    """Buckwalter -> Arabic (camel-tools)."""
-    return camel_charmap("bw2ar")(s)
 
 
-def camel_ar2safebw(s: str) -> str:
-    """Arabic -> Safe Buckwalter (camel-tools)."""
-    return camel_charmap("ar2safebw")(s)
 
 
-def camel_safebw2ar(s: str) -> str:
-    """Safe Buckwalter -> Arabic (camel-tools)."""
-    return camel_charmap("safebw2ar")(s)
-
-
-def camel_ar2xmlbw(s: str) -> str:
-    """Arabic -> XML Buckwalter (camel-tools)."""
-    return camel_charmap("ar2xmlbw")(s)
-
-
-def camel_xmlbw2ar(s: str) -> str:
-    """XML Buckwalter -> Arabic (camel-tools)."""
-    return camel_charmap("xmlbw2ar")(s)
-
-
-def camel_ar2hsb(s: str) -> str:
-    """Arabic -> Habash-Soudi-Buckwalter (camel-tools)."""
-    return camel_charmap("ar2hsb")(s)
-
-
-def camel_hsb2ar(s: str) -> str:
-    """Habash-Soudi-Buckwalter -> Arabic (camel-tools)."""
-    return camel_charmap("hsb2ar")(s)
 
 
 def camel_word_tokenize(s: str, split_digits: bool = False) -> list[str]:
