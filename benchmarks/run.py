@@ -181,7 +181,6 @@ class guard:
 
 # ============================================================================ A. kernels
 def section_kernels(xs: list[str]):
-    import awal
     from awal import kernels
     from awal.batch import TextBatch, map_text
 

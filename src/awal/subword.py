@@ -27,7 +27,6 @@ Where the HF export cannot be identical
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -695,7 +694,3 @@ def load(path: str | os.PathLike):
     except Exception as e:  # the libraries raise bare Exception/RuntimeError with no file name
         kind = "a SentencePiece .model" if p.endswith(".model") else "a tokenizers tokenizer.json"
         raise ValueError(f"{p}: cannot load {kind}: {e}") from None
-
-
-def _json_safe(rows):  # pragma: no cover - convenience for scripts
-    return json.dumps(rows, ensure_ascii=False, indent=1)
