@@ -244,3 +244,24 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch]) -> Any:
         out += fn(TextBatch.from_strings(x[start : start + STRINGS_PER_SLICE], first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
 
+
+def map_strings(x: Any, fn: Callable[[list[str]], list[str]]) -> Any:
+    """``fn`` (a list of strings to a list of strings) applied to ``x``; the result has ``x``'s type.
+
+    For models that work on Python strings (Arabizi): lists go straight in,
+    other containers through a TextBatch.
+
+    >>> map_strings(("ab", "c"), lambda ss: [s.upper() for s in ss])
+    ('AB', 'C')
+    """
+    if isinstance(x, str):
+        return fn([x])[0]
+    if isinstance(x, (list, tuple)):
+        if not all(isinstance(s, str) for s in x):
+            TextBatch.from_strings(x)  # raises the TypeError naming the item
+        out = fn(list(x))
+        return tuple(out) if isinstance(x, tuple) else out
+    batch = TextBatch.from_input(x)
+    result = TextBatch.from_strings(fn(batch.to_list()))
+    return batch.replace(result.codepoints, result.offsets).to_output()
+

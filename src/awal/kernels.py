@@ -106,23 +106,6 @@ def neighbour_in(
     return inside & member[cps[np.clip(neighbour, 0, n - 1)]]
 
 
-# ---------------------------------------------------------------------- 1 -> N
-def expand(
-    cps: np.ndarray, offsets: np.ndarray, counts_table: np.ndarray, starts_table: np.ndarray, values: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """1→N replacement: code point ``cp`` becomes ``values[starts_table[cp]:][:counts_table[cp]]``.
-
-    A count of 0 deletes, 1 with ``values[start] == cp`` keeps. Returns ``(cps, offsets, source)``.
-    """
-    counts = counts_table[cps].astype(np.int64)
-    source = np.repeat(np.arange(len(cps), dtype=np.int64), counts)
-    first = np.zeros(len(cps) + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
-    within = np.arange(len(source), dtype=np.int64) - first[source]
-    out = values[starts_table[cps[source]] + within]
-    return out, first[offsets], source
-
-
 # ------------------------------------------------------------- greedy longest match
 @dataclass(frozen=True)
 class CodeTable:
@@ -369,6 +352,64 @@ def write_values(
         return result, new_offsets, None
     source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))
     return result, new_offsets, np.delete(source, grown_drop) if len(drop) else source
+
+
+# ---------------------------------------------------------------------- 1 -> N
+DELETED = np.uint32(0xFFFFFFFF)  # CharMap.table value of a deleted character (not a code point)
+WIDE = np.uint32(0xFFFFFFFE)  # CharMap.table value of a character that expands to several
+
+
+@dataclass(frozen=True)
+class CharMap:
+    """A character map compiled for :func:`expand`: one dense table, plus the few long values.
+
+    ``table[cp]`` is the single replacement character, ``DELETED`` or ``WIDE``;
+    ``wide`` holds the values of the ``WIDE`` characters (``None`` when there are none).
+    """
+
+    table: np.ndarray
+    wide: Matcher | None
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, str]) -> "CharMap":
+        table = identity_table()
+        for key, value in mapping.items():
+            table[ord(key)] = ord(value) if len(value) == 1 else WIDE if value else DELETED
+        wide = {k: v for k, v in mapping.items() if len(v) > 1}
+        return cls(table, Matcher.from_pairs(wide.items()) if wide else None)
+
+
+def expand(
+    cps: np.ndarray, offsets: np.ndarray, charmap: CharMap, align: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """1→N replacement: each code point becomes its replacement (one, none or several characters).
+
+    One table lookup does the 1:1 part; one comparison finds the deleted and
+    expanding positions, which are the only ones edited. Returns
+    ``(cps, offsets, source)``: the input index of each output code point,
+    ``None`` when nothing moved or ``align`` is false.
+
+    >>> m = CharMap.from_mapping({"ﻻ": "لا", "ـ": "", "a": "b"})
+    >>> out, offs, source = expand(np.array([ord(c) for c in "aـﻻ"], dtype=np.uint32), np.array([0, 3]), m)
+    >>> "".join(map(chr, out)), source.tolist()
+    ('bلا', [0, 2, 2])
+    """
+    mapped = charmap.table[cps]
+    special = mapped >= WIDE
+    if not special.any():
+        return mapped, offsets, None
+    if charmap.wide is not None:
+        at = np.flatnonzero(special)
+        kind = mapped[at]
+        wide = at[kind == WIDE]
+        if len(wide):
+            return write_values(mapped, at[kind == DELETED], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
+    keep = ~special  # only deletions are left
+    new_offsets = offsets_after_deletion(keep, offsets)
+    if not align:
+        return mapped[keep], new_offsets, None
+    source = np.flatnonzero(keep)
+    return mapped[source], new_offsets, source
 
 
 # ------------------------------------------------------------------- run collapse

@@ -37,7 +37,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch
-from .kernels import UNICODE_SIZE, Matcher
+from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -341,47 +341,21 @@ def _unescape(cell: str, where: str) -> str:
 StepResult = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
-DELETED = np.uint32(0xFFFFFFFF)  # table value of a deleted character (not a code point)
-WIDE = np.uint32(0xFFFFFFFE)  # table value of a character that expands to several
-
-
 @dataclass(frozen=True)
 class CharStep:
     """Fused character-level rules: one table lookup (1:1 and deletions), 1→N only where needed."""
 
     names: tuple[str, ...]
     mapping: dict[str, str]  # only the characters that change
-    table: np.ndarray  # uint32: the single replacement character, DELETED or WIDE
-    matcher: Matcher | None  # the whole mapping, used when a batch holds a WIDE character
+    charmap: CharMap
 
     @classmethod
     def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
-        table = kernels.identity_table()
-        for k, v in mapping.items():
-            table[ord(k)] = ord(v) if len(v) == 1 else WIDE if v else DELETED
-        wide = any(len(v) > 1 for v in mapping.values())
-        return cls(names, mapping, table, Matcher.from_pairs(mapping.items()) if wide else None)
+        return cls(names, mapping, CharMap.from_mapping(mapping))
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
-        mapped = kernels.map_table(cps, self.table)
-        special = mapped >= WIDE  # one comparison finds deletions and expansions
-        if not special.any():
-            return mapped, offsets, None, None
-        if self.matcher is not None:
-            at = np.flatnonzero(special)
-            kind = mapped[at]
-            wide = at[kind == WIDE]
-            if len(wide):
-                out, new_offsets, source = kernels.write_values(
-                    mapped, at[kind == DELETED], offsets, wide, self.matcher.single[cps[wide]], self.matcher, align
-                )
-                return out, new_offsets, source, None if source is None else source + 1
-        keep = ~special  # only deletions are left
-        new_offsets = kernels.offsets_after_deletion(keep, offsets)
-        if not align:
-            return mapped[keep], new_offsets, None, None
-        source = np.flatnonzero(keep)
-        return mapped[source], new_offsets, source, source + 1
+        out, new_offsets, source = kernels.expand(cps, offsets, self.charmap, align)
+        return out, new_offsets, source, None if source is None else source + 1
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from .batch import TextBatch, map_text
+from .batch import TextBatch, map_strings, map_text
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table, run_steps
 
@@ -150,9 +150,7 @@ class Transliterator:
 
     def __call__(self, x: Any) -> Any:
         if self.scheme in MODEL_SCHEMES:
-            batch = TextBatch.from_input(x)
-            out = TextBatch.from_strings(self._run_strings()(batch.to_list()))
-            return batch.replace(out.codepoints, out.offsets).to_output()
+            return map_strings(x, self._run_strings())
         return map_text(x, _table_scheme(self.scheme).apply)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
