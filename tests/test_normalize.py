@@ -192,7 +192,7 @@ def test_profile_file_with_invalid_utf8(tmp_path):
 
 def test_character_rules_fuse_into_one_pass():
     steps = Normalizer("camel").steps
-    assert len(steps) == 1 and steps[0].matcher is None
+    assert len(steps) == 1 and steps[0].charmap.wide is None
 
 
 @pytest.mark.shared
