@@ -11,7 +11,7 @@ Prints one table per tokenizer (fertility, tokens/char, tokens/byte, parity vs
 issue's two thresholds (tzm_Tfng <= 1.05x and ary_Arab <= 0.95x the French
 token count) and writes a PNG chart of parity.
 
-    python benchmarks/parity.py [--data ../shared/data] [--spm] [--png parity.png] [--json out.json]
+    python benchmarks/parity.py [--data ../shared/data] [--spm] [--png benchmarks/out/parity.png] [--json out.json]
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def chart(results: dict[str, list[dict]], png: Path) -> None:
     ax.set_title("Token parity on FLORES-200 dev (16k vocab trained on all 8 languages); red: issue limits")
     ax.legend(fontsize=8, loc="lower center", ncol=3, framealpha=0.9)
     fig.tight_layout()
+    png.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png, dpi=120)
     plt.close(fig)
 
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--vocab", type=int, default=16000)
     ap.add_argument("--spm", action="store_true", help="also train SentencePiece BPE and unigram models")
-    ap.add_argument("--png", type=Path, default=Path("parity.png"))
+    ap.add_argument("--png", type=Path, default=Path(__file__).resolve().parent / "out" / "parity.png")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
 
