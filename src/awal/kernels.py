@@ -35,10 +35,18 @@ def identity_table() -> np.ndarray:
     return np.arange(UNICODE_SIZE, dtype=np.uint32)
 
 
-def offsets_after_deletion(keep: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Offsets of the output when only positions where ``keep`` is true remain."""
-    dropped = np.flatnonzero(~keep)
-    return offsets - np.searchsorted(dropped, offsets)
+def remove(
+    values: np.ndarray, offsets: np.ndarray, keep: np.ndarray, align: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``values`` without the positions where ``keep`` is false: ``(values, offsets, source)``.
+
+    ``source`` (the input index of each kept position) is ``None`` unless ``align``.
+    """
+    new_offsets = offsets - np.searchsorted(np.flatnonzero(~keep), offsets)
+    if not align:
+        return values[keep], new_offsets, None
+    source = np.flatnonzero(keep)
+    return values[source], new_offsets, source
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -60,9 +68,7 @@ def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
 
 def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Remove code points whose ``drop[cp]`` is true; returns ``(cps, offsets, source)``."""
-    keep = ~drop[cps]
-    source = np.flatnonzero(keep)
-    return cps[source], offsets_after_deletion(keep, offsets), source
+    return remove(cps, offsets, ~drop[cps])
 
 
 def neighbour_in(
@@ -166,10 +172,6 @@ class Matcher:
     key_values: tuple[np.ndarray, ...]  # per length: value ids, in table order
     values: np.ndarray  # uint32 buffer of all replacement strings
     value_offsets: np.ndarray  # int64, value id v is values[value_offsets[v]:value_offsets[v+1]]
-
-    @property
-    def max_key_length(self) -> int:
-        return self.lengths[0] if self.lengths else 1
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
@@ -404,12 +406,7 @@ def expand(
         wide = at[kind == WIDE]
         if len(wide):
             return write_values(mapped, at[kind == DELETED], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
-    keep = ~special  # only deletions are left
-    new_offsets = offsets_after_deletion(keep, offsets)
-    if not align:
-        return mapped[keep], new_offsets, None
-    source = np.flatnonzero(keep)
-    return mapped[source], new_offsets, source
+    return remove(mapped, offsets, ~special, align)  # only deletions are left
 
 
 # ------------------------------------------------------------------- run collapse
@@ -443,11 +440,7 @@ def collapse_runs(
         return cps, offsets, (np.arange(n, dtype=np.int64) if align else None)
     keep = np.ones(n, dtype=bool)
     keep[dropped] = False
-    new_offsets = offsets - np.searchsorted(dropped, offsets)
-    if not align:
-        return cps[keep], new_offsets, None
-    source = np.flatnonzero(keep)
-    return cps[source], new_offsets, source
+    return remove(cps, offsets, keep, align)
 
 
 # ------------------------------------------------------------------ classification

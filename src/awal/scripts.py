@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .batch import TextBatch
+from .kernels import classify
 from .unicode import SCRIPTS, category_mask, script_table
 
 __all__ = ["script_counts", "dominant_script", "mix_statistics", "script_runs", "script_spans"]
@@ -131,7 +132,7 @@ def script_runs(batch: TextBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     """
     cps, offsets = batch.codepoints, batch.offsets
     n = len(cps)
-    script = _run_scripts()[cps]
+    script = classify(cps, _run_scripts())
     has_script = script != _NONE
     space = _white_space()[cps]
     string_start = np.zeros(n + 1, dtype=bool)

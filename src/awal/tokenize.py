@@ -62,8 +62,8 @@ import numpy as np
 import regex
 
 from .batch import TextBatch
-from .kernels import UNICODE_SIZE
-from .unicode import CATEGORIES, SCRIPTS, _all_characters, category_mask, general_category_table, script_table
+from .kernels import UNICODE_SIZE, classify
+from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
 
@@ -90,14 +90,6 @@ SPECIAL = regex.compile(
 )
 
 
-def _property_mask(pattern: str) -> np.ndarray:
-    """Boolean table of the code points matching a one-character ``regex`` class."""
-    mask = np.zeros(UNICODE_SIZE, dtype=bool)
-    for m in regex.finditer(pattern + "+", _all_characters()):
-        mask[m.start() : m.end()] = True
-    return mask
-
-
 @lru_cache(maxsize=None)
 def code_table() -> np.ndarray:
     """uint8 code of every code point: its class, plus ``16 * script group`` for letters."""
@@ -105,13 +97,13 @@ def code_table() -> np.ndarray:
     table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, private use, surrogates
     table[category_mask("L", "Nl", "No", "Pc")] = LETTER
     table[category == CATEGORIES.index("Nd")] = DIGIT
-    table[_property_mask(r"\p{Extended_Pictographic}")] = PICTO
+    table[property_mask(r"\p{Extended_Pictographic}")] = PICTO
     table[category_mask("Cf")] = FORMAT
     table[category_mask("M")] = MARK
     table[0x1F3FB:0x1F400] = MARK  # emoji skin-tone modifiers
     table[0xE0020:0xE0080] = MARK  # emoji tag sequences (subdivision flags)
     table[0x1F1E6:0x1F200] = RI
-    table[_property_mask(r"[\p{White_Space}\p{Cc}]")] = SPACE
+    table[property_mask(r"[\p{White_Space}\p{Cc}]")] = SPACE
     table[0x0640] = TATWEEL
     for chars, cls in ((_NUMBER_SEPARATORS, NUMSEP), (".", DOT), (_APOSTROPHES, APOS), (_TRIGGERS, TRIGGER)):
         table[[ord(c) for c in chars]] = cls
@@ -127,7 +119,7 @@ def code_table() -> np.ndarray:
 @lru_cache(maxsize=None)
 def _dual_joining() -> np.ndarray:
     """Letters that join on both sides (a tatweel after them is an elongation, not a dash)."""
-    return _property_mask(r"\p{Joining_Type=Dual_Joining}")
+    return property_mask(r"\p{Joining_Type=Dual_Joining}")
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -215,7 +207,7 @@ def _spans(
     n = len(cps)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    code = code_table()[cps]
+    code = classify(cps, code_table())
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
     # Work on "bases": every code point except a mark that follows a visible character.
     # Such marks (and skin tones, variation selectors, keycaps) always join the token before them.

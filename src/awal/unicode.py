@@ -40,16 +40,25 @@ def _all_characters() -> str:
     return "".join(map(chr, range(UNICODE_SIZE)))
 
 
+def property_mask(pattern: str) -> np.ndarray:
+    r"""Boolean table of the code points matching a one-character ``regex`` class.
+
+    >>> bool(property_mask(r"\p{Extended_Pictographic}")[0x1F600])
+    True
+    """
+    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+    for m in regex.finditer(pattern + "+", _all_characters()):
+        mask[m.start() : m.end()] = True
+    return mask
+
+
 @lru_cache(maxsize=None)
 def general_category_table() -> np.ndarray:
     """uint8 index into :data:`CATEGORIES` for every code point."""
-    codes = {name: i for i, name in enumerate(CATEGORIES)}
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
-    for name, code in codes.items():
-        if name == "Cn":
-            continue
-        for m in regex.finditer(rf"\p{{gc={name}}}+", _all_characters()):
-            table[m.start() : m.end()] = code
+    for code, name in enumerate(CATEGORIES):
+        if name != "Cn":  # unassigned is the default
+            table[property_mask(rf"\p{{gc={name}}}")] = code
     return table
 
 
@@ -64,8 +73,7 @@ def script_table() -> np.ndarray:
     """uint8 index into :data:`SCRIPTS` for every code point (Unicode Script property)."""
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     for code, name in _SCRIPT_NAMES.items():
-        for m in regex.finditer(rf"\p{{Script={name}}}+", _all_characters()):
-            table[m.start() : m.end()] = SCRIPTS.index(code)
+        table[property_mask(rf"\p{{Script={name}}}")] = SCRIPTS.index(code)
     return table
 
 
@@ -79,6 +87,17 @@ def combining_class_table() -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
+def _canonical_decompositions() -> dict[int, str]:
+    """Code point -> its canonical (not compatibility) decomposition, read once from ``unicodedata``."""
+    out = {}
+    for cp in range(0xA0, UNICODE_SIZE):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            out[cp] = decomposition
+    return out
+
+
+@lru_cache(maxsize=None)
 def nfc_sensitive_table() -> np.ndarray:
     """Code points that NFC may change on their own or together with the character before them.
 
@@ -88,13 +107,9 @@ def nfc_sensitive_table() -> np.ndarray:
     the other case; :func:`awal.nfc.nfc` finds those from :func:`combining_class_table`.
     """
     table = np.zeros(UNICODE_SIZE, dtype=bool)
-    for cp in range(0xA0, UNICODE_SIZE):
-        ch = chr(cp)
-        decomposition = unicodedata.decomposition(ch)
-        if not decomposition or decomposition.startswith("<"):
-            continue
+    for cp, decomposition in _canonical_decompositions().items():
         parts = decomposition.split()
-        if unicodedata.normalize("NFC", ch) != ch:
+        if unicodedata.normalize("NFC", chr(cp)) != chr(cp):
             table[cp] = True
         if len(parts) == 2:
             table[int(parts[1], 16)] = True
@@ -111,12 +126,9 @@ def decomposition_floor_table() -> np.ndarray:
     without marks; 0 for characters that do not decompose.
     """
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
-    for cp in range(0xA0, UNICODE_SIZE):
-        decomposition = unicodedata.decomposition(chr(cp))
-        if decomposition and not decomposition.startswith("<"):
-            nfd = unicodedata.normalize("NFD", chr(cp))
-            classes = [unicodedata.combining(ch) for ch in nfd if unicodedata.combining(ch)]
-            table[cp] = min(classes) if classes else 255
+    for cp in _canonical_decompositions():
+        classes = [unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", chr(cp)) if unicodedata.combining(ch)]
+        table[cp] = min(classes) if classes else 255
     return table
 
 
