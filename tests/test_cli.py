@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import awal
 from awal.cli import EXIT_DATA, EXIT_USAGE, Operation, Progress, build_parser, main
@@ -377,7 +379,7 @@ def test_progress_only_on_a_terminal():
 # ---------------------------------------------------------------- jsonl fast path
 def _jsonl_variants() -> list[bytes]:
     """Lines of many shapes: canonical (the fast paths) and not (the general path), mixed."""
-    texts = ARABIC + ['quote " and \\ back', "tab\there", "new\nline", "nul\x00", "é/ü", "😀 \u2028", ""]
+    texts = ARABIC + ['quote " and \\ back', "tab\there", "new\nline", "nul\x00", "é/ü", "😀 \u2028", "", "ends in \\", 'a", "b', "\\\\"]
     lines = []
     for i, t in enumerate(texts):
         canonical = {"id": i, "text": t}
@@ -396,6 +398,7 @@ def _jsonl_variants() -> list[bytes]:
             '{"norm": 1, "text": %s}' % json.dumps(t, ensure_ascii=False),            # output field exists
         ]
     lines += ['{"text": null}', "", "   "]
+    lines += ['{"id": 1, "text": "odd backslash\\"}', '{"id": 2, "text": ", "x"}']  # malformed: must not pair up
     return [line.encode() for line in lines]
 
 
@@ -455,3 +458,54 @@ def test_next_run_removes_stale_temporaries_of_its_own_output_only(tmp_path, cap
 def test_help_documents_the_sigkill_leftover():
     text = " ".join(build_parser().format_help().split())
     assert ".awal-tmp" in text and "kill -9" in text and "next run" in text
+
+
+# ---------------------------------------------------------------- reading in blocks
+class _ReadOnly:
+    """A stream with ``read`` only (no ``read1``), returning at most 3 bytes per call."""
+
+    def __init__(self, data: bytes):
+        self.stream = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(min(size, 3) if size >= 0 else 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+    last_newline=st.booleans(),
+    batch_size=st.integers(1, 4),
+    block=st.integers(1, 16),
+    read_only=st.booleans(),
+)
+def test_line_chunks_cut_whole_lines_and_count_them(lines, last_newline, batch_size, block, read_only):
+    from awal import io as awal_io
+
+    data = b"\n".join(lines) + (b"\n" if lines and last_newline else b"")
+    stream = _ReadOnly(data) if read_only else io.BytesIO(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(awal_io, "CHUNK_BYTES", block)
+        chunks = list(awal_io.line_chunks(stream, "s", batch_size))
+    assert b"".join(c.payload for c in chunks) == data
+    line = offset = 0
+    for i, chunk in enumerate(chunks):
+        assert chunk.payload and chunk.nbytes == len(chunk.payload)
+        assert (chunk.first_line, chunk.offset) == (line + 1, offset)
+        assert chunk.payload.count(b"\n") <= batch_size
+        assert chunk.payload.endswith(b"\n") or i == len(chunks) - 1
+        line, offset = line + chunk.payload.count(b"\n"), offset + len(chunk.payload)
+
+
+def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch):
+    from awal import cli
+
+    assert build_parser().parse_args(["normalize"]).workers == 0
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["normalize", "--workers", "-1"])
+    assert 1 <= cli.auto_workers() <= cli.MAX_AUTO_WORKERS
+    started = []
+    monkeypatch.setattr(cli.multiprocessing, "get_context", lambda: started.append(1) or pytest.fail("no pool for one batch"))
+    assert list(cli.ordered_map(abs, [-3], workers=4)) == [3]
+    assert list(cli.ordered_map(abs, [], workers=4)) == []
+    assert started == []

@@ -19,6 +19,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,7 +45,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 0
 EPILOG = """\
 examples:
   echo "ﻻ إِلَهَ" | awal normalize --profile search
-  awal normalize corpus.jsonl --field text -o clean.jsonl --workers 4
+  awal normalize corpus.jsonl --field text -o clean.jsonl    # every CPU (--workers 1: one)
   awal normalize data.jsonl --field meta.text --output-field meta.norm --errors skip
   awal transliterate --scheme ar2bw names.csv --field name --output-field name_bw
   awal tokenize sentences.txt                # tokens joined by spaces
@@ -152,15 +153,32 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+MAX_AUTO_WORKERS = 8  # --workers 0 (the default) uses one process per available CPU, up to this many
+
+
+def auto_workers() -> int:
+    """Processes for ``--workers 0``: the CPUs this process may run on, at most :data:`MAX_AUTO_WORKERS`."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, MAX_AUTO_WORKERS))
+
+
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
     """``map(function, items)`` over ``workers`` processes, in order, with at most
-    ``2 * workers`` batches in flight (memory stays bounded however long the input)."""
-    if workers <= 1:
-        yield from map(function, items)
+    ``2 * workers`` batches in flight (memory stays bounded however long the input).
+
+    The pool starts only when there is a second item: a one-batch input runs here, at no start-up cost.
+
+    >>> list(ordered_map(abs, [-1, 2], workers=2))
+    [1, 2]
+    """
+    items = iter(items)
+    first = list(islice(items, 2))
+    if workers <= 1 or len(first) < 2:
+        yield from map(function, chain(first, items))
         return
     with multiprocessing.get_context().Pool(workers, initializer=_worker_init) as pool:  # exit terminates it
         pending: deque = deque()
-        for item in items:
+        for item in chain(first, items):
             pending.append(pool.apply_async(function, (item,)))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().get()
@@ -297,11 +315,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- parser
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return number
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return number
+
+    return parse
+
+
+_positive = _at_least(1)
 
 
 def _reading_options() -> argparse.ArgumentParser:
@@ -323,8 +347,9 @@ def _writing_options() -> argparse.ArgumentParser:
     parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout)")
     parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field")
     parent.add_argument(
-        "--workers", type=int, default=1, metavar="N",
-        help="processes working on batches in parallel, order kept (0: one per CPU; default: 1)",
+        "--workers", type=_at_least(0), default=0, metavar="N",
+        help=f"processes working on batches in parallel, order kept (default 0: one per CPU, at most {MAX_AUTO_WORKERS}, "
+        "when the input has more than one batch; 1: no worker processes)",
     )
     return parent
 
@@ -383,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``awal`` command; returns the exit code (see ``awal --help``)."""
     args = build_parser().parse_args(argv)
     if getattr(args, "workers", 1) == 0:
-        args.workers = os.cpu_count() or 1
+        args.workers = auto_workers()
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.run(args)

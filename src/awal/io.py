@@ -36,9 +36,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, islice, repeat
-from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import numpy as np
 
 from .arrow import pyarrow
 
@@ -135,14 +136,38 @@ def decode_lines(chunk: Chunk, errors: str, counts: Counter) -> list[tuple[int, 
     return [(n, text) for n, text in enumerate(lines, chunk.first_line) if text is not None]
 
 
+CHUNK_BYTES = 1 << 22  # a chunk of a line format holds about this many bytes (or --batch-size lines)
+
+
 def line_chunks(stream: BinaryIO, source: str, batch_size: int) -> Iterator[Chunk]:
-    """Cut a binary stream into chunks of at most ``batch_size`` whole lines (memory stays bounded)."""
-    line, offset = 1, 0
-    while lines := list(islice(stream, batch_size)):
-        data = b"".join(lines)
-        yield Chunk(source, line, offset, data, len(data))
-        line += len(lines)
-        offset += len(data)
+    """Cut a binary stream into chunks of whole lines: at most ``batch_size`` lines and,
+    unless one line is longer, about :data:`CHUNK_BYTES` (memory stays bounded).
+
+    The stream is read in large blocks (``read1`` where it exists, so a pipe is
+    processed as data arrives), never line by line.
+
+    >>> [(c.first_line, c.offset, c.payload) for c in line_chunks(io.BytesIO(b"a\\nbb\\nc"), "-", 2)]
+    [(1, 0, b'a\\nbb\\n'), (3, 5, b'c')]
+    """
+    read = getattr(stream, "read1", stream.read)
+    line, offset, pending, at_end = 1, 0, b"", False
+    while pending or not at_end:
+        pieces, size, lines = [pending], len(pending), pending.count(b"\n")
+        while not at_end and ((size < CHUNK_BYTES and lines < batch_size) or not lines):
+            piece = read(CHUNK_BYTES)
+            at_end = not piece
+            pieces.append(piece)
+            size, lines = size + len(piece), lines + piece.count(b"\n")
+        data = b"".join(pieces)
+        if lines > batch_size:  # cut after the batch_size-th line
+            end = int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[batch_size - 1]) + 1
+        else:
+            end = len(data) if at_end else data.rfind(b"\n") + 1
+        data, pending = data[:end], data[end:]
+        if data:
+            yield Chunk(source, line, offset, data, len(data))
+            line += min(lines, batch_size)  # the newlines in data (a last line without one ends the stream)
+            offset += len(data)
 
 
 # ---------------------------------------------------------------- codecs
@@ -232,15 +257,37 @@ _MEMBER = rf'{_CANONICAL}: (?:{_CANONICAL}|0|-?[1-9][0-9]{{0,17}}|true|false|nul
 _DUPLICATE_KEY = re.compile(r'(?:\{|, )("(?:[^"\\\n]|\\.)*"): (?:[^\n]*?), \1: ')
 _ENCODE_STRING = json.encoder.encode_basestring  # the encoder's own (C) string escaper
 _HEADS = re.compile(rf'(?:\{{(?:{_MEMBER}, )*+\n)*+\{{(?:{_MEMBER}, )*+')  # "\n"-joined heads of the simplest shape
-_CONTROL = bytes(range(10)) + bytes(range(11, 32))  # control bytes other than "\n" (never raw inside JSON strings)
 
 
-def _json_string(body: str) -> str:
-    """The text of a JSON string written without its quotes; ValueError unless ``body`` is exactly that."""
-    text, end = scanstring(body + '"', 0)
-    if end != len(body) + 1:
-        raise ValueError("not one JSON string")
-    return text
+def _clean_lines(data: bytes) -> int | None:
+    """The number of ``"\\n"`` in ``data``, or None when it holds another control byte (< 0x20):
+    raw control characters are never part of a JSON string, so such lines take the general path.
+
+    >>> _clean_lines(b'{"a": 1}\\n{}\\n'), _clean_lines(b'{"a": "\\t"}\\n')
+    (2, None)
+    """
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    lines = int(np.count_nonzero(u8 == 0x0A))
+    return lines if np.count_nonzero(u8 < 0x20) == lines else None
+
+
+def _json_strings(bodies: list[str]) -> list[str] | None:
+    """The texts of JSON strings written without their quotes, decoded in one call;
+    None unless every body is exactly one JSON string.
+
+    Each '", "' between two bodies ends a string (no body ends in a backslash), so a body
+    with a quote of its own adds items to the array or breaks it.
+
+    >>> _json_strings(['a\\\\"b', 'c']), _json_strings(['a", "b']), _json_strings(['a\\\\'])
+    (['a"b', 'c'], None, None)
+    """
+    if any(body.endswith("\\") and (len(body) - len(body.rstrip("\\"))) % 2 for body in bodies):
+        return None  # its last backslash would escape the closing quote
+    try:
+        texts = json.loads('["' + '", "'.join(bodies) + '"]')
+    except json.JSONDecodeError:
+        return None
+    return texts if len(texts) == len(bodies) else None
 
 
 @lru_cache(maxsize=None)
@@ -262,6 +309,7 @@ class Spliced:
     heads: tuple[str, ...]
     bodies: tuple[str, ...]
     tails: tuple[str, ...] | None  # None: the field is the last member of every line
+    escaped: tuple[int, ...] = ()  # (tails None) the lines whose body has a backslash or quote
 
 
 @dataclass(frozen=True)
@@ -311,7 +359,7 @@ class JsonlCodec(Codec):
                 self._parse_line(chunk, n, line, errors, records, texts, counts)
         return Parsed(texts, records, counts)
 
-    def _parse_last(self, chunk: Chunk, text: str) -> Parsed | None:
+    def _parse_last(self, text: str, lines: int) -> Parsed | None:
         """The fastest path, for a batch without control characters whose every line ends with the
         field, a string (``{"id": 1, "text": "..."}``): a few splits and joins, no scan of the texts
         by Python's regex engine; only texts with a backslash or quote are decoded (by the C scanner).
@@ -320,29 +368,33 @@ class JsonlCodec(Codec):
         if not text.endswith('"}\n'):
             return None
         segments = text.split('"}\n')  # one per line (and a last empty one), if every line ends with '"}'
-        if segments.pop() or len(segments) != text.count("\n"):
+        if segments.pop() or len(segments) != lines:
             return None
         heads, found, bodies = zip(*[segment.partition(key) for segment in segments])
         if not all(found):
             return None
-        try:
-            texts = [body if "\\" not in body and '"' not in body else _json_string(body) for body in bodies]
-        except ValueError:  # a quote that ends the string early: the field is not the last member
-            return None
+        escaped = [i for i, body in enumerate(bodies) if "\\" in body or '"' in body]
+        texts = list(bodies)  # a body without a backslash or quote is its own text
+        if escaped:
+            decoded = _json_strings([bodies[i] for i in escaped])
+            if decoded is None:  # a quote that ends the string early: the field is not the last member
+                return None
+            for i, value in zip(escaped, decoded):
+                texts[i] = value
         flat = "\n".join(heads)
         new = self._new_key()
         if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
             return None
         if new is not None and any(_ENCODE_STRING(t)[1:-1] != b for t, b in zip(texts, bodies) if t is not b):
             return None  # the kept text must be written as the encoder writes it
-        return Parsed(texts, Spliced(heads, bodies, None))
+        return Parsed(texts, Spliced(heads, bodies, None, tuple(escaped)))
 
     def _parse_spliced(self, chunk: Chunk, text: str, errors: str) -> Parsed | None:
         """The fast path for a decoded batch; None when it does not apply (duplicate keys)."""
         new = self._new_key()
-        if len(chunk.payload.translate(None, _CONTROL)) == len(chunk.payload):
-            if (parsed := self._parse_last(chunk, text)) is not None:
-                return parsed
+        lines = _clean_lines(chunk.payload)
+        if lines is not None and (parsed := self._parse_last(text, lines)) is not None:
+            return parsed
         if text.endswith("\n"):
             text = text[:-1]
         matches = _splice_pattern(self.field[0], new is not None).findall(text)  # one per line
@@ -391,16 +443,23 @@ class JsonlCodec(Codec):
         others through the encoder's escaper; None when a result is not a string or has a control character."""
         if set(map(type, results)) != {str}:
             return None
-        key, new, escape = f"{_ENCODE_STRING(self.field[0])}: \"", self._new_key(), _ENCODE_STRING
-        values = [  # a text decoded from escapes may hold a control character: escape its result too
-            escape(r)[1:-1] if "\\" in b or "\\" in r or '"' in r else r for r, b in zip(results, items.bodies)
-        ]
+        key, new = f"{_ENCODE_STRING(self.field[0])}: \"", self._new_key()
+        values = list(results)
+        for i in items.escaped:  # (escaped anyway: a text decoded from escapes may hold a control character)
+            values[i] = ""
+        needs = set(items.escaped)
+        if "\\" in (rest := "".join(values)) or '"' in rest:  # the others rarely need escaping
+            needs.update(i for i, r in enumerate(values) if "\\" in r or '"' in r)
+        if needs:  # one encoder call for all of them; '", "' only separates items
+            order = sorted(needs)
+            for i, value in zip(order, _dumps([results[i] for i in order])[2:-2].split('", "')):
+                values[i] = value
         if new is None:
             pieces = zip(items.heads, repeat(key), values, repeat('"}\n'))
         else:
             pieces = zip(items.heads, repeat(key), items.bodies, repeat(f'", {new}: "'), values, repeat('"}\n'))
         out = "".join(chain.from_iterable(pieces)).encode("utf-8", "surrogatepass")
-        if out.count(b"\n") != len(results) or len(out.translate(None, _CONTROL)) != len(out):
+        if _clean_lines(out) != len(results):
             return None  # a result with a control character (say "\u2028" normalised to "\n"): escape them all
         return out
 

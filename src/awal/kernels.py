@@ -44,9 +44,9 @@ def remove(
     """
     new_offsets = offsets - np.searchsorted(np.flatnonzero(~keep), offsets)
     if not align:
-        return values[keep], new_offsets, None
+        return np.compress(keep, values), new_offsets, None  # np.compress: ~3x faster than values[keep]
     source = np.flatnonzero(keep)
-    return values[source], new_offsets, source
+    return np.take(values, source), new_offsets, source
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -62,13 +62,17 @@ def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------- 1:1 / delete
 def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """1:1 map: ``table[cp]`` for every code point (alignment unchanged)."""
-    return table[cps]
+    """``table[cp]`` for every code point: a 1:1 map, or a class or flag per code point.
+
+    ``np.take`` rather than ``table[cps]``: fancy indexing first converts the
+    uint32 code points to intp, which makes it about twice as slow.
+    """
+    return np.take(table, cps)
 
 
 def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Remove code points whose ``drop[cp]`` is true; returns ``(cps, offsets, source)``."""
-    return remove(cps, offsets, ~drop[cps])
+    return remove(cps, offsets, ~map_table(cps, drop))
 
 
 def neighbour_in(
@@ -103,9 +107,9 @@ def neighbour_in(
         if len(active):  # long runs of skipped code points: one pass over the whole buffer instead
             index = np.arange(n, dtype=np.int64)
             if step > 0:
-                nearest = np.minimum.accumulate(np.where(skip[cps], n, index)[::-1])[::-1]
+                nearest = np.minimum.accumulate(np.where(map_table(cps, skip), n, index)[::-1])[::-1]
             else:
-                nearest = np.maximum.accumulate(np.where(skip[cps], -1, index))
+                nearest = np.maximum.accumulate(np.where(map_table(cps, skip), -1, index))
             neighbour[active] = nearest[neighbour[active]]
     sid = string_ids(at, offsets)
     inside = (neighbour >= offsets[sid]) & (neighbour < offsets[sid + 1])
@@ -301,7 +305,7 @@ def replace_longest(
     positions dropped, longer tails inserted.
     """
     n = len(cps)
-    out = m.lookup[cps]
+    out = map_table(cps, m.lookup)
     special = np.flatnonzero(out == SPECIAL)
     out[special] = m.one_to_one[cps[special]]
     flags = m.flags[cps[special]]
@@ -396,7 +400,7 @@ def expand(
     >>> "".join(map(chr, out)), source.tolist()
     ('bلا', [0, 2, 2])
     """
-    mapped = charmap.table[cps]
+    mapped = map_table(cps, charmap.table)
     special = mapped >= WIDE
     if not special.any():
         return mapped, offsets, None
@@ -441,12 +445,6 @@ def collapse_runs(
     keep = np.ones(n, dtype=bool)
     keep[dropped] = False
     return remove(cps, offsets, keep, align)
-
-
-# ------------------------------------------------------------------ classification
-def classify(cps: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Small-integer class of every code point (``classes`` is a dense uint8 table)."""
-    return classes[cps]
 
 
 # ------------------------------------------------------------------- alignment

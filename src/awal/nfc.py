@@ -28,7 +28,7 @@ import unicodedata
 import numpy as np
 
 from .batch import TextBatch
-from .kernels import compose, ranges, string_ids
+from .kernels import compose, map_table, ranges, string_ids
 from .unicode import combining_class_table, decomposition_floor_table, nfc_sensitive_table
 
 
@@ -61,7 +61,7 @@ def reorder_marks(
     start = np.arange(n, dtype=np.int64) if align else None
     end = start + 1 if align else None
     none = np.zeros(0, dtype=np.int64)
-    ccc_all = combining_class_table()[cps]
+    ccc_all = map_table(cps, combining_class_table())
     marks = np.flatnonzero(ccc_all)
     if len(marks) < 2:
         return cps, start, end, none
@@ -122,7 +122,7 @@ def nfc(
     CPython only sees the space-delimited stretches around code points it must handle.
     """
     reordered, start, end, hard_runs = reorder_marks(cps, offsets, align)
-    suspects = np.unique(np.concatenate([np.flatnonzero(nfc_sensitive_table()[cps]), hard_runs]))
+    suspects = np.unique(np.concatenate([np.flatnonzero(map_table(cps, nfc_sensitive_table())), hard_runs]))
     moved = reordered is not cps
     cps = reordered
     changed = []

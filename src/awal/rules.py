@@ -383,7 +383,7 @@ class ContextStep:
     skip: np.ndarray | None
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
-        at = np.flatnonzero(self.table[cps] != cps)
+        at = np.flatnonzero(kernels.map_table(cps, self.table) != cps)
         if not len(at):
             return cps, offsets, None, None
         where = np.ones(len(at), dtype=bool)

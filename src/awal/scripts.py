@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .batch import TextBatch
-from .kernels import classify
+from .kernels import map_table
 from .unicode import SCRIPTS, category_mask, script_table
 
 __all__ = ["script_counts", "dominant_script", "mix_statistics", "script_runs", "script_spans"]
@@ -132,9 +132,9 @@ def script_runs(batch: TextBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     """
     cps, offsets = batch.codepoints, batch.offsets
     n = len(cps)
-    script = classify(cps, _run_scripts())
+    script = map_table(cps, _run_scripts())
     has_script = script != _NONE
-    space = _white_space()[cps]
+    space = map_table(cps, _white_space())
     string_start = np.zeros(n + 1, dtype=bool)
     string_start[offsets[:-1]] = True
     string_start[n] = True

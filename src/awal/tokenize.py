@@ -62,7 +62,7 @@ import numpy as np
 import regex
 
 from .batch import TextBatch
-from .kernels import UNICODE_SIZE, classify
+from .kernels import UNICODE_SIZE, map_table
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
@@ -207,7 +207,7 @@ def _spans(
     n = len(cps)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    code = classify(cps, code_table())
+    code = map_table(cps, code_table())
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
     # Work on "bases": every code point except a mark that follows a visible character.
     # Such marks (and skin tones, variation selectors, keycaps) always join the token before them.
