@@ -7,7 +7,9 @@ Usage (from the repository root, inside the benchmark venv that ``make bench`` b
     benchmarks/.venv/bin/python benchmarks/run.py --only normalize   # or A/B/C/D, kernels, translit, tokenize
 
 Speed is MB/s of UTF-8 *input* per second of CPU time (``time.process_time``),
-best of ``--repeat`` runs (slow peers run fewer times, see ``bench``). Every
+best of ``--repeat`` runs (slow peers run fewer times, see ``bench``); awal and the
+peer of a target row run in alternation (``race``), so load changes on a shared
+machine hit both sides of a ratio. Every
 row converts in and out of Python objects (list in, list out): awal's numbers
 include converting in and out (``awal.batch.map_text``, slices of 2,048 strings). Where a peer computes the
 same function, the outputs are compared element by element; a row prints
@@ -108,6 +110,31 @@ def bench(fn, *args, repeat: int | None = None, budget: float = 25.0):
     return max(best, 1e-9), out
 
 
+def race(fns, *args, repeat: int | None = None, budget: float = 25.0) -> list[tuple[float, object]]:
+    """``[(best CPU time, output), ...]`` of each of ``fns(*args)``, run in alternation.
+
+    One call of each function per round, rounds stopping as in :func:`bench`.
+    Alternating means a change in the load of the shared machine hits awal and
+    its peer alike, instead of deciding a ratio.
+    """
+    repeat = repeat or ARGS.repeat
+    best, outs, spent, rounds = [float("inf")] * len(fns), [None] * len(fns), 0.0, 0
+    while True:
+        for i, fn in enumerate(fns):
+            outs[i] = None
+            gc.collect()
+            t0 = time.process_time()
+            outs[i] = fn(*args)
+            dt = time.process_time() - t0
+            best[i], spent = min(best[i], dt), spent + dt
+        rounds += 1
+        if rounds >= repeat and (spent >= 1.0 or rounds >= 10 or repeat == 1):
+            break
+        if spent > budget:
+            break
+    return [(max(b, 1e-9), out) for b, out in zip(best, outs)]
+
+
 def mbs(seconds: float, mb: float) -> float:
     return mb / seconds
 
@@ -202,8 +229,7 @@ def section_kernels(xs: list[str]):
         table = kernels.identity_table()
         table[list(tr)] = list(tr.values())
         f_awal = run_kernel(lambda c, o: (kernels.map_table(c, table), o))
-        t_a, out_a = bench(f_awal, xs)
-        t_p, out_p = bench(lambda s: [x.translate(tr) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([f_awal, lambda s: [x.translate(tr) for x in s]], xs)
         note = same("map", out_a, out_p)
         row("A", "1:1 map (map_table) vs str.translate", mbs(t_a, mb), mbs(t_p, mb), "str.translate(dict)", 10, note)
 
@@ -213,8 +239,7 @@ def section_kernels(xs: list[str]):
         drop[0x064B:0x0653] = True
         rx = re.compile("[\u064b-\u0652]")
         f_awal = run_kernel(lambda c, o: kernels.delete(c, o, drop)[:2])
-        t_a, out_a = bench(f_awal, xs)
-        t_p, out_p = bench(lambda s: [rx.sub("", x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([f_awal, lambda s: [rx.sub("", x) for x in s]], xs)
         note = same("delete", out_a, out_p)
         row("A", "deletion (delete) vs re.sub", mbs(t_a, mb), mbs(t_p, mb), "re.sub", 3, note)
 
@@ -226,8 +251,7 @@ def section_kernels(xs: list[str]):
         limit[ord("A"):ord("Z") + 1] = 2
         rx = re.compile(r"([\u0620-\u064aa-zA-Z])\1{2,}")
         f_awal = run_kernel(lambda c, o: kernels.collapse_runs(c, o, limit, align=False)[:2])
-        t_a, out_a = bench(f_awal, xs)
-        t_p, out_p = bench(lambda s: [rx.sub(r"\1\1", x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([f_awal, lambda s: [rx.sub(r"\1\1", x) for x in s]], xs)
         note = same("collapse", out_a, out_p)
         changed = sum(a != b for a, b in zip(out_a, xs))
         row("A", "run collapse (collapse_runs) vs re.sub", mbs(t_a, mb), mbs(t_p, mb), r"re.sub((.)\1{2,})", 4,
@@ -247,8 +271,7 @@ def section_kernels(xs: list[str]):
         lookup = dict(pairs)
         alternation = regex.compile("|".join(regex.escape(k) for k in sorted(lookup, key=len, reverse=True)))
         f_awal = run_kernel(lambda c, o: kernels.replace_longest(c, o, matcher, align=False)[:2])
-        t_a, out_a = bench(f_awal, xs)
-        t_p, out_p = bench(lambda s: [alternation.sub(lambda m: lookup[m.group()], x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([f_awal, lambda s: [alternation.sub(lambda m: lookup[m.group()], x) for x in s]], xs)
         note = same("replace_longest", out_a, out_p)
         row("A", f"greedy replace ({len(pairs)} keys) vs regex.sub", mbs(t_a, mb), mbs(t_p, mb),
             "regex.sub(alternation, dict)", 3, note)
@@ -264,8 +287,7 @@ def section_kernels(xs: list[str]):
             bounds = offsets.tolist()
             return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 
-        t_a, out_a = bench(lambda s: TextBatch.from_input(s).to_output(), xs)
-        t_p, out_p = bench(manual_round_trip, xs)
+        (t_a, out_a), (t_p, out_p) = race([lambda s: TextBatch.from_input(s).to_output(), manual_round_trip], xs)
         note = same("round trip", out_a, out_p)
         assert out_a == xs
         row("A", "TextBatch round trip vs join+encode+decode", mbs(t_a, mb), mbs(t_p, mb), "join/utf-32/frombuffer/slice", 0.95,
@@ -477,15 +499,13 @@ def section_normalize(xs: list[str]):
     with guard('B', 'camel profile vs camel-tools'):
         camel = peers.camel_normalize_fn()
         awal.normalize(xs[:10], "camel")  # compile the profile outside the timing
-        t_a, out_a = bench(lambda s: awal.normalize(s, "camel"), xs)
-        t_p, out_p = bench(lambda s: [camel(x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([lambda s: awal.normalize(s, "camel"), lambda s: [camel(x) for x in s]], xs)
         note = same("camel", out_a, out_p, xs)
         row("B", 'normalize(x, "camel") vs camel-tools', mbs(t_a, mb), mbs(t_p, mb), "camel-tools 4 functions", 20, note)
 
         lines = corpus.whole_corpus().split("\n")
         mb_lines = corpus.utf8_mb(lines)
-        t_a, out_a = bench(lambda s: awal.normalize(s, "camel"), lines, repeat=1)
-        t_p, out_p = bench(lambda s: [camel(x) for x in s], lines, repeat=1)
+        (t_a, out_a), (t_p, out_p) = race([lambda s: awal.normalize(s, "camel"), lambda s: [camel(x) for x in s]], lines, repeat=1)
         note = same(f"camel, all {len(lines):,} lines of corpus_bench.txt", out_a, out_p, lines)
         row("B", '  same, all corpus lines (1 run)', mbs(t_a, mb_lines), mbs(t_p, mb_lines), "camel-tools", None,
             note + f" on {len(lines):,} lines")
@@ -494,15 +514,13 @@ def section_normalize(xs: list[str]):
     with guard('B', 'search profile vs pure Python'):
         baseline = PurePythonProfile("search")
         awal.normalize(xs[:10], "search")
-        t_a, out_a = bench(lambda s: awal.normalize(s, "search"), xs)
-        t_p, out_p = bench(lambda s: [baseline(x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([lambda s: awal.normalize(s, "search"), lambda s: [baseline(x) for x in s]], xs)
         note = same("search", out_a, out_p, xs)
         row("B", 'normalize(x, "search") vs pure Python', mbs(t_a, mb), mbs(t_p, mb), "translate+regex+NFC (run.py)", 3, note)
 
         text = corpus.whole_corpus() if not ARGS.quick else "".join(xs)
         mb_text = corpus.utf8_mb(text)
-        t_a, out_a = bench(lambda s: awal.normalize(s, "search"), text)
-        t_p, out_p = bench(baseline, text)
+        (t_a, out_a), (t_p, out_p) = race([lambda s: awal.normalize(s, "search"), baseline], text)
         note = same("search, whole corpus", out_a, out_p)
         row("B", '  same, whole corpus as one string', mbs(t_a, mb_text), mbs(t_p, mb_text), "translate+regex+NFC (run.py)", 2,
             note + f" ({mb_text:.1f} MB)")
@@ -543,8 +561,7 @@ def section_translit(xs: list[str]):
     bw2ar = peers.camel_charmap("bw2ar")
     awal.transliterate(xs[:10], "ar2bw")
     awal.transliterate(xs[:10], "bw2ar")
-    t_a, out_a = bench(lambda s: awal.transliterate(s, "ar2bw"), xs)
-    t_p, out_p = bench(lambda s: [ar2bw(x) for x in s], xs)
+    (t_a, out_a), (t_p, out_p) = race([lambda s: awal.transliterate(s, "ar2bw"), lambda s: [ar2bw(x) for x in s]], xs)
     ok, bad = _camel_comparable(xs, "ar2bw")
     sel = [i for i, k in enumerate(ok) if k]
     note = same(f"ar2bw on the {len(sel):,} comparable strings", [out_a[i] for i in sel], [out_p[i] for i in sel],
@@ -555,8 +572,7 @@ def section_translit(xs: list[str]):
 
     bw = out_p  # camel's own Buckwalter as input
     mb_bw = corpus.utf8_mb(bw)
-    t_a, back_a = bench(lambda s: awal.transliterate(s, "bw2ar"), bw)
-    t_p, back_p = bench(lambda s: [bw2ar(x) for x in s], bw)
+    (t_a, back_a), (t_p, back_p) = race([lambda s: awal.transliterate(s, "bw2ar"), lambda s: [bw2ar(x) for x in s]], bw)
     note = same(f"bw2ar on the same {len(sel):,} strings", [back_a[i] for i in sel], [back_p[i] for i in sel],
                 [bw[i] for i in sel])
     row("C", "bw2ar vs camel CharMapper (camel's BW in)", mbs(t_a, mb_bw), mbs(t_p, mb_bw), "camel-tools bw2ar", 10,
@@ -621,9 +637,12 @@ def section_translit(xs: list[str]):
         for k, v in lookup.items():
             dense[ord(k)] = ord(v) if len(v) == 1 else (v or None)
         awal.transliterate(lines[:5], "tfng2latn")
-        t_a, out_a = bench(lambda s: awal.transliterate(s, "tfng2latn"), lines)
-        for how, table, target in (("str.translate(dict)", as_dict, 10), ("str.translate(dense list)", dense, None)):
-            t_p, out_p = bench(lambda ls: [x.translate(table) for x in ls], lines)
+        (t_a, out_a), *peer_runs = race([
+            lambda s: awal.transliterate(s, "tfng2latn"),
+            lambda ls: [x.translate(as_dict) for x in ls],
+            lambda ls: [x.translate(dense) for x in ls],
+        ], lines)  # fmt: skip
+        for (how, target), (t_p, out_p) in zip((("str.translate(dict)", 10), ("str.translate(dense list)", None)), peer_runs):
             note = same("tfng2latn", out_a, out_p, lines)
             row("C", f"tfng2latn vs {how}", mbs(t_a, mbt), mbs(t_p, mbt), how, target,
                 f"{note}; FLORES tzm_Tfng+taq_Tfng dev x{reps} ({len(lines):,} lines)")
@@ -648,8 +667,7 @@ def section_tokenize(xs: list[str]):
     with guard("D", "tokenize vs regex.findall"):
         tok(xs[:10])
         rx = regex.compile(r"\w+|[^\w\s]")
-        t_a, out_a = bench(tok, xs)
-        t_p, out_p = bench(lambda s: [rx.findall(x) for x in s], xs)
+        (t_a, out_a), (t_p, out_p) = race([tok, lambda s: [rx.findall(x) for x in s]], xs)
         n_a, n_p = sum(map(len, out_a)), sum(map(len, out_p))
         same_lists = sum(a == b for a, b in zip(out_a, out_p)) / len(xs)
         row("D", "tokenize (list -> list of lists) vs regex.findall", mbs(t_a, mb), mbs(t_p, mb), r"regex \w+|[^\w\s]", 2,

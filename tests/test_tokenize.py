@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from awal import reference
 from awal.batch import TextBatch
 from awal.tokenize import token_spans, tokenize, tokenize_with_offsets
 from strategies import INTERESTING, batches, texts
@@ -167,71 +168,11 @@ def test_long_line_with_triggers_is_linear():
     assert tokens[-1] == "#" + "ب" * 100_000
 
 
-def reference_spans(text, split_digits=False, keep_punctuation=True, split_apostrophes=False, split_scripts=True):
-    """The same rules character by character (no URLs etc.): the test oracle."""
-    table, dual = tk.code_table(), tk._dual_joining()
-    code = [int(table[ord(ch)]) for ch in text]
-    bases = [i for i in range(len(text)) if i == 0 or not (code[i] == tk.MARK and code[i - 1] >= tk.TATWEEL)]
-    c = [tk.LETTER if code[i] == tk.MARK else code[i] for i in bases]
-    original = list(c)
-    m = len(c)
-    join = [False] * (m + 1)
-    k = 0
-    while k < m:
-        if c[k] != tk.TATWEEL:
-            k += 1
-            continue
-        j = k
-        while j < m and c[j] == tk.TATWEEL:
-            j += 1
-        inside = k > 0 and c[k - 1] & 15 == tk.LETTER and dual[ord(text[bases[k - 1]])] and j < m and c[j] >= tk.DIGIT
-        for t in range(k, j):
-            c[t] = tk.LETTER if inside else tk.DASH
-            join[t] = not inside and t > k
-        k = j
-    for k in range(1, m):
-        a, b = c[k - 1], c[k]
-        word = min(a, b) >= tk.DIGIT
-        if split_scripts:
-            word = word and (min(a, b) <= tk.LETTER or a == b)
-        if split_digits:
-            word = word and (a == tk.DIGIT) == (b == tk.DIGIT)
-        join[k] = join[k] or word
-    keep = [x >= tk.TATWEEL for x in c]
-    rank = 0
-    for k in range(m):
-        x = original[k]
-        p = c[k - 1] & 15 if k > 0 else None
-        n = c[k + 1] & 15 if k + 1 < m else None
-        glue = p is not None and n is not None and (
-            (x in (tk.NUMSEP, tk.DOT) and p == n == tk.DIGIT)
-            or (not split_apostrophes and x == tk.APOS and p == n == tk.LETTER)
-            or (x == tk.FORMAT and ((p >= tk.DIGIT and n >= tk.DIGIT) or (p in (tk.PICTO, tk.RI) and n in (tk.PICTO, tk.RI))))
-        )
-        if glue:
-            join[k] = join[k + 1] = keep[k] = True
-        elif x == tk.DOT and p == tk.DOT:
-            join[k] = True
-        rank = rank + 1 if x == tk.RI and k > 0 and original[k - 1] == tk.RI else 0
-        if x == tk.RI and rank % 2 == 1:
-            join[k] = True
-    join[0] = False
-    spans = []
-    for k in range(m):
-        if keep[k] and not join[k]:
-            last = k
-            while last + 1 < m and join[last + 1]:
-                last += 1
-            if keep_punctuation or not tk._PUNCTUATION_LIKE[c[k]]:
-                spans.append((bases[k], bases[last + 1] if last + 1 < m else len(text)))
-    return spans
-
-
 @given(st.one_of(texts, st.text(alphabet=st.sampled_from("ـبوا1٫.,'’\u200c\u200d\u064e👍🏽🇲🇦 ab"), max_size=30)), option_sets)
 def test_equals_reference(text, options):
     options["special_tokens"] = False
     got = [(s, e) for _, s, e in tokenize_with_offsets(text, **options)]
-    assert got == reference_spans(text, **{k: v for k, v in options.items() if k != "special_tokens"})
+    assert got == reference.token_spans(text, **{k: v for k, v in options.items() if k != "special_tokens"})
 
 
 @pytest.mark.shared

@@ -338,7 +338,7 @@ def _reading_options() -> argparse.ArgumentParser:
         help="bad lines: stop with an error (strict), replace invalid UTF-8 with U+FFFD (replace), "
         "or drop bad lines (skip); replace/skip report counts on stderr",
     )
-    parent.add_argument("--batch-size", type=_positive, default=10_000, metavar="N", help="lines per batch (default: 10000)")
+    parent.add_argument("--batch-size", type=_positive, default=10_000, metavar="N", help="at most N lines per batch (default: 10000; a batch of a line format also stops near 4 MB)")
     return parent
 
 

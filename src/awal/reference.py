@@ -1,4 +1,4 @@
-"""The obvious pure-Python twin of every kernel in :mod:`awal.kernels`.
+"""The obvious pure-Python twin of every kernel in :mod:`awal.kernels` (and of the tokenizer).
 
 These work on one string at a time, character by character. They are slow
 on purpose: the hypothesis tests check that each vectorised kernel gives
@@ -10,6 +10,7 @@ exactly what its twin gives, on arbitrary Unicode.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable, Mapping
 
 Span = tuple[int, int]
@@ -90,3 +91,68 @@ def tile(spans: list[Span], length: int) -> list[Span]:
         later = [t for t in starts[j + 1 :] if t > s]
         out.append((s, later[0] if later else length))
     return out
+
+
+def token_spans(
+    text: str, split_digits: bool = False, keep_punctuation: bool = True, split_apostrophes: bool = False, split_scripts: bool = True
+) -> list[Span]:
+    """Token spans of :func:`awal.tokenize.tokenize_with_offsets` (without special tokens such as
+    URLs), found character by character with the same classes and rules."""
+    tk = import_module(f"{__package__}.tokenize")  # its classes and tables (awal.tokenize is also a function)
+
+    table, dual = tk.code_table(), tk._dual_joining()
+    code = [int(table[ord(ch)]) for ch in text]
+    bases = [i for i in range(len(text)) if i == 0 or not (code[i] == tk.MARK and code[i - 1] >= tk.TATWEEL)]
+    c = [tk.LETTER if code[i] == tk.MARK else code[i] for i in bases]
+    original = list(c)
+    m = len(c)
+    join = [False] * (m + 1)
+    k = 0
+    while k < m:
+        if c[k] != tk.TATWEEL:
+            k += 1
+            continue
+        j = k
+        while j < m and c[j] == tk.TATWEEL:
+            j += 1
+        inside = k > 0 and c[k - 1] & 15 == tk.LETTER and dual[ord(text[bases[k - 1]])] and j < m and c[j] >= tk.DIGIT
+        for t in range(k, j):
+            c[t] = tk.LETTER if inside else tk.DASH
+            join[t] = not inside and t > k
+        k = j
+    for k in range(1, m):
+        a, b = c[k - 1], c[k]
+        word = min(a, b) >= tk.DIGIT
+        if split_scripts:
+            word = word and (min(a, b) <= tk.LETTER or a == b)
+        if split_digits:
+            word = word and (a == tk.DIGIT) == (b == tk.DIGIT)
+        join[k] = join[k] or word
+    keep = [x >= tk.TATWEEL for x in c]
+    rank = 0
+    for k in range(m):
+        x = original[k]
+        p = c[k - 1] & 15 if k > 0 else None
+        n = c[k + 1] & 15 if k + 1 < m else None
+        glue = p is not None and n is not None and (
+            (x in (tk.NUMSEP, tk.DOT) and p == n == tk.DIGIT)
+            or (not split_apostrophes and x == tk.APOS and p == n == tk.LETTER)
+            or (x == tk.FORMAT and ((p >= tk.DIGIT and n >= tk.DIGIT) or (p in (tk.PICTO, tk.RI) and n in (tk.PICTO, tk.RI))))
+        )
+        if glue:
+            join[k] = join[k + 1] = keep[k] = True
+        elif x == tk.DOT and p == tk.DOT:
+            join[k] = True
+        rank = rank + 1 if x == tk.RI and k > 0 and original[k - 1] == tk.RI else 0
+        if x == tk.RI and rank % 2 == 1:
+            join[k] = True
+    join[0] = False
+    spans = []
+    for k in range(m):
+        if keep[k] and not join[k]:
+            last = k
+            while last + 1 < m and join[last + 1]:
+                last += 1
+            if keep_punctuation or not tk._PUNCTUATION_LIKE[c[k]]:
+                spans.append((bases[k], bases[last + 1] if last + 1 < m else len(text)))
+    return spans
