@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -239,10 +239,19 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch]) -> Any:
     """
     if not isinstance(x, (list, tuple)) or len(x) <= STRINGS_PER_SLICE:
         return fn(TextBatch.from_input(x)).to_output()
-    out: list[str] = []
-    for start in range(0, len(x), STRINGS_PER_SLICE):
-        out += fn(TextBatch.from_strings(x[start : start + STRINGS_PER_SLICE], first_index=start)).to_list()
+    out = [text for batch in list_slices(x) for text in fn(batch).to_list()]
     return tuple(out) if isinstance(x, tuple) else out
+
+
+def list_slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:
+    """``strings`` as batches of :data:`STRINGS_PER_SLICE` strings, converted one slice at a time
+    (so every buffer stays in cache); errors name the item's index in the whole list.
+
+    >>> [len(b) for b in list_slices(["a"] * (STRINGS_PER_SLICE + 1))]
+    [2048, 1]
+    """
+    for start in range(0, len(strings), STRINGS_PER_SLICE):
+        yield TextBatch.from_strings(strings[start : start + STRINGS_PER_SLICE], first_index=start)
 
 
 def map_strings(x: Any, fn: Callable[[list[str]], list[str]]) -> Any:

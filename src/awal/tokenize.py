@@ -55,14 +55,16 @@ Options (keyword-only, accepted by every function here):
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import regex
 
-from .batch import TextBatch
-from .kernels import UNICODE_SIZE, map_table
+from .batch import TextBatch, list_slices
+from .kernels import UNICODE_SIZE, map_table, ranges
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
@@ -122,11 +124,9 @@ def _dual_joining() -> np.ndarray:
     return property_mask(r"\p{Joining_Type=Dual_Joining}")
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _between(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """All indices ``starts[i] <= j < ends[i]``, concatenated."""
-    lengths = ends - starts
-    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return np.arange(len(shift), dtype=np.int64) + shift
+    return ranges(starts, ends - starts)
 
 
 def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +178,7 @@ def _special_spans(
     string_starts = np.flatnonzero(first_c)  # ends with m
     row = np.searchsorted(string_starts, trigger, side="right") - 1
     rows = np.unique(row)
-    inside = _ranges(string_starts[rows], string_starts[rows + 1])
+    inside = _between(string_starts[rows], string_starts[rows + 1])
     spaces = np.concatenate([[-1], inside[c[inside] == SPACE], [m]])
     at = np.searchsorted(spaces, trigger)
     lo = np.maximum(spaces[at - 1] + 1, string_starts[row])
@@ -264,7 +264,7 @@ def _spans(
     if special_tokens:
         candidates = att[(att_cls == TRIGGER) | (att_cls == NUMSEP) | (att_cls == DOT)]
         special, stop = _special_spans(cps, base, c, first_c, candidates)
-        inside = _ranges(special, stop)
+        inside = _between(special, stop)
         keep[inside] = True
         join[inside] = True
         join[special] = False
@@ -279,8 +279,10 @@ def _spans(
         drop = punct[starts_c]
         token_start[starts_c[drop]] = False
         token_last[np.flatnonzero(token_last)[drop]] = False
-    base_end = np.append(base, n)
-    return base[token_start], base_end[1:][token_last]
+    after_last = np.flatnonzero(token_last) + 1  # the base after each token's last one (m: past the end)
+    ends = np.take(base, after_last, mode="clip")
+    ends[after_last == m] = n
+    return base[token_start], ends
 
 
 _CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
@@ -332,17 +334,27 @@ def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, to
     [['a', ',', 'b'], ['c']]
     """
     cps = batch.codepoints
-    out = cps.copy()
-    out[_ranges(np.append(0, ends), np.append(starts, len(cps)))] = ord(" ")  # outside the tokens
+    edge = np.zeros(len(cps) + 1, dtype=np.int8)
+    edge[starts] = 1
+    edge[ends] -= 1  # a token's end may be the next one's start
+    inside = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
+    out = np.where(inside, cps, np.uint32(ord(" ")))  # blank everything outside the tokens
     touching = starts[1:][starts[1:] == ends[:-1]]  # tokens with no gap before them
     if len(touching):
         out = np.insert(out, touching, ord(" "))
     flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
     bounds = token_offsets.tolist()
-    collecting = gc.isenabled()
-    gc.disable()  # 100k+ new lists and no cycles: the collector would only rescan them (10x slower)
-    try:
+    with _collector_paused():
         return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: 100k+ new lists and no cycles, it would only rescan them (10x slower)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -359,6 +371,9 @@ def tokenize(x: Any, **options: bool) -> Any:
     >>> tokenize(["7ta 3lach?", ""], split_digits=True)
     [['7', 'ta', '3', 'lach', '?'], []]
     """
+    if isinstance(x, (list, tuple)):
+        with _collector_paused():
+            return [tokens for batch in list_slices(x) for tokens in tokens_from_spans(batch, *token_spans(batch, **options))]
     batch = TextBatch.from_input(x)
     lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
     if batch.kind == "str":
