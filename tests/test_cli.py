@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import awal
 from awal.cli import EXIT_DATA, EXIT_USAGE, Operation, Progress, build_parser, main
+from awal.io import DataError
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ARABIC = ["أَهْلاً وَسَهْلاً", "ﻻ إِلَهَ", "", "wach nta mzyan? l7amdolillah", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ!", "إلى المدرسة"]
@@ -318,6 +319,57 @@ def test_workers_keep_order_and_give_identical_output(tmp_path, capsys):
     assert outputs[0] == outputs[1]
     assert [r["id"] for r in read_jsonl(tmp_path / "o2.jsonl")] == list(range(3000))
     assert [r["text"] for r in read_jsonl(tmp_path / "o2.jsonl")] == search(texts)
+
+
+def test_workers_to_a_pipe_and_from_stdin_give_identical_output(tmp_path):
+    records = [{"id": i, "text": f"{i} {ARABIC[i % len(ARABIC)]}"} for i in range(2000)]
+    src = jsonl(tmp_path / "in.jsonl", records)
+    runs = [run_awal("normalize", str(src), "--batch-size", "50", "--workers", w) for w in ("1", "2")]
+    runs.append(run_awal("normalize", "--field", "text", "--batch-size", "50", "--workers", "2", stdin=src.read_bytes()))
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert len(runs[0].stdout.splitlines()) == 2000
+
+
+def test_spool_folders_of_dead_runs_are_removed(tmp_path, capsys):
+    import tempfile
+
+    from awal.cli import SPOOL_PREFIX
+
+    dead = Path(tempfile.gettempdir()) / f"{SPOOL_PREFIX}{2**22 + 7}-abc"  # above any pid_max: never alive
+    dead.mkdir(exist_ok=True)
+    (dead / "x").write_bytes(b"left by a killed run")
+    mine = Path(tempfile.gettempdir()) / f"{SPOOL_PREFIX}{os.getpid()}-keep"
+    mine.mkdir(exist_ok=True)
+    src = jsonl(tmp_path / "in.jsonl", [{"text": t} for t in ARABIC * 10])
+    assert call(capsys, "normalize", str(src), "--batch-size", "5", "--workers", "2", "-o", str(tmp_path / "o.jsonl"))[0] == 0
+    assert not dead.exists() and mine.exists()
+    mine.rmdir()
+    assert not [p for p in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}{os.getpid()}-*")]  # its own is gone
+
+
+def test_spooled_output_reaches_files_pipes_and_buffers(tmp_path):
+    from awal.io import FileSlice, Spooled
+
+    data = b"x" * 100_000 + "ⴰⵡⴰⵍ\n".encode()
+    into_file = tmp_path / "out"
+    with open(into_file, "wb") as f:
+        f.write(b"head ")
+        Spooled.write(data, str(tmp_path)).move_to(f)
+    assert into_file.read_bytes() == b"head " + data
+    buffer = io.BytesIO()
+    Spooled.write(data, str(tmp_path)).move_to(buffer)
+    assert buffer.getvalue() == data
+    read_end, write_end = os.pipe()
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"],
+                              stdin=read_end, stdout=subprocess.PIPE)
+    os.close(read_end)
+    with open(write_end, "wb") as pipe:
+        Spooled.write(data, str(tmp_path)).move_to(pipe)
+    assert reader.communicate(timeout=30)[0] == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # spool files are deleted
+    with pytest.raises(DataError, match="changed while being read"):
+        FileSlice(str(into_file), 10, 10**6).read()
 
 
 # ---------------------------------------------------------------- signals

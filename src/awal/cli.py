@@ -12,12 +12,14 @@ import argparse
 import importlib
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -32,6 +34,7 @@ from .io import (
     Codec,
     DataError,
     Sink,
+    Spooled,
     UsageError,
     atomic_output,
     guess_format,
@@ -72,7 +75,10 @@ A run that fails or is interrupted leaves no output file behind. The output is
 written to an unnamed file (Linux O_TMPFILE) or, on filesystems without it
 (overlayfs, macOS...), to a hidden .NAME.XXXXXXXX.awal-tmp next to -o NAME,
 renamed on success; only kill -9 (SIGKILL) can leave that hidden file behind,
-and the next run writing the same output removes it.
+and the next run writing the same output removes it. Worker processes read
+their lines from the input file and hand results back through a private
+folder in $TMPDIR (awal-spool-PID-*), removed at the end, or by the next run
+with workers if kill -9 left it.
 """
 
 
@@ -136,8 +142,10 @@ class Job:
     codec: Codec
     operation: Operation
     errors: str
+    spool: str | None = None  # in a worker process, rendered bytes go back through a file here
 
     def __call__(self, chunk: Chunk) -> tuple[Any, int, int, Counter]:
+        chunk = chunk.loaded()
         parsed = self.codec.parse(chunk, self.errors)
         try:
             results = self.operation(parsed.texts)
@@ -145,7 +153,38 @@ class Job:
             raise
         except (ValueError, TypeError) as e:
             raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
-        return self.codec.render(parsed, results), len(parsed.texts), chunk.nbytes, parsed.counts
+        rendered = self.codec.render(parsed, results)
+        if self.spool is not None and isinstance(rendered, bytes) and multiprocessing.parent_process() is not None:
+            rendered = Spooled.write(rendered, self.spool)
+        return rendered, len(parsed.texts), chunk.nbytes, parsed.counts
+
+
+SPOOL_PREFIX = "awal-spool-"
+
+
+@contextmanager
+def spool_directory(workers: int) -> Iterator[str | None]:
+    """With worker processes, a private temporary folder through which they hand rendered batches back
+    (removed on exit; folders left by killed runs are removed first). ``None`` without workers."""
+    if workers <= 1:
+        yield None
+        return
+    for stale in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
+        pid = stale.name[len(SPOOL_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-") as folder:
+        yield folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _worker_init() -> None:
@@ -242,13 +281,16 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     output_field = args.output_field or (_DEFAULT_OUTPUT_FIELD.get(operation.name) if fmt != "txt" else None)
     progress = Progress(sum(os.path.getsize(p) for p in paths) if STDIO not in paths and fmt != "parquet" else None)
     problems: Counter = Counter()
-    with atomic_output(args.output) as file:
+    with atomic_output(args.output) as file, spool_directory(args.workers) as spool:
         sink = None
         for path in paths:
             with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size) as source:
                 sink = sink or Sink(file, fmt, source.header)
-                job = Job(source.codec, operation, args.errors)
-                for rendered, rows, nbytes, counts in ordered_map(job, source.chunks, args.workers):
+                job = Job(source.codec, operation, args.errors, spool)
+                chunks = source.chunks
+                if spool is not None and path != STDIO and fmt in ("txt", "jsonl"):
+                    chunks = (chunk.by_reference() for chunk in chunks)  # workers read their lines themselves
+                for rendered, rows, nbytes, counts in ordered_map(job, chunks, args.workers):
                     sink.write(rendered)
                     problems.update(counts)
                     progress.update(rows, nbytes)

@@ -22,6 +22,7 @@ b'{"meta": {"text": "Hi"}, "norm": "hi"}\\n'
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -33,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain, islice, repeat
 from pathlib import Path
@@ -74,13 +75,47 @@ def guess_format(path: str, field: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One batch of input: ``payload`` is raw lines (bytes), ``[(line, row), ...]`` (csv) or a RecordBatch."""
+    """One batch of input: ``payload`` is raw lines (bytes), a :class:`FileSlice` of them,
+    ``[(line, row), ...]`` (csv) or a RecordBatch."""
 
     source: str
     first_line: int  # 1-based line (or row) number of the first item
     offset: int  # byte offset of the first line in the file (line formats)
     payload: Any
     nbytes: int = 0
+
+    def by_reference(self) -> "Chunk":
+        """The chunk with its raw lines replaced by where they are in the file ``source``
+        (cheap to send to a worker process, which reads them itself)."""
+        return replace(self, payload=FileSlice(self.source, self.offset, len(self.payload)))
+
+    def loaded(self) -> "Chunk":
+        """The chunk with its payload in memory (a :class:`FileSlice` is read)."""
+        return replace(self, payload=self.payload.read()) if isinstance(self.payload, FileSlice) else self
+
+
+@dataclass(frozen=True)
+class FileSlice:
+    """``nbytes`` bytes of the file ``path`` from byte ``offset``.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     _ = f.write(b"abcdef"); f.flush()
+    ...     FileSlice(f.name, 2, 3).read()
+    b'cde'
+    """
+
+    path: str
+    offset: int
+    nbytes: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read(self.nbytes)
+        if len(data) != self.nbytes:
+            raise DataError(f"{self.path}: changed while being read (byte offset {self.offset})")
+        return data
 
 
 @dataclass
@@ -684,6 +719,9 @@ class Sink:
             file.write(header)
 
     def write(self, rendered: Any) -> None:
+        if isinstance(rendered, Spooled):
+            rendered.move_to(self.file)
+            return
         if self.fmt != "parquet":
             self.file.write(rendered)
             return
@@ -695,6 +733,70 @@ class Sink:
         if self.writer is not None:
             self.writer.close()
         self.file.flush()
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """Rendered output that a worker process wrote to a file of its own, to be appended to the
+    real output by the kernel (``copy_file_range``/``sendfile``) instead of pickled through a pipe."""
+
+    path: str
+    nbytes: int
+
+    @classmethod
+    def write(cls, data: bytes, directory: str) -> "Spooled":
+        handle, path = tempfile.mkstemp(dir=directory)
+        with open(handle, "wb") as f:
+            f.write(data)
+        return cls(path, len(data))
+
+    def move_to(self, file: BinaryIO) -> None:
+        """Append the bytes to ``file``, then delete the spool file."""
+        try:
+            fd = file.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):  # not a real file (e.g. captured stdout)
+            with open(self.path, "rb") as src:
+                file.write(src.read())
+            os.unlink(self.path)
+            return
+        file.flush()  # what is buffered goes first
+        with open(self.path, "rb") as src:
+            left = self.nbytes
+            for copy in (_copy_file_range, _sendfile, _read_write):
+                try:
+                    while left:
+                        done = copy(src.fileno(), fd, left)  # at the current positions of both
+                        if not done:
+                            raise OSError(f"{self.path}: shorter than {self.nbytes} bytes")
+                        left -= done
+                    break
+                except OSError as e:
+                    if e.errno not in _COPY_UNSUPPORTED:
+                        raise
+        os.unlink(self.path)
+
+
+_COPY_UNSUPPORTED = {errno.EINVAL, errno.EXDEV, errno.ENOSYS, errno.EBADF, errno.EOPNOTSUPP}
+
+
+def _copy_file_range(src: int, dst: int, count: int) -> int:
+    if not hasattr(os, "copy_file_range"):
+        raise OSError(errno.ENOSYS, "no copy_file_range")
+    return os.copy_file_range(src, dst, count)
+
+
+def _sendfile(src: int, dst: int, count: int) -> int:
+    if not hasattr(os, "sendfile"):
+        raise OSError(errno.ENOSYS, "no sendfile")
+    return os.sendfile(dst, src, None, count)
+
+
+def _read_write(src: int, dst: int, count: int) -> int:
+    data = os.read(src, min(count, 1 << 20))
+    view, written = memoryview(data), 0
+    while written < len(data):
+        written += os.write(dst, view[written:])
+    return len(data)
 
 
 def _unnamed_files_work(directory: Path) -> bool:
