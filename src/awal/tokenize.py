@@ -216,11 +216,12 @@ def _spans(
     np.logical_not((code[1:] == MARK) & (code[:-1] >= TATWEEL), out=is_base[1:])
     is_base[firsts] = True
     base = np.flatnonzero(is_base)
-    c = code[base]
+    c = np.take(code, base)
     m = len(base)
-    c[c == MARK] = LETTER  # a mark with nothing visible before it starts a word
+    np.putmask(c, c == MARK, LETTER)  # a mark with nothing visible before it starts a word
+    string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
     first_c = np.zeros(m + 1, dtype=bool)  # first_c[k]: base k starts a string (k == m: past the end)
-    first_c[np.searchsorted(base, firsts)] = True
+    first_c[string_first] = True
     first_c[m] = True
 
     att = np.flatnonzero((c - np.uint8(FORMAT)) <= TRIGGER - FORMAT)  # classes FORMAT..TRIGGER
@@ -236,7 +237,7 @@ def _spans(
         word &= (lower <= LETTER) | (left == right)
     if split_digits:
         word &= (left == DIGIT) == (right == DIGIT)
-    join[first_c] = False
+    join[string_first] = False
     join[dash_runs] = True
     keep = c >= TATWEEL
 
@@ -282,7 +283,7 @@ def _spans(
     after_last = np.flatnonzero(token_last) + 1  # the base after each token's last one (m: past the end)
     ends = np.take(base, after_last, mode="clip")
     ends[after_last == m] = n
-    return base[token_start], ends
+    return np.compress(token_start, base), ends
 
 
 _CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
