@@ -8,7 +8,7 @@ from hypothesis import given
 
 import awal
 from awal import Transliterator
-from strategies import texts
+from strategies import batches, texts
 
 REVERSIBLE = [("ar2bw", "bw2ar"), ("ar2safebw", "safebw2ar"), ("ar2xmlbw", "xmlbw2ar"), ("ar2hsb", "hsb2ar")]
 
@@ -36,6 +36,25 @@ def test_batches_and_types():
     words = ["كتاب", "", "قلم"]
     assert awal.transliterate(words, "ar2bw") == ["ktAb", "", "qlm"]
     assert awal.transliterate(tuple(words), "ar2bw") == ("ktAb", "", "qlm")
+
+
+TABLE_SCHEMES = [name for name in awal.schemes() if name not in ("arabizi2ar", "ar2arabizi")]
+
+
+@pytest.mark.parametrize("scheme", TABLE_SCHEMES)
+@given(items=batches)
+def test_list_equals_one_by_one(scheme, items):
+    assert awal.transliterate(items, scheme) == [awal.transliterate(t, scheme) for t in items]
+
+
+def test_long_lists_with_the_list_separator_in_some_slices():
+    from awal.batch import STRINGS_PER_SLICE
+
+    words = ["ⴰⵣⵓⵍ", "a\x00b", ""] * STRINGS_PER_SLICE  # the joined way for none, some or all slices
+    words[:STRINGS_PER_SLICE] = ["ⵜⵉⴼⵉⵏⴰⵖ"] * STRINGS_PER_SLICE
+    assert awal.transliterate(words, "tfng2latn") == [awal.transliterate(w, "tfng2latn") for w in words]
+    with pytest.raises(TypeError, match=f"item {STRINGS_PER_SLICE + 4} is int"):
+        awal.transliterate(words[: STRINGS_PER_SLICE + 4] + [5], "tfng2latn")
 
 
 def test_unknown_text_passes_through():

@@ -228,19 +228,44 @@ class TextBatch:
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
 
 
-def map_text(x: Any, fn: Callable[[TextBatch], TextBatch]) -> Any:
+def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
-    Long lists go through in slices of :data:`STRINGS_PER_SLICE` strings,
-    conversion included, so every buffer stays in cache; anything else is one batch.
+    Lists go through in slices of :data:`STRINGS_PER_SLICE` strings, conversion
+    included, so every buffer stays in cache; anything else is one batch.
+
+    With a ``separator`` (for work that maps characters one by one, wherever they are,
+    and leaves ``separator`` alone), a slice is joined by it into one string and the
+    result split back on it: two C calls instead of a length per string in and a slice
+    per string out. A slice that already contains the separator takes the general way.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
+    >>> map_text(("a", "b\\x00"), lambda b: b, separator="\\x00")
+    ('a', 'b\\x00')
     """
-    if not isinstance(x, (list, tuple)) or len(x) <= STRINGS_PER_SLICE:
+    if not isinstance(x, (list, tuple)):
         return fn(TextBatch.from_input(x)).to_output()
-    out = [text for batch in list_slices(x) for text in fn(batch).to_list()]
+    out: list[str] = []
+    for start in range(0, len(x), STRINGS_PER_SLICE):
+        part = x[start : start + STRINGS_PER_SLICE]
+        out += _map_joined(part, fn, separator) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
+
+
+def _map_joined(strings: list[str] | tuple[str, ...], fn: Callable[[TextBatch], TextBatch], separator: str | None) -> list[str] | None:
+    """``fn`` over ``strings`` joined by ``separator``, split back; None when that cannot be used
+    (no separator, a string that is not a str or holds the separator, a result that does not split back)."""
+    if separator is None or not strings:
+        return None
+    try:
+        joined = separator.join(strings)
+    except TypeError:
+        return None  # the general way names the item
+    if joined.count(separator) != len(strings) - 1:
+        return None
+    pieces = fn(TextBatch.from_strings([joined])).joined().split(separator)
+    return pieces if len(pieces) == len(strings) else None
 
 
 def list_slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:

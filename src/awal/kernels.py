@@ -42,6 +42,9 @@ def remove(
 
     ``source`` (the input index of each kept position) is ``None`` unless ``align``.
     """
+    if not align and len(offsets) == 2:  # one string: only the number of kept positions matters
+        kept = np.compress(keep, values)
+        return kept, np.array([offsets[0], offsets[0] + len(kept)], dtype=np.int64), None
     new_offsets = offsets - np.searchsorted(np.flatnonzero(~keep), offsets)
     if not align:
         return np.compress(keep, values), new_offsets, None  # np.compress: ~3x faster than values[keep]

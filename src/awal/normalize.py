@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
-from .rules import Rule, RuleError, Step, compile_rule, data_dir, load_profile_file, plan, run_steps
+from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_separator, load_profile_file, plan, run_steps
 
 
 def profiles() -> list[str]:
@@ -85,8 +85,12 @@ class Normalizer:
         start, end = kernels.tile(start, end, batch.offsets, offsets)
         return batch.replace(cps, offsets), start, end
 
+    @cached_property
+    def _list_separator(self) -> str | None:
+        return list_separator(self.steps)
+
     def __call__(self, x: Any) -> Any:
-        return map_text(x, self.normalize_batch)
+        return map_text(x, self.normalize_batch, self._list_separator)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):

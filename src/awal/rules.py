@@ -436,6 +436,25 @@ def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
     return batch.map_chunks(run)
 
 
+LIST_SEPARATOR = "\x00"
+
+
+def list_separator(steps: Iterable[Step]) -> str | None:
+    """:data:`LIST_SEPARATOR` when every step maps characters one by one wherever they are
+    (:class:`CharStep`) and never touches or produces it, so a list may be run as one string
+    joined by it (see :func:`awal.batch.map_text`); otherwise None.
+
+    >>> list_separator([CharStep.build(("x",), {"ـ": ""})]), list_separator([CharStep.build(("x",), {"\\x00": ""})])
+    ('\\x00', None)
+    """
+    for step in steps:
+        if not isinstance(step, CharStep) or LIST_SEPARATOR in step.mapping:
+            return None
+        if any(LIST_SEPARATOR in value for value in step.mapping.values()):
+            return None
+    return LIST_SEPARATOR
+
+
 def fuse(rules: Iterable[Rule]) -> CharStep:
     """Compose consecutive character-level rules into one ``{char: string}`` map.
 

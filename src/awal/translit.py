@@ -25,13 +25,13 @@ through unchanged; nothing is deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, read_table, run_steps
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_separator, read_table, run_steps
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -46,6 +46,11 @@ class TableScheme:
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
+
+    @cached_property
+    def list_separator(self) -> str | None:
+        """See :func:`awal.rules.list_separator`."""
+        return list_separator(self.steps)
 
 
 def _directives(path: Path) -> dict[str, str]:
@@ -151,7 +156,8 @@ class Transliterator:
     def __call__(self, x: Any) -> Any:
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
-        return map_text(x, _table_scheme(self.scheme).apply)
+        scheme = _table_scheme(self.scheme)
+        return map_text(x, scheme.apply, scheme.list_separator)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
