@@ -84,3 +84,14 @@ def test_round_trip_every_line_of_the_real_corpus(shared_data, forward, reverse)
     back = awal.transliterate(awal.transliterate(lines, forward), reverse)
     failures = [i for i, (a, b) in enumerate(zip(lines, back)) if a != b]
     assert len(back) == len(lines) and not failures, f"{len(failures)} lines not restored, first {failures[:3]}"
+
+
+def test_joined_parts_cut_only_between_strings(monkeypatch):
+    from awal import batch
+
+    words = ["ⴰⵣⵓⵍ", "", "ⵜⵉⴼⵉⵏⴰⵖ ⴰⵎⴰⵣⵉⵖ", ""] * 50
+    expected = [awal.transliterate(w, "tfng2latn") for w in words]
+    for part in (1, 3, 7, 1 << 17):
+        monkeypatch.setattr(batch, "JOINED_PART", part)
+        assert awal.transliterate(words, "tfng2latn") == expected
+        assert awal.transliterate([""], "tfng2latn") == [""]

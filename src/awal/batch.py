@@ -44,6 +44,9 @@ def _is_arrow(x: Any) -> bool:
 class TextBatch:
     """Flat ``uint32`` code points, ``int64`` offsets, and how to give them back.
 
+    (Inside :func:`map_text`'s joined way for character maps only, ``codepoints`` may be
+    ``uint16``: UTF-16 code units of text without surrogates.)
+
     ``kind`` remembers the input's container ("str", "list", "arrow") and
     ``meta`` what is needed to rebuild it (Arrow type, null mask, chunk lengths).
     """
@@ -172,6 +175,8 @@ class TextBatch:
 
     def joined(self) -> str:
         """All strings concatenated, as one Python string."""
+        if self.codepoints.dtype == np.uint16:  # UTF-16 code units without surrogates (map_text's joined way)
+            return str(memoryview(np.ascontiguousarray(self.codepoints)), "utf-16-le")
         return str(memoryview(np.ascontiguousarray(self.codepoints, dtype=np.uint32)), _CODEC, _ERRORS)
 
     def to_list(self) -> list[str]:
@@ -226,9 +231,10 @@ class TextBatch:
 
 
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
+JOINED_PART = 1 << 17  # map_text's joined way works on about this many code points at a time
 
 
-def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None) -> Any:
+def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None, utf16: bool = False) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
     Lists go through in slices of :data:`STRINGS_PER_SLICE` strings, conversion
@@ -238,6 +244,9 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
     and leaves ``separator`` alone), a slice is joined by it into one string and the
     result split back on it: two C calls instead of a length per string in and a slice
     per string out. A slice that already contains the separator takes the general way.
+    With ``utf16`` too (``fn`` accepts uint16 code units), a joined slice with no
+    character outside the BMP and no lone surrogate goes in and out as UTF-16, which
+    CPython converts faster and NumPy moves in half the bytes.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -249,23 +258,42 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
     out: list[str] = []
     for start in range(0, len(x), STRINGS_PER_SLICE):
         part = x[start : start + STRINGS_PER_SLICE]
-        out += _map_joined(part, fn, separator) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
+        out += _map_joined(part, fn, separator, utf16) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
 
 
-def _map_joined(strings: list[str] | tuple[str, ...], fn: Callable[[TextBatch], TextBatch], separator: str | None) -> list[str] | None:
+def _map_joined(
+    strings: list[str] | tuple[str, ...], fn: Callable[[TextBatch], TextBatch], separator: str | None, utf16: bool
+) -> list[str] | None:
     """``fn`` over ``strings`` joined by ``separator``, split back; None when that cannot be used
-    (no separator, a string that is not a str or holds the separator, a result that does not split back)."""
+    (no separator, a string that is not a str, a result that does not split back into as many:
+    some string held the separator, which ``fn`` leaves alone)."""
     if separator is None or not strings:
         return None
     try:
         joined = separator.join(strings)
     except TypeError:
         return None  # the general way names the item
-    if joined.count(separator) != len(strings) - 1:
-        return None
-    pieces = fn(TextBatch.from_strings([joined])).joined().split(separator)
+    pieces: list[str] = []
+    start = 0
+    while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
+        end = joined.find(separator, start + JOINED_PART) + 1 or len(joined) + 1
+        part = joined[start : end - 1]
+        batch = (utf16 and _utf16_batch(part)) or TextBatch.from_strings([part])
+        pieces += fn(batch).joined().split(separator)
+        start = end
     return pieces if len(pieces) == len(strings) else None
+
+
+def _utf16_batch(text: str) -> TextBatch | None:
+    """``text`` as one string of uint16 code units, if it has no character outside the BMP and no lone surrogate."""
+    try:
+        units = text.encode("utf-16-le")  # strict: a lone surrogate raises
+    except UnicodeEncodeError:
+        return None
+    if len(units) != 2 * len(text):  # a character outside the BMP became a surrogate pair
+        return None
+    return TextBatch(np.frombuffer(units, dtype=np.uint16), np.array([0, len(text)], dtype=np.int64), "str")
 
 
 def list_slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:

@@ -366,6 +366,8 @@ def write_values(
 # ---------------------------------------------------------------------- 1 -> N
 DELETED = np.uint32(0xFFFFFFFF)  # CharMap.table value of a deleted character (not a code point)
 WIDE = np.uint32(0xFFFFFFFE)  # CharMap.table value of a character that expands to several
+# The same marks in CharMap.table16, whose input never holds surrogates: two surrogate values.
+DELETED16, WIDE16 = np.uint16(0xDFFF), np.uint16(0xDFFE)  # each pair differs in its last bit only
 
 
 @dataclass(frozen=True)
@@ -374,10 +376,14 @@ class CharMap:
 
     ``table[cp]`` is the single replacement character, ``DELETED`` or ``WIDE``;
     ``wide`` holds the values of the ``WIDE`` characters (``None`` when there are none).
+    ``table16`` is the same map for UTF-16 code units of text without surrogates (uint16,
+    marks ``DELETED16``/``WIDE16``); ``None`` when a character of the BMP is replaced by
+    anything outside it or by a surrogate.
     """
 
     table: np.ndarray
     wide: Matcher | None
+    table16: np.ndarray | None = None
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, str]) -> "CharMap":
@@ -385,7 +391,17 @@ class CharMap:
         for key, value in mapping.items():
             table[ord(key)] = ord(value) if len(value) == 1 else WIDE if value else DELETED
         wide = {k: v for k, v in mapping.items() if len(v) > 1}
-        return cls(table, Matcher.from_pairs(wide.items()) if wide else None)
+        table16 = None
+        if all(ord(key) > 0xFFFF or _plain_bmp(value) for key, value in mapping.items()):
+            table16 = np.minimum(table[:0x10000], 0xFFFF).astype(np.uint16)  # the 1:1 part stays in the BMP
+            table16[table[:0x10000] == DELETED] = DELETED16
+            table16[table[:0x10000] == WIDE] = WIDE16
+        return cls(table, Matcher.from_pairs(wide.items()) if wide else None, table16)
+
+
+def _plain_bmp(text: str) -> bool:
+    """Whether every character of ``text`` is in the BMP and not a surrogate."""
+    return all(ch <= "\uffff" and not "\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def expand(
@@ -403,17 +419,21 @@ def expand(
     >>> "".join(map(chr, out)), source.tolist()
     ('bلا', [0, 2, 2])
     """
-    mapped = map_table(cps, charmap.table)
-    special = mapped >= WIDE
-    if not special.any():
+    if cps.dtype == np.uint16:  # UTF-16 code units of text without surrogates (see awal.batch.map_text)
+        table, deleted, wide_mark = charmap.table16, DELETED16, WIDE16
+    else:
+        table, deleted, wide_mark = charmap.table, DELETED, WIDE
+    mapped = map_table(cps, table)
+    plain = (mapped | 1) != deleted  # neither mark (they differ in the last bit only)
+    if plain.all():
         return mapped, offsets, None
     if charmap.wide is not None:
-        at = np.flatnonzero(special)
+        at = np.flatnonzero(~plain)
         kind = mapped[at]
-        wide = at[kind == WIDE]
+        wide = at[kind == wide_mark]
         if len(wide):
-            return write_values(mapped, at[kind == DELETED], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
-    return remove(mapped, offsets, ~special, align)  # only deletions are left
+            return write_values(mapped, at[kind == deleted], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
+    return remove(mapped, offsets, plain, align)  # only deletions are left
 
 
 # ------------------------------------------------------------------- run collapse

@@ -455,6 +455,12 @@ def list_separator(steps: Iterable[Step]) -> str | None:
     return LIST_SEPARATOR
 
 
+def runs_on_utf16(steps: Iterable[Step]) -> bool:
+    """Whether the steps accept uint16 code units (text without surrogates): character maps
+    whose replacements of BMP characters stay in the BMP (see :class:`awal.kernels.CharMap`)."""
+    return all(isinstance(step, CharStep) and step.charmap.table16 is not None for step in steps)
+
+
 def fuse(rules: Iterable[Rule]) -> CharStep:
     """Compose consecutive character-level rules into one ``{char: string}`` map.
 

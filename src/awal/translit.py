@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_separator, read_table, run_steps
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_separator, read_table, run_steps, runs_on_utf16
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -48,9 +48,9 @@ class TableScheme:
         return run_steps(self.steps, batch)
 
     @cached_property
-    def list_separator(self) -> str | None:
-        """See :func:`awal.rules.list_separator`."""
-        return list_separator(self.steps)
+    def list_mode(self) -> tuple[str | None, bool]:
+        """How lists may run: see :func:`awal.rules.list_separator` and :func:`awal.rules.runs_on_utf16`."""
+        return list_separator(self.steps), runs_on_utf16(self.steps)
 
 
 def _directives(path: Path) -> dict[str, str]:
@@ -157,7 +157,7 @@ class Transliterator:
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
         scheme = _table_scheme(self.scheme)
-        return map_text(x, scheme.apply, scheme.list_separator)
+        return map_text(x, scheme.apply, *scheme.list_mode)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
