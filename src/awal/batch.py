@@ -274,26 +274,30 @@ def _map_joined(
         joined = separator.join(strings)
     except TypeError:
         return None  # the general way names the item
+    units = _utf16_units(joined) if utf16 else None
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
         end = joined.find(separator, start + JOINED_PART) + 1 or len(joined) + 1
-        part = joined[start : end - 1]
-        batch = (utf16 and _utf16_batch(part)) or TextBatch.from_strings([part])
+        if units is not None:
+            batch = TextBatch(units[start : end - 1], np.array([0, end - 1 - start], dtype=np.int64), "str")
+        else:
+            batch = TextBatch.from_strings([joined[start : end - 1]])
         pieces += fn(batch).joined().split(separator)
         start = end
     return pieces if len(pieces) == len(strings) else None
 
 
-def _utf16_batch(text: str) -> TextBatch | None:
-    """``text`` as one string of uint16 code units, if it has no character outside the BMP and no lone surrogate."""
+def _utf16_units(text: str) -> np.ndarray | None:
+    """The uint16 code units of ``text`` (one per character), if it has no character outside
+    the BMP and no lone surrogate; else None."""
     try:
         units = text.encode("utf-16-le")  # strict: a lone surrogate raises
     except UnicodeEncodeError:
         return None
     if len(units) != 2 * len(text):  # a character outside the BMP became a surrogate pair
         return None
-    return TextBatch(np.frombuffer(units, dtype=np.uint16), np.array([0, len(text)], dtype=np.int64), "str")
+    return np.frombuffer(units, dtype=np.uint16)
 
 
 def list_slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:

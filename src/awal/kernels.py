@@ -424,7 +424,7 @@ def expand(
     else:
         table, deleted, wide_mark = charmap.table, DELETED, WIDE
     mapped = map_table(cps, table)
-    plain = (mapped | 1) != deleted  # neither mark (they differ in the last bit only)
+    plain = mapped != deleted if charmap.wide is None else (mapped | 1) != deleted  # neither mark (they differ in the last bit)
     if plain.all():
         return mapped, offsets, None
     if charmap.wide is not None:
