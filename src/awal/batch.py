@@ -231,7 +231,7 @@ class TextBatch:
 
 
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
-JOINED_PART = 1 << 17  # map_text's joined way works on about this many code points at a time
+JOINED_PART = 1 << 18  # map_text's joined way works on about this many code points at a time
 
 
 def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None, utf16: bool = False) -> Any:
