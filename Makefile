@@ -37,7 +37,7 @@ bench: $(BENCH_VENV)/.ready
 	$(BENCH_VENV)/bin/python benchmarks/evaluate_arabizi.py
 	$(BENCH_VENV)/bin/python benchmarks/evaluate_amazigh.py
 	$(BENCH_VENV)/bin/python benchmarks/parity.py
-	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000
+	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000 --repeat 3
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist .pytest_cache .hypothesis
