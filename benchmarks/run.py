@@ -510,6 +510,17 @@ def section_normalize(xs: list[str]):
         row("B", '  same, all corpus lines (1 run)', mbs(t_a, mb_lines), mbs(t_p, mb_lines), "camel-tools", None,
             note + f" on {len(lines):,} lines")
 
+        import pyarrow
+
+        column = pyarrow.array(xs, pyarrow.large_string())  # what Dask, Spark, Ray and HF datasets hand over
+        (t_a, out_a), (t_p, out_p) = race([
+            lambda c: awal.normalize(c, "camel"),
+            lambda c: pyarrow.array([camel(x) for x in c.to_pylist()], pyarrow.large_string()),
+        ], column)  # fmt: skip
+        note = same("camel on Arrow", out_a.to_pylist(), out_p.to_pylist(), xs)
+        row("B", '  same, Arrow large_string in and out', mbs(t_a, mb), mbs(t_p, mb), "camel-tools over to_pylist", None,
+            f"{note}; UTF-8 decode and encode of the column are in both timings")
+
     # --- search profile vs pure Python
     with guard('B', 'search profile vs pure Python'):
         baseline = PurePythonProfile("search")

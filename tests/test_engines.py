@@ -7,6 +7,8 @@ The recipes are in the docstring of :mod:`awal.arrow`.
 
 from __future__ import annotations
 
+import sys
+
 from functools import partial
 
 import pytest
@@ -78,7 +80,8 @@ def test_spark_map_in_arrow():
     pytest.importorskip("pyspark", reason="pyspark not installed (needs Java 17; optional): recipe in awal.arrow docstring")
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.master("local[2]").appName("awal-test").getOrCreate()
+    builder = SparkSession.builder.master("local[2]").appName("awal-test")
+    spark = builder.config("spark.pyspark.python", sys.executable).getOrCreate()  # workers that have awal
     try:
         df = spark.createDataFrame(list(zip(ROWS["id"], TEXTS)), "id long, text string")
         fn = partial(arrow.map_batches, column="text", function=partial(arrow.normalize_array, profile="search"))

@@ -52,6 +52,9 @@ Spark, ``mapInArrow`` (the schema is unchanged when the column is replaced)::
     df = df.mapInArrow(fn, df.schema)
 
 For tokens, pass ``tokenize_array`` and a schema with ``array<string>`` for the column.
+Spark's Python workers must have awal installed (``PYSPARK_PYTHON`` or the
+``spark.pyspark.python`` setting). The Spark and Ray recipes are tests in
+``tests/test_engines.py``, skipped where the engine is not installed.
 """
 
 from __future__ import annotations

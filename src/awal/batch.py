@@ -32,6 +32,7 @@ _ERRORS = "surrogatepass"  # lone surrogates survive the round trip
 
 def _arrow():
     import pyarrow as pa  # optional dependency, imported only for Arrow input
+    import pyarrow.compute  # noqa: F401  (pa.compute)
 
     return pa
 
@@ -101,8 +102,12 @@ class TextBatch:
         return cls(cps, offsets, kind, {"tuple": isinstance(strings, tuple)})
 
     @classmethod
-    def from_arrow(cls, array: Any) -> "TextBatch":
-        """Decode a (Large)StringArray or ChunkedArray with CPython's UTF-8 codec over the whole buffer."""
+    def from_arrow(cls, array: Any, utf16: bool = False) -> "TextBatch":
+        """Decode a (Large)StringArray or ChunkedArray with CPython's UTF-8 codec over the whole buffer.
+
+        With ``utf16``, text with no character outside the BMP becomes uint16 code units
+        (for character maps only, see :func:`map_text`).
+        """
         pa = _arrow()
         chunks = None
         if isinstance(array, pa.ChunkedArray):
@@ -137,12 +142,11 @@ class TextBatch:
             raise ValueError(
                 f"invalid UTF-8 in Arrow row {row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
             ) from None
-        cps = np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
-        # code-point offset of a byte offset = number of UTF-8 lead bytes before it
-        u8 = np.frombuffer(raw, dtype=np.uint8)
-        leads = np.zeros(len(u8) + 1, dtype=np.int64)
-        np.cumsum((u8 & 0xC0) != 0x80, out=leads[1:])
-        return cls(cps, leads[byte_off], "arrow", meta)
+        units = _utf16_units(text) if utf16 else None
+        cps = units if units is not None else np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
+        offsets = np.zeros(len(byte_off), dtype=np.int64)
+        np.cumsum(pa.compute.utf8_length(array).to_numpy(zero_copy_only=False), out=offsets[1:])  # code points per row
+        return cls(cps, offsets, "arrow", meta)
     # -------------------------------------------------------------- chunking
     def map_chunks(self, fn: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], size: int = CHUNK) -> "TextBatch":
         """Apply ``fn(codepoints, offsets) -> (codepoints, offsets)`` to slices of about ``size`` code points.
@@ -205,10 +209,11 @@ class TextBatch:
         except UnicodeEncodeError as e:
             raise ValueError(f"cannot store a lone surrogate in Arrow (UTF-8) at code point {e.start}") from None
         cp = self.codepoints
-        width = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
-        cum = np.zeros(len(cp) + 1, dtype=np.int64)
-        np.cumsum(width, out=cum[1:])
-        byte_off = cum[self.offsets]
+        extra = (cp >= 0x80).view(np.uint8) + (cp >= 0x800).view(np.uint8)
+        if cp.dtype != np.uint16:
+            extra += (cp >= 0x10000).view(np.uint8)
+        byte_off = self.offsets.copy()  # a row's UTF-8 bytes = its code points + their extra bytes
+        byte_off[1:] += np.cumsum(_segment_sums(extra, self.offsets))
         if not large and byte_off[-1] > np.iinfo(np.int32).max:
             raise OverflowError("result exceeds 2 GiB: pass a large_string array")
         off = byte_off.astype(np.int64 if large else np.int32)
@@ -228,6 +233,20 @@ class TextBatch:
             return array
         bounds = np.concatenate([[0], np.cumsum(chunks)]).tolist()
         return pa.chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
+
+
+def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """``[values[bounds[i]:bounds[i + 1]].sum() for i ...]`` in one pass (empty segments give 0).
+
+    >>> _segment_sums(np.array([1, 2, 3], dtype=np.uint8), np.array([0, 2, 2, 3])).tolist()
+    [3, 0, 3]
+    """
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    sums = np.zeros(len(lengths), dtype=np.int64)
+    full = lengths > 0
+    if full.any():
+        sums[full] = np.add.reduceat(values, starts[full], dtype=np.int64)
+    return sums
 
 
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
@@ -253,6 +272,8 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
     >>> map_text(("a", "b\\x00"), lambda b: b, separator="\\x00")
     ('a', 'b\\x00')
     """
+    if _is_arrow(x):
+        return _map_arrow(x, fn, utf16)
     if not isinstance(x, (list, tuple)):
         return fn(TextBatch.from_input(x)).to_output()
     out: list[str] = []
@@ -260,6 +281,21 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
         part = x[start : start + STRINGS_PER_SLICE]
         out += _map_joined(part, fn, separator, utf16) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
+
+
+def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool) -> Any:
+    """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
+    array chunk by chunk): same type, nulls and chunks out."""
+    pa = _arrow()
+    if isinstance(array, pa.ChunkedArray):
+        return pa.chunked_array([_map_arrow(chunk, fn, utf16) for chunk in array.chunks], type=array.type)
+    if not isinstance(array, pa.Array):
+        return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
+    parts = [
+        fn(TextBatch.from_arrow(array.slice(start, STRINGS_PER_SLICE), utf16)).to_arrow()
+        for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)
+    ]
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
 def _map_joined(
