@@ -33,6 +33,22 @@ def test_normalize_array(kind, chunked):
         assert [len(c) for c in out.chunks] == [3, len(TEXTS) - 3]
 
 
+@pytest.mark.parametrize("profile", ["camel", "search"])
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_long_arrays_go_in_slices_with_nulls_offsets_and_chunks(profile, kind):
+    from awal.batch import STRINGS_PER_SLICE
+
+    texts = (TEXTS + ["x😀ـَ", "\x00ى"]) * (STRINGS_PER_SLICE // 3)  # several slices, astral and NUL included
+    array = pa.array(texts, type=kind).slice(5)  # a non-zero offset into the buffers
+    expected = [None if t is None else awal.normalize(t, profile) for t in texts[5:]]
+    out = awal.normalize(array, profile)
+    assert out.type == kind and out.null_count == array.null_count and out.to_pylist() == expected
+    chunked = pa.chunked_array([array.slice(0, 7), array.slice(7, 0), array.slice(7)], type=kind)
+    out = awal.normalize(chunked, profile)
+    assert [len(c) for c in out.chunks] == [7, 0, len(array) - 7] and out.to_pylist() == expected
+    assert awal.normalize(pa.array([], type=kind), profile).to_pylist() == []
+
+
 @pytest.mark.parametrize("chunked", [False, True])
 def test_tokenize_array_is_list_of_strings(chunked):
     array = pa.chunked_array([TEXTS[:2], [], TEXTS[2:]]) if chunked else pa.array(TEXTS)
