@@ -256,8 +256,8 @@ JOINED_PART = 1 << 18  # map_text's joined way works on about this many code poi
 def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None, utf16: bool = False) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
-    Lists go through in slices of :data:`STRINGS_PER_SLICE` strings, conversion
-    included, so every buffer stays in cache; anything else is one batch.
+    Lists and Arrow arrays go through in slices of :data:`STRINGS_PER_SLICE` strings
+    (rows), conversion included, so every buffer stays in cache; a ``str`` is one batch.
 
     With a ``separator`` (for work that maps characters one by one, wherever they are,
     and leaves ``separator`` alone), a slice is joined by it into one string and the
