@@ -441,8 +441,11 @@ class JsonlCodec(Codec):
         flat = "\n".join(map(str.__add__, heads, tails))  # the keys and other values of every line
         if _DUPLICATE_KEY.search(flat) or (new is not None and f"{new}: " in flat):
             return None
-        joined = '", "'.join(bodies)
-        texts = list(bodies) if "\\" not in joined else json.loads(f'["{joined}"]')  # bodies without escapes are the texts
+        texts = list(bodies)  # bodies without escapes are the texts
+        if "\\" in "".join(bodies):
+            texts = _json_strings(texts)
+            if texts is None:  # (the pattern only lets whole JSON strings through)
+                return None
         counts: Counter = Counter()
         if all(heads):  # every line took the fast path
             return Parsed(texts, Spliced(heads, bodies, tails), counts)

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
-from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_separator, load_profile_file, plan, run_steps, runs_on_utf16
+from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
 
 def profiles() -> list[str]:
@@ -87,7 +87,7 @@ class Normalizer:
 
     @cached_property
     def _list_mode(self) -> tuple[str | None, bool]:
-        return list_separator(self.steps), runs_on_utf16(self.steps)
+        return list_mode(self.steps)
 
     def __call__(self, x: Any) -> Any:
         return map_text(x, self.normalize_batch, *self._list_mode)

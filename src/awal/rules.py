@@ -439,26 +439,25 @@ def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
 LIST_SEPARATOR = "\x00"
 
 
-def list_separator(steps: Iterable[Step]) -> str | None:
-    """:data:`LIST_SEPARATOR` when every step maps characters one by one wherever they are
-    (:class:`CharStep`) and never touches or produces it, so a list may be run as one string
-    joined by it (see :func:`awal.batch.map_text`); otherwise None.
+def list_mode(steps: Iterable[Step]) -> tuple[str | None, bool]:
+    """How :func:`awal.batch.map_text` may run a list through ``steps``: ``(separator, utf16)``.
 
-    >>> list_separator([CharStep.build(("x",), {"ـ": ""})]), list_separator([CharStep.build(("x",), {"\\x00": ""})])
-    ('\\x00', None)
+    ``separator`` is :data:`LIST_SEPARATOR` when every step maps characters one by one
+    wherever they are (:class:`CharStep`) and never touches or produces it, so a list may be
+    run as one string joined by it; else None. ``utf16`` is true when those maps also accept
+    uint16 code units (their BMP replacements stay in the BMP, see :class:`awal.kernels.CharMap`).
+
+    >>> list_mode([CharStep.build(("x",), {"ـ": ""})]), list_mode([CharStep.build(("x",), {"\\x00": ""})])
+    (('\\x00', True), (None, True))
     """
-    for step in steps:
-        if not isinstance(step, CharStep) or LIST_SEPARATOR in step.mapping:
-            return None
-        if any(LIST_SEPARATOR in value for value in step.mapping.values()):
-            return None
-    return LIST_SEPARATOR
-
-
-def runs_on_utf16(steps: Iterable[Step]) -> bool:
-    """Whether the steps accept uint16 code units (text without surrogates): character maps
-    whose replacements of BMP characters stay in the BMP (see :class:`awal.kernels.CharMap`)."""
-    return all(isinstance(step, CharStep) and step.charmap.table16 is not None for step in steps)
+    steps = tuple(steps)
+    char_maps = all(isinstance(step, CharStep) for step in steps)
+    untouched = char_maps and all(
+        LIST_SEPARATOR not in step.mapping and not any(LIST_SEPARATOR in value for value in step.mapping.values())
+        for step in steps
+    )
+    utf16 = char_maps and all(step.charmap.table16 is not None for step in steps)
+    return (LIST_SEPARATOR if untouched else None), utf16
 
 
 def fuse(rules: Iterable[Rule]) -> CharStep:

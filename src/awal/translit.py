@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_separator, read_table, run_steps, runs_on_utf16
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -49,8 +49,8 @@ class TableScheme:
 
     @cached_property
     def list_mode(self) -> tuple[str | None, bool]:
-        """How lists may run: see :func:`awal.rules.list_separator` and :func:`awal.rules.runs_on_utf16`."""
-        return list_separator(self.steps), runs_on_utf16(self.steps)
+        """How lists may run: see :func:`awal.rules.list_mode`."""
+        return list_mode(self.steps)
 
 
 def _directives(path: Path) -> dict[str, str]:
