@@ -38,7 +38,7 @@ from awal.lid.corpus import NARABIZI_TAGS, Examples, everything, narabizi_tokens
 from awal.lid.keep import convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
 from awal.lid.model import Identifier  # noqa: E402
-from awal.lid.tokens import token_labels  # noqa: E402
+from awal.lid.tokens import NEIGHBOUR_WEIGHT, SENTENCE_WEIGHT, token_labels  # noqa: E402
 from awal.lid.train import sample_weights, subset  # noqa: E402
 from awal.batch import TextBatch  # noqa: E402
 
@@ -101,14 +101,16 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
-    """Per-token labels on NArabizi with each comment scored by the model that did not see it."""
-    truth, pred, french_total, french_kept = [], [], 0, 0
+CONTEXT_WEIGHTS = [(0.0, 0.0), (0.1, 0.1), (0.2, 0.2), (0.3, 0.3), (0.5, 0.3), (0.3, 0.5)]
+
+
+def token_predictions(models: list[Identifier], comments, fold_of_comment, weights: tuple[float, float]):
+    """Gold and predicted labels of NArabizi tokens, each comment scored by the model that did not see it."""
+    truth, pred = [], []
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
-        texts = [" ".join(toks) for _, toks, _ in picked]
-        batch = TextBatch.from_strings(texts)
-        starts, _, _, label = token_labels(batch, model)
+        batch = TextBatch.from_strings([" ".join(toks) for _, toks, _ in picked])
+        starts, _, _, label = token_labels(batch, model, *weights)
         names = model.labels + ["und"]
         by_start = dict(zip(starts.tolist(), label.tolist()))
         for (_, toks, tags), base in zip(picked, batch.offsets[:-1].tolist()):
@@ -118,6 +120,30 @@ def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
                     truth.append(NARABIZI_TAGS[tag])
                     pred.append(names[by_start.get(position, len(names) - 1)])
                 position += len(token) + 1
+    return truth, pred
+
+
+def macro_f1(truth: list[str], pred: list[str]) -> float:
+    f1 = []
+    for label in set(truth):
+        tp = sum(t == p == label for t, p in zip(truth, pred))
+        f1.append(2 * tp / (truth.count(label) + pred.count(label)))
+    return float(np.mean(f1))
+
+
+def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
+    """Per-token labels on NArabizi with each comment scored by the model that did not see it."""
+    print("\n### NArabizi tokens: context weights (sentence, neighbours) -> accuracy / macro-F1 (Arabic in Latin merged)\n")
+    coarse = lambda label: "ara" if label in ARABIC_LATIN else label  # noqa: E731
+    for weights in CONTEXT_WEIGHTS:
+        t, p = token_predictions(models, comments, fold_of_comment, weights)
+        t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
+        print(f"- {weights}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
+    truth, pred = token_predictions(models, comments, fold_of_comment, (SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT))
+    french_total, french_kept = 0, 0
+    for fold, model in enumerate(models):
+        picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
+        texts = [" ".join(toks) for _, toks, _ in picked]
         converted = convert_darija(texts, lambda pieces: [p.upper() for p in pieces], model)  # a marker converter
         for (_, toks, tags), out in zip(picked, converted):
             for token, tag in zip(toks, tags):
@@ -127,8 +153,7 @@ def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
             for token, tag, after in zip(toks, tags, out_tokens):
                 if tag == "fr" and any(ch.isalpha() for ch in token):
                     french_kept += token == after
-    report("NArabizi tokens (gold tokenisation, labels as tagged)", truth, pred)
-    coarse = lambda label: "ara" if label in ARABIC_LATIN else label  # noqa: E731
+    report(f"NArabizi tokens with the shipped context weights {(SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT)} (gold tokenisation, labels as tagged)", truth, pred)
     t2, p2 = [coarse(t) for t in truth], [coarse(p) for p in pred]
     f1 = report("NArabizi tokens, Arabic in Latin script merged (ar_dz + msa = ara)", t2, p2)
     print(f"\ntoken accuracy (merged) {np.mean(np.array(t2) == np.array(p2)):.4f}, macro-F1 (merged) {np.mean(list(f1.values())):.4f}")

@@ -14,6 +14,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 # NArabizi token tags -> labels (tags with no label here, e.g. "_" or "de", are skipped).
 # Algerian Arabizi is labelled ary_Latn ("Maghrebi Arabic in Latin script"): with NArabizi as
 # the only arq_Latn data, an arq_Latn label took 44% of DODa's Moroccan Arabizi sentences.
@@ -75,6 +77,26 @@ def narabizi(root: Path) -> Examples:
     return out
 
 
+def windows(examples: Examples, seed: int = 13) -> Examples:
+    """Short pieces of every text of three words or more: one word and a run of two or three
+    words, chosen with a fixed seed, same label and group. Without them single words and
+    short posts would only be seen in the labels that have token data (NArabizi)."""
+    rng = np.random.default_rng(seed)
+    out = Examples([], [], [])
+    for text, label, group in zip(examples.texts, examples.labels, examples.groups):
+        words = text.split()
+        if len(words) < 3:
+            continue
+        one = int(rng.integers(len(words)))
+        size = int(rng.integers(2, 4))
+        start = int(rng.integers(len(words) - size + 1))
+        out.texts += [words[one], " ".join(words[start : start + size])]
+        out.labels += [label, label]
+        out.groups += [group, group]
+    return out
+
+
 def everything(root: Path) -> Examples:
     """All training examples of the bundled model."""
-    return lid_files(root) + flores(root) + narabizi(root)
+    texts = lid_files(root) + flores(root)
+    return texts + windows(texts) + narabizi(root)

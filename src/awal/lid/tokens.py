@@ -38,7 +38,9 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def token_labels(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def token_labels(
+    batch: TextBatch, idf: Identifier, sentence_weight: float = SENTENCE_WEIGHT, neighbour_weight: float = NEIGHBOUR_WEIGHT
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, token_offsets, label index)`` for every token of the batch;
     the index ``len(idf.labels)`` means ``und``."""
     starts, ends, token_offsets = token_spans(batch)
@@ -52,14 +54,14 @@ def token_labels(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndar
     words = np.flatnonzero(word)
     score = own.copy()
     if len(words):
-        score[words] += SENTENCE_WEIGHT * _log_softmax(z_texts)[text_of[words]]
+        score[words] += sentence_weight * _log_softmax(z_texts)[text_of[words]]
         w_own, w_text = own[words], text_of[words]
         same_before = np.r_[False, w_text[1:] == w_text[:-1]]
         same_after = np.r_[w_text[1:] == w_text[:-1], False]
         before = np.where(same_before[:, None], np.roll(w_own, 1, axis=0), 0.0)
         after = np.where(same_after[:, None], np.roll(w_own, -1, axis=0), 0.0)
         count = (same_before.astype(float) + same_after)[:, None]
-        score[words] += NEIGHBOUR_WEIGHT * (before + after) / np.maximum(count, 1)
+        score[words] += neighbour_weight * (before + after) / np.maximum(count, 1)
     label = np.where(word, score.argmax(axis=1) if len(score) else 0, len(idf.labels))
     return starts, ends, token_offsets, label
 
