@@ -10,7 +10,7 @@ near-copy of a test text is trained on:
 * NArabizi: by comment (the comment and its tokens share a fold).
 
 For each fold the model is trained on the other folds exactly as the shipped one (same
-data, weights, epochs); scores use the temperature fitted on the out-of-fold logits of
+data, short windows of the training texts, weights, epochs); only whole texts are scored; scores use the temperature fitted on the out-of-fold logits of
 the *other* folds. Reported: per-label precision/recall/F1 and confusions per corpus,
 expected calibration error (15 bins, top label), Arabizi recall at its precision against
 French/English, per-token accuracy and macro-F1 on NArabizi, and the share of French
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from awal.lid.corpus import NARABIZI_TAGS, Examples, everything, narabizi_tokens  # noqa: E402
+from awal.lid.corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows  # noqa: E402
 from awal.lid.keep import convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
 from awal.lid.model import Identifier  # noqa: E402
@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
-    examples = everything(args.data)
+    examples = originals(args.data)  # scored; training adds the short windows of its own folds
     fold = folds_of(examples, args.folds)
     names = sorted(set(examples.labels))
     y = np.array([names.index(label) for label in examples.labels])
@@ -174,7 +174,7 @@ def main() -> None:
     models = []
     started = time.time()
     for k in range(args.folds):
-        train = subset(examples, fold != k)
+        train = with_windows(subset(examples, fold != k))
         model = Identifier().fit(train.texts, train.labels, sample_weight=sample_weights(train), epochs=args.epochs)
         test = np.flatnonzero(fold == k)
         z, _ = model.logits([examples.texts[i] for i in test])

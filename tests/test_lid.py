@@ -83,6 +83,10 @@ def test_scores_top_k_threshold(toy):
     top = toy.top_k(["wach labas", "!!"], k=1)
     assert top[0][0][0] == "ary_Latn" and top[1] == []
     assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == "und"
+    shifted = Identifier(priors={"ary_Latn": 1e-6}, _state=toy.state)
+    assert shifted.identify("wach labas") == "fra_Latn" and shifted.scores("wach labas")["ary_Latn"] < scores["ary_Latn"]
+    with pytest.raises(ValueError, match="did you mean 'fra_Latn'"):
+        Identifier(priors={"fra_latn": 2}, _state=toy.state).identify("x")
 
 
 def test_wrong_version_names_file_and_version(toy, tmp_path):

@@ -22,7 +22,7 @@ from .tokens import identify_tokens, language_spans, mixedness
 __all__ = ["Identifier", "ModelError", "identify", "identify_tokens", "language_spans", "mixedness"]
 
 
-def identify(x: Any, threshold: float = 0.0) -> Any:
-    """The language label of each text (``str`` -> ``str``; list, Arrow, pandas, NumPy -> the same kind)."""
-    idf = Identifier() if not threshold else Identifier(threshold)
-    return idf.identify(x)
+def identify(x: Any, threshold: float = 0.0, priors: dict[str, float] | None = None) -> Any:
+    """The language label of each text (``str`` -> ``str``; list, Arrow, pandas, NumPy -> the same kind);
+    ``threshold`` and ``priors`` as in :class:`Identifier`."""
+    return Identifier(threshold, priors).identify(x)

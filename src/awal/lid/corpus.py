@@ -96,7 +96,19 @@ def windows(examples: Examples, seed: int = 13) -> Examples:
     return out
 
 
+def originals(root: Path) -> Examples:
+    """Every corpus text as it is (what evaluation scores)."""
+    return lid_files(root) + flores(root) + narabizi(root)
+
+
+def with_windows(examples: Examples) -> Examples:
+    """``examples`` plus :func:`windows` of those that are not NArabizi (already tokens)."""
+    sentences = [i for i, g in enumerate(examples.groups) if not g.startswith("narabizi:")]
+    picked = Examples([examples.texts[i] for i in sentences], [examples.labels[i] for i in sentences], [examples.groups[i] for i in sentences])
+    return examples + windows(picked)
+
+
 def everything(root: Path) -> Examples:
-    """All training examples of the bundled model."""
+    """All training examples of the bundled model (in the order it was trained on)."""
     texts = lid_files(root) + flores(root)
     return texts + windows(texts) + narabizi(root)

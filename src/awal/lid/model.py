@@ -68,11 +68,16 @@ class Identifier:
     """Calibrated language scores per text; ``Identifier()`` is the bundled model.
 
     ``threshold``: a text whose best probability is below it is ``und``.
+    ``priors``: ``{label: factor}`` multiplying a label's probability before renormalising,
+    for a corpus whose mix differs from the model's (uniform) one, e.g. Moroccan text where
+    Algerian is rare: ``Identifier(priors={"arq_Arab": 0.1})``.
     """
 
-    def __init__(self, threshold: float = 0.0, _state: dict | None = None):
+    def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
         self.threshold = float(threshold)
+        self.priors = dict(priors or {})
         self._state = _state
+        self._log_prior = None
 
     # ------------------------------------------------------------ the model
     @property
@@ -103,10 +108,23 @@ class Identifier:
             return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64)
         return np.concatenate(out), np.concatenate(letters)
 
+    def log_prior(self) -> np.ndarray:
+        """The log of :attr:`priors` per label (0 for labels not named)."""
+        if self._log_prior is None:
+            unknown = sorted(set(self.priors) - set(self.labels))
+            if unknown:
+                close = get_close_matches(unknown[0], self.labels, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"priors name labels the model does not have: {unknown}{hint}")
+            if any(not factor > 0 for factor in self.priors.values()):
+                raise ValueError(f"priors must be positive numbers, got {self.priors}")
+            self._log_prior = np.log([float(self.priors.get(label, 1.0)) for label in self.labels])
+        return self._log_prior
+
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Softmax of :meth:`logits`, with the letter counts."""
+        """Softmax of :meth:`logits` (plus the log priors), with the letter counts."""
         z, letters = self.logits(texts)
-        z = z - z.max(axis=1, keepdims=True)
+        z = z + self.log_prior() - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True), letters
 
@@ -167,7 +185,7 @@ class Identifier:
         y = np.array([index[label] for label in labels])
         weights, bias = train(alphabet, spec, texts, y, len(names), sample_weight=sample_weight, epochs=epochs)
         state = _state(names, spec, alphabet, weights.astype(np.float16).astype(np.float32), bias, 1.0, sources or [])
-        fitted = Identifier(self.threshold, state)
+        fitted = Identifier(self.threshold, self.priors, _state=state)
         if calibration is not None:
             held_texts, held_labels = calibration
             unknown = sorted(set(held_labels) - set(names))
@@ -205,7 +223,7 @@ class Identifier:
         return folder
 
     @classmethod
-    def load(cls, path: str | os.PathLike, threshold: float = 0.0) -> "Identifier":
+    def load(cls, path: str | os.PathLike, threshold: float = 0.0, priors: dict[str, float] | None = None) -> "Identifier":
         """Read a model folder written by :meth:`save`; a clear :class:`ModelError` otherwise."""
         folder = Path(path)
         header_path = folder / "model.json"
@@ -232,7 +250,7 @@ class Identifier:
         state = _state(labels, spec, alphabet, data["weights"].astype(np.float32), data["bias"].astype(np.float64),
                        float(header["temperature"]), header.get("sources", []))  # fmt: skip
         state["path"] = str(folder)
-        return cls(threshold, state)
+        return cls(threshold, priors, _state=state)
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
