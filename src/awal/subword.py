@@ -15,6 +15,8 @@
 
 Where the HF export cannot be identical
 ---------------------------------------
+* Run collapsing inside a hashtag: awal leaves every ASCII letter of a hashtag alone, the
+  export only those before its first non-ASCII character (``#مبروك_Maroooc``).
 * Text containing the Unicode noncharacter U+FDD0, which the character-map export
   uses as a private grapheme separator (never valid in interchanged text).
 * NFC is the ``unicode-normalization`` crate's, awal's is CPython's: characters
@@ -40,6 +42,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .kernels import UNICODE_SIZE
+from .patterns import PROTECT_PATTERNS
 from .rules import CONDITIONS, CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep, class_mask
 
 __all__ = ["hf_normalizer", "sentencepiece_rules", "train", "evaluate", "report_table", "report_chart", "PRE_TOKENIZER_PATTERN"]
@@ -260,12 +263,19 @@ def _context_step(step: ContextStep, rule, normalizers, Regex) -> list:
 
 
 def _collapse_step(step: CollapseStep, normalizers, Regex) -> list:
+    """One ``Replace`` per (limit, min_run): a protected piece (matched first, emptied by
+    ``\\K``, so the scan jumps past it) or a long enough run whose tail is deleted."""
+    protect = [f"(?:{PROTECT_PATTERNS[kind]})" for kind in step.protect if kind != "hashtag"]
+    if "hashtag" in step.protect:  # the ASCII letters at the start of a hashtag (see the module docstring)
+        protect.append(r"(?<![\w#&])#[0-9A-Za-z_]*")
+    skip = f"(?:{'|'.join(protect)})\\K|" if protect else ""
     out = []
-    for limit in sorted(set(step.limit[step.limit > 0].tolist())):
-        cls = _class_from_mask(step.limit == limit)
+    pairs = np.stack([step.limit, step.min_run], axis=1)[step.limit > 0]
+    for limit, min_run in sorted(set(map(tuple, pairs.tolist()))):
+        cls = _class_from_mask((step.limit == limit) & (step.min_run == min_run))
         back = "\\1" * (limit - 1)
-        # the first `limit` characters of a run, then \K: the rest of the run is the match
-        out.append(_replace(normalizers, Regex, f"({cls}){back}\\K\\1+", ""))
+        # the first `limit` characters of a run, then \K: the rest of the run (long enough) is the match
+        out.append(_replace(normalizers, Regex, f"{skip}({cls}){back}\\K\\1{{{min_run - limit},}}", ""))
     return out
 
 

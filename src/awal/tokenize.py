@@ -61,10 +61,10 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import regex
 
 from .batch import TextBatch, list_slices
 from .kernels import UNICODE_SIZE, map_table, ranges
+from .patterns import SPECIAL
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
@@ -80,16 +80,6 @@ _NUMBER_SEPARATORS = ",:/\u066b\u066c"  # between two digits: 1,000  9:30  12/05
 _APOSTROPHES = "'\u2019"
 _TRIGGERS = "@#"
 _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
-
-_URL_CHAR = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"]"""
-_URL_END = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"'.,;:!?)\]}»،؛؟…]"""
-SPECIAL = regex.compile(
-    # every alternative may only start where a run of its characters starts: linear time on long lines
-    rf"(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|(?<!\w)www\.)(?:{_URL_CHAR}*{_URL_END})?"  # URL
-    r"|(?<![\w.+\-])\w[\w.+\-]*@\w[\w\-]*(?:\.\w[\w\-]*)+"  # e-mail
-    r"|(?<![\w@])@\w+"  # mention
-    r"|(?<![\w#&])#\w+"  # hashtag
-)
 
 
 @lru_cache(maxsize=None)

@@ -3,22 +3,29 @@
 A scheme file is a TSV table (see :func:`awal.rules.read_table`) with
 directives on ``#!`` lines::
 
-    #! forward: ar2bw        name of the left -> right scheme
-    #! reverse: bw2ar        name of the right -> left scheme (optional)
+    #! forward: ar2bwx       name of the left -> right scheme
+    #! reverse: bwx2ar       name of the right -> left scheme (optional)
+    #! include: other.tsv    the rows of another scheme file come first (optional)
     #! escape: \\            escape character for reversible schemes (optional)
     #! compose: a b          a scheme that runs scheme a, then scheme b (no rows)
 
 Every scheme is compiled into one greedy longest-match table. With an escape
 character, characters of the target alphabet that are already in the input
-are written escaped (``A`` -> ``\\A`` in ``ar2bw``) so that the reverse
+are written escaped (``A`` -> ``\\A`` in ``ar2bwx``) so that the reverse
 scheme restores the input exactly. Characters a table does not list pass
 through unchanged; nothing is deleted.
 
+``ar2bw``/``bw2ar`` (and ``safebw``, ``xmlbw``) are the standard schemes, identical to
+camel-tools' maps: Latin already in the text is read as Buckwalter. ``ar2bwx``/``bwx2ar``
+(``safebwx``, ``xmlbwx``) extend them with more letters and escapes, and round-trip any text.
+
 >>> transliterate("كتاب", "ar2bw")
 'ktAb'
->>> transliterate("ktAb \\\\A", "bw2ar")
+>>> transliterate("#Almgrb x = 5", "bw2ar")
+'#المغرب خ = 5'
+>>> transliterate("ktAb \\\\A", "bwx2ar")
 'كتاب A'
->>> transliterate(transliterate("كتاب Arabic", "ar2bw"), "bw2ar")
+>>> transliterate(transliterate("كتاب Arabic", "ar2bwx"), "bwx2ar")
 'كتاب Arabic'
 """
 
@@ -67,6 +74,9 @@ def _directives(path: Path) -> dict[str, str]:
 def _pairs(path: Path, directives: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Forward and reverse ``(key, value)`` lists of one scheme file, escapes included."""
     rows = read_table(path)
+    if "include" in directives:
+        included = path.parent / directives["include"]
+        rows = read_table(included) + rows
     forward = [(left, right) for left, right, direction, _ in rows if direction in ("<>", ">")]
     reverse = [(right, left) for left, right, direction, _ in rows if direction in ("<>", "<")]
     escape = directives.get("escape")
