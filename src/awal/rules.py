@@ -26,6 +26,8 @@ A profile file looks like this::
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -213,6 +215,7 @@ _RULE_TYPES: dict[str, Any] = {
 }  # fmt: skip
 _RULE_FIELDS = set(_RULE_TYPES)
 MAX_RUN = 1 << 30  # largest collapse limit / min_run
+MAX_EXPANSION = 1 << 12  # longest replacement of one character after fusing rules
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
 
 
@@ -289,8 +292,8 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
         if not isinstance(limit, int) or not 1 <= limit <= MAX_RUN:
             raise RuleError(f"{where}: a collapse rule needs 'limit', a whole number from 1 to {MAX_RUN}, got {limit!r}")
         min_run = raw.get("min_run", limit + 1)
-        if not limit < min_run <= MAX_RUN:
-            raise RuleError(f"{where}: 'min_run' must be a whole number from limit + 1 ({limit + 1}) to {MAX_RUN}, got {min_run!r}")
+        if not limit < min_run <= MAX_RUN + 1:
+            raise RuleError(f"{where}: 'min_run' must be a whole number from limit + 1 ({limit + 1}) to {MAX_RUN + 1}, got {min_run!r}")
         protect = raw.get("protect", list(PROTECT_KINDS))
         unknown = [p for p in protect if p not in PROTECT_KINDS]
         if unknown:
@@ -300,17 +303,37 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
     return Rule(**common)  # nfc, casefold
 
 
-def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
-    """Read a profile file; ``extends`` is resolved with ``resolve_builtin(name) -> rules``."""
+def read_rule_file(path: str | Path, what: str = "profile file") -> str:
+    """The UTF-8 text of a regular file; anything else (a FIFO, a device, a folder) is refused
+    without waiting for a writer. Errors are :class:`RuleError` naming the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once, then is refused
+    except OSError as e:
+        raise RuleError(f"{path}: cannot read {what} ({e.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RuleError(f"{path}: not a regular file; a {what} must be a file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read()
+    except OSError as e:
+        raise RuleError(f"{path}: cannot read {what} ({e.strerror})") from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
-    except OSError as e:
-        raise RuleError(f"{path}: cannot read profile file ({e.strerror})") from None
-    header, rules = parse_profile(text, str(path))
-    base = resolve_builtin(header["extends"]) if "extends" in header else []
+
+
+def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
+    """Read a profile file; ``extends`` is resolved with ``resolve_builtin(name) -> rules``."""
+    header, rules = parse_profile(read_rule_file(path), str(path))
+    try:
+        base = resolve_builtin(header["extends"]) if "extends" in header else []
+    except ValueError as e:
+        raise RuleError(f"{path}:{_line_of(read_rule_file(path), 'extends')}: extends: {e}") from None
     return str(header.get("description", "")), extend(base, rules, header, str(path))
 
 
@@ -350,10 +373,7 @@ def read_table(path: str | Path) -> list[tuple[str, str, str, int]]:
     """
     path = Path(path)
     rows = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+    text = read_rule_file(path, "table")
     header_seen = False
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -529,6 +549,10 @@ def fuse(rules: Iterable[Rule]) -> CharStep:
         for k, v in step.items():
             fused.setdefault(k, v)
         names.append(rule.name)
+        # each value was at most MAX_EXPANSION long before this rule, so this stays bounded too
+        if max(map(len, fused.values()), default=0) > MAX_EXPANSION:
+            raise RuleError(f"{rule.source or rule.name}: after rules {', '.join(names)}, one character would "
+                            f"become more than {MAX_EXPANSION} characters")  # fmt: skip
     return CharStep.build(tuple(names), {k: v for k, v in fused.items() if v != k})
 
 

@@ -18,11 +18,12 @@ and one ``bincount`` for the whole batch.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import import_module
 from typing import Any
 
 import numpy as np
 
-from .batch import TextBatch
+from .batch import TextBatch, list_slices
 from .kernels import map_table
 from .unicode import SCRIPTS, category_mask, script_table
 
@@ -82,15 +83,20 @@ def _dominant(counts: np.ndarray) -> list[str]:
 
 
 def dominant_script(x: Any) -> Any:
-    """The script most letters belong to: ``str`` → ``str``, a list or Arrow array → ``list[str]``.
+    """The script most letters belong to: ``str`` → ``str``, a list → ``list[str]``, a pyarrow
+    string array → a ``string`` array (a null stays null; chunks are kept).
 
     Text without letters (digits, punctuation, emoji, empty) gives ``"Zyyy"``.
 
     >>> dominant_script("Marrakech مراكش ⵎⵕⵕⴰⴽⵛ ⵎⵕⵕⴰⴽⵛ")
     'Tfng'
     """
+    if isinstance(x, (list, tuple)):
+        return [script for batch in list_slices(x) for script in _dominant(script_counts(batch))]
     batch = TextBatch.from_input(x)
     result = _dominant(script_counts(batch))
+    if batch.kind == "arrow":
+        return batch.rows_to_arrow(result, import_module("pyarrow").string())
     return result[0] if batch.kind == "str" else result
 
 
@@ -183,12 +189,18 @@ def script_spans(x: Any) -> Any:
     >>> script_spans("ⴰⵢⵓⵣ ⵎⵉⵔⵉⵡⵏ tanmirt ⵓⵍⴰ")
     [(0, 12, 'Tfng'), (12, 20, 'Latn'), (20, 23, 'Tfng')]
     """
+    if isinstance(x, (list, tuple)):  # a slice at a time: the working arrays stay small
+        return [spans for batch in list_slices(x) for spans in _spans_of(batch)]
     batch = TextBatch.from_input(x)
+    result = _spans_of(batch)
+    return result[0] if batch.kind == "str" else result
+
+
+def _spans_of(batch: TextBatch) -> list[list[tuple[int, int, str]]]:
     starts, ends, scripts, run_offsets = script_runs(batch)
     local = starts - np.repeat(batch.offsets[:-1], np.diff(run_offsets))
     local_end = local + (ends - starts)
     names = [SCRIPTS[s] for s in scripts.tolist()]
     rows = list(zip(local.tolist(), local_end.tolist(), names))
     bounds = run_offsets.tolist()
-    result = [rows[a:b] for a, b in zip(bounds, bounds[1:])]
-    return result[0] if batch.kind == "str" else result
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]

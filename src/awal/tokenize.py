@@ -55,6 +55,7 @@ Options (keyword-only, accepted by every function here):
 from __future__ import annotations
 
 import gc
+from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -352,10 +353,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
-
-    Null entries of an Arrow array give ``None``. See the module docstring for
-    the rules and ``options``.
+    """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
+    chunks are kept). See the module docstring for the rules and ``options``.
 
     >>> tokenize("وَقَالَ: ٱلْحَمْدُ لِلَّهِ؟")
     ['وَقَالَ', ':', 'ٱلْحَمْدُ', 'لِلَّهِ', '؟']
@@ -369,9 +369,10 @@ def tokenize(x: Any, **options: bool) -> Any:
     lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
     if batch.kind == "str":
         return lists[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        lists = [tokens if ok else None for tokens, ok in zip(lists, valid.tolist())]
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        large = pa.types.is_large_string(batch.meta["type"])
+        return batch.rows_to_arrow(lists, pa.list_(pa.large_string() if large else pa.string()))
     return lists
 
 

@@ -32,13 +32,14 @@ camel-tools' maps: Latin already in the text is read as Buckwalter. ``ar2bwx``/`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
+from .names import unknown_name
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -50,19 +51,19 @@ class TableScheme:
     name: str
     steps: tuple[CharStep | ReplaceStep, ...]
     source: str
+    list_mode: tuple[str | None, bool] = (None, False)  # how lists may run: see awal.rules.list_mode
+
+    @classmethod
+    def build(cls, name: str, steps: tuple[CharStep | ReplaceStep, ...], source: str) -> "TableScheme":
+        return cls(name, steps, source, list_mode(steps))
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
 
-    @cached_property
-    def list_mode(self) -> tuple[str | None, bool]:
-        """How lists may run: see :func:`awal.rules.list_mode`."""
-        return list_mode(self.steps)
-
 
 def _directives(path: Path) -> dict[str, str]:
     out = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_rule_file(path, "scheme file").splitlines(), 1):
         if line.startswith("#!"):
             key, sep, value = line[2:].partition(":")
             if not sep:
@@ -118,18 +119,18 @@ def _table_scheme(name: str) -> TableScheme:
     if "compose" in directives:
         parts = directives["compose"].split()
         chained = [step for part in parts for step in _table_scheme(part).steps]
-        return TableScheme(name, tuple(chained), str(path))
+        return TableScheme.build(name, tuple(chained), str(path))
     pairs = dict(_pairs(path, directives)[name])
     if all(len(key) == 1 for key in pairs):  # a character table: one lookup, expansions spliced in
-        return TableScheme(name, (CharStep.build((name,), pairs),), str(path))
-    return TableScheme(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
+        return TableScheme.build(name, (CharStep.build((name,), pairs),), str(path))
+    return TableScheme.build(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
 
 
 def _check_name(scheme: Any) -> str:
     if not isinstance(scheme, str):
         raise TypeError(f"scheme must be a str name, got {type(scheme).__name__}")
     if scheme not in schemes():
-        raise ValueError(f"unknown scheme {scheme!r}; available: {', '.join(schemes())}")
+        raise unknown_name("scheme", scheme, schemes())
     return scheme
 
 
