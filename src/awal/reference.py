@@ -131,7 +131,11 @@ def token_spans(
         j = k
         while j < m and c[j] == tk.TATWEEL:
             j += 1
-        inside = k > 0 and c[k - 1] & 15 == tk.LETTER and dual[ord(text[bases[k - 1]])] and j < m and c[j] >= tk.DIGIT
+        word_before, word_after = k > 0 and c[k - 1] >= tk.DIGIT, j < m and c[j] >= tk.DIGIT
+        letter = [x & 15 == tk.LETTER for x in c]
+        inside = word_before and word_after and letter[k - 1] and dual[ord(text[bases[k - 1]])]
+        two_before = k >= 3 and letter[k - 2] and letter[k - 3]
+        inside = inside or (word_before and not word_after and letter[k - 1] and not two_before)  # بـ الـ
         for t in range(k, j):
             c[t] = tk.LETTER if inside else tk.DASH
             join[t] = not inside and t > k
