@@ -20,6 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
+from .export import hf_normalizer, sentencepiece_rules
 from .names import unknown_name
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
@@ -103,14 +104,10 @@ class Normalizer:
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):
         """A ``tokenizers.normalizers.Normalizer`` giving this profile's output (needs ``awal[subword]``)."""
-        from .subword import hf_normalizer
-
         return hf_normalizer(self)
 
     def to_sentencepiece_rules(self, path: str | Path) -> Path:
         """Write a SentencePiece ``normalization_rule_tsv`` for this profile (needs ``awal[subword]``)."""
-        from .subword import sentencepiece_rules
-
         return sentencepiece_rules(self, path)
 
     # ---------------------------------------------------------- single texts
