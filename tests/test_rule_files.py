@@ -165,3 +165,9 @@ def test_fork_while_another_thread_compiles():
     finally:
         stop.set()
         worker.join()
+
+
+def test_unknown_rule_in_drop_suggests(tmp_path):
+    path = profile(tmp_path, 'extends = "default"\ndrop = ["tatwel"]\n')
+    with pytest.raises(RuleError, match=rf"{path}: no rule 'tatwel' in the base profile; did you mean 'tatweel'\?"):
+        Normalizer.from_file(path)

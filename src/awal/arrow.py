@@ -65,6 +65,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .extras import optional
 from .normalize import Normalizer
 
 __all__ = [
@@ -95,11 +96,7 @@ class FeatureUnavailable(ImportError):
 
 def pyarrow() -> Any:
     """The ``pyarrow`` module, or an ImportError that says how to install it."""
-    try:
-        import pyarrow as pa
-    except ImportError as e:
-        raise ImportError("this needs pyarrow, an optional extra: pip install 'awal[arrow]'") from e
-    return pa
+    return optional("pyarrow")
 
 
 def feature(name: str) -> Any:

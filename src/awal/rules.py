@@ -40,6 +40,7 @@ import numpy as np
 from . import kernels
 from .batch import TextBatch
 from .kernels import UNICODE_SIZE, CharMap, Matcher
+from .names import did_you_mean
 from .patterns import PROTECT_KINDS, protected
 from .unicode import SCRIPTS, category_mask, script_table
 
@@ -350,7 +351,7 @@ def extend(base: list[Rule], rules: list[Rule], header: dict[str, Any], where: s
     anchors = [r.before for r in rules if r.before] + ([default_anchor] if default_anchor else [])
     for name in [*drop, *anchors]:
         if name not in known:
-            raise RuleError(f"{where}: no rule {name!r} in the base profile; rules: {', '.join(known)}")
+            raise RuleError(f"{where}: no rule {name!r} in the base profile; {did_you_mean(name, known)}rules: {', '.join(known)}")
     own = {r.name: r for r in rules}
     out = [own.get(r.name, r) for r in base if r.name not in drop]
     for rule in rules:
