@@ -128,3 +128,31 @@ def test_bad_collapse_fields(tmp_path, body, words):
     with pytest.raises(RuleError) as e:
         Normalizer.from_file(path)
     assert all(w in str(e.value) for w in [str(path), *words]), str(e.value)
+
+
+_HF_PIECES = [p for p in PIECES if p != "#"] + list("abxiéه ⵣ.-/:@_1")
+hf_texts = st.lists(st.sampled_from(_HF_PIECES), max_size=16).map("".join)
+
+
+@pytest.mark.parametrize("profile", ["default", "search"])
+@given(text=hf_texts)
+def test_hf_export_protects_the_same_pieces(profile, text):
+    pytest.importorskip("tokenizers")
+    hf = _hf(profile)
+    assert hf.normalize_str(text) == awal.normalize(text, profile)
+
+
+@pytest.mark.parametrize("text", [*KEPT, "#Maroooc #مبرووووك", "ههههه #zzzzz"])  # not #مبروك_Maroooc: see awal.export
+def test_hf_export_on_real_examples(text):
+    pytest.importorskip("tokenizers")
+    for profile in ("default", "search"):
+        assert _hf(profile).normalize_str(text) == awal.normalize(text, profile)
+
+
+_HF: dict = {}
+
+
+def _hf(profile):
+    if profile not in _HF:
+        _HF[profile] = Normalizer(profile).to_hf_normalizer()
+    return _HF[profile]

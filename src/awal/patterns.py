@@ -9,7 +9,7 @@ in the whitespace-free stretch around a match (what :func:`protected` searches).
 
 >>> [m.group() for m in SPECIAL.finditer("voir https://ex.ma/aaa, #Maroc et a@b.ma")]
 ['https://ex.ma/aaa', '#Maroc', 'a@b.ma']
->>> [m.group() for m in PROTECT["roman"].finditer("Louis XIII, XVIIIe siècle, mix")]
+>>> [m.group() for m in scanner(("roman",)).finditer("Louis XIII, XVIIIe siècle, mix")]
 ['XIII', 'XVIIIe', 'mix']
 """
 
@@ -42,9 +42,16 @@ SPECIAL = regex.compile("|".join((URL, EMAIL, MENTION, HASHTAG)))
 
 PROTECT_KINDS = ("url", "email", "hashtag", "number", "roman")
 PROTECT_PATTERNS = {"url": URL, "email": EMAIL, "hashtag": HASHTAG, "number": NUMBER, "roman": ROMAN}
-PROTECT = {kind: regex.compile(pattern) for kind, pattern in PROTECT_PATTERNS.items()}
-"""Pieces a rule can be told to leave alone, by name. In a hashtag only the ASCII characters are
-protected: ``#Maroc`` stays, the Arabic of ``#مبرووووك`` is text like any other."""
+"""Pieces a rule can be told to leave alone, by name (see :func:`protected_in`). In a hashtag only
+the ASCII characters are protected: ``#Maroc`` stays, the Arabic of ``#مبرووووك`` is text like any other."""
+
+
+@lru_cache(maxsize=None)
+def scanner(kinds: tuple[str, ...]) -> regex.Pattern:
+    """One pattern for the protected ``kinds``, alternatives in that order (a named group each):
+    a left-to-right scan takes the first alternative that matches, pieces never overlap."""
+    return regex.compile("|".join(f"(?P<{kind}>{PROTECT_PATTERNS[kind]})" for kind in kinds))
+
 
 def protected_in(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
     """Protected ``(start, end)`` character ranges of ``text`` (hashtags: their ASCII characters only).
@@ -53,15 +60,14 @@ def protected_in(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
     [(6, 10), (13, 20)]
     """
     spans = []
-    for kind in kinds:
-        for match in PROTECT[kind].finditer(text):
-            if kind != "hashtag":
-                spans.append(match.span())
-                continue
-            start = match.start()
-            for piece in regex.finditer(r"[\x00-\x7f]+", match.group()):
-                spans.append((start + piece.start(), start + piece.end()))
-    return sorted(spans)
+    for match in scanner(kinds).finditer(text):
+        if match.lastgroup != "hashtag":
+            spans.append(match.span())
+            continue
+        start = match.start()
+        for piece in regex.finditer(r"[\x00-\x7f]+", match.group()):
+            spans.append((start + piece.start(), start + piece.end()))
+    return spans
 
 
 @lru_cache(maxsize=None)

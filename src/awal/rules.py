@@ -300,7 +300,7 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
         if unknown:
             raise RuleError(f"{where}: unknown 'protect' name {unknown[0]!r}; known: {', '.join(PROTECT_KINDS)}")
         chars = expand_chars(raw.get("chars", []), where) if "chars" in raw else ""
-        return Rule(chars=frozenset(chars), limit=limit, min_run=min_run, protect=tuple(protect), **common)
+        return Rule(chars=frozenset(chars), limit=limit, min_run=min_run, protect=tuple(dict.fromkeys(protect)), **common)
     return Rule(**common)  # nfc, casefold
 
 
