@@ -79,3 +79,20 @@ def test_explain_compiles_its_rules_once(monkeypatch):
     for _ in range(3):
         assert n.explain("أَهْلاً Louis XIII") == first
     assert calls == []
+
+
+def test_every_per_string_function_gives_arrow_for_arrow():
+    from awal.scripts import mix_statistics
+
+    array = pa.chunked_array([TEXTS[:2], TEXTS[2:]])
+    present = [t for t in TEXTS if t is not None]
+    for function in (awal.script_spans, awal.tokenize_with_offsets, mix_statistics):
+        out = function(array)
+        assert isinstance(out, pa.ChunkedArray) and out.null_count == 1, function
+        rows = out.to_pylist()
+        expected = iter(function(present))
+        if function is mix_statistics:
+            rows = [None if r is None else dict(r) for r in rows]
+        else:
+            rows = [None if r is None else [tuple(d.values()) for d in r] for r in rows]
+        assert rows == [None if t is None else next(expected) for t in TEXTS], function

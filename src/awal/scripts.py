@@ -103,7 +103,8 @@ def dominant_script(x: Any) -> Any:
 def mix_statistics(x: Any) -> Any:
     """Share of letters per script, ``{script: share}`` (largest first, shares sum to 1; ``{}`` without letters).
 
-    ``str`` → ``dict``; a list or Arrow array → ``list[dict]``.
+    ``str`` → ``dict``; a list → ``list[dict]``; a pyarrow string array → a
+    ``map<string, double>`` array (nulls and chunks kept).
 
     >>> mix_statistics(["ⴰⵣⵓⵍ azul", "..."])
     [{'Latn': 0.5, 'Tfng': 0.5}, {}]
@@ -116,6 +117,9 @@ def mix_statistics(x: Any) -> Any:
     for row in shares.tolist():
         used = sorted(((share, SCRIPTS[j]) for j, share in enumerate(row) if share), key=lambda t: -t[0])
         result.append({script: share for share, script in used})
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        return batch.rows_to_arrow(result, pa.map_(pa.string(), pa.float64()))
     return result[0] if batch.kind == "str" else result
 
 
@@ -182,7 +186,8 @@ def _next_index(member: np.ndarray, string_start: np.ndarray) -> np.ndarray:
 
 
 def script_spans(x: Any) -> Any:
-    """``[(start, end, script), ...]`` covering the text: ``str`` → list; a list of ``str`` → list of lists.
+    """``[(start, end, script), ...]`` covering the text: ``str`` → list; a list of ``str`` → list of
+    lists; a pyarrow string array → a ``list<struct<start, end, script>>`` array (nulls and chunks kept).
 
     See :func:`script_runs` for how spaces, punctuation, digits and marks are attached.
 
@@ -193,6 +198,10 @@ def script_spans(x: Any) -> Any:
         return [spans for batch in list_slices(x) for spans in _spans_of(batch)]
     batch = TextBatch.from_input(x)
     result = _spans_of(batch)
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        fields = [("start", pa.int64()), ("end", pa.int64()), ("script", pa.string())]
+        return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
     return result[0] if batch.kind == "str" else result
 
 

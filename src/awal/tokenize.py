@@ -389,7 +389,8 @@ def tokenize(x: Any, **options: bool) -> Any:
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
 
-    A list of strings gives one such list per string, offsets into that string.
+    A list of strings gives one such list per string, offsets into that string; a pyarrow
+    string array gives a ``list<struct<token, start, end>>`` array (nulls and chunks kept).
 
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
@@ -404,4 +405,8 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
         list(zip(toks, local_start[a:b].tolist(), local_end[a:b].tolist()))
         for toks, a, b in zip(tokens, bounds, bounds[1:])
     ]
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        fields = [("token", pa.string()), ("start", pa.int64()), ("end", pa.int64())]
+        return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
     return result[0] if batch.kind == "str" else result
