@@ -330,11 +330,12 @@ def read_rule_file(path: str | Path, what: str = "profile file") -> str:
 
 def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
     """Read a profile file; ``extends`` is resolved with ``resolve_builtin(name) -> rules``."""
-    header, rules = parse_profile(read_rule_file(path), str(path))
+    text = read_rule_file(path)
+    header, rules = parse_profile(text, str(path))
     try:
         base = resolve_builtin(header["extends"]) if "extends" in header else []
     except ValueError as e:
-        raise RuleError(f"{path}:{_line_of(read_rule_file(path), 'extends')}: extends: {e}") from None
+        raise RuleError(f"{path}:{_line_of(text, 'extends')}: extends: {e}") from None
     return str(header.get("description", "")), extend(base, rules, header, str(path))
 
 
