@@ -19,6 +19,18 @@ A profile file looks like this::
     lossy = true
     comment = "hamza on alef is dropped"
 
+    [[rule]]
+    name = "elongation"
+    kind = "collapse"              # runs of one repeated character
+    chars = "ههه"                  # optional (default: every letter)
+    limit = 2                      # runs are cut to this length...
+    min_run = 3                    # ...when at least this long (default: limit + 1)
+    protect = ["url", "email", "hashtag", "number", "roman"]  # left alone (default: all of them)
+
+Collapse rules next to each other on different characters, with the same ``protect``,
+run as one pass. Values are checked (types, ranges, names): a wrong one raises
+:class:`RuleError` naming the file, the rule and the key.
+
 >>> rules = parse_profile('[[rule]]\\nname = "x"\\nkind = "delete"\\nchars = "ـ"\\n', "inline")[1]
 >>> [r.name for r in rules], rules[0].kind
 (['x'], 'delete')
