@@ -159,6 +159,7 @@ def _is_word(token: str) -> bool:
 
 
 _ELONGATION = regex.compile(r"(\p{L})\1{2,}")
+_ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
 
 
 def _laughter(word: str) -> str | None:
@@ -727,6 +728,9 @@ class ArabiziModel:
         preps, lowered = _prep_all(tokens)
         lex = self.lexicon
         found = [lex.get(low) for low in lowered]
+        for i, low in enumerate(lowered):  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+            if found[i] is None and _ELONGATION_TWICE.search(low):
+                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", low))
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
         if self.homographs:
@@ -844,7 +848,7 @@ class ArabiziModel:
                                  _count(paths[i] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
             best_w, best_acc = model.lm_weight, -1.0
-            for lam in (0.3, 0.5, 0.7, 1.0, 1.4):
+            for lam in (0.2, 0.3, 0.5, 0.7, 1.0):
                 trial.lm_weight = lam
                 trial._reset()
                 out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
