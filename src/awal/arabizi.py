@@ -79,8 +79,9 @@ def _flat(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 _EMPHATIC = np.array([ord(c) for c in "STDHZ"], dtype=np.uint32)
 
 
-def _prep_all(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """:func:`_prep` of every token, and each result in lowercase, in a few passes over all of them.
+def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
+    """:func:`_prep` of every token, each result in lowercase, and which tokens hold a doubled
+    letter, in a few passes over all of them.
 
     The tokens are words (letters, marks and digits): the newline that joins them is in none.
     """
@@ -88,7 +89,8 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str]]:
     low, up = block.lower(), block.upper()
     if not len(low) == len(up) == len(block):  # a letter whose case changes its length
         preps = [_prep(t) for t in tokens]
-        return preps, [p.lower() for p in preps]
+        lows = [p.lower() for p in preps]
+        return preps, lows, [i for i, w in enumerate(lows) if _ELONGATION_TWICE.search(w)]
     o, lo, hi = codes(block), codes(low), codes(up)
     wid = np.cumsum(o == 10)
     has_lower = np.bincount(wid, weights=o != hi, minlength=len(tokens)) > 0
@@ -96,11 +98,13 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str]]:
     prepped = np.where(keep, o, lo).astype(np.uint32)
     text = str(memoryview(prepped), "utf-32-le", "surrogatepass")
     preps, lows = text.split("\n"), low.split("\n")
-    if o.size > 2:
-        run = np.flatnonzero((lo[2:] == lo[1:-1]) & (lo[1:-1] == lo[:-2]))  # elongation: a letter 3 times
-        for i in np.unique(wid[run]).tolist():
-            preps[i], lows[i] = _ELONGATION.sub(r"\1\1", preps[i]), _ELONGATION.sub(r"\1\1", lows[i])
-    return preps, lows
+    if o.size < 2:
+        return preps, lows, []
+    pair = np.flatnonzero(lo[1:] == lo[:-1])  # a letter twice (never the newline: tokens are not empty)
+    run = pair[:-1][pair[1:] == pair[:-1] + 1]  # a letter three times: elongation
+    for i in np.unique(wid[run]).tolist():
+        preps[i], lows[i] = _ELONGATION.sub(r"\1\1", preps[i]), _ELONGATION.sub(r"\1\1", lows[i])
+    return preps, lows, np.unique(wid[pair]).tolist()
 
 
 _HASH_P = np.uint64(0x100000001B3)
@@ -511,6 +515,7 @@ class ArabiziModel:
         bounds = np.searchsorted(ek[order], np.arange((T + 1) * ML + 1)).tolist()
         reaching = np.searchsorted(-slen, -np.arange(T + 2), side="right").tolist()  # len >= t
         cols = np.arange(B, dtype=np.int32)
+        cols64 = cols.astype(np.int64)
         chars = chars.astype(np.int32)
         SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
 
@@ -541,9 +546,9 @@ class ArabiziModel:
                     new = np.ones(rw.size, dtype=bool)
                     new[1:] = rw[1:] != rw[:-1]
                     within = pos - np.maximum.accumulate(np.where(new, pos, 0)) + base[rw]
-                    at = ((rw * width + within * B)[:, None] + cols).ravel()
+                    at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
                     cand_f[at] = s.ravel()
-                    packed_f[at] = ((first + pos[:, None] * B + cols) * SB + st).ravel()
+                    packed_f[at] = np.arange(first, first + rw.size * B, dtype=np.int64) * SB + st.ravel()
                     base += cnt
                     first += rw.size * B
                 all_bk = np.concatenate([p[3].ravel() for p in parts])
@@ -725,12 +730,12 @@ class ArabiziModel:
         Laughter (``hhhh``) is written with as many ه; a letter written three times or
         more is elongation and counts twice, as the ``darija`` profile's collapse does.
         """
-        preps, lowered = _prep_all(tokens)
+        preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
         found = [lex.get(low) for low in lowered]
-        for i, low in enumerate(lowered):  # a lexicon word with a letter doubled (safii, safiiii -> safi)
-            if found[i] is None and _ELONGATION_TWICE.search(low):
-                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", low))
+        for i in doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+            if found[i] is None:
+                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", lowered[i]))
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
         if self.homographs:
