@@ -163,6 +163,19 @@ def _is_word(token: str) -> bool:
 
 
 _ELONGATION = regex.compile(r"(\p{L})\1{2,}")
+_NOUN_FINAL_A = regex.compile(r"^(?:[lL](?![aeiouyAEIOUY])|([^aeiouyAEIOUY\d])\1)\w+[^aA]\Ka$")
+NOUN_ENDING = "ª"  # the lattice's symbol for the final -a of a word with the article
+
+
+def _lattice_forms(words: list[str]) -> list[str]:
+    """Prepared words as the rule lattice reads them: the final -a of a word that starts
+    with the article (``l`` + consonant, or a doubled letter: ``lmdrasa``, ``ssa3a``) is
+    written ``ª``, a noun's ending that the rules read as ة more often than ا.
+
+    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla"])
+    ['lmdrasª', 'ssa3ª', 'bghina', 'lla']
+    """
+    return [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
 
 
@@ -742,7 +755,7 @@ class ArabiziModel:
             self._ambiguous.update(t for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys(p for p, f in zip(preps, found) if f is None))
         if need:
-            best = dict(zip(need, self._best(*_flat(need))))
+            best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
         return dict(zip(tokens, found))
 
@@ -763,7 +776,7 @@ class ArabiziModel:
         if not regex.fullmatch(r"[\p{Latin}\p{Mn}0-9]+", word):
             return [(self.transliterate([word])[0], 0.0)]
         p = _prep(word)
-        found = self._decode([p], max(self.beam, 2 * n), n)
+        found = self._decode(_lattice_forms([p]), max(self.beam, 2 * n), n)
         lattice = found[0]
         options = self.homographs.get(p.lower())
         if options:
@@ -835,12 +848,13 @@ class ArabiziModel:
             aw = [w for w in aw if w]
             if len(lw) == len(aw):
                 data += [(_prep(x), y) for x, y in zip(lw, aw) if _is_word(x)]
+        forms = _lattice_forms([w for w, _ in data])
         base_lm = _CharLM().add(set(self.lexicon.values()))
         model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam,
                              self.homographs, self.context)
         paths: list[list[tuple[str, str, str]] | None] = []
         for _ in range(iterations):
-            paths = [model._align(w, a) for w, a in data]
+            paths = [model._align(f, a) for f, (_, a) in zip(forms, data)]
             model.learned = _count(paths)
             model._reset()
         if tune and len(data) >= 50:
@@ -848,12 +862,12 @@ class ArabiziModel:
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
-            dev = [(w, a) for w, a in data if a in dev_forms]
+            dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
             trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train),
                                  _count(paths[i] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
             best_w, best_acc = model.lm_weight, -1.0
-            for lam in (0.2, 0.3, 0.5, 0.7, 1.0):
+            for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
                 trial.lm_weight = lam
                 trial._reset()
                 out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
@@ -916,11 +930,26 @@ def _first_arabic(text: str) -> str | None:
     return words[0] if words else None
 
 
-def _count(paths: Iterable[list[tuple[str, str, str]] | None]) -> dict[tuple[str, str], Counter]:
+def _count(paths: Iterable[list[tuple[str, str, str]] | None], merged: int = 0) -> dict[tuple[str, str], Counter]:
+    """Counts of (chunk, context) -> reading over aligned words.
+
+    With ``merged``, two neighbouring chunks of up to 4 letters together are counted as
+    one chunk too (``ka`` + ``n`` -> ``kan``: كان), kept where seen ``merged`` times or more:
+    readings that depend on the letter next door.
+    """
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    pairs: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for path in paths:
         for chunk, ctx, a in path or ():
             counts[(chunk, ctx)][a] += 1
+        if merged and path:
+            for (c1, x1, a1), (c2, x2, a2) in zip(path, path[1:]):
+                if len(c1) + len(c2) <= 4:
+                    ctx = "I" if x1 == "I" else ("F" if x2 == "F" else "M")
+                    pairs[(c1 + c2, ctx)][a1 + a2] += 1
+    for key, readings in pairs.items():
+        if sum(readings.values()) >= merged:
+            counts[key].update(readings)
     return dict(counts)
 
 
