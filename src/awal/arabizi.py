@@ -246,6 +246,17 @@ class _CharLM:
 
 
 # ---------------------------------------------------------------- rule files
+_MIN_SHARE = 0.1  # a reading under a tenth of its chunk's best one is dropped: it costs time, never wins
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    """Weights as probabilities, without the readings under ``_MIN_SHARE`` of the best."""
+    top = max(weights.values(), default=0.0)
+    kept = {a: w for a, w in weights.items() if w > 0 and w >= _MIN_SHARE * top}
+    total = sum(kept.values())
+    return {a: w / total for a, w in kept.items()}
+
+
 def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
     """Read ``latin context arabic weight`` lines into {(chunk, ctx): {arabic: prob}}."""
     raw: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
@@ -264,8 +275,7 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
             raise ValueError(f"{path}:{lineno}: weight {weight!r} is not a number") from None
         for c in ("IMF" if ctx == "*" else ctx):
             raw[(latin, c)][arabic] = raw[(latin, c)].get(arabic, 0.0) + w
-    rules = {key: {a: w / sum(alts.values()) for a, w in alts.items() if w > 0}
-             for key, alts in raw.items()}
+    rules = {key: _normalised(alts) for key, alts in raw.items()}
     # a word-initial emphatic capital before a letter pair keeps the pair's readings (Sh, Th)
     for cap in "STDHZ":
         for (chunk, ctx), dist in list(rules.items()):
