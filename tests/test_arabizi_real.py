@@ -209,3 +209,13 @@ def test_gold_sample_accuracy_per_class(model):
     for cls in ("function-words", "capitals", "numbers-units", "laughter-elongation"):
         assert words_acc[cls] >= 90.0, (cls, report)
     assert words_acc["pronouns"] >= 80.0 and words_acc["context"] >= 85.0, report
+
+
+def test_saved_model_keeps_context_and_homographs(model, tmp_path):
+    fitted = model.fit([("zwiwen", "زوين")], tune=False)
+    path = tmp_path / "m.npz"
+    fitted.save(path)
+    loaded = ArabiziModel.load(path)
+    texts = ["hna ghadyin", "hna kayn", "chrb lma", "li bgha", "zwiwen 3la 200 dh"]
+    assert loaded.transliterate(texts) == fitted.transliterate(texts)
+    assert loaded.homographs == fitted.homographs
