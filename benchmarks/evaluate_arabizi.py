@@ -188,6 +188,22 @@ def awal_words_per_second(words: list[str], runs: int = 3) -> float:
     return sorted(speeds)[len(speeds) // 2]
 
 
+def arabizikit_peer() -> Callable[[list[str]], list[str]] | None:
+    """arabizikit word by word over each text (None when it is not installed)."""
+    try:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from peers import arabizikit_to_arabic
+
+        arabizikit_to_arabic("salam")
+    except ImportError:
+        return None
+
+    def peer(texts: list[str]) -> list[str]:
+        return [" ".join(arabizikit_to_arabic(w) for w in t.split()) for t in texts]
+
+    return peer
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from awal.arabizi import ArabiziModel
@@ -211,18 +227,10 @@ def main() -> None:
     rows.append((f"awal fitted (80% split, {fit_s:.0f} s)", f"{f_acc:.1f} / {f_cer:.1f} (shipped on the same 20%: "
                  f"{s_acc:.1f} / {s_cer:.1f})", "", ""))
 
-    peer = None
-    try:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from peers import arabizikit_to_arabic
-
-        arabizikit_to_arabic("salam")
-    except ImportError:
+    peer = arabizikit_peer()
+    if peer is None:
         print("(arabizikit not importable: peer row skipped)")
     else:
-        def peer(texts: list[str]) -> list[str]:
-            return [" ".join(arabizikit_to_arabic(w) for w in t.split()) for t in texts]
-
         k_acc, k_cer = score(peer([lat for lat, _ in words]), [a for _, a in words])
         kd_acc, kd_cer = score(peer([lat for lat, _ in dev]), [a for _, a in dev])
         kp_acc, kp_cer = score(peer([lat for lat, _ in phrases]), [a for _, a in phrases])
