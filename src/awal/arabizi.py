@@ -844,8 +844,9 @@ class ArabiziModel:
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
         Phrases are split into words when both sides have the same number of words.
-        With ``tune``, the letter-model weight is chosen on a tenth of the words
-        (grouped by Arabic form, so no Arabic word is in both parts).
+        With ``tune``, the letter-model weight, and whether the learned chunk readings
+        replace the rules' ones, are chosen on a tenth of the words (grouped by Arabic
+        form, so no Arabic word is in both parts).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -873,18 +874,21 @@ class ArabiziModel:
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
             dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
-            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train),
-                                 _count(paths[i] for i in train), beam=self.beam)
+            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
-            best_w, best_acc = model.lm_weight, -1.0
-            for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
-                trial.lm_weight = lam
-                trial._reset()
-                out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
-                acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
-                if acc > best_acc:
-                    best_w, best_acc = lam, acc
-            model.lm_weight = best_w
+            best = (-1.0, model.lm_weight, True)
+            for learn in (True, False):  # the learned chunk readings, or the rules' own where they do better
+                trial.learned = _count(paths[i] for i in train) if learn else dict(self.learned)
+                for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
+                    trial.lm_weight = lam
+                    trial._reset()
+                    out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                    acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
+                    if acc > best[0]:
+                        best = (acc, lam, learn)
+            _, model.lm_weight, learn = best
+            if not learn:
+                model.learned = dict(self.learned)
         model.lm = base_lm.add(a for _, a in data)
         memory: dict[str, Counter] = defaultdict(Counter)
         for w, a in data:
