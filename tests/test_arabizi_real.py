@@ -202,13 +202,14 @@ def _bench():
 def test_gold_sample_accuracy_per_class(model):
     bench = _bench()
     rows = bench.load_gold()
-    assert len(rows) >= 100 and {r.error_class for r in rows} >= set(bench.ERROR_CLASSES)
+    assert len(rows) >= 150 and {r.error_class for r in rows} >= set(bench.ERROR_CLASSES)
     report = bench.per_class(model.transliterate, rows)
     words_acc = {cls: acc for cls, (acc, _cer, _n) in report.items()}
-    assert words_acc["all"] >= 90.0, report
+    assert words_acc["all"] >= 86.0, report
     for cls in ("function-words", "capitals", "numbers-units", "laughter-elongation"):
-        assert words_acc[cls] >= 90.0, (cls, report)
-    assert words_acc["pronouns"] >= 80.0 and words_acc["context"] >= 85.0, report
+        assert words_acc[cls] >= 92.0, (cls, report)
+    for cls in ("pronouns", "context", "loanwords", "general"):
+        assert words_acc[cls] >= 78.0, (cls, report)
 
 
 def test_saved_model_keeps_context_and_homographs(model, tmp_path):
