@@ -220,3 +220,11 @@ def test_saved_model_keeps_context_and_homographs(model, tmp_path):
     texts = ["hna ghadyin", "hna kayn", "chrb lma", "li bgha", "zwiwen 3la 200 dh"]
     assert loaded.transliterate(texts) == fitted.transliterate(texts)
     assert loaded.homographs == fitted.homographs
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_with_separators, st.text(max_size=8), st.text(max_size=8))
+def test_candidates_of_any_text_are_ranked(word, before, after):
+    found = _shared_model().candidates(word, 3, before=before, after=after)
+    scores = [s for _, s in found]
+    assert 1 <= len(found) <= 3 and scores == sorted(scores, reverse=True)
