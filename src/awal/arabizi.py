@@ -714,7 +714,10 @@ class ArabiziModel:
             cache.update(self._read_words(todo))
         readings = [cache[w] for w in uwords]
         choice = inv
-        ambiguous = [i for i, w in enumerate(uwords) if w in self._ambiguous] if self._ambiguous else None
+        ambiguous = None
+        if not self._ambiguous.isdisjoint(uwords):
+            where = dict(zip(uwords, range(len(uwords))))
+            ambiguous = sorted(where[w] for w in self._ambiguous if w in where)
         if ambiguous:
             choice, readings = self._in_context(words, inv, uwords, readings, ambiguous)
         return words.splice(readings, choice)
@@ -761,9 +764,9 @@ class ArabiziModel:
                 found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", lowered[i]))
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
-        if self.homographs:
+        if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update(t for t, low in zip(tokens, lowered) if low in self.homographs)
-        need = list(dict.fromkeys(p for p, f in zip(preps, found) if f is None))
+        need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
             best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
