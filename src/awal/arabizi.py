@@ -354,7 +354,7 @@ class ArabiziModel:
         self._emits: list[str] = []
         self._arrays: tuple | None = None
         self._cache: dict[str, str] = {}
-        self._ambiguous: set[str] = set()  # tokens read so far whose spelling has several readings
+        self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -710,12 +710,12 @@ class ArabiziModel:
         if todo:
             if len(cache) + len(todo) > 1_000_000:
                 self._cache = cache = {}
-                self._ambiguous = set()
+                self._ambiguous = {}
             cache.update(self._read_words(todo))
         readings = [cache[w] for w in uwords]
         choice = inv
         ambiguous = None
-        if not self._ambiguous.isdisjoint(uwords):
+        if not self._ambiguous.keys().isdisjoint(uwords):
             where = dict(zip(uwords, range(len(uwords))))
             ambiguous = sorted(where[w] for w in self._ambiguous if w in where)
         if ambiguous:
@@ -739,7 +739,7 @@ class ArabiziModel:
         index: dict[str, int] = {}
         picked = np.empty(len(triples), dtype=np.int64)
         for k, (w, p, q) in enumerate(triples.tolist()):
-            options = self.homographs[uwords[w].lower()]
+            options = self.homographs[self._ambiguous[uwords[w]]]
             best = self.context.rank(options, readings[p] if p >= 0 else None, readings[q] if q >= 0 else None)[0][0]
             r = index.get(best)
             if r is None:
@@ -765,7 +765,7 @@ class ArabiziModel:
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
-            self._ambiguous.update(t for t, low in zip(tokens, lowered) if low in self.homographs)
+            self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
             best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
