@@ -170,12 +170,16 @@ class Transliterator:
         scheme = _table_scheme(self.scheme)
         return map_text(x, scheme.apply, *scheme.list_mode)
 
-    def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
-        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
+    def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
+        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one.
+
+        ``before`` and ``after`` (the text around the word) rank an Arabizi spelling
+        that stands for several words by its neighbours.
+        """
         if not isinstance(word, str):
             raise TypeError(f"expected str, got {type(word).__name__}")
         if self.scheme == "arabizi2ar":
-            return self.model.candidates(word, n)
+            return self.model.candidates(word, n, before=before, after=after)
         return [(self(word), 0.0)]
 
     def fit(self, pairs) -> "Transliterator":
