@@ -251,7 +251,7 @@ def test_malformed_json_strict_and_skip(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     src.write_text('{"text": "ﻻ"}\n{"text": "a",\n{"text": "إلى"}\n[1, 2]\n', encoding="utf-8")
     code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"))
-    assert code == EXIT_DATA and f"{src}: line 2: malformed JSON" in err
+    assert code == EXIT_DATA and f"{src}: line 2, byte offset 29: malformed JSON" in err
     assert not (tmp_path / "o.jsonl").exists()
     code, err = call(capsys, "normalize", str(src), "--errors", "skip", "-o", str(tmp_path / "o.jsonl"), "--profile", "search")
     assert code == 0
@@ -259,11 +259,11 @@ def test_malformed_json_strict_and_skip(tmp_path, capsys):
     assert [r["text"] for r in read_jsonl(tmp_path / "o.jsonl")] == ["لا", "الي"]
 
 
-@pytest.mark.parametrize("record, message", [({"id": 3}, "no field 'meta.text' (keys: id)"), ({"meta": {"text": 5}}, "field 'meta.text' is a JSON int, not a string")])
+@pytest.mark.parametrize("record, message", [({"id": 3}, "no field 'meta.text' (keys: id)"), ({"meta": {"text": 5}}, "field 'meta.text' is a JSON number, not a string")])
 def test_missing_or_wrong_field_names_the_line(tmp_path, capsys, record, message):
     src = jsonl(tmp_path / "in.jsonl", [{"meta": {"text": "a"}}, record])
     code, err = call(capsys, "normalize", str(src), "--field", "meta.text", "-o", str(tmp_path / "o.jsonl"))
-    assert code == EXIT_DATA and f"{src}: line 2: {message}" in err
+    assert code == EXIT_DATA and f"{src}: line 2, byte offset 24: {message}" in err
     assert not (tmp_path / "o.jsonl").exists()
 
 
@@ -282,7 +282,7 @@ def test_error_in_a_late_batch_leaves_no_output(tmp_path, capsys):
     src.write_text('{"text": "ﻻ"}\n' * 5000 + "oops\n", encoding="utf-8")
     for workers in ("1", "2"):
         code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), "--batch-size", "100", "--workers", workers)
-        assert code == EXIT_DATA and "line 5001: malformed JSON" in err
+        assert code == EXIT_DATA and "line 5001, byte offset 80000: malformed JSON" in err
         assert not (tmp_path / "o.jsonl").exists() and leftovers(tmp_path) == []
 
 
@@ -537,7 +537,7 @@ def test_line_chunks_cut_whole_lines_and_count_them(lines, last_newline, batch_s
     data = b"\n".join(lines) + (b"\n" if lines and last_newline else b"")
     stream = _ReadOnly(data) if read_only else io.BytesIO(data)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(awal_io, "CHUNK_BYTES", block)
+        patch.setattr(awal_io.chunks, "CHUNK_BYTES", block)
         chunks = list(awal_io.line_chunks(stream, "s", batch_size))
     assert b"".join(c.payload for c in chunks) == data
     line = offset = 0
