@@ -213,11 +213,18 @@ def test_demo(capsys):
 
 
 def test_help_has_examples_and_exit_codes():
-    result = run_awal("normalize", "--help")
+    """The exit codes and formats are in ``awal --help``; each command's help is short, with its own examples."""
+    result = run_awal("--help")
     assert result.returncode == 0
     help_text = result.stdout.decode()
-    assert "examples:" in help_text and "awal normalize corpus.jsonl --field text" in help_text
-    assert "exit codes:" in help_text and "130" in help_text
+    assert "exit codes:" in help_text and "130" in help_text and "symbolic link" in help_text
+    for command, example in [("normalize", "awal normalize corpus.jsonl --field text"), ("tokenize", "awal tokenize sentences.txt"),
+                             ("train-tokenizer", "awal train-tokenizer corpus.txt"), ("detect", "awal detect corpus.parquet")]:
+        result = run_awal(command, "--help")
+        own = result.stdout.decode()
+        assert result.returncode == 0 and "examples:" in own and example in own
+        assert "\nexit codes:" not in own and "awal --help" in own and len(own.splitlines()) < len(help_text.splitlines())
+        assert "awal tokenize sentences.txt" not in own or command == "tokenize"  # its own examples, not all of them
 
 
 # ---------------------------------------------------------------- bad input

@@ -105,18 +105,35 @@ def decode_lines(chunk: Chunk, errors: str, counts: Counter) -> list[tuple[int, 
 CHUNK_BYTES = 1 << 22  # a chunk of a line format holds about this many bytes (or --batch-size lines)
 
 
-def line_chunks(stream: BinaryIO, source: str, batch_size: int) -> Iterator[Chunk]:
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark
+
+
+def read_bom(stream: BinaryIO) -> tuple[bytes, bytes]:
+    """Read the first bytes of ``stream``: ``(BOM, b"")`` when it starts with a UTF-8 byte order
+    mark, else ``(b"", the up to 3 bytes read)``, to be processed before the rest of the stream.
+
+    >>> read_bom(io.BytesIO(BOM + b"a")), read_bom(io.BytesIO(b"a\\nb"))
+    ((b'\\xef\\xbb\\xbf', b''), (b'', b'a\\nb'))
+    """
+    head = b""
+    while len(head) < len(BOM) and (piece := stream.read(len(BOM) - len(head))):
+        head += piece
+    return (BOM, b"") if head == BOM else (b"", head)
+
+
+def line_chunks(stream: BinaryIO, source: str, batch_size: int, head: bytes = b"", offset: int = 0) -> Iterator[Chunk]:
     """Cut a binary stream into chunks of whole lines: at most ``batch_size`` lines and,
     unless one line is longer, about :data:`CHUNK_BYTES` (memory stays bounded).
 
     The stream is read in large blocks (``read1`` where it exists, so a pipe is
-    processed as data arrives), never line by line.
+    processed as data arrives), never line by line. ``head`` is data already read from the
+    stream (:func:`read_bom`) and ``offset`` the position in the file where ``head`` starts.
 
     >>> [(c.first_line, c.offset, c.payload) for c in line_chunks(io.BytesIO(b"a\\nbb\\nc"), "-", 2)]
     [(1, 0, b'a\\nbb\\n'), (3, 5, b'c')]
     """
     read = getattr(stream, "read1", stream.read)
-    line, offset, pending, at_end = 1, 0, b"", False
+    line, pending, at_end = 1, head, False
     while pending or not at_end:
         pieces, size, lines = [pending], len(pending), _newlines(pending)
         while not at_end and ((size < CHUNK_BYTES and lines < batch_size) or not lines):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .base import STDIO, Input, UsageError
-from .chunks import line_chunks
+from .chunks import line_chunks, read_bom
 from .delimited import _csv_input
 from .jsonl import JsonlCodec
 from .parquet import _parquet_input
@@ -48,23 +48,27 @@ def open_input(
     output_field: str | None,
     errors: str,
     batch_size: int,
+    result: type = str,
 ) -> Iterator[Input]:
-    """Open ``path`` (``"-"`` for stdin) as ``fmt`` and give an :class:`Input` (closed on exit)."""
+    """Open ``path`` (``"-"`` for stdin) as ``fmt`` and give an :class:`Input` (closed on exit).
+    ``result`` is what the operation gives per text (``str``, or ``list`` for tokens): an existing
+    ``output_field`` holding something else is an error. A UTF-8 byte order mark is skipped and
+    becomes the header of the output."""
     source = "<stdin>" if path == STDIO else path
     if fmt == "parquet":
         if path == STDIO:
             raise UsageError("parquet cannot be read from stdin (it needs a seekable file): pass a file path")
-        yield _parquet_input(path, field or "text", output_field, batch_size)
+        yield _parquet_input(path, field or "text", output_field, batch_size, result)
         return
     if fmt == "txt" and (field or output_field):
         raise UsageError("--field/--output-field need a structured format (jsonl, csv, tsv, parquet), not txt")
     stream = sys.stdin.buffer if path == STDIO else open(path, "rb")
     try:
-        if fmt == "txt":
-            yield Input(TxtCodec(), line_chunks(stream, source, batch_size))
-        elif fmt == "jsonl":
-            codec = JsonlCodec(_split_path(field, "text"), _split_path(output_field, None))
-            yield Input(codec, line_chunks(stream, source, batch_size))
+        if fmt in ("txt", "jsonl"):
+            bom, head = read_bom(stream)
+            chunks = line_chunks(stream, source, batch_size, head, offset=len(bom))
+            codec = TxtCodec() if fmt == "txt" else JsonlCodec(_split_path(field, "text"), _split_path(output_field, None), output_kind=result)
+            yield Input(codec, chunks, bom)
         elif fmt in ("csv", "tsv"):
             yield _csv_input(stream, source, "," if fmt == "csv" else "\t", field or "text", output_field, errors, batch_size)
         else:

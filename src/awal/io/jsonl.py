@@ -64,6 +64,9 @@ def _loads(line: str) -> Any:
     return _DECODER.decode(line)  # the error message (or leading blanks)
 
 
+# A lone surrogate (from a "\ud800" escape) is written back as the same escape, so the output is UTF-8;
+# in JSON output every character is inside a string, where this is the JSON escape of that value.
+_LONE_SURROGATES = "backslashreplace"
 _dumps = _ENCODER.encode  # ``json.dumps(record, ensure_ascii=False, allow_nan=False)`` without an encoder per call
 
 
@@ -300,7 +303,7 @@ class JsonlCodec(Codec):
         except KeyError:
             problem = f"no field {where!r}" + (f" (keys: {', '.join(map(str, record))})" if isinstance(record, dict) else "")
         if errors != "skip":
-            offset = _line_offset(chunk, n) + len(line[:column].encode("utf-8", "surrogatepass"))
+            offset = _line_offset(chunk, n) + len(line[:column].encode("utf-8", _LONE_SURROGATES))
             raise DataError(f"{chunk.source}: line {n}, byte offset {offset}: {problem}")
         counts[problem.split(" (")[0].split(":")[0] + " (skipped)"] += 1
 
@@ -344,7 +347,7 @@ class JsonlCodec(Codec):
             pieces = zip(items.heads, repeat(key), values, repeat('"}\n'))
         else:
             pieces = zip(items.heads, repeat(key), items.bodies, repeat(f'", {new}: "'), values, repeat('"}\n'))
-        out = "".join(chain.from_iterable(pieces)).encode("utf-8", "surrogatepass")
+        out = "".join(chain.from_iterable(pieces)).encode("utf-8", _LONE_SURROGATES)
         if _clean_lines(out) != len(results):
             return None  # a result with a control character (say "\u2028" normalised to "\n"): escape them all
         return out
@@ -371,7 +374,7 @@ class JsonlCodec(Codec):
                     heads, repeat('"'), items.bodies, repeat('"'), tails,
                     repeat(f", {new}: {quote}"), values, repeat(quote + "}\n"),
                 )  # fmt: skip
-            return "".join(chain.from_iterable(pieces)).encode("utf-8", "surrogatepass")
+            return "".join(chain.from_iterable(pieces)).encode("utf-8", _LONE_SURROGATES)
         path = self.output or self.field
         out = []
         for item, result in zip(items, results):
@@ -383,5 +386,5 @@ class JsonlCodec(Codec):
                 _path_set(item, path, result)
                 out.append(_dumps(item))
         out.append("")
-        return "\n".join(out).encode("utf-8", "surrogatepass")
+        return "\n".join(out).encode("utf-8", _LONE_SURROGATES)
 

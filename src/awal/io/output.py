@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -9,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,29 +20,31 @@ from .workers import Spooled
 
 
 class Sink:
-    """Where rendered chunks go: bytes to a binary file, or record batches to a Parquet writer."""
+    """Where rendered chunks go: bytes to a binary file, or record batches to a Parquet writer.
+    An operating-system error while writing becomes an :class:`OutputFailed` naming ``name``."""
 
-    def __init__(self, file: BinaryIO, fmt: str, header: bytes = b""):
-        self.file, self.fmt, self.writer = file, fmt, None
+    def __init__(self, file: BinaryIO, fmt: str, header: bytes = b"", name: str = STDIO):
+        self.file, self.fmt, self.writer, self.name = file, fmt, None, name
         if header:
-            file.write(header)
+            with _failing(self.name):
+                file.write(header)
 
     def write(self, rendered: Any) -> None:
-        if isinstance(rendered, Spooled):
-            rendered.move_to(self.file)
-            return
-        if self.fmt != "parquet":
-            self.file.write(rendered)
-            return
-        if self.writer is None:
-            self.writer = _parquet().ParquetWriter(self.file, rendered.schema)
-        self.writer.write_batch(rendered)
+        with _failing(self.name):
+            if isinstance(rendered, Spooled):
+                rendered.move_to(self.file)
+            elif self.fmt != "parquet":
+                self.file.write(rendered)
+            else:
+                if self.writer is None:
+                    self.writer = _parquet().ParquetWriter(self.file, rendered.schema)
+                self.writer.write_batch(rendered)
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.file.flush()
-
+        with _failing(self.name):
+            if self.writer is not None:
+                self.writer.close()
+            self.file.flush()
 
 
 def _unnamed_files_work(directory: Path) -> bool:
@@ -88,44 +91,145 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     return removed
 
 
+class OutputFailed(OSError):
+    """The system refused to write the output (permission, read-only filesystem, disk full, file too large...)."""
+
+    __module__ = "awal.io"
+
+    @classmethod
+    def of(cls, name: str, error: OSError) -> "OutputFailed":
+        where = "stdout" if name == STDIO else name
+        return cls(error.errno, f"cannot write {where}: {error.strerror or error}")
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+_INHERITED = re.compile(r"/dev/fd/(\d+)|/proc/self/fd/(\d+)|/dev/(stdout|stderr)")
+
+
+def inherited_descriptor(path: str) -> int | None:
+    """The file descriptor a path names when it is one this process already holds open
+    (``/dev/stdout``, ``/dev/fd/N`` from a shell's process substitution ``>(...)``), else None.
+
+    >>> inherited_descriptor("/dev/fd/63"), inherited_descriptor("/dev/stdout"), inherited_descriptor("out/fd/3")
+    (63, 1, None)
+    """
+    match = _INHERITED.fullmatch(path)
+    if match is None:
+        return None
+    number, proc, std = match.groups()
+    return int(number or proc) if std is None else (1 if std == "stdout" else 2)
+
+
 @contextmanager
-def atomic_output(path: str) -> Iterator[BinaryIO]:
+def open_output(path: str) -> Iterator[BinaryIO]:
+    """A binary file to write the output of a run to, chosen by what ``path`` is:
+
+    - ``"-"``, ``/dev/stdout``, ``/dev/fd/N`` (process substitution): the descriptor this process
+      already holds, written as a stream;
+    - an existing FIFO, character device or socket: opened and written as a stream (no temporary
+      file can stand in for it, so a failed run may leave part of its output there, as in any pipe);
+    - a directory: refused (:class:`UsageError`) before any work;
+    - anything else (a regular file, a name not yet taken, a symbolic link, which is followed to
+      its target): replaced atomically by :func:`atomic_output`, keeping an existing file's mode;
+      a file without any write permission (``chmod a-w``) is refused, for root as for anyone.
+
+    Every refusal of the system becomes an :class:`OutputFailed` naming ``path``.
+    """
+    descriptor = STDIO_DESCRIPTOR if path == STDIO else inherited_descriptor(path)
+    with ExitStack() as stack:
+        try:
+            if descriptor is not None:
+                file = stack.enter_context(_reopen(descriptor))
+            else:
+                try:
+                    info: os.stat_result | None = os.stat(path)  # follows symbolic links
+                except FileNotFoundError:
+                    info = None  # (or a link to nothing yet: its target is created)
+                if info is not None and stat.S_ISDIR(info.st_mode):
+                    raise UsageError(f"cannot write {path}: it is a directory (give a file name)")
+                if info is None or stat.S_ISREG(info.st_mode):
+                    file = stack.enter_context(atomic_output(path, info))
+                else:  # a FIFO, a device: written as it comes
+                    file = stack.enter_context(open(path, "wb", buffering=0 if stat.S_ISCHR(info.st_mode) else -1))
+        except OSError as e:
+            raise OutputFailed.of(path, e) from None
+        yield file
+        with _failing(path):
+            file.flush()
+
+
+@contextmanager
+def _failing(name: str) -> Iterator[None]:
+    """Turn an operating-system error of the block into an :class:`OutputFailed` naming ``name``."""
+    try:
+        yield
+    except (BrokenPipeError, OutputFailed):
+        raise
+    except OSError as e:
+        raise OutputFailed.of(name, e) from None
+
+
+STDIO_DESCRIPTOR = 1
+
+
+def _reopen(descriptor: int) -> BinaryIO:
+    """A binary file on a duplicate of an open ``descriptor`` (its position and append mode shared)."""
+    if descriptor == STDIO_DESCRIPTOR and sys.stdout is not None:
+        sys.stdout.flush()
+    return os.fdopen(os.dup(descriptor), "wb")  # EBADF: closed (``>&-``)
+
+
+def _writable(path: Path, info: os.stat_result) -> None:
+    """Refuse to replace a file nobody may write (mode ``a-w``: protection a root run would ignore)."""
+    if not info.st_mode & 0o222:
+        raise PermissionError(errno.EACCES, f"Permission denied (the file is read-only, mode {stat.S_IMODE(info.st_mode):04o}; awal does not replace it)")
+    if not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+
+@contextmanager
+def atomic_output(path: str, existing: os.stat_result | None = None) -> Iterator[BinaryIO]:
     """A binary file that appears at ``path`` only if the block finishes without an exception.
 
-    ``"-"`` is stdout. Otherwise the data goes to an unnamed file in the same
-    directory (Linux ``O_TMPFILE``: even ``kill -9`` leaves nothing behind) or,
+    A symbolic link is followed: its target is replaced, the link stays. ``existing`` (``os.stat`` of
+    ``path``, if it exists) gives the mode and owner the new file keeps. The data goes to an unnamed
+    file in the same directory (Linux ``O_TMPFILE``: even ``kill -9`` leaves nothing behind) or,
     where that is not available, a hidden temporary file ``.NAME.XXXXXXXX.awal-tmp``
     that is removed on failure; on success it is linked or renamed over ``path`` in
     one step. Only ``kill -9`` on such a filesystem can leave that hidden file behind
     (nothing can run at SIGKILL); the next run writing ``path`` removes it
     (:func:`remove_stale_temporaries`).
     """
-    if path == STDIO:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path).absolute()
+    target = Path(os.path.realpath(path))
     if not target.parent.is_dir():
-        raise UsageError(f"cannot write {path}: directory {target.parent} does not exist")
+        raise UsageError(f"cannot write {path}: directory {Path(path).absolute().parent} does not exist")
+    if existing is not None:
+        _writable(target, existing)
     remove_stale_temporaries(target)
     umask = os.umask(0)
     os.umask(umask)
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~umask
     temp: str | None = None
     if _unnamed_files_work(target.parent):
-        fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o666 & ~umask)
+        fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
     else:  # no O_TMPFILE (macOS, Windows) or no linking it (overlayfs): a hidden named file
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".awal-tmp")
-        os.chmod(temp, 0o666 & ~umask)
     try:
+        if existing is not None and (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+            with suppress(PermissionError):  # only root may give a file away
+                os.fchown(fd, existing.st_uid, existing.st_gid)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb", buffering=1 << 20) as file:
             yield file
-            file.flush()
-            if temp is None:
-                temp = tempfile.mktemp(dir=target.parent, prefix=f".{target.name}.", suffix=".awal-tmp")
-                os.link(f"/proc/self/fd/{fd}", temp, follow_symlinks=True)
-            os.replace(temp, target)
-            temp = None
+            with _failing(path):
+                file.flush()
+                if temp is None:
+                    temp = tempfile.mktemp(dir=target.parent, prefix=f".{target.name}.", suffix=".awal-tmp")
+                    os.link(f"/proc/self/fd/{fd}", temp, follow_symlinks=True)
+                os.replace(temp, target)
+                temp = None
     finally:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
-

@@ -12,7 +12,15 @@ from .chunks import Chunk, decode_lines
 
 @dataclass(frozen=True)
 class TxtCodec(Codec):
-    """One text per line; a ``\\r\\n`` ending is kept, every output line ends with a newline."""
+    """One text per line: only ``\\n`` ends a line (a ``\\r\\n`` ending is kept; U+2028, U+2029,
+    U+0085 are characters of the line). Output line N is input line N: a line break a result holds
+    (a profile maps U+2028 to ``\\n``) is written as a space.
+
+    >>> codec = TxtCodec()
+    >>> parsed = codec.parse(Chunk("-", 1, 0, "a\\u2028b\\r\\nc\\n".encode()), "strict")
+    >>> parsed.texts, codec.render(parsed, ["a\\nb", "c"])
+    (['a\\u2028b', 'c'], b'a b\\r\\nc\\n')
+    """
 
     def parse(self, chunk: Chunk, errors: str) -> Parsed:
         counts: Counter = Counter()
@@ -22,5 +30,8 @@ class TxtCodec(Codec):
         return Parsed(texts, endings, counts)
 
     def render(self, parsed: Parsed, results: Any) -> bytes:
-        return "".join(_text(r) + end for r, end in zip(results, parsed.items)).encode("utf-8", "surrogatepass")
+        texts = [_text(r) for r in results]
+        if "\n" in "".join(texts):
+            texts = [t.replace("\n", " ") for t in texts]
+        return "".join(map(str.__add__, texts, parsed.items)).encode("utf-8")
 
