@@ -172,7 +172,8 @@ class Operation:
                 raise UsageError(f"unknown scheme {self.argument!r}{did_you_mean(self.argument, schemes)}; available: {', '.join(schemes)}")
             self(["awal ⴰⵡⴰⵍ"])
         except (ValueError, TypeError, RecursionError, RuleError, OSError) as e:  # all of it about the profile or scheme
-            raise UsageError(str(e) or type(e).__name__) from None
+            where = f"{self.argument}: " if isinstance(self.argument, Path) else ""
+            raise UsageError(f"{where}{str(e) or type(e).__name__}") from None
 
 
 @dataclass(frozen=True)

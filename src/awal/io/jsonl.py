@@ -151,6 +151,12 @@ def _json_strings(bodies: list[str]) -> list[str] | None:
 
 
 @lru_cache(maxsize=None)
+def _member_start(key: str) -> re.Pattern:
+    """Where a member ``key`` starts in canonical JSON text."""
+    return re.compile(rf'(?:\{{|, ){re.escape(_dumps(key))}: ')
+
+
+@lru_cache(maxsize=None)
 def _splice_pattern(key: str, kept_canonical: bool) -> re.Pattern:
     """Per line: (before the value of top-level string ``key``, its body, the members after it
     without the closing brace, the whole line when it is not such a line)."""
@@ -245,6 +251,8 @@ class JsonlCodec(Codec):
         flat = "\n".join(heads)
         new = self._new_key()
         if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
+            return None
+        if _member_start(self.field[0]).search(flat):  # the field twice in a line: the general path reports it
             return None
         if new is not None and any(_dumps(t)[1:-1] != b for t, b in zip(texts, bodies) if t is not b):
             return None  # the kept text must be written as the encoder writes it

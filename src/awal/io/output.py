@@ -141,7 +141,7 @@ def open_output(path: str) -> Iterator[BinaryIO]:
     with ExitStack() as stack:
         try:
             if descriptor is not None:
-                file = stack.enter_context(_reopen(descriptor))
+                file = stack.enter_context(_closing(_reopen(descriptor)))
             else:
                 try:
                     info: os.stat_result | None = os.stat(path)  # follows symbolic links
@@ -152,12 +152,25 @@ def open_output(path: str) -> Iterator[BinaryIO]:
                 if info is None or stat.S_ISREG(info.st_mode):
                     file = stack.enter_context(atomic_output(path, info))
                 else:  # a FIFO, a device: written as it comes
-                    file = stack.enter_context(open(path, "wb", buffering=0 if stat.S_ISCHR(info.st_mode) else -1))
+                    file = stack.enter_context(_closing(open(path, "wb", buffering=0 if stat.S_ISCHR(info.st_mode) else -1)))
         except OSError as e:
             raise OutputFailed.of(path, e) from None
         yield file
         with _failing(path):
             file.flush()
+
+
+@contextmanager
+def _closing(file: BinaryIO) -> Iterator[BinaryIO]:
+    """Close ``file`` at the end of the block; after a failure, without a second error from
+    flushing what is still buffered (the disk is full: the first error is the one to report)."""
+    try:
+        yield file
+    except BaseException:
+        with suppress(OSError):
+            file.close()
+        raise
+    file.close()
 
 
 @contextmanager
@@ -221,7 +234,7 @@ def atomic_output(path: str, existing: os.stat_result | None = None) -> Iterator
             with suppress(PermissionError):  # only root may give a file away
                 os.fchown(fd, existing.st_uid, existing.st_gid)
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb", buffering=1 << 20) as file:
+        with _closing(os.fdopen(fd, "wb", buffering=1 << 20)) as file:
             yield file
             with _failing(path):
                 file.flush()
