@@ -280,7 +280,7 @@ def test_csv_missing_column_and_short_row(tmp_path, capsys):
     code, err = call(capsys, "normalize", str(src), "--field", "body")
     assert code == EXIT_DATA and "no column 'body' in the header (id, text)" in err
     code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.csv"))
-    assert code == EXIT_DATA and f"{src}: line 3: the row has 1 columns" in err
+    assert code == EXIT_DATA and f"{src}: line 3, byte offset 12: the row has 1 columns" in err
     assert not (tmp_path / "o.csv").exists()
 
 

@@ -73,14 +73,15 @@ def corpus(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- output kinds
-def test_fifo_output_is_streamed_and_stays_a_fifo(corpus, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: batches come back through spool files, copied by the kernel
+def test_fifo_output_is_streamed_and_stays_a_fifo(corpus, capsys, workers):
     fifo = corpus.parent / "pipe"
     os.mkfifo(fifo)
     before = snapshot(corpus.parent)
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    code, err = call(capsys, "normalize", "--profile", "search", str(corpus), "-o", str(fifo))
+    code, err = call(capsys, "normalize", "--profile", "search", str(corpus), "-o", str(fifo), "--workers", workers, "--batch-size", "1")
     reader.join(timeout=30)
     assert code == 0, err
     assert received == ["".join(t + "\n" for t in SEARCHED).encode()]
@@ -107,10 +108,11 @@ def test_character_device_output_is_streamed_not_replaced(corpus, capsys):
     assert changed(before, snapshot(corpus.parent)) == set()  # still the same device node
 
 
-def test_full_device_gives_one_line_and_exit_3(corpus, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_full_device_gives_one_line_and_exit_3(corpus, capsys, workers):
     full = _device(corpus.parent, "full", 7)  # every write: ENOSPC
     before = snapshot(corpus.parent)
-    code, err = call(capsys, "normalize", str(corpus), "-o", str(full))
+    code, err = call(capsys, "normalize", str(corpus), "-o", str(full), "--workers", workers, "--batch-size", "1")
     assert code == EXIT_SYSTEM and one_line(err) and str(full) in err and "No space left" in err
     assert changed(before, snapshot(corpus.parent)) == set()
 
@@ -287,6 +289,17 @@ def test_a_bom_is_accepted_and_kept_and_crlf_stays(tmp_path, capsys, name, data,
     code, err = call(capsys, "normalize", "--profile", "search", str(src), "-o", str(out))
     assert code == 0, err
     assert out.read_bytes() == expected
+
+
+def test_a_bom_with_workers_reading_their_own_slices(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    src.write_bytes(BOM + "".join(f'{{"id": {i}, "text": "ﻻ {i}"}}\n' for i in range(50)).encode())
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"o{workers}.jsonl"
+        assert call(capsys, "normalize", str(src), "-o", str(out), "--workers", workers, "--batch-size", "7")[0] == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0].startswith(BOM) and outs[0].count(BOM) == 1 and outs[0].count(b"\n") == 50
 
 
 def test_txt_line_separators_do_not_split_lines(tmp_path, capsys):

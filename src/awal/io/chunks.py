@@ -16,7 +16,7 @@ from .base import DataError
 @dataclass(frozen=True)
 class Chunk:
     """One batch of input: ``payload`` is raw lines (bytes), a :class:`FileSlice` of them,
-    ``[(line, row), ...]`` (csv) or a RecordBatch."""
+    ``[(line, byte offset, row), ...]`` (csv) or a RecordBatch."""
 
     source: str
     first_line: int  # 1-based line (or row) number of the first item

@@ -28,10 +28,10 @@ class CsvCodec(Codec):
     def parse(self, chunk: Chunk, errors: str) -> Parsed:
         counts: Counter = Counter()
         rows, texts = [], []
-        for n, row in chunk.payload:
+        for n, offset, row in chunk.payload:
             if self.column >= len(row):
                 if errors != "skip":
-                    raise DataError(f"{chunk.source}: line {n}: the row has {len(row)} columns, no column {self.column + 1}")
+                    raise DataError(f"{chunk.source}: line {n}, byte offset {offset}: the row has {len(row)} columns, no column {self.column + 1}")
                 counts["too few columns (skipped)"] += 1
                 continue
             rows.append(row)
@@ -84,9 +84,9 @@ def _csv_input(
     reader = csv.reader(lines(), delimiter=delimiter, strict=True)
     name = "csv" if delimiter == "," else "tsv"
 
-    def records() -> Iterator[tuple[int, list[str]]]:  # (first physical line, row) of every record kept
+    def records() -> Iterator[tuple[int, int, list[str]]]:  # (first physical line, its byte offset, row) of every record kept
         while True:
-            first = reader.line_num + 1
+            first, start = reader.line_num + 1, position["offset"]
             try:
                 row = next(reader)
             except StopIteration:
@@ -97,7 +97,7 @@ def _csv_input(
                 else:
                     problem = f"malformed {name} ({e})"
                 if errors != "skip":
-                    raise DataError(f"{source}: line {first}: {problem}") from None
+                    raise DataError(f"{source}: line {first}, byte offset {start}: {problem}") from None
                 counts[f"malformed {name} (skipped)"] += 1
                 continue
             spanned = range(first, reader.line_num + 1)
@@ -106,13 +106,13 @@ def _csv_input(
                 counts[f"invalid UTF-8 ({'replaced' if errors == 'replace' else 'skipped'})"] += 1
                 if errors == "skip":
                     continue
-            yield first, row
+            yield first, start, row
 
     rows = records()
     first_record = next(rows, None)
     if first_record is None:
         raise DataError(f"{source}: empty file, expected a header row")
-    header = first_record[1]
+    header = first_record[2]
     if column not in header:
         raise DataError(f"{source}: line 1: no column {column!r} in the header ({', '.join(header)})")
     index = header.index(column)
