@@ -57,10 +57,10 @@ def one_line(err: str) -> bool:
     return len(err.strip().splitlines()) == 1 and "Traceback" not in err and err.startswith("awal: ")
 
 
-def spawn(*args: str, stdin: bytes = b"", preexec=None, timeout: float = 60) -> subprocess.CompletedProcess:
+def spawn(*args: str, preexec=None, timeout: float = 60, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     return subprocess.run(
-        [sys.executable, "-m", "awal", *args], input=stdin, capture_output=True, env=env, preexec_fn=preexec, timeout=timeout
+        [sys.executable, "-m", "awal", *args], capture_output=True, env=env, preexec_fn=preexec, timeout=timeout, cwd=cwd
     )
 
 
@@ -188,10 +188,14 @@ def test_file_too_large_gives_one_line_and_no_output(corpus):
     assert changed(before, snapshot(corpus.parent)) == set()
 
 
-def test_closed_stdout_gives_one_line(corpus):
-    result = spawn("normalize", str(corpus), preexec=lambda: os.close(1))
+@pytest.mark.parametrize("closed, args, name", [(1, ["in.txt"], "stdout"), (0, [], "stdin")])
+def test_closed_standard_streams_give_one_line(corpus, closed, args, name):
+    """``>&-`` / ``<&-``: never a traceback, and never another file that took the descriptor's number."""
+    before = snapshot(corpus.parent)
+    result = spawn("normalize", *args, preexec=lambda: os.close(closed), cwd=corpus.parent)
     err = result.stderr.decode()
-    assert result.returncode == EXIT_SYSTEM and one_line(err) and "stdout" in err
+    assert result.returncode == EXIT_SYSTEM and one_line(err) and "is not open" in err and name in err
+    assert changed(before, snapshot(corpus.parent)) == set()
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see the child's open files")

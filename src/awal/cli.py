@@ -29,6 +29,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import __version__
 from .arrow import FeatureUnavailable, detect_array, feature, normalize_array, normalizer, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
@@ -45,7 +46,6 @@ from .io import (
     open_input,
     open_output,
 )
-from . import __version__
 from .normalize import profiles
 from .rules import RuleError, data_dir
 

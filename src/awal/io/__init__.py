@@ -10,6 +10,12 @@ Bad input is never dropped silently: with ``errors="strict"`` a
 :class:`DataError` names the file, line and byte offset; ``"replace"``
 (invalid UTF-8 only) and ``"skip"`` count what they did in ``Parsed.counts``.
 
+One idea per module: :mod:`.base` (errors, the codec protocol), :mod:`.chunks` (cutting input
+into batches, UTF-8 policy, byte order mark), :mod:`.text`, :mod:`.jsonl`, :mod:`.delimited`
+(csv/tsv) and :mod:`.parquet` (the formats), :mod:`.inputs` (opening an input),
+:mod:`.output` (what ``-o PATH`` does with each kind of path) and :mod:`.workers` (batches
+handed back from worker processes through spool files).
+
 >>> codec = JsonlCodec(field=("meta", "text"), output=("norm",))
 >>> chunk = Chunk("<stdin>", 1, 0, b'{"meta": {"text": "Hi"}}\\n')
 >>> parsed = codec.parse(chunk, "strict")

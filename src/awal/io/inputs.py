@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +63,8 @@ def open_input(
         return
     if fmt == "txt" and (field or output_field):
         raise UsageError("--field/--output-field need a structured format (jsonl, csv, tsv, parquet), not txt")
+    if path == STDIO and sys.stdin is None:  # closed when Python started (``<&-``)
+        raise OSError(errno.EBADF, "stdin is not open (closed with <&-?)")
     stream = sys.stdin.buffer if path == STDIO else open(path, "rb")
     try:
         if fmt in ("txt", "jsonl"):

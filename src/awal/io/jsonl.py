@@ -1,4 +1,13 @@
-"""The JSONL format: one JSON object per line, with a fast path that splices results into canonical lines."""
+"""The JSONL format: one JSON object per line, with a fast path that splices results into canonical lines.
+
+Only the standard library's public ``json`` API is used (``JSONDecoder.raw_decode``, ``JSONEncoder``:
+both run its C scanner and encoder). orjson and msgspec were measured as a fast path (20 MB of
+records, one core): loads 0.066 / 0.061 s against 0.076 s, dumps 0.040 / 0.032 s against 0.138 s.
+They are not used: they write compact JSON (``{"a":1}``), so output bytes would change with the
+install; they refuse lone surrogates and integers beyond 64 bits, which the stdlib round-trips;
+and on the fast path (canonical lines) results are spliced into the original bytes, so the encoder
+only sees texts that need escapes.
+"""
 
 from __future__ import annotations
 

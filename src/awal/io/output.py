@@ -99,7 +99,8 @@ class OutputFailed(OSError):
     @classmethod
     def of(cls, name: str, error: OSError) -> "OutputFailed":
         where = "stdout" if name == STDIO else name
-        return cls(error.errno, f"cannot write {where}: {error.strerror or error}")
+        reason = "it is not open (closed with >&-?)" if error.errno == errno.EBADF else error.strerror or error
+        return cls(error.errno, f"cannot write {where}: {reason}")
 
     def __str__(self) -> str:
         return str(self.strerror)
@@ -189,9 +190,12 @@ STDIO_DESCRIPTOR = 1
 
 def _reopen(descriptor: int) -> BinaryIO:
     """A binary file on a duplicate of an open ``descriptor`` (its position and append mode shared)."""
-    if descriptor == STDIO_DESCRIPTOR and sys.stdout is not None:
-        sys.stdout.flush()
-    return os.fdopen(os.dup(descriptor), "wb")  # EBADF: closed (``>&-``)
+    standard = {1: sys.stdout, 2: sys.stderr}
+    if descriptor in standard:
+        if standard[descriptor] is None:  # closed when Python started (``>&-``): another file may hold the number now
+            raise OSError(errno.EBADF, "not open")
+        standard[descriptor].flush()
+    return os.fdopen(os.dup(descriptor), "wb")  # EBADF: not open
 
 
 def _writable(path: Path, info: os.stat_result) -> None:
