@@ -127,10 +127,11 @@ def inherited_descriptor(path: str) -> int | None:
 def open_output(path: str) -> Iterator[BinaryIO]:
     """A binary file to write the output of a run to, chosen by what ``path`` is:
 
-    - ``"-"``, ``/dev/stdout``, ``/dev/fd/N`` (process substitution): the descriptor this process
-      already holds, written as a stream;
-    - an existing FIFO, character device or socket: opened and written as a stream (no temporary
-      file can stand in for it, so a failed run may leave part of its output there, as in any pipe);
+    - ``"-"``: Python's ``sys.stdout``; ``/dev/stdout``, ``/dev/fd/N`` (process substitution): the
+      descriptor this process already holds; both written as a stream;
+    - an existing FIFO or device: opened and written as a stream (no temporary file can stand in
+      for it, so a failed run may leave part of its output there, as in any pipe; a socket cannot
+      be opened: an :class:`OutputFailed`);
     - a directory: refused (:class:`UsageError`) before any work;
     - anything else (a regular file, a name not yet taken, a symbolic link, which is followed to
       its target): replaced atomically by :func:`atomic_output`, keeping an existing file's mode;
@@ -138,10 +139,12 @@ def open_output(path: str) -> Iterator[BinaryIO]:
 
     Every refusal of the system becomes an :class:`OutputFailed` naming ``path``.
     """
-    descriptor = STDIO_DESCRIPTOR if path == STDIO else inherited_descriptor(path)
+    descriptor = inherited_descriptor(path)
     with ExitStack() as stack:
         try:
-            if descriptor is not None:
+            if path == STDIO:
+                file = _stdout()
+            elif descriptor is not None:
                 file = stack.enter_context(_closing(_reopen(descriptor)))
             else:
                 try:
@@ -153,7 +156,7 @@ def open_output(path: str) -> Iterator[BinaryIO]:
                 if info is None or stat.S_ISREG(info.st_mode):
                     file = stack.enter_context(atomic_output(path, info))
                 else:  # a FIFO, a device: written as it comes
-                    file = stack.enter_context(_closing(open(path, "wb", buffering=0 if stat.S_ISCHR(info.st_mode) else -1)))
+                    file = stack.enter_context(_closing(open(path, "wb")))
         except OSError as e:
             raise OutputFailed.of(path, e) from None
         yield file
@@ -185,7 +188,11 @@ def _failing(name: str) -> Iterator[None]:
         raise OutputFailed.of(name, e) from None
 
 
-STDIO_DESCRIPTOR = 1
+def _stdout() -> BinaryIO:
+    """``sys.stdout``'s binary buffer (wherever Python's stdout points), not closed after the run."""
+    if sys.stdout is None:  # closed when Python started (``>&-``): another file may hold descriptor 1 now
+        raise OSError(errno.EBADF, "not open")
+    return sys.stdout.buffer
 
 
 def _reopen(descriptor: int) -> BinaryIO:
