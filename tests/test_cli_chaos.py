@@ -318,6 +318,7 @@ def test_txt_line_separators_do_not_split_lines(tmp_path, capsys):
 @pytest.mark.parametrize("line, message", [
     ('{"text": "x", "n": 1e400}', "beyond the range of a double"),
     ('{"text": "x", "n": -1E999}', "beyond the range of a double"),
+    ('{"text": "x", "n": 2.5e-400}', "below the range of a double"),
     ('{"text": "x", "n": NaN}', "NaN is not JSON"),
     ('{"text": "x", "n": Infinity}', "Infinity is not JSON"),
     ('{"text": "x", "a": {"k": 1, "k": 2}}', "'k' occurs twice"),

@@ -31,9 +31,13 @@ class NotJson(ValueError):
 
 
 def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent as a float, refusing those a double cannot hold:
+    ``1e400`` (would come back as ``Infinity``) and ``1e-400`` (would come back as ``0.0``)."""
     value = float(text)
     if value in (_INFINITY, -_INFINITY):
         raise NotJson(f"number {text} is beyond the range of a double (it would be written back as Infinity)")
+    if value == 0.0 and any(digit in "123456789" for digit in text.lower().partition("e")[0]):
+        raise NotJson(f"number {text} is below the range of a double (it would be written back as 0.0)")
     return value
 
 
