@@ -12,7 +12,7 @@ only sees texts that need escapes.
 from __future__ import annotations
 
 import json
-import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +20,11 @@ from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
+
+if sys.version_info >= (3, 11):
+    import re
+else:  # the possessive quantifiers below (*+, ++) came to `re` in 3.11; `regex` has them
+    import regex as re
 
 from .base import Codec, DataError, Parsed
 from .chunks import Chunk, _newlines, split_lines
