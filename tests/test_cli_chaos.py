@@ -8,6 +8,7 @@ read-only files are made inside ``tmp_path``.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -166,6 +167,36 @@ def test_missing_output_directory(corpus, capsys):
     before = snapshot(corpus.parent)
     code, err = call(capsys, "normalize", str(corpus), "-o", str(corpus.parent / "no" / "out.txt"))
     assert code == EXIT_USAGE and one_line(err) and "does not exist" in err
+    assert changed(before, snapshot(corpus.parent)) == set()
+
+
+@pytest.mark.parametrize("error", [errno.EROFS, errno.EACCES, errno.ENOSPC, errno.EDQUOT])
+def test_refusals_to_create_the_output_are_one_line_exit_3(corpus, capsys, monkeypatch, error):
+    """A read-only filesystem, a directory we may not write... (simulated: root ignores permissions,
+    and mounting a read-only filesystem needs privileges a test must not use)."""
+    from awal.io import output
+
+    def refuse(*args, **kwargs):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(output, "_unnamed_files_work", lambda directory: False)
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    before = snapshot(corpus.parent)
+    code, err = call(capsys, "normalize", str(corpus), "-o", str(corpus.parent / "out.txt"))
+    assert code == EXIT_SYSTEM and one_line(err) and f"cannot write {corpus.parent / 'out.txt'}: {os.strerror(error)}" in err
+    assert changed(before, snapshot(corpus.parent)) == set()
+
+
+def test_an_input_we_may_not_read_is_one_line_exit_3(corpus, capsys, monkeypatch):
+    from awal.io import inputs
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    monkeypatch.setattr(inputs, "open", refuse, raising=False)  # (root reads any file: simulated)
+    before = snapshot(corpus.parent)
+    code, err = call(capsys, "normalize", str(corpus), "-o", str(corpus.parent / "out.txt"))
+    assert code == EXIT_SYSTEM and one_line(err) and f"{corpus}: Permission denied" in err
     assert changed(before, snapshot(corpus.parent)) == set()
 
 
