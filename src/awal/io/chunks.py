@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -112,6 +111,7 @@ def read_bom(stream: BinaryIO) -> tuple[bytes, bytes]:
     """Read the first bytes of ``stream``: ``(BOM, b"")`` when it starts with a UTF-8 byte order
     mark, else ``(b"", the up to 3 bytes read)``, to be processed before the rest of the stream.
 
+    >>> import io
     >>> read_bom(io.BytesIO(BOM + b"a")), read_bom(io.BytesIO(b"a\\nb"))
     ((b'\\xef\\xbb\\xbf', b''), (b'', b'a\\nb'))
     """
@@ -129,6 +129,7 @@ def line_chunks(stream: BinaryIO, source: str, batch_size: int, head: bytes = b"
     processed as data arrives), never line by line. ``head`` is data already read from the
     stream (:func:`read_bom`) and ``offset`` the position in the file where ``head`` starts.
 
+    >>> import io
     >>> [(c.first_line, c.offset, c.payload) for c in line_chunks(io.BytesIO(b"a\\nbb\\nc"), "-", 2)]
     [(1, 0, b'a\\nbb\\n'), (3, 5, b'c')]
     """
