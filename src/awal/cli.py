@@ -443,8 +443,8 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 _positive = _at_least(1)
 
 
-def _reading_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
+def _reading_options() -> _Parser:
+    parent = _Parser(add_help=False)
     parent.add_argument("inputs", nargs="*", metavar="FILE", help="input files (default: stdin; '-' is stdin; a FIFO or <(...) is read as a stream)")
     parent.add_argument("--format", choices=FORMATS, help="input format (default: from the file extension)")
     parent.add_argument("--field", help="jsonl: field path (a.b.c), csv/tsv/parquet: column (default: text)")
@@ -457,8 +457,8 @@ def _reading_options() -> argparse.ArgumentParser:
     return parent
 
 
-def _writing_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
+def _writing_options() -> _Parser:
+    parent = _Parser(add_help=False)
     parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout): a regular file is replaced atomically (mode kept, a link followed); "
         "a FIFO, device or /dev/fd/N is written as a stream; see awal --help")
     parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field")
@@ -488,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading, writing = _reading_options(), _writing_options()
 
-    def command(name: str, help: str, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    def command(name: str, help: str, parents: list[_Parser]) -> argparse.ArgumentParser:
         """A subcommand with its own short description and examples (the long text is in ``awal --help``)."""
         epilog = f"examples:\n{COMMAND_EXAMPLES[name]}\n\n{MORE}" if name in COMMAND_EXAMPLES else MORE
         return sub.add_parser(name, help=help, description=help, parents=parents, epilog=epilog, formatter_class=formatter)

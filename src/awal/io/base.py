@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Parsed:
     """What :meth:`Codec.parse` found: the texts to process and what is needed to write them back."""
 
     texts: Any  # list[str | None] or a pyarrow array
-    items: list[Any]  # per output item: a txt line ending, a JSON record, a csv row...
+    items: Any  # per output item: a txt line ending, a JSON record, a csv row... (or a jsonl Spliced batch)
     counts: Counter = field(default_factory=Counter)
 
 

@@ -71,7 +71,7 @@ def split_lines(chunk: Chunk, errors: str, counts: Counter) -> list[str | None]:
     """
     data: bytes = chunk.payload
     try:
-        lines: list[str | None] = data.decode("utf-8").split("\n")  # "\n" is never part of a multi-byte sequence
+        lines: list[str | None] = [*data.decode("utf-8").split("\n")]  # "\n" is never part of a multi-byte sequence
     except UnicodeDecodeError as e:
         if errors == "strict":
             line = chunk.first_line + data.count(b"\n", 0, e.start)

@@ -70,7 +70,7 @@ def open_input(
         if fmt in ("txt", "jsonl"):
             bom, head = read_bom(stream)
             chunks = line_chunks(stream, source, batch_size, head, offset=len(bom))
-            codec = TxtCodec() if fmt == "txt" else JsonlCodec(_split_path(field, "text"), _split_path(output_field, None), output_kind=result)
+            codec = TxtCodec() if fmt == "txt" else JsonlCodec(_split_path(field, "text") or ("text",), _split_path(output_field, None), output_kind=result)
             yield Input(codec, chunks, bom)
         elif fmt in ("csv", "tsv"):
             yield _csv_input(stream, source, "," if fmt == "csv" else "\t", field or "text", output_field, errors, batch_size)

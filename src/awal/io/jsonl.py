@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -238,7 +239,8 @@ class JsonlCodec(Codec):
                     return parsed
         counts: Counter = Counter()
         lines = split_lines(chunk, errors, counts)
-        records, texts = [], []
+        records: list[Any] = []
+        texts: list[str | None] = []
         for n, line in enumerate(lines, chunk.first_line):
             if line is not None:
                 self._parse_line(chunk, n, line, errors, records, texts, counts)
@@ -291,9 +293,10 @@ class JsonlCodec(Codec):
             return None
         texts = list(bodies)  # bodies without escapes are the texts
         if "\\" in "".join(bodies):
-            texts = _json_strings(texts)
-            if texts is None:  # (the pattern only lets whole JSON strings through)
+            decoded = _json_strings(texts)
+            if decoded is None:  # (the pattern only lets whole JSON strings through)
                 return None
+            texts = decoded
         counts: Counter = Counter()
         if all(heads):  # every line took the fast path
             return Parsed(texts, Spliced(heads, bodies, tails), counts)
@@ -390,7 +393,8 @@ class JsonlCodec(Codec):
                 values, quote = _dumps(results)[2:-2].split('", "'), '"'
             else:
                 values, quote = list(map(_dumps, results)), ""
-            heads, tails = items.heads, items.tails
+            heads: Iterable[str] = items.heads
+            tails: Iterable[str] | None = items.tails
             if tails is None:  # from _parse_last: the heads stop before the key
                 heads, tails = map(str.__add__, heads, repeat(f"{_dumps(self.field[0])}: ")), repeat("")
             if new is None:
@@ -402,15 +406,15 @@ class JsonlCodec(Codec):
                 )  # fmt: skip
             return "".join(chain.from_iterable(pieces)).encode("utf-8", _LONE_SURROGATES)
         path = self.output or self.field
-        out = []
+        lines: list[str] = []
         for item, result in zip(items, results):
             value = _dumps(result)
             if type(item) is tuple:  # (head, body, tail) of a line on the fast path
                 head, body, tail = item
-                out.append(f"{head}{value}{tail}}}" if new is None else f'{head}"{body}"{tail}, {new}: {value}}}')
+                lines.append(f"{head}{value}{tail}}}" if new is None else f'{head}"{body}"{tail}, {new}: {value}}}')
             else:
                 _path_set(item, path, result)
-                out.append(_dumps(item))
-        out.append("")
-        return "\n".join(out).encode("utf-8", _LONE_SURROGATES)
+                lines.append(_dumps(item))
+        lines.append("")
+        return "\n".join(lines).encode("utf-8", _LONE_SURROGATES)
 

@@ -24,7 +24,8 @@ class Sink:
     An operating-system error while writing becomes an :class:`OutputFailed` naming ``name``."""
 
     def __init__(self, file: BinaryIO, fmt: str, header: bytes = b"", name: str = STDIO):
-        self.file, self.fmt, self.writer, self.name = file, fmt, None, name
+        self.file, self.fmt, self.name = file, fmt, name
+        self.writer: Any = None  # a ParquetWriter once the first batch gives the schema
         if header:
             with _failing(self.name):
                 file.write(header)
@@ -72,7 +73,7 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     :func:`atomic_output`) last written before this process started: what a run killed with
     SIGKILL leaves behind where ``O_TMPFILE`` is not available. Returns the removed paths."""
     pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}" + re.escape(".awal-tmp"))
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(target.parent)
     except OSError:
