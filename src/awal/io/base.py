@@ -25,7 +25,6 @@ class UsageError(ValueError):
     __module__ = "awal.io"
 
 
-
 @dataclass
 class Parsed:
     """What :meth:`Codec.parse` found: the texts to process and what is needed to write them back."""
@@ -33,7 +32,6 @@ class Parsed:
     texts: Any  # list[str | None] or a pyarrow array
     items: Any  # per output item: a txt line ending, a JSON record, a csv row... (or a jsonl Spliced batch)
     counts: Counter = field(default_factory=Counter)
-
 
 
 def _text(value: Any) -> str:

@@ -57,7 +57,6 @@ class FileSlice:
         return data
 
 
-
 def split_lines(chunk: Chunk, errors: str, counts: Counter) -> list[str | None]:
     """The lines of a chunk of raw lines (line ``chunk.first_line + i`` at index ``i``, without
     ``"\\n"``), decoded once for the whole chunk, with the UTF-8 policy applied (``None``: a skipped line).
@@ -152,7 +151,6 @@ def line_chunks(stream: BinaryIO, source: str, batch_size: int, head: bytes = b"
             yield Chunk(source, line, offset, data, len(data))
             line += min(lines, batch_size)  # the newlines in data (a last line without one ends the stream)
             offset += len(data)
-
 
 
 def _newlines(data: bytes) -> int:

@@ -50,7 +50,6 @@ class CsvCodec(Codec):
         return buffer.getvalue().encode("utf-8")
 
 
-
 def _csv_input(
     stream: BinaryIO, source: str, delimiter: str, column: str, output: str | None, errors: str, batch_size: int
 ) -> Input:

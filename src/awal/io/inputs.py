@@ -35,7 +35,6 @@ def guess_format(path: str, field: str | None = None) -> str:
     return _EXTENSIONS.get(Path(path).suffix.lower(), "txt")
 
 
-
 def _split_path(path: str | None, default: str | None) -> tuple[str, ...] | None:
     name = path or default
     return tuple(name.split(".")) if name else None
