@@ -315,7 +315,7 @@ BOM = b"\xef\xbb\xbf"
     ("a.txt", BOM + "ﻻ\n".encode(), BOM + "لا\n".encode()),
     ("a.jsonl", BOM + '{"text": "ﻻ"}\n'.encode(), BOM + '{"text": "لا"}\n'.encode()),
     ("a.csv", BOM + 'text,id\r\n"ﻻ",1\r\n"a\r\nb",2\r\n'.encode(), BOM + 'text,id\r\nلا,1\r\n"a\r\nb",2\r\n'.encode()),
-    ("a.tsv", BOM + "id\ttext\n1\tﻻ\n".encode(), BOM + "id\ttext\n1\tلا\n".encode()),
+    ("a.tsv", BOM + "text\tid\nﻻ\t1\n".encode(), BOM + "text\tid\nلا\t1\n".encode()),
 ])  # fmt: skip
 def test_a_bom_is_accepted_and_kept_and_crlf_stays(tmp_path, capsys, name, data, expected):
     src = tmp_path / name
