@@ -469,3 +469,26 @@ def test_internal_errors_are_one_line_and_debug_shows_the_traceback(corpus, caps
     code, err = call(capsys, "--debug", "normalize", str(corpus), "-o", str(corpus.parent / "o.txt"))
     assert code == 70 and "Traceback" in err
     assert not (corpus.parent / "o.txt").exists()
+
+
+# ---------------------------------------------------------------- train-tokenizer writes files too
+def test_train_tokenizer_follows_links_and_refuses_what_it_cannot_replace(corpus, capsys):
+    pytest.importorskip("tokenizers")
+    corpus.write_text("\n".join(LINES * 20) + "\n", encoding="utf-8")
+    real = corpus.parent / "real.json"
+    real.write_text("{}")
+    real.chmod(0o640)
+    (corpus.parent / "tok.json").symlink_to("real.json")
+    train = ["train-tokenizer", str(corpus), "--vocab-size", "200", "-o"]
+    assert call(capsys, *train, str(corpus.parent / "tok.json"))[0] == 0
+    assert os.readlink(corpus.parent / "tok.json") == "real.json" and json.loads(real.read_text())["model"]
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    os.mkfifo(corpus.parent / "fifo.json")
+    (corpus.parent / "ro.json").write_text("{}")
+    (corpus.parent / "ro.json").chmod(0o444)
+    before = snapshot(corpus.parent)
+    for name, code, message in [("fifo.json", EXIT_USAGE, "not a regular file"), ("ro.json", EXIT_SYSTEM, "read-only"),
+                                (".", EXIT_USAGE, "is a directory")]:  # fmt: skip
+        status, err = call(capsys, *train, str(corpus.parent / name))
+        assert status == code and one_line(err) and message in err, err
+    assert changed(before, snapshot(corpus.parent)) == set()

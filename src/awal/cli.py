@@ -45,6 +45,7 @@ from .io import (
     guess_format,
     open_input,
     open_output,
+    replaceable,
 )
 from .normalize import profiles
 from .rules import RuleError, data_dir
@@ -392,20 +393,22 @@ def _subword(task: Callable[[Any], Any]) -> Any:
 
 
 def _train_tokenizer(args: argparse.Namespace) -> int:
-    if os.path.isdir(args.output):
-        raise UsageError(f"cannot write {args.output}: it is a directory (give a file name)")
+    target, _ = replaceable(args.output)  # a directory, a FIFO, a read-only file: refused before training
     paths, fmt = _inputs(args)
     texts = [t for path in paths for t in iter_texts(args, path, fmt)]
-    target = Path(args.output).absolute()
     profile = None if args.profile == "none" else args.profile
     # train into a scratch folder next to the target, move the files only on success
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
         _subword(lambda subword: subword.train(
             texts, kind=args.kind, library=args.library, vocab_size=args.vocab_size, profile=profile, output=Path(scratch) / target.name
         ))  # fmt: skip
-        for produced in sorted(Path(scratch).iterdir()):  # tokenizer.json, or x.model + x.vocab + x.rules.tsv
-            os.replace(produced, target.parent / produced.name)
-            print(f"awal: wrote {target.parent / produced.name}", file=sys.stderr)
+        produced = sorted(Path(scratch).iterdir())  # tokenizer.json, or x.model + x.vocab + x.rules.tsv
+        moves = [(file, *replaceable(str(target.parent / file.name))) for file in produced]  # every one checked first
+        for file, destination, existing in moves:
+            if existing is not None:
+                os.chmod(file, stat.S_IMODE(existing.st_mode))
+            os.replace(file, destination)
+            print(f"awal: wrote {destination}", file=sys.stderr)
     return EXIT_OK
 
 

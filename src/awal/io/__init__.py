@@ -30,7 +30,7 @@ from .chunks import CHUNK_BYTES, Chunk, FileSlice, decode_lines, line_chunks, sp
 from .delimited import CsvCodec
 from .inputs import ERROR_POLICIES, FORMATS, guess_format, open_input
 from .jsonl import JsonlCodec
-from .output import OutputFailed, Sink, atomic_output, inherited_descriptor, open_output, remove_stale_temporaries
+from .output import OutputFailed, Sink, atomic_output, inherited_descriptor, open_output, remove_stale_temporaries, replaceable
 from .parquet import ArrowCodec
 from .text import TxtCodec
 from .workers import Spooled
@@ -38,6 +38,6 @@ from .workers import Spooled
 __all__ = [
     "CHUNK_BYTES", "ERROR_POLICIES", "FORMATS", "STDIO", "ArrowCodec", "Chunk", "Codec", "CsvCodec", "DataError",
     "FileSlice", "Input", "JsonlCodec", "OutputFailed", "Parsed", "Sink", "Spooled", "TxtCodec", "UsageError",
-    "atomic_output", "inherited_descriptor", "open_output",
+    "atomic_output", "inherited_descriptor", "open_output", "replaceable",
     "decode_lines", "guess_format", "line_chunks", "open_input", "remove_stale_temporaries", "split_lines",
 ]

@@ -155,7 +155,7 @@ def open_output(path: str) -> Iterator[BinaryIO]:
                 if info is not None and stat.S_ISDIR(info.st_mode):
                     raise UsageError(f"cannot write {path}: it is a directory (give a file name)")
                 if info is None or stat.S_ISREG(info.st_mode):
-                    file = stack.enter_context(atomic_output(path, info))
+                    file = stack.enter_context(atomic_output(path))
                 else:  # a FIFO, a device: written as it comes
                     file = stack.enter_context(_closing(open(path, "wb")))
         except OSError as e:
@@ -214,12 +214,43 @@ def _writable(path: Path, info: os.stat_result) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
 
+def replaceable(path: str) -> tuple[Path, os.stat_result | None]:
+    """Where a file written to ``path`` by replacing it goes (a symbolic link followed to its
+    target) and what is there now (None: nothing). Refuses, before any work, a directory, a missing
+    directory, something that is not a regular file (:class:`UsageError`) and a file nobody may
+    write (:class:`OutputFailed`).
+
+    >>> replaceable("/nonexistent-dir/x.json")
+    Traceback (most recent call last):
+    awal.io.UsageError: cannot write /nonexistent-dir/x.json: directory /nonexistent-dir does not exist
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as e:
+        raise OutputFailed.of(path, e) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"cannot write {path}: it is a directory (give a file name)")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"cannot write {path}: it is not a regular file, and this output is made of files")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {path}: directory {Path(path).absolute().parent} does not exist")
+    if info is not None:
+        try:
+            _writable(target, info)
+        except OSError as e:
+            raise OutputFailed.of(path, e) from None
+    return target, info
+
+
 @contextmanager
-def atomic_output(path: str, existing: os.stat_result | None = None) -> Iterator[BinaryIO]:
+def atomic_output(path: str) -> Iterator[BinaryIO]:
     """A binary file that appears at ``path`` only if the block finishes without an exception.
 
-    A symbolic link is followed: its target is replaced, the link stays. ``existing`` (``os.stat`` of
-    ``path``, if it exists) gives the mode and owner the new file keeps. The data goes to an unnamed
+    What is refused is refused first (:func:`replaceable`). A symbolic link is followed: its target is
+    replaced, the link stays; the new file keeps the mode and owner of the one it replaces. The data goes to an unnamed
     file in the same directory (Linux ``O_TMPFILE``: even ``kill -9`` leaves nothing behind) or,
     where that is not available, a hidden temporary file ``.NAME.XXXXXXXX.awal-tmp``
     that is removed on failure; on success it is linked or renamed over ``path`` in
@@ -227,11 +258,7 @@ def atomic_output(path: str, existing: os.stat_result | None = None) -> Iterator
     (nothing can run at SIGKILL); the next run writing ``path`` removes it
     (:func:`remove_stale_temporaries`).
     """
-    target = Path(os.path.realpath(path))
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write {path}: directory {Path(path).absolute().parent} does not exist")
-    if existing is not None:
-        _writable(target, existing)
+    target, existing = replaceable(path)
     remove_stale_temporaries(target)
     umask = os.umask(0)
     os.umask(umask)
