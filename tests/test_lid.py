@@ -65,6 +65,8 @@ def test_packed_sums_are_exact_to_the_limit():
     n = 257
     sums = packed.segment_sums(np.zeros(n, dtype=np.int64), np.array([0, n]))
     np.testing.assert_allclose(sums[0], n * weights[0], rtol=1e-6)
+    again = PackedWeights.from_levels(packed.levels(), packed.scale)  # what a model file stores and loads
+    assert packed.levels().dtype == np.int8 and again.rows.tobytes() == packed.rows.tobytes()
 
 
 # ------------------------------------------------------------------ model API

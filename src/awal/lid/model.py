@@ -1,8 +1,9 @@
 """The language identifier: a hashed n-gram linear model with calibrated scores.
 
 A model is two files in one folder: ``model.json`` (format version, labels, feature
-spec, temperature, where the training data came from) and ``weights.npz`` (float16
-weights, biases and the symbol alphabet). Nothing is pickled.
+spec, temperature, where the training data came from) and ``weights.npz`` (weights as
+int8 levels with a scale per label, exactly what scoring uses, biases and the symbol
+alphabet). Nothing is pickled.
 
 >>> idf = Identifier().fit(["kayn bzaf dyal nas", "wach nta labas", "il y a des gens", "je suis là"],
 ...                        ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"], epochs=5)
@@ -30,7 +31,7 @@ from .learn import fit_temperature, train
 from .packed import MAX_FEATURES, PackedWeights
 
 FORMAT = "awal-lid"
-VERSION = 1
+VERSION = 2  # 1: float16 weights
 UNDETERMINED = "und"
 SLICE = 2048  # texts scored per batch
 LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")  # ISO 639 code _ ISO 15924 script
@@ -184,7 +185,7 @@ class Identifier:
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
         weights, bias = train(alphabet, spec, texts, y, len(names), sample_weight=sample_weight, epochs=epochs)
-        state = _state(names, spec, alphabet, weights.astype(np.float16).astype(np.float32), bias, 1.0, sources or [])
+        state = _state(names, spec, alphabet, PackedWeights.build(weights), bias, 1.0, sources or [])
         fitted = Identifier(self.threshold, self.priors, _state=state)
         if calibration is not None:
             held_texts, held_labels = calibration
@@ -213,7 +214,8 @@ class Identifier:
         alphabet = state["alphabet"]
         np.savez(
             folder / "weights.npz",
-            weights=state["weights"].astype(np.float16),
+            levels=state["packed"].levels(),
+            scale=state["packed"].scale,
             bias=np.asarray(state["bias"], dtype=np.float32),
             run_starts=alphabet.run_starts,
             run_ids=alphabet.run_ids,
@@ -239,15 +241,15 @@ class Identifier:
             raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads version {VERSION}")
         try:
             with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                data = {name: arrays[name] for name in ("weights", "bias", "run_starts", "run_ids", "letter")}
+                data = {name: arrays[name] for name in ("levels", "scale", "bias", "run_starts", "run_ids", "letter")}
         except (OSError, KeyError, ValueError) as e:
             raise ModelError(f"{folder / 'weights.npz'}: cannot read the weights ({e})") from None
         spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]))
         labels = check_labels(header["labels"])
-        if data["weights"].shape != (spec.size + 1, len(labels)):
-            raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['weights'].shape}, expected {(spec.size + 1, len(labels))}")
+        if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
+            raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
-        state = _state(labels, spec, alphabet, data["weights"].astype(np.float32), data["bias"].astype(np.float64),
+        state = _state(labels, spec, alphabet, PackedWeights.from_levels(data["levels"], data["scale"]), data["bias"].astype(np.float64),
                        float(header["temperature"]), header.get("sources", []))  # fmt: skip
         state["path"] = str(folder)
         return cls(threshold, priors, _state=state)
@@ -285,10 +287,10 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.nda
     return sums, counts, np.diff(letter_before[offsets])
 
 
-def _state(labels, spec, alphabet, weights, bias, temperature, sources) -> dict:
+def _state(labels, spec, alphabet, packed, bias, temperature, sources) -> dict:
     return {
         "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(),
-        "weights": weights, "packed": PackedWeights.build(weights), "bias": bias, "temperature": temperature, "sources": sources,
+        "packed": packed, "bias": bias, "temperature": temperature, "sources": sources,
     }  # fmt: skip
 
 

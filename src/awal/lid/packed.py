@@ -36,16 +36,25 @@ class PackedWeights:
 
     @classmethod
     def build(cls, weights: np.ndarray) -> "PackedWeights":
-        n_labels = weights.shape[1]
-        words = -(-n_labels // LANES)
+        """Quantise float weights ``(buckets, labels)`` to :data:`LEVELS` steps per label."""
         peak = np.abs(weights).max(axis=0)
         scale = np.where(peak > 0, peak / LEVELS, 1.0).astype(np.float64)
-        q = np.clip(np.rint(weights / scale), -LEVELS, LEVELS).astype(np.int64)
-        packed = np.zeros((len(weights), words), dtype=np.uint64)
+        return cls.from_levels(np.clip(np.rint(weights / scale), -LEVELS, LEVELS).astype(np.int8), scale)
+
+    @classmethod
+    def from_levels(cls, levels: np.ndarray, scale: np.ndarray) -> "PackedWeights":
+        """Pack quantised weights ``levels`` (int8, ``(buckets, labels)``) with their ``scale`` per label."""
+        n_labels = levels.shape[1]
+        words = -(-n_labels // LANES)
+        packed = np.zeros((len(levels), words), dtype=np.uint64)
         for label in range(n_labels):  # the word is sum(q * 2**(16 * lane)) mod 2**64: negative lanes borrow
-            lane = q[:, label].astype(np.uint64) << np.uint64(LANE_BITS * (label % LANES))
+            lane = levels[:, label].astype(np.int64).astype(np.uint64) << np.uint64(LANE_BITS * (label % LANES))
             packed[:, label // LANES] += lane
-        return cls(packed.view(np.dtype((np.void, 8 * words))).ravel(), words, scale, n_labels)
+        return cls(packed.view(np.dtype((np.void, 8 * words))).ravel(), words, np.asarray(scale, dtype=np.float64), n_labels)
+
+    def levels(self) -> np.ndarray:
+        """The quantised weights back, int8 ``(buckets, labels)`` (what a model file stores)."""
+        return np.rint(self.decode(self.rows.view(np.uint64).reshape(-1, self.words)) / self.scale).astype(np.int8)
 
     def segment_sums(self, buckets: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Float sums of the rows of ``buckets[starts[i]:starts[i + 1]]`` per segment
