@@ -277,12 +277,12 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.nda
         unique_counts += np.diff(segments)
     word_rows = packed.decode(total)
     bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
-    sums = np.empty((n_texts, len(state["labels"])))
-    running = np.zeros(len(inverse) + 1)
-    for label, column in enumerate(np.ascontiguousarray(word_rows.T)):  # 1-D per label: no strided 2-D sums
-        np.cumsum(np.take(column, inverse), out=running[1:])
-        sums[:, label] = running[bounds[1:]] - running[bounds[:-1]]
-    counts = np.diff(np.r_[0, np.cumsum(unique_counts[inverse])][bounds])
+    sums = np.zeros((n_texts, len(state["labels"])))
+    counts = np.zeros(n_texts, dtype=np.int64)
+    filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
+    if filled.any():
+        sums[filled] = np.add.reduceat(np.take(word_rows, inverse, axis=0), bounds[:-1][filled], axis=0)
+        counts[filled] = np.add.reduceat(unique_counts[inverse], bounds[:-1][filled])
     letter_before = np.r_[0, np.cumsum(np.take(state["alphabet"].letter, ids))]
     return sums, counts, np.diff(letter_before[offsets])
 

@@ -1,9 +1,9 @@
-"""Weights packed four labels to a 64-bit word, summed with integer cumulative sums.
+"""Weights packed four labels to a 64-bit word, summed with integer segment sums.
 
 Scoring adds up the weight rows of many features per segment (a word). Gathering
 float rows and summing them in NumPy is slow (casts, strided 2-D reductions); here each
 row is 8-bit integers (one scale per label) laid out in 16-bit lanes of ``uint64``
-words. One gather fetches a whole row, one ``uint64`` cumulative sum adds every lane at
+words. One gather fetches a whole row, one ``uint64`` segment sum adds every lane at
 once, and the lane sums are read back exactly (two's complement, carries included) as
 long as each stays within ``±32767``, which :data:`MAX_FEATURES` features guarantee.
 
@@ -64,10 +64,12 @@ class PackedWeights:
     def segment_totals(self, buckets: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """The packed (``uint64``) sums per segment: totals of several calls may be added
         (wrapping) before :meth:`decode`, as long as every lane's sum stays in range."""
-        gathered = np.take(self.rows, buckets).view(np.uint64).reshape(-1, self.words)
-        running = np.zeros((len(gathered) + 1, self.words), dtype=np.uint64)
-        np.cumsum(gathered, axis=0, out=running[1:])
-        return running[starts[1:]] - running[starts[:-1]]
+        gathered = np.take(self.rows, buckets[: starts[-1]]).view(np.uint64).reshape(-1, self.words)
+        out = np.zeros((len(starts) - 1, self.words), dtype=np.uint64)
+        filled = starts[1:] > starts[:-1]  # reduceat would give an empty segment its next row
+        if filled.any():
+            out[filled] = np.add.reduceat(gathered, starts[:-1][filled], axis=0)
+        return out
 
     def decode(self, total: np.ndarray) -> np.ndarray:
         """Float sums, shape ``(segments, labels)``, from packed totals."""
