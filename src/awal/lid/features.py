@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..kernels import UNICODE_SIZE, remove
+from ..kernels import UNICODE_SIZE, ranges, remove
 from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
 
 ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
@@ -219,9 +219,44 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
             inside = space_before[n - 1 : size] - space_before[1 : size - n + 2]
             valid = (inside == 0) & ~(space[: size - n + 1] & space[n - 1 :])
         positions = np.flatnonzero(valid)
-        yield positions, (((gram[positions] ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
+        yield positions, _hash(gram[positions], n, shift)
     if spec.words:
         yield _word_buckets(padded, space, shift)
+
+
+def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
+    return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
+
+
+def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`columns` of ``padded`` made of words only (``lengths[i] >= 1`` letters after the
+    boundary at ``starts[i]``, see :func:`pad`), as ``(buckets, number of them per word)``: inside
+    one word the n-grams of an order start at consecutive positions, so no search is needed.
+
+    >>> padded, starts = pad(np.array([7, 8, 9], dtype=np.uint16), np.array([0, 2, 3]))
+    >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
+    >>> [(a.tolist(), n.tolist()) for a, n in zip(columns(spec, padded), word_columns(spec, padded, starts[:-1], np.array([2, 1])))
+    ...  if a[1].tolist() != n[0].tolist()]
+    []
+    >>> [n.tolist() for _, n in word_columns(spec, padded, starts[:-1], np.array([2, 1]))]
+    [[2, 1], [3, 2], [2, 0], [1, 1]]
+    """
+    wide = padded.astype(np.uint64)
+    gram = wide
+    shift = np.uint64(64 - spec.bits)
+    for n in range(1, max(spec.orders) + 1):
+        if n > 1:
+            gram = (gram[:-1] << np.uint64(ID_BITS)) | wide[n - 1 :]
+        if n not in spec.orders:
+            continue
+        if n == 1:  # the letters
+            first, count = starts + 1, lengths
+        else:  # from the leading boundary, never both boundaries (the whole word is the word feature)
+            first, count = starts, np.where(lengths + 1 >= n, lengths + 3 - n, 0)
+        yield _hash(gram[ranges(first, count)], n, shift), count
+    if spec.words:
+        positions, buckets = _word_buckets(padded, padded == BOUNDARY, shift)
+        yield buckets, np.ones(len(positions), dtype=np.int64)
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..batch import TextBatch
 from ..kernels import ranges
-from .features import Alphabet, FeatureSpec, columns, pad, symbols, words
+from .features import Alphabet, FeatureSpec, pad, symbols, word_columns, words
 from .learn import fit_temperature, train
 from .packed import MAX_FEATURES, PackedWeights
 
@@ -271,10 +271,9 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.nda
     packed = state["packed"]
     total = np.zeros((len(first), packed.words), dtype=np.uint64)
     unique_counts = np.zeros(len(first), dtype=np.int64)
-    for positions, buckets in columns(spec, padded):  # order by order: no position-major table
-        segments = np.searchsorted(positions, starts)
-        total += packed.segment_totals(buckets, segments)
-        unique_counts += np.diff(segments)
+    for buckets, count in word_columns(spec, padded, starts[:-1], lengths):  # order by order
+        total += packed.segment_totals(buckets, np.r_[0, np.cumsum(count)])
+        unique_counts += count
     word_rows = packed.decode(total)
     bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
     sums = np.zeros((n_texts, len(state["labels"])))
