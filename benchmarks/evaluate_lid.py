@@ -101,7 +101,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-CONTEXT_WEIGHTS = [(0.0, 0.0), (0.1, 0.1), (0.2, 0.2), (0.3, 0.3), (0.5, 0.3), (0.3, 0.5)]
+CONTEXT_WEIGHTS = [(0.0, 0.0), (0.3, 0.5), (0.1, 0.5), (0.0, 0.5), (0.0, 0.7), (0.0, 1.0)]
 
 
 def token_predictions(models: list[Identifier], comments, fold_of_comment, weights: tuple[float, float]):

@@ -1,8 +1,9 @@
 """Transliterate only the Darija of code-switched text: what else a text holds stays as written.
 
-A token stays when the identifier (in context, see :mod:`awal.lid.tokens`) labels it a
-Latin-script language other than Arabic in Latin script (French, English, Spanish,
-Kabyle...), when it is a URL, e-mail, @mention or #hashtag, or when it is a unit after
+A token with letters stays when the identifier's scores in context (see
+:mod:`awal.lid.tokens`) put more probability on the Latin-script languages other than
+Arabic in Latin script (French, English, Spanish, Kabyle... together) than on Arabic in
+Latin script: a French word split between French and Spanish still stays. Other tokens stay when it is a URL, e-mail, @mention or #hashtag, or when it is a unit after
 a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes to the
 converter in one batched call.
 
@@ -22,7 +23,7 @@ import regex
 
 from ..batch import TextBatch
 from .model import Identifier
-from .tokens import token_labels
+from .tokens import token_scores
 
 ARABIC_IN_LATIN = ("ary_Latn", "arq_Latn", "arb_Latn", "aeb_Latn")  # converted; other *_Latn labels stay
 SPECIAL = regex.compile(r"(?i)^(?:https?://|www\.|@|#)|^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -32,12 +33,21 @@ UNIT = regex.compile(
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
 
 
+def _log_mass(score: np.ndarray) -> np.ndarray:
+    """log of the summed exp of each row (minus infinity for no columns)."""
+    if score.shape[1] == 0:
+        return np.full(len(score), -np.inf)
+    peak = score.max(axis=1, keepdims=True)
+    return (peak + np.log(np.exp(score - peak).sum(axis=1, keepdims=True)))[:, 0]
+
+
 def kept_tokens(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, text index)`` of the tokens to leave as written, in order."""
-    starts, ends, token_offsets, label = token_labels(batch, idf)
+    starts, ends, token_offsets, score, word = token_scores(batch, idf)
     names = idf.labels
-    foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names] + [False])
-    keep = foreign[label]
+    foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
+    arabic = np.isin(names, ARABIC_IN_LATIN)
+    keep = word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]))
     text = batch.joined()
     tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))

@@ -29,8 +29,8 @@ from ..kernels import ranges
 from ..tokenize import token_spans
 from .model import UNDETERMINED, Identifier
 
-SENTENCE_WEIGHT = 0.3  # chosen by the grouped cross-validation in benchmarks/evaluate_lid.py
-NEIGHBOUR_WEIGHT = 0.5
+SENTENCE_WEIGHT = 0.0  # chosen by the grouped cross-validation in benchmarks/evaluate_lid.py: a whole
+NEIGHBOUR_WEIGHT = 0.7  # code-switched comment reads as Arabizi, so its label pulls French words into it
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -38,23 +38,23 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def token_labels(
+def token_scores(
     batch: TextBatch, idf: Identifier, sentence_weight: float = SENTENCE_WEIGHT, neighbour_weight: float = NEIGHBOUR_WEIGHT
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, token_offsets, label index)`` for every token of the batch;
-    the index ``len(idf.labels)`` means ``und``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
+    ``(tokens, labels)`` are the context-smoothed log-scores, ``word`` says which tokens have letters."""
     starts, ends, token_offsets = token_spans(batch)
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
     z_tokens, letters = idf.logits(tokens.to_list())
-    z_texts, _ = idf.logits(batch.to_list())
     own = _log_softmax(z_tokens) if len(z_tokens) else z_tokens
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
     word = letters > 0
     words = np.flatnonzero(word)
     score = own.copy()
     if len(words):
-        score[words] += sentence_weight * _log_softmax(z_texts)[text_of[words]]
+        if sentence_weight:
+            score[words] += sentence_weight * _log_softmax(idf.logits(batch.to_list())[0])[text_of[words]]
         w_own, w_text = own[words], text_of[words]
         same_before = np.r_[False, w_text[1:] == w_text[:-1]]
         same_after = np.r_[w_text[1:] == w_text[:-1], False]
@@ -62,6 +62,15 @@ def token_labels(
         after = np.where(same_after[:, None], np.roll(w_own, -1, axis=0), 0.0)
         count = (same_before.astype(float) + same_after)[:, None]
         score[words] += neighbour_weight * (before + after) / np.maximum(count, 1)
+    return starts, ends, token_offsets, score, word
+
+
+def token_labels(
+    batch: TextBatch, idf: Identifier, sentence_weight: float = SENTENCE_WEIGHT, neighbour_weight: float = NEIGHBOUR_WEIGHT
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, token_offsets, label index)`` for every token of the batch;
+    the index ``len(idf.labels)`` means ``und``."""
+    starts, ends, token_offsets, score, word = token_scores(batch, idf, sentence_weight, neighbour_weight)
     label = np.where(word, score.argmax(axis=1) if len(score) else 0, len(idf.labels))
     return starts, ends, token_offsets, label
 
