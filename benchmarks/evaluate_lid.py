@@ -140,7 +140,7 @@ def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
         t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
         print(f"- {weights}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
     truth, pred = token_predictions(models, comments, fold_of_comment, (SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT))
-    french_total, french_kept = 0, 0
+    french_total, french_kept, darija_total, darija_converted = 0, 0, 0, 0
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         texts = [" ".join(toks) for _, toks, _ in picked]
@@ -153,11 +153,15 @@ def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
             for token, tag, after in zip(toks, tags, out_tokens):
                 if tag == "fr" and any(ch.isalpha() for ch in token):
                     french_kept += token == after
+                if NARABIZI_TAGS.get(tag) in ARABIC_LATIN and any(ch.islower() for ch in token):
+                    darija_total += 1
+                    darija_converted += token != after
     report(f"NArabizi tokens with the shipped context weights {(SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT)} (gold tokenisation, labels as tagged)", truth, pred)
     t2, p2 = [coarse(t) for t in truth], [coarse(p) for p in pred]
     f1 = report("NArabizi tokens, Arabic in Latin script merged (ar_dz + msa = ara)", t2, p2)
     print(f"\ntoken accuracy (merged) {np.mean(np.array(t2) == np.array(p2)):.4f}, macro-F1 (merged) {np.mean(list(f1.values())):.4f}")
     print(f"French-tagged tokens left unchanged by Darija-only conversion: {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}")
+    print(f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")
 
 
 def main() -> None:
