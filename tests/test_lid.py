@@ -227,17 +227,3 @@ def test_shipped_model_on_unseen_darija_arabizi(shared_data):
     arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(texts)
     assert arabizi >= 0.93, labels.most_common(6)
     assert labels["ary_Latn"] / len(texts) >= 0.80, labels.most_common(6)
-
-
-@pytest.mark.shared
-def test_darija_augmentation_is_arabic_script_darija(shared_data):
-    """The Arabic-script copies of the Moroccan Arabizi lines that train ary_Arab (measured in
-    benchmarks/evaluate_lid.py) are Arabic script, one per source line, in that line's group."""
-    from awal.lid.corpus import AUGMENTED_SOURCE, darija_in_arabic, lid_files
-
-    lid = lid_files(shared_data)
-    copies = darija_in_arabic(lid)
-    assert len(copies) == lid.groups.count(AUGMENTED_SOURCE) > 1000
-    assert set(copies.labels) == {"ary_Arab"} and set(copies.groups) == {AUGMENTED_SOURCE}
-    letters = [ch for text in copies.texts for ch in text if ch.isalpha()]
-    assert sum("\u0600" <= ch <= "\u06ff" for ch in letters) / len(letters) > 0.97

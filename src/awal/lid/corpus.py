@@ -96,20 +96,6 @@ def windows(examples: Examples, seed: int = 13) -> Examples:
     return out
 
 
-AUGMENTED_SOURCE = "ary_Latn.afrisenti.txt"  # Moroccan Arabizi tweets whose Arabic-script copies train ary_Arab
-
-
-def darija_in_arabic(examples: Examples) -> Examples:
-    """Arabic-script copies (awal's ``arabizi2ar``, every token converted) of the Moroccan
-    Arabizi lines of ``examples``, labelled ``ary_Arab``, in their line's group: open
-    Darija in Arabic script is thin, and Arabizi tweets say how Moroccans write."""
-    from ..translit import transliterate
-
-    picked = [i for i, g in enumerate(examples.groups) if g == AUGMENTED_SOURCE]
-    texts = transliterate([examples.texts[i] for i in picked], "arabizi2ar", keep_foreign=False)
-    return Examples(texts, ["ary_Arab"] * len(picked), [examples.groups[i] for i in picked])
-
-
 def originals(root: Path) -> Examples:
     """Every corpus text as it is (what evaluation scores)."""
     return lid_files(root) + flores(root) + narabizi(root)
@@ -119,10 +105,10 @@ def with_windows(examples: Examples) -> Examples:
     """``examples`` plus :func:`windows` of those that are not NArabizi (already tokens)."""
     sentences = [i for i, g in enumerate(examples.groups) if not g.startswith("narabizi:")]
     picked = Examples([examples.texts[i] for i in sentences], [examples.labels[i] for i in sentences], [examples.groups[i] for i in sentences])
-    return examples + windows(picked) + darija_in_arabic(examples)
+    return examples + windows(picked)
 
 
 def everything(root: Path) -> Examples:
     """All training examples of the bundled model (in the order it was trained on)."""
     texts = lid_files(root) + flores(root)
-    return texts + windows(texts) + narabizi(root) + darija_in_arabic(texts)
+    return texts + windows(texts) + narabizi(root)
