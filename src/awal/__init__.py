@@ -17,6 +17,7 @@ from .batch import TextBatch
 from .normalize import Normalizer, normalize, profiles
 from .rules import RuleError
 from .scripts import dominant_script, script_spans
+from .sentences import sentence_spans, sentences
 from .tokenize import tokenize, tokenize_with_offsets
 from .translit import Transliterator, schemes, transliterate
 
@@ -30,6 +31,8 @@ __all__ = [
     "profiles",
     "schemes",
     "script_spans",
+    "sentence_spans",
+    "sentences",
     "tokenize",
     "tokenize_with_offsets",
     "transliterate",

@@ -156,3 +156,66 @@ def token_spans(
             if keep_punctuation or not tk._PUNCTUATION_LIKE[c[k]]:
                 spans.append((bases[k], bases[last + 1] if last + 1 < m else len(text)))
     return spans
+
+
+def sentence_spans(text: str, line_breaks: bool = True) -> list[Span]:
+    """Sentence spans of :func:`awal.sentences.sentence_spans`, found character by character
+    with the same character flags, abbreviation list and rules."""
+    sn = import_module(f"{__package__}.sentences")
+    flags = sn.flag_table()
+
+    def has(i: int, bit: int) -> bool:
+        return bool(flags[ord(text[i])] & bit)
+
+    def lower(word: str) -> str:
+        return "".join(chr(sn.lower_table()[ord(ch)]) for ch in word)
+
+    n = len(text)
+    nonspace = [i for i in range(n) if not has(i, sn.SPACE)]
+    starts = set(nonspace[:1])
+    for p in range(n):
+        if line_breaks and has(p, sn.NEWLINE):
+            after = [i for i in nonspace if i > p]
+            if after and nonspace[0] < p:
+                starts.add(after[0])
+        if not has(p, sn.TERM) or (p + 1 < n and has(p + 1, sn.TERM)):
+            continue
+        start = p
+        while start > 0 and has(start - 1, sn.TERM):
+            start -= 1
+        r = p + 1
+        while r < n and (
+            (has(r, sn.SPACE) and not has(r, sn.NEWLINE))
+            or has(r, sn.TRAIL)
+            or (has(r, sn.CLOSE) and not (has(r - 1, sn.SPACE) and not has(r - 1, sn.NEWLINE)))
+        ):
+            r += 1
+        content_end = max(i for i in nonspace if i < r) + 1
+        q = r
+        while q < n and has(q, sn.SPACE):
+            q += 1
+        dots = all(has(i, sn.ELLIPSIS) for i in range(start, p + 1))
+        if q == n or has(q, sn.NOSTART) or (has(q, sn.LOWER) and (dots or has(content_end - 1, sn.CLOSE))):
+            continue
+        word = ""
+        if start == p and text[p] == ".":
+            a = p
+            while a > 0 and not has(a - 1, sn.SPACE):
+                a -= 1
+            while a < p and not has(a, sn.WORD):
+                a += 1
+            word = text[a:p]
+            if (len(word) == 1 and has(a, sn.UPPER)) or lower(word) in sn.abbreviations():
+                continue
+        before_arabic = start > 0 and has(start - 1, sn.ARABIC)
+        glued = q == p + 1 and before_arabic and has(q, sn.ARABIC)
+        if dots and start < p and before_arabic and has(q, sn.ARABIC):
+            continue
+        if q > content_end or (glued and (start < p or text[p] != "." or len(word) >= 2)):
+            starts.add(q)
+    ordered = sorted(starts)
+    spans = []
+    for k, s in enumerate(ordered):
+        limit = ordered[k + 1] if k + 1 < len(ordered) else n
+        spans.append((s, max(i for i in nonspace if i < limit) + 1))
+    return spans
