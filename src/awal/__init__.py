@@ -18,6 +18,7 @@ from .normalize import Normalizer, normalize, profiles
 from .rules import RuleError
 from .scripts import dominant_script, script_spans
 from .sentences import sentence_spans, sentences
+from .shingles import shingles
 from .tokenize import tokenize, tokenize_with_offsets
 from .translit import Transliterator, schemes, transliterate
 
@@ -33,6 +34,7 @@ __all__ = [
     "script_spans",
     "sentence_spans",
     "sentences",
+    "shingles",
     "tokenize",
     "tokenize_with_offsets",
     "transliterate",

@@ -219,3 +219,19 @@ def sentence_spans(text: str, line_breaks: bool = True) -> list[Span]:
         limit = ordered[k + 1] if k + 1 < len(ordered) else n
         spans.append((s, max(i for i in nonspace if i < limit) + 1))
     return spans
+
+
+def shingle_hashes(tokens: list[str], n: int) -> list[int]:
+    """The shingles of :func:`awal.shingles.shingle_hashes` for one text's tokens: FNV-1a 64 of every
+    token's UTF-8, then of each run of ``n`` token hashes as little-endian bytes."""
+    mask = (1 << 64) - 1
+
+    def fnv(data: bytes) -> int:
+        h = 0xCBF29CE484222325
+        for byte in data:
+            h = ((h ^ byte) * 0x100000001B3) & mask
+        return h
+
+    hashes = [fnv(t.encode("utf-8", "surrogatepass")) for t in tokens]
+    grams = [hashes[i : i + n] for i in range(max(len(hashes) - n + 1, 1))] if hashes else []
+    return [fnv(b"".join(h.to_bytes(8, "little") for h in gram)) for gram in grams]
