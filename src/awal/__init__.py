@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 # are built on first use, so this stays cheap.
 from .batch import TextBatch
 from .normalize import Normalizer, normalize, profiles
+from .quality import quality, quality_filter
 from .rules import RuleError
 from .scripts import dominant_script, script_spans
 from .sentences import sentence_spans, sentences
@@ -30,6 +31,8 @@ __all__ = [
     "dominant_script",
     "normalize",
     "profiles",
+    "quality",
+    "quality_filter",
     "schemes",
     "script_spans",
     "sentence_spans",
