@@ -53,15 +53,15 @@ import difflib
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
-from .batch import TextBatch, _is_arrow, list_slices
+from .batch import TextBatch, _is_arrow
 from .kernels import map_table
 from .rules import data_dir
 from .segments import per_string, prefix_hashes, range_hashes, repeated, split
-from .sentences import lower_table, sentence_bounds
+from .sentences import lower_table, sentence_counts
 from .tokenize import token_spans
 from .unicode import SCRIPTS, category_mask, property_mask, script_table
 
@@ -173,65 +173,101 @@ def _run_length(member: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.nda
     return run_starts, np.bincount(ids[member], minlength=len(run_starts))
 
 
-def _gram_keys(token_hash: np.ndarray, token_len: np.ndarray, token_owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every n-gram of consecutive tokens of one string: ``(first_token, key, chars, owner)``."""
-    m = len(token_hash)
-    if m < n:
-        return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.int64),) * 2
-    first = np.arange(m - n + 1)
-    first = first[token_owner[first] == token_owner[first + n - 1]]
-    key = np.zeros(len(first), dtype=np.uint64)
-    chars = np.zeros(len(first), dtype=np.int64)
-    mix = np.uint64(0x100000001B3)
-    with np.errstate(over="ignore"):
-        for k in range(n):
-            key = key * mix + token_hash[first + k]
-            chars += token_len[first + k]
-    return first, key, chars, token_owner[first]
-
-
-def _top_gram_chars(owner: np.ndarray, key: np.ndarray, chars: np.ndarray, n: int, strings: int) -> np.ndarray:
-    """Per string: characters of its most frequent n-gram (joined by spaces) × its count; the
-    earliest n-gram wins a tie (as ``Counter.most_common``)."""
-    out = np.zeros(strings, dtype=np.int64)
-    if not len(key):
-        return out
-    order = np.lexsort((np.arange(len(key)), key, owner))
-    o, k = owner[order], key[order]
+def _groups(owner: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equal (string, key) pairs, by one sort of one mixed 64-bit key: ``(order, starts, counts)``:
+    ``order`` each group's members together, the
+    groups starting at ``starts`` with ``counts`` members."""
+    mixed = key ^ (owner.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    order = np.argsort(mixed)
+    sorted_key = mixed[order]
     new = np.ones(len(order), dtype=bool)
-    new[1:] = (o[1:] != o[:-1]) | (k[1:] != k[:-1])
-    group_first = order[new]  # earliest n-gram of each group (stable order)
-    counts = np.diff(np.append(np.flatnonzero(new), len(order)))
-    g_owner = owner[group_first]
-    best = np.lexsort((group_first, -counts, g_owner))  # per string: highest count, then earliest
-    head = np.ones(len(best), dtype=bool)
-    head[1:] = g_owner[best][1:] != g_owner[best][:-1]
-    pick = best[head]
-    out[g_owner[pick]] = (chars[group_first[pick]] + n - 1) * counts[pick]
+    new[1:] = sorted_key[1:] != sorted_key[:-1]
+    starts = np.flatnonzero(new)
+    return order, starts, np.diff(np.append(starts, len(order)))
+
+
+def _ngram_signals(token_hash: np.ndarray, token_len: np.ndarray, token_owner: np.ndarray, chars: np.ndarray) -> dict[str, np.ndarray]:
+    """Gopher's top n-gram (n = 2, 3, 4) and duplicate n-gram (n = 5..10) character fractions.
+
+    An n-gram can only repeat where the (n-1)-gram it starts with repeats, so each size sorts
+    only those positions: after the first sizes, a handful. Keys grow from the previous size's
+    by slices (``key[i] * mix + token_hash[i + n - 1]``).
+    """
+    strings = len(chars)
+    m = len(token_hash)
+    out: dict[str, np.ndarray] = {}
+    total = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(token_len, out=total[1:])
+    first_token = np.searchsorted(token_owner, np.arange(strings))  # first token of each string (or m)
+    tokens = np.bincount(token_owner, minlength=strings)
+    key = token_hash.copy()
+    mix = np.uint64(0x100000001B3)
+    candidates = np.arange(m)  # positions whose (n-1)-gram repeats in its string
+    for n in range(1, max(DUP_N_GRAMS) + 1):
+        if n > 1:
+            key = key[:-1] * mix + token_hash[n - 1 :] if len(key) else key
+        count = m - n + 1
+        candidates = candidates[candidates < count]
+        candidates = candidates[token_owner[candidates] == token_owner[candidates + n - 1]]
+        order, starts, counts = _groups(token_owner[candidates], key[candidates])
+        member = candidates[order]
+        in_repeat = np.repeat(counts >= 2, counts)
+        if n in TOP_N_GRAMS:
+            top = np.zeros(strings, dtype=np.int64)
+            has_ngram = tokens >= n
+            first = first_token[has_ngram]
+            top[has_ngram] = total[first + n] - total[first] + n - 1  # no repeat: the first n-gram, once
+            repeats = counts >= 2
+            if repeats.any():
+                g_first = np.minimum.reduceat(member, starts)[repeats]
+                g_owner = token_owner[g_first]
+                g_count = counts[repeats]
+                best = np.lexsort((g_first, -g_count, g_owner))  # per string: highest count, then earliest
+                head = np.ones(len(best), dtype=bool)
+                head[1:] = g_owner[best][1:] != g_owner[best][:-1]
+                pick = best[head]
+                first = g_first[pick]
+                top[g_owner[pick]] = (total[first + n] - total[first] + n - 1) * g_count[pick]
+            out[f"top_{n}_gram_char_frac"] = _ratio(top, chars)
+        if n in DUP_N_GRAMS:
+            group_first = np.repeat(np.minimum.reduceat(member, starts) if len(starts) else member, counts)
+            again = member[in_repeat & (member != group_first)]
+            out[f"dup_{n}_gram_char_frac"] = _ratio(_greedy_duplicates(key, total, token_owner, np.sort(again), n, strings), chars)
+        candidates = np.sort(member[in_repeat])
     return out
 
 
-def _dup_gram_chars(owner: np.ndarray, key: np.ndarray, chars: np.ndarray, strings: int, n: int) -> np.ndarray:
-    """Per string: Gopher's duplicate n-gram characters (greedy: after a repeat, skip n tokens).
+def _greedy_duplicates(key: np.ndarray, total: np.ndarray, token_owner: np.ndarray, again: np.ndarray, n: int, strings: int) -> np.ndarray:
+    """Per string: Gopher's duplicate n-gram characters (``find_all_duplicate``: scanning left to
+    right, an n-gram seen before adds its characters and the scan skips n tokens).
 
-    The scan is sequential by definition; it runs (in Python) only for strings where some
-    n-gram repeats, found vectorised first; every other string has 0.
+    The scan is sequential by definition. It runs (in Python) only for strings with a repeated
+    n-gram (``again``: sorted positions equal to an earlier n-gram of their string) and stops
+    only at those: the n-grams between two of them join the seen set in one ``set.update``.
     """
     out = np.zeros(strings, dtype=np.int64)
-    again = repeated(owner, key, np.zeros(len(key), dtype=np.int64))
-    for s in np.unique(owner[again]).tolist():
-        a, b = np.searchsorted(owner, [s, s + 1])
-        keys, lengths = key[a:b].tolist(), chars[a:b].tolist()
+    if not len(again):
+        return out
+    owners = token_owner[again]
+    bounds = np.flatnonzero(np.diff(owners)) + 1
+    for stops in np.split(again, bounds):
+        s = int(token_owner[stops[0]])
+        a = int(np.searchsorted(token_owner, s))
+        b = int(np.searchsorted(token_owner, s, side="right")) - n + 1
+        keys = key[a:b].tolist()
         seen: set[int] = set()
-        total, i = 0, 0
-        while i < len(keys):
-            if keys[i] in seen:
-                total += lengths[i]
-                i += n
+        result = i = 0
+        for c in (stops - a).tolist():
+            if c < i:
+                continue
+            seen.update(keys[i:c])
+            if keys[c] in seen:
+                result += int(total[a + c + n] - total[a + c])
+                i = c + n
             else:
-                seen.add(keys[i])
-                i += 1
-        out[s] = total
+                seen.add(keys[c])
+                i = c + 1
+        out[s] = result
     return out
 
 
@@ -359,13 +395,7 @@ def _signals(batch: TextBatch, stop: np.ndarray) -> dict[str, np.ndarray]:
         out[f"dup_{name}_char_frac"] = _ratio(per_string(o[again], (e - s)[again], strings), chars)
 
     # Gopher repetition: n-grams of tokens
-    t_hash = range_hashes(prefix, t_start, t_end)
-    for g in TOP_N_GRAMS:
-        _, key, gram_chars, owner = _gram_keys(t_hash, t_len, t_owner, g)
-        out[f"top_{g}_gram_char_frac"] = _ratio(_top_gram_chars(owner, key, gram_chars, g, strings), chars)
-    for g in DUP_N_GRAMS:
-        _, key, gram_chars, owner = _gram_keys(t_hash, t_len, t_owner, g)
-        out[f"dup_{g}_gram_char_frac"] = _ratio(_dup_gram_chars(owner, key, gram_chars, strings, g), chars)
+    out.update(_ngram_signals(range_hashes(prefix, t_start, t_end), t_len, t_owner, chars))
 
     # FineWeb: non-blank lines split on \n
     s, e, o = split(offsets, newline)
@@ -380,8 +410,7 @@ def _signals(batch: TextBatch, stop: np.ndarray) -> dict[str, np.ndarray]:
     out["list_ratio"] = _ratio(newlines, tokens)
 
     # C4
-    _, _, sentence_offsets = sentence_bounds(batch)
-    out["sentences"] = np.diff(sentence_offsets)
+    out["sentences"] = sentence_counts(batch)
     out["curly_brackets"] = np.bincount(char_owner[cps == ord("{")], minlength=strings)
 
     # scripts and Arabic/Amazigh writing habits
@@ -417,6 +446,24 @@ SIGNALS = (
 )  # fmt: skip
 
 
+SLICE = 1 << 17  # code points per slice of a list: the ~40 working arrays stay in cache
+
+
+def _slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:
+    """``strings`` as batches of about :data:`SLICE` code points (whole strings; a longer one alone)."""
+    try:
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    except TypeError:
+        TextBatch.from_strings(strings)  # raises the error naming the item
+        raise
+    ends = np.cumsum(lengths)
+    cuts = np.unique(np.searchsorted(ends, np.arange(SLICE, int(ends[-1]) if len(ends) else 0, SLICE), side="right"))
+    bounds = [0, *[c for c in cuts.tolist() if 0 < c < len(strings)], len(strings)]
+    for a, b in zip(bounds, bounds[1:]):
+        if b > a:
+            yield TextBatch.from_strings(strings[a:b], first_index=a)
+
+
 def quality(x: Any, variety: str = "default") -> Any:
     """Quality signals of every text: a dict of NumPy arrays (one value per text, in the order of
     :data:`SIGNALS`), a pyarrow Table for Arrow input (null texts give null rows).
@@ -429,7 +476,7 @@ def quality(x: Any, variety: str = "default") -> Any:
     """
     stop = _stop_hashes(load_variety(variety).name)
     if isinstance(x, (list, tuple)):
-        parts = [_signals(b, stop) for b in list_slices(x)] or [_signals(TextBatch.from_strings([]), stop)]
+        parts = [_signals(b, stop) for b in _slices(x)] or [_signals(TextBatch.from_strings([]), stop)]
         return {k: np.concatenate([p[k] for p in parts]) for k in SIGNALS}
     batch = TextBatch.from_input(x)
     signals = _signals(batch, stop)

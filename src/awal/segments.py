@@ -96,14 +96,18 @@ def split(offsets: np.ndarray, separator: np.ndarray, merge_runs: bool = False) 
 
 
 def repeated(owner: np.ndarray, hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """True for every segment equal (same hash and length) to an earlier one of the same string."""
+    """True for every segment equal (same hash and length) to an earlier one of the same string.
+
+    The three are mixed into one 64-bit key and sorted once (stable: the earliest comes first).
+    """
     if len(owner) == 0:
         return np.zeros(0, dtype=bool)
-    order = np.lexsort((np.arange(len(owner)), lengths, hashes, owner))
-    same = (owner[order][1:] == owner[order][:-1]) & (hashes[order][1:] == hashes[order][:-1])
-    same &= lengths[order][1:] == lengths[order][:-1]
+    key = hashes ^ (owner.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    key ^= lengths.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
     out = np.zeros(len(owner), dtype=bool)
-    out[order[1:][same]] = True
+    out[order[1:][sorted_key[1:] == sorted_key[:-1]]] = True
     return out
 
 

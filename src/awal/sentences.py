@@ -131,9 +131,9 @@ def _chunk_starts(cps: np.ndarray, offsets: np.ndarray, line_breaks: bool) -> np
     first = np.zeros(n + 1, dtype=bool)  # first[p]: p starts a string (n: past the end)
     first[offsets[:-1][offsets[:-1] < n]] = True
     first[n] = True
-    string_end = np.zeros(n + 1, dtype=np.int64)  # end of the string each position is in
-    string_end[:n] = offsets[1:][np.searchsorted(offsets[1:], idx, side="right")]
-    string_start = np.maximum.accumulate(np.where(first[:n], idx, 0))
+    lengths = np.diff(offsets)
+    string_end = np.append(np.repeat(offsets[1:], lengths), n)  # end of the string each position is in
+    string_start = np.repeat(offsets[:-1], lengths)
     space = (f & SPACE) != 0
     nxt = np.append(np.minimum.accumulate(np.where(space, n, idx)[::-1])[::-1], n)  # first non-space at/after p
     prv = np.maximum.accumulate(np.where(space, -1, idx))  # last non-space at/before p
@@ -173,10 +173,11 @@ def _chunk_starts(cps: np.ndarray, offsets: np.ndarray, line_breaks: bool) -> np
         abbreviation = np.zeros(len(p), dtype=bool)
         if lone.any():
             pl = p[lone]
-            word = (f & WORD) != 0
-            run_begin = np.maximum.accumulate(np.where(space, idx + 1, np.where(first[:n], idx, 0)))
-            next_word = np.append(np.minimum.accumulate(np.where(word, idx, n)[::-1])[::-1], n)
-            a = np.minimum(next_word[run_begin[pl]], pl)
+            spaces = np.flatnonzero(space)
+            last_space = np.append(-1, spaces)[np.searchsorted(spaces, pl)]  # the last space before each dot
+            run_begin = np.maximum(last_space + 1, string_start[pl])
+            words = np.flatnonzero((f & WORD) != 0)
+            a = np.minimum(np.append(words, n)[np.searchsorted(words, run_begin)], pl)  # first word character
             length = pl - a
             initial = (length == 1) & ((f[a] & UPPER) != 0)
             short = (length >= 1) & (length <= MAX_ABBREVIATION)
@@ -221,6 +222,23 @@ def sentence_bounds(batch: TextBatch, line_breaks: bool = True) -> tuple[np.ndar
     prv = np.maximum.accumulate(np.where(space, -1, np.arange(len(cps), dtype=np.int64)))
     ends = prv[limit - 1] + 1 if len(starts) else np.zeros(0, np.int64)
     return starts, ends, np.searchsorted(starts, offsets)
+
+
+def sentence_counts(batch: TextBatch, line_breaks: bool = True) -> np.ndarray:
+    """The number of sentences of every string of a batch (no spans made).
+
+    >>> sentence_counts(TextBatch.from_input(["a. B", "", "ⴰ⵰ ⴱ⵰ ⵛ"])).tolist()
+    [2, 0, 3]
+    """
+    cps, offsets = batch.codepoints, batch.offsets
+    cuts = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(0, int(offsets[-1]), _CHUNK), side="right") - 1])
+    bounds = np.append(cuts, len(offsets) - 1).tolist()
+    counts = [np.zeros(0, np.int64)]
+    for a, b in zip(bounds, bounds[1:]):
+        origin = int(offsets[a])
+        local = offsets[a : b + 1] - origin
+        counts.append(np.diff(np.searchsorted(_chunk_starts(cps[origin : offsets[b]], local, line_breaks), local)))
+    return np.concatenate(counts)
 
 
 def _lists(batch: TextBatch, line_breaks: bool, text: bool) -> list[list[Any]]:
