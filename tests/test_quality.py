@@ -119,3 +119,13 @@ def test_slices_equal_whole(items):
     for i, text in enumerate(items):
         single = ql.quality([text])
         assert all(_close(float(whole[k][i]), float(single[k][0])) for k in ql.SIGNALS)
+
+
+@given(st.lists(st.lists(st.sampled_from(["ab", "cd", "ef", "ab\n", "cd."]), max_size=80).map(" ".join), min_size=1, max_size=4))
+def test_repetitive_texts_equal_reference(items):
+    """Few distinct words: repeated n-grams everywhere, skipped first occurrences included."""
+    got = ql.quality(items)
+    for i, text in enumerate(items):
+        expected = reference.quality_signals(text, set(ql.load_variety("default").stop_words))
+        for name in ql.SIGNALS:
+            assert _close(float(got[name][i]), float(expected[name])), (name, text)

@@ -230,45 +230,80 @@ def _ngram_signals(token_hash: np.ndarray, token_len: np.ndarray, token_owner: n
                 top[g_owner[pick]] = (total[first + n] - total[first] + n - 1) * g_count[pick]
             out[f"top_{n}_gram_char_frac"] = _ratio(top, chars)
         if n in DUP_N_GRAMS:
-            group_first = np.repeat(np.minimum.reduceat(member, starts) if len(starts) else member, counts)
-            again = member[in_repeat & (member != group_first)]
-            out[f"dup_{n}_gram_char_frac"] = _ratio(_greedy_duplicates(key, total, token_owner, np.sort(again), n, strings), chars)
+            firsts = np.minimum.reduceat(member, starts) if len(starts) else member
+            again = member[in_repeat & (member != np.repeat(firsts, counts))]
+            repeated_firsts = np.sort(firsts[counts >= 2])
+            found = _greedy_duplicates(key, total, token_owner, np.sort(again), repeated_firsts, n, strings)
+            out[f"dup_{n}_gram_char_frac"] = _ratio(found, chars)
         candidates = np.sort(member[in_repeat])
     return out
 
 
-def _greedy_duplicates(key: np.ndarray, total: np.ndarray, token_owner: np.ndarray, again: np.ndarray, n: int, strings: int) -> np.ndarray:
+def _greedy_duplicates(
+    key: np.ndarray, total: np.ndarray, token_owner: np.ndarray, again: np.ndarray, firsts: np.ndarray, n: int, strings: int
+) -> np.ndarray:
     """Per string: Gopher's duplicate n-gram characters (``find_all_duplicate``: scanning left to
-    right, an n-gram seen before adds its characters and the scan skips n tokens).
+    right, an n-gram seen before adds its characters and the scan skips the next n - 1).
 
-    The scan is sequential by definition. It runs (in Python) only for strings with a repeated
-    n-gram (``again``: sorted positions equal to an earlier n-gram of their string) and stops
-    only at those: the n-grams between two of them join the seen set in one ``set.update``.
+    ``again``: sorted positions equal to an earlier n-gram of their string; ``firsts``: the first
+    position of every n-gram that repeats. While no first occurrence falls in a skipped stretch,
+    every position of ``again`` the scan reaches is a repeat, so the scan only has to step over
+    runs of consecutive ``again`` positions: one step per run (a repeated passage), not per
+    token. A string where a first occurrence is skipped gets the token-by-token scan.
     """
     out = np.zeros(strings, dtype=np.int64)
     if not len(again):
         return out
     owners = token_owner[again]
-    bounds = np.flatnonzero(np.diff(owners)) + 1
-    for stops in np.split(again, bounds):
-        s = int(token_owner[stops[0]])
-        a = int(np.searchsorted(token_owner, s))
-        b = int(np.searchsorted(token_owner, s, side="right")) - n + 1
-        keys = key[a:b].tolist()
-        seen: set[int] = set()
-        result = i = 0
-        for c in (stops - a).tolist():
-            if c < i:
-                continue
-            seen.update(keys[i:c])
-            if keys[c] in seen:
-                result += int(total[a + c + n] - total[a + c])
-                i = c + n
-            else:
-                seen.add(keys[c])
-                i = c + 1
-        out[s] = result
+    new_run = np.ones(len(again), dtype=bool)
+    new_run[1:] = (again[1:] != again[:-1] + 1) | (owners[1:] != owners[:-1])
+    run_first = again[new_run]
+    run_last = again[np.append(np.flatnonzero(new_run)[1:], len(again)) - 1]
+    run_owner = owners[new_run]
+    picked_start: list[int] = []
+    picked_count: list[int] = []
+    current, i = -1, 0
+    for r0, r1, owner in zip(run_first.tolist(), run_last.tolist(), run_owner.tolist()):
+        if owner != current:
+            current, i = owner, 0
+        first = max(r0, i)
+        if first > r1:
+            continue
+        count = (r1 - first) // n + 1
+        picked_start.append(first)
+        picked_count.append(count)
+        i = first + count * n
+    counts = np.array(picked_count, dtype=np.int64)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    picked = np.repeat(np.array(picked_start, dtype=np.int64), counts) + n * within
+    out += np.bincount(token_owner[picked], weights=total[picked + n] - total[picked], minlength=strings).astype(np.int64)
+    # a first occurrence inside a skipped stretch (1..n-1 after a picked repeat) breaks the shortcut
+    before = np.searchsorted(picked, firsts, side="right") - 1
+    gap = firsts - picked[np.maximum(before, 0)]
+    skipped = (before >= 0) & (gap >= 1) & (gap < n) & (token_owner[picked[np.maximum(before, 0)]] == token_owner[firsts])
+    for s in np.unique(token_owner[firsts[skipped]]).tolist():
+        out[s] = _scan(key, total, token_owner, again[owners == s], n)
     return out
+
+
+def _scan(key: np.ndarray, total: np.ndarray, token_owner: np.ndarray, again: np.ndarray, n: int) -> int:
+    """``find_all_duplicate`` for one string, stopping only at the positions of ``again``: the
+    n-grams between two of them join the seen set in one ``set.update``."""
+    a = int(np.searchsorted(token_owner, token_owner[again[0]]))
+    keys = key[a : int(again[-1]) + 1].tolist()
+    seen: set[int] = set()
+    result = i = 0
+    for c in (again - a).tolist():
+        if c < i:
+            continue
+        seen.update(keys[i:c])
+        if keys[c] in seen:
+            result += int(total[a + c + n] - total[a + c])
+            i = c + n
+        else:
+            seen.add(keys[c])
+            i = c + 1
+    return result
 
 
 @lru_cache(maxsize=None)
