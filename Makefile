@@ -10,10 +10,12 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Installs awal (core dependencies only) and normalises the bundled samples.
+# Installs awal (core dependencies only), normalises the bundled samples and audits them.
 demo: $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/awal demo
+	$(BIN)/awal audit data/samples/mixed.txt -o $(VENV)/samples-audit.html
+	@echo "audit of the bundled samples: $(VENV)/samples-audit.html (one self-contained page)"
 
 # Installs awal with the test extras and runs the whole suite.
 test: $(BIN)/activate

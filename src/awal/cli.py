@@ -25,6 +25,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import audit
 from .arrow import FeatureUnavailable, detect_array, feature, normalize_array, normalizer, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
@@ -434,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reference", default="fra_Latn", help="input (file stem) that parity is relative to")
     report.set_defaults(run=_tokenizer_report)
 
+    audit.add_command(sub)
     sub.add_parser("demo", help="normalise the bundled samples and show before/after").set_defaults(run=_demo)
     return parser
 

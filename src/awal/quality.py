@@ -60,7 +60,7 @@ import numpy as np
 from .batch import TextBatch, _is_arrow
 from .kernels import map_table
 from .rules import data_dir
-from .segments import per_string, prefix_hashes, range_hashes, repeated, split
+from .segments import per_string, prefix_hashes, range_hashes, repeated, run_lengths, split
 from .sentences import lower_table, sentence_counts
 from .tokenize import token_spans
 from .unicode import SCRIPTS, category_mask, property_mask, script_table
@@ -157,20 +157,6 @@ def _prefix_count(mask: np.ndarray) -> np.ndarray:
     out = np.zeros(len(mask) + 1, dtype=np.int64)
     np.cumsum(mask, out=out[1:])
     return out
-
-
-def _run_length(member: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Runs of consecutive ``member`` positions (a run also restarts where ``new`` is true):
-    ``(run_starts, lengths)``.
-
-    >>> _run_length(np.array([1, 1, 0, 1, 1, 1], bool), np.array([0, 0, 0, 0, 1, 0], bool))
-    (array([0, 3, 4]), array([2, 1, 2]))
-    """
-    start = member.copy()
-    start[1:] &= ~member[:-1] | new[1:]
-    run_starts = np.flatnonzero(start)
-    ids = np.cumsum(start) - 1
-    return run_starts, np.bincount(ids[member], minlength=len(run_starts))
 
 
 def _groups(owner: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -373,7 +359,7 @@ def _signals(batch: TextBatch, stop: np.ndarray) -> dict[str, np.ndarray]:
     hashes = np.bincount(char_owner[cps == ord("#")], minlength=strings)
     first = np.zeros(n + 1, dtype=bool)  # first[p]: p starts a string
     first[offsets[:-1]] = True
-    dot_runs, dot_lengths = _run_length(cps == ord("."), first[:n])
+    dot_runs, dot_lengths = run_lengths(cps == ord("."), first[:n])
     ellipses = per_string(char_owner[dot_runs], dot_lengths // 3, strings) + np.bincount(char_owner[cps == ord("…")], minlength=strings)
     out["hash_word_ratio"] = _ratio(hashes, tokens)
     out["ellipsis_word_ratio"] = _ratio(ellipses, tokens)
@@ -406,7 +392,7 @@ def _signals(batch: TextBatch, stop: np.ndarray) -> dict[str, np.ndarray]:
     # Gopher repetition: paragraphs and lines
     prefix = prefix_hashes(cps)
     newline = (f & NEWLINE) != 0
-    nl_runs, nl_lengths = _run_length(newline, first[:n])
+    nl_runs, nl_lengths = run_lengths(newline, first[:n])
     long_runs = np.zeros(n + 1, dtype=np.int64)  # +1 where a run of 2+ newlines starts, -1 where it ends
     np.add.at(long_runs, nl_runs[nl_lengths >= 2], 1)
     np.add.at(long_runs, (nl_runs + nl_lengths)[nl_lengths >= 2], -1)
@@ -461,7 +447,7 @@ def _signals(batch: TextBatch, stop: np.ndarray) -> dict[str, np.ndarray]:
     )
     changes = first[:n].copy()
     changes[1:] |= cps[1:] != cps[:-1]
-    letter_runs, letter_lengths = _run_length(letter, changes)
+    letter_runs, letter_lengths = run_lengths(letter, changes)
     long = letter_lengths >= 3
     elongated = per_string(char_owner[letter_runs[long]], letter_lengths[long], strings)
     out["elongation_ratio"] = _ratio(elongated, n_letters)

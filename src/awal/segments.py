@@ -114,3 +114,17 @@ def repeated(owner: np.ndarray, hashes: np.ndarray, lengths: np.ndarray) -> np.n
 def per_string(owner: np.ndarray, values: np.ndarray, strings: int) -> np.ndarray:
     """Sum of ``values`` per string (``owner`` gives each value's string)."""
     return np.bincount(owner, weights=values, minlength=strings)
+
+
+def run_lengths(member: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of consecutive ``member`` positions (a run also restarts where ``new`` is true):
+    ``(run_starts, lengths)``.
+
+    >>> run_lengths(np.array([1, 1, 0, 1, 1, 1], bool), np.array([0, 0, 0, 0, 1, 0], bool))
+    (array([0, 3, 4]), array([2, 1, 2]))
+    """
+    start = member.copy()
+    start[1:] &= ~member[:-1] | new[1:]
+    run_starts = np.flatnonzero(start)
+    ids = np.cumsum(start) - 1
+    return run_starts, np.bincount(ids[member], minlength=len(run_starts))
