@@ -40,6 +40,10 @@ bench: $(BENCH_VENV)/.ready
 	$(BENCH_VENV)/bin/python benchmarks/evaluate_amazigh.py
 	$(BENCH_VENV)/bin/python benchmarks/parity.py
 	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000 --repeat 3
+	$(BENCH_VENV)/bin/python benchmarks/sentences_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/dedup_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/quality_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/audit_bench.py --mb 100
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist .pytest_cache .hypothesis

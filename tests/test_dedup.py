@@ -82,3 +82,9 @@ def test_near_duplicate_recall(shared_data, language):
     result = evaluate(lines, lambda batch: awal.shingles(batch, n=5))
     assert THRESHOLD == 0.7 and result["sentences"] > 900
     assert result["recall"] >= 0.9 and result["false_merges"] == 0, result
+
+
+@given(texts)
+def test_dedup_profile_is_idempotent(text):
+    once = awal.normalize(text, profile="dedup")
+    assert awal.normalize(once, profile="dedup") == once

@@ -186,11 +186,11 @@ def _ngram_signals(token_hash: np.ndarray, token_len: np.ndarray, token_owner: n
     np.cumsum(token_len, out=total[1:])
     first_token = np.searchsorted(token_owner, np.arange(strings))  # first token of each string (or m)
     tokens = np.bincount(token_owner, minlength=strings)
-    key = token_hash.copy()
     mix = np.uint64(0x100000001B3)
-    candidates = np.arange(m)  # positions whose (n-1)-gram repeats in its string
-    for n in range(1, max(DUP_N_GRAMS) + 1):
-        if n > 1:
+    key = token_hash[:-1] * mix + token_hash[1:] if m else token_hash
+    candidates = np.arange(m)  # positions whose (n-1)-gram repeats in its string (any order)
+    for n in range(2, max(DUP_N_GRAMS) + 1):
+        if n > 2:
             key = key[:-1] * mix + token_hash[n - 1 :] if len(key) else key
         count = m - n + 1
         candidates = candidates[candidates < count]
@@ -221,7 +221,7 @@ def _ngram_signals(token_hash: np.ndarray, token_len: np.ndarray, token_owner: n
             repeated_firsts = np.sort(firsts[counts >= 2])
             found = _greedy_duplicates(key, total, token_owner, np.sort(again), repeated_firsts, n, strings)
             out[f"dup_{n}_gram_char_frac"] = _ratio(found, chars)
-        candidates = np.sort(member[in_repeat])
+        candidates = member[in_repeat]
     return out
 
 
