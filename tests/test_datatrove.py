@@ -13,6 +13,7 @@ import awal
 pytest.importorskip("datatrove")
 from datatrove.data import Document  # noqa: E402
 from datatrove.executor import LocalPipelineExecutor  # noqa: E402
+from datatrove.pipeline.dedup.minhash import MinhashConfig  # noqa: E402
 from datatrove.utils.text import split_into_sentences, split_into_words  # noqa: E402
 
 from awal import datatrove as adt  # noqa: E402
@@ -46,32 +47,34 @@ def test_normalizer_step():
 def test_recipe_end_to_end(shared_data, tmp_path):
     """JSONL → (identify) → normalise → quality → MinHash dedup with awal keys → JSONL, on real posts.
 
-    Spelling-variant copies of 150 Darija posts are added: dedup must remove >= 90% of them
-    and no post without a copy.
+    Spelling-variant copies of 100 Darija posts are added: dedup must remove >= 90% of them
+    and no post without a copy. Seven MinHash buckets of 8 hashes (datatrove's default is 14):
+    fewer bucket tasks to run in the suite, still > 99% detection for copies at Jaccard >= 0.9.
     """
     lines = (shared_data / "lid" / "ary_Arab.afrisenti.txt").read_text(encoding="utf-8").splitlines()
-    posts = list(dict.fromkeys(line for line in lines if len(line.split()) >= 8))[:400]
+    posts = list(dict.fromkeys(line for line in lines if len(line.split()) >= 8))[:250]
     records = [{"id": f"p{i}", "text": t} for i, t in enumerate(posts)]
-    records += [{"id": f"c{i}", "text": variant(t, 1000 + i)} for i, t in enumerate(posts[:150])]
+    records += [{"id": f"c{i}", "text": variant(t, 1000 + i)} for i, t in enumerate(posts[:100])]
     source = tmp_path / "in"
     source.mkdir()
     (source / "data.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # awal.identify may not be there yet: the recipe says so
-        stages = adt.recipe(str(source), str(tmp_path / "work"), str(tmp_path / "out"), languages=["ary_Arab"], variety="ary")
+        stages = adt.recipe(str(source), str(tmp_path / "work"), str(tmp_path / "out"), languages=["ary_Arab"], variety="ary",
+                            config=MinhashConfig(num_buckets=7, hashes_per_bucket=8))  # fmt: skip
     for n, (stage, tasks) in enumerate(stages):
         LocalPipelineExecutor(pipeline=stage, tasks=tasks, logging_dir=str(tmp_path / f"logs{n}"), skip_completed=False).run()
 
     kept_after_quality = {json.loads(line)["id"] for f in (tmp_path / "work" / "filtered").glob("*.jsonl*") for line in _read(f)}
     out = [json.loads(line) for f in (tmp_path / "out").glob("*.jsonl*") for line in _read(f)]
     ids = {r["id"] for r in out}
-    both = [i for i in range(150) if f"p{i}" in kept_after_quality and f"c{i}" in kept_after_quality]
-    assert len(both) >= 100
+    both = [i for i in range(100) if f"p{i}" in kept_after_quality and f"c{i}" in kept_after_quality]
+    assert len(both) >= 60
     removed_copies = sum(not (f"p{i}" in ids and f"c{i}" in ids) for i in both)
     assert removed_copies / len(both) >= 0.9
     assert all(f"p{i}" in ids or f"c{i}" in ids for i in both)  # one of each pair stays
-    singles = {r for r in kept_after_quality if r.startswith("p") and int(r[1:]) >= 150}
+    singles = {r for r in kept_after_quality if r.startswith("p") and int(r[1:]) >= 100}
     assert singles <= ids  # posts without a copy are never merged away
 
 
