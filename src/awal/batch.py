@@ -249,6 +249,21 @@ def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return sums
 
 
+def per_input(batch: TextBatch, items: list[Any]) -> Any:
+    """One result per string of ``batch``, given back the way the input came: the only item for a
+    ``str``, else the list, with ``None`` for the null rows of an Arrow array.
+
+    >>> per_input(TextBatch.from_input("ab"), [["a", "b"]])
+    ['a', 'b']
+    """
+    if batch.kind == "str":
+        return items[0]
+    valid = batch.meta.get("valid")
+    if valid is not None:
+        return [item if ok else None for item, ok in zip(items, valid.tolist())]
+    return items
+
+
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
 JOINED_PART = 1 << 18  # map_text's joined way works on about this many code points at a time
 

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from .batch import TextBatch
+from .batch import TextBatch, per_input
 from .kernels import UNICODE_SIZE, map_table
 from .rules import data_dir
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -255,13 +255,7 @@ def _lists(batch: TextBatch, line_breaks: bool, text: bool) -> list[list[Any]]:
 
 def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
     batch = TextBatch.from_input(x)
-    lists: list[Any] = _lists(batch, line_breaks, text)
-    if batch.kind == "str":
-        return lists[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        lists = [item if ok else None for item, ok in zip(lists, valid.tolist())]
-    return lists
+    return per_input(batch, _lists(batch, line_breaks, text))
 
 
 def sentences(x: Any, line_breaks: bool = True) -> Any:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .batch import TextBatch
+from .batch import TextBatch, per_input
 from .normalize import Normalizer
 from .tokenize import token_spans
 
@@ -123,10 +123,4 @@ def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
         x = _normalizers[profile](x)
     batch = TextBatch.from_input(x)
     hashes, offsets = shingle_hashes(batch, n)
-    if batch.kind == "str":
-        return hashes
-    parts: list[Any] = np.split(hashes, offsets[1:-1])
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        parts = [part if ok else None for part, ok in zip(parts, valid.tolist())]
-    return parts
+    return per_input(batch, np.split(hashes, offsets[1:-1]))

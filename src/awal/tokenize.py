@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from .batch import TextBatch, list_slices
+from .batch import TextBatch, list_slices, per_input
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
@@ -376,13 +376,7 @@ def tokenize(x: Any, **options: bool) -> Any:
         with _collector_paused():
             return [tokens for batch in list_slices(x) for tokens in tokens_from_spans(batch, *token_spans(batch, **options))]
     batch = TextBatch.from_input(x)
-    lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
-    if batch.kind == "str":
-        return lists[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        lists = [tokens if ok else None for tokens, ok in zip(lists, valid.tolist())]
-    return lists
+    return per_input(batch, tokens_from_spans(batch, *token_spans(batch, **options)))
 
 
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
