@@ -107,6 +107,7 @@ class Variety:
     thresholds: dict[str, tuple[float | None, float | None, str]]
 
 
+@lru_cache(maxsize=None)
 def _quality_files() -> dict[str, dict]:
     return {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((data_dir() / "quality").glob("*.toml"))}
 
