@@ -4,8 +4,9 @@ Every document goes through the cheap vectorised counts (scripts, lengths, invis
 bidi characters, elongation, diacritics, exact duplicates by hash); a seeded random sample
 of at most :data:`SAMPLE_BYTES` of text gets the costly ones (which normalisation rules
 fire, quality signals against the variety's thresholds, near duplicates by MinHash on
-:func:`awal.shingles`), and the page says so. Memory stays bounded: batches of about
-:data:`BATCH_BYTES`, per-document numbers kept as small integer arrays.
+:func:`awal.shingles`), and the page says so. Memory stays bounded: text is held one batch of
+about :data:`BATCH_BYTES` at a time plus the sample; per document only 16 bytes are kept
+(length, word count, a 64-bit hash for exact duplicates): 16 MB for a million documents.
 Charts are SVG drawn here, embedded as ``data:`` images: no plotting library needed.
 
 Bad input is counted and shown, not fatal (``strict=True`` makes it fatal): a line that is
