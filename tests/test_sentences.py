@@ -110,3 +110,12 @@ def test_boundary_f1(shared_data):
     for name, docs in corpora(shared_data).items():
         predicted = [[start for start, _ in spans] for spans in awal.sentence_spans([text for text, _ in docs])]
         assert score([gold for _, gold in docs], predicted)["f1"] >= floors[name], name
+
+
+def test_arrow_list_array():
+    from awal.arrow import sentences_array
+
+    array = pa.chunked_array([pa.array(["Salam! Labas?", None]), pa.array(["ⴰⵣⵓⵍ⵰ ⴰⵎⴰⵏ"], type=pa.string())])
+    out = sentences_array(array)
+    assert out.type == pa.list_(pa.string()) and out.num_chunks == 2
+    assert out.to_pylist() == [["Salam!", "Labas?"], None, ["ⴰⵣⵓⵍ⵰", "ⴰⵎⴰⵏ"]]

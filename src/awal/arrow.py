@@ -10,7 +10,7 @@ pyarrow is an optional extra (``pip install 'awal[arrow]'``), imported on first 
 Three levels:
 
 * arrays: :func:`normalize_array`, :func:`transliterate_array`,
-  :func:`tokenize_array` (``list<string>``), :func:`detect_array` (script codes);
+  :func:`tokenize_array` and :func:`sentences_array` (``list<string>``), :func:`detect_array` (script codes);
 * tables and record batches: :func:`normalize_table` and friends, built on
   :func:`map_table` (a column in, a new column appended or replacing it), and
   :func:`map_batches` for an iterator of record batches;
@@ -77,6 +77,7 @@ __all__ = [
     "normalize_array",
     "transliterate_array",
     "tokenize_array",
+    "sentences_array",
     "detect_array",
     "map_table",
     "map_batches",
@@ -172,11 +173,26 @@ def tokenize_array(array: Any, **options: bool) -> Any:
     >>> tokenize_array(pa.array(["wach nta?", None])).to_pylist()
     [['wach', 'nta', '?'], None]
     """
+    return _list_array(array, lambda a: feature("tokenize")(a, **options))
+
+
+def sentences_array(array: Any, line_breaks: bool = True) -> Any:
+    """Sentences as a ``list<string>`` array (``list<large_string>`` for large input); nulls stay null.
+
+    >>> import pyarrow as pa
+    >>> sentences_array(pa.array(["Salam! Labas?", None])).to_pylist()
+    [['Salam!', 'Labas?'], None]
+    """
+    return _list_array(array, lambda a: feature("sentences")(a, line_breaks=line_breaks))
+
+
+def _list_array(array: Any, lists_of: Callable[[Any], list[list[str] | None]]) -> Any:
+    """``lists_of(array)`` (one list of strings per row, None for nulls) as an Arrow list array, chunk by chunk."""
     pa = _check_strings(array)
     result_type = pa.list_(array.type)
     if isinstance(array, pa.ChunkedArray):
-        return _per_chunk(lambda chunk: tokenize_array(chunk, **options), array, result_type)
-    lists = feature("tokenize")(array, **options)
+        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, result_type)
+    lists = lists_of(array)
     lengths = np.fromiter((len(t) if t is not None else 0 for t in lists), dtype=np.int64, count=len(lists))
     offsets = np.zeros(len(lists) + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
