@@ -61,9 +61,12 @@ def test_containers():
     expected = [["Salam.", "Labas?"], [], ["ⴰⵣⵓⵍ⵰", "ⴰⵎⴰⵏ"]]
     assert awal.sentences(items) == awal.sentences(tuple(items)) == expected
     array = pa.array(items[:1] + [None] + items[1:])
-    assert awal.sentences(array) == expected[:1] + [None] + expected[1:]
-    assert awal.sentences(pa.chunked_array([array[:2], array[2:]])) == expected[:1] + [None] + expected[1:]
+    assert awal.sentences(array).to_pylist() == expected[:1] + [None] + expected[1:]
+    chunked = awal.sentences(pa.chunked_array([array[:2], array[2:]]))
+    assert chunked.num_chunks == 2 and chunked.to_pylist() == expected[:1] + [None] + expected[1:]
+    assert awal.sentences(pa.array(items, type=pa.large_string())).type == pa.list_(pa.large_string())
     assert awal.sentence_spans(items) == [[(0, 6), (7, 13)], [], [(0, 5), (6, 10)]]
+    assert awal.sentence_spans(array).to_pylist()[:2] == [[{"start": 0, "end": 6}, {"start": 7, "end": 13}], None]
 
 
 def test_bad_input():

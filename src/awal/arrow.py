@@ -62,12 +62,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from .extras import optional
 from .normalize import Normalizer
 
 __all__ = [
@@ -99,11 +97,7 @@ class FeatureUnavailable(ImportError):
 
 def pyarrow() -> Any:
     """The ``pyarrow`` module, or an ImportError that says how to install it."""
-    try:
-        import pyarrow as pa
-    except ImportError as e:
-        raise ImportError("this needs pyarrow, an optional extra: pip install 'awal[arrow]'") from e
-    return pa
+    return optional("pyarrow")
 
 
 def feature(name: str) -> Any:
@@ -186,19 +180,12 @@ def sentences_array(array: Any, line_breaks: bool = True) -> Any:
     return _list_array(array, lambda a: feature("sentences")(a, line_breaks=line_breaks))
 
 
-def _list_array(array: Any, lists_of: Callable[[Any], list[list[str] | None]]) -> Any:
-    """``lists_of(array)`` (one list of strings per row, None for nulls) as an Arrow list array, chunk by chunk."""
+def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
+    """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
-    result_type = pa.list_(array.type)
-    if isinstance(array, pa.ChunkedArray):
-        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, result_type)
-    lists = lists_of(array)
-    lengths = np.fromiter((len(t) if t is not None else 0 for t in lists), dtype=np.int64, count=len(lists))
-    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    values = pa.array(list(chain.from_iterable(t for t in lists if t)), type=array.type)
-    mask = array.is_null() if array.null_count else None
-    return pa.ListArray.from_arrays(pa.array(offsets), values, type=result_type, mask=mask)
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(array.type))
+    return lists_of(array)
 
 
 def detect_array(array: Any) -> Any:
@@ -207,12 +194,9 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
-    texts = array.to_pylist()
-    present = [t for t in texts if t is not None]
-    codes = iter(feature("dominant_script")(present) if present else [])
-    return pa.array([None if t is None else next(codes) for t in texts], type=pa.string())
+    return feature("dominant_script")(array)
 
 
 # ---------------------------------------------------------------- tables

@@ -228,11 +228,29 @@ class TextBatch:
         )
         if str(dtype) not in ("string", "large_string"):
             array = array.cast(dtype)
+        return self._chunked_like_input(array)
+
+    def rows_to_arrow(self, rows: list[Any], arrow_type: Any) -> Any:
+        """One result per string (e.g. its tokens) as an Arrow array of ``arrow_type`` shaped
+        like the Arrow input: null where the input was null, the input's chunks.
+
+        >>> import pyarrow as pa
+        >>> b = TextBatch.from_input(pa.chunked_array([["ab", None], ["c"]]))
+        >>> b.rows_to_arrow([1, 0, 1], pa.int64()).to_pylist()
+        [1, None, 1]
+        """
+        pa = _arrow()
+        valid = self.meta.get("valid")
+        if valid is not None:
+            rows = [row if ok else None for row, ok in zip(rows, valid.tolist())]
+        return self._chunked_like_input(pa.array(rows, type=arrow_type))
+
+    def _chunked_like_input(self, array: Any) -> Any:
         chunks = self.meta.get("chunks")
         if chunks is None:
             return array
         bounds = np.concatenate([[0], np.cumsum(chunks)]).tolist()
-        return pa.chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
+        return _arrow().chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
 
 
 def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -249,19 +267,27 @@ def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return sums
 
 
-def per_input(batch: TextBatch, items: list[Any]) -> Any:
+def per_input(batch: TextBatch, items: list[Any], arrow_type: Any = None) -> Any:
     """One result per string of ``batch``, given back the way the input came: the only item for a
-    ``str``, else the list, with ``None`` for the null rows of an Arrow array.
+    ``str``; for an Arrow input an Arrow array of ``arrow_type`` (nulls and chunks kept, see
+    :meth:`TextBatch.rows_to_arrow`); else the list.
 
     >>> per_input(TextBatch.from_input("ab"), [["a", "b"]])
     ['a', 'b']
     """
     if batch.kind == "str":
         return items[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        return [item if ok else None for item, ok in zip(items, valid.tolist())]
+    if batch.kind == "arrow":
+        return batch.rows_to_arrow(items, arrow_type)
     return items
+
+
+def string_list_type(batch: TextBatch) -> Any:
+    """``list<string>`` (``list<large_string>`` for large input) for an Arrow batch, else None."""
+    if batch.kind != "arrow":
+        return None
+    pa = _arrow()
+    return pa.list_(pa.large_string() if pa.types.is_large_string(batch.meta["type"]) else pa.string())
 
 
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
+from importlib import import_module
 from typing import Any
 
 import numpy as np
 
-from .batch import TextBatch, per_input
+from .batch import TextBatch, per_input, string_list_type
 from .kernels import UNICODE_SIZE, map_table
 from .rules import data_dir
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -255,13 +256,16 @@ def _lists(batch: TextBatch, line_breaks: bool, text: bool) -> list[list[Any]]:
 
 def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
     batch = TextBatch.from_input(x)
-    return per_input(batch, _lists(batch, line_breaks, text))
+    arrow_type = None
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        arrow_type = string_list_type(batch) if text else pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64())]))
+    return per_input(batch, _lists(batch, line_breaks, text), arrow_type)
 
 
 def sentences(x: Any, line_breaks: bool = True) -> Any:
-    """Sentences: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
-
-    Null entries of an Arrow array give ``None``. See the module docstring for the rules.
+    """Sentences: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    array → a ``list<string>`` array (nulls and chunks kept). See the module docstring for the rules.
 
     >>> sentences(["Salam! Labas?", "ⴰⵣⵓⵍ⵰ ⵎⴰⵏⵣⴰⴽⵉⵏ", ""])
     [['Salam!', 'Labas?'], ['ⴰⵣⵓⵍ⵰', 'ⵎⴰⵏⵣⴰⴽⵉⵏ'], []]
@@ -272,7 +276,8 @@ def sentences(x: Any, line_breaks: bool = True) -> Any:
 def sentence_spans(text: Any, line_breaks: bool = True) -> Any:
     """``[(start, end), ...]``: code-point offsets of each sentence, ``text[start:end]`` is the sentence.
 
-    A list of strings gives one such list per string.
+    A list of strings gives one such list per string; a pyarrow string array a
+    ``list<struct<start, end>>`` array (nulls and chunks kept).
 
     >>> sentence_spans("هل أتيت؟نعم، أتيت.")
     [(0, 8), (8, 18)]

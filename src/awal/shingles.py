@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -109,10 +110,11 @@ _normalizers: dict[str, Normalizer] = {}
 
 
 def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
-    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list/tuple or pyarrow string array → list of arrays.
+    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list/tuple → list of arrays; a pyarrow
+    string array → a ``list<uint64>`` array (nulls and chunks kept).
 
-    The text is normalised with ``profile`` first (``None``: as it is). Null entries of
-    an Arrow array give ``None``. See the module docstring for the hash.
+    The text is normalised with ``profile`` first (``None``: as it is). See the module docstring
+    for the hash.
 
     >>> [len(h) for h in shingles(["one two three four five six", "short text", ""])]
     [2, 1, 0]
@@ -123,4 +125,8 @@ def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
         x = _normalizers[profile](x)
     batch = TextBatch.from_input(x)
     hashes, offsets = shingle_hashes(batch, n)
-    return per_input(batch, np.split(hashes, offsets[1:-1]))
+    arrow_type = None
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        arrow_type = pa.list_(pa.uint64())
+    return per_input(batch, np.split(hashes, offsets[1:-1]), arrow_type)
