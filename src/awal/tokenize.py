@@ -150,7 +150,7 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     letter = (c & CLASS_BITS) == LETTER
     inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
     # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
-    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[left - 1] & letter[np.maximum(left - 2, 0)]
+    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
     inside |= word_before & ~word_after & letter[left] & ~two_before
     c[tat] = np.where(inside, LETTER, DASH)  # a group-0 letter: الـ84 and الـiPhone stay whole
     return tat[~inside & ~new_run]
