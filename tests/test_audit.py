@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import awal
 from awal import audit
 from awal.cli import main
 from awal.io import DataError
@@ -33,6 +34,8 @@ def test_counts(tmp_path):
     page = audit.render(stats)
     assert "exact duplicates (all documents)</td><td>1</td>" in page
     assert page.count("<img") >= 10 and "data:image/svg+xml;base64," in page
+    if hasattr(awal, "identify"):
+        assert "languages (awal.identify, sample of 5)" in page
 
 
 def test_bad_records_are_counted_and_located(tmp_path):
