@@ -28,6 +28,7 @@ from typing import Iterable
 import numpy as np
 import regex
 
+from awal.cache import cached_table, source_key
 from awal.kernels import ranges
 
 __all__ = ["ArabiziModel", "romanize"]
@@ -192,9 +193,25 @@ def _display(chunk: str, arabic: str) -> str:
 class _CharLM:
     """Arabic character n-gram model (interpolated absolute discounting) on dense tables."""
 
-    def __init__(self, counts: np.ndarray | None = None) -> None:
+    def __init__(self, counts: np.ndarray | None = None, table: np.ndarray | None = None) -> None:
         self.counts = np.zeros(_A**_ORDER) if counts is None else counts
-        self._table: np.ndarray | None = None
+        self._table: np.ndarray | None = table
+
+    @classmethod
+    def cached(cls, words: Iterable[str], key: str) -> "_CharLM":
+        """``_CharLM().add(words)`` with its counts and table kept in the disk cache under ``key``
+        (a hash of the files ``words`` come from)."""
+        words = list(words)
+
+        def sparse_counts() -> np.ndarray:
+            counts = cls().add(words).counts
+            nonzero = np.flatnonzero(counts)
+            return np.stack([nonzero.astype(np.float64), counts[nonzero]])  # indices < 2**53: exact
+
+        index, values = cached_table("arabizi-lm-counts", key, sparse_counts)
+        counts = np.zeros(_A**_ORDER)
+        counts[index.astype(np.int64)] = values
+        return cls(counts, cached_table("arabizi-lm-table", key, lambda: cls(counts).table()))
 
     def add(self, words: Iterable[str], weight: float = 1.0) -> "_CharLM":
         idx: list[int] = []
@@ -344,7 +361,7 @@ class ArabiziModel:
         """The shipped model: hand-written rules, lexicon and a letter model of the lexicon."""
         d = _data_dir() / "schemes"
         lexicon = _read_lexicon(d / "darija_lexicon.tsv")
-        lm = _CharLM().add(set(lexicon.values()))
+        lm = _CharLM.cached(sorted(set(lexicon.values())), source_key(__file__, str(d / "darija_lexicon.tsv")))
         return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1)
 
     # ------------------------------------------------------------ emissions

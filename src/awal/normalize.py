@@ -20,6 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
+from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
 
@@ -89,7 +90,18 @@ class Normalizer:
     def _list_mode(self) -> tuple[str | None, bool]:
         return list_mode(self.steps)
 
+    @cached_property
+    def _text_function(self) -> TextFunction | None:
+        return text_function(self.steps)
+
     def __call__(self, x: Any) -> Any:
+        function = self._text_function
+        if function is not None:  # one short string or a few: no NumPy (awal.fastpath)
+            if type(x) is str and len(x) <= LONGEST:
+                return function(x)
+            out = run_fast(x, function)
+            if out is not None:
+                return out
         return map_text(x, self.normalize_batch, *self._list_mode)
 
     # ------------------------------------------------------------- exports
@@ -168,9 +180,14 @@ def normalize(x: Any, profile: str = "default") -> Any:
     >>> normalize("ﻻ إله", profile="search")
     'لا اله'
     """
-    return _normalizer(profile)(x)
+    normalizer = _BUILT.get(profile) if type(profile) is str else None  # a dict lookup: cheaper than the lru_cache
+    return (normalizer or _normalizer(profile))(x)
+
+
+_BUILT: dict[str, Normalizer] = {}
 
 
 @lru_cache(maxsize=32)
 def _normalizer(profile: str) -> Normalizer:
-    return Normalizer(profile)
+    normalizer = _BUILT[profile] = Normalizer(profile)
+    return normalizer

@@ -84,14 +84,12 @@ class Rule:
 @lru_cache(maxsize=None)
 def _casefold_map() -> dict[str, str]:
     """Full case folding of Latin, Greek, Cyrillic and Armenian letters (derived from ``str.casefold``)."""
+    every = np.arange(UNICODE_SIZE, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     out = {}
-    for cp in range(UNICODE_SIZE):
-        ch = chr(cp)
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        folded = ch.casefold()
-        if folded != ch:
-            out[ch] = folded
+    for start in range(0, UNICODE_SIZE, 256):  # most blocks of 256 have nothing to fold: one C call each
+        block = every[start : start + 256]
+        if block.casefold() != block:
+            out.update((ch, ch.casefold()) for ch in block if ch.casefold() != ch)
     return out
 
 

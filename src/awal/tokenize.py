@@ -55,6 +55,7 @@ Options (keyword-only, accepted by every function here):
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -286,6 +287,93 @@ def _spans(
     return np.compress(token_start, base), ends
 
 
+# ------------------------------------------------------------------ one short string
+# The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
+# string none of whose characters needs the array logic (tatweel, zero-width characters,
+# emoji, regional indicators, ``@``/``#``, ``:/`` or ``www.`` that may start a URL,
+# unassigned code points, and code points past U+3000 other than the Arabic
+# presentation forms): such a string goes through one ``findall`` instead of a few
+# dozen NumPy calls. ``re`` tests a class of BMP characters with one bitmap lookup,
+# whatever its size. Tests compare it with the array path.
+_FAST_EXCLUDED = (FORMAT, TATWEEL, RI, TRIGGER, PICTO, DASH)
+_FAST_DOMAIN = ((0, 0x3000), (0xFB50, 0xFF00))  # code points the fast classes cover
+_FAST_LONGEST = 2048  # longer strings: the batch path
+_FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
+
+
+def _class_of(member: np.ndarray, free: np.ndarray) -> str:
+    """An ``re`` class of the ``member`` code points as ranges, which may also hold ``free``
+    ones (code points the class is never tested on), so the ranges are fewer."""
+    edges = np.flatnonzero(np.diff(np.r_[False, member | free, False].view(np.int8))).reshape(-1, 2)
+    where = np.flatnonzero(member)
+    firsts, lasts = np.searchsorted(where, edges[:, 0]), np.searchsorted(where, edges[:, 1])
+    keep = firsts < lasts
+    parts = [
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+        for a, b in zip(where[firsts[keep]].tolist(), where[lasts[keep] - 1].tolist())
+    ]
+    return "[" + "".join(parts) + "]" if parts else "(?!)"
+
+
+@lru_cache(maxsize=None)
+def _fast_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """``(needs_arrays, token)``: a search for what only the array path handles, and the token pattern.
+
+    A word is a chain of units, each taking the marks after it: a group-0 letter or a
+    digit (joins anything), a run of one script's letters, or marks that start a word.
+    An apostrophe between two letters and a number separator between two digits end
+    the unit before them. A run may not be followed by another script's letter: it
+    then ends the word (the look-ahead skips marks, which a backtracking run gives back).
+    """
+    end = _FAST_DOMAIN[-1][1]  # classes are built over code points below it: outside the domain is free
+    codes = code_table()[:end]
+    outside = np.ones(end, dtype=bool)
+    for lo, hi in _FAST_DOMAIN:
+        outside[lo:hi] = False
+    free = outside | np.isin(codes, _FAST_EXCLUDED) | (general_category_table()[:end] == CATEGORIES.index("Cn"))
+
+    def of(*wanted: int) -> str:
+        return _class_of(np.isin(codes, wanted) & ~free, free)
+
+    groups = sorted({int(c) >> 4 for c in np.unique(codes[~free]) if (c & CLASS_BITS) == LETTER})
+    scripts = [LETTER + 16 * g for g in groups if g]
+    mark, letter, digit = of(MARK), of(LETTER, *scripts), of(DIGIT)
+    m = f"{mark}*"
+    apostrophe = f"(?:{of(APOS)}{m}(?={letter}))?"  # glued between two letters
+    neutral = f"{of(LETTER)}{m}{apostrophe}|{digit}{m}(?:{of(NUMSEP, DOT)}{m}(?={digit}))?|{mark}+{apostrophe}"
+    run = "(?:" + "|".join(f"{of(code)}{of(code, MARK)}*" for code in scripts) + ")"  # one class repeated: fast in re
+    run_inside = f"{run}(?:{of(APOS)}{m}(?={letter})|(?!{m}{of(*scripts)}))"
+    starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
+    word = f"{starts}(?:(?:{starts}(?:{neutral}|{run_inside}))+(?:{starts}{run})?|{run})"
+    token = re.compile(f"{word}|(?:\\.{m})+|[^{of(SPACE)[1:-1]}]{m}")  # then ellipses, then anything else
+    beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
+    needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
+    return needs_arrays, token
+
+
+_WWW = re.compile(r"[wW]{3}\.")
+
+
+def _fast_pattern(text: str) -> re.Pattern | None:
+    """The token pattern if it gives ``text``'s tokens (default options), else None (the array path)."""
+    if len(text) > _FAST_LONGEST or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text)):
+        return None  # too long, or it may hold a URL
+    needs_arrays, token = _fast_patterns()
+    return None if needs_arrays.search(text) else token
+
+
+def _fast_tokens(text: str) -> list[str] | None:
+    """The tokens of one short ``str`` by the regex, or None when it needs the array path."""
+    token = _fast_pattern(text)
+    return None if token is None else token.findall(text)
+
+
+def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
+    """:func:`tokenize_with_offsets` of one short ``str`` by the regex, or None when it needs the array path."""
+    token = _fast_pattern(text)
+    return None if token is None else [(m.group(), m.start(), m.end()) for m in token.finditer(text)]
+
+
 _CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
 
 
@@ -372,6 +460,16 @@ def tokenize(x: Any, **options: bool) -> Any:
     >>> tokenize(["7ta 3lach?", ""], split_digits=True)
     [['7', 'ta', '3', 'lach', '?'], []]
     """
+    if not options:  # one short string or a few: the regex, when it covers them
+        kind = type(x)
+        if kind is str:
+            tokens = _fast_tokens(x)
+            if tokens is not None:
+                return tokens
+        elif (kind is list or kind is tuple) and len(x) <= _FAST_SMALL_LIST and all(type(s) is str for s in x):
+            lists = [_fast_tokens(s) for s in x]
+            if None not in lists:
+                return lists
     if isinstance(x, (list, tuple)):
         with _collector_paused():
             return [tokens for batch in list_slices(x) for tokens in tokens_from_spans(batch, *token_spans(batch, **options))]
@@ -393,6 +491,10 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
     """
+    if type(text) is str and not options:
+        spans = _fast_spans(text)
+        if spans is not None:
+            return spans
     batch = TextBatch.from_input(text)
     starts, ends, token_offsets = token_spans(batch, **options)
     tokens = tokens_from_spans(batch, starts, ends, token_offsets)

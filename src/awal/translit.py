@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
+from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
 
@@ -46,6 +47,11 @@ class TableScheme:
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
+
+    @cached_property
+    def text_function(self) -> TextFunction | None:
+        """The same work on one ``str`` without NumPy (see :mod:`awal.fastpath`)."""
+        return text_function(self.steps)
 
     @cached_property
     def list_mode(self) -> tuple[str | None, bool]:
@@ -157,6 +163,10 @@ class Transliterator:
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
         scheme = _table_scheme(self.scheme)
+        if scheme.text_function is not None:  # one short string or a few: no NumPy (awal.fastpath)
+            out = run_fast(x, scheme.text_function)
+            if out is not None:
+                return out
         return map_text(x, scheme.apply, *scheme.list_mode)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
