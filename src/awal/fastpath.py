@@ -191,7 +191,7 @@ _COMPILERS: dict[type, Callable] = {
 }
 # the fields each compiler reads: a step class that gains one (a new option) is not compiled
 _FIELDS = {
-    CharStep: {"names", "mapping", "charmap"},
+    CharStep: {"names", "mapping"},
     ReplaceStep: {"names", "matcher"},
     ContextStep: {"names", "table", "conditions", "skip"},
     CollapseStep: {"names", "limit"},

@@ -29,7 +29,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -37,6 +37,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch
+from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .unicode import SCRIPTS, category_mask, script_table
 
@@ -84,13 +85,20 @@ class Rule:
 @lru_cache(maxsize=None)
 def _casefold_map() -> dict[str, str]:
     """Full case folding of Latin, Greek, Cyrillic and Armenian letters (derived from ``str.casefold``)."""
+    rows = cached_table("casefold", source_key(__file__), _casefold_rows)
+    return {chr(row[0]): "".join(map(chr, row[1 : 1 + int(np.count_nonzero(row[1:]))])) for row in rows.tolist()}
+
+
+def _casefold_rows() -> np.ndarray:
+    """``[code point, folded code points..., 0 padding]`` for every character ``str.casefold`` changes."""
     every = np.arange(UNICODE_SIZE, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    out = {}
+    rows = []
     for start in range(0, UNICODE_SIZE, 256):  # most blocks of 256 have nothing to fold: one C call each
         block = every[start : start + 256]
         if block.casefold() != block:
-            out.update((ch, ch.casefold()) for ch in block if ch.casefold() != ch)
-    return out
+            rows += [[ord(ch), *map(ord, ch.casefold())] for ch in block if ch.casefold() != ch]
+    width = max(map(len, rows))
+    return np.array([row + [0] * (width - len(row)) for row in rows], dtype=np.uint32)  # a fold never holds NUL
 
 
 # -------------------------------------------------------------------- char sets
@@ -345,11 +353,15 @@ class CharStep:
 
     names: tuple[str, ...]
     mapping: dict[str, str]  # only the characters that change
-    charmap: CharMap
 
     @classmethod
     def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
-        return cls(names, mapping, CharMap.from_mapping(mapping))
+        return cls(names, mapping)
+
+    @cached_property
+    def charmap(self) -> CharMap:
+        """The dense tables, built on the first batch (one short string never needs them)."""
+        return CharMap.from_mapping(self.mapping)
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         out, new_offsets, source = kernels.expand(cps, offsets, self.charmap, align)

@@ -65,6 +65,7 @@ import numpy as np
 import regex
 
 from .batch import TextBatch, list_slices
+from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
@@ -96,6 +97,10 @@ SPECIAL = regex.compile(
 @lru_cache(maxsize=None)
 def code_table() -> np.ndarray:
     """uint8 code of every code point: its class, plus ``16 * script group`` for letters."""
+    return cached_table("token-classes", source_key(__file__), _build_code_table)
+
+
+def _build_code_table() -> np.ndarray:
     category = general_category_table()
     table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, private use, surrogates
     table[category_mask("L", "Nl", "No", "Pc")] = LETTER
@@ -291,12 +296,11 @@ def _spans(
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
 # string none of whose characters needs the array logic (tatweel, zero-width characters,
 # emoji, regional indicators, ``@``/``#``, ``:/`` or ``www.`` that may start a URL,
-# unassigned code points, and code points past U+3000 other than the Arabic
-# presentation forms): such a string goes through one ``findall`` instead of a few
+# unassigned code points, and scripts outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of a few
 # dozen NumPy calls. ``re`` tests a class of BMP characters with one bitmap lookup,
 # whatever its size. Tests compare it with the array path.
 _FAST_EXCLUDED = (FORMAT, TATWEEL, RI, TRIGGER, PICTO, DASH)
-_FAST_DOMAIN = ((0, 0x3000), (0xFB50, 0xFF00))  # code points the fast classes cover
+_FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
 _FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
 
@@ -344,7 +348,8 @@ def _fast_patterns() -> tuple[re.Pattern, re.Pattern]:
     run = "(?:" + "|".join(f"{of(code)}{of(code, MARK)}*" for code in scripts) + ")"  # one class repeated: fast in re
     run_inside = f"{run}(?:{of(APOS)}{m}(?={letter})|(?!{m}{of(*scripts)}))"
     starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
-    word = f"{starts}(?:(?:{starts}(?:{neutral}|{run_inside}))+(?:{starts}{run})?|{run})"
+    last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
+    word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
     token = re.compile(f"{word}|(?:\\.{m})+|[^{of(SPACE)[1:-1]}]{m}")  # then ellipses, then anything else
     beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
     needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan

@@ -81,8 +81,8 @@ def _build_general_category_table() -> np.ndarray:
 
 def category_mask(*prefixes: str) -> np.ndarray:
     """Boolean table: code points whose general category starts with any of ``prefixes`` ("L", "Mn", ...)."""
-    wanted = [i for i, name in enumerate(CATEGORIES) if name.startswith(prefixes)]
-    return np.isin(general_category_table(), wanted)
+    wanted = np.array([name.startswith(prefixes) for name in CATEGORIES])
+    return np.take(wanted, general_category_table())
 
 
 @lru_cache(maxsize=None)
