@@ -20,6 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
+from .slices import CutRule, cut_rule, run_long
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
@@ -102,7 +103,12 @@ class Normalizer:
             out = run_fast(x, function)
             if out is not None:
                 return out
-        return map_text(x, self.normalize_batch, *self._list_mode)
+        long = run_long(x, self._cut_rule, self.normalize_batch, self._list_mode)  # a book as one string
+        return long if long is not None else map_text(x, self.normalize_batch, *self._list_mode)
+
+    @cached_property
+    def _cut_rule(self) -> CutRule | None:
+        return cut_rule(self.steps)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):

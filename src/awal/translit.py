@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
+from .slices import CutRule, cut_rule, run_long
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
@@ -52,6 +53,11 @@ class TableScheme:
     def text_function(self) -> TextFunction | None:
         """The same work on one ``str`` without NumPy (see :mod:`awal.fastpath`)."""
         return text_function(self.steps)
+
+    @cached_property
+    def cut_rule(self) -> CutRule | None:
+        """Where a long string may be cut into slices (see :mod:`awal.slices`)."""
+        return cut_rule(self.steps)
 
     @cached_property
     def list_mode(self) -> tuple[str | None, bool]:
@@ -167,7 +173,8 @@ class Transliterator:
             out = run_fast(x, scheme.text_function)
             if out is not None:
                 return out
-        return map_text(x, scheme.apply, *scheme.list_mode)
+        long = run_long(x, scheme.cut_rule, scheme.apply, scheme.list_mode)  # a book as one string
+        return long if long is not None else map_text(x, scheme.apply, *scheme.list_mode)
 
     def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
