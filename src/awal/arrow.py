@@ -62,7 +62,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -176,13 +175,39 @@ def tokenize_array(array: Any, **options: bool) -> Any:
     result_type = pa.list_(array.type)
     if isinstance(array, pa.ChunkedArray):
         return _per_chunk(lambda chunk: tokenize_array(chunk, **options), array, result_type)
-    lists = feature("tokenize")(array, **options)
-    lengths = np.fromiter((len(t) if t is not None else 0 for t in lists), dtype=np.int64, count=len(lists))
-    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    values = pa.array(list(chain.from_iterable(t for t in lists if t)), type=array.type)
+    from .batch import STRINGS_PER_SLICE
+
+    parts = [_token_list_array(array.slice(start, STRINGS_PER_SLICE), options) for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)]
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def _token_list_array(array: Any, options: dict[str, bool]) -> Any:
+    """The tokens of a (slice of a) string array as a list array, cut from its UTF-8 buffer by
+    the token offsets: no Python string per token."""
+    from .batch import TextBatch
+    from .kernels import ranges
+    from .tokenize import token_spans
+
+    pa = pyarrow()
+    large = pa.types.is_large_string(array.type)
+    filled = array.fill_null("") if array.null_count else array
+    batch = TextBatch.from_arrow(filled)
+    starts, ends, token_offsets = token_spans(batch, **options)
+    cps = batch.codepoints
+    width = 1 + (cps >= 0x80).view(np.uint8) + (cps >= 0x800).view(np.uint8) + (cps >= 0x10000).view(np.uint8)
+    byte_at = np.zeros(len(cps) + 1, dtype=np.int64)  # UTF-8 position of every code point of the slice
+    np.cumsum(width, out=byte_at[1:])
+    _, offset_buffer, data_buffer = filled.buffers()
+    first = int(np.frombuffer(offset_buffer, dtype=np.int64 if large else np.int32)[filled.offset]) if len(filled) else 0
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    byte_start, byte_end = byte_at[starts] + first, byte_at[ends] + first
+    values = np.take(data, ranges(byte_start, byte_end - byte_start))  # one gather of every token's bytes
+    value_offsets = np.zeros(len(starts) + 1, dtype=np.int64 if large else np.int32)
+    np.cumsum(byte_end - byte_start, out=value_offsets[1:])
+    tokens = pa.Array.from_buffers(array.type, len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
     mask = array.is_null() if array.null_count else None
-    return pa.ListArray.from_arrays(pa.array(offsets), values, type=result_type, mask=mask)
+    offsets = pa.array(token_offsets.astype(np.int32), type=pa.int32())
+    return pa.ListArray.from_arrays(offsets, tokens, type=pa.list_(array.type), mask=mask)
 
 
 def detect_array(array: Any) -> Any:
