@@ -294,12 +294,12 @@ def _spans(
 
 # ------------------------------------------------------------------ one short string
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
-# string none of whose characters needs the array logic (tatweel, zero-width characters,
-# emoji, regional indicators, ``@``/``#``, ``:/`` or ``www.`` that may start a URL,
-# unassigned code points, and scripts outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of a few
-# dozen NumPy calls. ``re`` tests a class of BMP characters with one bitmap lookup,
-# whatever its size. Tests compare it with the array path.
-_FAST_EXCLUDED = (FORMAT, TATWEEL, RI, TRIGGER, PICTO, DASH)
+# string none of whose characters needs the array logic (emoji, regional indicators,
+# ``@``/``#``, ``:/`` or ``www.`` that may start a URL, unassigned code points, scripts
+# outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of
+# a few dozen NumPy calls. ``re`` tests a class of BMP characters with one bitmap
+# lookup, whatever its size. Tests compare it with the array path.
+_FAST_EXCLUDED = (RI, TRIGGER, PICTO, DASH)
 _FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
 _FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
@@ -319,15 +319,21 @@ def _class_of(member: np.ndarray, free: np.ndarray) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
+_MARKS_BEFORE_TATWEEL = 4  # a tatweel after a letter and more marks than this: the array path
+
+
 @lru_cache(maxsize=None)
-def _fast_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """``(needs_arrays, token)``: a search for what only the array path handles, and the token pattern.
+def _fast_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, str]:
+    """``(needs_arrays, token, long_marks, tatweels)``: a search for what only the array path handles,
+    the token pattern, a search for a tatweel after too many marks, and the tatweel characters.
 
     A word is a chain of units, each taking the marks after it: a group-0 letter or a
     digit (joins anything), a run of one script's letters, or marks that start a word.
-    An apostrophe between two letters and a number separator between two digits end
-    the unit before them. A run may not be followed by another script's letter: it
-    then ends the word (the look-ahead skips marks, which a backtracking run gives back).
+    A unit may end with glue: an apostrophe between two letters, a number separator
+    between two digits, one zero-width character before a word character, or a run of
+    tatweels after a dual-joining letter and before a letter or digit. A run may not be
+    followed by another script's letter without glue: it then ends the word (the
+    look-ahead skips marks, which a backtracking run gives back).
     """
     end = _FAST_DOMAIN[-1][1]  # classes are built over code points below it: outside the domain is free
     codes = code_table()[:end]
@@ -341,19 +347,30 @@ def _fast_patterns() -> tuple[re.Pattern, re.Pattern]:
 
     groups = sorted({int(c) >> 4 for c in np.unique(codes[~free]) if (c & CLASS_BITS) == LETTER})
     scripts = [LETTER + 16 * g for g in groups if g]
-    mark, letter, digit = of(MARK), of(LETTER, *scripts), of(DIGIT)
+    mark, letter, digit, tatweel = of(MARK), of(LETTER, *scripts), of(DIGIT), of(TATWEEL)
+    dual_joining = _class_of(_dual_joining()[:end] & ((codes & CLASS_BITS) == LETTER) & ~free, free)
     m = f"{mark}*"
-    apostrophe = f"(?:{of(APOS)}{m}(?={letter}))?"  # glued between two letters
-    neutral = f"{of(LETTER)}{m}{apostrophe}|{digit}{m}(?:{of(NUMSEP, DOT)}{m}(?={digit}))?|{mark}+{apostrophe}"
+    apostrophe = f"{of(APOS)}{m}(?={letter})"
+    zero_width = f"{of(FORMAT)}(?={of(LETTER, DIGIT, MARK, *scripts)})"
+    after_joining = "|".join(f"(?<={dual_joining}{mark * k})" for k in range(_MARKS_BEFORE_TATWEEL + 1))
+    elongation = f"(?:{after_joining})(?:{tatweel}{m})+(?={letter}|{digit})"
+    number = f"{of(NUMSEP, DOT)}{m}(?={digit})"
+    neutral = (
+        f"{of(LETTER)}{m}(?:{apostrophe}|{zero_width}|{elongation})?"
+        f"|{digit}{m}(?:{number}|{zero_width})?"
+        f"|{mark}+(?:{apostrophe}|{zero_width})?"
+    )
     run = "(?:" + "|".join(f"{of(code)}{of(code, MARK)}*" for code in scripts) + ")"  # one class repeated: fast in re
-    run_inside = f"{run}(?:{of(APOS)}{m}(?={letter})|(?!{m}{of(*scripts)}))"
+    run_inside = f"{run}(?:{apostrophe}|{zero_width}|{elongation}|(?!{m}{of(*scripts)}))"
     starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
     last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
     word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
-    token = re.compile(f"{word}|(?:\\.{m})+|[^{of(SPACE)[1:-1]}]{m}")  # then ellipses, then anything else
+    others = f"[^{of(SPACE)[1:-1]}{of(FORMAT)[1:-1]}]{m}"  # zero-width characters outside words are dropped
+    token = re.compile(f"{word}|(?:\\.{m})+|(?:{tatweel}{m})+|{others}")  # then ellipses, dashes, anything else
     beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
     needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
-    return needs_arrays, token
+    long_marks = re.compile(f"{mark}{{{_MARKS_BEFORE_TATWEEL + 1}}}{tatweel}")
+    return needs_arrays, token, long_marks, "".join(map(chr, np.flatnonzero(codes == TATWEEL).tolist()))
 
 
 _WWW = re.compile(r"[wW]{3}\.")
@@ -363,8 +380,10 @@ def _fast_pattern(text: str) -> re.Pattern | None:
     """The token pattern if it gives ``text``'s tokens (default options), else None (the array path)."""
     if len(text) > _FAST_LONGEST or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text)):
         return None  # too long, or it may hold a URL
-    needs_arrays, token = _fast_patterns()
-    return None if needs_arrays.search(text) else token
+    needs_arrays, token, long_marks, tatweels = _fast_patterns()
+    if needs_arrays.search(text) or (any(t in text for t in tatweels) and long_marks.search(text)):
+        return None
+    return token
 
 
 def _fast_tokens(text: str) -> list[str] | None:
