@@ -295,11 +295,12 @@ def _spans(
 # ------------------------------------------------------------------ one short string
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
 # string none of whose characters needs the array logic (emoji, regional indicators,
-# ``@``/``#``, ``:/`` or ``www.`` that may start a URL, unassigned code points, scripts
-# outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of
-# a few dozen NumPy calls. ``re`` tests a class of BMP characters with one bitmap
+# unassigned code points, scripts outside :data:`_FAST_DOMAIN`): such a string goes
+# through one ``findall`` instead of a few dozen NumPy calls; URLs, e-mails, mentions
+# and hashtags are found as the array path finds them and the text between them is
+# tokenised by the pattern. ``re`` tests a class of BMP characters with one bitmap
 # lookup, whatever its size. Tests compare it with the array path.
-_FAST_EXCLUDED = (RI, TRIGGER, PICTO, DASH)
+_FAST_EXCLUDED = (RI, PICTO, DASH)
 _FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
 _FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
@@ -322,10 +323,13 @@ def _class_of(member: np.ndarray, free: np.ndarray) -> str:
 _MARKS_BEFORE_TATWEEL = 4  # a tatweel after a letter and more marks than this: the array path
 
 
-@lru_cache(maxsize=None)
-def _fast_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, str]:
-    """``(needs_arrays, token, long_marks, tatweels)``: a search for what only the array path handles,
-    the token pattern, a search for a tatweel after too many marks, and the tatweel characters.
+_FAST: tuple = ()  # _fast_patterns() once built: a global read is cheaper than the cached call
+
+
+def _fast_patterns() -> tuple:
+    """``(needs_arrays, token, long_marks, tatweels, sticky, space)``: a search for what only the array
+    path handles, the token pattern, a search for a tatweel after too many marks, the tatweel
+    characters, the characters that may join a neighbour, and the space class.
 
     A word is a chain of units, each taking the marks after it: a group-0 letter or a
     digit (joins anything), a run of one script's letters, or marks that start a word.
@@ -353,15 +357,16 @@ def _fast_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, str]:
     apostrophe = f"{of(APOS)}{m}(?={letter})"
     zero_width = f"{of(FORMAT)}(?={of(LETTER, DIGIT, MARK, *scripts)})"
     after_joining = "|".join(f"(?<={dual_joining}{mark * k})" for k in range(_MARKS_BEFORE_TATWEEL + 1))
-    elongation = f"(?:{after_joining})(?:{tatweel}{m})+(?={letter}|{digit})"
+    elongation = f"(?={tatweel})(?:{after_joining})(?:{tatweel}{m})+(?={letter}|{digit})"
+    letter_glue = f"(?:(?={of(APOS, FORMAT, TATWEEL)})(?:{apostrophe}|{zero_width}|{elongation}))"  # one test when absent
     number = f"{of(NUMSEP, DOT)}{m}(?={digit})"
     neutral = (
-        f"{of(LETTER)}{m}(?:{apostrophe}|{zero_width}|{elongation})?"
+        f"{of(LETTER)}{m}{letter_glue}?"
         f"|{digit}{m}(?:{number}|{zero_width})?"
         f"|{mark}+(?:{apostrophe}|{zero_width})?"
     )
     run = "(?:" + "|".join(f"{of(code)}{of(code, MARK)}*" for code in scripts) + ")"  # one class repeated: fast in re
-    run_inside = f"{run}(?:{apostrophe}|{zero_width}|{elongation}|(?!{m}{of(*scripts)}))"
+    run_inside = f"{run}(?:{letter_glue}|(?!{m}{of(*scripts)}))"
     starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
     last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
     word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
@@ -370,32 +375,75 @@ def _fast_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, str]:
     beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
     needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
     long_marks = re.compile(f"{mark}{{{_MARKS_BEFORE_TATWEEL + 1}}}{tatweel}")
-    return needs_arrays, token, long_marks, "".join(map(chr, np.flatnonzero(codes == TATWEEL).tolist()))
+    sticky = re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, TATWEEL, MARK)}")  # may join what touches it
+    global _FAST
+    _FAST = needs_arrays, token, long_marks, tuple(map(chr, np.flatnonzero(codes == TATWEEL).tolist())), sticky, of(SPACE)
+    return _FAST
 
 
 _WWW = re.compile(r"[wW]{3}\.")
+_TRIGGER = re.compile(r"[@#]|:/|[wW]{3}\.")  # where the array path looks for URLs, e-mails, mentions, hashtags
 
 
-def _fast_pattern(text: str) -> re.Pattern | None:
-    """The token pattern if it gives ``text``'s tokens (default options), else None (the array path)."""
-    if len(text) > _FAST_LONGEST or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text)):
-        return None  # too long, or it may hold a URL
-    needs_arrays, token, long_marks, tatweels = _fast_patterns()
-    if needs_arrays.search(text) or (any(t in text for t in tatweels) and long_marks.search(text)):
+def _fast_parts(text: str) -> list[tuple[int, int, bool]] | None:
+    """``text`` as ``(start, end, special)`` pieces: URLs, e-mails, mentions and hashtags (one token
+    each) and the text between them (for the token pattern); None when it needs the array path."""
+    if len(text) > _FAST_LONGEST:
         return None
-    return token
+    needs_arrays, _, long_marks, tatweels, sticky, space = _FAST or _fast_patterns()
+    if needs_arrays.search(text):
+        return None
+    for tatweel in tatweels:
+        if tatweel in text and long_marks.search(text):
+            return None
+    if not ("@" in text or "#" in text or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text))):
+        return [(0, len(text), False)]  # no trigger (plain substring tests: much cheaper than _TRIGGER)
+    parts, done = [], 0
+    for window in re.finditer(f"[^{space[1:-1]}]+", text):  # the stretch between spaces around a trigger
+        if not _TRIGGER.search(window.group()):
+            continue
+        for match in SPECIAL.finditer(window.group()):
+            a, b = window.start() + match.start(), window.start() + match.end()
+            before, after = text[a - 1 : a], text[b : b + 1]
+            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not text[b + 1 : b + 2].isdigit()
+            if sticky.match(before) or sticky.match(text, a) or (sticky.match(after) and not separator_not_glued):
+                return None  # a character that may join the special token's edge: the array path decides
+            parts += [(done, a, False), (a, b, True)]
+            done = b
+    return parts + [(done, len(text), False)]
 
 
 def _fast_tokens(text: str) -> list[str] | None:
-    """The tokens of one short ``str`` by the regex, or None when it needs the array path."""
-    token = _fast_pattern(text)
-    return None if token is None else token.findall(text)
+    """The tokens of one short ``str`` without NumPy, or None when it needs the array path."""
+    parts = _fast_parts(text)
+    if parts is None:
+        return None
+    token = _FAST[1]
+    if len(parts) == 1:
+        return token.findall(text)
+    out: list[str] = []
+    for a, b, special in parts:
+        if special:
+            out.append(text[a:b])
+        elif a < b:
+            out += token.findall(text[a:b])
+    return out
 
 
 def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
-    """:func:`tokenize_with_offsets` of one short ``str`` by the regex, or None when it needs the array path."""
-    token = _fast_pattern(text)
-    return None if token is None else [(m.group(), m.start(), m.end()) for m in token.finditer(text)]
+    """:func:`tokenize_with_offsets` of one short ``str`` without NumPy, or None when it needs the array path."""
+    parts = _fast_parts(text)
+    if parts is None:
+        return None
+    token = _FAST[1]
+    out = []
+    for a, b, special in parts:
+        if special:
+            out.append((text[a:b], a, b))
+        elif a < b:
+            piece = text[a:b]
+            out += [(m.group(), a + m.start(), a + m.end()) for m in token.finditer(piece)]
+    return out
 
 
 _CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
@@ -456,6 +504,11 @@ def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, to
     if len(touching):
         out = np.insert(out, touching, ord(" "))
     flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
+    return _per_string(flat, token_offsets)
+
+
+def _per_string(flat: list, token_offsets: np.ndarray) -> list[list]:
+    """``flat`` cut into one list per string of the batch."""
     bounds = token_offsets.tolist()
     with _collector_paused():
         return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
@@ -521,12 +574,10 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
             return spans
     batch = TextBatch.from_input(text)
     starts, ends, token_offsets = token_spans(batch, **options)
-    tokens = tokens_from_spans(batch, starts, ends, token_offsets)
+    tokens = tokens_from_spans(batch, starts, ends, np.array([0, len(starts)]))[0]  # all of them, one list
     local_start = starts - np.repeat(batch.offsets[:-1], np.diff(token_offsets))
     local_end = local_start + (ends - starts)
-    bounds = token_offsets.tolist()
-    result = [
-        list(zip(toks, local_start[a:b].tolist(), local_end[a:b].tolist()))
-        for toks, a, b in zip(tokens, bounds, bounds[1:])
-    ]
+    with _collector_paused():  # the triples in one zip, then sliced per string
+        triples = list(zip(tokens, local_start.tolist(), local_end.tolist()))
+    result = _per_string(triples, token_offsets)
     return result[0] if batch.kind == "str" else result
