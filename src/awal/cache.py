@@ -13,12 +13,13 @@ folder of the platform (``$XDG_CACHE_HOME/awal`` or ``~/.cache/awal``;
 created or written, or a damaged file, only means the table is built again.
 
 >>> import numpy as np, tempfile, os
->>> os.environ["AWAL_CACHE_DIR"] = folder = tempfile.mkdtemp()
+>>> before = os.environ.get("AWAL_CACHE_DIR")
+>>> os.environ["AWAL_CACHE_DIR"] = tempfile.mkdtemp()
 >>> cached_table("demo", "v1", lambda: np.arange(3)).tolist()
 [0, 1, 2]
 >>> cached_table("demo", "v1", lambda: np.zeros(3)).tolist()  # read back, not rebuilt
 [0, 1, 2]
->>> del os.environ["AWAL_CACHE_DIR"]
+>>> _ = os.environ.pop("AWAL_CACHE_DIR") if before is None else os.environ.update(AWAL_CACHE_DIR=before)
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ sides as on the whole: :func:`cut_rule` derives that from the compiled steps.
 
 A step of another kind gives no rule: the string is then processed whole.
 
->>> from awal.normalize import Normalizer
+>>> from awal import Normalizer, TextBatch
 >>> n = Normalizer("search")
->>> rule = cut_rule(n.steps)
+>>> def whole(piece): return n.normalize_batch(TextBatch.from_input(piece)).to_output()
 >>> text = "أَهْلاً بِكُمْ، ههههه\\n" * 4
->>> map_long(text, lambda piece: n.normalize_batch(__import__("awal").TextBatch.from_input(piece)).to_output(), rule, size=10) == n(text)
+>>> map_long(text, whole, cut_rule(n.steps), size=10) == whole(text)
 True
 """
 
