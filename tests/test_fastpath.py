@@ -84,10 +84,11 @@ def test_unknown_step_kinds_fall_back_to_the_batch_path():
 
     @dataclasses.dataclass(frozen=True)
     class CollapseWithOption(CollapseStep):  # a known kind that gained a field it does not read
-        protect: str = "urls"
+        new_option: str = "x"
 
-    step = Normalizer("default").steps[-1]
-    assert text_function([CollapseWithOption(step.names, step.limit)]) is None
+    step = next(s for s in Normalizer("default").steps if isinstance(s, CollapseStep))
+    assert text_function([step]) is not None
+    assert text_function([CollapseWithOption(**{f.name: getattr(step, f.name) for f in dataclasses.fields(step)})]) is None
     assert text_function([CharStep.build(("x",), {"a": "b"})])("abc") == "bbc"
 
 
@@ -114,7 +115,7 @@ def test_token_regex_equals_the_array_tokenizer(text):
     assert awal.tokenize_with_offsets(text) == batch_spans(text)
 
 
-@given(text=st.text(alphabet=st.sampled_from("abéسلامⴰⵣαж09,.'’:! \u0301\u064eـ\u200c\u200f"), max_size=40))
+@given(text=st.text(alphabet=st.sampled_from("abéسلامⴰⵣαж09,.'’:! \u0301\u064e\u200c\u200f"), max_size=40))
 def test_token_regex_covers_plain_text(text):
     """Text of the project's scripts with ordinary punctuation takes the regex (so the test above is not vacuous)."""
     assert _fast_tokens(text) == batch_tokens(text)
@@ -127,7 +128,7 @@ def test_tokenize_small_lists(strings):
 
 
 def test_token_regex_declines_what_it_does_not_cover():
-    for text in ("بَّّّّّـل", "👍🏽", "中文", "\ud800", "a" * 3000, "l'https://x.ma"):
+    for text in ("جميـــل", "👍🏽", "中文", "\ud800", "a" * 3000, "l'https://x.ma"):
         assert _fast_tokens(text) is None, text
         assert awal.tokenize(text) == batch_tokens(text)
     for text in ("see https://x.ma.", "www.ex.ma", "@awal, #tag", "a@b.co"):  # found as the array path finds them

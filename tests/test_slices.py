@@ -38,7 +38,7 @@ def test_profiles_in_slices(profile, text, size):
 @given(text=long_texts, size=st.integers(1, 8))
 def test_schemes_in_slices(scheme, text, size):
     table = _table_scheme(scheme)
-    assert map_long(text, lambda piece: whole(table.apply, piece), table.cut_rule, size) == whole(table.apply, text)
+    assert map_long(text, lambda piece: whole(table.apply, piece), cut_rule(table.steps), size) == whole(table.apply, text)
 
 
 def test_a_long_string_goes_in_slices_and_unknown_steps_do_not():

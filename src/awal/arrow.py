@@ -65,8 +65,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from .extras import optional
 from .normalize import Normalizer
 
 __all__ = [
@@ -97,11 +96,7 @@ class FeatureUnavailable(ImportError):
 
 def pyarrow() -> Any:
     """The ``pyarrow`` module, or an ImportError that says how to install it."""
-    try:
-        import pyarrow as pa
-    except ImportError as e:
-        raise ImportError("this needs pyarrow, an optional extra: pip install 'awal[arrow]'") from e
-    return pa
+    return optional("pyarrow")
 
 
 def feature(name: str) -> Any:
@@ -216,12 +211,9 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
-    texts = array.to_pylist()
-    present = [t for t in texts if t is not None]
-    codes = iter(feature("dominant_script")(present) if present else [])
-    return pa.array([None if t is None else next(codes) for t in texts], type=pa.string())
+    return feature("dominant_script")(array)
 
 
 # ---------------------------------------------------------------- tables

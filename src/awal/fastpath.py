@@ -12,7 +12,8 @@ the batch output (tests compare them on arbitrary Unicode):
   by the one-character keys (they consume one character either way, so the scan is the same);
 * :class:`~awal.rules.ContextStep` → a search for its source characters, and for each
   hit a walk to the neighbours the batch kernel looks at;
-* :class:`~awal.rules.CollapseStep` → one ``re`` for runs of a repeated character;
+* :class:`~awal.rules.CollapseStep` → one ``re`` search for a run long enough to cut; only a
+  string with one goes through the step's own kernel;
 * :class:`~awal.rules.NfcStep` → ``unicodedata.normalize("NFC")``.
 
 A step of any other kind, or one whose fields differ from those this module
@@ -161,21 +162,28 @@ def _context(step: ContextStep) -> TextFunction:
     return context
 
 
+def _one_string_batch(step: object) -> TextFunction:
+    """``step`` run by its own batch kernel on one string (for the rare string it may change)."""
+
+    def run(text: str) -> str:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        out = step.apply(cps, np.array([0, len(cps)], dtype=np.int64), align=False)[0]  # type: ignore[attr-defined]
+        return str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+
+    return run
+
+
 def _collapse(step: CollapseStep) -> TextFunction:
-    limits = step.limit
-    positive = limits[limits > 0]
-    if not len(positive):
+    """Only a run at least as long as the shortest run the step may cut can change anything: a
+    string without one is left as it is, one with one goes through the step's own kernel
+    (which also knows what ``protect`` leaves alone)."""
+    collapsible = step.limit > 0
+    if not collapsible.any():
         return str
-    shortest = int(positive.min())
-    any_run = re.compile(r"(.)\1{%d}" % shortest, re.DOTALL).search  # much faster than the sub when nothing matches
-    runs = re.compile(r"(.)\1{%d,}" % shortest, re.DOTALL)
-
-    def cut(match: re.Match) -> str:
-        run = match.group()
-        limit = int(limits[ord(run[0])])
-        return run[0] * limit if limit and len(run) > limit else run
-
-    return lambda text: runs.sub(cut, text) if any_run(text) else text
+    shortest = int(np.maximum(step.limit[collapsible] + 1, step.min_run[collapsible]).min())
+    any_run = re.compile(r"(.)\1{%d}" % (shortest - 1), re.DOTALL).search
+    batch = _one_string_batch(step)
+    return lambda text: batch(text) if any_run(text) else text
 
 
 def _nfc(step: NfcStep) -> TextFunction:
@@ -191,12 +199,19 @@ _COMPILERS: dict[type, Callable] = {
 }
 # the fields each compiler reads: a step class that gains one (a new option) is not compiled
 _FIELDS = {
-    CharStep: {"names", "mapping"},
+    CharStep: {"names", "mapping", "_charmap"},
     ReplaceStep: {"names", "matcher"},
     ContextStep: {"names", "table", "conditions", "skip"},
-    CollapseStep: {"names", "limit"},
+    CollapseStep: {"names", "limit", "min_run", "protect"},
     NfcStep: {"names"},
 }
+
+
+def known_step(step: object) -> bool:
+    """Whether ``step`` is of a kind this module compiles, with exactly the fields it reads
+    (a kind that gained an option is not known until its compiler reads it)."""
+    kind = type(step)
+    return kind in _FIELDS and {f.name for f in fields(step)} == _FIELDS[kind]  # type: ignore[arg-type]
 
 
 def text_function(steps: Iterable[object]) -> TextFunction | None:
@@ -204,7 +219,7 @@ def text_function(steps: Iterable[object]) -> TextFunction | None:
     functions = []
     for step in steps:
         kind = type(step)
-        if kind not in _COMPILERS or {f.name for f in fields(step)} != _FIELDS[kind]:
+        if not known_step(step):
             return None
         function = _COMPILERS[kind](step)
         if function is not str:

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,11 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
-from .slices import CutRule, cut_rule, run_long
+from .export import hf_normalizer, sentencepiece_rules
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
+from .names import unknown_name
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
+from .slices import SLICE, CutRule, cut_rule, run_long
 
 
 def profiles() -> list[str]:
@@ -35,7 +37,7 @@ def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
     if not isinstance(name, str):
         raise TypeError(f"profile must be a str name, got {type(name).__name__}")
     if name not in profiles():
-        raise ValueError(f"unknown profile {name!r}; available: {', '.join(profiles())}")
+        raise unknown_name("profile", name, profiles())
     description, rules = load_profile_file(data_dir() / "profiles" / f"{name}.toml", lambda base: list(_builtin(base)[1]))
     return description, tuple(rules)
 
@@ -44,31 +46,46 @@ class Normalizer:
     """A compiled normalisation profile: call it on ``str``, ``list[str]`` or a pyarrow string array."""
 
     def __init__(self, profile: str = "default"):
-        self.name = profile
-        self.description, rules = _builtin(profile)
+        description, rules = _builtin(profile)
+        self._setup(profile, description, rules)
+
+    def _setup(self, name: str, description: str, rules: tuple[Rule, ...]) -> None:
+        self.name, self.description = name, description
         self.rules: tuple[Rule, ...] = rules
-        self._steps: list[Step] | None = None
+        self._compiled: tuple[list[Step], tuple[str | None, bool], TextFunction | None] | None = None
+        self._cut_rule: tuple[CutRule | None] | None = None  # where a long string may be cut (awal.slices)
+        self._per_rule: list[Step] | None = None  # one step per rule, for explain
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Normalizer":
         """A user's profile file (same TOML format as ``data/profiles``; may ``extends`` a built-in)."""
         self = cls.__new__(cls)
-        self.name = str(path)
         description, rules = load_profile_file(path, lambda base: list(_builtin(base)[1]))
-        self.description, self.rules, self._steps = description, tuple(rules), None
         if not rules:
             raise RuleError(f"{path}: the profile has no rules")
+        self._setup(str(path), description, tuple(rules))
         return self
 
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r}, rules={len(self.rules)})"
 
+    def _compile(self) -> tuple[list[Step], tuple[str | None, bool], TextFunction | None]:
+        """``(steps, list mode, one-string function)``.
+
+        Built on first use and stored in one assignment, without a lock: two threads may both
+        build (same result), and a process forked meanwhile never waits for a lock whose
+        holder does not exist in it (functools.cached_property locks on Python < 3.12).
+        """
+        compiled = self._compiled
+        if compiled is None:
+            steps = plan(list(self.rules))
+            compiled = self._compiled = (steps, list_mode(steps), text_function(steps))
+        return compiled
+
     @property
     def steps(self) -> list[Step]:
         """The compiled passes (character rules fused into single table lookups)."""
-        if self._steps is None:
-            self._steps = plan(list(self.rules))
-        return self._steps
+        return self._compile()[0]
 
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
@@ -87,40 +104,29 @@ class Normalizer:
         start, end = kernels.tile(start, end, batch.offsets, offsets)
         return batch.replace(cps, offsets), start, end
 
-    @cached_property
-    def _list_mode(self) -> tuple[str | None, bool]:
-        return list_mode(self.steps)
-
-    @cached_property
-    def _text_function(self) -> TextFunction | None:
-        return text_function(self.steps)
-
     def __call__(self, x: Any) -> Any:
-        function = self._text_function
+        steps, mode, function = self._compile()
         if function is not None:  # one short string or a few: no NumPy (awal.fastpath)
             if type(x) is str and len(x) <= LONGEST:
                 return function(x)
             out = run_fast(x, function)
             if out is not None:
                 return out
-        long = run_long(x, self._cut_rule, self.normalize_batch, self._list_mode)  # a book as one string
-        return long if long is not None else map_text(x, self.normalize_batch, *self._list_mode)
-
-    @cached_property
-    def _cut_rule(self) -> CutRule | None:
-        return cut_rule(self.steps)
+        if type(x) is str and len(x) > SLICE:  # a book as one string: in slices (awal.slices)
+            if self._cut_rule is None:
+                self._cut_rule = (cut_rule(steps),)  # built on first use, lock-free as _compile
+            long = run_long(x, self._cut_rule[0], self.normalize_batch, mode)
+            if long is not None:
+                return long
+        return map_text(x, self.normalize_batch, *mode)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):
         """A ``tokenizers.normalizers.Normalizer`` giving this profile's output (needs ``awal[subword]``)."""
-        from .subword import hf_normalizer
-
         return hf_normalizer(self)
 
     def to_sentencepiece_rules(self, path: str | Path) -> Path:
         """Write a SentencePiece ``normalization_rule_tsv`` for this profile (needs ``awal[subword]``)."""
-        from .subword import sentencepiece_rules
-
         return sentencepiece_rules(self, path)
 
     # ---------------------------------------------------------- single texts
@@ -144,8 +150,10 @@ class Normalizer:
         start = np.arange(len(cps), dtype=np.int64)
         end = start + 1
         changes = []
-        for rule in self.rules:
-            new, new_offsets, s, e = compile_rule(rule).apply(cps, offsets)
+        if self._per_rule is None:  # compiled once per Normalizer (lock-free, see _compile)
+            self._per_rule = [compile_rule(rule) for rule in self.rules]
+        for rule, step in zip(self.rules, self._per_rule):
+            new, new_offsets, s, e = step.apply(cps, offsets)
             if s is None:
                 s = np.arange(len(new), dtype=np.int64)
                 e = s + 1

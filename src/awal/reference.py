@@ -57,15 +57,31 @@ def replace_longest(text: str, table: Mapping[str, str]) -> tuple[str, list[Span
     return "".join(out), spans
 
 
-def collapse_runs(text: str, limit: Callable[[str], int]) -> tuple[str, list[int]]:
-    """Runs of one repeated character cut to ``limit(ch)`` characters (0 = no limit)."""
-    kept = []
-    run = 0
-    for i, ch in enumerate(text):
-        run = run + 1 if i and text[i - 1] == ch else 1
-        if limit(ch) == 0 or run <= limit(ch):
-            kept.append(i)
-    return "".join(text[i] for i in kept), kept
+def collapse_runs(
+    text: str,
+    limit: Callable[[str], int],
+    min_run: Callable[[str], int] = lambda ch: 0,
+    protected: Callable[[int], bool] = lambda i: False,
+) -> tuple[str, list[int]]:
+    """Runs of one repeated character of at least ``min_run(ch)`` cut to ``limit(ch)`` characters
+    (0 = no limit), unless one of their indices is ``protected``."""
+    kept: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and text[j] == text[i]:
+            j += 1
+        cap = limit(text[i])
+        shorten = cap and j - i > cap and j - i >= min_run(text[i]) and not any(map(protected, range(i, j)))
+        kept.extend(range(i, i + cap if shorten else j))
+        i = j
+    return "".join(text[k] for k in kept), kept
+
+
+def protected_indices(text: str, kinds: tuple[str, ...]) -> set[int]:
+    """Indices inside the pieces :func:`awal.patterns.protected_in` finds, found on the whole text at once."""
+    spans = import_module(f"{__package__}.patterns").protected_in(text, kinds)
+    return {i for start, end in spans for i in range(start, end)}
 
 
 def neighbour_in(
@@ -115,7 +131,11 @@ def token_spans(
         j = k
         while j < m and c[j] == tk.TATWEEL:
             j += 1
-        inside = k > 0 and c[k - 1] & 15 == tk.LETTER and dual[ord(text[bases[k - 1]])] and j < m and c[j] >= tk.DIGIT
+        word_before, word_after = k > 0 and c[k - 1] >= tk.DIGIT, j < m and c[j] >= tk.DIGIT
+        letter = [x & 15 == tk.LETTER for x in c]
+        inside = word_before and word_after and letter[k - 1] and dual[ord(text[bases[k - 1]])]
+        two_before = k >= 3 and letter[k - 2] and letter[k - 3]
+        inside = inside or (word_before and not word_after and letter[k - 1] and not two_before)  # بـ الـ
         for t in range(k, j):
             c[t] = tk.LETTER if inside else tk.DASH
             join[t] = not inside and t > k

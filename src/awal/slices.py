@@ -12,7 +12,8 @@ sides as on the whole: :func:`cut_rule` derives that from the compiled steps.
   (no key occurrence can span the cut, so the greedy scan reaches it exactly);
 * a context rule: neither is one of its source characters or a character it looks
   past (every neighbour search stops before the cut);
-* run collapsing: ``p != n``;
+* run collapsing: ``p != n``, and ``n`` is whitespace if the rule protects URLs, numbers...
+  (they are found in the stretches between whitespace);
 * NFC: both are starters (combining class 0) that NFC leaves alone and never combines
   with what precedes them.
 
@@ -33,9 +34,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .fastpath import known_step
 from .kernels import UNICODE_SIZE
 from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep
-from .unicode import combining_class_table, nfc_sensitive_table
+from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
 SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
 _WINDOW = 1 << 12  # characters searched at a time for a safe cut
@@ -77,6 +79,8 @@ def cut_rule(steps: Iterable[object]) -> CutRule | None:
     right = np.ones(UNICODE_SIZE, dtype=bool)
     distinct = False
     for step in steps:
+        if not known_step(step):
+            return None
         if isinstance(step, CharStep):  # keeps p and n as they are, so later steps see them at the cut
             changed = _chars(step.mapping)
             left &= ~changed
@@ -94,6 +98,8 @@ def cut_rule(steps: Iterable[object]) -> CutRule | None:
             right &= ~looked_at
         elif isinstance(step, CollapseStep):
             distinct = True
+            if step.protect:  # protected pieces are found in whitespace-free stretches: cut before a space
+                right &= property_mask(r"\p{White_Space}")
         elif isinstance(step, NfcStep):  # starters NFC leaves as they are and never combines with what precedes
             stable = (combining_class_table() == 0) & ~nfc_sensitive_table()
             left &= stable

@@ -12,9 +12,14 @@ What stays one token:
   Tifinagh consonant joiner U+2D7F); Arabizi words with digits (``ma3ndich``,
   ``7ta``) stay whole unless ``split_digits=True``;
 * tatweel after a letter that joins to its left and before a letter or digit
-  (``جميـــل``, ``الـ84``, ``الـiPhone``); a tatweel after a letter that cannot
-  join (``وـربما``) or at a word's edge (``ـ11``, ``الأهمـ``) is a dash and
-  becomes its own token (a run of them is one token);
+  (``جميـــل``, ``الـ84``, ``الـiPhone``), and after a word of one or two letters
+  (``بـ``, ``الـ``, ``1445هـ``: a letter's connecting form, as written for a prefix or
+  an abbreviation); elsewhere at a word's edge (``ـ11``, ``الأهمـ``: a dash, as in UD
+  Arabic-PUD), between a letter that cannot join and a word (``وـربما``) or with no
+  word next to it (``ــــ``) it is a dash and becomes its own token (a run of them is
+  one token);
+* private-use characters, as letters: legacy-font text (Kabyle typed with a font that
+  puts ɛ or ɣ at U+F065) keeps its words whole;
 * a number with separators between digits: ``1,000.5``, ``٣٫٥``, ``9:30``,
   ``12/05/2024`` (``,`` ``.`` ``:`` ``/`` ``٫`` ``٬``); ``2013-2014`` is three tokens;
 * an apostrophe between two letters: ``l'école``, ``aujourd'hui``, ``don't``
@@ -56,17 +61,18 @@ from __future__ import annotations
 
 import gc
 import re
+from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import regex
 
 from .batch import TextBatch, list_slices
 from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, map_table, ranges
+from .patterns import SPECIAL
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
@@ -83,16 +89,6 @@ _APOSTROPHES = "'\u2019"
 _TRIGGERS = "@#"
 _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
 
-_URL_CHAR = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"]"""
-_URL_END = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"'.,;:!?)\]}»،؛؟…]"""
-SPECIAL = regex.compile(
-    # every alternative may only start where a run of its characters starts: linear time on long lines
-    rf"(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|(?<!\w)www\.)(?:{_URL_CHAR}*{_URL_END})?"  # URL
-    r"|(?<![\w.+\-])\w[\w.+\-]*@\w[\w\-]*(?:\.\w[\w\-]*)+"  # e-mail
-    r"|(?<![\w@])@\w+"  # mention
-    r"|(?<![\w#&])#\w+"  # hashtag
-)
-
 
 @lru_cache(maxsize=None)
 def code_table() -> np.ndarray:
@@ -102,7 +98,7 @@ def code_table() -> np.ndarray:
 
 def _build_code_table() -> np.ndarray:
     category = general_category_table()
-    table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, private use, surrogates
+    table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, surrogates
     table[category_mask("L", "Nl", "No", "Pc")] = LETTER
     table[category == CATEGORIES.index("Nd")] = DIGIT
     table[property_mask(r"\p{Extended_Pictographic}")] = PICTO
@@ -121,6 +117,7 @@ def _build_code_table() -> np.ndarray:
     group[[SCRIPTS.index(code) for code in _SCRIPT_GROUPS]] = np.arange(1, len(_SCRIPT_GROUPS) + 1)
     letters = table == LETTER
     table[letters] += 16 * group[scripts[letters]]
+    table[category_mask("Co")] = LETTER  # private use: letters of legacy fonts, of no script (join any)
     return table
 
 
@@ -145,7 +142,8 @@ def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
-    """Make each tatweel a letter (inside a word) or a dash, in place in ``c``; returns dashes that continue a run."""
+    """Make each tatweel a letter (inside a word or at its edge) or a dash, in place in ``c``;
+    returns dashes that continue a run."""
     new_run, rank = _runs(tat, first_c)
     run_first = tat - rank
     end_run = np.ones(len(tat), dtype=bool)
@@ -153,10 +151,13 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     run_last = tat[np.minimum.accumulate(np.where(end_run, np.arange(len(tat)), len(tat) - 1)[::-1])[::-1]]
     left = run_first - 1
     right = np.minimum(run_last + 1, len(c) - 1)
-    inside = ~first_c[run_first] & ~first_c[run_last + 1]
-    inside &= (c[left] & CLASS_BITS) == LETTER
-    inside &= _dual_joining()[cps[base[left]]]
-    inside &= c[right] >= DIGIT
+    word_before = ~first_c[run_first] & (c[left] >= DIGIT)
+    word_after = ~first_c[run_last + 1] & (c[right] >= DIGIT)
+    letter = (c & CLASS_BITS) == LETTER
+    inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
+    # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
+    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
+    inside |= word_before & ~word_after & letter[left] & ~two_before
     c[tat] = np.where(inside, LETTER, DASH)  # a group-0 letter: الـ84 and الـiPhone stay whole
     return tat[~inside & ~new_run]
 
@@ -294,13 +295,13 @@ def _spans(
 
 # ------------------------------------------------------------------ one short string
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
-# string none of whose characters needs the array logic (emoji, regional indicators,
+# string none of whose characters needs the array logic (tatweel, emoji, regional indicators,
 # unassigned code points, scripts outside :data:`_FAST_DOMAIN`): such a string goes
 # through one ``findall`` instead of a few dozen NumPy calls; URLs, e-mails, mentions
 # and hashtags are found as the array path finds them and the text between them is
 # tokenised by the pattern. ``re`` tests a class of BMP characters with one bitmap
 # lookup, whatever its size. Tests compare it with the array path.
-_FAST_EXCLUDED = (RI, PICTO, DASH)
+_FAST_EXCLUDED = (TATWEEL, RI, PICTO, DASH)
 _FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
 _FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
@@ -320,22 +321,17 @@ def _class_of(member: np.ndarray, free: np.ndarray) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
-_MARKS_BEFORE_TATWEEL = 4  # a tatweel after a letter and more marks than this: the array path
-
-
 _FAST: tuple = ()  # _fast_patterns() once built: a global read is cheaper than the cached call
 
 
 def _fast_patterns() -> tuple:
-    """``(needs_arrays, token, long_marks, tatweels, sticky, space)``: a search for what only the array
-    path handles, the token pattern, a search for a tatweel after too many marks, the tatweel
-    characters, the characters that may join a neighbour, and the space class.
+    """``(needs_arrays, token, sticky, space)``: a search for what only the array path handles, the
+    token pattern, the characters that may join a neighbour, and the space class.
 
     A word is a chain of units, each taking the marks after it: a group-0 letter or a
     digit (joins anything), a run of one script's letters, or marks that start a word.
     A unit may end with glue: an apostrophe between two letters, a number separator
-    between two digits, one zero-width character before a word character, or a run of
-    tatweels after a dual-joining letter and before a letter or digit. A run may not be
+    between two digits, or one zero-width character before a word character. A run may not be
     followed by another script's letter without glue: it then ends the word (the
     look-ahead skips marks, which a backtracking run gives back).
     """
@@ -351,14 +347,11 @@ def _fast_patterns() -> tuple:
 
     groups = sorted({int(c) >> 4 for c in np.unique(codes[~free]) if (c & CLASS_BITS) == LETTER})
     scripts = [LETTER + 16 * g for g in groups if g]
-    mark, letter, digit, tatweel = of(MARK), of(LETTER, *scripts), of(DIGIT), of(TATWEEL)
-    dual_joining = _class_of(_dual_joining()[:end] & ((codes & CLASS_BITS) == LETTER) & ~free, free)
+    mark, letter, digit = of(MARK), of(LETTER, *scripts), of(DIGIT)
     m = f"{mark}*"
     apostrophe = f"{of(APOS)}{m}(?={letter})"
     zero_width = f"{of(FORMAT)}(?={of(LETTER, DIGIT, MARK, *scripts)})"
-    after_joining = "|".join(f"(?<={dual_joining}{mark * k})" for k in range(_MARKS_BEFORE_TATWEEL + 1))
-    elongation = f"(?={tatweel})(?:{after_joining})(?:{tatweel}{m})+(?={letter}|{digit})"
-    letter_glue = f"(?:(?={of(APOS, FORMAT, TATWEEL)})(?:{apostrophe}|{zero_width}|{elongation}))"  # one test when absent
+    letter_glue = f"(?:(?={of(APOS, FORMAT)})(?:{apostrophe}|{zero_width}))"  # one test when absent
     number = f"{of(NUMSEP, DOT)}{m}(?={digit})"
     neutral = (
         f"{of(LETTER)}{m}{letter_glue}?"
@@ -371,13 +364,12 @@ def _fast_patterns() -> tuple:
     last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
     word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
     others = f"[^{of(SPACE)[1:-1]}{of(FORMAT)[1:-1]}]{m}"  # zero-width characters outside words are dropped
-    token = re.compile(f"{word}|(?:\\.{m})+|(?:{tatweel}{m})+|{others}")  # then ellipses, dashes, anything else
+    token = re.compile(f"{word}|(?:\\.{m})+|{others}")  # then ellipses, then anything else
     beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
     needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
-    long_marks = re.compile(f"{mark}{{{_MARKS_BEFORE_TATWEEL + 1}}}{tatweel}")
-    sticky = re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, TATWEEL, MARK)}")  # may join what touches it
+    sticky = re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, MARK)}")  # may join what touches it
     global _FAST
-    _FAST = needs_arrays, token, long_marks, tuple(map(chr, np.flatnonzero(codes == TATWEEL).tolist())), sticky, of(SPACE)
+    _FAST = needs_arrays, token, sticky, of(SPACE)
     return _FAST
 
 
@@ -390,12 +382,9 @@ def _fast_parts(text: str) -> list[tuple[int, int, bool]] | None:
     each) and the text between them (for the token pattern); None when it needs the array path."""
     if len(text) > _FAST_LONGEST:
         return None
-    needs_arrays, _, long_marks, tatweels, sticky, space = _FAST or _fast_patterns()
+    needs_arrays, _, sticky, space = _FAST or _fast_patterns()
     if needs_arrays.search(text):
         return None
-    for tatweel in tatweels:
-        if tatweel in text and long_marks.search(text):
-            return None
     if not ("@" in text or "#" in text or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text))):
         return [(0, len(text), False)]  # no trigger (plain substring tests: much cheaper than _TRIGGER)
     parts, done = [], 0
@@ -527,10 +516,9 @@ def _collector_paused() -> Iterator[None]:
 
 
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
-
-    Null entries of an Arrow array give ``None``. See the module docstring for
-    the rules and ``options``.
+    """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
+    chunks are kept). See the module docstring for the rules and ``options``.
 
     >>> tokenize("وَقَالَ: ٱلْحَمْدُ لِلَّهِ؟")
     ['وَقَالَ', ':', 'ٱلْحَمْدُ', 'لِلَّهِ', '؟']
@@ -554,16 +542,18 @@ def tokenize(x: Any, **options: bool) -> Any:
     lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
     if batch.kind == "str":
         return lists[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        lists = [tokens if ok else None for tokens, ok in zip(lists, valid.tolist())]
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        large = pa.types.is_large_string(batch.meta["type"])
+        return batch.rows_to_arrow(lists, pa.list_(pa.large_string() if large else pa.string()))
     return lists
 
 
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
 
-    A list of strings gives one such list per string, offsets into that string.
+    A list of strings gives one such list per string, offsets into that string; a pyarrow
+    string array gives a ``list<struct<token, start, end>>`` array (nulls and chunks kept).
 
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
@@ -580,4 +570,8 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     with _collector_paused():  # the triples in one zip, then sliced per string
         triples = list(zip(tokens, local_start.tolist(), local_end.tolist()))
     result = _per_string(triples, token_offsets)
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        fields = [("token", pa.string()), ("start", pa.int64()), ("end", pa.int64())]
+        return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
     return result[0] if batch.kind == "str" else result

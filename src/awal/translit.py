@@ -3,37 +3,45 @@
 A scheme file is a TSV table (see :func:`awal.rules.read_table`) with
 directives on ``#!`` lines::
 
-    #! forward: ar2bw        name of the left -> right scheme
-    #! reverse: bw2ar        name of the right -> left scheme (optional)
+    #! forward: ar2bwx       name of the left -> right scheme
+    #! reverse: bwx2ar       name of the right -> left scheme (optional)
+    #! include: other.tsv    the rows of another scheme file come first (optional)
     #! escape: \\            escape character for reversible schemes (optional)
     #! compose: a b          a scheme that runs scheme a, then scheme b (no rows)
 
 Every scheme is compiled into one greedy longest-match table. With an escape
 character, characters of the target alphabet that are already in the input
-are written escaped (``A`` -> ``\\A`` in ``ar2bw``) so that the reverse
+are written escaped (``A`` -> ``\\A`` in ``ar2bwx``) so that the reverse
 scheme restores the input exactly. Characters a table does not list pass
 through unchanged; nothing is deleted.
 
+``ar2bw``/``bw2ar`` (and ``safebw``, ``xmlbw``) are the standard schemes, identical to
+camel-tools' maps: Latin already in the text is read as Buckwalter. ``ar2bwx``/``bwx2ar``
+(``safebwx``, ``xmlbwx``) extend them with more letters and escapes, and round-trip any text.
+
 >>> transliterate("كتاب", "ar2bw")
 'ktAb'
->>> transliterate("ktAb \\\\A", "bw2ar")
+>>> transliterate("#Almgrb x = 5", "bw2ar")
+'#المغرب خ = 5'
+>>> transliterate("ktAb \\\\A", "bwx2ar")
 'كتاب A'
->>> transliterate(transliterate("كتاب Arabic", "ar2bw"), "bw2ar")
+>>> transliterate(transliterate("كتاب Arabic", "ar2bwx"), "bwx2ar")
 'كتاب Arabic'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from .batch import TextBatch, map_strings, map_text
-from .slices import CutRule, cut_rule, run_long
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
+from .names import unknown_name
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
+from .slices import SLICE, CutRule, cut_rule, run_long
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -45,29 +53,20 @@ class TableScheme:
     name: str
     steps: tuple[CharStep | ReplaceStep, ...]
     source: str
+    list_mode: tuple[str | None, bool] = (None, False)  # how lists may run: see awal.rules.list_mode
+    text_function: TextFunction | None = None  # the same on one str without NumPy (awal.fastpath)
+
+    @classmethod
+    def build(cls, name: str, steps: tuple[CharStep | ReplaceStep, ...], source: str) -> "TableScheme":
+        return cls(name, steps, source, list_mode(steps), text_function(steps))
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
 
-    @cached_property
-    def text_function(self) -> TextFunction | None:
-        """The same work on one ``str`` without NumPy (see :mod:`awal.fastpath`)."""
-        return text_function(self.steps)
-
-    @cached_property
-    def cut_rule(self) -> CutRule | None:
-        """Where a long string may be cut into slices (see :mod:`awal.slices`)."""
-        return cut_rule(self.steps)
-
-    @cached_property
-    def list_mode(self) -> tuple[str | None, bool]:
-        """How lists may run: see :func:`awal.rules.list_mode`."""
-        return list_mode(self.steps)
-
 
 def _directives(path: Path) -> dict[str, str]:
     out = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_rule_file(path, "scheme file").splitlines(), 1):
         if line.startswith("#!"):
             key, sep, value = line[2:].partition(":")
             if not sep:
@@ -79,6 +78,9 @@ def _directives(path: Path) -> dict[str, str]:
 def _pairs(path: Path, directives: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Forward and reverse ``(key, value)`` lists of one scheme file, escapes included."""
     rows = read_table(path)
+    if "include" in directives:
+        included = path.parent / directives["include"]
+        rows = read_table(included) + rows
     forward = [(left, right) for left, right, direction, _ in rows if direction in ("<>", ">")]
     reverse = [(right, left) for left, right, direction, _ in rows if direction in ("<>", "<")]
     escape = directives.get("escape")
@@ -120,18 +122,24 @@ def _table_scheme(name: str) -> TableScheme:
     if "compose" in directives:
         parts = directives["compose"].split()
         chained = [step for part in parts for step in _table_scheme(part).steps]
-        return TableScheme(name, tuple(chained), str(path))
+        return TableScheme.build(name, tuple(chained), str(path))
     pairs = dict(_pairs(path, directives)[name])
     if all(len(key) == 1 for key in pairs):  # a character table: one lookup, expansions spliced in
-        return TableScheme(name, (CharStep.build((name,), pairs),), str(path))
-    return TableScheme(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
+        return TableScheme.build(name, (CharStep.build((name,), pairs),), str(path))
+    return TableScheme.build(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
+
+
+@lru_cache(maxsize=None)
+def _cut_rule(name: str) -> CutRule | None:
+    """Where a long string may be cut into slices for a table scheme (see :mod:`awal.slices`)."""
+    return cut_rule(_table_scheme(name).steps)
 
 
 def _check_name(scheme: Any) -> str:
     if not isinstance(scheme, str):
         raise TypeError(f"scheme must be a str name, got {type(scheme).__name__}")
     if scheme not in schemes():
-        raise ValueError(f"unknown scheme {scheme!r}; available: {', '.join(schemes())}")
+        raise unknown_name("scheme", scheme, schemes())
     return scheme
 
 
@@ -173,15 +181,19 @@ class Transliterator:
             out = run_fast(x, scheme.text_function)
             if out is not None:
                 return out
-        long = run_long(x, scheme.cut_rule, scheme.apply, scheme.list_mode)  # a book as one string
+        long = run_long(x, _cut_rule(self.scheme), scheme.apply, scheme.list_mode) if type(x) is str and len(x) > SLICE else None
         return long if long is not None else map_text(x, scheme.apply, *scheme.list_mode)
 
-    def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
-        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
+    def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
+        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one.
+
+        ``before`` and ``after`` (the text around the word) rank an Arabizi spelling
+        that stands for several words by its neighbours.
+        """
         if not isinstance(word, str):
             raise TypeError(f"expected str, got {type(word).__name__}")
         if self.scheme == "arabizi2ar":
-            return self.model.candidates(word, n)
+            return self.model.candidates(word, n, before=before, after=after)
         return [(self(word), 0.0)]
 
     def fit(self, pairs) -> "Transliterator":
