@@ -65,6 +65,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .extras import optional
 from .normalize import Normalizer
 
