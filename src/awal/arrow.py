@@ -78,6 +78,7 @@ __all__ = [
     "transliterate_array",
     "tokenize_array",
     "detect_array",
+    "identify_array",
     "map_table",
     "map_batches",
     "normalize_table",
@@ -216,6 +217,19 @@ def detect_array(array: Any) -> Any:
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
     return feature("dominant_script")(array)
+
+
+def identify_array(array: Any, threshold: float = 0.0) -> Any:
+    """The language label of every string (``"ary_Arab"``, ``"fra_Latn"``, ``"und"``...), as a string array.
+
+    Nulls stay null; the result has the input's chunking.
+
+    >>> import pyarrow as pa
+    >>> identify_array(pa.array(["ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ", None, "!"])).to_pylist()
+    ['zgh_Tfng', None, 'und']
+    """
+    _check_strings(array)
+    return feature("identify")(array, threshold=threshold)
 
 
 # ---------------------------------------------------------------- tables

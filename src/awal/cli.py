@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .arrow import FeatureUnavailable, detect_array, feature, normalize_array, normalizer, tokenize_array, transliterate_array
+from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
     FORMATS,
@@ -60,6 +60,7 @@ examples:
   awal transliterate --scheme ar2bw names.csv --field name --output-field name_bw
   awal tokenize corpus.jsonl --field text    # a JSON list of tokens per record
   awal detect corpus.parquet --field text -o scripts.parquet   # adds a "script" column
+  awal identify comments.jsonl --field text   # adds "lang": ary_Arab, ary_Latn, fra_Latn, und...
   awal COMMAND --help                        # the options and examples of one command
 
 formats (from the file extension, or --format): txt (a text per line; only \\n
@@ -114,6 +115,10 @@ COMMAND_EXAMPLES = {
     "detect": """\
   awal detect corpus.parquet --field text -o scripts.parquet   # adds a "script" column
   awal detect comments.jsonl --output-field lang_script""",
+    "identify": """\
+  awal identify comments.jsonl --field text   # adds "lang": ary_Arab, ary_Latn, fra_Latn, und...
+  awal identify --scores comments.txt         # ary_Latn:0.9812 fra_Latn:0.0101 ...
+  awal identify --tokens comments.txt         # salam/ary_Latn je/fra_Latn ...""",
     "train-tokenizer": """\
   awal train-tokenizer corpus.txt --vocab-size 8000 -o tokenizer.json
   awal train-tokenizer corpus.jsonl --field text --library sentencepiece --kind unigram -o ar.model""",
@@ -129,15 +134,38 @@ _LIST_FUNCTIONS: dict[str, Callable[[list[str], Any], list[Any]]] = {
     "transliterate": lambda texts, scheme: feature("transliterate")(texts, scheme),
     "tokenize": lambda texts, _: feature("tokenize")(texts),
     "detect": lambda texts, _: feature("dominant_script")(texts),
+    "identify": lambda texts, mode: _identify(texts, mode),
 }
 _ARRAY_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
     "normalize": normalize_array,
     "transliterate": transliterate_array,
     "tokenize": lambda array, _: tokenize_array(array),
     "detect": lambda array, _: detect_array(array),
+    "identify": lambda array, mode: identify_array(array) if mode == "label" else _identify_lists(array, mode),
 }
-_FEATURES = {"transliterate": "transliterate", "tokenize": "tokenize", "detect": "dominant_script"}
-_DEFAULT_OUTPUT_FIELD = {"detect": "script"}  # a script code should not overwrite the text
+_FEATURES = {"transliterate": "transliterate", "tokenize": "tokenize", "detect": "dominant_script", "identify": "Identifier"}
+_DEFAULT_OUTPUT_FIELD = {"detect": "script", "identify": "lang"}  # a code should not overwrite the text
+
+
+def _identify(texts: list[str], mode: str) -> list[Any]:
+    """``identify``'s result per text: the label, the three best ``label:probability``,
+    or every token as ``token/label``."""
+    idf = feature("Identifier")()
+    if mode == "scores":
+        return [[f"{label}:{p:.4f}" for label, p in best] or ["und:1.0000"] for best in idf.top_k(texts, k=3)]
+    if mode == "tokens":
+        from .lid import identify_tokens
+
+        return [[f"{token}/{label}" for token, _, _, label in tokens] for tokens in identify_tokens(texts, idf)]
+    return idf.identify(texts)
+
+
+def _identify_lists(array: Any, mode: str) -> Any:
+    """:func:`_identify` on an Arrow column: a ``list<string>`` column, nulls kept."""
+    pa = pyarrow()
+    texts = array.to_pylist()
+    present = iter(_identify([t for t in texts if t is not None], mode))
+    return pa.array([None if t is None else next(present) for t in texts], type=pa.list_(pa.string()))
 
 
 @dataclass(frozen=True)
@@ -509,6 +537,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     text_command("tokenize", "split text into word tokens (jsonl: a JSON list; txt/csv: space-joined)")
     text_command("detect", "dominant script of each text (Arab, Latn, Tfng...); structured formats get a 'script' field")
+    ident = text_command(
+        "identify", "language of each text (ary_Arab, ary_Latn, arb_Arab, zgh_Tfng, fra_Latn..., und); structured formats get a 'lang' field",
+        argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
+    )  # fmt: skip
+    ident.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    ident.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
     train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])
     train.add_argument("-o", "--output", required=True, metavar="FILE", help="tokenizer.json (hf) or NAME.model (sentencepiece; NAME.vocab and NAME.rules.tsv are written beside it)")

@@ -176,3 +176,38 @@ def token_spans(
             if keep_punctuation or not tk._PUNCTUATION_LIKE[c[k]]:
                 spans.append((bases[k], bases[last + 1] if last + 1 < m else len(text)))
     return spans
+
+
+def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: bool) -> list[int]:
+    """The hashed feature buckets of one text, character by character (twin of
+    :func:`awal.lid.features.extract`), sorted; empty features left out."""
+    from .lid import features as lf
+
+    mask = (1 << 64) - 1
+    ids = [int(table[ord(ch)]) for ch in text if int(table[ord(ch)]) != lf.DROP]
+    padded = [lf.BOUNDARY, *ids, lf.BOUNDARY]
+    out = []
+
+    def bucket(value: int, salt: int) -> int:
+        return (((value ^ (salt << lf._ORDER_SALT)) * int(lf._MUL)) & mask) >> (64 - bits)
+
+    for n in orders:
+        for i in range(len(padded) - n + 1):
+            gram = padded[i : i + n]
+            inner_boundary = any(g == lf.BOUNDARY for g in gram[1:-1])
+            empty = gram[0] == lf.BOUNDARY if n == 1 else (gram[0] == gram[-1] == lf.BOUNDARY)
+            if not inner_boundary and not empty:
+                value = 0
+                for g in gram:
+                    value = (value << lf.ID_BITS) | g
+                out.append(bucket(value, n))
+    if words:
+        word: list[int] = []
+        for g in padded[1:]:
+            if g != lf.BOUNDARY:
+                word.append(g)
+            elif word:
+                h = sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & mask
+                out.append(bucket(h, 7))
+                word = []
+    return sorted(out)

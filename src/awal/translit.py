@@ -146,13 +146,18 @@ def _check_name(scheme: Any) -> str:
 class Transliterator:
     """One scheme, ready to run on ``str``, ``list[str]`` or Arrow arrays.
 
+    For ``arabizi2ar``, ``keep_foreign=True`` (the default) leaves as written the tokens the
+    language identifier labels French, English or another Latin-script language in their
+    sentence, URLs, mentions and units after numbers (``200 dh``): see :mod:`awal.lid.keep`.
+
     >>> Transliterator("ar2bw").candidates("كتاب")
     [('ktAb', 0.0)]
     """
 
-    def __init__(self, scheme: str, model: Any = None):
+    def __init__(self, scheme: str, model: Any = None, keep_foreign: bool = True):
         self.scheme = _check_name(scheme)
         self._model = model
+        self.keep_foreign = keep_foreign
 
     def __repr__(self) -> str:
         return f"Transliterator({self.scheme!r})"
@@ -168,7 +173,13 @@ class Transliterator:
 
     def _run_strings(self) -> Callable[[list[str]], list[str]]:
         if self.scheme == "arabizi2ar":
-            return self.model.transliterate
+            if not self.keep_foreign:
+                return self.model.transliterate
+            from functools import partial
+
+            from .lid.keep import convert_darija
+
+            return partial(convert_darija, convert=self.model.transliterate)
         from .arabizi import romanize
 
         return romanize
@@ -200,14 +211,15 @@ class Transliterator:
         """A new ``arabizi2ar`` transliterator whose model is fitted on ``(latin, arabic)`` pairs."""
         if self.scheme != "arabizi2ar":
             raise ValueError(f"only arabizi2ar learns from examples, not {self.scheme!r}")
-        return Transliterator(self.scheme, self.model.fit(pairs))
+        return Transliterator(self.scheme, self.model.fit(pairs), self.keep_foreign)
 
 
-def transliterate(x: Any, scheme: str) -> Any:
-    """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme."""
-    return _transliterator(_check_name(scheme))(x)
+def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
+    """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme
+    (``keep_foreign``: see :class:`Transliterator`)."""
+    return _transliterator(_check_name(scheme), keep_foreign)(x)
 
 
 @lru_cache(maxsize=None)
-def _transliterator(scheme: str) -> Transliterator:
-    return Transliterator(scheme)
+def _transliterator(scheme: str, keep_foreign: bool = True) -> Transliterator:
+    return Transliterator(scheme, keep_foreign=keep_foreign)
