@@ -202,14 +202,8 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
     space = padded == BOUNDARY
     space_before = np.zeros(size + 1, dtype=np.int32)
     np.cumsum(space, out=space_before[1:])  # boundaries in padded[:i]
-    wide = padded.astype(np.uint64)
-    gram = wide
     shift = np.uint64(64 - spec.bits)
-    for n in range(1, max(spec.orders) + 1):
-        if n > 1:
-            gram = (gram[:-1] << np.uint64(ID_BITS)) | wide[n - 1 :]
-        if n not in spec.orders:
-            continue
+    for n, gram in _grams(spec, padded):
         if size < n:  # a batch shorter than the order
             yield np.zeros(0, np.int64), np.zeros(0, np.int64)
             continue
@@ -222,6 +216,17 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
         yield positions, _hash(gram[positions], n, shift)
     if spec.words:
         yield _word_buckets(padded, space, shift)
+
+
+def _grams(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``(n, packed n-grams starting at every position)`` for each order of ``spec``."""
+    wide = padded.astype(np.uint64)
+    gram = wide
+    for n in range(1, max(spec.orders) + 1):
+        if n > 1:
+            gram = (gram[:-1] << np.uint64(ID_BITS)) | wide[n - 1 :]
+        if n in spec.orders:
+            yield n, gram
 
 
 def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
@@ -241,14 +246,8 @@ def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, leng
     >>> [n.tolist() for _, n in word_columns(spec, padded, starts[:-1], np.array([2, 1]))]
     [[2, 1], [3, 2], [2, 0], [1, 1]]
     """
-    wide = padded.astype(np.uint64)
-    gram = wide
     shift = np.uint64(64 - spec.bits)
-    for n in range(1, max(spec.orders) + 1):
-        if n > 1:
-            gram = (gram[:-1] << np.uint64(ID_BITS)) | wide[n - 1 :]
-        if n not in spec.orders:
-            continue
+    for n, gram in _grams(spec, padded):
         if n == 1:  # the letters
             first, count = starts + 1, lengths
         else:  # from the leading boundary, never both boundaries (the whole word is the word feature)
