@@ -14,13 +14,17 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
+from .columns import accepts_columns
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
 
 
 def profiles() -> list[str]:
@@ -89,6 +93,19 @@ class Normalizer:
     def _list_mode(self) -> tuple[str | None, bool]:
         return list_mode(self.steps)
 
+    @overload
+    def __call__(self, x: str) -> str: ...
+    @overload
+    def __call__(self, x: list[str]) -> list[str]: ...
+    @overload
+    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
+    @overload
+    def __call__(self, x: ArrowT) -> ArrowT: ...
+    @overload
+    def __call__(self, x: SeriesT) -> SeriesT: ...
+    @overload
+    def __call__(self, x: ArrayT) -> ArrayT: ...
+    @accepts_columns
     def __call__(self, x: Any) -> Any:
         return map_text(x, self.normalize_batch, *self._list_mode)
 
@@ -162,6 +179,18 @@ def _diff(old, new, s, e, start, end, text):
     return out
 
 
+@overload
+def normalize(x: str, profile: str = ...) -> str: ...
+@overload
+def normalize(x: list[str], profile: str = ...) -> list[str]: ...
+@overload
+def normalize(x: tuple[str, ...], profile: str = ...) -> tuple[str, ...]: ...
+@overload
+def normalize(x: ArrowT, profile: str = ...) -> ArrowT: ...
+@overload
+def normalize(x: SeriesT, profile: str = ...) -> SeriesT: ...
+@overload
+def normalize(x: ArrayT, profile: str = ...) -> ArrayT: ...
 def normalize(x: Any, profile: str = "default") -> Any:
     """Normalise ``str``, ``list[str]`` or a pyarrow string array with a built-in profile.
 

@@ -26,7 +26,7 @@ A profile file looks like this::
 
 from __future__ import annotations
 
-import tomllib
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +34,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser as a package (a dependency only there)
+    import tomli as tomllib
 
 from . import kernels
 from .batch import TextBatch

@@ -58,14 +58,20 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import regex
 
 from .batch import TextBatch, list_slices
+from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
 
@@ -361,6 +367,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@overload
+def tokenize(x: str, **options: bool) -> list[str]: ...
+@overload
+def tokenize(x: list[str] | tuple[str, ...], **options: bool) -> list[list[str]]: ...
+@overload
+def tokenize(x: pa.Array[Any] | pa.ChunkedArray[Any], **options: bool) -> list[list[str] | None]: ...
+@overload
+def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
+@overload
+def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def tokenize(x: Any, **options: bool) -> Any:
     """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
 
@@ -385,6 +402,17 @@ def tokenize(x: Any, **options: bool) -> Any:
     return lists
 
 
+@overload
+def tokenize_with_offsets(text: str, **options: bool) -> list[tuple[str, int, int]]: ...
+@overload
+def tokenize_with_offsets(text: list[str] | tuple[str, ...], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+@overload
+def tokenize_with_offsets(text: pa.Array[Any] | pa.ChunkedArray[Any], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+@overload
+def tokenize_with_offsets(text: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
+@overload
+def tokenize_with_offsets(text: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
 

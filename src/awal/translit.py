@@ -27,11 +27,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, overload
 
 from .batch import TextBatch, map_strings, map_text
+from .columns import accepts_columns
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -153,6 +157,19 @@ class Transliterator:
 
         return romanize
 
+    @overload
+    def __call__(self, x: str) -> str: ...
+    @overload
+    def __call__(self, x: list[str]) -> list[str]: ...
+    @overload
+    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
+    @overload
+    def __call__(self, x: ArrowT) -> ArrowT: ...
+    @overload
+    def __call__(self, x: SeriesT) -> SeriesT: ...
+    @overload
+    def __call__(self, x: ArrayT) -> ArrayT: ...
+    @accepts_columns
     def __call__(self, x: Any) -> Any:
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
@@ -174,6 +191,18 @@ class Transliterator:
         return Transliterator(self.scheme, self.model.fit(pairs))
 
 
+@overload
+def transliterate(x: str, scheme: str) -> str: ...
+@overload
+def transliterate(x: list[str], scheme: str) -> list[str]: ...
+@overload
+def transliterate(x: tuple[str, ...], scheme: str) -> tuple[str, ...]: ...
+@overload
+def transliterate(x: ArrowT, scheme: str) -> ArrowT: ...
+@overload
+def transliterate(x: SeriesT, scheme: str) -> SeriesT: ...
+@overload
+def transliterate(x: ArrayT, scheme: str) -> ArrayT: ...
 def transliterate(x: Any, scheme: str) -> Any:
     """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme."""
     return _transliterator(_check_name(scheme))(x)
