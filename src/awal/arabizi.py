@@ -650,12 +650,14 @@ class ArabiziModel:
         if not texts:
             return []
         # join with a non-word character that no text contains, to split the result on it
-        for sep in _SEPARATORS:
-            joined = sep.join(texts)
-            if joined.count(sep) == len(texts) - 1:
-                break
-        else:  # every candidate occurs in the texts: one text at a time
-            return [self.transliterate([t])[0] for t in texts]
+        joined, sep = texts[0], ""  # one text needs no separator, whatever it contains
+        if len(texts) > 1:
+            for sep in _SEPARATORS:
+                joined = sep.join(texts)
+                if joined.count(sep) == len(texts) - 1:
+                    break
+            else:  # every candidate occurs in the texts: one text at a time
+                return [self.transliterate([t])[0] for t in texts]
         cps = _codes(joined)
         n = cps.size
         isw = _word_chars(cps)

@@ -26,7 +26,6 @@ import errno
 import io
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -41,6 +40,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+
+if sys.version_info >= (3, 11):
+    import re
+else:  # the possessive quantifiers below (*+, ++) came to `re` in 3.11; `regex` has them
+    import regex as re
 
 from .arrow import pyarrow
 

@@ -43,7 +43,8 @@ def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
 
 
 class Normalizer:
-    """A compiled normalisation profile: call it on ``str``, ``list[str]`` or a pyarrow string array."""
+    """A compiled normalisation profile: call it on ``str``, ``list[str]``, a pyarrow string array,
+    a pandas Series or a NumPy array of text."""
 
     def __init__(self, profile: str = "default"):
         self.name = profile
@@ -192,7 +193,8 @@ def normalize(x: SeriesT, profile: str = ...) -> SeriesT: ...
 @overload
 def normalize(x: ArrayT, profile: str = ...) -> ArrayT: ...
 def normalize(x: Any, profile: str = "default") -> Any:
-    """Normalise ``str``, ``list[str]`` or a pyarrow string array with a built-in profile.
+    """Normalise ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array of text
+    with a built-in profile; the result has the input's type (see :mod:`awal.columns`).
 
     >>> normalize("ﻻ إله", profile="search")
     'لا اله'

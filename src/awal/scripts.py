@@ -101,7 +101,8 @@ def dominant_script(x: SeriesT) -> SeriesT: ...
 def dominant_script(x: ArrayT) -> ArrayT: ...
 @accepts_columns
 def dominant_script(x: Any) -> Any:
-    """The script most letters belong to: ``str`` → ``str``, a list or Arrow array → ``list[str]``.
+    """The script most letters belong to: ``str`` → ``str``, a list or Arrow array → ``list[str]``,
+    a pandas Series or NumPy array → the same container.
 
     Text without letters (digits, punctuation, emoji, empty) gives ``"Zyyy"``.
 

@@ -379,7 +379,8 @@ def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
 def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
 @accepts_columns
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``.
+    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``;
+    a pandas Series or NumPy array → the same container of token lists.
 
     Null entries of an Arrow array give ``None``. See the module docstring for
     the rules and ``options``.

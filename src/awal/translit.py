@@ -204,7 +204,8 @@ def transliterate(x: SeriesT, scheme: str) -> SeriesT: ...
 @overload
 def transliterate(x: ArrayT, scheme: str) -> ArrayT: ...
 def transliterate(x: Any, scheme: str) -> Any:
-    """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme."""
+    """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
+    of text with a named scheme; the result has the input's type."""
     return _transliterator(_check_name(scheme))(x)
 
 
