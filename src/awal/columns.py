@@ -27,12 +27,16 @@ array([list(['سلام', '،', 'عليكم']), nan], dtype=object)
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from itertools import compress, repeat
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 import numpy as np
 
 from .batch import ACCEPTED
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +70,38 @@ def accepts_columns(fn: F) -> F:
         return _series(x, run) if is_pandas(x) else _array(x, run)
 
     return wrapper  # type: ignore[return-value]
+
+
+class TextMap(ABC):
+    """Base of the callables from text to text (:class:`~awal.Normalizer`, :class:`~awal.Transliterator`):
+    calling one gives back the input's container, typed so (a subclass defines :meth:`apply`).
+
+    >>> class Upper(TextMap):
+    ...     def apply(self, x):
+    ...         return x.upper() if isinstance(x, str) else [s.upper() for s in x]
+    >>> Upper()(np.array(["a", None], dtype=object))
+    array(['A', None], dtype=object)
+    """
+
+    @overload
+    def __call__(self, x: str) -> str: ...
+    @overload
+    def __call__(self, x: list[str]) -> list[str]: ...
+    @overload
+    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
+    @overload
+    def __call__(self, x: ArrowT) -> ArrowT: ...
+    @overload
+    def __call__(self, x: SeriesT) -> SeriesT: ...
+    @overload
+    def __call__(self, x: ArrayT) -> ArrayT: ...
+    @accepts_columns
+    def __call__(self, x: Any) -> Any:
+        return self.apply(x)
+
+    @abstractmethod
+    def apply(self, x: Any) -> Any:
+        """``str`` → ``str``, a list/tuple of ``str`` → the same container, a pyarrow string array → the same type."""
 
 
 def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
-from .columns import accepts_columns
+from .columns import TextMap
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
     return description, tuple(rules)
 
 
-class Normalizer:
+class Normalizer(TextMap):
     """A compiled normalisation profile: call it on ``str``, ``list[str]``, a pyarrow string array,
     a pandas Series or a NumPy array of text."""
 
@@ -94,20 +94,8 @@ class Normalizer:
     def _list_mode(self) -> tuple[str | None, bool]:
         return list_mode(self.steps)
 
-    @overload
-    def __call__(self, x: str) -> str: ...
-    @overload
-    def __call__(self, x: list[str]) -> list[str]: ...
-    @overload
-    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
-    @overload
-    def __call__(self, x: ArrowT) -> ArrowT: ...
-    @overload
-    def __call__(self, x: SeriesT) -> SeriesT: ...
-    @overload
-    def __call__(self, x: ArrayT) -> ArrayT: ...
-    @accepts_columns
-    def __call__(self, x: Any) -> Any:
+    def apply(self, x: Any) -> Any:
+        """The profile over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
         return map_text(x, self.normalize_batch, *self._list_mode)
 
     # ------------------------------------------------------------- exports

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, overload
 
 from .batch import TextBatch, map_strings, map_text
-from .columns import accepts_columns
+from .columns import TextMap
 from .kernels import Matcher
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
 
@@ -127,7 +127,7 @@ def _check_name(scheme: Any) -> str:
     return scheme
 
 
-class Transliterator:
+class Transliterator(TextMap):
     """One scheme, ready to run on ``str``, ``list[str]`` or Arrow arrays.
 
     >>> Transliterator("ar2bw").candidates("كتاب")
@@ -157,20 +157,8 @@ class Transliterator:
 
         return romanize
 
-    @overload
-    def __call__(self, x: str) -> str: ...
-    @overload
-    def __call__(self, x: list[str]) -> list[str]: ...
-    @overload
-    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
-    @overload
-    def __call__(self, x: ArrowT) -> ArrowT: ...
-    @overload
-    def __call__(self, x: SeriesT) -> SeriesT: ...
-    @overload
-    def __call__(self, x: ArrayT) -> ArrayT: ...
-    @accepts_columns
-    def __call__(self, x: Any) -> Any:
+    def apply(self, x: Any) -> Any:
+        """The scheme over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
         scheme = _table_scheme(self.scheme)
