@@ -1,4 +1,5 @@
-"""The public API as a type checker sees it: `mypy --strict` on a user's script infers each result's type."""
+"""Conventions of the public API: `mypy --strict` on a user's script infers each result's type, one version
+source, `py.typed` in the wheel, a light `import awal`, optional extras that say how to install them."""
 
 from __future__ import annotations
 
@@ -129,3 +130,9 @@ def test_wheel_ships_py_typed(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "awal/py.typed" in names
     assert "awal/typing.py" in names
+
+
+def test_missing_subword_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tokenizers", None)  # as if awal[subword] were not installed
+    with pytest.raises(ImportError, match=re.escape("pip install 'awal[subword]'")):
+        awal.Normalizer("search").to_hf_normalizer()
