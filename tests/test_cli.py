@@ -33,8 +33,16 @@ def awal_process(*args: str, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     return subprocess.Popen(
         [sys.executable, "-m", "awal.cli", *args], env=env,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint, **kwargs,
     )
+
+
+def _default_sigint() -> None:
+    """Give the child Ctrl-C's default action even when the suite runs as a background job
+    (a non-interactive shell starts background jobs with SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_awal(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
