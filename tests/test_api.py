@@ -1,5 +1,5 @@
 """Conventions of the public API: `mypy --strict` on a user's script infers each result's type, one version
-source, `py.typed` in the wheel, a light `import awal`, optional extras that say how to install them."""
+source, `py.typed` in the wheel, a light `import awal`."""
 
 from __future__ import annotations
 
@@ -36,12 +36,15 @@ EXPECTED = {
     'awal.tokenize("a b")': "list[str]",
     "awal.tokenize(texts, split_digits=True)": "list[list[str]]",
     "awal.tokenize(series)": "pandas.core.series.Series[Any]",
+    "awal.tokenize(arrow)": "pyarrow.__lib_pxi.array.Array[Any]",
+    "awal.tokenize(chunked)": "pyarrow.__lib_pxi.table.ChunkedArray[Any]",
     "awal.tokenize(array)": "numpy.ndarray[tuple[Any, ...], numpy.dtype[numpy.object_]]",
     'awal.tokenize_with_offsets("a b")': "list[tuple[str, int, int]]",
     "awal.tokenize_with_offsets(texts)": "list[list[tuple[str, int, int]]]",
     'awal.dominant_script("a")': "str",
     "awal.dominant_script(texts)": "list[str]",
     "awal.dominant_script(series)": "pandas.core.series.Series[str]",
+    "awal.dominant_script(arrow)": "pyarrow.__lib_pxi.array.Array[Any]",
     'awal.script_spans("a")': "list[tuple[int, int, str]]",
     "awal.script_spans(texts)": "list[list[tuple[int, int, str]]]",
     "awal.profiles()": "list[str]",
@@ -130,9 +133,3 @@ def test_wheel_ships_py_typed(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "awal/py.typed" in names
     assert "awal/typing.py" in names
-
-
-def test_missing_subword_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "tokenizers", None)  # as if awal[subword] were not installed
-    with pytest.raises(ImportError, match=re.escape("pip install 'awal[subword]'")):
-        awal.Normalizer("search").to_hf_normalizer()

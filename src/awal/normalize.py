@@ -99,12 +99,8 @@ class Normalizer(TextMap):
         return map_text(x, self.normalize_batch, *self._list_mode)
 
     # ------------------------------------------------------------- exports
-    def to_hf_normalizer(self) -> Any:
+    def to_hf_normalizer(self):
         """A ``tokenizers.normalizers.Normalizer`` giving this profile's output (needs ``awal[subword]``)."""
-        try:
-            import tokenizers  # noqa: F401
-        except ImportError as e:
-            raise ImportError("to_hf_normalizer needs tokenizers, an optional extra: pip install 'awal[subword]'") from e
         from .subword import hf_normalizer
 
         return hf_normalizer(self)
