@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH_VENV := benchmarks/.venv
 
-.PHONY: demo test test-pythons fuzz bench clean
+.PHONY: demo test test-pythons fuzz bench model clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +68,15 @@ bench: $(BENCH_VENV)/.ready
 	$(BENCH_VENV)/bin/python benchmarks/compare_rules.py
 	$(BENCH_VENV)/bin/python benchmarks/evaluate_arabizi.py
 	$(BENCH_VENV)/bin/python benchmarks/evaluate_amazigh.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_lid.py
 	$(BENCH_VENV)/bin/python benchmarks/parity.py
 	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000 --repeat 3
+
+# Rebuilds the bundled language-identification model (data/models/lid) from ../shared/data,
+# deterministically (fixed seed); sources and licences in data/models/NOTICE.md.
+model: $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m awal.lid train --data ../shared/data --out data/models/lid
 
 clean:
 	rm -rf $(VENV) .venv-py310 .venv-py313 $(BENCH_VENV) build dist .pytest_cache .hypothesis

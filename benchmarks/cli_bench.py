@@ -4,7 +4,7 @@ Builds JSONL files of the requested sizes (``{"id": n, "text": line}`` from
 ``../shared/data/arabic/corpus_bench.txt`` and the FLORES dev files, cycled) in
 a temporary folder, runs ``awal normalize FILE --field text --profile camel -o OUT``
 with 1 and 2 workers, and the camel-tools loop (``json.loads`` →
-``camel_normalize_fn()`` → ``json.dumps`` per line, see ``peers.py``), each in
+``camel_normalize_fn()`` → ``json.dumps`` per line, see ``peers.py``) and polars, each in
 a child process whose whole process tree is sampled for RSS (psutil).
 
 Run in ``benchmarks/.venv`` (camel-tools lives only there)::
@@ -19,8 +19,12 @@ CPU seconds are both reported (on a shared machine wall time includes waiting
 for a core). The camel-tools loop runs up to ``--camel-max`` MB (default 100).
 Prints a Markdown table (see benchmarks/CLI.md).
 
+The polars pipeline (``pl.read_ndjson`` → ``str.replace_many`` with the camel
+rules → ``write_ndjson``) is what a dataframe user writes instead.
+
 Targets: peak RSS ≤ 400 MB; net s/MB flat (within 20%) from the smallest to the
-largest size; awal ≥ 5× the camel-tools loop.
+largest size; awal ≥ 5× the camel-tools loop; ``--workers 1`` ≥ 1.5× the polars
+pipeline in CPU time (issue 12).
 """
 
 from __future__ import annotations
@@ -53,6 +57,17 @@ with open({src!r}, encoding="utf-8") as fin, open({dst!r}, "w", encoding="utf-8"
         record = json.loads(line)
         record["text"] = normalize(record["text"])
         fout.write(json.dumps(record, ensure_ascii=False) + "\\n")
+"""
+
+# polars, as a user would write it: the camel profile's rules (all one-character: dediac_ar deletes
+# U+064B..U+0652 and U+0670, three maps) as one str.replace_many over the "text" column.
+POLARS_PIPELINE = """
+import polars as pl
+deleted = [chr(c) for c in [*range(0x064B, 0x0653), 0x0670]]
+sources = deleted + ["إ", "أ", "ٱ", "آ", "ى", "ة"]
+targets = [""] * len(deleted) + ["ا", "ا", "ا", "ا", "ي", "ه"]
+frame = pl.read_ndjson({src!r})
+frame.with_columns(pl.col("text").str.replace_many(sources, targets)).write_ndjson({dst!r})
 """
 
 
@@ -113,6 +128,7 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts for awal (default: 1,2)")
     parser.add_argument("--camel-max", type=int, default=100, help="run the camel-tools loop up to this size in MB (default: 100)")
     parser.add_argument("--no-camel", action="store_true", help="skip the camel-tools loop")
+    parser.add_argument("--no-polars", action="store_true", help="skip the polars pipeline (read_ndjson, replace_many, write_ndjson)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case below 1000 MB, best kept (default: 1)")
     parser.add_argument("--dir", help="where to build the files (default: a temporary folder)")
     args = parser.parse_args()
@@ -134,6 +150,8 @@ def main() -> int:
             runs = [(f"awal --workers {w}", awal_command(src, dst, w)) for w in workers]
             if not args.no_camel and mb <= args.camel_max:
                 runs.append(("camel-tools loop", [sys.executable, "-c", CAMEL_LOOP.format(here=str(HERE), src=str(src), dst=str(dst))]))
+            if not args.no_polars:
+                runs.append(("polars ndjson", [sys.executable, "-c", POLARS_PIPELINE.format(src=str(src), dst=str(dst))]))
             for name, command in runs:
                 results = [measure(command, env) for _ in range(args.repeat if mb < 1000 else 1)]
                 wall, cpu, tree, one = min(results)
@@ -142,8 +160,9 @@ def main() -> int:
             src.unlink()
     fixed = {f"awal --workers {w}": startup[w] for w in workers}
     camel = {round(mb): (wall, cpu) for mb, name, wall, cpu, _, _ in rows if name == "camel-tools loop"}
-    print("| size | run | wall s | CPU s | MB/s (wall) | MB/s net of start-up | s/MB net | peak RSS tree MB | max 1 process MB | vs camel (wall) | vs camel (CPU) |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    polars = {round(mb): (wall, cpu) for mb, name, wall, cpu, _, _ in rows if name == "polars ndjson"}
+    print("| size | run | wall s | CPU s | MB/s (wall) | MB/s net of start-up | s/MB net | peak RSS tree MB | max 1 process MB | vs camel (wall) | vs camel (CPU) | vs polars (CPU) |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     net, net_cpu = {}, {}
     for mb, name, wall, cpu, tree, one in rows:
         base = fixed.get(name, (0.0, 0.0))[0]
@@ -152,8 +171,9 @@ def main() -> int:
         net_cpu[(name, round(mb))] = (cpu - fixed.get(name, (0.0, 0.0))[1]) / mb
         vs_wall = f"{camel[round(mb)][0] / wall:.1f}×" if round(mb) in camel and name in fixed else "-"
         vs_cpu = f"{camel[round(mb)][1] / cpu:.1f}×" if round(mb) in camel and name in fixed else "-"
+        vs_polars = f"{polars[round(mb)][1] / cpu:.2f}×" if round(mb) in polars and name in fixed else "-"
         print(f"| {mb:,.0f} MB | {name} | {wall:.2f} | {cpu:.2f} | {mb / wall:.1f} | {1 / spm if name in fixed else mb / wall:.1f} | "
-              f"{spm:.4f} | {tree:.0f} | {one:.0f} | {vs_wall} | {vs_cpu} |")  # fmt: skip
+              f"{spm:.4f} | {tree:.0f} | {one:.0f} | {vs_wall} | {vs_cpu} | {vs_polars} |")  # fmt: skip
     for w, (wall, cpu) in startup.items():
         print(f"\nstart-up (two records in two batches), --workers {w}: {wall:.2f} s wall, {cpu:.2f} s CPU", end="")
     print()

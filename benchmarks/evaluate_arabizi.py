@@ -1,10 +1,19 @@
-"""Arabizi -> Arabic: awal (shipped rules, fitted) against peers on the DODa dev files.
+"""Arabizi -> Arabic: awal (shipped rules, fitted) against peers, on DODa dev, our gold and real text.
 
-Reads ``../shared/data/darija`` (or ``$AWAL_SHARED/data/darija``); nothing from it is
-copied into the repository. Scoring follows ``../shared/reference/anchors.md``: exact
-word accuracy and CER (edit distance / reference length, summed over the set) after
-deleting harakat incl. shadda (U+064B-0652, U+0670), tatweel and punctuation from
-both sides and folding أ إ آ ٱ -> ا.
+Three parts:
+
+* DODa dev words and phrases (``../shared/data/darija``, or ``$AWAL_SHARED/data/darija``;
+  CC BY-NC: evaluated here, nothing from it is in the repository): shipped rules, a
+  fit on 80% grouped by Arabic form, and arabizikit when installed.
+* ``data/samples/arabizi_gold.tsv``: our own hand-checked sentences in the style of
+  social-media comments, word accuracy and CER per error class.
+* The Latin Darija of ``../shared/data/lid/ary_Latn.afrisenti.txt`` (CC BY 4.0, real
+  tweets, no Arabic side): how many tokens of each error class occur and how they come
+  out (numbers and links kept, laughter as ه, function words as in the lexicon).
+
+Scoring follows ``../shared/reference/anchors.md``: exact word accuracy and CER (edit
+distance / reference length, summed over the set) after deleting harakat incl. shadda
+(U+064B-0652, U+0670), tatweel and punctuation from both sides and folding أ إ آ ٱ -> ا.
 
     PYTHONPATH=src python3 benchmarks/evaluate_arabizi.py
 """
@@ -16,6 +25,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import regex
 
@@ -61,6 +71,90 @@ def score(preds: list[str], refs: list[str]) -> tuple[float, float]:
     return acc, cer
 
 
+ERROR_CLASSES = ("function-words", "pronouns", "capitals", "laughter-elongation", "numbers-units", "loanwords",
+                 "context", "general")
+
+
+class GoldRow(NamedTuple):
+    error_class: str
+    latin: str
+    arabic: str
+
+
+def load_gold(path: Path = ROOT / "data" / "samples" / "arabizi_gold.tsv") -> list[GoldRow]:
+    """Rows of our hand-checked gold (``class<TAB>latin<TAB>arabic``, ``#`` comments)."""
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0] not in ERROR_CLASSES or len(parts[1].split()) != len(parts[2].split()):
+            raise ValueError(f"{path}:{lineno}: expected 'class<TAB>latin<TAB>arabic', as many words on each side")
+        rows.append(GoldRow(*parts))
+    return rows
+
+
+def per_class(transliterate: Callable[[list[str]], list[str]], rows: list[GoldRow]) -> dict[str, tuple[float, float, int]]:
+    """{class: (word accuracy %, CER %, words)} over the gold rows, and "all"; words aligned one to one."""
+    out = transliterate([r.latin for r in rows])
+    pairs: dict[str, list[tuple[str, str]]] = {c: [] for c in (*ERROR_CLASSES, "all")}
+    for row, pred in zip(rows, out):
+        got, ref = pred.split(), row.arabic.split()
+        got += [""] * (len(ref) - len(got))
+        for g, r in zip(got, ref):
+            pairs[row.error_class].append((g, r))
+            pairs["all"].append((g, r))
+    report = {}
+    for cls, items in pairs.items():
+        if items:
+            acc, cer = score([g for g, _ in items], [r for _, r in items])
+            report[cls] = (acc, cer, len(items))
+    return report
+
+
+def real_text_classes(model) -> list[tuple[str, int, float]]:
+    """On the real tweets of ary_Latn.afrisenti.txt (no Arabic side): (class, tokens, % handled).
+
+    Handled means: numbers, units and links come out as written; laughter as ه only;
+    an elongated word with no run of three letters left; a capitalised first word
+    that is in the lexicon read as the lexicon says. The share of all tokens the
+    lexicon covers is reported too (the rest goes through the letter model).
+    """
+    import regex
+
+    from awal.arabizi_words import is_number
+
+    path = shared_dir() / "data" / "lid" / "ary_Latn.afrisenti.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    outs = model.transliterate(lines)
+    counts = {k: [0, 0] for k in ("all Latin tokens: read from the lexicon", "numbers, units, links kept",
+                                  "laughter written ه", "elongated words without a tripled letter",
+                                  "capitalised first words in the lexicon read from it")}
+    for line, out in zip(lines, outs):
+        toks, got = line.split(), out.split()
+        if len(toks) != len(got):
+            continue
+        for i, (t, g) in enumerate(zip(toks, got)):
+            low = t.lower()
+            if regex.fullmatch(r"[\p{Latin}0-9]+", t):
+                counts["all Latin tokens: read from the lexicon"][0] += 1
+                counts["all Latin tokens: read from the lexicon"][1] += low in model.lexicon
+            if is_number(t) or regex.match(r"(?:https?://|www\.|[@#])", t):
+                counts["numbers, units, links kept"][0] += 1
+                counts["numbers, units, links kept"][1] += g == t
+            if len(low) > 2 and set(low) == {"h"}:
+                counts["laughter written ه"][0] += 1
+                counts["laughter written ه"][1] += g == "ه" * len(t)
+            elif regex.search(r"(\p{L})\1\1", t):
+                counts["elongated words without a tripled letter"][0] += 1
+                counts["elongated words without a tripled letter"][1] += not regex.search(r"(\p{Arabic})\1\1", g)
+            if i == 0 and t[:1].isupper() and t[1:2].islower() and low in model.lexicon:
+                counts["capitalised first words in the lexicon read from it"][0] += 1
+                counts["capitalised first words in the lexicon read from it"][1] += g in (
+                    model.lexicon[low], *model.homographs.get(low, ()))
+    return [(k, n, 100.0 * ok / max(1, n)) for k, (n, ok) in counts.items()]
+
+
 def grouped_split(pairs: list[tuple[str, str]], test: float = 0.2, seed: int = 0):
     """Split pairs so that no (normalised) Arabic form is in both parts."""
     forms = sorted({norm(a) for _, a in pairs})
@@ -94,6 +188,22 @@ def awal_words_per_second(words: list[str], runs: int = 3) -> float:
     return sorted(speeds)[len(speeds) // 2]
 
 
+def arabizikit_peer() -> Callable[[list[str]], list[str]] | None:
+    """arabizikit word by word over each text (None when it is not installed)."""
+    try:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from peers import arabizikit_to_arabic
+
+        arabizikit_to_arabic("salam")
+    except ImportError:
+        return None
+
+    def peer(texts: list[str]) -> list[str]:
+        return [" ".join(arabizikit_to_arabic(w) for w in t.split()) for t in texts]
+
+    return peer
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from awal.arabizi import ArabiziModel
@@ -113,19 +223,14 @@ def main() -> None:
     text = speed_words()
     wps = awal_words_per_second(text)
     rows.append(("awal shipped rules", f"{w_acc:.1f} / {w_cer:.1f}", f"{p_acc:.1f} / {p_cer:.1f}", f"{wps:,.0f}"))
-    rows.append((f"awal fitted (80% split, {fit_s:.0f} s)", f"{f_acc:.1f} / {f_cer:.1f}", "", ""))
+    s_acc, s_cer = score(shipped.transliterate([lat for lat, _ in dev]), [a for _, a in dev])
+    rows.append((f"awal fitted (80% split, {fit_s:.0f} s)", f"{f_acc:.1f} / {f_cer:.1f} (shipped on the same 20%: "
+                 f"{s_acc:.1f} / {s_cer:.1f})", "", ""))
 
-    try:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        from peers import arabizikit_to_arabic
-
-        arabizikit_to_arabic("salam")
-    except ImportError:
+    peer = arabizikit_peer()
+    if peer is None:
         print("(arabizikit not importable: peer row skipped)")
     else:
-        def peer(texts: list[str]) -> list[str]:
-            return [" ".join(arabizikit_to_arabic(w) for w in t.split()) for t in texts]
-
         k_acc, k_cer = score(peer([lat for lat, _ in words]), [a for _, a in words])
         kd_acc, kd_cer = score(peer([lat for lat, _ in dev]), [a for _, a in dev])
         kp_acc, kp_cer = score(peer([lat for lat, _ in phrases]), [a for _, a in phrases])
@@ -141,6 +246,25 @@ def main() -> None:
     print("|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+
+    gold = load_gold()
+    systems = {"awal": shipped.transliterate}
+    if peer is not None:
+        systems["arabizikit"] = peer
+    reports = {name: per_class(fn, gold) for name, fn in systems.items()}
+    print(f"\nOur gold (data/samples/arabizi_gold.tsv, {len(gold)} sentences): word accuracy / CER % per error class\n")
+    print("| class | words | " + " | ".join(reports) + " |")
+    print("|---|---|" + "---|" * len(reports))
+    for cls in (*ERROR_CLASSES, "all"):
+        n = reports["awal"][cls][2]
+        cells = [f"{r[cls][0]:.1f} / {r[cls][1]:.1f}" for r in reports.values()]
+        print(f"| {cls} | {n} | " + " | ".join(cells) + " |")
+
+    print("\nReal Latin Darija tweets (lid/ary_Latn.afrisenti.txt, no Arabic side): tokens per class, % as intended\n")
+    print("| class | tokens | handled |")
+    print("|---|---|---|")
+    for name, n, pct in real_text_classes(shipped):
+        print(f"| {name} | {n} | {pct:.1f}% |")
 
 
 if __name__ == "__main__":

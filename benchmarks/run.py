@@ -351,9 +351,13 @@ class PurePythonProfile:
       the same character classes (taken from awal's own class masks), run only
       when the string holds one of the rule's characters;
     * NFC is ``unicodedata.normalize`` (CPython's quick check makes it ~free on
-      NFC text); run collapsing is one ``re.sub`` per limit;
+      NFC text); run collapsing is one ``regex.search`` per rule, and for strings with
+      a run of ``min_run``+ a ``regex.sub`` that keeps the runs inside protected
+      pieces (awal.patterns.protected_in on the whitespace-free stretch around each
+      run, as awal does);
     * fast path: when a string holds no character that could reach a context
-      rule, every character rule of the profile is applied as ONE translate.
+      rule, every character rule before the first NFC/collapse is applied as ONE
+      translate, then the stages after it.
     """
 
     def __init__(self, profile: str):
@@ -414,14 +418,32 @@ class PurePythonProfile:
         if kind == "nfc":
             return lambda s: unicodedata.normalize("NFC", s)
         if kind == "collapse":
+            from awal.patterns import protected_in
+
             mask = np.zeros(0x110000, dtype=bool)
             if rule.chars:
                 mask[[ord(c) for c in rule.chars]] = True
             else:
                 mask = self.class_mask("letter").copy()
-            rx = re.compile(f"([{_ranges_class(mask)}])\\1{{{rule.limit},}}")
-            repl = "\\1" * rule.limit
-            return lambda s: rx.sub(repl, s)
+            runs = regex.compile(f"([{_ranges_class(mask)}])\\1{{{rule.min_run - 1},}}")
+            limit, kinds = rule.limit, rule.protect
+
+            space_before, space_after = regex.compile(r"(?r)\p{White_Space}"), regex.compile(r"\p{White_Space}")
+
+            def cut(m: regex.Match) -> str:
+                if kinds:  # the pieces of the whitespace-free stretch around the run, as awal does
+                    s = m.string
+                    before, after = space_before.search(s, 0, m.start()), space_after.search(s, m.end())
+                    a, b = before.end() if before else 0, after.start() if after else len(s)
+                    pieces = protected_in(s[a:b], kinds)
+                    if any(a + x < m.end() and m.start() < a + y for x, y in pieces):
+                        return m.group()
+                return m.group()[:limit]
+
+            def collapse(s: str) -> str:
+                return s if runs.search(s) is None else runs.sub(cut, s)  # most strings: one scan
+
+            return collapse
         # context: keys whose nearest neighbour past `skip` satisfies every condition
         keys = rule.mapping
         skip = np.zeros(0x110000, dtype=bool)
@@ -450,11 +472,13 @@ class PurePythonProfile:
 
     def _fast_path(self):
         """One translate for strings no context rule can touch."""
+        order = [kind for kind, *_ in self.stages]
+        cut = next((i for i, k in enumerate(order) if k in ("nfc", "collapse")), len(order))
         ctx_keys = {k for kind, *rest in self.stages if kind == "context" for k in rest[0].mapping}
         composed: dict[int, str] = {}
         trigger = np.zeros(0x110000, dtype=bool)
-        chars = [m for kind, *rest in self.stages if kind == "chars" for m in rest]
-        if not chars:
+        chars = [m for kind, *rest in self.stages[:cut] if kind == "chars" for m in rest]
+        if not chars or "context" in order[cut:]:
             self.fast = None
             return
         sources = set().union(*[set(m) for m in chars]) | ctx_keys
@@ -470,13 +494,7 @@ class PurePythonProfile:
                 composed[c] = s
         self.trigger = re.compile(f"[{_ranges_class(trigger)}]")
         self.fast = self._translate(composed)
-        # everything else (nfc, collapse) in order, without the character and context stages
-        self.rest = [f for (kind, *_), f in zip(self.stages, self.funcs) if kind in ("nfc", "collapse")]
-        order = [kind for kind, *_ in self.stages]
-        # the shortcut is exact only if no nfc/collapse stage sits between two character stages
-        last_chars = max(i for i, k in enumerate(order) if k == "chars")
-        if any(k in ("nfc", "collapse") for k in order[:last_chars]):
-            self.fast = None
+        self.rest = self.funcs[cut:]  # the stages from the first NFC/collapse on, in order
 
     def __call__(self, s: str) -> str:
         if self.fast is not None and self.trigger.search(s) is None:

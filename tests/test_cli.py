@@ -221,11 +221,18 @@ def test_demo(capsys):
 
 
 def test_help_has_examples_and_exit_codes():
-    result = run_awal("normalize", "--help")
+    """The exit codes and formats are in ``awal --help``; each command's help is short, with its own examples."""
+    result = run_awal("--help")
     assert result.returncode == 0
     help_text = result.stdout.decode()
-    assert "examples:" in help_text and "awal normalize corpus.jsonl --field text" in help_text
-    assert "exit codes:" in help_text and "130" in help_text
+    assert "exit codes:" in help_text and "130" in help_text and "symbolic link" in help_text
+    for command, example in [("normalize", "awal normalize corpus.jsonl --field text"), ("tokenize", "awal tokenize sentences.txt"),
+                             ("train-tokenizer", "awal train-tokenizer corpus.txt"), ("detect", "awal detect corpus.parquet")]:
+        result = run_awal(command, "--help")
+        own = result.stdout.decode()
+        assert result.returncode == 0 and "examples:" in own and example in own
+        assert "\nexit codes:" not in own and "awal --help" in own and len(own.splitlines()) < len(help_text.splitlines())
+        assert "awal tokenize sentences.txt" not in own or command == "tokenize"  # its own examples, not all of them
 
 
 # ---------------------------------------------------------------- bad input
@@ -259,7 +266,7 @@ def test_malformed_json_strict_and_skip(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     src.write_text('{"text": "ﻻ"}\n{"text": "a",\n{"text": "إلى"}\n[1, 2]\n', encoding="utf-8")
     code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"))
-    assert code == EXIT_DATA and f"{src}: line 2: malformed JSON" in err
+    assert code == EXIT_DATA and f"{src}: line 2, byte offset 29: malformed JSON" in err
     assert not (tmp_path / "o.jsonl").exists()
     code, err = call(capsys, "normalize", str(src), "--errors", "skip", "-o", str(tmp_path / "o.jsonl"), "--profile", "search")
     assert code == 0
@@ -267,11 +274,11 @@ def test_malformed_json_strict_and_skip(tmp_path, capsys):
     assert [r["text"] for r in read_jsonl(tmp_path / "o.jsonl")] == ["لا", "الي"]
 
 
-@pytest.mark.parametrize("record, message", [({"id": 3}, "no field 'meta.text' (keys: id)"), ({"meta": {"text": 5}}, "field 'meta.text' is a JSON int, not a string")])
+@pytest.mark.parametrize("record, message", [({"id": 3}, "no field 'meta.text' (keys: id)"), ({"meta": {"text": 5}}, "field 'meta.text' is a JSON number, not a string")])
 def test_missing_or_wrong_field_names_the_line(tmp_path, capsys, record, message):
     src = jsonl(tmp_path / "in.jsonl", [{"meta": {"text": "a"}}, record])
     code, err = call(capsys, "normalize", str(src), "--field", "meta.text", "-o", str(tmp_path / "o.jsonl"))
-    assert code == EXIT_DATA and f"{src}: line 2: {message}" in err
+    assert code == EXIT_DATA and f"{src}: line 2, byte offset 24: {message}" in err
     assert not (tmp_path / "o.jsonl").exists()
 
 
@@ -281,7 +288,7 @@ def test_csv_missing_column_and_short_row(tmp_path, capsys):
     code, err = call(capsys, "normalize", str(src), "--field", "body")
     assert code == EXIT_DATA and "no column 'body' in the header (id, text)" in err
     code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.csv"))
-    assert code == EXIT_DATA and f"{src}: line 3: the row has 1 columns" in err
+    assert code == EXIT_DATA and f"{src}: line 3, byte offset 12: the row has 1 columns" in err
     assert not (tmp_path / "o.csv").exists()
 
 
@@ -290,7 +297,7 @@ def test_error_in_a_late_batch_leaves_no_output(tmp_path, capsys):
     src.write_text('{"text": "ﻻ"}\n' * 5000 + "oops\n", encoding="utf-8")
     for workers in ("1", "2"):
         code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), "--batch-size", "100", "--workers", workers)
-        assert code == EXIT_DATA and "line 5001: malformed JSON" in err
+        assert code == EXIT_DATA and "line 5001, byte offset 80000: malformed JSON" in err
         assert not (tmp_path / "o.jsonl").exists() and leftovers(tmp_path) == []
 
 
@@ -545,7 +552,7 @@ def test_line_chunks_cut_whole_lines_and_count_them(lines, last_newline, batch_s
     data = b"\n".join(lines) + (b"\n" if lines and last_newline else b"")
     stream = _ReadOnly(data) if read_only else io.BytesIO(data)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(awal_io, "CHUNK_BYTES", block)
+        patch.setattr(awal_io.chunks, "CHUNK_BYTES", block)
         chunks = list(awal_io.line_chunks(stream, "s", batch_size))
     assert b"".join(c.payload for c in chunks) == data
     line = offset = 0

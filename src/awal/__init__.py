@@ -20,12 +20,30 @@ from .scripts import dominant_script, script_spans
 from .tokenize import tokenize, tokenize_with_offsets
 from .translit import Transliterator, schemes, transliterate
 
+# Language identification loads its model on first use; its module on first access.
+_LAZY = {"Identifier": "lid", "identify": "lid", "identify_tokens": "lid", "language_spans": "lid"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'awal' has no attribute {name!r}")
+
+
 __all__ = [
+    "Identifier",
     "Normalizer",
     "RuleError",
     "TextBatch",
     "Transliterator",
     "dominant_script",
+    "identify",
+    "identify_tokens",
+    "language_spans",
     "normalize",
     "profiles",
     "schemes",

@@ -3,15 +3,26 @@
 ``arabizi2ar`` reads each Latin word through a lattice of weighted rules
 (``data/schemes/arabizi2ar.tsv``: chunks such as ``ch``, ``kh``, ``3``, ``9``, ``ou``
 with their Arabic readings by position in the word) and picks the best path with an
-Arabic character 4-gram model. A batch is one flat code-point buffer: its words are
-found, hashed and made unique with NumPy (a repeated word is read once), the chunk
-lattices of all new words are built at once by table and hash look-ups, and one
-vectorised beam search (a dense words x beam block per position) reads them all. ``fit`` learns chunk probabilities and the letter model
-from (latin, arabic) pairs. ``romanize`` (``ar2arabizi``) writes chat-style Latin.
+Arabic character 4-gram model; frequent words and function words come from a
+hand-written lexicon (``darija_lexicon.tsv``, looked up in any case), and a spelling
+with several readings (``li`` لي / اللي, ``hna`` هنا / حنا) is chosen by its
+neighbours (:mod:`awal.arabizi_context`). Numbers, times, units, URLs, handles and
+emoji stay as they are (:mod:`awal.arabizi_words`). Letter case is a feature, not a
+rule: a capital S T D H Z inside a word written in lowercase marks the emphatic
+letter, a word in capitals reads as lowercase, and the lexicon ignores case. A
+letter written three times or more is elongation (``bzzzaf``, as the ``darija``
+profile cuts it); ``hhhh`` is laughter (``هههه``).
+
+A batch is one flat code-point buffer: its words are found, hashed and made unique
+with NumPy (a repeated word is read once), the chunk lattices of all new words are
+built at once by table and hash look-ups, and one vectorised beam search (a dense
+words x beam block per position) reads them all. ``fit`` learns chunk probabilities,
+the letter model and word memory from (latin, arabic) pairs. ``romanize``
+(``ar2arabizi``) writes chat-style Latin.
 
 >>> m = ArabiziModel.default()
->>> m.transliterate(["wach nta mzyan? 3la 9:30", "ddar dyali"])
-['واش انتا مزيان? علا 9:30', 'الدار ديالي']
+>>> m.transliterate(["wach nta mzyan? 3la 9:30", "ddar dyali", "Had chi b 200 dh hhhh"])
+['واش نتا مزيان? على 9:30', 'الدار ديالي', 'هاد شي ب 200 dh هههه']
 >>> romanize(["واش نتا مزيان؟"])
 ['wach nta mzyan؟']
 """
@@ -28,6 +39,8 @@ from typing import Iterable
 import numpy as np
 import regex
 
+from awal.arabizi_context import WordContext
+from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
 from awal.kernels import ranges
 
 __all__ = ["ArabiziModel", "romanize"]
@@ -52,14 +65,7 @@ _FALLBACK_LOGP = -12.0  # an unseen letter mapping, when aligning training pairs
 _UNKNOWN_LOGP = -8.0  # a character no rule covers: kept as it is
 
 _LATIN_WORD = regex.compile(r"[\p{Latin}\p{Mn}0-9]+")
-_NUMBER_UNIT = regex.compile(
-    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|er|ere|eme|ème|h|min|km|cm|mm|kg|ml|dh|dhs|mad|gb|mb|px)?",
-    regex.IGNORECASE,
-)
-
-
 _BMP = 0x10000  # chunk letters are looked up in 16 bits each (a chunk has at most 4)
-_NOT_A_WORD = regex.compile(r"^(?:[^\p{L}\n]+|" + _NUMBER_UNIT.pattern + r")$", regex.MULTILINE | regex.IGNORECASE)
 
 
 def _flat(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -70,51 +76,39 @@ def _flat(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return cps, offsets
 
 
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 _EMPHATIC = np.array([ord(c) for c in "STDHZ"], dtype=np.uint32)
 
 
-def _prep_all(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """:func:`_prep` of every token, and each result in lowercase, in a few passes over all of them."""
+def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
+    """:func:`_prep` of every token, each result in lowercase, and which tokens hold a doubled
+    letter, in a few passes over all of them.
+
+    The tokens are words (letters, marks and digits): the newline that joins them is in none.
+    """
     block = unicodedata.normalize("NFC", "\n".join(tokens))
     low, up = block.lower(), block.upper()
     if not len(low) == len(up) == len(block):  # a letter whose case changes its length
         preps = [_prep(t) for t in tokens]
-        return preps, [p.lower() for p in preps]
-    o, lo, hi = _codes(block), _codes(low), _codes(up)
+        lows = [p.lower() for p in preps]
+        return preps, lows, [i for i, w in enumerate(lows) if _ELONGATION_TWICE.search(w)]
+    o, lo, hi = codes(block), codes(low), codes(up)
     wid = np.cumsum(o == 10)
     has_lower = np.bincount(wid, weights=o != hi, minlength=len(tokens)) > 0
     keep = has_lower[wid] & np.isin(o, _EMPHATIC)
     prepped = np.where(keep, o, lo).astype(np.uint32)
     text = str(memoryview(prepped), "utf-32-le", "surrogatepass")
-    return text.split("\n"), low.split("\n")
+    preps, lows = text.split("\n"), low.split("\n")
+    if o.size < 2:
+        return preps, lows, []
+    pair = np.flatnonzero(lo[1:] == lo[:-1])  # a letter twice (never the newline: tokens are not empty)
+    run = pair[:-1][pair[1:] == pair[:-1] + 1]  # a letter three times: elongation
+    for i in np.unique(wid[run]).tolist():
+        preps[i], lows[i] = _ELONGATION.sub(r"\1\1", preps[i]), _ELONGATION.sub(r"\1\1", lows[i])
+    return preps, lows, np.unique(wid[pair]).tolist()
 
 
-_WORD_TABLE: np.ndarray | None = None
-_SEPARATORS = "\x00\x01\x1f\ufdd0\ufdd1\uffff"  # joiners of a batch, none a word letter
 _HASH_P = np.uint64(0x100000001B3)
 _HASH_PINV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
-
-
-def _word_chars(cps: np.ndarray) -> np.ndarray:
-    """Which code points are word letters ``[\\p{Latin}\\p{Mn}0-9]`` (a table for the BMP)."""
-    global _WORD_TABLE
-    if _WORD_TABLE is None:
-        table = np.zeros(_BMP, dtype=bool)
-        for m in _LATIN_WORD.finditer("".join(map(chr, range(_BMP)))):
-            table[m.start() : m.end()] = True
-        _WORD_TABLE = table
-    out = _WORD_TABLE[np.minimum(cps, _BMP - 1)]
-    astral = cps >= _BMP
-    if astral.any():
-        out[astral] = False
-        for cp in np.unique(cps[astral]).tolist():
-            if _LATIN_WORD.fullmatch(chr(cp)):
-                out[cps == cp] = True
-    return out
 
 
 def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,12 +159,35 @@ def _char_ids(text: str) -> tuple[int, ...]:
 
 def _is_word(token: str) -> bool:
     """True for a Latin token to transliterate; False for numbers like 20, 5km, 2eme."""
-    return any(c.isalpha() for c in token) and not _NUMBER_UNIT.fullmatch(token)
+    return any(c.isalpha() for c in token) and not is_number(token)
+
+
+_ELONGATION = regex.compile(r"(\p{L})\1{2,}")
+_NOUN_FINAL_A = regex.compile(r"^(?:[lL](?![aeiouyAEIOUY])|([^aeiouyAEIOUY\d])\1)\w+[^aA]\Ka$")
+NOUN_ENDING = "ª"  # the lattice's symbol for the final -a of a word with the article
+
+
+def _lattice_forms(words: list[str]) -> list[str]:
+    """Prepared words as the rule lattice reads them: the final -a of a word that starts
+    with the article (``l`` + consonant, or a doubled letter: ``lmdrasa``, ``ssa3a``) is
+    written ``ª``, a noun's ending that the rules read as ة more often than ا.
+
+    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla"])
+    ['lmdrasª', 'ssa3ª', 'bghina', 'lla']
+    """
+    return [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
+_ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
+
+
+def _laughter(word: str) -> str | None:
+    """``hhhh`` -> ``هههه``: laughter, as many ه as h (None for other words)."""
+    return "ه" * len(word) if len(word) > 1 and word.count("h") == len(word) else None
 
 
 def _prep(word: str) -> str:
-    """Case-normalise a Latin word: keep the emphatic capitals S T D H Z, lower the rest."""
-    word = unicodedata.normalize("NFC", word)
+    """Case-normalise a Latin word (keep the emphatic capitals S T D H Z, lower the rest)
+    and cut elongation (a letter three times or more) to two, as the ``darija`` profile does."""
+    word = _ELONGATION.sub(r"\1\1", unicodedata.normalize("NFC", word))
     if not any(c.islower() for c in word):
         return word.lower()
     return "".join(c if c in "STDHZ" else c.lower() for c in word)
@@ -229,6 +246,17 @@ class _CharLM:
 
 
 # ---------------------------------------------------------------- rule files
+_MIN_SHARE = 0.1  # a reading under a tenth of its chunk's best one is dropped: it costs time, never wins
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    """Weights as probabilities, without the readings under ``_MIN_SHARE`` of the best."""
+    top = max(weights.values(), default=0.0)
+    kept = {a: w for a, w in weights.items() if w > 0 and w >= _MIN_SHARE * top}
+    total = sum(kept.values())
+    return {a: w / total for a, w in kept.items()}
+
+
 def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
     """Read ``latin context arabic weight`` lines into {(chunk, ctx): {arabic: prob}}."""
     raw: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
@@ -247,8 +275,12 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
             raise ValueError(f"{path}:{lineno}: weight {weight!r} is not a number") from None
         for c in ("IMF" if ctx == "*" else ctx):
             raw[(latin, c)][arabic] = raw[(latin, c)].get(arabic, 0.0) + w
-    rules = {key: {a: w / sum(alts.values()) for a, w in alts.items() if w > 0}
-             for key, alts in raw.items()}
+    rules = {key: _normalised(alts) for key, alts in raw.items()}
+    # a word-initial emphatic capital before a letter pair keeps the pair's readings (Sh, Th)
+    for cap in "STDHZ":
+        for (chunk, ctx), dist in list(rules.items()):
+            if ctx == "I" and len(chunk) > 1 and chunk[0] == cap.lower():
+                rules.setdefault((cap + chunk[1:], "I"), dict(dist))
     # doubled letters: one letter (shown with shadda); word-initial ones may be ال + letter
     consonants = [k for k in rules if k[0].isalnum() and not set(k[0].lower()) & _VOWELS]
     for chunk, ctx in consonants:
@@ -261,17 +293,23 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
     return rules
 
 
-def _read_lexicon(path: Path) -> dict[str, str]:
-    """Read ``arabic<TAB>latin latin ...`` lines into {latin: arabic} (first entry wins)."""
-    lex: dict[str, str] = {}
+def _read_lexicon(path: Path) -> dict[str, list[str]]:
+    """Read ``arabic<TAB>latin latin ...`` lines into {lowercase latin: [arabic, ...]}.
+
+    A spelling listed under several Arabic words keeps them in file order (the most
+    usual reading first); the word context chooses among them.
+    """
+    lex: dict[str, list[str]] = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         arabic, sep, variants = line.partition("\t")
-        if not sep or not variants.split():
+        if not sep or not variants.split() or not arabic.strip():
             raise ValueError(f"{path}:{lineno}: expected 'arabic<TAB>latin spellings'")
         for v in variants.split():
-            lex.setdefault(_prep(v), arabic)
+            readings = lex.setdefault(unicodedata.normalize("NFC", v).lower(), [])
+            if arabic not in readings:
+                readings.append(arabic)
     return lex
 
 
@@ -293,9 +331,13 @@ class ArabiziModel:
         learned: dict[tuple[str, str], Counter] | None = None,
         lm_weight: float = 1.0,
         beam: int = 2,
+        homographs: dict[str, list[str]] | None = None,
+        context: WordContext | None = None,
     ) -> None:
         self.rules = rules
-        self.lexicon = dict(lexicon or {})
+        self.lexicon = {k.lower(): v for k, v in (lexicon or {}).items()}
+        self.homographs = {k: list(v) for k, v in (homographs or {}).items() if len(v) > 1}
+        self.context = context if context is not None else WordContext({}, {})
         self.lm = lm if lm is not None else _CharLM()
         self.learned: dict[tuple[str, str], Counter] = learned or {}
         self.lm_weight = lm_weight
@@ -312,6 +354,7 @@ class ArabiziModel:
         self._emits: list[str] = []
         self._arrays: tuple | None = None
         self._cache: dict[str, str] = {}
+        self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -336,16 +379,19 @@ class ArabiziModel:
             self._multi[length] = (np.array([c for c, _ in items], dtype=np.uint64),
                                    np.array([g for _, g in items], dtype=np.int64))
         self.lm.table()
-        _word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
+        word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
 
     # ------------------------------------------------------------ construction
     @classmethod
     def default(cls) -> "ArabiziModel":
         """The shipped model: hand-written rules, lexicon and a letter model of the lexicon."""
         d = _data_dir() / "schemes"
-        lexicon = _read_lexicon(d / "darija_lexicon.tsv")
+        spellings = _read_lexicon(d / "darija_lexicon.tsv")
+        lexicon = {latin: readings[0] for latin, readings in spellings.items()}
         lm = _CharLM().add(set(lexicon.values()))
-        return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1)
+        context = WordContext.read(d / "darija_bigrams.tsv")
+        return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1, homographs=spellings,
+                   context=context)
 
     # ------------------------------------------------------------ emissions
     def _distribution(self, chunk: str, ctx: str) -> dict[str, float]:
@@ -492,6 +538,7 @@ class ArabiziModel:
         bounds = np.searchsorted(ek[order], np.arange((T + 1) * ML + 1)).tolist()
         reaching = np.searchsorted(-slen, -np.arange(T + 2), side="right").tolist()  # len >= t
         cols = np.arange(B, dtype=np.int32)
+        cols64 = cols.astype(np.int64)
         chars = chars.astype(np.int32)
         SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
 
@@ -522,9 +569,9 @@ class ArabiziModel:
                     new = np.ones(rw.size, dtype=bool)
                     new[1:] = rw[1:] != rw[:-1]
                     within = pos - np.maximum.accumulate(np.where(new, pos, 0)) + base[rw]
-                    at = ((rw * width + within * B)[:, None] + cols).ravel()
+                    at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
                     cand_f[at] = s.ravel()
-                    packed_f[at] = ((first + pos[:, None] * B + cols) * SB + st).ravel()
+                    packed_f[at] = np.arange(first, first + rw.size * B, dtype=np.int64) * SB + st.ravel()
                     base += cnt
                     first += rw.size * B
                 all_bk = np.concatenate([p[3].ravel() for p in parts])
@@ -639,33 +686,23 @@ class ArabiziModel:
     def transliterate(self, texts: list[str]) -> list[str]:
         """Convert the Latin words of each text; numbers, Arabic, punctuation and spaces stay.
 
-        All texts are read as one code-point buffer: words are found, hashed and
-        made unique with NumPy, each distinct word is read once (and remembered by
-        the model), all new words in one batched search, and the readings are
-        spliced back in one gather.
+        All texts are read as one code-point buffer (no joining character, so no
+        input can collide with one): words are found, hashed and made unique with
+        NumPy, each distinct word is read once (and remembered by the model), all
+        new words in one batched search, words with several readings are chosen
+        by their neighbours, and the readings are spliced back in one gather.
+        Numbers, times, ordinals, prices with their unit, URLs, e-mail addresses,
+        @handles and #hashtags are kept as they are.
 
-        >>> ArabiziModel.default().transliterate(["bghit 2 dyal l7lib"])
-        ['بغيت 2 ديال الحليب']
+        >>> ArabiziModel.default().transliterate(["bghit 2 dyal l7lib b 200 dh", "@salam www.hna.ma"])
+        ['بغيت 2 ديال الحليب ب 200 dh', '@salam www.hna.ma']
         """
         if not texts:
             return []
-        # join with a non-word character that no text contains, to split the result on it
-        joined, sep = texts[0], ""  # one text needs no separator, whatever it contains
-        if len(texts) > 1:
-            for sep in _SEPARATORS:
-                joined = sep.join(texts)
-                if joined.count(sep) == len(texts) - 1:
-                    break
-            else:  # every candidate occurs in the texts: one text at a time
-                return [self.transliterate([t])[0] for t in texts]
-        cps = _codes(joined)
-        n = cps.size
-        isw = _word_chars(cps)
-        edge = np.diff(isw.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-        starts = np.flatnonzero(edge == 1)
-        if not starts.size:
+        words = find_words(texts)
+        if not words.starts.size:
             return list(texts)
-        ends = np.flatnonzero(edge == -1)
+        joined, cps, starts, ends = words.joined, words.cps, words.starts, words.ends
         inv, first = _unique_spans(cps, starts, ends)
         uwords = [joined[a:b] for a, b in zip(starts[first].tolist(), ends[first].tolist())]
         cache = self._cache
@@ -673,58 +710,102 @@ class ArabiziModel:
         if todo:
             if len(cache) + len(todo) > 1_000_000:
                 self._cache = cache = {}
+                self._ambiguous = {}
             cache.update(self._read_words(todo))
-        ocps, ooff = _flat([cache[w] for w in uwords])
-        # splice: every non-word code point stays, every word start takes its reading
-        anchor = ~isw
-        anchor[starts] = True
-        apos = np.flatnonzero(anchor)
-        src_start = apos.copy()
-        src_len = np.ones(apos.size, dtype=np.int64)
-        wa = np.flatnonzero(isw[apos])
-        src_start[wa] = n + ooff[inv]
-        src_len[wa] = np.diff(ooff)[inv]
-        out = np.concatenate([cps, ocps])[ranges(src_start, src_len)]
-        text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
-        return text.split(sep) if len(texts) > 1 else [text]
+        readings = [cache[w] for w in uwords]
+        choice = inv
+        ambiguous = None
+        if not self._ambiguous.keys().isdisjoint(uwords):
+            where = dict(zip(uwords, range(len(uwords))))
+            ambiguous = sorted(where[w] for w in self._ambiguous if w in where)
+        if ambiguous:
+            choice, readings = self._in_context(words, inv, uwords, readings, ambiguous)
+        return words.splice(readings, choice)
+
+    def _in_context(self, words: WordSpans, inv: np.ndarray, uwords: list[str], readings: list[str],
+                    ambiguous: list[int]) -> tuple[np.ndarray, list[str]]:
+        """Readings of the words with several spellings, chosen occurrence by occurrence by their
+        neighbours (each distinct (previous, word, next) triple is ranked once)."""
+        readings = list(readings)
+        is_amb = np.zeros(len(uwords), dtype=bool)
+        is_amb[ambiguous] = True
+        occ = np.flatnonzero(is_amb[inv])
+        same = np.zeros(inv.size + 1, dtype=bool)  # same[i]: word i - 1 is in word i's text
+        same[1:-1] = words.text[1:] == words.text[:-1]
+        padded = np.concatenate([[-1], inv, [-1]])
+        prev = np.where(same[occ], padded[occ], -1)
+        nxt = np.where(same[occ + 1], padded[occ + 2], -1)
+        triples, back = np.unique(np.stack([inv[occ], prev, nxt], axis=1), axis=0, return_inverse=True)
+        index: dict[str, int] = {}
+        picked = np.empty(len(triples), dtype=np.int64)
+        for k, (w, p, q) in enumerate(triples.tolist()):
+            options = self.homographs[self._ambiguous[uwords[w]]]
+            best = self.context.rank(options, readings[p] if p >= 0 else None, readings[q] if q >= 0 else None)[0][0]
+            r = index.get(best)
+            if r is None:
+                r = index[best] = len(readings)
+                readings.append(best)
+            picked[k] = r
+        choice = inv.copy()
+        choice[occ] = picked[back.ravel()]
+        return choice, readings
 
     def _read_words(self, tokens: list[str]) -> dict[str, str]:
-        """{token: Arabic} for distinct Latin tokens (numbers and the like map to themselves)."""
-        odd = [t for t in tokens if not t[0].isalpha()]  # only these can be numbers
-        skip = set(_NOT_A_WORD.findall("\n".join(odd))) if odd else set()
-        result = {t: t for t in skip}
-        toks = [t for t in tokens if t not in skip] if skip else tokens
-        if not toks:
-            return result
-        preps, lowered = _prep_all(toks)
+        """{token: Arabic} for distinct Latin words: the lexicon (any case), else the letter lattice.
+
+        Laughter (``hhhh``) is written with as many ه; a letter written three times or
+        more is elongation and counts twice, as the ``darija`` profile's collapse does.
+        """
+        preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
-        found = [lex.get(p) for p in preps]
-        miss = [i for i, f in enumerate(found) if f is None]
-        for i in miss:
-            found[i] = lex.get(lowered[i])
-        need = list(dict.fromkeys(preps[i] for i in miss if found[i] is None))
+        found = [lex.get(low) for low in lowered]
+        for i in doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+            if found[i] is None:
+                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", lowered[i]))
+        for i in [i for i, low in enumerate(lowered) if low == "hh"]:
+            found[i] = found[i] or _laughter(tokens[i].lower())
+        if not self.homographs.keys().isdisjoint(lowered):
+            self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
+        need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
-            best = dict(zip(need, self._best(*_flat(need))))
+            best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
-        result.update(zip(toks, found))
-        return result
+        return dict(zip(tokens, found))
 
-    def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
-        """Ranked Arabic spellings of one Latin word with log-scores (a lexicon entry scores 0).
+    def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
+        """Ranked Arabic spellings of one Latin word with log-scores, best first (the best scores 0).
 
-        >>> [a for a, _ in ArabiziModel.default().candidates("sb3", 2)]
+        ``before`` and ``after`` are the text around the word: a spelling with several
+        readings in the lexicon is ranked with its neighbours, as :meth:`transliterate` does.
+
+        >>> m = ArabiziModel.default()
+        >>> [a for a, _ in m.candidates("sb3", 2)]
         ['سبع', 'صبع']
+        >>> m.candidates("hna", 2, after="ghadyin")[0][0], m.candidates("hna", 2, after="kayn")[0][0]
+        ('حنا', 'هنا')
         """
         if not word or not _is_word(word):
             return [(word, 0.0)]
-        p = _prep(word)
-        if not regex.fullmatch(r"[\p{Latin}\p{Mn}0-9]+", p):
+        if not regex.fullmatch(r"[\p{Latin}\p{Mn}0-9]+", word):
             return [(self.transliterate([word])[0], 0.0)]
-        found = self._decode([p], max(self.beam, 2 * n), n)[0]
-        hit = self.lexicon.get(p) or self.lexicon.get(p.lower())
-        if hit:
-            found = [(hit, 0.0)] + [c for c in found if c[0] != hit]
-        return found[:n]
+        p = _prep(word)
+        found = self._decode(_lattice_forms([p]), max(self.beam, 2 * n), n)
+        lattice = found[0]
+        options = self.homographs.get(p.lower())
+        if options:
+            prev = _last_arabic(self.transliterate([before])[0]) if before else None
+            nxt = _first_arabic(self.transliterate([after])[0]) if after else None
+            ranked = self.context.rank(options, prev, nxt)
+            top = ranked[0][1]
+            head = [(w, s - top) for w, s in ranked]
+        else:
+            hit = self.lexicon.get(p.lower())
+            head = [(hit, 0.0)] if hit else []
+        if head:
+            known = {w for w, _ in head}
+            rest = [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w not in known]
+            lattice = head[:1] + sorted(head[1:] + rest, key=lambda ws: -ws[1])
+        return lattice[:n]
 
     # ------------------------------------------------------------ learning
     def _align(self, word: str, target: str) -> list[tuple[str, str, str]] | None:
@@ -766,8 +847,9 @@ class ArabiziModel:
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
         Phrases are split into words when both sides have the same number of words.
-        With ``tune``, the letter-model weight is chosen on a tenth of the words
-        (grouped by Arabic form, so no Arabic word is in both parts).
+        With ``tune``, the letter-model weight, and whether the learned chunk readings
+        replace the rules' ones, are chosen on a tenth of the words (grouped by Arabic
+        form, so no Arabic word is in both parts).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -780,11 +862,13 @@ class ArabiziModel:
             aw = [w for w in aw if w]
             if len(lw) == len(aw):
                 data += [(_prep(x), y) for x, y in zip(lw, aw) if _is_word(x)]
+        forms = _lattice_forms([w for w, _ in data])
         base_lm = _CharLM().add(set(self.lexicon.values()))
-        model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam)
+        model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam,
+                             self.homographs, self.context)
         paths: list[list[tuple[str, str, str]] | None] = []
         for _ in range(iterations):
-            paths = [model._align(w, a) for w, a in data]
+            paths = [model._align(f, a) for f, (_, a) in zip(forms, data)]
             model.learned = _count(paths)
             model._reset()
         if tune and len(data) >= 50:
@@ -792,24 +876,31 @@ class ArabiziModel:
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
-            dev = [(w, a) for w, a in data if a in dev_forms]
-            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train),
-                                 _count(paths[i] for i in train), beam=self.beam)
+            dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
+            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
-            best_w, best_acc = model.lm_weight, -1.0
-            for lam in (0.3, 0.5, 0.7, 1.0, 1.4):
-                trial.lm_weight = lam
-                trial._reset()
-                out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
-                acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
-                if acc > best_acc:
-                    best_w, best_acc = lam, acc
-            model.lm_weight = best_w
+            best = (-1.0, model.lm_weight, True)
+            for learn in (True, False):  # the learned chunk readings, or the rules' own where they do better
+                trial.learned = _count(paths[i] for i in train) if learn else dict(self.learned)
+                for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
+                    trial.lm_weight = lam
+                    trial._reset()
+                    out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                    acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
+                    if acc > best[0]:
+                        best = (acc, lam, learn)
+            _, model.lm_weight, learn = best
+            if not learn:
+                model.learned = dict(self.learned)
         model.lm = base_lm.add(a for _, a in data)
         memory: dict[str, Counter] = defaultdict(Counter)
         for w, a in data:
             memory[w][a] += 1
-        model.lexicon.update({w: c.most_common(1)[0][0] for w, c in memory.items()})
+        learned_words = {w.lower(): c.most_common(1)[0][0] for w, c in memory.items()}
+        model.lexicon.update(learned_words)
+        for w, a in learned_words.items():  # the user's reading of a homograph comes first
+            if w in model.homographs:
+                model.homographs[w] = [a] + [x for x in model.homographs[w] if x != a]
         model._reset()
         return model
 
@@ -823,6 +914,9 @@ class ArabiziModel:
             "lexicon": self.lexicon,
             "lm_weight": self.lm_weight,
             "beam": self.beam,
+            "homographs": self.homographs,
+            "unigrams": self.context.unigrams,
+            "bigrams": [[a, b, c] for (a, b), c in self.context.bigrams.items()],
         }
         buf = io.BytesIO()
         np.savez_compressed(buf, lm_idx=nz, lm_val=self.lm.counts[nz],
@@ -838,14 +932,41 @@ class ArabiziModel:
             counts[z["lm_idx"]] = z["lm_val"]
         rules = {(c, x): d for c, x, d in meta["rules"]}
         learned = {(c, x): Counter(d) for c, x, d in meta["learned"]}
-        return cls(rules, meta["lexicon"], _CharLM(counts), learned, meta["lm_weight"], meta["beam"])
+        context = WordContext(meta.get("unigrams", {}), {(a, b): c for a, b, c in meta.get("bigrams", [])})
+        return cls(rules, meta["lexicon"], _CharLM(counts), learned, meta["lm_weight"], meta["beam"],
+                   meta.get("homographs"), context)
 
 
-def _count(paths: Iterable[list[tuple[str, str, str]] | None]) -> dict[tuple[str, str], Counter]:
+def _last_arabic(text: str) -> str | None:
+    words = regex.findall(r"\p{Arabic}+", text)
+    return words[-1] if words else None
+
+
+def _first_arabic(text: str) -> str | None:
+    words = regex.findall(r"\p{Arabic}+", text)
+    return words[0] if words else None
+
+
+def _count(paths: Iterable[list[tuple[str, str, str]] | None], merged: int = 0) -> dict[tuple[str, str], Counter]:
+    """Counts of (chunk, context) -> reading over aligned words.
+
+    With ``merged``, two neighbouring chunks of up to 4 letters together are counted as
+    one chunk too (``ka`` + ``n`` -> ``kan``: كان), kept where seen ``merged`` times or more:
+    readings that depend on the letter next door.
+    """
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    pairs: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for path in paths:
         for chunk, ctx, a in path or ():
             counts[(chunk, ctx)][a] += 1
+        if merged and path:
+            for (c1, x1, a1), (c2, x2, a2) in zip(path, path[1:]):
+                if len(c1) + len(c2) <= 4:
+                    ctx = "I" if x1 == "I" else ("F" if x2 == "F" else "M")
+                    pairs[(c1 + c2, ctx)][a1 + a2] += 1
+    for key, readings in pairs.items():
+        if sum(readings.values()) >= merged:
+            counts[key].update(readings)
     return dict(counts)
 
 

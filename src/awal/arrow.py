@@ -62,12 +62,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from .extras import optional
 from .normalize import Normalizer
 
 __all__ = [
@@ -78,6 +76,7 @@ __all__ = [
     "transliterate_array",
     "tokenize_array",
     "detect_array",
+    "identify_array",
     "map_table",
     "map_batches",
     "normalize_table",
@@ -98,11 +97,7 @@ class FeatureUnavailable(ImportError):
 
 def pyarrow() -> Any:
     """The ``pyarrow`` module, or an ImportError that says how to install it."""
-    try:
-        import pyarrow as pa
-    except ImportError as e:
-        raise ImportError("this needs pyarrow, an optional extra: pip install 'awal[arrow]'") from e
-    return pa
+    return optional("pyarrow")
 
 
 def feature(name: str) -> Any:
@@ -173,16 +168,9 @@ def tokenize_array(array: Any, **options: bool) -> Any:
     [['wach', 'nta', '?'], None]
     """
     pa = _check_strings(array)
-    result_type = pa.list_(array.type)
-    if isinstance(array, pa.ChunkedArray):
-        return _per_chunk(lambda chunk: tokenize_array(chunk, **options), array, result_type)
-    lists = feature("tokenize")(array, **options)
-    lengths = np.fromiter((len(t) if t is not None else 0 for t in lists), dtype=np.int64, count=len(lists))
-    offsets = np.zeros(len(lists) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    values = pa.array(list(chain.from_iterable(t for t in lists if t)), type=array.type)
-    mask = array.is_null() if array.null_count else None
-    return pa.ListArray.from_arrays(pa.array(offsets), values, type=result_type, mask=mask)
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+        return _per_chunk(lambda chunk: tokenize_array(chunk, **options), array, pa.list_(array.type))
+    return feature("tokenize")(array, **options)
 
 
 def detect_array(array: Any) -> Any:
@@ -191,12 +179,22 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
-    texts = array.to_pylist()
-    present = [t for t in texts if t is not None]
-    codes = iter(feature("dominant_script")(present) if present else [])
-    return pa.array([None if t is None else next(codes) for t in texts], type=pa.string())
+    return feature("dominant_script")(array)
+
+
+def identify_array(array: Any, threshold: float = 0.0) -> Any:
+    """The language label of every string (``"ary_Arab"``, ``"fra_Latn"``, ``"und"``...), as a string array.
+
+    Nulls stay null; the result has the input's chunking.
+
+    >>> import pyarrow as pa
+    >>> identify_array(pa.array(["ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ", None, "!"])).to_pylist()
+    ['zgh_Tfng', None, 'und']
+    """
+    _check_strings(array)
+    return feature("identify")(array, threshold=threshold)
 
 
 # ---------------------------------------------------------------- tables

@@ -229,11 +229,29 @@ class TextBatch:
         )
         if str(dtype) not in ("string", "large_string"):
             array = array.cast(dtype)
+        return self._chunked_like_input(array)
+
+    def rows_to_arrow(self, rows: list[Any], arrow_type: Any) -> Any:
+        """One result per string (e.g. its tokens) as an Arrow array of ``arrow_type`` shaped
+        like the Arrow input: null where the input was null, the input's chunks.
+
+        >>> import pyarrow as pa
+        >>> b = TextBatch.from_input(pa.chunked_array([["ab", None], ["c"]]))
+        >>> b.rows_to_arrow([1, 0, 1], pa.int64()).to_pylist()
+        [1, None, 1]
+        """
+        pa = _arrow()
+        valid = self.meta.get("valid")
+        if valid is not None:
+            rows = [row if ok else None for row, ok in zip(rows, valid.tolist())]
+        return self._chunked_like_input(pa.array(rows, type=arrow_type))
+
+    def _chunked_like_input(self, array: Any) -> Any:
         chunks = self.meta.get("chunks")
         if chunks is None:
             return array
         bounds = np.concatenate([[0], np.cumsum(chunks)]).tolist()
-        return pa.chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
+        return _arrow().chunked_array([array.slice(a, b - a) for a, b in zip(bounds, bounds[1:])], type=array.type)
 
 
 def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:

@@ -9,14 +9,18 @@ to stdout or, atomically, to ``-o FILE``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import multiprocessing
 import os
+import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +29,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from .arrow import FeatureUnavailable, detect_array, feature, normalize_array, normalizer, tokenize_array, transliterate_array
+from . import __version__
+from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
     FORMATS,
@@ -33,53 +38,94 @@ from .io import (
     Chunk,
     Codec,
     DataError,
+    OutputFailed,
     Sink,
     Spooled,
     UsageError,
-    atomic_output,
     guess_format,
     open_input,
+    open_output,
+    replaceable,
 )
 from .normalize import profiles
 from .rules import RuleError, data_dir
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 0, 1, 2, 130, 141, 143
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 70
+EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143
 
 EPILOG = """\
 examples:
   echo "ﻻ إِلَهَ" | awal normalize --profile search
   awal normalize corpus.jsonl --field text -o clean.jsonl    # every CPU (--workers 1: one)
-  awal normalize data.jsonl --field meta.text --output-field meta.norm --errors skip
   awal transliterate --scheme ar2bw names.csv --field name --output-field name_bw
-  awal tokenize sentences.txt                # tokens joined by spaces
   awal tokenize corpus.jsonl --field text    # a JSON list of tokens per record
   awal detect corpus.parquet --field text -o scripts.parquet   # adds a "script" column
-  awal train-tokenizer corpus.txt --vocab-size 8000 -o tokenizer.json
-  awal tokenizer-report --tokenizer tokenizer.json flores/*.dev --reference fra_Latn
-  awal demo
+  awal identify comments.jsonl --field text   # adds "lang": ary_Arab, ary_Latn, fra_Latn, und...
+  awal COMMAND --help                        # the options and examples of one command
 
-formats (from the file extension, or --format): txt (a text per line), jsonl
-(--field, a dotted path such as meta.text), csv/tsv (--field: a column of the
-header), parquet (needs pip install 'awal[arrow]'). Output has the input's
-format: the field is replaced, or --output-field added. Stdin is txt, or
-jsonl when --field is given.
+formats (from the file extension, or --format): txt (a text per line; only \\n
+ends a line), jsonl (--field, a dotted path such as meta.text), csv/tsv
+(--field: a column of the header), parquet (needs pip install 'awal[arrow]').
+Output has the input's format: the field is replaced, or --output-field added
+(an existing one is replaced only if it holds null or the kind of value the
+command writes; a csv column always). A UTF-8 byte order mark and csv CRLF line
+endings are kept. JSONL that Python reads but that is not JSON or would not come
+back unchanged (NaN, 1e400, a key twice) is bad input; a lone surrogate escape
+("\\ud800") is written back as that escape, so the output is always UTF-8.
+Stdin is txt, or jsonl when --field is given.
+
+output (-o): a regular file is replaced atomically, keeping its mode; a file
+nobody may write (chmod a-w) is refused, also for root. A symbolic link is
+followed (its target is replaced, the link stays). A FIFO, a device, /dev/stdout
+or /dev/fd/N (process substitution >(...)) is written as a stream. A directory
+is refused before any work.
 
 exit codes:
   0    success
-  1    bad input data (invalid UTF-8, malformed JSON, missing field); the
+  1    bad input data (invalid UTF-8, malformed JSON or CSV, missing field); the
        message names the file, line and byte offset
-  2    usage error (bad option, unknown profile or scheme, missing file,
-       a feature or optional extra that is not installed)
+  2    usage error (bad option, unknown profile or scheme, missing file, a
+       directory, a feature or optional extra that is not installed)
+  3    the system refused to read or write (permission denied, read-only
+       filesystem, disk full, file too large, stdout closed); the message names
+       the path
+  70   internal error (a bug in awal: please report it; --debug shows where)
   130  interrupted (Ctrl-C);  143 terminated (SIGTERM);  141 output pipe closed
-A run that fails or is interrupted leaves no output file behind. The output is
-written to an unnamed file (Linux O_TMPFILE) or, on filesystems without it
-(overlayfs, macOS...), to a hidden .NAME.XXXXXXXX.awal-tmp next to -o NAME,
-renamed on success; only kill -9 (SIGKILL) can leave that hidden file behind,
-and the next run writing the same output removes it. Worker processes read
-their lines from the input file and hand results back through a private
-folder in $TMPDIR (awal-spool-PID-*), removed at the end, or by the next run
-with workers if kill -9 left it.
+A run that fails or is interrupted leaves no output file behind and every other
+file as it was. The output is written to an unnamed file (Linux O_TMPFILE) or,
+on filesystems without it (overlayfs, macOS...), to a hidden
+.NAME.XXXXXXXX.awal-tmp next to -o NAME, renamed on success; only kill -9
+(SIGKILL) can leave that hidden file behind, and the next run writing the same
+output removes it. Worker processes read their lines from the input file and
+hand results back through a private folder in $TMPDIR (awal-spool-PID-*),
+removed at the end, or by the next run with workers if kill -9 left it.
 """
+
+COMMAND_EXAMPLES = {
+    "normalize": """\
+  echo "ﻻ إِلَهَ" | awal normalize --profile search
+  awal normalize corpus.jsonl --field text -o clean.jsonl
+  awal normalize data.jsonl --field meta.text --output-field meta.norm --errors skip""",
+    "transliterate": """\
+  awal transliterate --scheme ar2bw names.csv --field name --output-field name_bw
+  echo "salam 3likom" | awal transliterate --scheme arabizi2ar""",
+    "tokenize": """\
+  awal tokenize sentences.txt                # tokens joined by spaces
+  awal tokenize corpus.jsonl --field text    # a JSON list of tokens per record""",
+    "detect": """\
+  awal detect corpus.parquet --field text -o scripts.parquet   # adds a "script" column
+  awal detect comments.jsonl --output-field lang_script""",
+    "identify": """\
+  awal identify comments.jsonl --field text   # adds "lang": ary_Arab, ary_Latn, fra_Latn, und...
+  awal identify --scores comments.txt         # ary_Latn:0.9812 fra_Latn:0.0101 ...
+  awal identify --tokens comments.txt         # salam/ary_Latn je/fra_Latn ...""",
+    "train-tokenizer": """\
+  awal train-tokenizer corpus.txt --vocab-size 8000 -o tokenizer.json
+  awal train-tokenizer corpus.jsonl --field text --library sentencepiece --kind unigram -o ar.model""",
+    "tokenizer-report": """\
+  awal tokenizer-report --tokenizer tokenizer.json flores/*.dev --reference fra_Latn""",
+}
+MORE = "formats, output rules and exit codes: awal --help"
 
 
 # ---------------------------------------------------------------- operations
@@ -88,15 +134,38 @@ _LIST_FUNCTIONS: dict[str, Callable[[list[str], Any], list[Any]]] = {
     "transliterate": lambda texts, scheme: feature("transliterate")(texts, scheme),
     "tokenize": lambda texts, _: feature("tokenize")(texts),
     "detect": lambda texts, _: feature("dominant_script")(texts),
+    "identify": lambda texts, mode: _identify(texts, mode),
 }
 _ARRAY_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {
     "normalize": normalize_array,
     "transliterate": transliterate_array,
     "tokenize": lambda array, _: tokenize_array(array),
     "detect": lambda array, _: detect_array(array),
+    "identify": lambda array, mode: identify_array(array) if mode == "label" else _identify_lists(array, mode),
 }
-_FEATURES = {"transliterate": "transliterate", "tokenize": "tokenize", "detect": "dominant_script"}
-_DEFAULT_OUTPUT_FIELD = {"detect": "script"}  # a script code should not overwrite the text
+_FEATURES = {"transliterate": "transliterate", "tokenize": "tokenize", "detect": "dominant_script", "identify": "Identifier"}
+_DEFAULT_OUTPUT_FIELD = {"detect": "script", "identify": "lang"}  # a code should not overwrite the text
+
+
+def _identify(texts: list[str], mode: str) -> list[Any]:
+    """``identify``'s result per text: the label, the three best ``label:probability``,
+    or every token as ``token/label``."""
+    idf = feature("Identifier")()
+    if mode == "scores":
+        return [[f"{label}:{p:.4f}" for label, p in best] or ["und:1.0000"] for best in idf.top_k(texts, k=3)]
+    if mode == "tokens":
+        from .lid import identify_tokens
+
+        return [[f"{token}/{label}" for token, _, _, label in tokens] for tokens in identify_tokens(texts, idf)]
+    return idf.identify(texts)
+
+
+def _identify_lists(array: Any, mode: str) -> Any:
+    """:func:`_identify` on an Arrow column: a ``list<string>`` column, nulls kept."""
+    pa = pyarrow()
+    texts = array.to_pylist()
+    present = iter(_identify([t for t in texts if t is not None], mode))
+    return pa.array([None if t is None else next(present) for t in texts], type=pa.list_(pa.string()))
 
 
 @dataclass(frozen=True)
@@ -129,10 +198,11 @@ class Operation:
             else:
                 feature(_FEATURES[self.name])
             if self.name == "transliterate" and self.argument not in (schemes := feature("schemes")()):
-                raise UsageError(f"unknown scheme {self.argument!r}; available: {', '.join(schemes)}")
+                raise UsageError(f"unknown scheme {self.argument!r}{did_you_mean(self.argument, schemes)}; available: {', '.join(schemes)}")
             self(["awal ⴰⵡⴰⵍ"])
-        except (ValueError, RuleError, OSError) as e:
-            raise UsageError(str(e)) from None
+        except (ValueError, TypeError, RecursionError, RuleError, OSError) as e:  # all of it about the profile or scheme
+            where = f"{self.argument}: " if isinstance(self.argument, Path) else ""
+            raise UsageError(f"{where}{str(e) or type(e).__name__}") from None
 
 
 @dataclass(frozen=True)
@@ -258,11 +328,36 @@ class Progress:
 
 
 # ---------------------------------------------------------------- runners
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known name closest to a mistyped one, else ``""``.
+
+    >>> did_you_mean("serch", ["default", "search"]), did_you_mean("zzz", ["default"])
+    ("; did you mean 'search'?", '')
+    """
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _existing_input(path: str, what: str = "input") -> os.stat_result:
+    """``os.stat`` of an input path, or a :class:`UsageError` saying why it cannot be one."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{path} is a directory, not a file ({what})")
+    return info
+
+
+def _regular(path: str) -> bool:
+    return path != STDIO and stat.S_ISREG(os.stat(path).st_mode)
+
+
 def _inputs(args: argparse.Namespace) -> tuple[list[str], str]:
     paths = args.inputs or [STDIO]
     for path in paths:
-        if path != STDIO and not os.path.isfile(path):
-            raise UsageError(f"no such file: {path}")
+        if path != STDIO:
+            _existing_input(path)  # a FIFO or /dev/fd/N (process substitution) is read as a stream
     formats = {args.format or guess_format(p, args.field) for p in paths}
     if len(formats) > 1:
         raise UsageError(f"inputs of different formats ({', '.join(sorted(formats))}): run them separately")
@@ -274,21 +369,26 @@ def _inputs(args: argparse.Namespace) -> tuple[list[str], str]:
 
 def run(args: argparse.Namespace, operation: Operation) -> int:
     """The one runner behind every text subcommand: read, process in batches, write."""
+    if getattr(args, "profile_file", None) is not None:  # a regular file: a FIFO would block, a directory cannot be read
+        if not stat.S_ISREG(_existing_input(str(args.profile_file), "--profile-file").st_mode):
+            raise UsageError(f"--profile-file {args.profile_file} is not a regular file")
     operation.check()
     paths, fmt = _inputs(args)
     if fmt == "parquet" and args.output == STDIO:
         raise UsageError("parquet output needs a file: pass -o FILE.parquet")
     output_field = args.output_field or (_DEFAULT_OUTPUT_FIELD.get(operation.name) if fmt != "txt" else None)
-    progress = Progress(sum(os.path.getsize(p) for p in paths) if STDIO not in paths and fmt != "parquet" else None)
+    regular = all(map(_regular, paths))
+    progress = Progress(sum(os.path.getsize(p) for p in paths) if regular and fmt != "parquet" else None)
     problems: Counter = Counter()
-    with atomic_output(args.output) as file, spool_directory(args.workers) as spool:
+    result = list if operation.name == "tokenize" else str
+    with open_output(args.output) as file, spool_directory(args.workers) as spool:
         sink = None
         for path in paths:
-            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size) as source:
-                sink = sink or Sink(file, fmt, source.header)
+            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result) as source:
+                sink = sink or Sink(file, fmt, source.header, args.output)
                 job = Job(source.codec, operation, args.errors, spool)
                 chunks = source.chunks
-                if spool is not None and path != STDIO and fmt in ("txt", "jsonl"):
+                if spool is not None and _regular(path) and fmt in ("txt", "jsonl"):
                     chunks = (chunk.by_reference() for chunk in chunks)  # workers read their lines themselves
                 for rendered, rows, nbytes, counts in ordered_map(job, chunks, args.workers):
                     sink.write(rendered)
@@ -321,18 +421,22 @@ def _subword(task: Callable[[Any], Any]) -> Any:
 
 
 def _train_tokenizer(args: argparse.Namespace) -> int:
+    target, _ = replaceable(args.output)  # a directory, a FIFO, a read-only file: refused before training
     paths, fmt = _inputs(args)
     texts = [t for path in paths for t in iter_texts(args, path, fmt)]
-    target = Path(args.output).absolute()
     profile = None if args.profile == "none" else args.profile
     # train into a scratch folder next to the target, move the files only on success
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
         _subword(lambda subword: subword.train(
             texts, kind=args.kind, library=args.library, vocab_size=args.vocab_size, profile=profile, output=Path(scratch) / target.name
         ))  # fmt: skip
-        for produced in sorted(Path(scratch).iterdir()):  # tokenizer.json, or x.model + x.vocab + x.rules.tsv
-            os.replace(produced, target.parent / produced.name)
-            print(f"awal: wrote {target.parent / produced.name}", file=sys.stderr)
+        produced = sorted(Path(scratch).iterdir())  # tokenizer.json, or x.model + x.vocab + x.rules.tsv
+        moves = [(file, *replaceable(str(target.parent / file.name))) for file in produced]  # every one checked first
+        for file, destination, existing in moves:
+            if existing is not None:
+                os.chmod(file, stat.S_IMODE(existing.st_mode))
+            os.replace(file, destination)
+            print(f"awal: wrote {destination}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -370,9 +474,9 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 _positive = _at_least(1)
 
 
-def _reading_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("inputs", nargs="*", metavar="FILE", help="input files (default: stdin; '-' is stdin)")
+def _reading_options() -> _Parser:
+    parent = _Parser(add_help=False)
+    parent.add_argument("inputs", nargs="*", metavar="FILE", help="input files (default: stdin; '-' is stdin; a FIFO or <(...) is read as a stream)")
     parent.add_argument("--format", choices=FORMATS, help="input format (default: from the file extension)")
     parent.add_argument("--field", help="jsonl: field path (a.b.c), csv/tsv/parquet: column (default: text)")
     parent.add_argument(
@@ -384,9 +488,10 @@ def _reading_options() -> argparse.ArgumentParser:
     return parent
 
 
-def _writing_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout)")
+def _writing_options() -> _Parser:
+    parent = _Parser(add_help=False)
+    parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout): a regular file is replaced atomically (mode kept, a link followed); "
+        "a FIFO, device or /dev/fd/N is written as a stream; see awal --help")
     parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field")
     parent.add_argument(
         "--workers", type=_at_least(0), default=0, metavar="N",
@@ -396,16 +501,33 @@ def _writing_options() -> argparse.ArgumentParser:
     return parent
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a "did you mean" for a mistyped choice (subcommand, profile, format...)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        choice = re.search(r"invalid choice: '?([^'(]*?)'? \(choose from (.*)\)", message)
+        if choice:
+            message += did_you_mean(choice[1], (c.strip(" '") for c in choice[2].split(",")))
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(prog="awal", description=__doc__.split("\n\n")[0], epilog=EPILOG, formatter_class=formatter)
+    parser = _Parser(prog="awal", description=__doc__.split("\n\n")[0], epilog=EPILOG, formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"awal {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an internal error, print the whole traceback")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading, writing = _reading_options(), _writing_options()
 
+    def command(name: str, help: str, parents: list[_Parser]) -> argparse.ArgumentParser:
+        """A subcommand with its own short description and examples (the long text is in ``awal --help``)."""
+        epilog = f"examples:\n{COMMAND_EXAMPLES[name]}\n\n{MORE}" if name in COMMAND_EXAMPLES else MORE
+        return sub.add_parser(name, help=help, description=help, parents=parents, epilog=epilog, formatter_class=formatter)
+
     def text_command(name: str, help: str, argument: Callable[[Any], Any] = lambda args: None) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help, description=help, parents=[reading, writing], epilog=EPILOG, formatter_class=formatter)
-        command.set_defaults(run=lambda args: run(args, Operation(name, argument(args))))
-        return command
+        parser = command(name, help, [reading, writing])
+        parser.set_defaults(run=lambda args: run(args, Operation(name, argument(args))))
+        return parser
 
     norm = text_command("normalize", "normalise text with a profile", argument=lambda a: a.profile_file or a.profile)
     norm.add_argument("--profile", default="default", choices=profiles(), help="built-in profile (default: default)")
@@ -415,26 +537,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     text_command("tokenize", "split text into word tokens (jsonl: a JSON list; txt/csv: space-joined)")
     text_command("detect", "dominant script of each text (Arab, Latn, Tfng...); structured formats get a 'script' field")
+    ident = text_command(
+        "identify", "language of each text (ary_Arab, ary_Latn, arb_Arab, zgh_Tfng, fra_Latn..., und); structured formats get a 'lang' field",
+        argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
+    )  # fmt: skip
+    ident.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    ident.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
-    train = sub.add_parser(
-        "train-tokenizer", help="train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])",
-        parents=[reading], epilog=EPILOG, formatter_class=formatter,
-    )  # fmt: skip
-    train.add_argument("-o", "--output", required=True, metavar="FILE", help="tokenizer.json (hf) or NAME.model (sentencepiece)")
-    train.add_argument("--kind", choices=("bpe", "unigram"), default="bpe")
-    train.add_argument("--library", choices=("hf", "sentencepiece"), default="hf")
-    train.add_argument("--vocab-size", type=_positive, default=16_000)
-    train.add_argument("--profile", default="default", choices=[*profiles(), "none"], help="normaliser built into the tokenizer")
+    train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])
+    train.add_argument("-o", "--output", required=True, metavar="FILE", help="tokenizer.json (hf) or NAME.model (sentencepiece; NAME.vocab and NAME.rules.tsv are written beside it)")
+    train.add_argument("--kind", choices=("bpe", "unigram"), default="bpe", help="subword model: byte-pair encoding or unigram language model (default: bpe)")
+    train.add_argument("--library", choices=("hf", "sentencepiece"), default="hf", help="trainer: Hugging Face tokenizers (hf) or SentencePiece (default: hf)")
+    train.add_argument("--vocab-size", type=_positive, default=16_000, metavar="N", help="number of subword units to learn (default: 16000)")
+    train.add_argument("--profile", default="default", choices=[*profiles(), "none"], help="normaliser built into the tokenizer, applied before splitting (default: default; none: no normalisation)")
     train.set_defaults(run=_train_tokenizer)
-    report = sub.add_parser(
-        "tokenizer-report", help="fertility and parity of a tokenizer, one row per input file (needs awal[subword])",
-        parents=[reading], epilog=EPILOG, formatter_class=formatter,
-    )  # fmt: skip
+    report = command("tokenizer-report", "fertility and parity of a tokenizer, one row per input file (needs awal[subword])", [reading])
     report.add_argument("--tokenizer", required=True, metavar="FILE", help="tokenizer.json or a SentencePiece .model")
     report.add_argument("--reference", default="fra_Latn", help="input (file stem) that parity is relative to")
     report.set_defaults(run=_tokenizer_report)
 
-    sub.add_parser("demo", help="normalise the bundled samples and show before/after").set_defaults(run=_demo)
+    command("demo", "normalise the bundled samples and show before/after", []).set_defaults(run=_demo)
     return parser
 
 
@@ -447,7 +569,8 @@ def _terminate(signum: int, frame: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``awal`` command; returns the exit code (see ``awal --help``)."""
+    """Entry point of the ``awal`` command; returns the exit code (see ``awal --help``).
+    Every failure is one line on stderr (``--debug``: with the traceback of an internal error)."""
     args = build_parser().parse_args(argv)
     if getattr(args, "workers", 1) == 0:
         args.workers = auto_workers()
@@ -455,22 +578,45 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except DataError as e:
-        print(f"awal: error: {e}", file=sys.stderr)
-        return EXIT_DATA
+        return _fail(f"error: {e}", EXIT_DATA)
     except (UsageError, FeatureUnavailable) as e:
-        print(f"awal: {args.command}: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(f"{args.command}: {e}", EXIT_USAGE)
     except KeyboardInterrupt:
-        print("\nawal: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _fail("interrupted", EXIT_INTERRUPTED, newline=True)
     except Terminated:
-        print("awal: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
+        return _fail("terminated", EXIT_TERMINATED)
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        _silence_stdout()
         return EXIT_PIPE
+    except OutputFailed as e:
+        return _fail(str(e), EXIT_SYSTEM)
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(f"{where}{e.strerror or e}", EXIT_SYSTEM)
+    except Exception as e:  # a bug: one line, the traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        return _fail(f"internal error: {type(e).__name__}: {e} (a bug in awal; --debug shows the traceback)", EXIT_BUG)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _fail(message: str, code: int, newline: bool = False) -> int:
+    try:
+        print(f"{chr(10) if newline else ''}awal: {message}", file=sys.stderr)
+    except (OSError, AttributeError, ValueError):  # stderr closed too: the exit code still says it
+        pass
+    if code != EXIT_OK:
+        _silence_stdout()
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises no second error (closed pipe, full disk)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ twin in :mod:`awal.reference` that the tests compare it with.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -438,31 +438,48 @@ def expand(
 
 # ------------------------------------------------------------------- run collapse
 def collapse_runs(
-    cps: np.ndarray, offsets: np.ndarray, limit: np.ndarray, align: bool = True
+    cps: np.ndarray,
+    offsets: np.ndarray,
+    limit: np.ndarray,
+    align: bool = True,
+    min_run: np.ndarray | None = None,
+    keep_runs: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Shorten runs of one repeated code point to ``limit[cp]`` (0 = leave alone).
 
-    A position is dropped when it and the ``k`` positions before it hold the
-    same code point, ``k = limit[cp]``; one pass per distinct limit.
-    Returns ``(cps, offsets, source)``; ``source`` (input index of each
-    output code point) is ``None`` when ``align`` is false.
+    Only runs of at least ``min_run[cp]`` code points are shortened (``None``: every run
+    longer than its limit). ``keep_runs``, given the start positions of the runs about to be
+    shortened, says which of them to leave alone (e.g. inside a URL). Returns ``(cps,
+    offsets, source)``; ``source`` (input index of each output code point) is ``None``
+    when ``align`` is false.
+
+    >>> out, _, _ = collapse_runs(np.array([ord(c) for c in "aaaabbb"], dtype=np.uint32), np.array([0, 7]),
+    ...                           np.full(UNICODE_SIZE, 2), min_run=np.full(UNICODE_SIZE, 4))
+    >>> "".join(map(chr, out))
+    'aabbb'
     """
     n = len(cps)
     same = np.zeros(n, dtype=bool)  # same[i]: cps[i] == cps[i - 1] inside one string
     if n > 1:
         np.equal(cps[1:], cps[:-1], out=same[1:])
     same[offsets[:-1][offsets[:-1] < n]] = False
-    candidates = np.flatnonzero(same)
-    cap = limit[cps[candidates]]
-    drops = []
-    for k in np.unique(cap[cap > 0]).tolist():
-        at = candidates[cap == k]
-        at = at[at >= k]
-        hit = np.ones(len(at), dtype=bool)
-        for back in range(1, k):
-            hit &= same[at - back]
-        drops.append(at[hit])
-    dropped = np.sort(np.concatenate(drops)) if drops else np.zeros(0, dtype=np.int64)
+    inside = np.flatnonzero(same)  # positions that continue a run
+    cap = limit[cps[inside]]
+    inside, cap = inside[cap > 0], cap[cap > 0]  # a run's positions share one code point, so whole runs go
+    index = np.arange(len(inside))
+    first = np.ones(len(inside), dtype=bool)  # inside[k] is the second position of its run
+    first[1:] = inside[1:] != inside[:-1] + 1
+    run_start = inside[np.maximum.accumulate(np.where(first, index, 0))] - 1
+    drop = inside - run_start >= cap
+    if min_run is not None and len(inside):
+        last = np.ones(len(inside), dtype=bool)
+        last[:-1] = first[1:]
+        run_end = inside[np.minimum.accumulate(np.where(last, index, len(inside) - 1)[::-1])[::-1]] + 1
+        drop &= run_end - run_start >= min_run[cps[inside]]
+    dropped = inside[drop]
+    if keep_runs is not None and len(dropped):
+        starts, which = np.unique(run_start[drop], return_inverse=True)
+        dropped = dropped[~keep_runs(starts)[which]]
     if not len(dropped):
         return cps, offsets, (np.arange(n, dtype=np.int64) if align else None)
     keep = np.ones(n, dtype=bool)

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -21,6 +21,8 @@ import numpy as np
 from . import kernels
 from .batch import TextBatch, map_text
 from .columns import TextMap
+from .export import hf_normalizer, sentencepiece_rules
+from .names import unknown_name
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
     if not isinstance(name, str):
         raise TypeError(f"profile must be a str name, got {type(name).__name__}")
     if name not in profiles():
-        raise ValueError(f"unknown profile {name!r}; available: {', '.join(profiles())}")
+        raise unknown_name("profile", name, profiles())
     description, rules = load_profile_file(data_dir() / "profiles" / f"{name}.toml", lambda base: list(_builtin(base)[1]))
     return description, tuple(rules)
 
@@ -47,31 +49,42 @@ class Normalizer(TextMap):
     a pandas Series or a NumPy array of text."""
 
     def __init__(self, profile: str = "default"):
-        self.name = profile
-        self.description, rules = _builtin(profile)
+        description, rules = _builtin(profile)
+        self._setup(profile, description, rules)
+
+    def _setup(self, name: str, description: str, rules: tuple[Rule, ...]) -> None:
+        self.name, self.description = name, description
         self.rules: tuple[Rule, ...] = rules
-        self._steps: list[Step] | None = None
+        self._compiled: tuple[list[Step], tuple[str | None, bool]] | None = None
+        self._per_rule: list[Step] | None = None  # one step per rule, for explain
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Normalizer":
         """A user's profile file (same TOML format as ``data/profiles``; may ``extends`` a built-in)."""
         self = cls.__new__(cls)
-        self.name = str(path)
         description, rules = load_profile_file(path, lambda base: list(_builtin(base)[1]))
-        self.description, self.rules, self._steps = description, tuple(rules), None
         if not rules:
             raise RuleError(f"{path}: the profile has no rules")
+        self._setup(str(path), description, tuple(rules))
         return self
 
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r}, rules={len(self.rules)})"
 
+    def _compile(self) -> tuple[list[Step], tuple[str | None, bool]]:
+        # Built on first use and stored in one assignment, without a lock: two threads may both
+        # build (same result), and a process forked meanwhile never waits for a lock whose
+        # holder does not exist in it (functools.cached_property locks on Python < 3.12).
+        compiled = self._compiled
+        if compiled is None:
+            steps = plan(list(self.rules))
+            compiled = self._compiled = (steps, list_mode(steps))
+        return compiled
+
     @property
     def steps(self) -> list[Step]:
         """The compiled passes (character rules fused into single table lookups)."""
-        if self._steps is None:
-            self._steps = plan(list(self.rules))
-        return self._steps
+        return self._compile()[0]
 
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
@@ -90,25 +103,17 @@ class Normalizer(TextMap):
         start, end = kernels.tile(start, end, batch.offsets, offsets)
         return batch.replace(cps, offsets), start, end
 
-    @cached_property
-    def _list_mode(self) -> tuple[str | None, bool]:
-        return list_mode(self.steps)
-
     def apply(self, x: Any) -> Any:
         """The profile over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
-        return map_text(x, self.normalize_batch, *self._list_mode)
+        return map_text(x, self.normalize_batch, *self._compile()[1])
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):
         """A ``tokenizers.normalizers.Normalizer`` giving this profile's output (needs ``awal[subword]``)."""
-        from .subword import hf_normalizer
-
         return hf_normalizer(self)
 
     def to_sentencepiece_rules(self, path: str | Path) -> Path:
         """Write a SentencePiece ``normalization_rule_tsv`` for this profile (needs ``awal[subword]``)."""
-        from .subword import sentencepiece_rules
-
         return sentencepiece_rules(self, path)
 
     # ---------------------------------------------------------- single texts
@@ -132,8 +137,10 @@ class Normalizer(TextMap):
         start = np.arange(len(cps), dtype=np.int64)
         end = start + 1
         changes = []
-        for rule in self.rules:
-            new, new_offsets, s, e = compile_rule(rule).apply(cps, offsets)
+        if self._per_rule is None:  # compiled once per Normalizer (lock-free, see _compile)
+            self._per_rule = [compile_rule(rule) for rule in self.rules]
+        for rule, step in zip(self.rules, self._per_rule):
+            new, new_offsets, s, e = step.apply(cps, offsets)
             if s is None:
                 s = np.arange(len(new), dtype=np.int64)
                 e = s + 1

@@ -57,15 +57,31 @@ def replace_longest(text: str, table: Mapping[str, str]) -> tuple[str, list[Span
     return "".join(out), spans
 
 
-def collapse_runs(text: str, limit: Callable[[str], int]) -> tuple[str, list[int]]:
-    """Runs of one repeated character cut to ``limit(ch)`` characters (0 = no limit)."""
-    kept = []
-    run = 0
-    for i, ch in enumerate(text):
-        run = run + 1 if i and text[i - 1] == ch else 1
-        if limit(ch) == 0 or run <= limit(ch):
-            kept.append(i)
-    return "".join(text[i] for i in kept), kept
+def collapse_runs(
+    text: str,
+    limit: Callable[[str], int],
+    min_run: Callable[[str], int] = lambda ch: 0,
+    protected: Callable[[int], bool] = lambda i: False,
+) -> tuple[str, list[int]]:
+    """Runs of one repeated character of at least ``min_run(ch)`` cut to ``limit(ch)`` characters
+    (0 = no limit), unless one of their indices is ``protected``."""
+    kept: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and text[j] == text[i]:
+            j += 1
+        cap = limit(text[i])
+        shorten = cap and j - i > cap and j - i >= min_run(text[i]) and not any(map(protected, range(i, j)))
+        kept.extend(range(i, i + cap if shorten else j))
+        i = j
+    return "".join(text[k] for k in kept), kept
+
+
+def protected_indices(text: str, kinds: tuple[str, ...]) -> set[int]:
+    """Indices inside the pieces :func:`awal.patterns.protected_in` finds, found on the whole text at once."""
+    spans = import_module(f"{__package__}.patterns").protected_in(text, kinds)
+    return {i for start, end in spans for i in range(start, end)}
 
 
 def neighbour_in(
@@ -115,7 +131,11 @@ def token_spans(
         j = k
         while j < m and c[j] == tk.TATWEEL:
             j += 1
-        inside = k > 0 and c[k - 1] & 15 == tk.LETTER and dual[ord(text[bases[k - 1]])] and j < m and c[j] >= tk.DIGIT
+        word_before, word_after = k > 0 and c[k - 1] >= tk.DIGIT, j < m and c[j] >= tk.DIGIT
+        letter = [x & 15 == tk.LETTER for x in c]
+        inside = word_before and word_after and letter[k - 1] and dual[ord(text[bases[k - 1]])]
+        two_before = k >= 3 and letter[k - 2] and letter[k - 3]
+        inside = inside or (word_before and not word_after and letter[k - 1] and not two_before)  # بـ الـ
         for t in range(k, j):
             c[t] = tk.LETTER if inside else tk.DASH
             join[t] = not inside and t > k
@@ -156,3 +176,38 @@ def token_spans(
             if keep_punctuation or not tk._PUNCTUATION_LIKE[c[k]]:
                 spans.append((bases[k], bases[last + 1] if last + 1 < m else len(text)))
     return spans
+
+
+def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: bool) -> list[int]:
+    """The hashed feature buckets of one text, character by character (twin of
+    :func:`awal.lid.features.extract`), sorted; empty features left out."""
+    from .lid import features as lf
+
+    mask = (1 << 64) - 1
+    ids = [int(table[ord(ch)]) for ch in text if int(table[ord(ch)]) != lf.DROP]
+    padded = [lf.BOUNDARY, *ids, lf.BOUNDARY]
+    out = []
+
+    def bucket(value: int, salt: int) -> int:
+        return (((value ^ (salt << lf._ORDER_SALT)) * int(lf._MUL)) & mask) >> (64 - bits)
+
+    for n in orders:
+        for i in range(len(padded) - n + 1):
+            gram = padded[i : i + n]
+            inner_boundary = any(g == lf.BOUNDARY for g in gram[1:-1])
+            empty = gram[0] == lf.BOUNDARY if n == 1 else (gram[0] == gram[-1] == lf.BOUNDARY)
+            if not inner_boundary and not empty:
+                value = 0
+                for g in gram:
+                    value = (value << lf.ID_BITS) | g
+                out.append(bucket(value, n))
+    if words:
+        word: list[int] = []
+        for g in padded[1:]:
+            if g != lf.BOUNDARY:
+                word.append(g)
+            elif word:
+                h = sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & mask
+                out.append(bucket(h, 7))
+                word = []
+    return sorted(out)

@@ -19,6 +19,18 @@ A profile file looks like this::
     lossy = true
     comment = "hamza on alef is dropped"
 
+    [[rule]]
+    name = "elongation"
+    kind = "collapse"              # runs of one repeated character
+    chars = "ههه"                  # optional (default: every letter)
+    limit = 2                      # runs are cut to this length...
+    min_run = 3                    # ...when at least this long (default: limit + 1)
+    protect = ["url", "email", "hashtag", "number", "roman"]  # left alone (default: all of them)
+
+Collapse rules next to each other on different characters, with the same ``protect``,
+run as one pass. Values are checked (types, ranges, names): a wrong one raises
+:class:`RuleError` naming the file, the rule and the key.
+
 >>> rules = parse_profile('[[rule]]\\nname = "x"\\nkind = "delete"\\nchars = "ـ"\\n', "inline")[1]
 >>> [r.name for r in rules], rules[0].kind
 (['x'], 'delete')
@@ -26,6 +38,8 @@ A profile file looks like this::
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -43,6 +57,8 @@ else:  # Python 3.10: the same parser as a package (a dependency only there)
 from . import kernels
 from .batch import TextBatch
 from .kernels import UNICODE_SIZE, CharMap, Matcher
+from .names import did_you_mean
+from .patterns import PROTECT_KINDS, protected
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -71,7 +87,9 @@ class Rule:
     chars: frozenset[str] = frozenset()  # delete
     context: tuple[tuple[str, str], ...] = ()  # context: (condition, class), condition in CONDITIONS
     skip: str = ""  # context: class of characters looked past (e.g. "mark")
-    limit: int = 0  # collapse
+    limit: int = 0  # collapse: the length runs are cut to
+    min_run: int = 0  # collapse: runs shorter than this are left alone (0: every run longer than limit)
+    protect: tuple[str, ...] = ()  # collapse: pieces left alone, names in awal.patterns.PROTECT_KINDS
     before: str = ""  # in a profile that extends another: the base rule this one goes before
     lossy: bool = False
     comment: str = ""
@@ -183,10 +201,14 @@ def parse_profile(text: str, path: str) -> tuple[dict[str, Any], list[Rule]]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise RuleError(f"{path}: {e}") from None
+    except RecursionError:
+        raise RuleError(f"{path}: arrays or tables nested too deeply") from None
     header = {k: v for k, v in doc.items() if k != "rule"}
-    unknown = set(header) - {"description", "extends", "drop", "insert_before"}
+    unknown = set(header) - set(_HEADER_TYPES)
     if unknown:
         raise RuleError(f"{path}:{_line_of(text, sorted(unknown)[0])}: unknown field {sorted(unknown)[0]!r}")
+    for key, value in header.items():
+        _check_type(value, _HEADER_TYPES[key], f"{path}:{_line_of(text, key)}", key)
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list):
         raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
@@ -196,13 +218,50 @@ def parse_profile(text: str, path: str) -> tuple[dict[str, Any], list[Rule]]:
     return header, rules
 
 
-_RULE_FIELDS = {"name", "kind", "map", "chars", "generate", "skip", "limit", "before", "lossy", "comment", *CONDITIONS}
+@dataclass(frozen=True)
+class ListOf:
+    """Type of a field holding a list of ``item`` values."""
+
+    item: type
+
+
+# what each field of a profile file holds
+_HEADER_TYPES: dict[str, Any] = {"description": str, "extends": str, "drop": ListOf(str), "insert_before": str}
+_RULE_TYPES: dict[str, Any] = {
+    "name": str, "kind": str, "map": dict, "chars": (str, list), "generate": str, "skip": str, "limit": int,
+    "min_run": int, "protect": ListOf(str), "before": str, "lossy": bool, "comment": str, **dict.fromkeys(CONDITIONS, str),
+}  # fmt: skip
+_RULE_FIELDS = set(_RULE_TYPES)
+MAX_RUN = 1 << 30  # largest collapse limit / min_run
+MAX_EXPANSION = 1 << 12  # longest replacement of one character after fusing rules
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
+
+
+def _check_type(value: Any, expected: Any, where: str, key: str) -> None:
+    """Raise a RuleError naming ``where``, ``key`` and the expected type unless ``value`` has it.
+
+    >>> _check_type(5, ListOf(str), "p.toml:2", "drop")
+    Traceback (most recent call last):
+    ...
+    awal.rules.RuleError: p.toml:2: 'drop' must be a list of strings, got 5
+    """
+    if isinstance(expected, ListOf):
+        ok = isinstance(value, list) and all(isinstance(item, expected.item) for item in value)
+        wanted = f"a list of {_TYPE_NAMES[expected.item][2:]}s"
+    else:
+        types = expected if isinstance(expected, tuple) else (expected,)
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)  # true is not a number
+        wanted = " or ".join(_TYPE_NAMES[t] for t in types)
+    if not ok:
+        raise RuleError(f"{where}: {key!r} must be {wanted}, got {value!r:.60}")
 
 
 def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
     unknown = set(raw) - _RULE_FIELDS
     if unknown:
         raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_RULE_FIELDS))}")
+    for key, value in raw.items():
+        _check_type(value, _RULE_TYPES[key], where, key)
     name, kind = raw.get("name"), raw.get("kind")
     if not isinstance(name, str) or not name:
         raise RuleError(f"{where}: every rule needs a name")
@@ -248,24 +307,52 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
         return Rule(mapping=mapping, **common)
     if kind == "collapse":
         limit = raw.get("limit")
-        if not isinstance(limit, int) or limit < 1:
-            raise RuleError(f"{where}: a collapse rule needs 'limit', a whole number >= 1")
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_RUN:
+            raise RuleError(f"{where}: a collapse rule needs 'limit', a whole number from 1 to {MAX_RUN}, got {limit!r}")
+        min_run = raw.get("min_run", limit + 1)
+        if not limit < min_run <= MAX_RUN + 1:
+            raise RuleError(f"{where}: 'min_run' must be a whole number from limit + 1 ({limit + 1}) to {MAX_RUN + 1}, got {min_run!r}")
+        protect = raw.get("protect", list(PROTECT_KINDS))
+        unknown = [p for p in protect if p not in PROTECT_KINDS]
+        if unknown:
+            raise RuleError(f"{where}: unknown 'protect' name {unknown[0]!r}; known: {', '.join(PROTECT_KINDS)}")
         chars = expand_chars(raw.get("chars", []), where) if "chars" in raw else ""
-        return Rule(chars=frozenset(chars), limit=limit, **common)
+        return Rule(chars=frozenset(chars), limit=limit, min_run=min_run, protect=tuple(dict.fromkeys(protect)), **common)
     return Rule(**common)  # nfc, casefold
+
+
+def read_rule_file(path: str | Path, what: str = "profile file") -> str:
+    """The UTF-8 text of a regular file; anything else (a FIFO, a device, a folder) is refused
+    without waiting for a writer. Errors are :class:`RuleError` naming the file."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once, then is refused
+    except OSError as e:
+        raise RuleError(f"{path}: cannot read {what} ({e.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RuleError(f"{path}: not a regular file; a {what} must be a file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read()
+    except OSError as e:
+        raise RuleError(f"{path}: cannot read {what} ({e.strerror})") from None
+    finally:
+        os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
 
 
 def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
     """Read a profile file; ``extends`` is resolved with ``resolve_builtin(name) -> rules``."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
-    except OSError as e:
-        raise RuleError(f"{path}: cannot read profile file ({e.strerror})") from None
+    text = read_rule_file(path)
     header, rules = parse_profile(text, str(path))
-    base = resolve_builtin(header["extends"]) if "extends" in header else []
+    try:
+        base = resolve_builtin(header["extends"]) if "extends" in header else []
+    except ValueError as e:
+        raise RuleError(f"{path}:{_line_of(text, 'extends')}: extends: {e}") from None
     return str(header.get("description", "")), extend(base, rules, header, str(path))
 
 
@@ -282,7 +369,7 @@ def extend(base: list[Rule], rules: list[Rule], header: dict[str, Any], where: s
     anchors = [r.before for r in rules if r.before] + ([default_anchor] if default_anchor else [])
     for name in [*drop, *anchors]:
         if name not in known:
-            raise RuleError(f"{where}: no rule {name!r} in the base profile; rules: {', '.join(known)}")
+            raise RuleError(f"{where}: no rule {name!r} in the base profile; {did_you_mean(name, known)}rules: {', '.join(known)}")
     own = {r.name: r for r in rules}
     out = [own.get(r.name, r) for r in base if r.name not in drop]
     for rule in rules:
@@ -305,10 +392,7 @@ def read_table(path: str | Path) -> list[tuple[str, str, str, int]]:
     """
     path = Path(path)
     rows = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+    text = read_rule_file(path, "table")
     header_seen = False
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -404,13 +488,19 @@ class ContextStep:
 
 @dataclass(frozen=True)
 class CollapseStep:
-    """Runs of one repeated character shortened to a limit."""
+    """Runs of one repeated character of at least ``min_run[cp]`` shortened to ``limit[cp]``,
+    except inside the pieces named by ``protect`` (see :mod:`awal.patterns`)."""
 
     names: tuple[str, ...]
     limit: np.ndarray
+    min_run: np.ndarray
+    protect: tuple[str, ...] = ()
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
-        out, offs, source = kernels.collapse_runs(cps, offsets, self.limit, align)
+        def keep_runs(starts: np.ndarray) -> np.ndarray:
+            return protected(cps, offsets, starts, self.protect)
+
+        out, offs, source = kernels.collapse_runs(cps, offsets, self.limit, align, self.min_run, keep_runs if self.protect else None)
         return out, offs, source, None if source is None else source + 1
 
 
@@ -478,6 +568,10 @@ def fuse(rules: Iterable[Rule]) -> CharStep:
         for k, v in step.items():
             fused.setdefault(k, v)
         names.append(rule.name)
+        # each value was at most MAX_EXPANSION long before this rule, so this stays bounded too
+        if max(map(len, fused.values()), default=0) > MAX_EXPANSION:
+            raise RuleError(f"{rule.source or rule.name}: after rules {', '.join(names)}, one character would "
+                            f"become more than {MAX_EXPANSION} characters")  # fmt: skip
     return CharStep.build(tuple(names), {k: v for k, v in fused.items() if v != k})
 
 
@@ -498,27 +592,49 @@ def compile_rule(rule: Rule) -> Step:
         skip[[ord(k) for k in rule.mapping]] = True
         return ContextStep(names, table, conditions, skip | class_mask(rule.skip) if rule.skip else skip)
     if rule.kind == "collapse":
-        limit = np.zeros(UNICODE_SIZE, dtype=np.int64)
-        if rule.chars:
-            limit[[ord(c) for c in rule.chars]] = rule.limit
-        else:
-            limit[class_mask("letter")] = rule.limit
-        return CollapseStep(names, limit)
+        return collapse_step([rule])
     return NfcStep(names)
+
+
+def collapse_step(rules: list[Rule]) -> CollapseStep:
+    """Collapse rules on disjoint characters with the same ``protect`` as one pass."""
+    limit = np.zeros(UNICODE_SIZE, dtype=np.int64)
+    min_run = np.zeros(UNICODE_SIZE, dtype=np.int64)
+    for rule in rules:
+        at = np.array([ord(c) for c in rule.chars], dtype=np.int64) if rule.chars else class_mask("letter")
+        limit[at] = rule.limit
+        min_run[at] = rule.min_run
+    return CollapseStep(tuple(r.name for r in rules), limit, min_run, rules[0].protect)
+
+
+def _joins_collapse(group: list[Rule], rule: Rule) -> bool:
+    """Whether ``rule`` may run in the same pass as the collapse rules of ``group`` (a run of one
+    character is shortened by one rule only, so rules on different characters are independent)."""
+    if not group or group[0].kind != "collapse" or rule.kind != "collapse" or rule.protect != group[0].protect:
+        return False
+    return all(r.chars and rule.chars and not (r.chars & rule.chars) for r in group)
 
 
 def plan(rules: list[Rule]) -> list[Step]:
     """The fewest passes for a rule list: runs of character-level rules fused, other rules kept."""
     steps: list[Step] = []
     run: list[Rule] = []
+    collapses: list[Rule] = []
     for rule in rules:
-        if rule.kind in CHAR_KINDS:
-            run.append(rule)
-            continue
-        if run:
+        if collapses and not _joins_collapse(collapses, rule):
+            steps.append(collapse_step(collapses))
+            collapses = []
+        if rule.kind == "collapse":
+            collapses.append(rule)
+        if rule.kind not in CHAR_KINDS and run:
             steps.append(fuse(run))
             run = []
-        steps.append(compile_rule(rule))
+        if rule.kind in CHAR_KINDS:
+            run.append(rule)
+        elif rule.kind != "collapse":
+            steps.append(compile_rule(rule))
+    if collapses:
+        steps.append(collapse_step(collapses))
     if run:
         steps.append(fuse(run))
     return steps

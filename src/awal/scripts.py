@@ -18,11 +18,12 @@ and one ``bincount`` for the whole batch.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from .batch import TextBatch
+from .batch import TextBatch, list_slices
 from .columns import accepts_columns
 from .kernels import map_table
 from .unicode import SCRIPTS, category_mask, script_table
@@ -103,16 +104,21 @@ def dominant_script(x: SeriesT) -> SeriesT: ...
 def dominant_script(x: ArrayT) -> ArrayT: ...
 @accepts_columns
 def dominant_script(x: Any) -> Any:
-    """The script most letters belong to: ``str`` → ``str``, a list or Arrow array → ``list[str]``,
-    a pandas Series or NumPy array → the same container.
+    """The script most letters belong to: ``str`` → ``str``, a list → ``list[str]``, a pyarrow
+    string array → a ``string`` array (a null stays null; chunks are kept), a pandas Series or
+    NumPy array → the same container.
 
     Text without letters (digits, punctuation, emoji, empty) gives ``"Zyyy"``.
 
     >>> dominant_script("Marrakech مراكش ⵎⵕⵕⴰⴽⵛ ⵎⵕⵕⴰⴽⵛ")
     'Tfng'
     """
+    if isinstance(x, (list, tuple)):
+        return [script for batch in list_slices(x) for script in _dominant(script_counts(batch))]
     batch = TextBatch.from_input(x)
     result = _dominant(script_counts(batch))
+    if batch.kind == "arrow":
+        return batch.rows_to_arrow(result, import_module("pyarrow").string())
     return result[0] if batch.kind == "str" else result
 
 
@@ -132,7 +138,8 @@ def mix_statistics(x: npt.NDArray[Any]) -> npt.NDArray[np.object_]: ...
 def mix_statistics(x: Any) -> Any:
     """Share of letters per script, ``{script: share}`` (largest first, shares sum to 1; ``{}`` without letters).
 
-    ``str`` → ``dict``; a list or Arrow array → ``list[dict]``.
+    ``str`` → ``dict``; a list → ``list[dict]``; a pyarrow string array → a
+    ``map<string, double>`` array (nulls and chunks kept).
 
     >>> mix_statistics(["ⴰⵣⵓⵍ azul", "..."])
     [{'Latn': 0.5, 'Tfng': 0.5}, {}]
@@ -145,6 +152,9 @@ def mix_statistics(x: Any) -> Any:
     for row in shares.tolist():
         used = sorted(((share, SCRIPTS[j]) for j, share in enumerate(row) if share), key=lambda t: -t[0])
         result.append({script: share for share, script in used})
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        return batch.rows_to_arrow(result, pa.map_(pa.string(), pa.float64()))
     return result[0] if batch.kind == "str" else result
 
 
@@ -224,19 +234,30 @@ def script_spans(x: pd.Series[Any]) -> pd.Series[Any]: ...
 def script_spans(x: npt.NDArray[Any]) -> npt.NDArray[np.object_]: ...
 @accepts_columns
 def script_spans(x: Any) -> Any:
-    """``[(start, end, script), ...]`` covering the text: ``str`` → list; a list of ``str`` → list of lists.
+    """``[(start, end, script), ...]`` covering the text: ``str`` → list; a list of ``str`` → list of
+    lists; a pyarrow string array → a ``list<struct<start, end, script>>`` array (nulls and chunks kept).
 
     See :func:`script_runs` for how spaces, punctuation, digits and marks are attached.
 
     >>> script_spans("ⴰⵢⵓⵣ ⵎⵉⵔⵉⵡⵏ tanmirt ⵓⵍⴰ")
     [(0, 12, 'Tfng'), (12, 20, 'Latn'), (20, 23, 'Tfng')]
     """
+    if isinstance(x, (list, tuple)):  # a slice at a time: the working arrays stay small
+        return [spans for batch in list_slices(x) for spans in _spans_of(batch)]
     batch = TextBatch.from_input(x)
+    result = _spans_of(batch)
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        fields = [("start", pa.int64()), ("end", pa.int64()), ("script", pa.string())]
+        return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
+    return result[0] if batch.kind == "str" else result
+
+
+def _spans_of(batch: TextBatch) -> list[list[tuple[int, int, str]]]:
     starts, ends, scripts, run_offsets = script_runs(batch)
     local = starts - np.repeat(batch.offsets[:-1], np.diff(run_offsets))
     local_end = local + (ends - starts)
     names = [SCRIPTS[s] for s in scripts.tolist()]
     rows = list(zip(local.tolist(), local_end.tolist(), names))
     bounds = run_offsets.tolist()
-    result = [rows[a:b] for a, b in zip(bounds, bounds[1:])]
-    return result[0] if batch.kind == "str" else result
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]

@@ -12,9 +12,14 @@ What stays one token:
   Tifinagh consonant joiner U+2D7F); Arabizi words with digits (``ma3ndich``,
   ``7ta``) stay whole unless ``split_digits=True``;
 * tatweel after a letter that joins to its left and before a letter or digit
-  (``جميـــل``, ``الـ84``, ``الـiPhone``); a tatweel after a letter that cannot
-  join (``وـربما``) or at a word's edge (``ـ11``, ``الأهمـ``) is a dash and
-  becomes its own token (a run of them is one token);
+  (``جميـــل``, ``الـ84``, ``الـiPhone``), and after a word of one or two letters
+  (``بـ``, ``الـ``, ``1445هـ``: a letter's connecting form, as written for a prefix or
+  an abbreviation); elsewhere at a word's edge (``ـ11``, ``الأهمـ``: a dash, as in UD
+  Arabic-PUD), between a letter that cannot join and a word (``وـربما``) or with no
+  word next to it (``ــــ``) it is a dash and becomes its own token (a run of them is
+  one token);
+* private-use characters, as letters: legacy-font text (Kabyle typed with a font that
+  puts ɛ or ɣ at U+F065) keeps its words whole;
 * a number with separators between digits: ``1,000.5``, ``٣٫٥``, ``9:30``,
   ``12/05/2024`` (``,`` ``.`` ``:`` ``/`` ``٫`` ``٬``); ``2013-2014`` is three tokens;
 * an apostrophe between two letters: ``l'école``, ``aujourd'hui``, ``don't``
@@ -55,17 +60,18 @@ Options (keyword-only, accepted by every function here):
 from __future__ import annotations
 
 import gc
+from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
-import regex
 
 from .batch import TextBatch, list_slices
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
+from .patterns import SPECIAL
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 if TYPE_CHECKING:
@@ -87,22 +93,12 @@ _APOSTROPHES = "'\u2019"
 _TRIGGERS = "@#"
 _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
 
-_URL_CHAR = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"]"""
-_URL_END = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"'.,;:!?)\]}»،؛؟…]"""
-SPECIAL = regex.compile(
-    # every alternative may only start where a run of its characters starts: linear time on long lines
-    rf"(?:(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|(?<!\w)www\.)(?:{_URL_CHAR}*{_URL_END})?"  # URL
-    r"|(?<![\w.+\-])\w[\w.+\-]*@\w[\w\-]*(?:\.\w[\w\-]*)+"  # e-mail
-    r"|(?<![\w@])@\w+"  # mention
-    r"|(?<![\w#&])#\w+"  # hashtag
-)
-
 
 @lru_cache(maxsize=None)
 def code_table() -> np.ndarray:
     """uint8 code of every code point: its class, plus ``16 * script group`` for letters."""
     category = general_category_table()
-    table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, private use, surrogates
+    table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, surrogates
     table[category_mask("L", "Nl", "No", "Pc")] = LETTER
     table[category == CATEGORIES.index("Nd")] = DIGIT
     table[property_mask(r"\p{Extended_Pictographic}")] = PICTO
@@ -121,6 +117,7 @@ def code_table() -> np.ndarray:
     group[[SCRIPTS.index(code) for code in _SCRIPT_GROUPS]] = np.arange(1, len(_SCRIPT_GROUPS) + 1)
     letters = table == LETTER
     table[letters] += 16 * group[scripts[letters]]
+    table[category_mask("Co")] = LETTER  # private use: letters of legacy fonts, of no script (join any)
     return table
 
 
@@ -145,7 +142,8 @@ def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
-    """Make each tatweel a letter (inside a word) or a dash, in place in ``c``; returns dashes that continue a run."""
+    """Make each tatweel a letter (inside a word or at its edge) or a dash, in place in ``c``;
+    returns dashes that continue a run."""
     new_run, rank = _runs(tat, first_c)
     run_first = tat - rank
     end_run = np.ones(len(tat), dtype=bool)
@@ -153,10 +151,13 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     run_last = tat[np.minimum.accumulate(np.where(end_run, np.arange(len(tat)), len(tat) - 1)[::-1])[::-1]]
     left = run_first - 1
     right = np.minimum(run_last + 1, len(c) - 1)
-    inside = ~first_c[run_first] & ~first_c[run_last + 1]
-    inside &= (c[left] & CLASS_BITS) == LETTER
-    inside &= _dual_joining()[cps[base[left]]]
-    inside &= c[right] >= DIGIT
+    word_before = ~first_c[run_first] & (c[left] >= DIGIT)
+    word_after = ~first_c[run_last + 1] & (c[right] >= DIGIT)
+    letter = (c & CLASS_BITS) == LETTER
+    inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
+    # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
+    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[left - 1] & letter[np.maximum(left - 2, 0)]
+    inside |= word_before & ~word_after & letter[left] & ~two_before
     c[tat] = np.where(inside, LETTER, DASH)  # a group-0 letter: الـ84 and الـiPhone stay whole
     return tat[~inside & ~new_run]
 
@@ -381,11 +382,10 @@ def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
 def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
 @accepts_columns
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple or pyarrow string array → ``list[list[str]]``;
-    a pandas Series or NumPy array → the same container of token lists.
-
-    Null entries of an Arrow array give ``None``. See the module docstring for
-    the rules and ``options``.
+    """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
+    chunks are kept); a pandas Series or NumPy array → the same container of token lists.
+    See the module docstring for the rules and ``options``.
 
     >>> tokenize("وَقَالَ: ٱلْحَمْدُ لِلَّهِ؟")
     ['وَقَالَ', ':', 'ٱلْحَمْدُ', 'لِلَّهِ', '؟']
@@ -399,9 +399,10 @@ def tokenize(x: Any, **options: bool) -> Any:
     lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
     if batch.kind == "str":
         return lists[0]
-    valid = batch.meta.get("valid")
-    if valid is not None:
-        lists = [tokens if ok else None for tokens, ok in zip(lists, valid.tolist())]
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        large = pa.types.is_large_string(batch.meta["type"])
+        return batch.rows_to_arrow(lists, pa.list_(pa.large_string() if large else pa.string()))
     return lists
 
 
@@ -421,7 +422,8 @@ def tokenize_with_offsets(text: npt.NDArray[Any], **options: bool) -> npt.NDArra
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
 
-    A list of strings gives one such list per string, offsets into that string.
+    A list of strings gives one such list per string, offsets into that string; a pyarrow
+    string array gives a ``list<struct<token, start, end>>`` array (nulls and chunks kept).
 
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
@@ -436,4 +438,8 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
         list(zip(toks, local_start[a:b].tolist(), local_end[a:b].tolist()))
         for toks, a, b in zip(tokens, bounds, bounds[1:])
     ]
+    if batch.kind == "arrow":
+        pa = import_module("pyarrow")
+        fields = [("token", pa.string()), ("start", pa.int64()), ("end", pa.int64())]
+        return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
     return result[0] if batch.kind == "str" else result

@@ -3,36 +3,44 @@
 A scheme file is a TSV table (see :func:`awal.rules.read_table`) with
 directives on ``#!`` lines::
 
-    #! forward: ar2bw        name of the left -> right scheme
-    #! reverse: bw2ar        name of the right -> left scheme (optional)
+    #! forward: ar2bwx       name of the left -> right scheme
+    #! reverse: bwx2ar       name of the right -> left scheme (optional)
+    #! include: other.tsv    the rows of another scheme file come first (optional)
     #! escape: \\            escape character for reversible schemes (optional)
     #! compose: a b          a scheme that runs scheme a, then scheme b (no rows)
 
 Every scheme is compiled into one greedy longest-match table. With an escape
 character, characters of the target alphabet that are already in the input
-are written escaped (``A`` -> ``\\A`` in ``ar2bw``) so that the reverse
+are written escaped (``A`` -> ``\\A`` in ``ar2bwx``) so that the reverse
 scheme restores the input exactly. Characters a table does not list pass
 through unchanged; nothing is deleted.
 
+``ar2bw``/``bw2ar`` (and ``safebw``, ``xmlbw``) are the standard schemes, identical to
+camel-tools' maps: Latin already in the text is read as Buckwalter. ``ar2bwx``/``bwx2ar``
+(``safebwx``, ``xmlbwx``) extend them with more letters and escapes, and round-trip any text.
+
 >>> transliterate("كتاب", "ar2bw")
 'ktAb'
->>> transliterate("ktAb \\\\A", "bw2ar")
+>>> transliterate("#Almgrb x = 5", "bw2ar")
+'#المغرب خ = 5'
+>>> transliterate("ktAb \\\\A", "bwx2ar")
 'كتاب A'
->>> transliterate(transliterate("كتاب Arabic", "ar2bw"), "bw2ar")
+>>> transliterate(transliterate("كتاب Arabic", "ar2bwx"), "bwx2ar")
 'كتاب Arabic'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, overload
 
 from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
 from .kernels import Matcher
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_table, run_steps
+from .names import unknown_name
+from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 
 if TYPE_CHECKING:
     from .typing import ArrayT, ArrowT, SeriesT
@@ -47,19 +55,19 @@ class TableScheme:
     name: str
     steps: tuple[CharStep | ReplaceStep, ...]
     source: str
+    list_mode: tuple[str | None, bool] = (None, False)  # how lists may run: see awal.rules.list_mode
+
+    @classmethod
+    def build(cls, name: str, steps: tuple[CharStep | ReplaceStep, ...], source: str) -> "TableScheme":
+        return cls(name, steps, source, list_mode(steps))
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
 
-    @cached_property
-    def list_mode(self) -> tuple[str | None, bool]:
-        """How lists may run: see :func:`awal.rules.list_mode`."""
-        return list_mode(self.steps)
-
 
 def _directives(path: Path) -> dict[str, str]:
     out = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_rule_file(path, "scheme file").splitlines(), 1):
         if line.startswith("#!"):
             key, sep, value = line[2:].partition(":")
             if not sep:
@@ -71,6 +79,9 @@ def _directives(path: Path) -> dict[str, str]:
 def _pairs(path: Path, directives: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Forward and reverse ``(key, value)`` lists of one scheme file, escapes included."""
     rows = read_table(path)
+    if "include" in directives:
+        included = path.parent / directives["include"]
+        rows = read_table(included) + rows
     forward = [(left, right) for left, right, direction, _ in rows if direction in ("<>", ">")]
     reverse = [(right, left) for left, right, direction, _ in rows if direction in ("<>", "<")]
     escape = directives.get("escape")
@@ -112,31 +123,36 @@ def _table_scheme(name: str) -> TableScheme:
     if "compose" in directives:
         parts = directives["compose"].split()
         chained = [step for part in parts for step in _table_scheme(part).steps]
-        return TableScheme(name, tuple(chained), str(path))
+        return TableScheme.build(name, tuple(chained), str(path))
     pairs = dict(_pairs(path, directives)[name])
     if all(len(key) == 1 for key in pairs):  # a character table: one lookup, expansions spliced in
-        return TableScheme(name, (CharStep.build((name,), pairs),), str(path))
-    return TableScheme(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
+        return TableScheme.build(name, (CharStep.build((name,), pairs),), str(path))
+    return TableScheme.build(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
 
 
 def _check_name(scheme: Any) -> str:
     if not isinstance(scheme, str):
         raise TypeError(f"scheme must be a str name, got {type(scheme).__name__}")
     if scheme not in schemes():
-        raise ValueError(f"unknown scheme {scheme!r}; available: {', '.join(schemes())}")
+        raise unknown_name("scheme", scheme, schemes())
     return scheme
 
 
 class Transliterator(TextMap):
     """One scheme, ready to run on ``str``, ``list[str]`` or Arrow arrays.
 
+    For ``arabizi2ar``, ``keep_foreign=True`` (the default) leaves as written the tokens the
+    language identifier labels French, English or another Latin-script language in their
+    sentence, URLs, mentions and units after numbers (``200 dh``): see :mod:`awal.lid.keep`.
+
     >>> Transliterator("ar2bw").candidates("كتاب")
     [('ktAb', 0.0)]
     """
 
-    def __init__(self, scheme: str, model: Any = None):
+    def __init__(self, scheme: str, model: Any = None, keep_foreign: bool = True):
         self.scheme = _check_name(scheme)
         self._model = model
+        self.keep_foreign = keep_foreign
 
     def __repr__(self) -> str:
         return f"Transliterator({self.scheme!r})"
@@ -152,7 +168,13 @@ class Transliterator(TextMap):
 
     def _run_strings(self) -> Callable[[list[str]], list[str]]:
         if self.scheme == "arabizi2ar":
-            return self.model.transliterate
+            if not self.keep_foreign:
+                return self.model.transliterate
+            from functools import partial
+
+            from .lid.keep import convert_darija
+
+            return partial(convert_darija, convert=self.model.transliterate)
         from .arabizi import romanize
 
         return romanize
@@ -164,39 +186,43 @@ class Transliterator(TextMap):
         scheme = _table_scheme(self.scheme)
         return map_text(x, scheme.apply, *scheme.list_mode)
 
-    def candidates(self, word: str, n: int = 5) -> list[tuple[str, float]]:
-        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one."""
+    def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
+        """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one.
+
+        ``before`` and ``after`` (the text around the word) rank an Arabizi spelling
+        that stands for several words by its neighbours.
+        """
         if not isinstance(word, str):
             raise TypeError(f"expected str, got {type(word).__name__}")
         if self.scheme == "arabizi2ar":
-            return self.model.candidates(word, n)
+            return self.model.candidates(word, n, before=before, after=after)
         return [(self(word), 0.0)]
 
     def fit(self, pairs) -> "Transliterator":
         """A new ``arabizi2ar`` transliterator whose model is fitted on ``(latin, arabic)`` pairs."""
         if self.scheme != "arabizi2ar":
             raise ValueError(f"only arabizi2ar learns from examples, not {self.scheme!r}")
-        return Transliterator(self.scheme, self.model.fit(pairs))
+        return Transliterator(self.scheme, self.model.fit(pairs), self.keep_foreign)
 
 
 @overload
-def transliterate(x: str, scheme: str) -> str: ...
+def transliterate(x: str, scheme: str, keep_foreign: bool = ...) -> str: ...
 @overload
-def transliterate(x: list[str], scheme: str) -> list[str]: ...
+def transliterate(x: list[str], scheme: str, keep_foreign: bool = ...) -> list[str]: ...
 @overload
-def transliterate(x: tuple[str, ...], scheme: str) -> tuple[str, ...]: ...
+def transliterate(x: tuple[str, ...], scheme: str, keep_foreign: bool = ...) -> tuple[str, ...]: ...
 @overload
-def transliterate(x: ArrowT, scheme: str) -> ArrowT: ...
+def transliterate(x: ArrowT, scheme: str, keep_foreign: bool = ...) -> ArrowT: ...
 @overload
-def transliterate(x: SeriesT, scheme: str) -> SeriesT: ...
+def transliterate(x: SeriesT, scheme: str, keep_foreign: bool = ...) -> SeriesT: ...
 @overload
-def transliterate(x: ArrayT, scheme: str) -> ArrayT: ...
-def transliterate(x: Any, scheme: str) -> Any:
+def transliterate(x: ArrayT, scheme: str, keep_foreign: bool = ...) -> ArrayT: ...
+def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
     """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
-    of text with a named scheme; the result has the input's type."""
-    return _transliterator(_check_name(scheme))(x)
+    of text with a named scheme; the result has the input's type (``keep_foreign``: see :class:`Transliterator`)."""
+    return _transliterator(_check_name(scheme), keep_foreign)(x)
 
 
 @lru_cache(maxsize=None)
-def _transliterator(scheme: str) -> Transliterator:
-    return Transliterator(scheme)
+def _transliterator(scheme: str, keep_foreign: bool = True) -> Transliterator:
+    return Transliterator(scheme, keep_foreign=keep_foreign)

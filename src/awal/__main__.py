@@ -1,0 +1,7 @@
+"""``python -m awal``: the ``awal`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

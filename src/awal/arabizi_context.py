@@ -1,0 +1,112 @@
+"""Word context for ``arabizi2ar``: which Arabic word a Latin spelling stands for, given its neighbours.
+
+Some Latin spellings stand for several Darija words (``li`` لي / اللي, ``hna`` هنا
+/ حنا, ``ma`` ما / ماء). The lexicon lists them in order of preference for the
+spelling; a small word bigram model of Arabic-script Darija
+(``data/schemes/darija_bigrams.tsv``, built from licence-clean text by
+``benchmarks/build_darija_bigrams.py``) ranks them with the words before and after:
+
+    score(w) = log P(spelling | w) + log P(w | previous word) + log P(next word | w)
+
+where ``log P(spelling | w)`` is ``-SPELLING_STEP`` per place down the lexicon's list
+and the bigram probabilities are interpolated with unigrams (absolute discounting).
+
+>>> ctx = WordContext({"هنا": 30, "حنا": 10, "كاين": 50, "غاديين": 5}, {("حنا", "غاديين"): 4, ("هنا", "كاين"): 3})
+>>> [w for w, _ in ctx.rank(["هنا", "حنا"], None, "غاديين")]
+['حنا', 'هنا']
+>>> [w for w, _ in ctx.rank(["هنا", "حنا"], None, None)]
+['هنا', 'حنا']
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Iterable, Sequence
+
+__all__ = ["WordContext", "SPELLING_STEP"]
+
+SPELLING_STEP = 1.5  # log-odds given up per place down a spelling's list in the lexicon
+_DISCOUNT = 0.75
+
+
+class WordContext:
+    """Unigram and bigram counts of Arabic words, and ranking of a spelling's readings."""
+
+    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
+        self.unigrams = dict(unigrams)
+        self.bigrams = dict(bigrams)
+        self.total = sum(self.unigrams.values())
+        self.types = len(self.unigrams)
+        followers: dict[str, int] = {}
+        for a, _ in self.bigrams:
+            followers[a] = followers.get(a, 0) + 1
+        self._followers = followers
+        self._left_total: dict[str, int] = {}
+        for (a, _), c in self.bigrams.items():
+            self._left_total[a] = self._left_total.get(a, 0) + c
+
+    def unigram(self, word: str) -> float:
+        """P(word), add-half smoothed so an unseen word keeps a small probability."""
+        return (self.unigrams.get(word, 0) + 0.5) / (self.total + 0.5 * (self.types + 1))
+
+    def logp(self, prev: str, word: str) -> float:
+        """log P(word | prev): absolute discounting, interpolated with :meth:`unigram`."""
+        left = self._left_total.get(prev, 0)
+        if not left:
+            return math.log(self.unigram(word))
+        c = self.bigrams.get((prev, word), 0)
+        mass = _DISCOUNT * self._followers[prev] / left
+        return math.log(max(c - _DISCOUNT, 0.0) / left + mass * self.unigram(word))
+
+    def rank(self, options: Sequence[str], prev: str | None, nxt: str | None) -> list[tuple[str, float]]:
+        """``options`` (in the lexicon's order) with scores given the neighbours, best first."""
+        scored = []
+        for place, w in enumerate(options):
+            s = -SPELLING_STEP * place
+            s += self.logp(prev, w) if prev is not None else math.log(self.unigram(w))
+            if nxt is not None:
+                s += self.logp(w, nxt)
+            scored.append((w, s))
+        return sorted(scored, key=lambda ws: -ws[1])
+
+    @classmethod
+    def read(cls, path: Path) -> "WordContext":
+        """Read ``word<TAB>count`` (unigram) and ``word<TAB>word<TAB>count`` (bigram) lines."""
+        unigrams: dict[str, int] = {}
+        bigrams: dict[tuple[str, str], int] = {}
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            try:
+                count = int(parts[-1])
+            except ValueError:
+                raise ValueError(f"{path}:{lineno}: the last field must be a count") from None
+            if len(parts) == 2:
+                unigrams[parts[0]] = count
+            elif len(parts) == 3:
+                bigrams[(parts[0], parts[1])] = count
+            else:
+                raise ValueError(f"{path}:{lineno}: expected 'word<TAB>count' or 'word<TAB>word<TAB>count'")
+        return cls(unigrams, bigrams)
+
+    @classmethod
+    def count(cls, sentences: Iterable[list[str]], keep: set[str]) -> "WordContext":
+        """Counts of the words of ``sentences``; bigrams only where one side is in ``keep``."""
+        unigrams: dict[str, int] = {}
+        bigrams: dict[tuple[str, str], int] = {}
+        for words in sentences:
+            for w in words:
+                unigrams[w] = unigrams.get(w, 0) + 1
+            for a, b in zip(words, words[1:]):
+                if a in keep or b in keep:
+                    bigrams[(a, b)] = bigrams.get((a, b), 0) + 1
+        return cls(unigrams, bigrams)
+
+    def write(self, path: Path, header: str) -> None:
+        """Write the counts in the format :meth:`read` reads, most frequent first."""
+        lines = [f"# {h}" if h else "#" for h in header.splitlines()]
+        lines += [f"{w}\t{c}" for w, c in sorted(self.unigrams.items(), key=lambda x: (-x[1], x[0]))]
+        lines += [f"{a}\t{b}\t{c}" for (a, b), c in sorted(self.bigrams.items(), key=lambda x: (-x[1], x[0]))]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")

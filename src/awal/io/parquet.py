@@ -1,0 +1,76 @@
+"""The parquet format, read and written in Arrow record batches (needs ``awal[arrow]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..arrow import FeatureUnavailable, pyarrow
+from .base import Codec, DataError, Input, Parsed
+from .chunks import Chunk
+
+
+@dataclass(frozen=True)
+class ArrowCodec(Codec):
+    """Parquet record batches: ``column`` (an Arrow string column) in, ``output`` column out."""
+
+    column: str
+    output: str
+
+    def parse(self, chunk: Chunk, errors: str) -> Parsed:
+        return Parsed(chunk.payload.column(self.column), [chunk.payload])
+
+    def render(self, parsed: Parsed, results: Any) -> Any:
+        from ..arrow import map_table
+
+        return map_table(parsed.items[0], self.column, lambda _: results, self.output)
+
+
+def _parquet_input(path: str, column: str, output: str | None, batch_size: int, result: type = str) -> Input:
+    """Record batches of ``path``; a file that is not Parquet (or is cut short) is a :class:`DataError`,
+    and so is an ``output`` column that exists with another type than ``result`` gives (str, or list of tokens)."""
+    pq = _parquet()
+    pa = pyarrow()
+    try:
+        parquet = pq.ParquetFile(path)
+    except pa.ArrowException as e:
+        raise DataError(f"{path}: not a readable Parquet file ({e})") from None
+    schema = parquet.schema_arrow
+    if column not in schema.names:
+        raise DataError(f"{path}: no column {column!r} (columns: {', '.join(schema.names)})")
+    kind = schema.field(column).type
+    if not _is_string(pa, kind):
+        raise DataError(f"{path}: column {column!r} has type {kind}, not string")
+    if output and output != column and output in schema.names:
+        existing = schema.field(output).type
+        fits = pa.types.is_list(existing) or pa.types.is_large_list(existing) if result is list else _is_string(pa, existing)
+        if not fits:
+            raise DataError(f"{path}: output column {output!r} exists with type {existing}; awal replaces only a column of the type it writes: choose another --output-field")
+
+    def chunks() -> Iterator[Chunk]:
+        row = 1
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_size):
+                yield Chunk(path, row, 0, batch, batch.nbytes)
+                row += batch.num_rows
+        except pa.ArrowException as e:
+            raise DataError(f"{path}: row group after row {row - 1} cannot be read ({e})") from None
+        if row == 1:  # an empty file still has a schema to write
+            yield Chunk(path, 1, 0, pa.RecordBatch.from_pylist([], schema=schema), 0)
+
+    return Input(ArrowCodec(column, output or column), chunks())
+
+
+def _is_string(pa: Any, kind: Any) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _parquet() -> Any:
+    """``pyarrow.parquet``, or :class:`~awal.arrow.FeatureUnavailable` saying how to install it."""
+    try:
+        pyarrow()
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise FeatureUnavailable(f"parquet needs pyarrow, an optional extra: pip install 'awal[arrow]' ({e})") from None
+    return pq

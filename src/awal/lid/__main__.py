@@ -1,0 +1,5 @@
+"""``python -m awal.lid train``: rebuild the bundled language-identification model."""
+
+from .train import main
+
+main()

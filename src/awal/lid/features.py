@@ -1,0 +1,274 @@
+"""Hashed character n-gram features of many texts at once, on the flat code-point buffer.
+
+Every code point goes through one table to a small *symbol* id: letters are case-folded
+(Arabic presentation forms to their letters), combining marks are dropped, punctuation,
+symbols and spaces become the word boundary ``0``. Symbols seen often in training keep an
+id of their own; rare letters fall back to one id per script. An n-gram (``n`` in
+``orders``) is the ids of ``n`` consecutive symbols packed into one integer
+(``ID_BITS`` bits each), hashed into ``2 ** bits`` buckets. Only n-grams inside one word
+count: a boundary may open or close one (``" ka"``, ``"ni "``, ``" wa "`` is the
+whole word) but never sit inside it, so no n-gram spans two words or two texts.
+
+All of it is NumPy over the whole batch: one table lookup, one insertion of the
+boundaries between texts, then a shift, or, multiply and shift per order.
+
+>>> alphabet = Alphabet.build(["kayn bzaf", "il y a"])
+>>> spec = FeatureSpec(orders=(1, 2, 3), bits=10)
+>>> feats = extract(alphabet, spec, *flat(["kayn", "", "!!"]))
+>>> feats.counts.tolist(), feats.letters.tolist()
+([14, 0, 0], [4, 0, 0])
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from ..kernels import UNICODE_SIZE, remove
+from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
+
+ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
+MAX_SYMBOLS = 1 << ID_BITS
+BOUNDARY, DROP = 0, 0xFFFF  # symbol of spaces/punctuation; marker of a code point to delete
+FALLBACK = {"Arab": 1, "Latn": 2, "Tfng": 3}  # rare letters of these scripts share one id
+OTHER_LETTER, DIGIT = 4, 5
+FIRST_OWN = 6  # the first id given to a symbol of its own
+_MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+_ORDER_SALT = 52  # the order of an n-gram is mixed in above the packed ids (6 * 10 bits < 52 + 3)
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Which n-grams are counted and how many hash buckets they share."""
+
+    orders: tuple[int, ...] = (1, 2, 3, 4, 5)
+    bits: int = 18
+    words: bool = True  # one more feature per word: the hash of the whole word
+
+    def __post_init__(self) -> None:
+        if not self.orders or min(self.orders) < 1 or max(self.orders) * ID_BITS > _ORDER_SALT:
+            raise ValueError(f"n-gram orders must lie in 1..{_ORDER_SALT // ID_BITS}, got {self.orders}")
+        if not 8 <= self.bits <= 24:
+            raise ValueError(f"bits must lie in 8..24, got {self.bits}")
+
+    @property
+    def size(self) -> int:
+        """Number of buckets; bucket ``size`` itself is the empty feature (weights zero)."""
+        return 1 << self.bits
+
+
+def fold_table() -> np.ndarray:
+    """The code point each code point counts as: lower case, presentation forms unfolded,
+    0 for boundaries, :data:`DROP` for combining marks (uint32, one entry per code point)."""
+    category = general_category_table()
+    letter_or_digit = np.isin(category, [CATEGORIES.index(c) for c in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")])
+    table = np.where(letter_or_digit, np.arange(UNICODE_SIZE, dtype=np.uint32), BOUNDARY).astype(np.uint32)
+    table[np.isin(category, [CATEGORIES.index("Mn"), CATEGORIES.index("Me")])] = DROP
+    folded = np.flatnonzero(np.isin(category, [CATEGORIES.index(c) for c in ("Lu", "Lt")]))
+    special = np.r_[np.arange(0xFB50, 0xFE00), np.arange(0xFE70, 0xFF00), np.arange(0xFF10, 0xFF5B)]
+    for cp in np.union1d(folded, special[letter_or_digit[special]]).tolist():
+        key = unicodedata.normalize("NFKC", chr(cp)).lower()
+        key = "".join(ch for ch in key if not unicodedata.combining(ch)) or chr(cp).lower()
+        table[cp] = ord(key[0])
+    return table
+
+
+@dataclass(frozen=True)
+class Alphabet:
+    """Code point -> symbol id, stored as runs so a model file stays small."""
+
+    run_starts: np.ndarray  # uint32, first code point of each run, ascending, starts at 0
+    run_ids: np.ndarray  # uint16, the id of every code point of that run
+    letter: np.ndarray  # bool per id: a letter (digits and the boundary are not)
+
+    @classmethod
+    def build(cls, texts: Iterable[str], min_count: int = 3) -> "Alphabet":
+        """Own ids for the folded letters and digits seen ``min_count`` times in ``texts``
+        (most frequent first, at most :data:`MAX_SYMBOLS`), fallbacks for the rest."""
+        fold = fold_table()
+        cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        keys, counts = np.unique(np.take(fold, cps), return_counts=True)
+        keep = (keys != BOUNDARY) & (keys != DROP) & (counts >= min_count)
+        keys, counts = keys[keep], counts[keep]
+        own = keys[np.argsort(-counts, kind="stable")][: MAX_SYMBOLS - FIRST_OWN]
+        key_id = np.zeros(UNICODE_SIZE, dtype=np.uint16)
+        scripts = script_table()
+        for name, fallback in FALLBACK.items():
+            key_id[scripts == SCRIPTS.index(name)] = fallback
+        category = general_category_table()
+        letter = np.isin(category, [CATEGORIES.index(c) for c in ("Lu", "Ll", "Lt", "Lm", "Lo")])
+        key_id[letter & (key_id == 0)] = OTHER_LETTER
+        key_id[category == CATEGORIES.index("Nd")] = DIGIT
+        key_id[own] = np.arange(FIRST_OWN, FIRST_OWN + len(own), dtype=np.uint16)
+        ids = np.where(fold == DROP, DROP, np.take(key_id, np.minimum(fold, UNICODE_SIZE - 1)))
+        ids[fold == BOUNDARY] = BOUNDARY
+        is_letter = np.ones(MAX_SYMBOLS, dtype=bool)
+        is_letter[[BOUNDARY, DIGIT]] = False
+        own_digits = category[own] == CATEGORIES.index("Nd")
+        is_letter[FIRST_OWN + np.flatnonzero(own_digits)] = False
+        return cls.from_table(ids.astype(np.uint16), is_letter)
+
+    @classmethod
+    def from_table(cls, table: np.ndarray, letter: np.ndarray) -> "Alphabet":
+        starts = np.flatnonzero(np.r_[True, table[1:] != table[:-1]]).astype(np.uint32)
+        return cls(starts, table[starts].astype(np.uint16), letter)
+
+    def table(self) -> np.ndarray:
+        """The dense uint16 table (one entry per code point)."""
+        lengths = np.diff(np.r_[self.run_starts.astype(np.int64), UNICODE_SIZE])
+        return np.repeat(self.run_ids, lengths)
+
+
+def flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``(code points, offsets)`` of ``texts`` (one join, one encode).
+
+    >>> [a.tolist() for a in flat(["ab", "c"])]
+    [[97, 98, 99], [0, 2, 3]]
+    """
+    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
+    return cps, offsets
+
+
+@dataclass(frozen=True)
+class Features:
+    """Buckets of a batch of texts, position-major: text ``i`` owns
+    ``buckets[starts[i]:starts[i + 1]]``; ``counts`` = its non-empty features,
+    ``letters`` = its letters (digits and boundaries excluded)."""
+
+    buckets: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    letters: np.ndarray
+
+
+def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symbol ids of a batch, combining marks removed (offsets follow)."""
+    ids = np.take(table, cps)
+    drop = ids == DROP
+    if drop.any():
+        ids, offsets, _ = remove(ids, offsets, ~drop, align=False)
+    return ids, offsets
+
+
+_POSITION_KEYS = np.random.default_rng(20261130).integers(1, 1 << 63, size=64, dtype=np.uint64) | np.uint64(1)
+
+
+def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, buckets)`` of whole words, each at its leading boundary.
+
+    The word's hash sums ``(id + 1) * key[position in word]`` (wrapping uint64), so it
+    comes from one cumulative sum; positions past 63 share the last key."""
+    index = np.arange(len(padded))
+    last_boundary = np.maximum.accumulate(np.where(space, index, 0))
+    position = np.minimum(index - last_boundary - 1, 63)
+    terms = np.where(space, np.uint64(0), (padded.astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[position])
+    running = np.cumsum(terms, dtype=np.uint64)
+    boundaries = np.flatnonzero(space)
+    filled = np.diff(boundaries) > 1
+    word = running[boundaries[1:] - 1] - running[boundaries[:-1]]
+    hashed = ((word[filled] ^ np.uint64(7 << _ORDER_SALT)) * _MUL) >> shift
+    return boundaries[:-1][filled], hashed.view(np.int64)
+
+
+def extract(alphabet: Alphabet, spec: FeatureSpec, cps: np.ndarray, offsets: np.ndarray, table: np.ndarray | None = None) -> Features:
+    """Hashed n-gram buckets of every text of the batch ``(cps, offsets)``
+    (``table``: ``alphabet.table()`` when the caller keeps it)."""
+    ids, offsets = symbols(alphabet.table() if table is None else table, cps, offsets)
+    return extract_ids(alphabet, spec, ids, offsets)
+
+
+def pad(ids: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symbols with a boundary before every text and one at the end, and the position of
+    every text's leading boundary (plus the final one).
+
+    >>> [a.tolist() for a in pad(np.array([7, 8, 9], dtype=np.uint16), np.array([0, 2, 2, 3]))]
+    [[0, 7, 8, 0, 0, 9, 0], [0, 3, 4, 6]]
+    """
+    n_texts = len(offsets) - 1
+    padded = np.append(np.insert(ids, offsets[:-1], BOUNDARY), np.uint16(BOUNDARY)).astype(np.uint16)
+    return padded, np.r_[offsets[:-1] + np.arange(n_texts), len(padded) - 1]
+
+
+def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each n-gram order (then whole words): ``(positions, buckets)`` of the non-empty
+    features, by the position in ``padded`` where each starts (ascending)."""
+    size = len(padded)
+    space = padded == BOUNDARY
+    space_before = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(space, out=space_before[1:])  # boundaries in padded[:i]
+    wide = padded.astype(np.uint64)
+    gram = wide
+    shift = np.uint64(64 - spec.bits)
+    for n in range(1, max(spec.orders) + 1):
+        if n > 1:
+            gram = (gram[:-1] << np.uint64(ID_BITS)) | wide[n - 1 :]
+        if n not in spec.orders:
+            continue
+        if size < n:  # a batch shorter than the order
+            yield np.zeros(0, np.int64), np.zeros(0, np.int64)
+            continue
+        if n == 1:
+            valid = ~space
+        else:  # no boundary strictly inside, and not two boundaries at the ends (an empty word)
+            inside = space_before[n - 1 : size] - space_before[1 : size - n + 2]
+            valid = (inside == 0) & ~(space[: size - n + 1] & space[n - 1 :])
+        positions = np.flatnonzero(valid)
+        yield positions, (((gram[positions] ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
+    if spec.words:
+        yield _word_buckets(padded, space, shift)
+
+
+def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
+    """:func:`extract` on symbol ids (see :func:`symbols`)."""
+    padded, starts_pos = pad(ids, offsets)
+    k = len(spec.orders) + spec.words
+    buckets = np.full((len(padded), k), spec.size, dtype=np.int64)
+    for column, (positions, values) in enumerate(columns(spec, padded)):
+        buckets[positions, column] = values
+    flat_buckets = buckets.reshape(-1)
+    starts = starts_pos * k  # the final boundary's row belongs to no text
+    counts = np.diff(np.r_[0, np.cumsum(flat_buckets != spec.size)][starts])
+    letters = np.diff(np.r_[0, np.cumsum(np.take(alphabet.letter, padded))][starts_pos])
+    return Features(flat_buckets, starts, counts, letters)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words (maximal runs of non-boundary symbols) of a batch: ``starts``/``lengths`` in the
+    symbol buffer, the ``text`` each belongs to, and a 64-bit hash of each."""
+
+    starts: np.ndarray
+    lengths: np.ndarray
+    text: np.ndarray
+    hashes: np.ndarray
+
+
+def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
+    """Every word of the batch, never across two texts.
+
+    >>> w = words(np.array([7, 8, 0, 9, 7, 8], dtype=np.uint16), np.array([0, 4, 6]))
+    >>> w.starts.tolist(), w.lengths.tolist(), w.text.tolist(), bool(w.hashes[1] == w.hashes[0])
+    ([0, 3, 4], [2, 1, 2], [0, 0, 1], False)
+    >>> bool(w.hashes[2] == w.hashes[0])
+    True
+    """
+    inside = ids != BOUNDARY
+    first_of_text = np.zeros(len(ids) + 1, dtype=bool)
+    first_of_text[offsets[:-1]] = True
+    before = np.r_[False, inside[:-1]] & ~first_of_text[:-1]
+    after = np.r_[inside[1:], False] & ~first_of_text[1:]
+    starts = np.flatnonzero(inside & ~before)
+    ends = np.flatnonzero(inside & ~after) + 1
+    word_of = np.cumsum(inside & ~before) - 1
+    position = np.minimum(np.arange(len(ids)) - starts[np.maximum(word_of, 0)] if len(starts) else 0, 63)
+    terms = np.where(inside, (ids.astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[position], np.uint64(0))
+    running = np.r_[np.uint64(0), np.cumsum(terms, dtype=np.uint64)]
+    hashes = running[ends] - running[starts]
+    text = np.searchsorted(offsets, starts, side="right") - 1
+    return Words(starts, ends - starts, text, hashes)

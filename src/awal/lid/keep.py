@@ -1,0 +1,81 @@
+"""Transliterate only the Darija of code-switched text: what else a text holds stays as written.
+
+A token stays when the identifier (in context, see :mod:`awal.lid.tokens`) labels it a
+Latin-script language other than Arabic in Latin script (French, English, Spanish,
+Kabyle...), when it is a URL, e-mail, @mention or #hashtag, or when it is a unit after
+a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes to the
+converter in one batched call.
+
+>>> from awal.lid.model import Identifier
+>>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
+...                        ["ary_Latn", "fra_Latn"] * 3, epochs=5)
+>>> convert_darija(["wach kayn des gens? 200 dh www.x.ma"], lambda ts: [t.upper() for t in ts], idf)
+['WACH KAYN des gens? 200 dh www.x.ma']
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import regex
+
+from ..batch import TextBatch
+from .model import Identifier
+from .tokens import token_labels
+
+ARABIC_IN_LATIN = ("ary_Latn", "arq_Latn", "arb_Latn", "aeb_Latn")  # converted; other *_Latn labels stay
+SPECIAL = regex.compile(r"(?i)^(?:https?://|www\.|@|#)|^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+UNIT = regex.compile(
+    r"(?i)^(?:\d+(?:[.,]\d+)?)?(?:dh|dhs|drh|dirhams?|mad|da|dzd|eur|euros?|usd|\$|€|%|km|m|cm|mm|kg|g|mg|l|cl|ml|h|min|s|go|mo|gb|mb|kb|k|ko)$"
+)
+NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
+
+
+def kept_tokens(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, text index)`` of the tokens to leave as written, in order."""
+    starts, ends, token_offsets, label = token_labels(batch, idf)
+    names = idf.labels
+    foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names] + [False])
+    keep = foreign[label]
+    text = batch.joined()
+    tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
+    for j, token in enumerate(tokens):
+        if keep[j]:
+            continue
+        if SPECIAL.search(token):
+            keep[j] = True
+        elif UNIT.match(token) and (token[0].isdigit() or (j > 0 and text_of[j - 1] == text_of[j] and NUMBER.match(tokens[j - 1]))):
+            keep[j] = True
+    picked = np.flatnonzero(keep)
+    return starts[picked], ends[picked], text_of[picked]
+
+
+def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], idf: Identifier | None = None) -> list[str]:
+    """``convert`` applied to every stretch of ``texts`` between kept tokens (see module doc)."""
+    idf = idf or Identifier()
+    batch = TextBatch.from_strings(texts)
+    starts, ends, text_of = kept_tokens(batch, idf)
+    local_starts = (starts - batch.offsets[text_of]).tolist()
+    local_ends = (ends - batch.offsets[text_of]).tolist()
+    by_text: dict[int, list[tuple[int, int]]] = {}
+    for i, a, b in zip(text_of.tolist(), local_starts, local_ends):
+        by_text.setdefault(i, []).append((a, b))
+    pieces: list[str] = []  # stretches to convert
+    layout: list[list[tuple[bool, str | int]]] = []  # per text: (converted?, piece index or kept text)
+    for i, text in enumerate(texts):
+        parts: list[tuple[bool, str | int]] = []
+        cursor = 0
+        for a, b in by_text.get(i, ()):
+            if a > cursor:
+                parts.append((True, len(pieces)))
+                pieces.append(text[cursor:a])
+            parts.append((False, text[a:b]))
+            cursor = b
+        if cursor < len(text) or not parts:
+            parts.append((True, len(pieces)))
+            pieces.append(text[cursor:])
+        layout.append(parts)
+    converted = convert(pieces) if pieces else []
+    return ["".join(converted[p] if is_converted else p for is_converted, p in parts) for parts in layout]

@@ -1,0 +1,72 @@
+"""Weights packed four labels to a 64-bit word, summed with integer cumulative sums.
+
+Scoring adds up the weight rows of many features per segment (a word). Gathering
+float rows and summing them in NumPy is slow (casts, strided 2-D reductions); here each
+row is 8-bit integers (one scale per label) laid out in 16-bit lanes of ``uint64``
+words. One gather fetches a whole row, one ``uint64`` cumulative sum adds every lane at
+once, and the lane sums are read back exactly (two's complement, carries included) as
+long as each stays within ``±32767``, which :data:`MAX_FEATURES` features guarantee.
+
+>>> w = np.array([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5], [0.0, 0.0, 0.0]], dtype=np.float32)
+>>> packed = PackedWeights.build(w)
+>>> np.round(packed.segment_sums(np.array([0, 1, 1, 2]), np.array([0, 3, 3, 4])), 1).tolist()
+[[2.5, 0.0, -0.7], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LANE_BITS = 16
+LANES = 64 // LANE_BITS
+LEVELS = 127  # weights become integers in -127..127
+MAX_FEATURES = (1 << (LANE_BITS - 1)) // LEVELS - 1  # features per segment whose sum always decodes exactly
+
+
+@dataclass(frozen=True)
+class PackedWeights:
+    """``rows[b]`` = the packed row of bucket ``b``; ``scale[l]`` turns lane ``l`` back into a weight."""
+
+    rows: np.ndarray  # one void item of ``words * 8`` bytes per bucket
+    words: int
+    scale: np.ndarray
+    labels: int
+
+    @classmethod
+    def build(cls, weights: np.ndarray) -> "PackedWeights":
+        n_labels = weights.shape[1]
+        words = -(-n_labels // LANES)
+        peak = np.abs(weights).max(axis=0)
+        scale = np.where(peak > 0, peak / LEVELS, 1.0).astype(np.float64)
+        q = np.clip(np.rint(weights / scale), -LEVELS, LEVELS).astype(np.int64)
+        packed = np.zeros((len(weights), words), dtype=np.uint64)
+        for label in range(n_labels):  # the word is sum(q * 2**(16 * lane)) mod 2**64: negative lanes borrow
+            lane = q[:, label].astype(np.uint64) << np.uint64(LANE_BITS * (label % LANES))
+            packed[:, label // LANES] += lane
+        return cls(packed.view(np.dtype((np.void, 8 * words))).ravel(), words, scale, n_labels)
+
+    def segment_sums(self, buckets: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Float sums of the rows of ``buckets[starts[i]:starts[i + 1]]`` per segment
+        (each segment at most :data:`MAX_FEATURES` long), shape ``(segments, labels)``."""
+        return self.decode(self.segment_totals(buckets, starts))
+
+    def segment_totals(self, buckets: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """The packed (``uint64``) sums per segment: totals of several calls may be added
+        (wrapping) before :meth:`decode`, as long as every lane's sum stays in range."""
+        gathered = np.take(self.rows, buckets).view(np.uint64).reshape(-1, self.words)
+        running = np.zeros((len(gathered) + 1, self.words), dtype=np.uint64)
+        np.cumsum(gathered, axis=0, out=running[1:])
+        return running[starts[1:]] - running[starts[:-1]]
+
+    def decode(self, total: np.ndarray) -> np.ndarray:
+        """Float sums, shape ``(segments, labels)``, from packed totals."""
+        lanes = np.empty((len(total), self.words * LANES), dtype=np.int64)
+        mask, sign = np.uint64(0xFFFF), np.int64(0x8000)
+        for lane in range(LANES):
+            low = (total & mask).astype(np.int64)
+            value = (low ^ sign) - sign  # sign-extend 16 bits
+            lanes[:, lane::LANES] = value
+            total = (total - value.astype(np.uint64)) >> np.uint64(LANE_BITS)
+        return lanes[:, : self.labels] * self.scale

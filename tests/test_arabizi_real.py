@@ -1,0 +1,230 @@
+"""arabizi2ar on the way Darija is written on social media: one test per error class.
+
+Every example here was written for these tests (none is taken from a corpus).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import awal
+from awal.arabizi import ArabiziModel
+from awal.cli import main
+
+from strategies import INTERESTING
+
+ROOT = Path(__file__).resolve().parents[1]
+SEPARATORS = "\x00\x01\x1e\x1f\ufdd0\ufdd1\uffff\U0010ffff\n"
+
+
+@pytest.fixture(scope="module")
+def model() -> ArabiziModel:
+    return ArabiziModel.default()
+
+
+def words_of(model: ArabiziModel, text: str) -> list[str]:
+    return model.transliterate([text])[0].split()
+
+
+def plain(text: str) -> str:
+    """Without shadda or other harakat (how the evaluation compares)."""
+    return regex.sub(r"[\u064B-\u0652]", "", text)
+
+
+# ---------------------------------------------------------------- function words
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [("3la", "على"), ("li", "لي"), ("lah", "الله"), ("fih", "فيه"), ("fiha", "فيها"), ("dial", "ديال"),
+     ("dyal", "ديال"), ("m3a", "مع"), ("lik", "ليك"), ("lih", "ليه"), ("3lik", "عليك"), ("wach", "واش"),
+     ("bzaf", "بزاف"), ("daba", "دابا"), ("chno", "شنو"), ("kifach", "كيفاش"), ("hta", "حتى")],
+)
+def test_function_words(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+def test_function_words_in_a_sentence(model):
+    out = words_of(model, "ana dakhel 3la had lmoushkil m3a khouya, lah y7fdo")
+    assert out[2] == "على" and out[3] == "هاد" and out[5] == "مع" and out[7] == "الله"
+
+
+# ---------------------------------------------------------------- no alef added to short pronouns
+@pytest.mark.parametrize("latin, arabic", [("nta", "نتا"), ("nti", "نتي"), ("ntoma", "نتوما"), ("enta", "انتا")])
+def test_short_pronouns(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+# ---------------------------------------------------------------- case is a feature, not emphasis by itself
+def test_sentence_capital_is_not_emphasis(model):
+    assert words_of(model, "Had chi zwin") == ["هاد", "شي", "زوين"]
+    assert words_of(model, "Salam 3likom") == ["سلام", "عليكم"]
+    assert words_of(model, "WACH NTA HNA?")[0:2] == ["واش", "نتا"]
+
+
+def test_lexicon_ignores_case(model):
+    assert model.transliterate(["HAD", "Had", "had", "hAD"]) == ["هاد"] * 4
+
+
+def test_capital_inside_a_word_marks_the_emphatic(model):
+    assert "ط" in model.transliterate(["3aTla"])[0] and "ت" in model.transliterate(["3atla"])[0]
+    assert "ص" in model.transliterate(["mSbana"])[0] and "س" in model.transliterate(["msbana"])[0]
+    assert model.transliterate(["Sbr", "sbr", "SBR"]) == ["صبر", "سبر", "سبر"]
+
+
+# ---------------------------------------------------------------- laughter and elongation
+def test_laughter(model):
+    assert model.transliterate(["hhhh", "HHHHHH", "hh", "hhhh 3la had chi"]) == [
+        "هههه", "هههههه", "هه", "هههه على هاد شي"]
+
+
+@pytest.mark.parametrize("long, short", [("bzzzzaf", "bzzaf"), ("wayyyyli", "wayyli"), ("zwiiiin", "zwiin"),
+                                         ("mzyaaaan", "mzyaan"), ("salaaaam", "salaam")])
+def test_elongation_reads_as_the_darija_profile_cuts_it(model, long, short):
+    assert awal.normalize(long, "darija") == short
+    assert model.transliterate([long]) == model.transliterate([short]) == model.transliterate([awal.normalize(long, "darija")])
+
+
+def test_elongated_words_give_the_word(model):
+    assert [plain(w) for w in model.transliterate(["bzzzzaf", "bezzzzaf", "wakhaaaa"])] == ["بزاف", "بزاف", "واخا"]
+
+
+# ---------------------------------------------------------------- numbers, times, units, links kept
+@pytest.mark.parametrize(
+    "text",
+    ["200 dh", "20dh", "8:30", "8h30", "2eme", "1er", "3 kilo", "15 min", "5km", "2024-05-01", "1,000.5",
+     "https://www.example.com/aaa?x=3la", "www.hna.ma/dyal", "@khoya_3la", "#sahbi_ya_sahbi", "ana@mail.ma",
+     "😂😂 🇲🇦", "12am"],
+)
+def test_kept_as_written(model, text):
+    assert model.transliterate([text]) == [text]
+
+
+def test_kept_tokens_inside_sentences(model):
+    out = model.transliterate(["chrit 2 kilo b 30 dh f 9:30, chof @sahbi #fun https://t.co/x7"])[0]
+    for kept in ("2 kilo", "30 dh", "9:30", "@sahbi", "#fun", "https://t.co/x7"):
+        assert kept in out
+    assert out.startswith("شريت")
+
+
+def test_unit_words_only_after_numbers(model):
+    assert model.transliterate(["dh"])[0] != "dh"  # a lone "dh" is a word, read as letters
+    assert "3am" not in model.transliterate(["kola 3am"])[0]  # one chat digit + letters is a word
+
+
+# ---------------------------------------------------------------- French loanwords in Darija spelling
+@pytest.mark.parametrize("latin, arabic", [("tomobil", "طوموبيل"), ("lbiro", "البيرو"), ("tilifoun", "تلفون"),
+                                           ("tobis", "طوبيس"), ("taxi", "طاكسي"), ("lmatch", "الماتش")])
+def test_loanwords(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+# ---------------------------------------------------------------- word context
+def test_context_chooses_among_readings(model):
+    assert words_of(model, "hna ghadyin l dar")[0] == "حنا"
+    assert words_of(model, "hna kayn bzaf dyal nas")[0] == "هنا"
+    assert words_of(model, "chrb lma")[1] == "الما"
+    assert words_of(model, "lma jit l9ithom")[0] == "لما"
+
+
+def test_candidates_ranked_with_context(model):
+    assert model.candidates("hna", 2, after="ghadyin")[0][0] == "حنا"
+    assert model.candidates("hna", 2, after="kayn")[0][0] == "هنا"
+    for before, word, after in [("", "hna", "ghadyin"), ("chrb", "lma", ""), ("", "li", "bgha")]:
+        sentence = " ".join(x for x in (before, word, after) if x)
+        position = 1 if before else 0
+        assert model.candidates(word, 3, before=before, after=after)[0][0] == words_of(model, sentence)[position]
+    scores = [s for _, s in model.candidates("hna", 5, after="ghadyin")]
+    assert scores == sorted(scores, reverse=True) and scores[0] == 0.0
+
+
+def test_fit_still_learns_user_spellings(model):
+    pairs = [("tomobila", "طوموبيلة"), ("ntoumoubil", "طوموبيل"), ("hna", "حنا"), ("zwiwen", "زوين")]
+    fitted = model.fit(pairs, tune=False)
+    assert fitted.transliterate(["ntoumoubil", "zwiwen"]) == ["طوموبيل", "زوين"]
+    assert fitted.transliterate(["hna"]) == ["حنا"]  # the user's reading comes first
+    assert fitted.candidates("hna", 2) == [("حنا", 0.0), ("هنا", fitted.candidates("hna", 2)[1][1])]
+
+
+# ---------------------------------------------------------------- internal separators (issue 10)
+def test_separator_characters_in_the_input():
+    text = "\x00\x01\x1f\ufdd0\ufdd1\uffff"
+    assert awal.transliterate(text, "arabizi2ar") == text
+    assert awal.transliterate([text, "3la" + text + "wach", ""], "arabizi2ar") == [text, "على" + text + "واش", ""]
+
+
+def test_separator_line_through_the_cli(tmp_path):
+    src, dst = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_text("salam\n\x01\x1f\ufdd0\ufdd1\uffff 3la\nwach\n", encoding="utf-8")
+    assert main(["transliterate", "--scheme", "arabizi2ar", str(src), "-o", str(dst)]) == 0
+    assert dst.read_text(encoding="utf-8").split("\n")[:3] == ["سلام", "\x01\x1f\ufdd0\ufdd1\uffff على", "واش"]
+
+
+text_with_separators = st.text(alphabet=st.one_of(st.sampled_from(INTERESTING + SEPARATORS + "3la hhh dh 200"),
+                                                  st.characters(codec=None)), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(text_with_separators, max_size=6))
+def test_any_text_keeps_everything_but_latin_words(texts):
+    model = _shared_model()
+    out = model.transliterate(texts)
+    assert len(out) == len(texts)
+    assert out == [model.transliterate([t])[0] for t in texts]  # batch == one text at a time
+    for t, o in zip(texts, out):  # everything outside the Latin words is kept, in order
+        assert _OUTSIDE_WORDS.sub("", o) == _OUTSIDE_WORDS.sub("", t)
+        for sep in SEPARATORS:
+            assert o.count(sep) == t.count(sep)
+
+
+_OUTSIDE_WORDS = regex.compile(r"[\p{Latin}\p{Mn}0-9\p{Arabic}]")
+_MODEL: list[ArabiziModel] = []
+
+
+def _shared_model() -> ArabiziModel:
+    if not _MODEL:
+        _MODEL.append(ArabiziModel.default())
+    return _MODEL[0]
+
+
+# ---------------------------------------------------------------- our gold sample
+def _bench():
+    spec = importlib.util.spec_from_file_location("evaluate_arabizi", ROOT / "benchmarks" / "evaluate_arabizi.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_gold_sample_accuracy_per_class(model):
+    bench = _bench()
+    rows = bench.load_gold()
+    assert len(rows) >= 150 and {r.error_class for r in rows} >= set(bench.ERROR_CLASSES)
+    report = bench.per_class(model.transliterate, rows)
+    words_acc = {cls: acc for cls, (acc, _cer, _n) in report.items()}
+    assert words_acc["all"] >= 86.0, report
+    for cls in ("function-words", "capitals", "numbers-units", "laughter-elongation"):
+        assert words_acc[cls] >= 92.0, (cls, report)
+    for cls in ("pronouns", "context", "loanwords", "general"):
+        assert words_acc[cls] >= 78.0, (cls, report)
+
+
+def test_saved_model_keeps_context_and_homographs(model, tmp_path):
+    fitted = model.fit([("zwiwen", "زوين")], tune=False)
+    path = tmp_path / "m.npz"
+    fitted.save(path)
+    loaded = ArabiziModel.load(path)
+    texts = ["hna ghadyin", "hna kayn", "chrb lma", "li bgha", "zwiwen 3la 200 dh"]
+    assert loaded.transliterate(texts) == fitted.transliterate(texts)
+    assert loaded.homographs == fitted.homographs
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_with_separators, st.text(max_size=8), st.text(max_size=8))
+def test_candidates_of_any_text_are_ranked(word, before, after):
+    found = _shared_model().candidates(word, 3, before=before, after=after)
+    scores = [s for _, s in found]
+    assert 1 <= len(found) <= 3 and scores == sorted(scores, reverse=True)

@@ -1,0 +1,227 @@
+"""Language identification: features against their twin, the model API, tokens, CLI, quality."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import awal
+from awal import reference
+from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
+from awal.lid.features import Alphabet, FeatureSpec, extract, flat
+from awal.lid.model import word_sums
+from awal.lid.packed import PackedWeights
+
+from strategies import texts as any_texts
+
+TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
+TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
+
+
+@pytest.fixture(scope="module")
+def toy() -> Identifier:
+    return Identifier().fit(TOY_TEXTS, TOY_LABELS, spec=FeatureSpec(bits=12), epochs=5)
+
+
+# ------------------------------------------------------------------ features
+SPEC = FeatureSpec(orders=(1, 2, 3, 4, 5), bits=12)
+ALPHABET = Alphabet.build(["kayn bzaf ⴰⵣⵓⵍ سلام é", "ABC 123 ٣"])
+
+
+@given(st.lists(any_texts, max_size=6))
+def test_features_match_reference(texts):
+    table = ALPHABET.table()
+    feats = extract(ALPHABET, SPEC, *flat(texts))
+    for i, text in enumerate(texts):
+        got = feats.buckets[feats.starts[i] : feats.starts[i + 1]]
+        got = sorted(int(b) for b in got if b != SPEC.size)
+        assert got == reference.lid_buckets(text, table, SPEC.orders, SPEC.bits, SPEC.words)
+        assert feats.counts[i] == len(got)
+
+
+@given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=30), max_size=8))
+def test_word_scoring_equals_scoring_every_ngram(texts):
+    weights = np.random.default_rng(0).normal(size=(SPEC.size + 1, 3)).astype(np.float32)
+    weights[-1] = 0
+    state = {"table": ALPHABET.table(), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
+    feats = extract(ALPHABET, SPEC, *flat(texts))
+    real = feats.buckets != SPEC.size
+    direct = state["packed"].segment_sums(feats.buckets[real], np.r_[0, np.cumsum(real)][feats.starts])
+    sums, counts, letters = word_sums(state, *flat(texts))
+    np.testing.assert_allclose(sums, direct, atol=1e-9)
+    assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
+
+
+def test_packed_sums_are_exact_to_the_limit():
+    weights = np.array([[1.0, -1.0, 0.5, -0.5, 1.0], [0.0] * 5], dtype=np.float32)
+    packed = PackedWeights.build(weights)
+    n = 257
+    sums = packed.segment_sums(np.zeros(n, dtype=np.int64), np.array([0, n]))
+    np.testing.assert_allclose(sums[0], n * weights[0], rtol=1e-6)
+
+
+# ------------------------------------------------------------------ model API
+def test_fit_save_load_round_trip(toy, tmp_path):
+    toy.save(tmp_path / "m")
+    back = Identifier.load(tmp_path / "m")
+    assert back.labels == toy.labels == ["ary_Latn", "fra_Latn"]
+    np.testing.assert_allclose(back.scores(TOY_TEXTS), toy.scores(TOY_TEXTS), atol=1e-6)
+    assert back.identify(["wach labas", "je suis bien"]) == ["ary_Latn", "fra_Latn"]
+    assert not list(tmp_path.glob("m/*.pkl")) and sorted(p.name for p in (tmp_path / "m").iterdir()) == ["model.json", "weights.npz"]
+
+
+def test_scores_top_k_threshold(toy):
+    scores = toy.scores("wach labas")
+    assert set(scores) == {"ary_Latn", "fra_Latn"} and abs(sum(scores.values()) - 1) < 1e-9
+    top = toy.top_k(["wach labas", "!!"], k=1)
+    assert top[0][0][0] == "ary_Latn" and top[1] == []
+    assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == "und"
+    shifted = Identifier(priors={"ary_Latn": 1e-6}, _state=toy.state)
+    assert shifted.identify("wach labas") == "fra_Latn" and shifted.scores("wach labas")["ary_Latn"] < scores["ary_Latn"]
+    with pytest.raises(ValueError, match="did you mean 'fra_Latn'"):
+        Identifier(priors={"fra_latn": 2}, _state=toy.state).identify("x")
+
+
+def test_wrong_version_names_file_and_version(toy, tmp_path):
+    folder = toy.save(tmp_path / "m")
+    header = json.loads((folder / "model.json").read_text())
+    header["version"] = 99
+    (folder / "model.json").write_text(json.dumps(header))
+    with pytest.raises(ModelError, match=r"model\.json.*version 99"):
+        Identifier.load(folder)
+    with pytest.raises(ModelError, match="no such model file"):
+        Identifier.load(tmp_path / "missing")
+    (folder / "model.json").write_text("{not json")
+    with pytest.raises(ModelError, match="not a JSON model header"):
+        Identifier.load(folder)
+
+
+def test_fit_rejects_bad_labels():
+    with pytest.raises(ValueError, match=r"label 2 'french' is not of the form lang_Script"):
+        Identifier().fit(["a b", "c d"], ["fra_Latn", "french"])
+    with pytest.raises(ValueError, match="did you mean 'ary_Latn'"):
+        Identifier().fit(["a b", "c d"], ["fra_Latn", "ary_latn"])
+    with pytest.raises(ValueError, match="2 texts but 1 labels"):
+        Identifier().fit(["a b", "c d"], ["fra_Latn"])
+    with pytest.raises(TypeError):
+        Identifier().fit(["a b", 3], ["fra_Latn", "ary_Latn"])
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "2024", "12,5 % !!", "😀 🙂", "+212 6 12 34 56 78"])
+def test_no_letters_is_und(text):
+    assert identify(text) == "und"
+    assert Identifier().top_k(text) == []
+
+
+def test_containers():
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    texts = ["ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ", "Le chat dort sur le canapé."]
+    assert identify(tuple(texts)) == ("zgh_Tfng", "fra_Latn")
+    arrow = identify(pa.chunked_array([[texts[0], None], [texts[1]]]))
+    assert arrow.to_pylist() == ["zgh_Tfng", None, "fra_Latn"] and arrow.num_chunks == 2
+    series = identify(pd.Series([texts[0], None, texts[1]], index=[5, 6, 7]))
+    assert series.tolist() == ["zgh_Tfng", None, "fra_Latn"] and series.index.tolist() == [5, 6, 7]
+    assert identify(np.array(texts)).tolist() == ["zgh_Tfng", "fra_Latn"]
+    with pytest.raises(TypeError):
+        identify(["ok", 5])
+    assert awal.identify is identify and awal.Identifier is Identifier
+
+
+# ------------------------------------------------------------------ tokens
+@given(any_texts)
+def test_token_offsets_and_spans_cover(text):
+    tokens = identify_tokens(text)
+    assert all(text[a:b] == token for token, a, b, _ in tokens)
+    spans = language_spans(text)
+    assert [s[:2] for s in spans] == sorted(s[:2] for s in spans)
+    assert all(a < b for a, b, _ in spans)
+    if tokens:
+        assert spans[0][0] == tokens[0][1] and spans[-1][1] == tokens[-1][2]
+    assert 0.0 <= mixedness(text) <= 1.0
+
+
+def test_code_switching_tokens():
+    text = "salam khoya, je suis vraiment content lyoum bzaf"
+    labels = [label for *_, label in identify_tokens(text)]
+    assert labels[:2] == ["ary_Latn", "ary_Latn"] and labels[3:7] == ["fra_Latn"] * 4 and labels[-2:] == ["ary_Latn"] * 2
+    assert [label for *_, label in language_spans(text)] == ["ary_Latn", "fra_Latn", "ary_Latn"]
+    assert mixedness([text, "wach nta mzyan"]) [1] == 0.0
+
+
+# ------------------------------------------------------------------ arabizi2ar keeps foreign tokens
+def test_arabizi2ar_leaves_french_urls_and_units():
+    text = "ana m3a sa7bi, je suis vraiment content, chrit 200 dh https://x.ma/a"
+    out = awal.transliterate(text, "arabizi2ar")
+    for kept in ("je suis vraiment content", "200 dh", "https://x.ma/a"):
+        assert kept in out
+    assert "ana" not in out and "sa7bi" not in out
+    model_only = awal.Transliterator("arabizi2ar").model.transliterate([text])[0]
+    assert awal.transliterate(text, "arabizi2ar", keep_foreign=False) == model_only  # the model alone decides
+    assert awal.transliterate(["bghit 2 dyal l7lib", ""], "arabizi2ar") == ["بغيت 2 ديال الحليب", ""]
+
+
+# ------------------------------------------------------------------ CLI and Arrow
+def _cli(*args, stdin=""):
+    return subprocess.run([sys.executable, "-m", "awal.cli", *args], input=stdin, capture_output=True, text=True, check=True).stdout
+
+
+def test_cli_identify(tmp_path):
+    assert _cli("identify", stdin="ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ\nLe chat dort.\n\n").splitlines() == ["zgh_Tfng", "fra_Latn", "und"]
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "wach nta mzyan? ana bikhir"}\n{"text": null}\n', encoding="utf-8")
+    rows = [json.loads(line) for line in _cli("identify", str(path), "--field", "text").splitlines()]
+    assert rows == [{"text": "wach nta mzyan? ana bikhir", "lang": "ary_Latn"}, {"text": None, "lang": None}]
+    scored = json.loads(_cli("identify", str(path), "--field", "text", "--scores", "--output-field", "s").splitlines()[0])["s"]
+    assert scored[0].startswith("ary_Latn:") and len(scored) == 3
+    tokens = _cli("identify", "--tokens", stdin="salam khoya, je suis content\n").split()
+    assert tokens[0] == "salam/ary_Latn" and "suis/fra_Latn" in tokens
+
+
+def test_identify_array():
+    pa = pytest.importorskip("pyarrow")
+    from awal.arrow import identify_array
+
+    assert identify_array(pa.array(["ⴰⵣⵓⵍ", None, ""], type=pa.large_string())).to_pylist() == ["zgh_Tfng", None, "und"]
+
+
+# ------------------------------------------------------------------ quality on real data
+@pytest.mark.shared
+def test_grouped_holdout_quality(shared_data):
+    """A small model (2^16 buckets, 2 epochs, a sixth of every lid file) trained without a
+    fifth of FLORES (grouped by sentence: no translation of a test sentence is seen) still
+    separates the region's languages on that fifth. Full-size figures: benchmarks/README.md."""
+    from awal.lid.corpus import Examples, flores, lid_files
+    from awal.lid.train import sample_weights, subset
+
+    data = flores(shared_data)
+    held = np.array([int(g.split(":")[1]) % 5 == 0 for g in data.groups])
+    lid = lid_files(shared_data)
+    train = subset(data, ~held) + subset(lid, np.arange(len(lid)) % 6 == 0)
+    test: Examples = subset(data, held)
+    idf = Identifier().fit(train.texts, train.labels, spec=FeatureSpec(bits=16), sample_weight=sample_weights(train), epochs=2)
+    predicted = idf.identify(test.texts)
+    f1 = {}
+    for label in set(test.labels):
+        tp = sum(t == p == label for t, p in zip(test.labels, predicted))
+        f1[label] = 2 * tp / (test.labels.count(label) + predicted.count(label))
+    floors = {"arb_Arab": 0.78, "ary_Arab": 0.68, "arb_Latn": 0.97, "tzm_Tfng": 0.95, "taq_Tfng": 0.99, "kab_Latn": 0.98, "fra_Latn": 0.98, "eng_Latn": 0.98}
+    assert {label: round(f1[label], 3) for label in floors if f1[label] < floors[label]} == {}
+
+
+@pytest.mark.shared
+def test_shipped_model_on_unseen_darija_arabizi(shared_data):
+    """DODa (never trained on: CC BY-NC) Latin-script Darija sentences are Arabic in Latin script."""
+    lines = (shared_data / "darija" / "doda_ongoing_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    texts = [line.split("\t")[0] for line in lines[::8]]
+    labels = Counter(identify(texts))
+    arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(texts)
+    assert arabizi >= 0.93, labels.most_common(6)
+    assert labels["ary_Latn"] / len(texts) >= 0.80, labels.most_common(6)
