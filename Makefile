@@ -10,10 +10,12 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Installs awal (core dependencies only) and normalises the bundled samples.
+# Installs awal (core dependencies only), normalises the bundled samples and audits them.
 demo: $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/awal demo
+	$(BIN)/awal audit data/samples/mixed.txt -o $(VENV)/samples-audit.html
+	@echo "audit of the bundled samples: $(VENV)/samples-audit.html (one self-contained page)"
 
 # Installs awal with the test extras and runs the whole suite, then the core suite on
 # the oldest and newest supported Pythons.
@@ -71,6 +73,10 @@ bench: $(BENCH_VENV)/.ready
 	$(BENCH_VENV)/bin/python benchmarks/bench_lid.py
 	$(BENCH_VENV)/bin/python benchmarks/parity.py
 	$(BENCH_VENV)/bin/python benchmarks/cli_bench.py --sizes 10,100,1000 --repeat 3
+	$(BENCH_VENV)/bin/python benchmarks/sentences_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/dedup_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/quality_bench.py
+	$(BENCH_VENV)/bin/python benchmarks/audit_bench.py --mb 100
 
 # Rebuilds the bundled language-identification model (data/models/lid) from ../shared/data,
 # deterministically (fixed seed); sources and licences in data/models/NOTICE.md.

@@ -28,6 +28,10 @@ C  translit    ar2bw / bw2ar vs camel-tools CharMapper; arabizi2ar vs arabizikit
                tfng2latn vs a pure-Python table
 D  tokenize    awal.tokenize vs regex.findall; token_spans vs camel-tools
                simple_word_tokenize and HF BertPreTokenizer
+E  usage       one short string per call, first call in a fresh process, Arrow
+               next to polars, one huge string, tokenize_with_offsets and FLORES
+               lists, and the list "floor" (benchmarks/usage.py; medians of
+               alternating rounds)
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ import regex  # noqa: E402
 import corpus  # noqa: E402
 import peers  # noqa: E402
 
-SECTIONS = {"A": "kernels", "B": "normalize", "C": "translit", "D": "tokenize"}
+SECTIONS = {"A": "kernels", "B": "normalize", "C": "translit", "D": "tokenize", "E": "usage"}
 
 
 # ============================================================================ harness
@@ -723,6 +727,17 @@ def section_tokenize(xs: list[str]):
             "HF BertPreTokenizer", 3, f"different rules: {len(st):,} vs {sum(map(len, out_b)):,} tokens")
 
 
+# ============================================================================ E. where users call awal
+def section_usage(xs: list[str]):
+    import types
+
+    import usage
+
+    helpers = types.SimpleNamespace(row=row, skip=skip, header=header, guard=guard, same=same, peers=peers,
+                                    PurePythonProfile=PurePythonProfile)
+    usage.section(xs, helpers)
+
+
 # ============================================================================ main
 def machine() -> list[str]:
     cpu = "?"
@@ -764,7 +779,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="20k strings instead of 200k (about a minute)")
     ap.add_argument("--only", action="append", metavar="SECTION",
-                    help="A|B|C|D or kernels|normalize|translit|tokenize (repeatable)")
+                    help="A|B|C|D|E or kernels|normalize|translit|tokenize|usage (repeatable)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per row, best kept (default 3)")
     ap.add_argument("-n", type=int, default=None, help="number of 200-char strings (default 200000, --quick 20000)")
     ARGS = ap.parse_args(argv)
@@ -781,8 +796,8 @@ def main(argv=None) -> int:
     wall0 = time.perf_counter()
     xs = corpus.short_strings(n, 200)
     print(f"data: {n:,} strings x 200 chars of arabic/corpus_bench.txt = {corpus.utf8_mb(xs):.1f} MB UTF-8")
-    funcs = {"A": section_kernels, "B": section_normalize, "C": section_translit, "D": section_tokenize}
-    for key in "ABCD":
+    funcs = {"A": section_kernels, "B": section_normalize, "C": section_translit, "D": section_tokenize, "E": section_usage}
+    for key in "ABCDE":
         if key in wanted:
             with guard(key, f"section {key} ({SECTIONS[key]})"):
                 funcs[key](xs)

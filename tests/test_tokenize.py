@@ -190,3 +190,9 @@ def test_ud_arabic_pud_word_f1(shared_data):
     result = evaluate(shared_data / "ud" / "ar_pud-dev-half.conllu", spans_of)
     assert result["gold"] > 8000
     assert result["f1"] >= 99.8, result
+
+
+@pytest.mark.parametrize("text", ["ـ", "ـــ", "ـب", "ـ ـ"])
+def test_tatweel_at_the_start_of_a_string(text):
+    """A tatweel at position 0 has no letters before it (it used to index past the start)."""
+    assert [(s, e) for _, s, e in tokenize_with_offsets(text)] == reference.token_spans(text)

@@ -15,8 +15,11 @@ __version__ = "0.1.0"
 # are built on first use, so this stays cheap.
 from .batch import TextBatch
 from .normalize import Normalizer, normalize, profiles
+from .quality import quality, quality_filter
 from .rules import RuleError
 from .scripts import dominant_script, script_spans
+from .sentences import sentence_spans, sentences
+from .shingles import shingles
 from .tokenize import tokenize, tokenize_with_offsets
 from .translit import Transliterator, schemes, transliterate
 
@@ -46,8 +49,13 @@ __all__ = [
     "language_spans",
     "normalize",
     "profiles",
+    "quality",
+    "quality_filter",
     "schemes",
     "script_spans",
+    "sentence_spans",
+    "sentences",
+    "shingles",
     "tokenize",
     "tokenize_with_offsets",
     "transliterate",

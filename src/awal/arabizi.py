@@ -39,6 +39,7 @@ from typing import Iterable
 import numpy as np
 import regex
 
+from awal.cache import cached_table, source_key
 from awal.arabizi_context import WordContext
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
 from awal.kernels import ranges
@@ -209,9 +210,25 @@ def _display(chunk: str, arabic: str) -> str:
 class _CharLM:
     """Arabic character n-gram model (interpolated absolute discounting) on dense tables."""
 
-    def __init__(self, counts: np.ndarray | None = None) -> None:
+    def __init__(self, counts: np.ndarray | None = None, table: np.ndarray | None = None) -> None:
         self.counts = np.zeros(_A**_ORDER) if counts is None else counts
-        self._table: np.ndarray | None = None
+        self._table: np.ndarray | None = table
+
+    @classmethod
+    def cached(cls, words: Iterable[str], key: str) -> "_CharLM":
+        """``_CharLM().add(words)`` with its counts and table kept in the disk cache under ``key``
+        (a hash of the files ``words`` come from)."""
+        words = list(words)
+
+        def sparse_counts() -> np.ndarray:
+            counts = cls().add(words).counts
+            nonzero = np.flatnonzero(counts)
+            return np.stack([nonzero.astype(np.float64), counts[nonzero]])  # indices < 2**53: exact
+
+        index, values = cached_table("arabizi-lm-counts", key, sparse_counts)
+        counts = np.zeros(_A**_ORDER)
+        counts[index.astype(np.int64)] = values
+        return cls(counts, cached_table("arabizi-lm-table", key, lambda: cls(counts).table()))
 
     def add(self, words: Iterable[str], weight: float = 1.0) -> "_CharLM":
         idx: list[int] = []
@@ -388,7 +405,7 @@ class ArabiziModel:
         d = _data_dir() / "schemes"
         spellings = _read_lexicon(d / "darija_lexicon.tsv")
         lexicon = {latin: readings[0] for latin, readings in spellings.items()}
-        lm = _CharLM().add(set(lexicon.values()))
+        lm = _CharLM.cached(sorted(set(lexicon.values())), source_key(__file__, str(d / "darija_lexicon.tsv")))
         context = WordContext.read(d / "darija_bigrams.tsv")
         return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1, homographs=spellings,
                    context=context)

@@ -10,7 +10,7 @@ pyarrow is an optional extra (``pip install 'awal[arrow]'``), imported on first 
 Three levels:
 
 * arrays: :func:`normalize_array`, :func:`transliterate_array`,
-  :func:`tokenize_array` (``list<string>``), :func:`detect_array` (script codes);
+  :func:`tokenize_array` and :func:`sentences_array` (``list<string>``), :func:`detect_array` (script codes);
 * tables and record batches: :func:`normalize_table` and friends, built on
   :func:`map_table` (a column in, a new column appended or replacing it), and
   :func:`map_batches` for an iterator of record batches;
@@ -65,6 +65,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .extras import optional
 from .normalize import Normalizer
 
@@ -75,6 +77,7 @@ __all__ = [
     "normalize_array",
     "transliterate_array",
     "tokenize_array",
+    "sentences_array",
     "detect_array",
     "identify_array",
     "map_table",
@@ -167,10 +170,63 @@ def tokenize_array(array: Any, **options: bool) -> Any:
     >>> tokenize_array(pa.array(["wach nta?", None])).to_pylist()
     [['wach', 'nta', '?'], None]
     """
+    return _list_array(array, lambda chunk: _token_lists(chunk, options))
+
+
+def _token_lists(array: Any, options: dict[str, bool]) -> Any:
+    """The token lists of one string array, slice by slice (bounded memory)."""
+    from .batch import STRINGS_PER_SLICE
+
+    slices = range(0, max(len(array), 1), STRINGS_PER_SLICE)
+    parts = [_token_list_array(array.slice(start, STRINGS_PER_SLICE), options) for start in slices]
+    return parts[0] if len(parts) == 1 else pyarrow().concat_arrays(parts)
+
+
+def sentences_array(array: Any, line_breaks: bool = True) -> Any:
+    """Sentences as a ``list<string>`` array (``list<large_string>`` for large input); nulls stay null.
+
+    >>> import pyarrow as pa
+    >>> sentences_array(pa.array(["Salam! Labas?", None])).to_pylist()
+    [['Salam!', 'Labas?'], None]
+    """
+    return _list_array(array, lambda a: feature("sentences")(a, line_breaks=line_breaks))
+
+
+def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
+    """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
-        return _per_chunk(lambda chunk: tokenize_array(chunk, **options), array, pa.list_(array.type))
-    return feature("tokenize")(array, **options)
+        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(array.type))
+    return lists_of(array)
+
+
+def _token_list_array(array: Any, options: dict[str, bool]) -> Any:
+    """The tokens of a (slice of a) string array as a list array, cut from its UTF-8 buffer by
+    the token offsets: no Python string per token."""
+    from .batch import TextBatch
+    from .kernels import ranges
+    from .tokenize import token_spans
+
+    pa = pyarrow()
+    large = pa.types.is_large_string(array.type)
+    filled = array.fill_null("") if array.null_count else array
+    batch = TextBatch.from_arrow(filled)
+    starts, ends, token_offsets = token_spans(batch, **options)
+    cps = batch.codepoints
+    width = 1 + (cps >= 0x80).view(np.uint8) + (cps >= 0x800).view(np.uint8) + (cps >= 0x10000).view(np.uint8)
+    byte_at = np.zeros(len(cps) + 1, dtype=np.int64)  # UTF-8 position of every code point of the slice
+    np.cumsum(width, out=byte_at[1:])
+    _, offset_buffer, data_buffer = filled.buffers()
+    first = int(np.frombuffer(offset_buffer, dtype=np.int64 if large else np.int32)[filled.offset]) if len(filled) else 0
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    byte_start, byte_end = byte_at[starts] + first, byte_at[ends] + first
+    values = np.take(data, ranges(byte_start, byte_end - byte_start))  # one gather of every token's bytes
+    value_offsets = np.zeros(len(starts) + 1, dtype=np.int64 if large else np.int32)
+    np.cumsum(byte_end - byte_start, out=value_offsets[1:])
+    tokens = pa.Array.from_buffers(array.type, len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
+    mask = array.is_null() if array.null_count else None
+    offsets = pa.array(token_offsets.astype(np.int32), type=pa.int32())
+    return pa.ListArray.from_arrays(offsets, tokens, type=pa.list_(array.type), mask=mask)
 
 
 def detect_array(array: Any) -> Any:

@@ -268,6 +268,29 @@ def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return sums
 
 
+def per_input(batch: TextBatch, items: list[Any], arrow_type: Any = None) -> Any:
+    """One result per string of ``batch``, given back the way the input came: the only item for a
+    ``str``; for an Arrow input an Arrow array of ``arrow_type`` (nulls and chunks kept, see
+    :meth:`TextBatch.rows_to_arrow`); else the list.
+
+    >>> per_input(TextBatch.from_input("ab"), [["a", "b"]])
+    ['a', 'b']
+    """
+    if batch.kind == "str":
+        return items[0]
+    if batch.kind == "arrow":
+        return batch.rows_to_arrow(items, arrow_type)
+    return items
+
+
+def string_list_type(batch: TextBatch) -> Any:
+    """``list<string>`` (``list<large_string>`` for large input) for an Arrow batch, else None."""
+    if batch.kind != "arrow":
+        return None
+    pa = _arrow()
+    return pa.list_(pa.large_string() if pa.types.is_large_string(batch.meta["type"]) else pa.string())
+
+
 STRINGS_PER_SLICE = 2048  # list input is converted and processed this many strings at a time
 JOINED_PART = 1 << 18  # map_text's joined way works on about this many code points at a time
 

@@ -29,7 +29,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
+from . import __version__, audit
 from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
@@ -556,6 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reference", default="fra_Latn", help="input (file stem) that parity is relative to")
     report.set_defaults(run=_tokenizer_report)
 
+    audit.add_command(sub)
     command("demo", "normalise the bundled samples and show before/after", []).set_defaults(run=_demo)
     return parser
 

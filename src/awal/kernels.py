@@ -392,11 +392,17 @@ class CharMap:
             table[ord(key)] = ord(value) if len(value) == 1 else WIDE if value else DELETED
         wide = {k: v for k, v in mapping.items() if len(v) > 1}
         table16 = None
-        if all(ord(key) > 0xFFFF or _plain_bmp(value) for key, value in mapping.items()):
+        if fits_utf16(mapping):
             table16 = np.minimum(table[:0x10000], 0xFFFF).astype(np.uint16)  # the 1:1 part stays in the BMP
             table16[table[:0x10000] == DELETED] = DELETED16
             table16[table[:0x10000] == WIDE] = WIDE16
         return cls(table, Matcher.from_pairs(wide.items()) if wide else None, table16)
+
+
+def fits_utf16(mapping: dict[str, str]) -> bool:
+    """Whether a character map can run on UTF-16 code units (``CharMap.table16`` is not None):
+    every replacement of a BMP character stays in the BMP without surrogates."""
+    return all(ord(key) > 0xFFFF or _plain_bmp(value) for key, value in mapping.items())
 
 
 def _plain_bmp(text: str) -> bool:

@@ -22,8 +22,10 @@ from . import kernels
 from .batch import TextBatch, map_text
 from .columns import TextMap
 from .export import hf_normalizer, sentencepiece_rules
+from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .names import unknown_name
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
+from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
     from .typing import ArrayT, ArrowT, SeriesT
@@ -55,7 +57,8 @@ class Normalizer(TextMap):
     def _setup(self, name: str, description: str, rules: tuple[Rule, ...]) -> None:
         self.name, self.description = name, description
         self.rules: tuple[Rule, ...] = rules
-        self._compiled: tuple[list[Step], tuple[str | None, bool]] | None = None
+        self._compiled: tuple[list[Step], tuple[str | None, bool], TextFunction | None] | None = None
+        self._cut_rule: tuple[CutRule | None] | None = None  # where a long string may be cut (awal.slices)
         self._per_rule: list[Step] | None = None  # one step per rule, for explain
 
     @classmethod
@@ -71,14 +74,17 @@ class Normalizer(TextMap):
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r}, rules={len(self.rules)})"
 
-    def _compile(self) -> tuple[list[Step], tuple[str | None, bool]]:
-        # Built on first use and stored in one assignment, without a lock: two threads may both
-        # build (same result), and a process forked meanwhile never waits for a lock whose
-        # holder does not exist in it (functools.cached_property locks on Python < 3.12).
+    def _compile(self) -> tuple[list[Step], tuple[str | None, bool], TextFunction | None]:
+        """``(steps, list mode, one-string function)``.
+
+        Built on first use and stored in one assignment, without a lock: two threads may both
+        build (same result), and a process forked meanwhile never waits for a lock whose
+        holder does not exist in it (functools.cached_property locks on Python < 3.12).
+        """
         compiled = self._compiled
         if compiled is None:
             steps = plan(list(self.rules))
-            compiled = self._compiled = (steps, list_mode(steps))
+            compiled = self._compiled = (steps, list_mode(steps), text_function(steps))
         return compiled
 
     @property
@@ -105,7 +111,20 @@ class Normalizer(TextMap):
 
     def apply(self, x: Any) -> Any:
         """The profile over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
-        return map_text(x, self.normalize_batch, *self._compile()[1])
+        steps, mode, function = self._compile()
+        if function is not None:  # one short string or a few: no NumPy (awal.fastpath)
+            if type(x) is str and len(x) <= LONGEST:
+                return function(x)
+            out = run_fast(x, function)
+            if out is not None:
+                return out
+        if type(x) is str and len(x) > SLICE:  # a book as one string: in slices (awal.slices)
+            if self._cut_rule is None:
+                self._cut_rule = (cut_rule(steps),)  # built on first use, lock-free as _compile
+            long = run_long(x, self._cut_rule[0], self.normalize_batch, mode)
+            if long is not None:
+                return long
+        return map_text(x, self.normalize_batch, *mode)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):
@@ -194,9 +213,14 @@ def normalize(x: Any, profile: str = "default") -> Any:
     >>> normalize("ﻻ إله", profile="search")
     'لا اله'
     """
-    return _normalizer(profile)(x)
+    normalizer = _BUILT.get(profile) if type(profile) is str else None  # a dict lookup: cheaper than the lru_cache
+    return (normalizer or _normalizer(profile))(x)
+
+
+_BUILT: dict[str, Normalizer] = {}
 
 
 @lru_cache(maxsize=32)
 def _normalizer(profile: str) -> Normalizer:
-    return Normalizer(profile)
+    normalizer = _BUILT[profile] = Normalizer(profile)
+    return normalizer

@@ -178,6 +178,165 @@ def token_spans(
     return spans
 
 
+def sentence_spans(text: str, line_breaks: bool = True) -> list[Span]:
+    """Sentence spans of :func:`awal.sentences.sentence_spans`, found character by character
+    with the same character flags, abbreviation list and rules."""
+    sn = import_module(f"{__package__}.sentences")
+    flags = sn.flag_table()
+
+    def has(i: int, bit: int) -> bool:
+        return bool(flags[ord(text[i])] & bit)
+
+    def lower(word: str) -> str:
+        return "".join(chr(sn.lower_table()[ord(ch)]) for ch in word)
+
+    n = len(text)
+    nonspace = [i for i in range(n) if not has(i, sn.SPACE)]
+    starts = set(nonspace[:1])
+    for p in range(n):
+        if line_breaks and has(p, sn.NEWLINE):
+            after = [i for i in nonspace if i > p]
+            if after and nonspace[0] < p:
+                starts.add(after[0])
+        if not has(p, sn.TERM) or (p + 1 < n and has(p + 1, sn.TERM)):
+            continue
+        start = p
+        while start > 0 and has(start - 1, sn.TERM):
+            start -= 1
+        r = p + 1
+        while r < n and (
+            (has(r, sn.SPACE) and not has(r, sn.NEWLINE))
+            or has(r, sn.TRAIL)
+            or (has(r, sn.CLOSE) and not (has(r - 1, sn.SPACE) and not has(r - 1, sn.NEWLINE)))
+        ):
+            r += 1
+        content_end = max(i for i in nonspace if i < r) + 1
+        q = r
+        while q < n and has(q, sn.SPACE):
+            q += 1
+        dots = all(has(i, sn.ELLIPSIS) for i in range(start, p + 1))
+        if q == n or has(q, sn.NOSTART) or (has(q, sn.LOWER) and (dots or has(content_end - 1, sn.CLOSE))):
+            continue
+        word = ""
+        if start == p and text[p] == ".":
+            a = p
+            while a > 0 and not has(a - 1, sn.SPACE):
+                a -= 1
+            while a < p and not has(a, sn.WORD):
+                a += 1
+            word = text[a:p]
+            if (len(word) == 1 and has(a, sn.UPPER)) or lower(word) in sn.abbreviations():
+                continue
+        before_arabic = start > 0 and has(start - 1, sn.ARABIC)
+        glued = q == p + 1 and before_arabic and has(q, sn.ARABIC)
+        if dots and start < p and before_arabic and has(q, sn.ARABIC):
+            continue
+        if q > content_end or (glued and (start < p or text[p] != "." or len(word) >= 2)):
+            starts.add(q)
+    ordered = sorted(starts)
+    spans = []
+    for k, s in enumerate(ordered):
+        limit = ordered[k + 1] if k + 1 < len(ordered) else n
+        spans.append((s, max(i for i in nonspace if i < limit) + 1))
+    return spans
+
+
+def shingle_hashes(tokens: list[str], n: int) -> list[int]:
+    """The shingles of :func:`awal.shingles.shingle_hashes` for one text's tokens: FNV-1a 64 of every
+    token's UTF-8, then of each run of ``n`` token hashes as little-endian bytes."""
+    mask = (1 << 64) - 1
+
+    def fnv(data: bytes) -> int:
+        h = 0xCBF29CE484222325
+        for byte in data:
+            h = ((h ^ byte) * 0x100000001B3) & mask
+        return h
+
+    hashes = [fnv(t.encode("utf-8", "surrogatepass")) for t in tokens]
+    grams = [hashes[i : i + n] for i in range(max(len(hashes) - n + 1, 1))] if hashes else []
+    return [fnv(b"".join(h.to_bytes(8, "little") for h in gram)) for gram in grams]
+
+
+def quality_signals(text: str, stop_words: set[str]) -> dict[str, float]:
+    """The signals of :func:`awal.quality.quality` for one text, written out as their definitions say
+    (datatrove's Gopher/FineWeb/C4 expressions where they share a name). ``stop_words`` are already
+    folded keys (see :func:`awal.quality._stop_prefix`); tokens come from :func:`awal.tokenize`."""
+    import math
+    import re
+    from collections import Counter
+
+    ql = import_module(f"{__package__}.quality")
+    tk = import_module(f"{__package__}.tokenize")
+    sn = import_module(f"{__package__}.sentences")
+    flags, fold = ql.flag_table(), ql._fold_table()
+
+    def has(ch: str, bit: int) -> bool:
+        return bool(flags[ord(ch)] & bit)
+
+    def ratio(a: float, b: float) -> float:
+        return a / b if b else (math.nan if a == 0 else math.inf)
+
+    def duplicates(items: list[str]) -> tuple[int, int]:
+        seen: set[str] = set()
+        count = chars = 0
+        for item in items:
+            if item in seen:
+                count, chars = count + 1, chars + len(item)
+            seen.add(item)
+        return count, chars
+
+    tokens = tk.tokenize(text)
+    words = [t for t in tokens if any(not has(c, ql.SYMBOL) for c in t)]
+    out: dict[str, float] = {"chars": len(text), "tokens": len(tokens), "words": len(words)}
+    out["mean_word_length"] = sum(map(len, words)) / len(words) if words else math.nan
+    out["hash_word_ratio"] = ratio(text.count("#"), len(tokens))
+    out["ellipsis_word_ratio"] = ratio(text.count("...") + text.count("…"), len(tokens))
+    out["alpha_words_ratio"] = ratio(sum(any(has(c, ql.LETTER) for c in t) for t in tokens), len(tokens))
+    keys = ["".join(chr(fold[ord(c)]) for c in t if not has(c, ql.DIACRITIC | ql.INVISIBLE) and c != "ـ") for t in tokens]
+    out["stop_words"] = len({k for k in keys if k in stop_words})
+    out["stop_word_ratio"] = ratio(sum(k in stop_words for k in keys), len(words))
+    lines = text.splitlines()
+    out["bullet_lines_ratio"] = ratio(sum(s.lstrip().startswith(("•", "-")) for s in lines), len(lines))
+    out["ellipsis_lines_ratio"] = ratio(sum(s.rstrip().endswith(("...", "…")) for s in lines), len(lines))
+    for name, parts in (("para", re.split(r"\n{2,}", text.strip())), ("line", re.split(r"\n+", text))):
+        count, chars = duplicates(parts)
+        out[f"dup_{name}_frac"] = ratio(count, len(parts))
+        out[f"dup_{name}_char_frac"] = ratio(chars, len(text))
+    for n in ql.TOP_N_GRAMS:
+        grams = Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        top = grams.most_common(1)
+        out[f"top_{n}_gram_char_frac"] = ratio(len(" ".join(top[0][0])) * top[0][1] if top else 0, len(text))
+    for n in ql.DUP_N_GRAMS:
+        seen: set[tuple[str, ...]] = set()
+        repeated_chars = i = 0
+        while i < len(tokens) - n + 1:
+            gram = tuple(tokens[i : i + n])
+            if gram in seen:
+                repeated_chars += len("".join(gram))
+                i += n
+            else:
+                seen.add(gram)
+                i += 1
+        out[f"dup_{n}_gram_char_frac"] = ratio(repeated_chars, len(text))
+    kept = [s for s in text.split("\n") if any(not has(c, ql.SPACE) for c in s)]
+    out["line_punct_ratio"] = ratio(sum(has(s[-1], ql.TERMINAL) for s in kept), len(kept))
+    out["short_line_ratio"] = ratio(sum(len(s) <= 30 for s in kept), len(kept))
+    out["char_dup_ratio"] = ratio(duplicates(kept)[1], len(text) - text.count("\n"))
+    out["list_ratio"] = ratio(text.count("\n"), len(tokens))
+    out["sentences"] = len(sn.sentence_spans(text))
+    out["curly_brackets"] = text.count("{")
+    letters = [c for c in text if has(c, ql.LETTER)]
+    for name, bit in (("arab", ql.ARAB), ("latn", ql.LATN), ("tfng", ql.TFNG)):
+        out[f"{name}_ratio"] = ratio(sum(has(c, bit) for c in letters), len(letters))
+    latin = [t for t in tokens if any(has(c, ql.LATN) for c in t)]
+    out["arabizi_digit_ratio"] = ratio(sum(any(c in "23579" for c in t) for t in latin), len(latin))
+    runs = [len(m.group()) for m in re.finditer(r"(.)\1*", text, re.S) if has(m.group()[0], ql.LETTER)]
+    out["elongation_ratio"] = ratio(sum(r for r in runs if r >= 3), len(letters))
+    out["diacritic_ratio"] = ratio(sum(has(c, ql.DIACRITIC) for c in text), sum(has(c, ql.ARAB) for c in text))
+    out["invisible_ratio"] = ratio(sum(has(c, ql.INVISIBLE) for c in text), len(text))
+    return out
+
+
 def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: bool) -> list[int]:
     """The hashed feature buckets of one text, character by character (twin of
     :func:`awal.lid.features.extract`), sorted; empty features left out."""

@@ -56,6 +56,7 @@ else:  # Python 3.10: the same parser as a package (a dependency only there)
 
 from . import kernels
 from .batch import TextBatch
+from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .names import did_you_mean
 from .patterns import PROTECT_KINDS, protected
@@ -107,15 +108,20 @@ class Rule:
 @lru_cache(maxsize=None)
 def _casefold_map() -> dict[str, str]:
     """Full case folding of Latin, Greek, Cyrillic and Armenian letters (derived from ``str.casefold``)."""
-    out = {}
-    for cp in range(UNICODE_SIZE):
-        ch = chr(cp)
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        folded = ch.casefold()
-        if folded != ch:
-            out[ch] = folded
-    return out
+    rows = cached_table("casefold", source_key(__file__), _casefold_rows)
+    return {chr(row[0]): "".join(map(chr, row[1 : 1 + int(np.count_nonzero(row[1:]))])) for row in rows.tolist()}
+
+
+def _casefold_rows() -> np.ndarray:
+    """``[code point, folded code points..., 0 padding]`` for every character ``str.casefold`` changes."""
+    every = np.arange(UNICODE_SIZE, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    rows = []
+    for start in range(0, UNICODE_SIZE, 256):  # most blocks of 256 have nothing to fold: one C call each
+        block = every[start : start + 256]
+        if block.casefold() != block:
+            rows += [[ord(ch), *map(ord, ch.casefold())] for ch in block if ch.casefold() != ch]
+    width = max(map(len, rows))
+    return np.array([row + [0] * (width - len(row)) for row in rows], dtype=np.uint32)  # a fold never holds NUL
 
 
 # -------------------------------------------------------------------- char sets
@@ -436,11 +442,19 @@ class CharStep:
 
     names: tuple[str, ...]
     mapping: dict[str, str]  # only the characters that change
-    charmap: CharMap
+    _charmap: list = field(default_factory=list, repr=False, compare=False)  # the CharMap, once built
 
     @classmethod
     def build(cls, names: tuple[str, ...], mapping: dict[str, str]) -> "CharStep":
-        return cls(names, mapping, CharMap.from_mapping(mapping))
+        return cls(names, mapping)
+
+    @property
+    def charmap(self) -> CharMap:
+        """The dense tables, built on the first batch (one short string never needs them);
+        lock-free like ``Normalizer._compile``: two threads may both build the same."""
+        if not self._charmap:
+            self._charmap.append(CharMap.from_mapping(self.mapping))
+        return self._charmap[0]
 
     def apply(self, cps: np.ndarray, offsets: np.ndarray, align: bool = True) -> StepResult:
         out, new_offsets, source = kernels.expand(cps, offsets, self.charmap, align)
@@ -551,7 +565,7 @@ def list_mode(steps: Iterable[Step]) -> tuple[str | None, bool]:
         LIST_SEPARATOR not in step.mapping and not any(LIST_SEPARATOR in value for value in step.mapping.values())
         for step in steps
     )
-    utf16 = char_maps and all(step.charmap.table16 is not None for step in steps)
+    utf16 = char_maps and all(kernels.fits_utf16(step.mapping) for step in steps)  # without building the tables
     return (LIST_SEPARATOR if untouched else None), utf16
 
 

@@ -60,6 +60,7 @@ Options (keyword-only, accepted by every function here):
 from __future__ import annotations
 
 import gc
+import re
 from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,7 +69,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from .batch import TextBatch, list_slices
+from .batch import TextBatch, list_slices, per_input, string_list_type
+from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .patterns import SPECIAL
@@ -97,6 +99,10 @@ _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APO
 @lru_cache(maxsize=None)
 def code_table() -> np.ndarray:
     """uint8 code of every code point: its class, plus ``16 * script group`` for letters."""
+    return cached_table("token-classes", source_key(__file__), _build_code_table)
+
+
+def _build_code_table() -> np.ndarray:
     category = general_category_table()
     table = np.full(UNICODE_SIZE, PUNCT, dtype=np.uint8)  # P*, S*, unassigned, surrogates
     table[category_mask("L", "Nl", "No", "Pc")] = LETTER
@@ -156,7 +162,7 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     letter = (c & CLASS_BITS) == LETTER
     inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
     # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
-    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[left - 1] & letter[np.maximum(left - 2, 0)]
+    two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
     inside |= word_before & ~word_after & letter[left] & ~two_before
     c[tat] = np.where(inside, LETTER, DASH)  # a group-0 letter: الـ84 and الـiPhone stay whole
     return tat[~inside & ~new_run]
@@ -293,6 +299,148 @@ def _spans(
     return np.compress(token_start, base), ends
 
 
+# ------------------------------------------------------------------ one short string
+# The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
+# string none of whose characters needs the array logic (tatweel, emoji, regional indicators,
+# unassigned code points, scripts outside :data:`_FAST_DOMAIN`): such a string goes
+# through one ``findall`` instead of a few dozen NumPy calls; URLs, e-mails, mentions
+# and hashtags are found as the array path finds them and the text between them is
+# tokenised by the pattern. ``re`` tests a class of BMP characters with one bitmap
+# lookup, whatever its size. Tests compare it with the array path.
+_FAST_EXCLUDED = (TATWEEL, RI, PICTO, DASH)
+_FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
+_FAST_LONGEST = 2048  # longer strings: the batch path
+_FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
+
+
+def _class_of(member: np.ndarray, free: np.ndarray) -> str:
+    """An ``re`` class of the ``member`` code points as ranges, which may also hold ``free``
+    ones (code points the class is never tested on), so the ranges are fewer."""
+    edges = np.flatnonzero(np.diff(np.r_[False, member | free, False].view(np.int8))).reshape(-1, 2)
+    where = np.flatnonzero(member)
+    firsts, lasts = np.searchsorted(where, edges[:, 0]), np.searchsorted(where, edges[:, 1])
+    keep = firsts < lasts
+    parts = [
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+        for a, b in zip(where[firsts[keep]].tolist(), where[lasts[keep] - 1].tolist())
+    ]
+    return "[" + "".join(parts) + "]" if parts else "(?!)"
+
+
+_FAST: tuple = ()  # _fast_patterns() once built: a global read is cheaper than the cached call
+
+
+def _fast_patterns() -> tuple:
+    """``(needs_arrays, token, sticky, space)``: a search for what only the array path handles, the
+    token pattern, the characters that may join a neighbour, and the space class.
+
+    A word is a chain of units, each taking the marks after it: a group-0 letter or a
+    digit (joins anything), a run of one script's letters, or marks that start a word.
+    A unit may end with glue: an apostrophe between two letters, a number separator
+    between two digits, or one zero-width character before a word character. A run may not be
+    followed by another script's letter without glue: it then ends the word (the
+    look-ahead skips marks, which a backtracking run gives back).
+    """
+    end = _FAST_DOMAIN[-1][1]  # classes are built over code points below it: outside the domain is free
+    codes = code_table()[:end]
+    outside = np.ones(end, dtype=bool)
+    for lo, hi in _FAST_DOMAIN:
+        outside[lo:hi] = False
+    free = outside | np.isin(codes, _FAST_EXCLUDED) | (general_category_table()[:end] == CATEGORIES.index("Cn"))
+
+    def of(*wanted: int) -> str:
+        return _class_of(np.isin(codes, wanted) & ~free, free)
+
+    groups = sorted({int(c) >> 4 for c in np.unique(codes[~free]) if (c & CLASS_BITS) == LETTER})
+    scripts = [LETTER + 16 * g for g in groups if g]
+    mark, letter, digit = of(MARK), of(LETTER, *scripts), of(DIGIT)
+    m = f"{mark}*"
+    apostrophe = f"{of(APOS)}{m}(?={letter})"
+    zero_width = f"{of(FORMAT)}(?={of(LETTER, DIGIT, MARK, *scripts)})"
+    letter_glue = f"(?:(?={of(APOS, FORMAT)})(?:{apostrophe}|{zero_width}))"  # one test when absent
+    number = f"{of(NUMSEP, DOT)}{m}(?={digit})"
+    neutral = (
+        f"{of(LETTER)}{m}{letter_glue}?"
+        f"|{digit}{m}(?:{number}|{zero_width})?"
+        f"|{mark}+(?:{apostrophe}|{zero_width})?"
+    )
+    run = "(?:" + "|".join(f"{of(code)}{of(code, MARK)}*" for code in scripts) + ")"  # one class repeated: fast in re
+    run_inside = f"{run}(?:{letter_glue}|(?!{m}{of(*scripts)}))"
+    starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
+    last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
+    word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
+    others = f"[^{of(SPACE)[1:-1]}{of(FORMAT)[1:-1]}]{m}"  # zero-width characters outside words are dropped
+    token = re.compile(f"{word}|(?:\\.{m})+|{others}")  # then ellipses, then anything else
+    beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
+    needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
+    sticky = re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, MARK)}")  # may join what touches it
+    global _FAST
+    _FAST = needs_arrays, token, sticky, of(SPACE)
+    return _FAST
+
+
+_WWW = re.compile(r"[wW]{3}\.")
+_TRIGGER = re.compile(r"[@#]|:/|[wW]{3}\.")  # where the array path looks for URLs, e-mails, mentions, hashtags
+
+
+def _fast_parts(text: str) -> list[tuple[int, int, bool]] | None:
+    """``text`` as ``(start, end, special)`` pieces: URLs, e-mails, mentions and hashtags (one token
+    each) and the text between them (for the token pattern); None when it needs the array path."""
+    if len(text) > _FAST_LONGEST:
+        return None
+    needs_arrays, _, sticky, space = _FAST or _fast_patterns()
+    if needs_arrays.search(text):
+        return None
+    if not ("@" in text or "#" in text or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text))):
+        return [(0, len(text), False)]  # no trigger (plain substring tests: much cheaper than _TRIGGER)
+    parts, done = [], 0
+    for window in re.finditer(f"[^{space[1:-1]}]+", text):  # the stretch between spaces around a trigger
+        if not _TRIGGER.search(window.group()):
+            continue
+        for match in SPECIAL.finditer(window.group()):
+            a, b = window.start() + match.start(), window.start() + match.end()
+            before, after = text[a - 1 : a], text[b : b + 1]
+            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not text[b + 1 : b + 2].isdigit()
+            if sticky.match(before) or sticky.match(text, a) or (sticky.match(after) and not separator_not_glued):
+                return None  # a character that may join the special token's edge: the array path decides
+            parts += [(done, a, False), (a, b, True)]
+            done = b
+    return parts + [(done, len(text), False)]
+
+
+def _fast_tokens(text: str) -> list[str] | None:
+    """The tokens of one short ``str`` without NumPy, or None when it needs the array path."""
+    parts = _fast_parts(text)
+    if parts is None:
+        return None
+    token = _FAST[1]
+    if len(parts) == 1:
+        return token.findall(text)
+    out: list[str] = []
+    for a, b, special in parts:
+        if special:
+            out.append(text[a:b])
+        elif a < b:
+            out += token.findall(text[a:b])
+    return out
+
+
+def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
+    """:func:`tokenize_with_offsets` of one short ``str`` without NumPy, or None when it needs the array path."""
+    parts = _fast_parts(text)
+    if parts is None:
+        return None
+    token = _FAST[1]
+    out = []
+    for a, b, special in parts:
+        if special:
+            out.append((text[a:b], a, b))
+        elif a < b:
+            piece = text[a:b]
+            out += [(m.group(), a + m.start(), a + m.end()) for m in token.finditer(piece)]
+    return out
+
+
 _CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
 
 
@@ -351,6 +499,11 @@ def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, to
     if len(touching):
         out = np.insert(out, touching, ord(" "))
     flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
+    return _per_string(flat, token_offsets)
+
+
+def _per_string(flat: list, token_offsets: np.ndarray) -> list[list]:
+    """``flat`` cut into one list per string of the batch."""
     bounds = token_offsets.tolist()
     with _collector_paused():
         return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
@@ -392,18 +545,21 @@ def tokenize(x: Any, **options: bool) -> Any:
     >>> tokenize(["7ta 3lach?", ""], split_digits=True)
     [['7', 'ta', '3', 'lach', '?'], []]
     """
+    if not options:  # one short string or a few: the regex, when it covers them
+        kind = type(x)
+        if kind is str:
+            tokens = _fast_tokens(x)
+            if tokens is not None:
+                return tokens
+        elif (kind is list or kind is tuple) and len(x) <= _FAST_SMALL_LIST and all(type(s) is str for s in x):
+            lists = [_fast_tokens(s) for s in x]
+            if None not in lists:
+                return lists
     if isinstance(x, (list, tuple)):
         with _collector_paused():
             return [tokens for batch in list_slices(x) for tokens in tokens_from_spans(batch, *token_spans(batch, **options))]
     batch = TextBatch.from_input(x)
-    lists: list[Any] = tokens_from_spans(batch, *token_spans(batch, **options))
-    if batch.kind == "str":
-        return lists[0]
-    if batch.kind == "arrow":
-        pa = import_module("pyarrow")
-        large = pa.types.is_large_string(batch.meta["type"])
-        return batch.rows_to_arrow(lists, pa.list_(pa.large_string() if large else pa.string()))
-    return lists
+    return per_input(batch, tokens_from_spans(batch, *token_spans(batch, **options)), string_list_type(batch))
 
 
 @overload
@@ -428,16 +584,18 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
     """
+    if type(text) is str and not options:
+        spans = _fast_spans(text)
+        if spans is not None:
+            return spans
     batch = TextBatch.from_input(text)
     starts, ends, token_offsets = token_spans(batch, **options)
-    tokens = tokens_from_spans(batch, starts, ends, token_offsets)
+    tokens = tokens_from_spans(batch, starts, ends, np.array([0, len(starts)]))[0]  # all of them, one list
     local_start = starts - np.repeat(batch.offsets[:-1], np.diff(token_offsets))
     local_end = local_start + (ends - starts)
-    bounds = token_offsets.tolist()
-    result = [
-        list(zip(toks, local_start[a:b].tolist(), local_end[a:b].tolist()))
-        for toks, a, b in zip(tokens, bounds, bounds[1:])
-    ]
+    with _collector_paused():  # the triples in one zip, then sliced per string
+        triples = list(zip(tokens, local_start.tolist(), local_end.tolist()))
+    result = _per_string(triples, token_offsets)
     if batch.kind == "arrow":
         pa = import_module("pyarrow")
         fields = [("token", pa.string()), ("start", pa.int64()), ("end", pa.int64())]

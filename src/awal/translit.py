@@ -38,9 +38,11 @@ from typing import TYPE_CHECKING, Any, Callable, overload
 
 from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
+from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .names import unknown_name
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
+from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
     from .typing import ArrayT, ArrowT, SeriesT
@@ -56,10 +58,11 @@ class TableScheme:
     steps: tuple[CharStep | ReplaceStep, ...]
     source: str
     list_mode: tuple[str | None, bool] = (None, False)  # how lists may run: see awal.rules.list_mode
+    text_function: TextFunction | None = None  # the same on one str without NumPy (awal.fastpath)
 
     @classmethod
     def build(cls, name: str, steps: tuple[CharStep | ReplaceStep, ...], source: str) -> "TableScheme":
-        return cls(name, steps, source, list_mode(steps))
+        return cls(name, steps, source, list_mode(steps), text_function(steps))
 
     def apply(self, batch: TextBatch) -> TextBatch:
         return run_steps(self.steps, batch)
@@ -130,6 +133,12 @@ def _table_scheme(name: str) -> TableScheme:
     return TableScheme.build(name, (ReplaceStep((name,), Matcher.from_pairs(pairs.items())),), str(path))
 
 
+@lru_cache(maxsize=None)
+def _cut_rule(name: str) -> CutRule | None:
+    """Where a long string may be cut into slices for a table scheme (see :mod:`awal.slices`)."""
+    return cut_rule(_table_scheme(name).steps)
+
+
 def _check_name(scheme: Any) -> str:
     if not isinstance(scheme, str):
         raise TypeError(f"scheme must be a str name, got {type(scheme).__name__}")
@@ -184,7 +193,12 @@ class Transliterator(TextMap):
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
         scheme = _table_scheme(self.scheme)
-        return map_text(x, scheme.apply, *scheme.list_mode)
+        if scheme.text_function is not None:  # one short string or a few: no NumPy (awal.fastpath)
+            out = run_fast(x, scheme.text_function)
+            if out is not None:
+                return out
+        long = run_long(x, _cut_rule(self.scheme), scheme.apply, scheme.list_mode) if type(x) is str and len(x) > SLICE else None
+        return long if long is not None else map_text(x, scheme.apply, *scheme.list_mode)
 
     def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one.

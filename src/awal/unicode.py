@@ -3,7 +3,8 @@
 Each table has one entry per code point (``0x110000``) so kernels can index it
 with a whole code-point buffer. Tables are built on first use from
 ``unicodedata`` (general category, combining class, decompositions) and the
-``regex`` module (scripts), then cached for the life of the process.
+``regex`` module (scripts), then cached for the life of the process and on disk
+(:mod:`awal.cache`), so a new process loads them instead of building them again.
 
 >>> int(general_category_table()[ord("ⵯ")]) == CATEGORIES.index("Lm")
 True
@@ -13,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import unicodedata
 from functools import lru_cache
@@ -20,7 +22,14 @@ from functools import lru_cache
 import numpy as np
 import regex
 
+from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE
+
+
+def _cached(name: str, build):
+    """``build()`` through the disk cache, keyed by this module's source and the ``regex`` version."""
+    return cached_table(name, f"{source_key(__file__)}\0{regex.__version__}", build)
+
 
 CATEGORIES = (
     "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe",
@@ -37,7 +46,7 @@ _SCRIPT_NAMES = {
 
 @lru_cache(maxsize=None)
 def _all_characters() -> str:
-    return "".join(map(chr, range(UNICODE_SIZE)))
+    return np.arange(UNICODE_SIZE, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def property_mask(pattern: str) -> np.ndarray:
@@ -46,6 +55,10 @@ def property_mask(pattern: str) -> np.ndarray:
     >>> bool(property_mask(r"\p{Extended_Pictographic}")[0x1F600])
     True
     """
+    return _cached("property-" + hashlib.sha256(pattern.encode()).hexdigest()[:12], lambda: _property_mask(pattern))
+
+
+def _property_mask(pattern: str) -> np.ndarray:
     mask = np.zeros(UNICODE_SIZE, dtype=bool)
     for m in regex.finditer(pattern + "+", _all_characters()):
         mask[m.start() : m.end()] = True
@@ -55,6 +68,10 @@ def property_mask(pattern: str) -> np.ndarray:
 @lru_cache(maxsize=None)
 def general_category_table() -> np.ndarray:
     """uint8 index into :data:`CATEGORIES` for every code point."""
+    return _cached("general-category", _build_general_category_table)
+
+
+def _build_general_category_table() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     for code, name in enumerate(CATEGORIES):
         if name != "Cn":  # unassigned is the default
@@ -64,13 +81,17 @@ def general_category_table() -> np.ndarray:
 
 def category_mask(*prefixes: str) -> np.ndarray:
     """Boolean table: code points whose general category starts with any of ``prefixes`` ("L", "Mn", ...)."""
-    wanted = [i for i, name in enumerate(CATEGORIES) if name.startswith(prefixes)]
-    return np.isin(general_category_table(), wanted)
+    wanted = np.array([name.startswith(prefixes) for name in CATEGORIES])
+    return np.take(wanted, general_category_table())
 
 
 @lru_cache(maxsize=None)
 def script_table() -> np.ndarray:
     """uint8 index into :data:`SCRIPTS` for every code point (Unicode Script property)."""
+    return _cached("script", _build_script_table)
+
+
+def _build_script_table() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     for code, name in _SCRIPT_NAMES.items():
         table[property_mask(rf"\p{{Script={name}}}")] = SCRIPTS.index(code)
@@ -80,6 +101,10 @@ def script_table() -> np.ndarray:
 @lru_cache(maxsize=None)
 def combining_class_table() -> np.ndarray:
     """uint8 canonical combining class of every code point."""
+    return _cached("combining-class", _build_combining_class_table)
+
+
+def _build_combining_class_table() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     marks = np.flatnonzero(category_mask("M"))
     table[marks] = [unicodedata.combining(chr(int(cp))) for cp in marks]
@@ -106,6 +131,10 @@ def nfc_sensitive_table() -> np.ndarray:
     Hangul vowels and trailing consonants). Marks out of canonical order are
     the other case; :func:`awal.nfc.nfc` finds those from :func:`combining_class_table`.
     """
+    return _cached("nfc-sensitive", _build_nfc_sensitive_table)
+
+
+def _build_nfc_sensitive_table() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=bool)
     for cp, decomposition in _canonical_decompositions().items():
         parts = decomposition.split()
@@ -125,6 +154,10 @@ def decomposition_floor_table() -> np.ndarray:
     أ (ا + U+0654, class 230) gives 230; 255 stands for a decomposition
     without marks; 0 for characters that do not decompose.
     """
+    return _cached("decomposition-floor", _build_decomposition_floor_table)
+
+
+def _build_decomposition_floor_table() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     for cp in _canonical_decompositions():
         classes = [unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", chr(cp)) if unicodedata.combining(ch)]

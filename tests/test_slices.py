@@ -1,0 +1,54 @@
+"""A long string cut into slices (awal.slices) gives exactly the output of the whole string."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import characters
+
+import awal
+from awal.batch import TextBatch
+from awal.normalize import Normalizer
+from awal.slices import SLICE, cut_rule, map_long
+from awal.translit import MODEL_SCHEMES, _table_scheme
+
+# runs, marks, context characters, NFC pairs, spaces: what a cut could break
+NEAR_CUTS = "هههaaa  \n\u0301\u0301\u064eیىيεγⵯⴽ\u0654اe\u0300\u1100\u1161ـ>{|"
+long_texts = st.text(alphabet=st.one_of(st.sampled_from(NEAR_CUTS), characters), max_size=60)
+
+
+def whole(function, text: str) -> str:
+    return function(TextBatch.from_input(text)).to_output()
+
+
+@pytest.mark.parametrize("profile", awal.profiles())
+@given(text=long_texts, size=st.integers(1, 8))
+def test_profiles_in_slices(profile, text, size):
+    n = Normalizer(profile)
+    rule = cut_rule(n.steps)
+    assert rule is not None
+    assert map_long(text, lambda piece: whole(n.normalize_batch, piece), rule, size) == whole(n.normalize_batch, text)
+
+
+@pytest.mark.parametrize("scheme", [s for s in awal.schemes() if s not in MODEL_SCHEMES])
+@settings(max_examples=30)
+@given(text=long_texts, size=st.integers(1, 8))
+def test_schemes_in_slices(scheme, text, size):
+    table = _table_scheme(scheme)
+    assert map_long(text, lambda piece: whole(table.apply, piece), cut_rule(table.steps), size) == whole(table.apply, text)
+
+
+def test_a_long_string_goes_in_slices_and_unknown_steps_do_not():
+    n = Normalizer("search")
+    text = ("بِسْمِ اللَّهِ ههههههه wooow\n" * (SLICE // 20))[: SLICE + 999]
+    assert n(text) == whole(n.normalize_batch, text)
+    assert awal.transliterate(text, "ar2bw") == whole(_table_scheme("ar2bw").apply, text)
+
+    @dataclasses.dataclass(frozen=True)
+    class NewKind:
+        names: tuple[str, ...]
+
+    assert cut_rule([*n.steps, NewKind(("x",))]) is None
