@@ -24,7 +24,7 @@ test: $(BIN)/activate
 	$(BIN)/python -m pytest -q src tests README.md
 	$(MAKE) --no-print-directory test-pythons
 
-# The core suite (no subword, engines or real-corpus tests; hypothesis profile "smoke") on
+# The core suite (no subword/export, datatrove, engines or real-corpus tests; hypothesis profile "smoke") on
 # Python 3.10 and 3.13, the ends of `requires-python`, each in its own venv (.venv-py310,
 # .venv-py313) with the `test-core` extra. An interpreter that is not installed is skipped with a warning on a
 # developer's machine; under CI (CI set, or AWAL_REQUIRE_SHARED=1 as .ci/run sets) it is
@@ -33,7 +33,7 @@ OLD_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.10.*/bin/python) $(
 NEW_PYTHON ?= $(firstword $(wildcard /root/.pyenv/versions/3.13.*/bin/python) $(shell command -v python3.13))
 REQUIRE_PYTHONS := $(if $(or $(CI),$(filter 1,$(AWAL_REQUIRE_SHARED))),1,)
 CORE_SUITE := src tests README.md -m 'not shared' \
-	--ignore=src/awal/subword.py --ignore=src/awal/export.py --ignore=tests/test_subword.py --ignore=tests/test_engines.py
+	--ignore=src/awal/subword.py --ignore=src/awal/export.py --ignore=src/awal/datatrove.py --ignore=tests/test_subword.py --ignore=tests/test_engines.py
 
 test-pythons:
 	@for spec in "py310 $(OLD_PYTHON)" "py313 $(NEW_PYTHON)"; do \
