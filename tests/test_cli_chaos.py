@@ -17,13 +17,13 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from awal.cli import EXIT_DATA, EXIT_SYSTEM, EXIT_USAGE, main
 from awal.io import inherited_descriptor
+from test_cli import _started
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 LINES = ["أَهْلاً وَسَهْلاً", "ﻻ إِلَهَ", "wach nta mzyan?", "ⴰⵣⵓⵍ"]
@@ -239,11 +239,7 @@ def test_sigkill_midway_leaves_the_previous_output_byte_identical(tmp_path):
     proc.stdin.write(b'{"text": "\xd9\xbb"}\n' * 100)
     proc.stdin.flush()
     before = snapshot(tmp_path)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(
-        os.readlink(f"/proc/{proc.pid}/fd/{fd}").startswith(str(tmp_path)) for fd in os.listdir(f"/proc/{proc.pid}/fd")
-    ):
-        time.sleep(0.05)
+    _started(proc, tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.stdin.close()
     proc.wait(timeout=20)

@@ -30,6 +30,9 @@ CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay 
 _ERRORS = "surrogatepass"  # lone surrogates survive the round trip
 
 
+ACCEPTED = "str, a list or tuple of str, a pyarrow string array, a pandas Series or a NumPy array of str"
+
+
 def _arrow():
     import pyarrow as pa  # optional dependency, imported only for Arrow input
     import pyarrow.compute  # noqa: F401  (pa.compute)
@@ -75,12 +78,10 @@ class TextBatch:
             return cls.from_arrow(x)
         if isinstance(x, (bytes, bytearray, memoryview)):
             raise TypeError(
-                f"expected text (str, list[str] or a pyarrow string array), got {type(x).__name__}: "
+                f"expected text ({ACCEPTED}), got {type(x).__name__}: "
                 "decode bytes first, e.g. data.decode('utf-8')"
             )
-        raise TypeError(
-            f"expected str, list[str] or a pyarrow string array, got {type(x).__name__}"
-        )
+        raise TypeError(f"expected {ACCEPTED}, got {type(x).__name__}")
 
     @classmethod
     def from_strings(cls, strings: list[str] | tuple[str, ...], kind: str = "list", first_index: int = 0) -> "TextBatch":

@@ -14,17 +14,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from . import kernels
 from .batch import TextBatch, map_text
+from .columns import TextMap
 from .export import hf_normalizer, sentencepiece_rules
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .names import unknown_name
 from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
 
 
 def profiles() -> list[str]:
@@ -42,8 +46,9 @@ def _builtin(name: str) -> tuple[str, tuple[Rule, ...]]:
     return description, tuple(rules)
 
 
-class Normalizer:
-    """A compiled normalisation profile: call it on ``str``, ``list[str]`` or a pyarrow string array."""
+class Normalizer(TextMap):
+    """A compiled normalisation profile: call it on ``str``, ``list[str]``, a pyarrow string array,
+    a pandas Series or a NumPy array of text."""
 
     def __init__(self, profile: str = "default"):
         description, rules = _builtin(profile)
@@ -104,7 +109,8 @@ class Normalizer:
         start, end = kernels.tile(start, end, batch.offsets, offsets)
         return batch.replace(cps, offsets), start, end
 
-    def __call__(self, x: Any) -> Any:
+    def apply(self, x: Any) -> Any:
+        """The profile over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
         steps, mode, function = self._compile()
         if function is not None:  # one short string or a few: no NumPy (awal.fastpath)
             if type(x) is str and len(x) <= LONGEST:
@@ -188,8 +194,21 @@ def _diff(old, new, s, e, start, end, text):
     return out
 
 
+@overload
+def normalize(x: str, profile: str = ...) -> str: ...
+@overload
+def normalize(x: list[str], profile: str = ...) -> list[str]: ...
+@overload
+def normalize(x: tuple[str, ...], profile: str = ...) -> tuple[str, ...]: ...
+@overload
+def normalize(x: ArrowT, profile: str = ...) -> ArrowT: ...
+@overload
+def normalize(x: SeriesT, profile: str = ...) -> SeriesT: ...
+@overload
+def normalize(x: ArrayT, profile: str = ...) -> ArrayT: ...
 def normalize(x: Any, profile: str = "default") -> Any:
-    """Normalise ``str``, ``list[str]`` or a pyarrow string array with a built-in profile.
+    """Normalise ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array of text
+    with a built-in profile; the result has the input's type (see :mod:`awal.columns`).
 
     >>> normalize("ﻻ إله", profile="search")
     'لا اله'

@@ -50,7 +50,6 @@ each cited to its source) and says why each dropped text was dropped.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -59,7 +58,7 @@ import numpy as np
 
 from .batch import TextBatch, _is_arrow
 from .kernels import map_table
-from .rules import data_dir
+from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .segments import per_string, prefix_hashes, range_hashes, repeated, run_lengths, split
 from .sentences import lower_table, sentence_counts
 from .tokenize import token_spans

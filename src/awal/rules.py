@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,6 +48,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser as a package (a dependency only there)
+    import tomli as tomllib
 
 from . import kernels
 from .batch import TextBatch

@@ -19,13 +19,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from .batch import TextBatch, list_slices
+from .columns import accepts_columns
 from .kernels import map_table
 from .unicode import SCRIPTS, category_mask, script_table
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
+
+    from .typing import ArrayT, SeriesT
 
 __all__ = ["script_counts", "dominant_script", "mix_statistics", "script_runs", "script_spans"]
 
@@ -82,9 +90,23 @@ def _dominant(counts: np.ndarray) -> list[str]:
     return [SCRIPTS[i] for i in best.tolist()]
 
 
+@overload
+def dominant_script(x: str) -> str: ...
+@overload
+def dominant_script(x: list[str] | tuple[str, ...]) -> list[str]: ...
+@overload
+def dominant_script(x: pa.Array[Any]) -> pa.Array[Any]: ...
+@overload
+def dominant_script(x: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]: ...
+@overload
+def dominant_script(x: SeriesT) -> SeriesT: ...
+@overload
+def dominant_script(x: ArrayT) -> ArrayT: ...
+@accepts_columns
 def dominant_script(x: Any) -> Any:
     """The script most letters belong to: ``str`` → ``str``, a list → ``list[str]``, a pyarrow
-    string array → a ``string`` array (a null stays null; chunks are kept).
+    string array → a ``string`` array (a null stays null; chunks are kept), a pandas Series or
+    NumPy array → the same container.
 
     Text without letters (digits, punctuation, emoji, empty) gives ``"Zyyy"``.
 
@@ -100,6 +122,19 @@ def dominant_script(x: Any) -> Any:
     return result[0] if batch.kind == "str" else result
 
 
+@overload
+def mix_statistics(x: str) -> dict[str, float]: ...
+@overload
+def mix_statistics(x: list[str] | tuple[str, ...]) -> list[dict[str, float]]: ...
+@overload
+def mix_statistics(x: pa.Array[Any]) -> pa.Array[Any]: ...
+@overload
+def mix_statistics(x: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]: ...
+@overload
+def mix_statistics(x: pd.Series[Any]) -> pd.Series[Any]: ...
+@overload
+def mix_statistics(x: npt.NDArray[Any]) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def mix_statistics(x: Any) -> Any:
     """Share of letters per script, ``{script: share}`` (largest first, shares sum to 1; ``{}`` without letters).
 
@@ -185,6 +220,19 @@ def _next_index(member: np.ndarray, string_start: np.ndarray) -> np.ndarray:
     return np.where(member[np.minimum(found, n - 1)] & (found < n), found, n)
 
 
+@overload
+def script_spans(x: str) -> list[tuple[int, int, str]]: ...
+@overload
+def script_spans(x: list[str] | tuple[str, ...]) -> list[list[tuple[int, int, str]]]: ...
+@overload
+def script_spans(x: pa.Array[Any]) -> pa.Array[Any]: ...
+@overload
+def script_spans(x: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]: ...
+@overload
+def script_spans(x: pd.Series[Any]) -> pd.Series[Any]: ...
+@overload
+def script_spans(x: npt.NDArray[Any]) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def script_spans(x: Any) -> Any:
     """``[(start, end, script), ...]`` covering the text: ``str`` → list; a list of ``str`` → list of
     lists; a pyarrow string array → a ``list<struct<start, end, script>>`` array (nulls and chunks kept).

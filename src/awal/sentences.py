@@ -33,7 +33,6 @@ are code points into the input, ``text[start:end]`` is the sentence.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from importlib import import_module
 from typing import Any
@@ -42,7 +41,7 @@ import numpy as np
 
 from .batch import TextBatch, per_input, string_list_type
 from .kernels import UNICODE_SIZE, map_table
-from .rules import data_dir
+from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 TERMINATORS = ".!?…‼⁇⁈⁉؟۔⵰。！？｡"

@@ -65,15 +65,21 @@ from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from .batch import TextBatch, list_slices, per_input, string_list_type
 from .cache import cached_table, source_key
+from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .patterns import SPECIAL
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = ["tokenize", "tokenize_with_offsets", "token_spans", "tokens_from_spans"]
 
@@ -515,10 +521,24 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@overload
+def tokenize(x: str, **options: bool) -> list[str]: ...
+@overload
+def tokenize(x: list[str] | tuple[str, ...], **options: bool) -> list[list[str]]: ...
+@overload
+def tokenize(x: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
+@overload
+def tokenize(x: pa.ChunkedArray[Any], **options: bool) -> pa.ChunkedArray[Any]: ...
+@overload
+def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
+@overload
+def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def tokenize(x: Any, **options: bool) -> Any:
     """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
     array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
-    chunks are kept). See the module docstring for the rules and ``options``.
+    chunks are kept); a pandas Series or NumPy array → the same container of token lists.
+    See the module docstring for the rules and ``options``.
 
     >>> tokenize("وَقَالَ: ٱلْحَمْدُ لِلَّهِ؟")
     ['وَقَالَ', ':', 'ٱلْحَمْدُ', 'لِلَّهِ', '؟']
@@ -542,6 +562,19 @@ def tokenize(x: Any, **options: bool) -> Any:
     return per_input(batch, tokens_from_spans(batch, *token_spans(batch, **options)), string_list_type(batch))
 
 
+@overload
+def tokenize_with_offsets(text: str, **options: bool) -> list[tuple[str, int, int]]: ...
+@overload
+def tokenize_with_offsets(text: list[str] | tuple[str, ...], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+@overload
+def tokenize_with_offsets(text: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
+@overload
+def tokenize_with_offsets(text: pa.ChunkedArray[Any], **options: bool) -> pa.ChunkedArray[Any]: ...
+@overload
+def tokenize_with_offsets(text: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
+@overload
+def tokenize_with_offsets(text: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
+@accepts_columns
 def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     """``[(token, start, end), ...]`` with code-point offsets: ``text[start:end] == token``.
 

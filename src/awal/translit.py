@@ -34,14 +34,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, overload
 
 from .batch import TextBatch, map_strings, map_text
+from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .names import unknown_name
 from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
 
 MODEL_SCHEMES = ("arabizi2ar", "ar2arabizi")
 
@@ -143,7 +147,7 @@ def _check_name(scheme: Any) -> str:
     return scheme
 
 
-class Transliterator:
+class Transliterator(TextMap):
     """One scheme, ready to run on ``str``, ``list[str]`` or Arrow arrays.
 
     For ``arabizi2ar``, ``keep_foreign=True`` (the default) leaves as written the tokens the
@@ -184,7 +188,8 @@ class Transliterator:
 
         return romanize
 
-    def __call__(self, x: Any) -> Any:
+    def apply(self, x: Any) -> Any:
+        """The scheme over ``str``, a list/tuple of ``str`` or a pyarrow string array (see :class:`TextMap`)."""
         if self.scheme in MODEL_SCHEMES:
             return map_strings(x, self._run_strings())
         scheme = _table_scheme(self.scheme)
@@ -214,9 +219,21 @@ class Transliterator:
         return Transliterator(self.scheme, self.model.fit(pairs), self.keep_foreign)
 
 
+@overload
+def transliterate(x: str, scheme: str, keep_foreign: bool = ...) -> str: ...
+@overload
+def transliterate(x: list[str], scheme: str, keep_foreign: bool = ...) -> list[str]: ...
+@overload
+def transliterate(x: tuple[str, ...], scheme: str, keep_foreign: bool = ...) -> tuple[str, ...]: ...
+@overload
+def transliterate(x: ArrowT, scheme: str, keep_foreign: bool = ...) -> ArrowT: ...
+@overload
+def transliterate(x: SeriesT, scheme: str, keep_foreign: bool = ...) -> SeriesT: ...
+@overload
+def transliterate(x: ArrayT, scheme: str, keep_foreign: bool = ...) -> ArrayT: ...
 def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
-    """Transliterate ``str``, ``list[str]`` or a pyarrow string array with a named scheme
-    (``keep_foreign``: see :class:`Transliterator`)."""
+    """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
+    of text with a named scheme; the result has the input's type (``keep_foreign``: see :class:`Transliterator`)."""
     return _transliterator(_check_name(scheme), keep_foreign)(x)
 
 

@@ -1,0 +1,189 @@
+"""pandas Series and NumPy arrays of text: in as one list through the batch path, out as the same container.
+
+Every public function that takes a list of strings also takes a ``pandas.Series``
+or a NumPy array of ``str`` (``<U`` dtype, ``StringDType``) or ``object`` dtype,
+and gives back the same container: a Series keeps its index and name (and its
+dtype when the results are strings and the dtype is a pandas string dtype), an
+array keeps its shape. The values go through the function's list path in one
+call (``tolist`` and the batch kernels, no Python call per element).
+
+Missing values stay missing: ``None``, a float NaN and pandas' ``NA``/``NaT``
+are not processed and come back as they were, in the same positions. Any other
+value that is not a ``str`` raises ``TypeError`` naming its position.
+
+pandas is never imported by awal unless the input is already a pandas object
+(recognised by the module name of its type).
+
+>>> import numpy as np
+>>> from awal import normalize, tokenize
+>>> normalize(np.array(["ﻻ", None, "أَهْلاً"], dtype=object), profile="search")
+array(['لا', None, 'اهلا'], dtype=object)
+>>> normalize(np.array([["ﷲ", "ﻻ"]]))
+array([['الله', 'لا']], dtype='<U4')
+>>> tokenize(np.array(["سلام، عليكم", float("nan")], dtype=object))
+array([list(['سلام', '،', 'عليكم']), nan], dtype=object)
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from itertools import compress, repeat
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
+
+import numpy as np
+
+from .batch import ACCEPTED
+
+if TYPE_CHECKING:
+    from .typing import ArrayT, ArrowT, SeriesT
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_pandas(x: Any) -> bool:
+    """True for pandas objects, without importing pandas."""
+    return type(x).__module__.partition(".")[0] == "pandas"
+
+
+def accepts_columns(fn: F) -> F:
+    """Let ``fn(x, ...)`` (or a method ``fn(self, x, ...)``) take a pandas Series or a NumPy array for ``x``.
+
+    ``fn`` must accept a ``list[str]`` and return one result per string; the
+    results are put back into the input's container (see the module docstring).
+    """
+    at = 1 if fn.__code__.co_varnames[:1] == ("self",) else 0
+    name = fn.__code__.co_varnames[at]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        x: Any = args[at] if len(args) > at else kwargs.get(name)
+        if type(x) is str or not (isinstance(x, np.ndarray) or is_pandas(x)):
+            return fn(*args, **kwargs)
+        before, after = args[:at], args[at + 1 :]
+        options = {key: value for key, value in kwargs.items() if key != name}
+
+        def run(strings: list[str]) -> list[Any]:
+            results: list[Any] = fn(*before, strings, *after, **options)
+            return results
+
+        return _series(x, run) if is_pandas(x) else _array(x, run)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class TextMap(ABC):
+    """Base of the callables from text to text (:class:`~awal.Normalizer`, :class:`~awal.Transliterator`):
+    calling one gives back the input's container, typed so (a subclass defines :meth:`apply`).
+
+    >>> class Upper(TextMap):
+    ...     def apply(self, x):
+    ...         return x.upper() if isinstance(x, str) else [s.upper() for s in x]
+    >>> Upper()(np.array(["a", None], dtype=object))
+    array(['A', None], dtype=object)
+    """
+
+    @overload
+    def __call__(self, x: str) -> str: ...
+    @overload
+    def __call__(self, x: list[str]) -> list[str]: ...
+    @overload
+    def __call__(self, x: tuple[str, ...]) -> tuple[str, ...]: ...
+    @overload
+    def __call__(self, x: ArrowT) -> ArrowT: ...
+    @overload
+    def __call__(self, x: SeriesT) -> SeriesT: ...
+    @overload
+    def __call__(self, x: ArrayT) -> ArrayT: ...
+    @accepts_columns
+    def __call__(self, x: Any) -> Any:
+        return self.apply(x)
+
+    @abstractmethod
+    def apply(self, x: Any) -> Any:
+        """``str`` → ``str``, a list/tuple of ``str`` → the same container, a pyarrow string array → the same type."""
+
+
+def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarray:
+    """``run`` over a NumPy array of text, same shape out: str results in the input's dtype
+    (``<U`` of the needed width, the same ``StringDType``, object), other results in an object array."""
+    kind = array.dtype.kind
+    if kind == "U":
+        results = run(array.ravel().tolist())
+        out = np.array(results, dtype=str) if _all_str(results) else _objects(results)
+        return out.reshape(array.shape)
+    if kind not in "OT":
+        raise TypeError(
+            f"expected a NumPy array of str (dtype str_, StringDType or object), got dtype {array.dtype}; "
+            f"awal takes {ACCEPTED}"
+        )
+    values = array.ravel().astype(object, copy=False)
+    present = _present(values)
+    results = run(_strings(values, present))
+    out = _merge(results, values, present)
+    if kind == "T" and _all_str(results):
+        out = out.astype(array.dtype)
+    return out.reshape(array.shape)
+
+
+def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
+    """``run`` over a pandas Series: same index and name; a pandas string dtype is kept for str results."""
+    import pandas as pd  # already imported: the input is a pandas object
+
+    if not isinstance(series, pd.Series):
+        hint = ": pass one column, e.g. df['text']" if isinstance(series, pd.DataFrame) else ""
+        raise TypeError(f"expected {ACCEPTED}, got pandas {type(series).__name__}{hint}")
+    values = series.to_numpy(dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    present = ~missing if missing.any() else None
+    strings = _strings(values, present)
+    if not _all_str(strings):
+        bad = next(i for i, s in enumerate(strings) if not isinstance(s, str))
+        label = series.index[np.flatnonzero(present)[bad] if present is not None else bad]
+        raise TypeError(f"the Series value at index {label!r} is {type(strings[bad]).__name__}, not str")
+    results = run(strings)
+    keep = isinstance(series.dtype, pd.StringDtype) and _all_str(results)
+    return pd.Series(
+        _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object
+    )
+
+
+def _present(values: np.ndarray) -> np.ndarray | None:
+    """Mask of the strings among ``values`` (None when all are); raises on a value that is neither str nor missing."""
+    is_str = np.fromiter(map(isinstance, values.tolist(), repeat(str)), dtype=bool, count=len(values))
+    if is_str.all():
+        return None
+    for i in np.flatnonzero(~is_str).tolist():
+        if not _is_missing(values[i]):
+            raise TypeError(f"item {i} is {type(values[i]).__name__}, not str (missing values: None or NaN)")
+    return is_str
+
+
+def _is_missing(value: Any) -> bool:
+    """None, a float NaN, or pandas' NA/NaT."""
+    if value is None or is_pandas(value):
+        return True
+    return isinstance(value, (float, np.floating)) and bool(value != value)
+
+
+def _all_str(values: list[Any]) -> bool:
+    return all(map(isinstance, values, repeat(str)))
+
+
+def _strings(values: np.ndarray, present: np.ndarray | None) -> list[Any]:
+    """The values where ``present`` (all of them when None), as a list."""
+    return values.tolist() if present is None else list(compress(values.tolist(), present.tolist()))
+
+
+def _objects(results: list[Any]) -> np.ndarray:
+    """A 1-D object array of ``results`` (lists stay lists, never a 2-D array)."""
+    return np.fromiter(results, dtype=object, count=len(results))
+
+
+def _merge(results: list[Any], values: np.ndarray, present: np.ndarray | None) -> np.ndarray:
+    """An object array: ``results`` where ``present``, the (missing) ``values`` elsewhere."""
+    if present is None:
+        return _objects(results)
+    out = values.copy()
+    out[present] = _objects(results)
+    return out
