@@ -227,3 +227,12 @@ def test_shipped_model_on_unseen_darija_arabizi(shared_data):
     arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(texts)
     assert arabizi >= 0.93, labels.most_common(6)
     assert labels["ary_Latn"] / len(texts) >= 0.80, labels.most_common(6)
+
+
+def test_missing_values_in_numpy_and_pandas_stay_missing():
+    import pandas as pd
+
+    labels = awal.identify(np.array(["salam khouya labas", None], dtype=object))
+    assert labels[1] is None and labels[0] != "und"
+    series = awal.identify(pd.Series(["bonjour tout le monde", None], index=[3, 9], name="t"))
+    assert list(series.index) == [3, 9] and series.name == "t" and pd.isna(series[9])

@@ -315,11 +315,8 @@ def _texts(x: Any) -> tuple[list[str], bool]:
         return [x], True
     if isinstance(x, (list, tuple)):
         return list(x), False
-    module = type(x).__module__
-    if module.startswith("pandas"):
+    if type(x).__module__.startswith(("pandas", "numpy")):  # missing values score as empty text
         return ["" if not isinstance(s, str) else s for s in x.tolist()], False
-    if module == "numpy":
-        return [str(s) for s in x.tolist()], False
     return TextBatch.from_input(x).to_list(), False
 
 
@@ -339,8 +336,11 @@ def _per_text(x: Any, fn) -> Any:
         out[~valid] = None
         return pd.Series(out, index=x.index, name=x.name, dtype=x.dtype if str(x.dtype).startswith("string") else object)
     if module == "numpy":
-        labels = fn([str(s) for s in x.tolist()])
-        return np.array(labels) if x.dtype.kind == "U" else np.array(labels, dtype=object)
+        values = x.tolist()
+        labels = fn(["" if not isinstance(s, str) else s for s in values])
+        if x.dtype.kind == "U":
+            return np.array(labels)
+        return np.array([label if isinstance(s, str) else None for label, s in zip(labels, values)], dtype=object)
     batch = TextBatch.from_input(x)  # Arrow: labels as a string array, nulls kept
     labels = fn(batch.to_list())
     import pyarrow as pa
