@@ -10,22 +10,23 @@ near-copy of a test text is trained on:
 * NArabizi: by comment (the comment and its tokens share a fold).
 
 For each fold the model is trained on the other folds exactly as the shipped one (same
-data, short windows of the training texts, weights, epochs); only whole texts are scored; scores use the temperature fitted on the out-of-fold logits of
-the *other* folds. Reported: per-label precision/recall/F1 and confusions per corpus,
+data, short windows of the training texts, weights, epochs; ``awal.lid.train``); only whole
+texts are scored; scores use the temperature fitted on the out-of-fold logits of the
+*other* folds and the shipped label offsets; tokens use a context layer learnt on the
+other folds' tokens. Reported: per-label precision/recall/F1 and confusions per corpus,
 expected calibration error (15 bins, top label), Arabizi recall at its precision against
 French/English, per-token accuracy and macro-F1 on NArabizi, and the share of French
-tokens ``arabizi2ar`` leaves unchanged. Evaluation-only (never trained on): DODa Latin
-Darija sentences (CC BY-NC) for Arabizi recall out of domain.
+tokens ``arabizi2ar`` leaves unchanged. Evaluation-only (never trained on): DODa Darija
+sentences (CC BY-NC), the Latin side for Arabizi recall out of domain, the Arabic side
+(written by the dataset's rule script, not by people) for Darija in Arabic script.
 
-    PYTHONPATH=src python3 benchmarks/evaluate_lid.py [--folds 5] [--epochs 3]
+    PYTHONPATH=src python3 benchmarks/evaluate_lid.py [--folds 5] [--epochs N]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -34,34 +35,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from awal.lid.corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows  # noqa: E402
+from awal.batch import TextBatch  # noqa: E402
+from awal.lid.context import Context  # noqa: E402
+from awal.lid.corpus import NARABIZI_TAGS, narabizi_tokens, originals  # noqa: E402
 from awal.lid.keep import convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
-from awal.lid.model import Identifier  # noqa: E402
-from awal.lid.tokens import NEIGHBOUR_WEIGHT, SENTENCE_WEIGHT, token_labels  # noqa: E402
-from awal.lid.train import sample_weights, subset  # noqa: E402
-from awal.batch import TextBatch  # noqa: E402
+from awal.lid.tokens import token_labels  # noqa: E402
+from awal.lid.train import LABEL_OFFSETS, calibrate, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
 
 ARABIC_LATIN = {"ary_Latn", "arb_Latn"}
-
-
-def folds_of(examples: Examples, folds: int) -> np.ndarray:
-    """The fold of every example (see module doc)."""
-    files_of: dict[str, list[str]] = {}
-    for group, label in zip(examples.groups, examples.labels):
-        if ":" not in group and group not in files_of.setdefault(label, []):
-            files_of[label].append(group)
-    file_fold = {f: i % folds for files in files_of.values() if len(files) > 1 for i, f in enumerate(sorted(files))}
-    out = np.empty(len(examples), dtype=np.int64)
-    for i, group in enumerate(examples.groups):
-        if group.startswith("flores:"):
-            out[i] = int(group.split(":")[1]) % folds
-        elif group in file_fold:
-            out[i] = file_fold[group]
-        else:
-            key = group if ":" in group else f"{group}#{i}"
-            out[i] = zlib.crc32(key.encode()) % folds
-    return out
 
 
 def report(title: str, truth: list[str], pred: list[str]) -> dict[str, float]:
@@ -101,16 +83,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-CONTEXT_WEIGHTS = [(0.0, 0.0), (0.3, 0.5), (0.1, 0.5), (0.0, 0.5), (0.0, 0.7), (0.0, 1.0)]
-
-
-def token_predictions(models: list[Identifier], comments, fold_of_comment, weights: tuple[float, float]):
-    """Gold and predicted labels of NArabizi tokens, each comment scored by the model that did not see it."""
+def token_predictions(models, comments, fold_of_comment):
+    """Gold and predicted labels of NArabizi tokens, each comment scored by the model (and context layer) that did not see it."""
     truth, pred = [], []
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         batch = TextBatch.from_strings([" ".join(toks) for _, toks, _ in picked])
-        starts, _, _, label = token_labels(batch, model, *weights)
+        starts, _, _, label = token_labels(batch, model)
         names = model.labels + ["und"]
         by_start = dict(zip(starts.tolist(), label.tolist()))
         for (_, toks, tags), base in zip(picked, batch.offsets[:-1].tolist()):
@@ -131,75 +110,97 @@ def macro_f1(truth: list[str], pred: list[str]) -> float:
     return float(np.mean(f1))
 
 
-def token_eval(models: list[Identifier], comments, fold_of_comment) -> None:
-    """Per-token labels on NArabizi with each comment scored by the model that did not see it."""
-    print("\n### NArabizi tokens: context weights (sentence, neighbours) -> accuracy / macro-F1 (Arabic in Latin merged)\n")
-    coarse = lambda label: "ara" if label in ARABIC_LATIN else label  # noqa: E731
-    for weights in CONTEXT_WEIGHTS:
-        t, p = token_predictions(models, comments, fold_of_comment, weights)
-        t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
-        print(f"- {weights}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
-    truth, pred = token_predictions(models, comments, fold_of_comment, (SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT))
+def coarse(label: str) -> str:
+    return "ara" if label in ARABIC_LATIN else label
+
+
+def kept_french(models, comments, fold_of_comment) -> None:
+    """French tokens left as written, and Darija/MSA tokens converted, by the Darija-only conversion."""
     french_total, french_kept, darija_total, darija_converted = 0, 0, 0, 0
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         texts = [" ".join(toks) for _, toks, _ in picked]
         converted = convert_darija(texts, lambda pieces: [p.upper() for p in pieces], model)  # a marker converter
         for (_, toks, tags), out in zip(picked, converted):
-            for token, tag in zip(toks, tags):
+            for token, tag, after in zip(toks, tags, out.split(" ")):
                 if tag == "fr" and any(ch.isalpha() for ch in token):
                     french_total += 1
-            out_tokens = out.split(" ")
-            for token, tag, after in zip(toks, tags, out_tokens):
-                if tag == "fr" and any(ch.isalpha() for ch in token):
                     french_kept += token == after
                 if NARABIZI_TAGS.get(tag) in ARABIC_LATIN and any(ch.islower() for ch in token):
                     darija_total += 1
                     darija_converted += token != after
-    report(f"NArabizi tokens with the shipped context weights {(SENTENCE_WEIGHT, NEIGHBOUR_WEIGHT)} (gold tokenisation, labels as tagged)", truth, pred)
+    print(f"French-tagged tokens left unchanged by Darija-only conversion: {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}")
+    print(f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")
+
+
+def token_eval(models, comments, fold_of_comment, contexts) -> None:
+    """Per-token labels on NArabizi with each comment scored by the model that did not see it."""
+    print("\n### NArabizi tokens: context layer -> accuracy / macro-F1 (Arabic in Latin merged)\n")
+    for name, layers in (("hand rule (own + 0.35 x each neighbour)", [Context.rule(len(m.labels)) for m in models]), ("learnt (shipped kind)", contexts)):
+        for model, layer in zip(models, layers):
+            model.state["context"] = layer
+        t, p = token_predictions(models, comments, fold_of_comment)
+        t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
+        print(f"- {name}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
+        kept_french(models, comments, fold_of_comment)
+    truth, pred = token_predictions(models, comments, fold_of_comment)
+    report("NArabizi tokens with the learnt context layer (gold tokenisation, labels as tagged)", truth, pred)
     t2, p2 = [coarse(t) for t in truth], [coarse(p) for p in pred]
     f1 = report("NArabizi tokens, Arabic in Latin script merged (ar_dz + msa = ara)", t2, p2)
     print(f"\ntoken accuracy (merged) {np.mean(np.array(t2) == np.array(p2)):.4f}, macro-F1 (merged) {np.mean(list(f1.values())):.4f}")
-    print(f"French-tagged tokens left unchanged by Darija-only conversion: {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}")
-    print(f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")
+    french = [(t, p) for t, p in zip(t2, p2) if t in ("ara", "fra_Latn")]
+    print(f"ara/fra tokens only: accuracy {np.mean([t == p for t, p in french]):.4f}, macro-F1 {macro_f1(*map(list, zip(*french))):.4f}")
+
+
+def f1_of(truth: np.ndarray, pred: np.ndarray, label: str) -> float:
+    return 2 * np.sum((truth == label) & (pred == label)) / max(np.sum(truth == label) + np.sum(pred == label), 1)
+
+
+def offset_sweep(log_p: np.ndarray, names: list[str], truth: np.ndarray, is_flores: np.ndarray, is_lid: np.ndarray) -> None:
+    """How an extra offset on ary_Arab (over the shipped ones) moves the Darija/MSA figures."""
+    print("\n### Extra ary_Arab offset -> FLORES ary_Arab F1 / arb_Arab F1, lid/ ary_Arab recall / precision, lid/ arb_Arab F1\n")
+    for extra in (-0.25, 0.0, 0.25, 0.5):
+        z = log_p.copy()
+        z[:, names.index("ary_Arab")] += extra
+        pred = np.array(names)[z.argmax(axis=1)]
+        lid_ary = is_lid & (truth == "ary_Arab")
+        print(f"- {extra:+.2f}: {f1_of(truth[is_flores], pred[is_flores], 'ary_Arab'):.4f} / {f1_of(truth[is_flores], pred[is_flores], 'arb_Arab'):.4f}, "
+              f"{np.mean(pred[lid_ary] == 'ary_Arab'):.4f} / {np.mean(truth[is_lid & (pred == 'ary_Arab')] == 'ary_Arab'):.4f}, {f1_of(truth[is_lid], pred[is_lid], 'arb_Arab'):.4f}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=None, help="default: as the shipped model")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     examples = originals(args.data)  # scored; training adds the short windows of its own folds
     fold = folds_of(examples, args.folds)
     names = sorted(set(examples.labels))
     y = np.array([names.index(label) for label in examples.labels])
+    models = fold_models(examples, fold, **({} if args.epochs is None else {"epochs": args.epochs}), log=sys.stderr)
     logits = np.zeros((len(examples), len(names)))
-    models = []
-    started = time.time()
-    for k in range(args.folds):
-        train = with_windows(subset(examples, fold != k))
-        model = Identifier().fit(train.texts, train.labels, sample_weight=sample_weights(train), epochs=args.epochs)
+    for k, model in enumerate(models):
         test = np.flatnonzero(fold == k)
         z, _ = model.logits([examples.texts[i] for i in test])
         columns = [names.index(label) for label in model.labels]
         logits[np.ix_(test, columns)] = z
         logits[np.ix_(test, [j for j in range(len(names)) if j not in columns])] = -1e9
-        models.append(model)
-        print(f"fold {k}: trained on {len(train)} texts, {time.time() - started:.0f} s", file=sys.stderr)
     probabilities = np.zeros_like(logits)
+    offsets = np.array([LABEL_OFFSETS.get(name, 0.0) for name in names])
     for k in range(args.folds):  # temperature from the other folds' out-of-fold logits
         other, this = fold != k, fold == k
         t = fit_temperature(logits[other], y[other])
-        probabilities[this] = softmax(logits[this] / t)
-        models[k].state["temperature"] = t
+        probabilities[this] = softmax(logits[this] / t + offsets)
+        calibrate(models[k], t)
     predicted = np.array(names)[probabilities.argmax(axis=1)]
     groups = np.array(examples.groups)
     is_flores = np.char.startswith(groups, "flores:")
     is_narabizi = np.char.startswith(groups, "narabizi:")
     is_lid = ~is_flores & ~is_narabizi
-    print(f"# Language identification, {args.folds}-fold grouped cross-validation ({args.epochs} epochs)")
     truth = np.array(examples.labels)
+    offset_sweep(np.log(np.maximum(probabilities, 1e-300)), names, truth, is_flores, is_lid)
+    print(f"# Language identification, {args.folds}-fold grouped cross-validation (label offsets {LABEL_OFFSETS})")
     report("FLORES-200 dev, grouped by sentence", truth[is_flores].tolist(), predicted[is_flores].tolist())
     print(f"\nECE (FLORES dev, 15 bins): {ece(probabilities[is_flores], y[is_flores]):.4f}; all corpora: {ece(probabilities, y):.4f}")
     report("../shared/data/lid, grouped by source file (by line for single-source labels)", truth[is_lid].tolist(), predicted[is_lid].tolist())
@@ -210,11 +211,14 @@ def main() -> None:
           f"{np.sum(np.isin(predicted, list(ARABIC_LATIN)) & (truth == 'ary_Latn')) / max(np.sum(truth == 'ary_Latn'), 1):.4f}")  # fmt: skip
     comments = narabizi_tokens(args.data)
     first = {key: i for i, key in reversed(list(enumerate(examples.groups)))}
-    token_eval(models, comments, {key: int(fold[first[key]]) for key, _, _ in comments})
-    doda = [line.split("\t")[0] for line in (args.data / "darija" / "doda_ongoing_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]]
-    labels = Counter(models[0].identify(doda))
-    print(f"\nDODa Latin Darija sentences (never trained on, fold-0 model): {len(doda)}; ary_Latn {labels['ary_Latn'] / len(doda):.4f}, "
-          f"any Arabic in Latin script {sum(labels[l] for l in ARABIC_LATIN) / len(doda):.4f}; most common: {labels.most_common(5)}")  # fmt: skip
+    table = token_table(models, tagged_texts(args.data, examples, fold))
+    contexts = [table.without(k).context() for k in range(args.folds)]  # never from the tokens it scores
+    token_eval(models, comments, {key: int(fold[first[key]]) for key, _, _ in comments}, contexts)
+    doda = [line.split("\t") for line in (args.data / "darija" / "doda_ongoing_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    for column, expected in ((0, ("ary_Latn", "arb_Latn")), (1, ("ary_Arab",))):
+        labels = Counter(models[0].identify([row[column] for row in doda]))
+        print(f"\nDODa Darija sentences, {'Latin' if column == 0 else 'Arabic (rule-script)'} side (never trained on, fold-0 model): {len(doda)}; "
+              f"{expected[0]} {labels[expected[0]] / len(doda):.4f}, any of {expected} {sum(labels[l] for l in expected) / len(doda):.4f}; most common: {labels.most_common(5)}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from awal.lid import Identifier, ModelError, identify, identify_tokens, language
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat
 from awal.lid.model import word_sums
 from awal.lid.packed import PackedWeights
+from awal.lid.vocabulary import Vocabulary
 
 from strategies import texts as any_texts
 
@@ -31,7 +32,7 @@ def toy() -> Identifier:
 
 
 # ------------------------------------------------------------------ features
-SPEC = FeatureSpec(orders=(1, 2, 3, 4, 5), bits=12)
+SPEC = FeatureSpec(orders=(1, 2, 3, 4, 5), bits=12, pairs=True)
 ALPHABET = Alphabet.build(["kayn bzaf ⴰⵣⵓⵍ سلام é", "ABC 123 ٣"])
 
 
@@ -42,7 +43,7 @@ def test_features_match_reference(texts):
     for i, text in enumerate(texts):
         got = feats.buckets[feats.starts[i] : feats.starts[i + 1]]
         got = sorted(int(b) for b in got if b != SPEC.size)
-        assert got == reference.lid_buckets(text, table, SPEC.orders, SPEC.bits, SPEC.words)
+        assert got == reference.lid_buckets(text, table, SPEC.orders, SPEC.bits, SPEC.words, SPEC.pairs)
         assert feats.counts[i] == len(got)
 
 
@@ -51,6 +52,7 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     weights = np.random.default_rng(0).normal(size=(SPEC.size + 1, 3)).astype(np.float32)
     weights[-1] = 0
     state = {"table": ALPHABET.table(), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
+    state["vocabulary"] = Vocabulary.build(state, ["kayn bzaf kayn", "سلام ⴰⵣⵓⵍ", *texts[:1]], size=3)  # some words looked up, others not
     feats = extract(ALPHABET, SPEC, *flat(texts))
     real = feats.buckets != SPEC.size
     direct = state["packed"].segment_sums(feats.buckets[real], np.r_[0, np.cumsum(real)][feats.starts])

@@ -337,7 +337,7 @@ def quality_signals(text: str, stop_words: set[str]) -> dict[str, float]:
     return out
 
 
-def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: bool) -> list[int]:
+def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: bool, pairs: bool = False) -> list[int]:
     """The hashed feature buckets of one text, character by character (twin of
     :func:`awal.lid.features.extract`), sorted; empty features left out."""
     from .lid import features as lf
@@ -360,13 +360,16 @@ def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: boo
                 for g in gram:
                     value = (value << lf.ID_BITS) | g
                 out.append(bucket(value, n))
+    hashes: list[int] = []
+    word: list[int] = []
+    for g in padded[1:]:
+        if g != lf.BOUNDARY:
+            word.append(g)
+        elif word:
+            hashes.append(sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & mask)
+            word = []
     if words:
-        word: list[int] = []
-        for g in padded[1:]:
-            if g != lf.BOUNDARY:
-                word.append(g)
-            elif word:
-                h = sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & mask
-                out.append(bucket(h, 7))
-                word = []
+        out += [bucket(h, 7) for h in hashes]
+    if pairs:
+        out += [bucket((a * int(lf._PAIR_MUL) + b) & mask, 8) for a, b in zip(hashes, hashes[1:])]
     return sorted(out)

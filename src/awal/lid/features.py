@@ -8,6 +8,9 @@ id of their own; rare letters fall back to one id per script. An n-gram (``n`` i
 (``ID_BITS`` bits each), hashed into ``2 ** bits`` buckets. Only n-grams inside one word
 count: a boundary may open or close one (``" ka"``, ``"ni "``, ``" wa "`` is the
 whole word) but never sit inside it, so no n-gram spans two words or two texts.
+Whole words and pairs of consecutive words of one text can be features too
+(``FeatureSpec.words``, ``FeatureSpec.pairs``): Darija and MSA share most letters but
+not their function words (ديال، هاد، اللي، باش against هذا، الذي، التي).
 
 All of it is NumPy over the whole batch: one table lookup, one insertion of the
 boundaries between texts, then a shift, or, multiply and shift per order.
@@ -39,6 +42,7 @@ OTHER_LETTER, DIGIT = 4, 5
 FIRST_OWN = 6  # the first id given to a symbol of its own
 _MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 _ORDER_SALT = 52  # the order of an n-gram is mixed in above the packed ids (6 * 10 bits < 52 + 3)
+_PAIR_MUL = np.uint64(0xC2B2AE3D27D4EB4F)  # mixes the first word of a pair before adding the second
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class FeatureSpec:
     orders: tuple[int, ...] = (1, 2, 3, 4, 5)
     bits: int = 18
     words: bool = True  # one more feature per word: the hash of the whole word
+    pairs: bool = False  # one more per pair of consecutive words of a text (word bigrams)
 
     def __post_init__(self) -> None:
         if not self.orders or min(self.orders) < 1 or max(self.orders) * ID_BITS > _ORDER_SALT:
@@ -159,11 +164,11 @@ def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np
 _POSITION_KEYS = np.random.default_rng(20261130).integers(1, 1 << 63, size=64, dtype=np.uint64) | np.uint64(1)
 
 
-def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
-    """``(positions, buckets)`` of whole words, each at its leading boundary.
+def _word_hashes(padded: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, hashes)`` of whole words, each at its leading boundary.
 
-    The word's hash sums ``(id + 1) * key[position in word]`` (wrapping uint64), so it
-    comes from one cumulative sum; positions past 63 share the last key."""
+    A word's 64-bit hash sums ``(id + 1) * key[position in word]`` (wrapping uint64), so it
+    comes from one cumulative sum; positions past 63 share the last key (as in :func:`words`)."""
     index = np.arange(len(padded))
     last_boundary = np.maximum.accumulate(np.where(space, index, 0))
     position = np.minimum(index - last_boundary - 1, 63)
@@ -172,8 +177,27 @@ def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tu
     boundaries = np.flatnonzero(space)
     filled = np.diff(boundaries) > 1
     word = running[boundaries[1:] - 1] - running[boundaries[:-1]]
-    hashed = ((word[filled] ^ np.uint64(7 << _ORDER_SALT)) * _MUL) >> shift
-    return boundaries[:-1][filled], hashed.view(np.int64)
+    return boundaries[:-1][filled], word[filled]
+
+
+def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, buckets)`` of whole words, each at its leading boundary."""
+    positions, hashes = _word_hashes(padded, space)
+    return positions, (((hashes ^ np.uint64(7 << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
+
+
+def pair_buckets(first: np.ndarray, second: np.ndarray, shift: np.uint64) -> np.ndarray:
+    """Buckets of word pairs from the 64-bit hashes of their first and second words."""
+    return ((((first * _PAIR_MUL) + second) ^ np.uint64(8 << _ORDER_SALT)) * _MUL >> shift).view(np.int64)
+
+
+def _pair_columns(padded: np.ndarray, text_starts: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, buckets)`` of the pairs of consecutive words of one text, each at the
+    leading boundary of its second word (``text_starts``: the texts' leading boundaries)."""
+    positions, hashes = _word_hashes(padded, padded == BOUNDARY)
+    text = np.searchsorted(text_starts, positions, side="right")
+    same = text[1:] == text[:-1]
+    return positions[1:][same], pair_buckets(hashes[:-1][same], hashes[1:][same], shift)
 
 
 def extract(alphabet: Alphabet, spec: FeatureSpec, cps: np.ndarray, offsets: np.ndarray, table: np.ndarray | None = None) -> Features:
@@ -261,10 +285,13 @@ def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, leng
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
     """:func:`extract` on symbol ids (see :func:`symbols`)."""
     padded, starts_pos = pad(ids, offsets)
-    k = len(spec.orders) + spec.words
+    k = len(spec.orders) + spec.words + spec.pairs
     buckets = np.full((len(padded), k), spec.size, dtype=np.int64)
     for column, (positions, values) in enumerate(columns(spec, padded)):
         buckets[positions, column] = values
+    if spec.pairs:
+        positions, values = _pair_columns(padded, starts_pos[:-1], np.uint64(64 - spec.bits))
+        buckets[positions, k - 1] = values
     flat_buckets = buckets.reshape(-1)
     starts = starts_pos * k  # the final boundary's row belongs to no text
     counts = np.diff(np.r_[0, np.cumsum(flat_buckets != spec.size)][starts])

@@ -35,7 +35,7 @@ def train(
     n_labels: int,
     sample_weight: np.ndarray | None = None,
     epochs: int = 4,
-    rate: float = 0.5,
+    rate: float = 3.0,
     l2: float = 1e-6,
     seed: int = 13,
 ) -> tuple[np.ndarray, np.ndarray]:

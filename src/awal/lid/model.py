@@ -2,8 +2,8 @@
 
 A model is two files in one folder: ``model.json`` (format version, labels, feature
 spec, temperature, where the training data came from) and ``weights.npz`` (weights as
-int8 levels with a scale per label, exactly what scoring uses, biases and the symbol
-alphabet). Nothing is pickled.
+int8 levels with a scale per label, exactly what scoring uses, biases, the symbol
+alphabet and the token context layer of :mod:`awal.lid.context`). Nothing is pickled.
 
 >>> idf = Identifier().fit(["kayn bzaf dyal nas", "wach nta labas", "il y a des gens", "je suis là"],
 ...                        ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"], epochs=5)
@@ -25,15 +25,18 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..batch import TextBatch
-from ..kernels import ranges
-from .features import Alphabet, FeatureSpec, pad, symbols, word_columns, words
+from .context import Context
+from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
 from .learn import fit_temperature, train
-from .packed import MAX_FEATURES, PackedWeights
+from .packed import PackedWeights
+from .vocabulary import Vocabulary, word_totals
 
 FORMAT = "awal-lid"
-VERSION = 2  # 1: float16 weights
+VERSION = 3  # 1: float16 weights; 2: no word pairs, no context layer
 UNDETERMINED = "und"
 SLICE = 2048  # texts scored per batch
+ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
+          "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
 LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")  # ISO 639 code _ ISO 15924 script
 KNOWN_LABELS = (
     "ary_Arab", "ary_Latn", "arb_Arab", "arb_Latn", "arz_Arab", "arq_Arab", "arq_Latn", "aeb_Arab", "aeb_Latn",
@@ -86,6 +89,11 @@ class Identifier:
         if self._state is None:
             self._state = _bundled()._state
         return self._state
+
+    @property
+    def context(self) -> Context:
+        """The layer labelling tokens in context (see :mod:`awal.lid.tokens`)."""
+        return self.state["context"]
 
     @property
     def labels(self) -> list[str]:
@@ -185,7 +193,8 @@ class Identifier:
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
         weights, bias = train(alphabet, spec, texts, y, len(names), sample_weight=sample_weight, epochs=epochs)
-        state = _state(names, spec, alphabet, PackedWeights.build(weights), bias, 1.0, sources or [])
+        packed = PackedWeights.build(weights)
+        state = _state(names, spec, alphabet, packed, bias, 1.0, sources or [], Context.rule(len(names)), _no_vocabulary(packed))
         fitted = Identifier(self.threshold, self.priors, _state=state)
         if calibration is not None:
             held_texts, held_labels = calibration
@@ -208,6 +217,7 @@ class Identifier:
             "orders": list(state["spec"].orders),
             "bits": state["spec"].bits,
             "words": state["spec"].words,
+            "pairs": state["spec"].pairs,
             "temperature": state["temperature"],
             "sources": state["sources"],
         }
@@ -220,6 +230,11 @@ class Identifier:
             run_starts=alphabet.run_starts,
             run_ids=alphabet.run_ids,
             letter=alphabet.letter,
+            context_weights=state["context"].weights,
+            context_bias=state["context"].bias,
+            vocabulary_hashes=state["vocabulary"].hashes,
+            vocabulary_totals=state["vocabulary"].totals,
+            vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
         )
         (folder / "model.json").write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         return folder
@@ -241,16 +256,23 @@ class Identifier:
             raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads version {VERSION}")
         try:
             with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                data = {name: arrays[name] for name in ("levels", "scale", "bias", "run_starts", "run_ids", "letter")}
+                data = {name: arrays[name] for name in ARRAYS}
         except (OSError, KeyError, ValueError) as e:
             raise ModelError(f"{folder / 'weights.npz'}: cannot read the weights ({e})") from None
-        spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]))
+        spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
         labels = check_labels(header["labels"])
         if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
             raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
-        state = _state(labels, spec, alphabet, PackedWeights.from_levels(data["levels"], data["scale"]), data["bias"].astype(np.float64),
-                       float(header["temperature"]), header.get("sources", []))  # fmt: skip
+        if data["context_weights"].shape != (4 * len(labels), len(labels)) or data["context_bias"].shape != (len(labels),):
+            raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {(4 * len(labels), len(labels))}")
+        context = Context(data["context_weights"].astype(np.float64), data["context_bias"].astype(np.float64))
+        packed = PackedWeights.from_levels(data["levels"], data["scale"])
+        if data["vocabulary_totals"].shape != (len(data["vocabulary_hashes"]), packed.words):
+            raise ModelError(f"{folder / 'weights.npz'}: frequent-word sums of shape {data['vocabulary_totals'].shape}, expected {(len(data['vocabulary_hashes']), packed.words)}")
+        vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
+        state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
+                       float(header["temperature"]), header.get("sources", []), context, vocabulary)  # fmt: skip
         state["path"] = str(folder)
         return cls(threshold, priors, _state=state)
 
@@ -258,23 +280,24 @@ class Identifier:
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per text: the sum of its feature weights, its number of features and of letters.
 
-    N-grams never cross words, so each distinct word of the batch is scored once
-    and texts add up their words' rows (the same sums as over all n-grams, far fewer of them)."""
+    N-grams never cross words, so each distinct word of the batch is scored once (looked
+    up when it is one of the model's frequent words, see :mod:`awal.lid.vocabulary`) and
+    texts add up their words' rows (the same sums as over all n-grams, far fewer of them)."""
     ids, offsets = symbols(state["table"], cps, offsets)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
-    _, first, inverse = np.unique(found.hashes, return_index=True, return_inverse=True)
-    spec = state["spec"]
-    longest = MAX_FEATURES // (len(spec.orders) + spec.words) - 1  # a longer word counts by its first letters
-    lengths = np.minimum(found.lengths[first], longest)
-    padded, starts = pad(ids[ranges(found.starts[first], lengths)], np.r_[0, np.cumsum(lengths)])
-    packed = state["packed"]
-    total = np.zeros((len(first), packed.words), dtype=np.uint64)
-    unique_counts = np.zeros(len(first), dtype=np.int64)
-    for buckets, count in word_columns(spec, padded, starts[:-1], lengths):  # order by order
-        total += packed.segment_totals(buckets, np.r_[0, np.cumsum(count)])
-        unique_counts += count
+    unique, first, inverse = np.unique(found.hashes, return_index=True, return_inverse=True)
+    spec, packed = state["spec"], state["packed"]
+    total = np.empty((len(first), packed.words), dtype=np.uint64)
+    unique_counts = np.empty(len(first), dtype=np.int64)
+    known, position = state["vocabulary"].find(unique)
+    total[known] = state["vocabulary"].totals[position[known]]
+    unique_counts[known] = state["vocabulary"].counts[position[known]]
+    new = first[~known]
+    total[~known], unique_counts[~known] = word_totals(state, ids, found.starts[new], found.lengths[new])
     word_rows = packed.decode(total)
+    if spec.pairs:
+        pair_rows, pair_text = _pair_rows(spec, packed, found)
     bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
     sums = np.zeros((n_texts, len(state["labels"])))
     counts = np.zeros(n_texts, dtype=np.int64)
@@ -282,15 +305,31 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.nda
     if filled.any():
         sums[filled] = np.add.reduceat(np.take(word_rows, inverse, axis=0), bounds[:-1][filled], axis=0)
         counts[filled] = np.add.reduceat(unique_counts[inverse], bounds[:-1][filled])
+    if spec.pairs and len(pair_text):  # pairs come in text order
+        bounds = np.searchsorted(pair_text, np.arange(n_texts + 1))
+        filled = bounds[1:] > bounds[:-1]
+        sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
+        counts += np.diff(bounds)
     letter_before = np.r_[0, np.cumsum(np.take(state["alphabet"].letter, ids))]
     return sums, counts, np.diff(letter_before[offsets])
 
 
-def _state(labels, spec, alphabet, packed, bias, temperature, sources) -> dict:
+def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndarray, np.ndarray]:
+    """The weight rows of the word pairs of a batch and the text of each pair."""
+    same = found.text[1:] == found.text[:-1]
+    buckets = pair_buckets(found.hashes[:-1][same], found.hashes[1:][same], np.uint64(64 - spec.bits))
+    return packed.decode(packed.segment_totals(buckets, np.arange(len(buckets) + 1))), found.text[1:][same]
+
+
+def _state(labels, spec, alphabet, packed, bias, temperature, sources, context, vocabulary) -> dict:
     return {
-        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(),
-        "packed": packed, "bias": bias, "temperature": temperature, "sources": sources,
+        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(), "packed": packed,
+        "bias": bias, "temperature": temperature, "sources": sources, "context": context, "vocabulary": vocabulary,
     }  # fmt: skip
+
+
+def _no_vocabulary(packed: PackedWeights) -> Vocabulary:
+    return Vocabulary(np.zeros(0, dtype=np.uint64), np.zeros((0, packed.words), dtype=np.uint64), np.zeros(0, dtype=np.int64))
 
 
 def model_dir() -> Path:

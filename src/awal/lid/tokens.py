@@ -1,11 +1,11 @@
 """Language per token, in the context of its sentence, and the runs of one language.
 
 Every token of awal's tokenizer is scored on its own by the identifier; a token with
-letters then takes the label maximising its own log-probability plus
-``SENTENCE_WEIGHT`` times its text's and ``NEIGHBOUR_WEIGHT`` times the mean of its
-word neighbours' (the word before and after): a French word inside an Arabizi comment
-stays French when it is clearly French, an ambiguous short word follows its context.
-Tokens without letters (punctuation, numbers, emoji) are ``und``.
+letters then takes the best label of the model's context layer
+(:class:`awal.lid.context.Context`) over its own scores, its neighbours' and its
+text's: a French word inside an Arabizi comment stays French when it is clearly French,
+an ambiguous short word (``la``, ``ma``, ``si``) follows its context. Tokens without
+letters (punctuation, numbers, emoji) are ``und``.
 
 >>> from awal.lid.model import Identifier
 >>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
@@ -27,50 +27,37 @@ import numpy as np
 from ..batch import TextBatch
 from ..kernels import ranges
 from ..tokenize import token_spans
+from .context import log_softmax
 from .model import UNDETERMINED, Identifier
 
-SENTENCE_WEIGHT = 0.0  # chosen by the grouped cross-validation in benchmarks/evaluate_lid.py: a whole
-NEIGHBOUR_WEIGHT = 0.7  # code-switched comment reads as Arabizi, so its label pulls French words into it
 
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-
-
-def token_scores(
-    batch: TextBatch, idf: Identifier, sentence_weight: float = SENTENCE_WEIGHT, neighbour_weight: float = NEIGHBOUR_WEIGHT
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
-    ``(tokens, labels)`` are the context-smoothed log-scores, ``word`` says which tokens have letters."""
+def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, token_offsets, own, word)`` for every token of the batch: ``own``
+    ``(tokens, labels)`` are the log-probabilities of each token scored alone, ``word`` says
+    which tokens have letters."""
     starts, ends, token_offsets = token_spans(batch)
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
     z_tokens, letters = idf.logits(tokens.to_list())
-    own = _log_softmax(z_tokens) if len(z_tokens) else z_tokens
-    text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
-    word = letters > 0
+    return starts, ends, token_offsets, log_softmax(z_tokens), letters > 0
+
+
+def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
+    ``(tokens, labels)`` are the context log-probabilities (own ones for tokens without letters),
+    ``word`` says which tokens have letters."""
+    starts, ends, token_offsets, score, word = own_scores(batch, idf)
     words = np.flatnonzero(word)
-    score = own.copy()
     if len(words):
-        if sentence_weight:
-            score[words] += sentence_weight * _log_softmax(idf.logits(batch.to_list())[0])[text_of[words]]
-        w_own, w_text = own[words], text_of[words]
-        same_before = np.r_[False, w_text[1:] == w_text[:-1]]
-        same_after = np.r_[w_text[1:] == w_text[:-1], False]
-        before = np.where(same_before[:, None], np.roll(w_own, 1, axis=0), 0.0)
-        after = np.where(same_after[:, None], np.roll(w_own, -1, axis=0), 0.0)
-        count = (same_before.astype(float) + same_after)[:, None]
-        score[words] += neighbour_weight * (before + after) / np.maximum(count, 1)
+        text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
+        score[words] = idf.context.scores(score[words], text_of[words])
     return starts, ends, token_offsets, score, word
 
 
-def token_labels(
-    batch: TextBatch, idf: Identifier, sentence_weight: float = SENTENCE_WEIGHT, neighbour_weight: float = NEIGHBOUR_WEIGHT
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def token_labels(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, token_offsets, label index)`` for every token of the batch;
     the index ``len(idf.labels)`` means ``und``."""
-    starts, ends, token_offsets, score, word = token_scores(batch, idf, sentence_weight, neighbour_weight)
+    starts, ends, token_offsets, score, word = token_scores(batch, idf)
     label = np.where(word, score.argmax(axis=1) if len(score) else 0, len(idf.labels))
     return starts, ends, token_offsets, label
 

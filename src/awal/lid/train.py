@@ -1,22 +1,36 @@
 """Rebuild the bundled model from ``../shared/data``: ``python -m awal.lid train``.
 
-Deterministic: the same data gives the same files. The temperature is fitted on the
-fifth of the groups (see :mod:`awal.lid.corpus`) held out from a first model, then the
-shipped model is trained on everything with that temperature.
+Deterministic: the same data gives the same files. Five models are first trained on the
+folds of a grouped split (:func:`folds_of`), each without one fifth; their scores on the
+fifth they did not see give the temperature and the token context layer
+(:mod:`awal.lid.context`), learnt on NArabizi's tagged tokens and on the words of
+monolingual lines. The shipped model is then trained on everything and given both, and
+the sums of the most frequent words of the ``lid/`` files (:mod:`awal.lid.vocabulary`).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .corpus import Examples, everything
+from ..batch import TextBatch
+from .context import Context
+from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows
+from .learn import fit_temperature
 from .model import Identifier
+from .vocabulary import Vocabulary
 
 FLORES_SHARE = 0.5  # of a label's weight, where the label has FLORES sentences and other texts
+EPOCHS = 6
+LABEL_OFFSETS = {"ary_Arab": 0.25}  # added to calibrated log-scores, chosen on the grouped CV (benchmarks/README.md)
+VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
+LINES_PER_LABEL = 300  # monolingual lines per label whose words teach the context layer
 SOURCES = [
     {"data": "../shared/data/lid/*.txt (AfriSenti ma/dz, Arabic and Egyptian Wikipedia via egy-arb-dialect-id, ArSarcasm-v2, UD Arabic-PUD, UD English-EWT, Common Voice fr and zgh, UD French-GSD and ParisStories, Kabyletexts, CLiGS textbox, UD Spanish-GSD/PUD/COSER, UDHR zgh)",
      "licences": "CC BY 4.0, CC BY-SA 3.0/4.0, MIT, CC0, public domain"},
@@ -44,11 +58,26 @@ def sample_weights(examples: Examples) -> np.ndarray:
     return weight * (len(weight) / weight.sum())
 
 
-def held_out(groups: list[str], fold: int = 0, folds: int = 5) -> np.ndarray:
-    """Mask of the examples whose group hashes to ``fold`` (stable across runs and machines);
-    lines of a ``lid/`` file (a group of its own) are spread over the folds one by one."""
-    keys = [g if ":" in g else f"{g}#{i}" for i, g in enumerate(groups)]
-    return np.array([zlib.crc32(k.encode("utf-8")) % folds == fold for k in keys])
+def folds_of(examples: Examples, folds: int = 5) -> np.ndarray:
+    """The fold of every example, grouped so no near-copy of a test text is trained on:
+    FLORES by sentence number (the translations of one sentence share a fold), ``lid/`` by
+    source file where a label has several files (a whole source is held out), by line for
+    labels with one source, NArabizi by comment."""
+    files_of: dict[str, list[str]] = {}
+    for group, label in zip(examples.groups, examples.labels):
+        if ":" not in group and group not in files_of.setdefault(label, []):
+            files_of[label].append(group)
+    file_fold = {f: i % folds for files in files_of.values() if len(files) > 1 for i, f in enumerate(sorted(files))}
+    out = np.empty(len(examples), dtype=np.int64)
+    for i, group in enumerate(examples.groups):
+        if group.startswith("flores:"):
+            out[i] = int(group.split(":")[1]) % folds
+        elif group in file_fold:
+            out[i] = file_fold[group]
+        else:
+            key = group if ":" in group else f"{group}#{i}"
+            out[i] = zlib.crc32(key.encode()) % folds
+    return out
 
 
 def subset(examples: Examples, mask: np.ndarray) -> Examples:
@@ -56,15 +85,118 @@ def subset(examples: Examples, mask: np.ndarray) -> Examples:
     return Examples([examples.texts[i] for i in picked], [examples.labels[i] for i in picked], [examples.groups[i] for i in picked])
 
 
-def build(root: Path, out: Path, epochs: int = 3) -> Identifier:
-    """Train the shipped model from the corpora under ``root`` and save it to ``out``."""
-    examples = everything(root)
-    test = held_out(examples.groups)
-    first, calibration = subset(examples, ~test), subset(examples, test)
-    temperature = Identifier().fit(first.texts, first.labels, sample_weight=sample_weights(first), epochs=epochs,
-                                   calibration=(calibration.texts, calibration.labels)).state["temperature"]  # fmt: skip
-    model = Identifier().fit(examples.texts, examples.labels, sample_weight=sample_weights(examples), epochs=epochs, sources=SOURCES)
+def fit(examples: Examples, epochs: int = EPOCHS, sources: list[dict] | None = None) -> Identifier:
+    """A model trained on ``examples`` (with their short windows) as the shipped one is."""
+    train = with_windows(examples)
+    return Identifier().fit(train.texts, train.labels, sample_weight=sample_weights(train), epochs=epochs, sources=sources)
+
+
+@dataclass
+class TokenTable:
+    """Words of tagged texts scored by a model that did not see them: ``own`` log-probabilities,
+    ``text`` (a number per text, ascending), ``gold`` label index (-1: none), ``weight``, ``fold``."""
+
+    own: np.ndarray
+    text: np.ndarray
+    gold: np.ndarray
+    weight: np.ndarray
+    fold: np.ndarray
+
+    def without(self, fold: int) -> "TokenTable":
+        keep = self.fold != fold
+        return TokenTable(self.own[keep], self.text[keep], self.gold[keep], self.weight[keep], self.fold[keep])
+
+    def context(self) -> Context:
+        return Context.fit(self.own, self.text, self.gold, self.weight)
+
+
+def tagged_texts(root: Path, examples: Examples, fold: np.ndarray) -> list[tuple[int, str, list[tuple[int, str]], str]]:
+    """``(fold, text, [(start, label)...], kind)`` of the texts teaching the context layer:
+    NArabizi comments with their tagged tokens (kind ``narabizi``) and up to
+    :data:`LINES_PER_LABEL` lines of every label of ``examples`` whose words all take the
+    line's label (kind ``lines``)."""
+    first = {group: i for i, group in reversed(list(enumerate(examples.groups)))}
+    out = []
+    for key, tokens, tags in narabizi_tokens(root):
+        starts = np.r_[0, np.cumsum([len(t) + 1 for t in tokens])][:-1].tolist()
+        gold = [(s, NARABIZI_TAGS[tag]) for s, tag in zip(starts, tags) if tag in NARABIZI_TAGS]
+        out.append((int(fold[first[key]]), " ".join(tokens), gold, "narabizi"))
+    lines = [i for i, g in enumerate(examples.groups) if not g.startswith("narabizi:")]
+    for label in sorted(set(examples.labels)):
+        members = [i for i in lines if examples.labels[i] == label]
+        for i in members[:: max(1, len(members) // LINES_PER_LABEL)][:LINES_PER_LABEL]:
+            text = examples.texts[i]
+            out.append((int(fold[i]), text, [(-1, label)], "lines"))
+    return out
+
+
+def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tuple[int, str]], str]]) -> TokenTable:
+    """The :class:`TokenTable` of ``tagged`` texts, each scored by the model of its fold
+    (``models[k]`` did not see fold ``k``); NArabizi and the lines weigh half each."""
+    from .tokens import own_scores
+
+    names = models[0].labels
+    parts = []
+    for k, model in enumerate(models):
+        picked = [t for t in tagged if t[0] == k]
+        batch = TextBatch.from_strings([text for _, text, _, _ in picked])
+        starts, _, token_offsets, own, word = own_scores(batch, model)
+        text_of = np.repeat(np.arange(len(picked)), np.diff(token_offsets))
+        local = starts - batch.offsets[text_of]
+        gold = np.full(len(starts), -1)
+        for i, (_, _, tags, _) in enumerate(picked):
+            span = slice(token_offsets[i], token_offsets[i + 1])
+            if tags and tags[0][0] == -1:  # the whole line
+                gold[span] = names.index(tags[0][1])
+            else:
+                index = {s: names.index(label) for s, label in tags}
+                gold[span] = [index.get(s, -1) for s in local[span].tolist()]
+        kind = np.array([picked[i][3] == "narabizi" for i in range(len(picked))])[text_of]
+        parts.append((own[word], text_of[word], gold[word], kind[word], np.full(int(word.sum()), k)))
+    own = np.concatenate([p[0] for p in parts])
+    text = np.concatenate([p[1] + 10**9 * k for k, p in enumerate(parts)])
+    gold = np.concatenate([p[2] for p in parts])
+    narabizi = np.concatenate([p[3] for p in parts])
+    scored = gold >= 0
+    weight = np.where(narabizi, 0.5 / max(np.sum(narabizi & scored), 1), 0.5 / max(np.sum(~narabizi & scored), 1))
+    return TokenTable(own, text, gold, weight, np.concatenate([p[4] for p in parts]))
+
+
+def calibrate(model: Identifier, temperature: float) -> Identifier:
+    """Give ``model`` its temperature and the :data:`LABEL_OFFSETS` (in its bias)."""
+    offsets = np.array([LABEL_OFFSETS.get(label, 0.0) for label in model.labels])
     model.state["temperature"] = temperature
+    model.state["bias"] = model.state["bias"] + temperature * offsets
+    return model
+
+
+def fold_models(examples: Examples, fold: np.ndarray, epochs: int = EPOCHS, log=None) -> list[Identifier]:
+    """One model per fold, trained on the other folds."""
+    models = []
+    started = time.time()
+    for k in range(int(fold.max()) + 1):
+        models.append(fit(subset(examples, fold != k), epochs))
+        if log:
+            print(f"fold {k}: {time.time() - started:.0f} s", file=log)
+    return models
+
+
+def build(root: Path, out: Path, epochs: int = EPOCHS) -> Identifier:
+    """Train the shipped model from the corpora under ``root`` and save it to ``out``."""
+    examples = originals(root)
+    fold = folds_of(examples)
+    models = fold_models(examples, fold, epochs, log=sys.stderr)
+    z = np.zeros((len(examples), len(models[0].labels)))
+    for k, model in enumerate(models):
+        z[fold == k] = model.logits([examples.texts[i] for i in np.flatnonzero(fold == k)])[0]
+    temperature = fit_temperature(z, np.array([models[0].labels.index(label) for label in examples.labels]))
+    for model in models:
+        calibrate(model, temperature)
+    context = token_table(models, tagged_texts(root, examples, fold)).context()
+    model = calibrate(fit(examples, epochs, SOURCES), temperature)
+    model.state["context"] = context
+    lid_texts = [text for text, group in zip(examples.texts, examples.groups) if ":" not in group]
+    model.state["vocabulary"] = Vocabulary.build(model.state, lid_texts, VOCABULARY_SIZE)
     model.save(out)
     return model
 
@@ -75,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     train = commands.add_parser("train", help="rebuild the bundled model from ../shared/data")
     train.add_argument("--data", type=Path, default=Path("../shared/data"), help="corpora folder (default ../shared/data)")
     train.add_argument("--out", type=Path, default=Path("data/models/lid"), help="model folder (default data/models/lid)")
-    train.add_argument("--epochs", type=int, default=3)
+    train.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args(argv)
     model = build(args.data, args.out, args.epochs)
     print(f"wrote {args.out}: {len(model.labels)} labels, temperature {model.state['temperature']:.3f}")

@@ -1,0 +1,100 @@
+"""A token's label from its context: a small softmax layer on the identifier's own scores.
+
+Each word token has four blocks of log-probabilities, one value per label: its own (the
+token scored alone), the word before and the word after in its text (zeros at the ends),
+and the mean over all the words of its text. Its context scores are
+``softmax(blocks @ weights + bias)``. :meth:`Context.rule` is the hand-set layer (own
+scores plus a share of the neighbours'); :meth:`Context.fit` learns the layer from
+tokens with gold labels, starting from and pulled towards that rule, so labels the
+training tokens never show keep the rule's behaviour.
+
+>>> own = np.log(np.array([[0.9, 0.1], [0.3, 0.7], [0.8, 0.2]]))
+>>> Context.rule(2).scores(own, np.array([0, 0, 0])).argmax(axis=1).tolist()  # the middle word follows its neighbours
+[0, 0, 0]
+>>> Context.rule(2).scores(own, np.array([0, 0, 1])).argmax(axis=1).tolist()
+[0, 1, 0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+BLOCKS = ("own", "before", "after", "text")
+NEIGHBOUR_WEIGHT = 0.35  # the rule: own + 0.35 * (before + after)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise log-softmax (rows of any length, none at all included)."""
+    if z.size == 0:
+        return z.astype(np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def blocks(own: np.ndarray, text_of: np.ndarray) -> np.ndarray:
+    """``(words, 4 * labels)``: the :data:`BLOCKS` of every word (``own``: log-probabilities of
+    the words in text order, ``text_of``: the text of each, ascending)."""
+    n, k = own.shape
+    same_before = np.zeros(n, dtype=bool)
+    same_before[1:] = text_of[1:] == text_of[:-1]
+    same_after = np.zeros(n, dtype=bool)
+    same_after[:-1] = same_before[1:]
+    out = np.zeros((n, 4 * k))
+    out[:, :k] = own
+    out[1:, k : 2 * k] = np.where(same_before[1:, None], own[:-1], 0.0)
+    out[:-1, 2 * k : 3 * k] = np.where(same_after[:-1, None], own[1:], 0.0)
+    if n:
+        texts, inverse, counts = np.unique(text_of, return_inverse=True, return_counts=True)
+        sums = np.zeros((len(texts), k))
+        np.add.at(sums, inverse, own)
+        out[:, 3 * k :] = (sums / counts[:, None])[inverse]
+    return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """The layer: ``weights`` ``(4 * labels, labels)`` and ``bias`` ``(labels,)``."""
+
+    weights: np.ndarray
+    bias: np.ndarray
+
+    @classmethod
+    def rule(cls, n_labels: int, neighbour: float = NEIGHBOUR_WEIGHT) -> "Context":
+        eye = np.eye(n_labels)
+        return cls(np.vstack([eye, neighbour * eye, neighbour * eye, 0 * eye]), np.zeros(n_labels))
+
+    def scores(self, own: np.ndarray, text_of: np.ndarray) -> np.ndarray:
+        """Context log-probabilities ``(words, labels)``."""
+        return log_softmax(blocks(own, text_of) @ self.weights + self.bias)
+
+    @classmethod
+    def fit(
+        cls, own: np.ndarray, text_of: np.ndarray, gold: np.ndarray, sample_weight: np.ndarray | None = None,
+        steps: int = 400, rate: float = 0.05, l2: float = 1e-3,
+    ) -> "Context":  # fmt: skip
+        """The layer minimising the weighted log loss of ``gold`` (label index per word, ``-1``:
+        context only, no loss) plus ``l2`` times the squared distance to :meth:`rule`; full-batch
+        Adam steps from the rule, so the same tokens give the same layer."""
+        n_labels = own.shape[1]
+        x = blocks(own, text_of)
+        scored = gold >= 0
+        x, y = x[scored], gold[scored]
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[scored]
+        w = w / w.sum()
+        start = cls.rule(n_labels)
+        params = [start.weights.copy(), start.bias.copy()]
+        moments = [[np.zeros_like(p), np.zeros_like(p)] for p in params]
+        for step in range(1, steps + 1):
+            p = np.exp(log_softmax(x @ params[0] + params[1]))
+            p[np.arange(len(y)), y] -= 1.0
+            g = p * w[:, None]
+            grads = [x.T @ g + l2 * (params[0] - start.weights), g.sum(axis=0) + l2 * params[1]]
+            for param, grad, (m, v) in zip(params, grads, moments):
+                m *= 0.9
+                m += 0.1 * grad
+                v *= 0.999
+                v += 0.001 * grad * grad
+                param -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        return cls(params[0], params[1])
