@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from awal.batch import TextBatch  # noqa: E402
 from awal.lid.context import Context  # noqa: E402
 from awal.lid.corpus import NARABIZI_TAGS, narabizi_tokens, originals  # noqa: E402
-from awal.lid.keep import convert_darija  # noqa: E402
+from awal.lid.keep import MARGIN, convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
 from awal.lid.tokens import token_labels  # noqa: E402
 from awal.lid.train import LABEL_OFFSETS, calibrate, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
@@ -114,13 +114,13 @@ def coarse(label: str) -> str:
     return "ara" if label in ARABIC_LATIN else label
 
 
-def kept_french(models, comments, fold_of_comment) -> None:
+def kept_french(models, comments, fold_of_comment, margin: float = MARGIN) -> None:
     """French tokens left as written, and Darija/MSA tokens converted, by the Darija-only conversion."""
     french_total, french_kept, darija_total, darija_converted = 0, 0, 0, 0
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         texts = [" ".join(toks) for _, toks, _ in picked]
-        converted = convert_darija(texts, lambda pieces: [p.upper() for p in pieces], model)  # a marker converter
+        converted = convert_darija(texts, lambda pieces: [p.upper() for p in pieces], model, margin)  # a marker converter
         for (_, toks, tags), out in zip(picked, converted):
             for token, tag, after in zip(toks, tags, out.split(" ")):
                 if tag == "fr" and any(ch.isalpha() for ch in token):
@@ -129,8 +129,8 @@ def kept_french(models, comments, fold_of_comment) -> None:
                 if NARABIZI_TAGS.get(tag) in ARABIC_LATIN and any(ch.islower() for ch in token):
                     darija_total += 1
                     darija_converted += token != after
-    print(f"French-tagged tokens left unchanged by Darija-only conversion: {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}")
-    print(f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")
+    print(f"French-tagged tokens left unchanged by Darija-only conversion (margin {margin:+.1f}): {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}; "
+          f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")  # fmt: skip
 
 
 def token_eval(models, comments, fold_of_comment, contexts) -> None:
@@ -143,6 +143,8 @@ def token_eval(models, comments, fold_of_comment, contexts) -> None:
         t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
         print(f"- {name}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
         kept_french(models, comments, fold_of_comment)
+    for margin in (-1.0, -0.5, 0.5, 1.0):
+        kept_french(models, comments, fold_of_comment, margin)
     truth, pred = token_predictions(models, comments, fold_of_comment)
     report("NArabizi tokens with the learnt context layer (gold tokenisation, labels as tagged)", truth, pred)
     t2, p2 = [coarse(t) for t in truth], [coarse(p) for p in pred]

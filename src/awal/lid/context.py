@@ -1,8 +1,9 @@
 """A token's label from its context: a small softmax layer on the identifier's own scores.
 
-Each word token has four blocks of log-probabilities, one value per label: its own (the
+Each word token has five blocks of log-probabilities, one value per label: its own (the
 token scored alone), the word before and the word after in its text (zeros at the ends),
-and the mean over all the words of its text. Its context scores are
+the mean over all the words of its text, and the scores of the model's token model
+(:attr:`awal.lid.model.Identifier.token_model`, zeros without one). Its context scores are
 ``softmax(blocks @ weights + bias)``. :meth:`Context.rule` is the hand-set layer (own
 scores plus a share of the neighbours'); :meth:`Context.fit` learns the layer from
 tokens with gold labels, starting from and pulled towards that rule, so labels the
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BLOCKS = ("own", "before", "after", "text")
+BLOCKS = ("own", "before", "after", "text", "token model")
 NEIGHBOUR_WEIGHT = 0.35  # the rule: own + 0.35 * (before + after)
 
 
@@ -33,15 +34,16 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def blocks(own: np.ndarray, text_of: np.ndarray) -> np.ndarray:
-    """``(words, 4 * labels)``: the :data:`BLOCKS` of every word (``own``: log-probabilities of
-    the words in text order, ``text_of``: the text of each, ascending)."""
+def blocks(own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
+    """``(words, 5 * labels)``: the :data:`BLOCKS` of every word (``own``: log-probabilities of
+    the words in text order, ``text_of``: the text of each, ascending, ``local``: the token
+    model's log-probabilities, if any)."""
     n, k = own.shape
     same_before = np.zeros(n, dtype=bool)
     same_before[1:] = text_of[1:] == text_of[:-1]
     same_after = np.zeros(n, dtype=bool)
     same_after[:-1] = same_before[1:]
-    out = np.zeros((n, 4 * k))
+    out = np.zeros((n, len(BLOCKS) * k))
     out[:, :k] = own
     out[1:, k : 2 * k] = np.where(same_before[1:, None], own[:-1], 0.0)
     out[:-1, 2 * k : 3 * k] = np.where(same_after[:-1, None], own[1:], 0.0)
@@ -49,13 +51,15 @@ def blocks(own: np.ndarray, text_of: np.ndarray) -> np.ndarray:
         texts, inverse, counts = np.unique(text_of, return_inverse=True, return_counts=True)
         sums = np.zeros((len(texts), k))
         np.add.at(sums, inverse, own)
-        out[:, 3 * k :] = (sums / counts[:, None])[inverse]
+        out[:, 3 * k : 4 * k] = (sums / counts[:, None])[inverse]
+    if local is not None:
+        out[:, 4 * k :] = local
     return out
 
 
 @dataclass(frozen=True)
 class Context:
-    """The layer: ``weights`` ``(4 * labels, labels)`` and ``bias`` ``(labels,)``."""
+    """The layer: ``weights`` ``(5 * labels, labels)`` and ``bias`` ``(labels,)``."""
 
     weights: np.ndarray
     bias: np.ndarray
@@ -63,22 +67,22 @@ class Context:
     @classmethod
     def rule(cls, n_labels: int, neighbour: float = NEIGHBOUR_WEIGHT) -> "Context":
         eye = np.eye(n_labels)
-        return cls(np.vstack([eye, neighbour * eye, neighbour * eye, 0 * eye]), np.zeros(n_labels))
+        return cls(np.vstack([eye, neighbour * eye, neighbour * eye, 0 * eye, 0 * eye]), np.zeros(n_labels))
 
-    def scores(self, own: np.ndarray, text_of: np.ndarray) -> np.ndarray:
-        """Context log-probabilities ``(words, labels)``."""
-        return log_softmax(blocks(own, text_of) @ self.weights + self.bias)
+    def scores(self, own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
+        """Context log-probabilities ``(words, labels)`` (arguments as :func:`blocks`)."""
+        return log_softmax(blocks(own, text_of, local) @ self.weights + self.bias)
 
     @classmethod
     def fit(
-        cls, own: np.ndarray, text_of: np.ndarray, gold: np.ndarray, sample_weight: np.ndarray | None = None,
-        steps: int = 400, rate: float = 0.05, l2: float = 1e-3,
+        cls, own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None, gold: np.ndarray,
+        sample_weight: np.ndarray | None = None, steps: int = 400, rate: float = 0.05, l2: float = 1e-3,
     ) -> "Context":  # fmt: skip
         """The layer minimising the weighted log loss of ``gold`` (label index per word, ``-1``:
         context only, no loss) plus ``l2`` times the squared distance to :meth:`rule`; full-batch
         Adam steps from the rule, so the same tokens give the same layer."""
         n_labels = own.shape[1]
-        x = blocks(own, text_of)
+        x = blocks(own, text_of, local)
         scored = gold >= 0
         x, y = x[scored], gold[scored]
         w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[scored]

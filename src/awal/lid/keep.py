@@ -31,6 +31,7 @@ UNIT = regex.compile(
     r"(?i)^(?:\d+(?:[.,]\d+)?)?(?:dh|dhs|drh|dirhams?|mad|da|dzd|eur|euros?|usd|\$|€|%|km|m|cm|mm|kg|g|mg|l|cl|ml|h|min|s|go|mo|gb|mb|kb|k|ko)$"
 )
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
+MARGIN = 0.0  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
 
 
 def _log_mass(score: np.ndarray) -> np.ndarray:
@@ -41,13 +42,13 @@ def _log_mass(score: np.ndarray) -> np.ndarray:
     return (peak + np.log(np.exp(score - peak).sum(axis=1, keepdims=True)))[:, 0]
 
 
-def kept_tokens(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, text index)`` of the tokens to leave as written, in order."""
+def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
     starts, ends, token_offsets, score, word = token_scores(batch, idf)
     names = idf.labels
     foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
     arabic = np.isin(names, ARABIC_IN_LATIN)
-    keep = word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]))
+    keep = word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]) + margin)
     text = batch.joined()
     tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
@@ -62,11 +63,11 @@ def kept_tokens(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarr
     return starts[picked], ends[picked], text_of[picked]
 
 
-def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], idf: Identifier | None = None) -> list[str]:
+def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], idf: Identifier | None = None, margin: float = MARGIN) -> list[str]:
     """``convert`` applied to every stretch of ``texts`` between kept tokens (see module doc)."""
     idf = idf or Identifier()
     batch = TextBatch.from_strings(texts)
-    starts, ends, text_of = kept_tokens(batch, idf)
+    starts, ends, text_of = kept_tokens(batch, idf, margin)
     local_starts = (starts - batch.offsets[text_of]).tolist()
     local_ends = (ends - batch.offsets[text_of]).tolist()
     by_text: dict[int, list[tuple[int, int]]] = {}

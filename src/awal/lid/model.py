@@ -3,7 +3,9 @@
 A model is two files in one folder: ``model.json`` (format version, labels, feature
 spec, temperature, where the training data came from) and ``weights.npz`` (weights as
 int8 levels with a scale per label, exactly what scoring uses, biases, the symbol
-alphabet and the token context layer of :mod:`awal.lid.context`). Nothing is pickled.
+alphabet, the token context layer of :mod:`awal.lid.context` and the sums of frequent
+words of :mod:`awal.lid.vocabulary`), and optionally a ``tokens/`` sub-folder: a model of
+the same kind for single tokens of code-switched text. Nothing is pickled.
 
 >>> idf = Identifier().fit(["kayn bzaf dyal nas", "wach nta labas", "il y a des gens", "je suis là"],
 ...                        ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"], epochs=5)
@@ -25,7 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..batch import TextBatch
-from .context import Context
+from .context import BLOCKS, Context
 from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
 from .learn import fit_temperature, train
 from .packed import PackedWeights
@@ -35,6 +37,7 @@ FORMAT = "awal-lid"
 VERSION = 3  # 1: float16 weights; 2: no word pairs, no context layer
 UNDETERMINED = "und"
 SLICE = 2048  # texts scored per batch
+TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
 ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
           "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
 LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")  # ISO 639 code _ ISO 15924 script
@@ -94,6 +97,11 @@ class Identifier:
     def context(self) -> Context:
         """The layer labelling tokens in context (see :mod:`awal.lid.tokens`)."""
         return self.state["context"]
+
+    @property
+    def token_model(self) -> "Identifier | None":
+        """A model of single tokens of code-switched text whose scores the context layer also reads, if any."""
+        return self.state.get("tokens")
 
     @property
     def labels(self) -> list[str]:
@@ -237,6 +245,8 @@ class Identifier:
             vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
         )
         (folder / "model.json").write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        if state.get("tokens") is not None:
+            state["tokens"].save(folder / TOKEN_MODEL)
         return folder
 
     @classmethod
@@ -264,8 +274,9 @@ class Identifier:
         if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
             raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
-        if data["context_weights"].shape != (4 * len(labels), len(labels)) or data["context_bias"].shape != (len(labels),):
-            raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {(4 * len(labels), len(labels))}")
+        expected = (len(BLOCKS) * len(labels), len(labels))
+        if data["context_weights"].shape != expected or data["context_bias"].shape != (len(labels),):
+            raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {expected}")
         context = Context(data["context_weights"].astype(np.float64), data["context_bias"].astype(np.float64))
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
         if data["vocabulary_totals"].shape != (len(data["vocabulary_hashes"]), packed.words):
@@ -274,6 +285,7 @@ class Identifier:
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
                        float(header["temperature"]), header.get("sources", []), context, vocabulary)  # fmt: skip
         state["path"] = str(folder)
+        state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
         return cls(threshold, priors, _state=state)
 
 

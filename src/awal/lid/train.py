@@ -21,6 +21,7 @@ import numpy as np
 
 from ..batch import TextBatch
 from .context import Context
+from .features import FeatureSpec
 from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows
 from .learn import fit_temperature
 from .model import Identifier
@@ -30,7 +31,8 @@ FLORES_SHARE = 0.5  # of a label's weight, where the label has FLORES sentences 
 EPOCHS = 6
 LABEL_OFFSETS = {"ary_Arab": 0.25}  # added to calibrated log-scores, chosen on the grouped CV (benchmarks/README.md)
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
-LINES_PER_LABEL = 300  # monolingual lines per label whose words teach the context layer
+LINES_PER_LABEL = 300
+TOKEN_BITS, TOKEN_EPOCHS = 16, 6  # the token model: 2^16 buckets  # monolingual lines per label whose words teach the context layer
 SOURCES = [
     {"data": "../shared/data/lid/*.txt (AfriSenti ma/dz, Arabic and Egyptian Wikipedia via egy-arb-dialect-id, ArSarcasm-v2, UD Arabic-PUD, UD English-EWT, Common Voice fr and zgh, UD French-GSD and ParisStories, Kabyletexts, CLiGS textbox, UD Spanish-GSD/PUD/COSER, UDHR zgh)",
      "licences": "CC BY 4.0, CC BY-SA 3.0/4.0, MIT, CC0, public domain"},
@@ -94,9 +96,10 @@ def fit(examples: Examples, epochs: int = EPOCHS, sources: list[dict] | None = N
 @dataclass
 class TokenTable:
     """Words of tagged texts scored by a model that did not see them: ``own`` log-probabilities,
-    ``text`` (a number per text, ascending), ``gold`` label index (-1: none), ``weight``, ``fold``."""
+    ``local`` those of its token model, ``text`` (a number per text, ascending), ``gold`` label index (-1: none), ``weight``, ``fold``."""
 
     own: np.ndarray
+    local: np.ndarray
     text: np.ndarray
     gold: np.ndarray
     weight: np.ndarray
@@ -104,10 +107,10 @@ class TokenTable:
 
     def without(self, fold: int) -> "TokenTable":
         keep = self.fold != fold
-        return TokenTable(self.own[keep], self.text[keep], self.gold[keep], self.weight[keep], self.fold[keep])
+        return TokenTable(*(getattr(self, name)[keep] for name in ("own", "local", "text", "gold", "weight", "fold")))
 
     def context(self) -> Context:
-        return Context.fit(self.own, self.text, self.gold, self.weight)
+        return Context.fit(self.own, self.text, self.local, self.gold, self.weight)
 
 
 def tagged_texts(root: Path, examples: Examples, fold: np.ndarray) -> list[tuple[int, str, list[tuple[int, str]], str]]:
@@ -140,9 +143,9 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
     for k, model in enumerate(models):
         picked = [t for t in tagged if t[0] == k]
         batch = TextBatch.from_strings([text for _, text, _, _ in picked])
-        starts, _, token_offsets, own, word = own_scores(batch, model)
+        starts, _, token_offsets, own, local, word = own_scores(batch, model)
         text_of = np.repeat(np.arange(len(picked)), np.diff(token_offsets))
-        local = starts - batch.offsets[text_of]
+        in_text = starts - batch.offsets[text_of]
         gold = np.full(len(starts), -1)
         for i, (_, _, tags, _) in enumerate(picked):
             span = slice(token_offsets[i], token_offsets[i + 1])
@@ -150,16 +153,13 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
                 gold[span] = names.index(tags[0][1])
             else:
                 index = {s: names.index(label) for s, label in tags}
-                gold[span] = [index.get(s, -1) for s in local[span].tolist()]
+                gold[span] = [index.get(s, -1) for s in in_text[span].tolist()]
         kind = np.array([picked[i][3] == "narabizi" for i in range(len(picked))])[text_of]
-        parts.append((own[word], text_of[word], gold[word], kind[word], np.full(int(word.sum()), k)))
-    own = np.concatenate([p[0] for p in parts])
-    text = np.concatenate([p[1] + 10**9 * k for k, p in enumerate(parts)])
-    gold = np.concatenate([p[2] for p in parts])
-    narabizi = np.concatenate([p[3] for p in parts])
+        parts.append((own[word], local[word], text_of[word] + 10**9 * k, gold[word], kind[word], np.full(int(word.sum()), k)))
+    own, local, text, gold, narabizi, fold = (np.concatenate(column) for column in zip(*parts))
     scored = gold >= 0
     weight = np.where(narabizi, 0.5 / max(np.sum(narabizi & scored), 1), 0.5 / max(np.sum(~narabizi & scored), 1))
-    return TokenTable(own, text, gold, weight, np.concatenate([p[4] for p in parts]))
+    return TokenTable(own, local, text, gold, weight, fold)
 
 
 def calibrate(model: Identifier, temperature: float) -> Identifier:
@@ -170,12 +170,20 @@ def calibrate(model: Identifier, temperature: float) -> Identifier:
     return model
 
 
+def fit_tokens(examples: Examples) -> Identifier:
+    """The token model (see :attr:`awal.lid.model.Identifier.token_model`) trained on the single
+    tokens among ``examples`` (NArabizi's tagged tokens: in-domain code-switched words)."""
+    tokens = subset(examples, np.array([g.startswith("narabizi:") and " " not in t for t, g in zip(examples.texts, examples.groups)]))
+    return Identifier().fit(tokens.texts, tokens.labels, spec=FeatureSpec(bits=TOKEN_BITS), epochs=TOKEN_EPOCHS)
+
+
 def fold_models(examples: Examples, fold: np.ndarray, epochs: int = EPOCHS, log=None) -> list[Identifier]:
-    """One model per fold, trained on the other folds."""
+    """One model per fold (with its token model), trained on the other folds."""
     models = []
     started = time.time()
     for k in range(int(fold.max()) + 1):
         models.append(fit(subset(examples, fold != k), epochs))
+        models[-1].state["tokens"] = fit_tokens(subset(examples, fold != k))
         if log:
             print(f"fold {k}: {time.time() - started:.0f} s", file=log)
     return models
@@ -195,6 +203,7 @@ def build(root: Path, out: Path, epochs: int = EPOCHS) -> Identifier:
     context = token_table(models, tagged_texts(root, examples, fold)).context()
     model = calibrate(fit(examples, epochs, SOURCES), temperature)
     model.state["context"] = context
+    model.state["tokens"] = fit_tokens(examples)
     lid_texts = [text for text, group in zip(examples.texts, examples.groups) if ":" not in group]
     model.state["vocabulary"] = Vocabulary.build(model.state, lid_texts, VOCABULARY_SIZE)
     model.save(out)
