@@ -92,7 +92,7 @@ def main() -> None:
     print(f"awal.identify_tokens(list): {n_tokens / token_time:,.0f} tokens/s (CPU time, best of {args.repeat})")
 
     load = best_time(lambda: Identifier.load(model_dir()), args.repeat)
-    size = sum(p.stat().st_size for p in model_dir().iterdir()) / 1e6
+    size = sum(p.stat().st_size for p in model_dir().rglob("*") if p.is_file()) / 1e6
     print(f"\n## Model load\n\nIdentifier.load (bundled, {size:.1f} MB): {load * 1000:.1f} ms CPU; "
           f"first awal.identify in a fresh interpreter (after import awal): {fresh_first_call() * 1000:.0f} ms CPU")  # fmt: skip
 

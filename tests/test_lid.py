@@ -17,6 +17,7 @@ from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat
 from awal.lid.model import word_sums
+from awal.lid.context import Context, blocks
 from awal.lid.packed import PackedWeights
 from awal.lid.vocabulary import Vocabulary
 
@@ -160,6 +161,32 @@ def test_code_switching_tokens():
     assert mixedness([text, "wach nta mzyan"]) [1] == 0.0
 
 
+def test_context_layer_learns_what_neighbours_say():
+    """Middle tokens that lean to label 1 on their own but follow their neighbours' label:
+    the learnt layer gets them right where the hand rule does not."""
+    rng = np.random.default_rng(0)
+    texts = [[[0.9, 0.1], [0.05, 0.95], [0.9, 0.1]], [[0.1, 0.9], [0.05, 0.95], [0.1, 0.9]]] * 25
+    own = np.log(np.array(texts).reshape(-1, 2) + rng.uniform(0, 0.01, (150, 2)))
+    text_of = np.repeat(np.arange(50), 3)
+    gold = np.repeat([0, 1] * 25, 3)
+    rule, learnt = Context.rule(2), Context.fit(own, text_of, None, gold)
+    assert (rule.scores(own, text_of).argmax(axis=1) == gold).mean() < 0.9
+    assert (learnt.scores(own, text_of).argmax(axis=1) == gold).all()
+    with pytest.raises(ValueError):
+        blocks(own, text_of, np.zeros((150, 3)))
+
+
+def test_token_model_and_context_round_trip(toy, tmp_path):
+    model = Identifier(_state=dict(toy.state))
+    model.state["tokens"] = Identifier().fit(["je", "suis", "wach", "kayn", "des", "bzaf"], ["fra_Latn", "fra_Latn", "ary_Latn", "ary_Latn", "fra_Latn", "ary_Latn"], spec=FeatureSpec(bits=10), epochs=3)
+    model.state["context"] = Context(model.context.weights + 0.1, model.context.bias - 0.2)
+    back = Identifier.load(model.save(tmp_path / "m"))
+    assert back.token_model is not None and back.token_model.labels == ["ary_Latn", "fra_Latn"]
+    np.testing.assert_allclose(back.context.weights, model.context.weights)
+    text = "wach kayn des gens je suis bzaf"
+    assert identify_tokens(text, back) == identify_tokens(text, model)
+
+
 # ------------------------------------------------------------------ arabizi2ar keeps foreign tokens
 def test_arabizi2ar_leaves_french_urls_and_units():
     text = "ana m3a sa7bi, je suis vraiment content, chrit 200 dh https://x.ma/a"
@@ -216,7 +243,7 @@ def test_grouped_holdout_quality(shared_data):
     for label in set(test.labels):
         tp = sum(t == p == label for t, p in zip(test.labels, predicted))
         f1[label] = 2 * tp / (test.labels.count(label) + predicted.count(label))
-    floors = {"arb_Arab": 0.78, "ary_Arab": 0.68, "arb_Latn": 0.97, "tzm_Tfng": 0.95, "taq_Tfng": 0.99, "kab_Latn": 0.98, "fra_Latn": 0.98, "eng_Latn": 0.98}
+    floors = {"arb_Arab": 0.87, "ary_Arab": 0.85, "arb_Latn": 0.98, "tzm_Tfng": 0.97, "taq_Tfng": 0.99, "kab_Latn": 0.99, "fra_Latn": 0.99, "eng_Latn": 0.99}
     assert {label: round(f1[label], 3) for label in floors if f1[label] < floors[label]} == {}
 
 
@@ -229,6 +256,24 @@ def test_shipped_model_on_unseen_darija_arabizi(shared_data):
     arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(texts)
     assert arabizi >= 0.93, labels.most_common(6)
     assert labels["ary_Latn"] / len(texts) >= 0.80, labels.most_common(6)
+
+
+@pytest.mark.shared
+def test_token_model_on_unseen_narabizi_comments(shared_data):
+    """The token model (in-domain code-switched words), trained without a fifth of NArabizi's
+    comments, tells their Arabizi and French tokens apart (alone: no context, no sentence model)."""
+    from awal.lid.corpus import narabizi
+    from awal.lid.train import fit_tokens, folds_of, subset
+
+    data = narabizi(shared_data)
+    held = folds_of(data) == 0
+    model = fit_tokens(subset(data, ~held))
+    test = subset(data, held & np.array([" " not in t for t in data.texts]) & np.isin(data.labels, ["ary_Latn", "fra_Latn"]))
+    predicted = np.array(model.identify(test.texts))
+    truth = np.array(test.labels)
+    accuracy = np.mean(predicted == truth)
+    french_recall = np.mean(predicted[truth == "fra_Latn"] == "fra_Latn")
+    assert accuracy >= 0.80 and french_recall >= 0.60, (accuracy, french_recall)
 
 
 def test_missing_values_in_numpy_and_pandas_stay_missing():
