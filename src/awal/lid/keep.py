@@ -31,7 +31,7 @@ UNIT = regex.compile(
     r"(?i)^(?:\d+(?:[.,]\d+)?)?(?:dh|dhs|drh|dirhams?|mad|da|dzd|eur|euros?|usd|\$|€|%|km|m|cm|mm|kg|g|mg|l|cl|ml|h|min|s|go|mo|gb|mb|kb|k|ko)$"
 )
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
-MARGIN = 0.0  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
+MARGIN = -0.5  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
 
 
 def _log_mass(score: np.ndarray) -> np.ndarray:
