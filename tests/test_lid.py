@@ -255,13 +255,16 @@ def test_grouped_holdout_quality(shared_data):
 
 @pytest.mark.shared
 def test_shipped_model_on_unseen_darija_arabizi(shared_data):
-    """DODa (never trained on: CC BY-NC) Latin-script Darija sentences are Arabic in Latin script."""
+    """DODa (never trained on: CC BY-NC) Darija sentences: the Latin side is Arabic in Latin
+    script, the Arabic side mostly Moroccan (the rest mostly Algerian)."""
     lines = (shared_data / "darija" / "doda_ongoing_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    texts = [line.split("\t")[0] for line in lines[::8]]
-    labels = Counter(identify(texts))
-    arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(texts)
-    assert arabizi >= 0.93, labels.most_common(6)
-    assert labels["ary_Latn"] / len(texts) >= 0.80, labels.most_common(6)
+    rows = [line.split("\t") for line in lines[::8]]
+    labels = Counter(identify([row[0] for row in rows]))
+    arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(rows)
+    assert arabizi >= 0.98, labels.most_common(6)
+    assert labels["ary_Latn"] / len(rows) >= 0.96, labels.most_common(6)
+    arabic = Counter(identify([row[1] for row in rows]))  # the Arabic side: the dataset's rule-script spelling
+    assert arabic["ary_Arab"] / len(rows) >= 0.60, arabic.most_common(6)
 
 
 @pytest.mark.shared
@@ -279,7 +282,7 @@ def test_token_model_on_unseen_narabizi_comments(shared_data):
     truth = np.array(test.labels)
     accuracy = np.mean(predicted == truth)
     french_recall = np.mean(predicted[truth == "fra_Latn"] == "fra_Latn")
-    assert accuracy >= 0.80 and french_recall >= 0.60, (accuracy, french_recall)
+    assert accuracy >= 0.79 and french_recall >= 0.85, (accuracy, french_recall)
 
 
 def test_missing_values_in_numpy_and_pandas_stay_missing():

@@ -1,9 +1,12 @@
 """Transliterate only the Darija of code-switched text: what else a text holds stays as written.
 
 A token with letters stays when the identifier's scores in context (see
-:mod:`awal.lid.tokens`) put more probability on the Latin-script languages other than
-Arabic in Latin script (French, English, Spanish, Kabyle... together) than on Arabic in
-Latin script: a French word split between French and Spanish still stays. Other tokens stay when it is a URL, e-mail, @mention or #hashtag, or when it is a unit after
+:mod:`awal.lid.tokens`) put at least ``exp(MARGIN)`` times as much probability on the
+Latin-script languages other than Arabic in Latin script (French, English, Spanish,
+Kabyle... together) as on Arabic in Latin script: a French word split between French and
+Spanish still stays, and a word in doubt leans to staying (a French word turned into Arabic
+letters is lost; a Darija word left in Latin letters is still readable). Any other token
+stays when it is a URL, e-mail, @mention or #hashtag, or a unit after
 a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes to the
 converter in one batched call.
 
