@@ -201,9 +201,15 @@ def _context(start: int, end: int, length: int) -> str:
 def _display(chunk: str, arabic: str) -> str:
     """Output text for a chunk's reading: a doubled consonant gets a shadda."""
     half = len(chunk) // 2
-    if half and chunk[:half] == chunk[half:] and not set(chunk) & _VOWELS and arabic:
+    one_letter = len(arabic) == 1 or (len(arabic) == 3 and arabic.startswith("ال"))
+    if half and chunk[:half] == chunk[half:] and not set(chunk) & _VOWELS and one_letter:
         return arabic + _SHADDA
     return arabic
+
+
+SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")  # the article assimilates to them: ال + شّ is said "chch"
+ARTICLE_SUN = 0.9  # share of the article reading for a doubled word-initial sun letter (ddar, zzit)
+ARTICLE_MOON = 0.5  # the same for other letters (bba بّا, kkas الكاس)
 
 
 # ---------------------------------------------------------------- letter model
@@ -298,14 +304,17 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
         for (chunk, ctx), dist in list(rules.items()):
             if ctx == "I" and len(chunk) > 1 and chunk[0] == cap.lower():
                 rules.setdefault((cap + chunk[1:], "I"), dict(dist))
-    # doubled letters: one letter (shown with shadda); word-initial ones may be ال + letter
+    # doubled letters: one letter (shown with shadda); word-initial ones may be ال + letter,
+    # mostly so for a sun letter, which the article assimilates (ddar الدار, chchems الشمس)
     consonants = [k for k in rules if k[0].isalnum() and not set(k[0].lower()) & _VOWELS]
     for chunk, ctx in consonants:
         dist = dict(rules[(chunk, ctx)])
         if ctx == "I" and chunk.isalpha():
-            dist = {a: 0.5 * p for a, p in dist.items()}
+            dist = {}
             for a, p in rules[(chunk, ctx)].items():
-                dist["ال" + a] = dist.get("ال" + a, 0.0) + 0.5 * p
+                share = ARTICLE_SUN if a[:1] in SUN_LETTERS else ARTICLE_MOON
+                dist[a] = dist.get(a, 0.0) + (1 - share) * p
+                dist["ال" + a] = dist.get("ال" + a, 0.0) + share * p
         rules.setdefault((chunk + chunk, ctx), dist)
     return rules
 
@@ -498,6 +507,7 @@ class ArabiziModel:
                     self._single[key] = g
             g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c[miss].tolist(), ctx[miss].tolist())]
         ew, es, ee, eg = [wid], [local], [local + 1], [g1]
+        doubled_half = np.zeros(W, dtype=np.int64)
         code = np.minimum(c, _BMP - 1).astype(np.uint64)
         padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
         for length in range(2, self._max_chunk + 1):
@@ -518,7 +528,16 @@ class ArabiziModel:
             es.append(local[at])
             ee.append(local[at] + length)
             eg.append(g[ok])
-        return tuple(np.concatenate(x) for x in (ew, es, ee, eg))
+            if length % 2 == 0:  # a doubled chunk at the start of a longer word (ddar, chchems)
+                half = np.uint64(16 * (length // 2))
+                low = code[at] & ((np.uint64(1) << half) - np.uint64(1))
+                twin = at[(local[at] == 0) & (left[at] > length) & ((code[at] >> half) == low)]
+                doubled_half[wid[twin]] = length // 2
+        w_, s_, e_, g_ = (np.concatenate(x) for x in (ew, es, ee, eg))
+        # a word-initial doubled letter is one letter (with shadda) or the article + letter, never
+        # the letter twice: its halves are no chunks of their own there
+        keep = (s_ > 0) | (e_ > doubled_half[w_])
+        return w_[keep], s_[keep], e_[keep], g_[keep]
 
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
         """Batched beam search over the rule lattices of the words in ``(cps, offsets)``.
@@ -570,7 +589,14 @@ class ArabiziModel:
         finals = []
         for t in range(T + 1):
             m_t = reaching[t]
-            if t > 0:
+            if t > 0 and t not in pending:  # no chunk ends here (inside a word-initial doubled letter)
+                score = np.full((m_t, B), -np.inf, dtype=np.float32)
+                state = np.zeros((m_t, B), dtype=np.int32)
+                backs.append(np.full(m_t * B, -1, dtype=np.int32))
+                emits.append(np.full(m_t * B, -1, dtype=np.int32))
+                hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
+                offset += m_t * B
+            elif t > 0:
                 # gather what reaches t, a row of candidates per word, then keep the best B
                 # of distinct letter-model states (recombination) by repeated argmax
                 parts = pending.pop(t)
@@ -989,7 +1015,6 @@ def _count(paths: Iterable[list[tuple[str, str, str]] | None], merged: int = 0) 
 
 # ---------------------------------------------------------------- ar2arabizi
 _ROMAN: dict[str, dict[str, str]] | None = None
-_SUN_AR = set("تثدذرزسشصضطظلن")
 
 
 def _roman_table() -> dict[str, dict[str, str]]:
@@ -1022,7 +1047,7 @@ def _romanize_word(word: str, table: dict[str, dict[str, str]]) -> str:
             continue
         if i == 1 and word.startswith("ال") and n > 2:
             nxt = table["*"].get(word[2], "")
-            out.append(nxt if word[2] in _SUN_AR and len(nxt) == 1 else "l")
+            out.append(nxt if word[2] in SUN_LETTERS and len(nxt) == 1 else "l")
             continue
         latin = None
         if i == 0:
