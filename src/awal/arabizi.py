@@ -62,6 +62,7 @@ _STATES = _A ** (_ORDER - 1)
 _SHADDA = "\u0651"
 _MARKS = regex.compile(r"[\u064B-\u0652\u0670\u0640]")
 _VOWELS = set("aeiouyéèêà")
+PAIR_MIN = 5  # fit: two neighbouring chunks seen together this often are learned as one chunk too
 _FALLBACK_LOGP = -12.0  # an unseen letter mapping, when aligning training pairs
 _UNKNOWN_LOGP = -8.0  # a character no rule covers: kept as it is
 
@@ -168,15 +169,26 @@ _NOUN_FINAL_A = regex.compile(r"^(?:[lL](?![aeiouyAEIOUY])|([^aeiouyAEIOUY\d])\1
 NOUN_ENDING = "ª"  # the lattice's symbol for the final -a of a word with the article
 
 
+_CONSONANT = r"(?:ch|kh|gh|sh|th|dh|[bcdfghjklmnpqrstvxzSTDHZç235679])"
+_OPEN_VOWEL = regex.compile(rf"(?<=[bcdfghjklmnpqrstvwxyzSTDHZç35679])[aeio](?={_CONSONANT}[aeiouª])")
+
+
 def _lattice_forms(words: list[str]) -> list[str]:
     """Prepared words as the rule lattice reads them: the final -a of a word that starts
     with the article (``l`` + consonant, or a doubled letter: ``lmdrasa``, ``ssa3a``) is
-    written ``ª``, a noun's ending that the rules read as ة more often than ا.
+    written ``ª``, a noun's ending that the rules read as ة more often than ا; a medial
+    vowel in an open syllable (consonant, the vowel, one consonant, a vowel: the first a of
+    ``faras``) is written in capitals, a context of its own for the rules and for ``fit``
+    (short vowels, mostly not written, are found there).
 
-    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla"])
-    ['lmdrasª', 'ssa3ª', 'bghina', 'lla']
+    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla", "faras", "kayna"])
+    ['lmdrAsª', 'ssA3ª', 'bghIna', 'lla', 'fAras', 'kayna']
     """
-    return [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
+    forms = [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
+    block = "\n".join(forms)
+    if not _OPEN_VOWEL.search(block):
+        return forms
+    return _OPEN_VOWEL.sub(lambda m: m.group().upper(), block).split("\n")
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
 
 
@@ -316,6 +328,9 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
                 dist[a] = dist.get(a, 0.0) + (1 - share) * p
                 dist["ال" + a] = dist.get("ال" + a, 0.0) + share * p
         rules.setdefault((chunk + chunk, ctx), dist)
+    for vowel in "aeio":  # a vowel in an open syllable (see _lattice_forms) reads as the vowel unless told
+        if (vowel, "M") in rules:
+            rules.setdefault((vowel.upper(), "M"), dict(rules[(vowel, "M")]))
     return rules
 
 
@@ -890,9 +905,11 @@ class ArabiziModel:
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
         Phrases are split into words when both sides have the same number of words.
-        With ``tune``, the letter-model weight, and whether the learned chunk readings
-        replace the rules' ones, are chosen on a tenth of the words (grouped by Arabic
-        form, so no Arabic word is in both parts).
+        With ``tune``, the letter-model weight, how much the pairs' Arabic words count in
+        the letter model, and whether the learned chunk readings (alone, or with pairs of
+        neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
+        ones, are chosen on a tenth of the words (grouped by Arabic form, so no Arabic word
+        is in both parts).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -914,32 +931,43 @@ class ArabiziModel:
             paths = [model._align(f, a) for f, (_, a) in zip(forms, data)]
             model.learned = _count(paths)
             model._reset()
+        data_weight = 1.0
         if tune and len(data) >= 50:
             groups = sorted({a for _, a in data})
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
             dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
-            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
-            best = (-1.0, model.lm_weight, True)
-            for learn in (True, False):  # the learned chunk readings, or the rules' own where they do better
-                trial.learned = _count(paths[i] for i in train) if learn else dict(self.learned)
-                for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
-                    trial.lm_weight = lam
-                    trial._reset()
-                    out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
-                    acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
-                    if acc > best[0]:
-                        best = (acc, lam, learn)
-            _, model.lm_weight, learn = best
-            if not learn:
-                model.learned = dict(self.learned)
-        model.lm = base_lm.add(a for _, a in data)
+            best = (-1.0, model.lm_weight, 1, data_weight)
+            readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
+                        PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
+            for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
+                trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
+                                     beam=self.beam)
+                # the rules' own chunk readings, the learned ones, or learned with neighbouring
+                # chunks counted together (readings that depend on the letter next door)
+                for learn, learned in readings.items():
+                    trial.learned = learned
+                    for lam in (0.1, 0.15, 0.2, 0.3):
+                        trial.lm_weight = lam
+                        trial._reset()
+                        out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                        acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
+                        if acc > best[0]:
+                            best = (acc, lam, learn, weight)
+            _, model.lm_weight, learn, data_weight = best
+            model.learned = dict(self.learned) if not learn else _count(paths, merged=learn if learn > 1 else 0)
+        model.lm = base_lm.add((a for _, a in data), data_weight)
         memory: dict[str, Counter] = defaultdict(Counter)
         for w, a in data:
             memory[w][a] += 1
         learned_words = {w.lower(): c.most_common(1)[0][0] for w, c in memory.items()}
+        model._reset()
+        # word memory only where the fitted model reads a word otherwise: the exceptions
+        own = model._read_words(list(memory))
+        learned_words = {w.lower(): learned_words[w.lower()] for w in memory
+                         if _strip_arabic(own[w]) != learned_words[w.lower()]}
         model.lexicon.update(learned_words)
         for w, a in learned_words.items():  # the user's reading of a homograph comes first
             if w in model.homographs:
