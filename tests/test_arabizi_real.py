@@ -150,6 +150,43 @@ def test_fit_still_learns_user_spellings(model):
     assert fitted.candidates("hna", 2) == [("حنا", 0.0), ("هنا", fitted.candidates("hna", 2)[1][1])]
 
 
+def test_fit_memorises_only_exceptions(model):
+    # kelb is read كلب by the rules already: nothing to memorise; 9hwa as the user writes it is
+    pairs = [("kelb", "كلب"), ("9hwa", "قهوة"), ("9hwa", "قهوة")]
+    fitted = model.fit(pairs, tune=False)
+    assert "kelb" not in fitted.lexicon or fitted.lexicon["kelb"] == model.lexicon.get("kelb")
+    assert fitted.transliterate(["kelb 9hwa"]) == ["كلب قهوة"]
+
+
+# ---------------------------------------------------------------- article and doubled letters
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [("ddrari", "الدراري"), ("zzitoun", "الزيتون"), ("chchta", "الشتا"), ("SSbaH", "الصباح"),
+     ("nnas", "الناس"), ("ttomobil", "الطوموبيل"), ("rrjal", "الرجال")],
+)
+def test_doubled_sun_letter_at_the_start_is_the_article(model, latin, arabic):
+    got = plain(model.transliterate([latin])[0])
+    assert got.startswith("ال") and got[2] == plain(arabic)[2], (latin, got)
+
+
+def test_doubled_letter_is_never_the_letter_twice(model):
+    for word in ("ddwa", "chchems", "SSif", "zzin", "bbat"):
+        got = plain(model.transliterate([word])[0])
+        assert got[0] != got[1] or got.startswith("لل"), (word, got)
+
+
+def test_l_before_the_article(model):
+    assert plain(model.transliterate(["ll3ada"])[0]) == "للعادة"
+    assert plain(model.transliterate(["llwalidin"])[0]).startswith("للو")
+
+
+# ---------------------------------------------------------------- vowels written out (MSA-style spellings)
+@pytest.mark.parametrize("latin, arabic", [("ghayr", "غير"), ("ghair", "غير"), ("ch8ar", "شهر"), ("chahr", "شهر"),
+                                           ("ma3ndoch", "ماعندوش"), ("balak", "بالك")])
+def test_vowel_written_spellings_of_frequent_words(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
 # ---------------------------------------------------------------- internal separators (issue 10)
 def test_separator_characters_in_the_input():
     text = "\x00\x01\x1f\ufdd0\ufdd1\uffff"
