@@ -165,12 +165,55 @@ def _is_word(token: str) -> bool:
 
 
 _ELONGATION = regex.compile(r"(\p{L})\1{2,}")
-_NOUN_FINAL_A = regex.compile(r"^(?:[lL](?![aeiouyAEIOUY])|([^aeiouyAEIOUY\d])\1)\w+[^aA]\Ka$")
 NOUN_ENDING = "ª"  # the lattice's symbol for the final -a of a word with the article
 
 
-_CONSONANT = r"(?:ch|kh|gh|sh|th|dh|[bcdfghjklmnpqrstvxzSTDHZç235679])"
-_OPEN_VOWEL = regex.compile(rf"(?<=[bcdfghjklmnpqrstvwxyzSTDHZç35679])[aeio](?={_CONSONANT}[aeiouª])")
+def _letter_set(letters: str) -> np.ndarray:
+    """A table over code points below U+0250: True for ``letters``."""
+    table = np.zeros(0x250, dtype=bool)
+    table[[ord(c) for c in letters]] = True
+    return table
+
+
+# a medial vowel is in an open syllable after a consonant (or glide), before one consonant (or a
+# digraph: ch kh gh sh th dh) and a vowel
+_BEFORE_OPEN = _letter_set("bcdfghjklmnpqrstvwxyzSTDHZç35679")
+_OPENABLE = _letter_set("aeio")
+_ONE_CONSONANT = _letter_set("bcdfghjklmnpqrstvxzSTDHZç235679")
+_DIGRAPH_FIRST = _letter_set("ckgstd")
+_NEXT_VOWEL = _letter_set("aeiou" + NOUN_ENDING)
+
+
+_VOWEL = _letter_set("aeiouyAEIOUY")
+_VOWEL_OR_DIGIT = _VOWEL | _letter_set("0123456789")
+
+
+def _noun_endings(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding the final -a of a word with the
+    article: ``l`` + consonant, or a doubled letter that is no vowel or digit, then at least one
+    letter, a letter other than a, and the a."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(2, dtype=np.uint32)])
+    ends = np.append(np.flatnonzero(c[:n] == 10), n)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    length = ends - starts
+    last = ends - 1
+    first, second = c[starts], c[starts + 1]
+    article = ((first == ord("l")) | (first == ord("L"))) & ~_VOWEL[second] & (second != 10) & (length >= 4)
+    doubled = (first == second) & ~_VOWEL_OR_DIGIT[first] & (first != 10) & (length >= 5)
+    final_a = (c[np.maximum(last, 0)] == ord("a")) & (c[np.maximum(last - 1, 0)] != ord("a")) & (length > 0)
+    return last[(article | doubled) & final_a]
+
+
+def _open_vowels(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding a vowel in an open syllable."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(3, dtype=np.uint32)])  # 0: no letter
+    at = np.flatnonzero(_OPENABLE[c[1:n]]) + 1
+    at = at[_BEFORE_OPEN[c[at - 1]]]
+    one = _ONE_CONSONANT[c[at + 1]] & _NEXT_VOWEL[c[at + 2]]
+    two = _DIGRAPH_FIRST[c[at + 1]] & (c[at + 2] == ord("h")) & _NEXT_VOWEL[c[at + 3]]
+    return at[one | two]
 
 
 def _lattice_forms(words: list[str]) -> list[str]:
@@ -184,11 +227,16 @@ def _lattice_forms(words: list[str]) -> list[str]:
     >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla", "faras", "kayna"])
     ['lmdrAsª', 'ssA3ª', 'bghIna', 'lla', 'fAras', 'kayna']
     """
-    forms = [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
-    block = "\n".join(forms)
-    if not _OPEN_VOWEL.search(block):
-        return forms
-    return _OPEN_VOWEL.sub(lambda m: m.group().upper(), block).split("\n")
+    if not words:
+        return []
+    cps = codes("\n".join(words)).copy()
+    ending = _noun_endings(cps)
+    opened = _open_vowels(cps)  # before the endings are marked: ª counts as the vowel a
+    cps[ending] = ord(NOUN_ENDING)
+    cps[opened] -= 32  # a e i o -> A E I O
+    return str(memoryview(cps), "utf-32-le", "surrogatepass").split("\n")
+
+
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
 
 
@@ -419,6 +467,16 @@ class ArabiziModel:
             items.sort()
             self._multi[length] = (np.array([c for c, _ in items], dtype=np.uint64),
                                    np.array([g for _, g in items], dtype=np.int64))
+        # a prefilter: which first two letters start a chunk of each length (letters numbered from 1)
+        letters = sorted({c for chunk in chunks if len(chunk) > 1 for c in chunk[:2]})
+        self._letter_id = np.zeros(_BMP, dtype=np.int64)
+        self._letter_id[[ord(c) for c in letters if ord(c) < _BMP]] = np.arange(1, len(letters) + 1)
+        self._ids = len(letters) + 1
+        self._starts = {length: np.zeros(self._ids**2, dtype=bool) for length in self._multi}
+        for chunk in chunks:
+            if len(chunk) > 1 and len(chunk) in self._starts:
+                ids = self._letter_id[[min(ord(c), _BMP - 1) for c in chunk[:2]]]
+                self._starts[len(chunk)][ids[0] + ids[1] * self._ids] = True
         self.lm.table()
         word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
 
@@ -525,13 +583,15 @@ class ArabiziModel:
         doubled_half = np.zeros(W, dtype=np.int64)
         code = np.minimum(c, _BMP - 1).astype(np.uint64)
         padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
+        ids = self._letter_id[code.astype(np.int64)]
+        pair = ids + np.concatenate([ids[1:], [0]]) * self._ids  # the first two letters from here
         for length in range(2, self._max_chunk + 1):
             code = code | (padded[length - 1 : length - 1 + n] << np.uint64(16 * (length - 1)))
             table = self._multi.get(length)
             if table is None:
                 continue
             keys, gids = table
-            at = np.flatnonzero(left >= length)
+            at = np.flatnonzero(self._starts[length][pair] & (left >= length))
             slot = np.minimum(np.searchsorted(keys, code[at]), len(keys) - 1)
             hit = keys[slot] == code[at]
             at, slot = at[hit], slot[hit]
@@ -817,9 +877,11 @@ class ArabiziModel:
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
         found = [lex.get(low) for low in lowered]
-        for i in doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
-            if found[i] is None:
-                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", lowered[i]))
+        doubled = [i for i in doubled if found[i] is None]
+        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+            singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
+            for i, single in zip(doubled, singles):
+                found[i] = lex.get(single)
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
