@@ -187,6 +187,36 @@ def test_vowel_written_spellings_of_frequent_words(model, latin, arabic):
     assert model.transliterate([latin]) == [arabic]
 
 
+# ---------------------------------------------------------------- named entities
+@pytest.mark.parametrize("latin, arabic", [("Mohammed", "محمد"), ("fatima", "فاطمة"), ("Youssef", "يوسف"),
+                                           ("rabat", "الرباط"), ("oujda", "وجدة"), ("abdellah", "عبدالله")])
+def test_names_and_places(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+def test_a_name_is_one_word(model):
+    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0]
+    assert len(out.split()) == 5
+
+
+# ---------------------------------------------------------------- vowel letters: known words lose the rules' extra ones
+@pytest.mark.parametrize("latin, arabic", [("jadid", "جديد"), ("t9dar", "تقدر"), ("kolhom", "كلهم"),
+                                           ("3andk", "عندك"), ("mrhaba", "مرحبا"), ("chabab", "شباب")])
+def test_known_word_with_fewer_vowel_letters(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
+
+
+def test_vowel_letters_only_where_the_latin_wrote_vowels():
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters({"هاد": 100, "برنامج": 50, "كلب": 9})
+    # hayed: its ي is the consonant y, not a written i; kalb: no vowel letter to drop
+    assert fix.correct(["hayed", "barnamaj", "kalb", "bab"], ["هايد", "بارناماج", "كالب", "باب"]) == [
+        "هايد", "برنامج", "كلب", "باب"]
+    assert VowelLetters({"برنامج": 4}).correct(["barnamaj"], ["بارناماج"]) == ["بارناماج"]  # seen too rarely
+
+
 # ---------------------------------------------------------------- internal separators (issue 10)
 def test_separator_characters_in_the_input():
     text = "\x00\x01\x1f\ufdd0\ufdd1\uffff"

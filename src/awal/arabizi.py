@@ -41,6 +41,7 @@ import regex
 
 from awal.cache import cached_table, source_key
 from awal.arabizi_context import WordContext
+from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
 from awal.kernels import ranges
 
@@ -444,6 +445,7 @@ class ArabiziModel:
         self._arrays: tuple | None = None
         self._cache: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
+        self._vowel_letters: VowelLetters | None = None
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -491,6 +493,12 @@ class ArabiziModel:
         context = WordContext.read(d / "darija_bigrams.tsv")
         return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1, homographs=spellings,
                    context=context)
+
+    def _vowels(self) -> VowelLetters:
+        """The known words of the word context, to drop vowel letters the rules wrote too many."""
+        if self._vowel_letters is None:
+            self._vowel_letters = VowelLetters(self.context.unigrams)
+        return self._vowel_letters
 
     # ------------------------------------------------------------ emissions
     def _distribution(self, chunk: str, ctx: str) -> dict[str, float]:
@@ -888,7 +896,7 @@ class ArabiziModel:
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
-            best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
+            best = dict(zip(need, self._vowels().correct(need, self._best(*_flat(_lattice_forms(need))))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
         return dict(zip(tokens, found))
 
@@ -911,6 +919,10 @@ class ArabiziModel:
         p = _prep(word)
         found = self._decode(_lattice_forms([p]), max(self.beam, 2 * n), n)
         lattice = found[0]
+        if lattice:  # the top reading as transliterate gives it (fewer vowel letters when it is a known word)
+            top = self._vowels().correct([p], [lattice[0][0]])[0]
+            if top != lattice[0][0]:
+                lattice = [(top, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != top]
         options = self.homographs.get(p.lower())
         if options:
             prev = _last_arabic(self.transliterate([before])[0]) if before else None
