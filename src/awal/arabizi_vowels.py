@@ -6,12 +6,13 @@ Arabizi writes every vowel it hears, Arabic script only the long ones: ``jadid``
 short one, read جاديد, تقدار, كولهوم. When the rules' reading is not a word of Arabic-script
 Darija (the word counts of ``darija_bigrams.tsv``: licence-clean tweets and FLORES-200) and
 dropping one or two of its medial ا و ي gives a word seen ``MIN_COUNT`` times or more, that
-word is taken (the most frequent one). Only letters the Latin spelling wrote as vowels may go
+word is taken (the most frequent one); after the article (ال, or ل as the rules read the
+``l`` of ``l3alam``) the rest of the word is looked up, and the article written ال. Only letters the Latin spelling wrote as vowels may go
 (ا for a, و for o or u, ي for i), and only in words of four letters or more.
 
->>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155})
->>> fix.correct(["jadid", "t9dar", "hayed", "dar"], ["جاديد", "تقدار", "هايد", "دار"])
-['جديد', 'تقدر', 'هايد', 'دار']
+>>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155, "عالم": 40})
+>>> fix.correct(["jadid", "t9dar", "hayed", "dar", "l3alam"], ["جاديد", "تقدار", "هايد", "دار", "لعالام"])
+['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
 """
 
 from __future__ import annotations
@@ -88,10 +89,17 @@ class VowelLetters:
         medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
         skeletons = _text(cps[~medial]).split("\n")
         out = list(readings)
-        by_skeleton, known = self.by_skeleton, self.known
-        for i in [i for i, sk in enumerate(skeletons) if sk in by_skeleton]:
-            if len(latin[i]) >= 4 and plain_words[i] not in known:
-                better = self._fewer_vowels(latin[i], plain_words[i])
-                if better is not None:
-                    out[i] = better
+        bs, known = self.by_skeleton, self.known
+        # a word with the article (ال, or ل as Darija writes it) is looked up without it too
+        maybe = [i for i, sk in enumerate(skeletons)
+                 if sk in bs or (sk[:1] == "ل" and sk[1:] in bs) or (sk[:2] == "ال" and sk[2:] in bs)]
+        for i in maybe:
+            word = plain_words[i]
+            if len(latin[i]) < 4 or word in known:
+                continue
+            cut = 0 if skeletons[i] in bs else (2 if skeletons[i][:2] == "ال" and skeletons[i][2:] in bs else 1)
+            if len(word) - cut >= 3 and word[cut:] not in known:
+                better = self._fewer_vowels(latin[i], word[cut:])
+                if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
+                    out[i] = ("ال" if cut else "") + better
         return out
