@@ -691,10 +691,9 @@ class ArabiziModel:
                 base = np.zeros(m_t, dtype=np.int64)
                 first = 0
                 for (rw, s, st, bk, em), cnt in zip(parts, counts):
-                    pos = np.arange(rw.size)
-                    new = np.ones(rw.size, dtype=bool)
-                    new[1:] = rw[1:] != rw[:-1]
-                    within = pos - np.maximum.accumulate(np.where(new, pos, 0)) + base[rw]
+                    # rank of each candidate among its word's in this part (rw is sorted), after the
+                    # candidates of the earlier parts
+                    within = np.arange(rw.size) - np.searchsorted(rw, rw) + base[rw]
                     at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
                     cand_f[at] = s.ravel()
                     packed_f[at] = np.arange(first, first + rw.size * B, dtype=np.int64) * SB + st.ravel()
