@@ -13,6 +13,8 @@ word is taken (the most frequent one); after the article (ال, or ل as the rul
 >>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155, "عالم": 40})
 >>> fix.correct(["jadid", "t9dar", "hayed", "dar", "l3alam"], ["جاديد", "تقدار", "هايد", "دار", "لعالام"])
 ['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
+>>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
+([''], ['', 'جديد'])
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class VowelLetters:
         cps = np.frombuffer("\n".join(readings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         cps = cps[~np.isin(cps, _MARK_CODES)]
         plain_words = _text(cps).split("\n")
+        if not cps.size:  # only empty readings (a word of silent vowels: "e")
+            return list(readings)
         medial = np.isin(cps, _VOWEL_CODES)
         medial[[0, -1]] = False
         medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
