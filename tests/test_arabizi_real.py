@@ -175,6 +175,20 @@ def test_doubled_letter_is_never_the_letter_twice(model):
         assert got[0] != got[1] or got.startswith("لل"), (word, got)
 
 
+@pytest.mark.parametrize("latin, arabic", [("l7al", "الحال"), ("lbarh", "البارح"), ("lkhdma", "الخدمة"),
+                                           ("l3chiya", "العشية"), ("lwa9t", "الوقت")])
+def test_l_and_a_consonant_is_the_article(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+def test_fit_learns_a_user_who_writes_the_article_l(model):
+    pairs = [("l7out", "لحوت"), ("lfran", "لفران"), ("lbab", "لباب"), ("lkas", "لكاس"), ("lmra", "لمرا"),
+             ("lwld", "لولد"), ("ldrb", "لدرب"), ("lktab", "لكتاب")]
+    fitted = model.fit(pairs, tune=False)
+    assert plain(fitted.transliterate(["lbhar"])[0]).startswith("لب")
+    assert plain(model.transliterate(["lbhar"])[0]).startswith("الب")
+
+
 def test_l_before_the_article(model):
     assert plain(model.transliterate(["ll3ada"])[0]) == "للعادة"
     assert plain(model.transliterate(["llwalidin"])[0]).startswith("للو")

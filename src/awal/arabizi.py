@@ -206,6 +206,20 @@ def _noun_endings(cps: np.ndarray) -> np.ndarray:
     return last[(article | doubled) & final_a]
 
 
+_AFTER_ARTICLE = _letter_set("bcdfghjkmnpqrstvwxyzSTDHZç235679")  # a consonant or glide, not l
+
+
+def _article_l(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding the ``l`` that starts a word of
+    three letters or more with ``l`` + a consonant or glide (not a second l: ``lli``)."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(3, dtype=np.uint32)])
+    starts = np.concatenate([[0], np.flatnonzero(c[:n] == 10) + 1])
+    starts = starts[starts < n]
+    second = c[starts + 1]
+    return starts[(c[starts] == ord("l")) & _AFTER_ARTICLE[second] & (c[starts + 2] != 10) & (c[starts + 2] != 0)]
+
+
 def _open_vowels(cps: np.ndarray) -> np.ndarray:
     """Positions of ``cps`` (words joined by newlines) holding a vowel in an open syllable."""
     n = cps.size
@@ -225,16 +239,22 @@ def _lattice_forms(words: list[str]) -> list[str]:
     ``faras``) is written in capitals, a context of its own for the rules and for ``fit``
     (short vowels, mostly not written, are found there).
 
-    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla", "faras", "kayna"])
-    ['lmdrAsª', 'ssA3ª', 'bghIna', 'lla', 'fAras', 'kayna']
+    The ``l`` of a word that starts with ``l`` + consonant (``l7al``, ``lbarh``) is written
+    ``L``: the article, which Arabic-script Darija writes ال (AfriSenti's Moroccan tweets write
+    المغرب 87 times and never لمغرب), or the preposition ل; the rules and the letter model decide.
+
+    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla", "faras", "kayna", "l7al"])
+    ['LmdrAsª', 'ssA3ª', 'bghIna', 'lla', 'fAras', 'kayna', 'L7al']
     """
     if not words:
         return []
     cps = codes("\n".join(words)).copy()
     ending = _noun_endings(cps)
     opened = _open_vowels(cps)  # before the endings are marked: ª counts as the vowel a
+    article = _article_l(cps)
     cps[ending] = ord(NOUN_ENDING)
     cps[opened] -= 32  # a e i o -> A E I O
+    cps[article] = ord("L")
     return str(memoryview(cps), "utf-32-le", "surrogatepass").split("\n")
 
 
