@@ -111,6 +111,11 @@ def test_kept_tokens_inside_sentences(model):
     assert out.startswith("شريت")
 
 
+def test_chat_digit_words_are_no_ordinals(model):
+    # 3nd is عند, not an ordinal like 2nd / 3rd
+    assert model.transliterate(["3nd bba 2nd 3rd"]) == ["عند " + model.transliterate(["bba"])[0] + " 2nd 3rd"]
+
+
 def test_unit_words_only_after_numbers(model):
     assert model.transliterate(["dh"])[0] != "dh"  # a lone "dh" is a word, read as letters
     assert "3am" not in model.transliterate(["kola 3am"])[0]  # one chat digit + letters is a word
