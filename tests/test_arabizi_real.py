@@ -213,6 +213,16 @@ def test_names_and_places(model, latin, arabic):
     assert model.transliterate([latin]) == [arabic]
 
 
+@pytest.mark.parametrize("latin, arabic", [("so9hom", "سوقهم"), ("nsa3dkom", "نساعدكم"), ("tsktihom", "تسكتيهم")])
+def test_pronoun_suffix_vowel_is_short(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+@pytest.mark.parametrize("latin, arabic", [("3tiha", "عطيها"), ("ya3tik", "يعطيك"), ("bgit", "بغيت"), ("n9dar", "نقدر")])
+def test_everyday_verbs(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
 def test_a_name_is_one_word(model):
     out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0]
     assert len(out.split()) == 5
