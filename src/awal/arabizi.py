@@ -6,8 +6,10 @@ with their Arabic readings by position in the word) and picks the best path with
 Arabic character 4-gram model; frequent words and function words come from a
 hand-written lexicon (``darija_lexicon.tsv``, looked up in any case), and a spelling
 with several readings (``li`` لي / اللي, ``hna`` هنا / حنا) is chosen by its
-neighbours (:mod:`awal.arabizi_context`). Numbers, times, units, URLs, handles and
-emoji stay as they are (:mod:`awal.arabizi_words`). Letter case is a feature, not a
+neighbours (:mod:`awal.arabizi_context`); a reading that is no known word of Darija loses
+the vowel letters the rules wrote too many when that gives one (:mod:`awal.arabizi_vowels`:
+``jadid`` جديد). Numbers, times, units, URLs, handles and emoji stay as they are
+(:mod:`awal.arabizi_words`). Letter case is a feature, not a
 rule: a capital S T D H Z inside a word written in lowercase marks the emphatic
 letter, a word in capitals reads as lowercase, and the lexicon ignores case. A
 letter written three times or more is elongation (``bzzzaf``, as the ``darija``
