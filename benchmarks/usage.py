@@ -175,6 +175,10 @@ def arrow_rows(xs, h) -> None:
     n_a, n_p = len(out_a.flatten()), int(out_p.list.len().sum())
     h.row("E", "Arrow: tokenize_array vs polars extract_all", mb / t_a, mb / t_p, r"polars str.extract_all(\w+|[^\w\s])", 1.5,
           f"different rules: {n_a:,} vs {n_p:,} tokens")
+    (t_a, out_t), (t_p, _) = alternate([lambda: awal.tokenize(array), lambda: series.str.extract_all(pattern)], rounds=5)
+    note = h.same("awal.tokenize(array) vs tokenize_array", out_t.to_pylist(), out_a.to_pylist())
+    h.row("E", "Arrow: awal.tokenize(array) vs polars extract_all", mb / t_a, mb / t_p, r"polars str.extract_all(\w+|[^\w\s])",
+          1.5, f"{note}; same tokens as tokenize_array")
 
 
 # ------------------------------------------------------------------ one huge string

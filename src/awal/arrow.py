@@ -65,7 +65,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
 from .extras import optional
 from .normalize import Normalizer
 
