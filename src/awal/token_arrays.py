@@ -54,8 +54,9 @@ def _token_lists(pa: Any, array: Any, spans: Spans) -> Any:
     data = np.zeros(0, np.uint8)
     if len(filled) and data_buffer is not None:
         data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    char_start = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))  # byte of every code point (valid UTF-8)
-    byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends)
+    char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
+    byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")
+    byte_end[ends == len(char_start)] = len(data)  # a token that ends the slice
     gap_start, gap_end = np.append(0, byte_end), np.append(byte_start, len(data))  # the bytes between tokens
     marked = data.copy()
     marked[ranges(gap_start, gap_end - gap_start)] = GAP
