@@ -40,3 +40,12 @@ def test_source_leads_only_for_character_maps():
 
     assert source_leads(awal.Normalizer("camel").steps) == bytes([0xD8, 0xD9])
     assert source_leads(awal.Normalizer("search").steps) is None
+
+
+@given(values=st.lists(st.one_of(st.none(), texts), max_size=12), rows=st.integers(1, 4))
+def test_transliteration_slices_without_sources_are_kept(values, rows):
+    array = pa.array(values, type=pa.string())
+    want = [None if v is None else awal.transliterate(v, "ar2bw") for v in values]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "STRINGS_PER_SLICE", rows)
+        assert awal.transliterate(array, "ar2bw").to_pylist() == want
