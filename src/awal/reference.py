@@ -229,7 +229,8 @@ def sentence_spans(text: str, line_breaks: bool = True) -> list[Span]:
                 continue
         before_arabic = start > 0 and has(start - 1, sn.ARABIC)
         glued = q == p + 1 and before_arabic and has(q, sn.ARABIC)
-        if dots and start < p and before_arabic and has(q, sn.ARABIC):
+        lone = start == p and has(p, sn.DOT)
+        if dots and not lone and before_arabic and has(q, sn.ARABIC):  # ... or … inside Arabic text
             continue
         if q > content_end or (glued and (start < p or text[p] != "." or len(word) >= 2)):
             starts.add(q)
