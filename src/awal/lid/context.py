@@ -47,11 +47,11 @@ def blocks(own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None
     out[:, :k] = own
     out[1:, k : 2 * k] = np.where(same_before[1:, None], own[:-1], 0.0)
     out[:-1, 2 * k : 3 * k] = np.where(same_after[:-1, None], own[1:], 0.0)
-    if n:
-        texts, inverse, counts = np.unique(text_of, return_inverse=True, return_counts=True)
-        sums = np.zeros((len(texts), k))
-        np.add.at(sums, inverse, own)
-        out[:, 3 * k : 4 * k] = (sums / counts[:, None])[inverse]
+    if n:  # the words of a text are consecutive
+        firsts = np.flatnonzero(np.r_[True, ~same_before[1:]])
+        counts = np.diff(np.r_[firsts, n])
+        means = np.add.reduceat(own, firsts, axis=0) / counts[:, None]
+        out[:, 3 * k : 4 * k] = np.repeat(means, counts, axis=0)
     if local is not None:
         out[:, 4 * k :] = local
     return out
