@@ -59,7 +59,7 @@ from .batch import TextBatch
 from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .names import did_you_mean
-from .patterns import PROTECT_KINDS, protected
+from .patterns import PROTECT_KINDS, prepare, protected
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -618,6 +618,7 @@ def collapse_step(rules: list[Rule]) -> CollapseStep:
         at = np.array([ord(c) for c in rule.chars], dtype=np.int64) if rule.chars else class_mask("letter")
         limit[at] = rule.limit
         min_run[at] = rule.min_run
+    prepare(rules[0].protect)
     return CollapseStep(tuple(r.name for r in rules), limit, min_run, rules[0].protect)
 
 
