@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+from hypothesis import settings
 from hypothesis import strategies as st
 
 # Characters a normaliser or transliterator is most likely to trip on.
@@ -19,3 +22,11 @@ characters = st.one_of(
 )
 texts = st.text(alphabet=characters, max_size=40)
 batches = st.lists(texts, max_size=8)
+
+
+def examples(n: int) -> settings:
+    """``@examples(n)``: a costly property runs ``n`` examples in `make test`, and the fuzz
+    profile's count (10^5) under `make fuzz`, like every other property."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
+        return settings()
+    return settings(max_examples=n)

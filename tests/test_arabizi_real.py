@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import awal
@@ -18,7 +18,7 @@ from awal.arabizi import ArabiziModel
 from awal.arabizi_context import WordContext
 from awal.cli import main
 
-from strategies import INTERESTING
+from strategies import INTERESTING, examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SEPARATORS = "\x00\x01\x1e\x1f\ufdd0\ufdd1\uffff\U0010ffff\n"
@@ -177,7 +177,7 @@ text_with_separators = st.text(alphabet=st.one_of(st.sampled_from(INTERESTING + 
                                                   st.characters(codec=None)), max_size=30)
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(st.lists(text_with_separators, max_size=6))
 def test_any_text_keeps_everything_but_latin_words(texts):
     model = _shared_model()
@@ -231,7 +231,7 @@ def test_saved_model_keeps_context_and_homographs(model, tmp_path):
     assert loaded.homographs == fitted.homographs
 
 
-@settings(max_examples=150, deadline=None)
+@examples(150)
 @given(text_with_separators, st.text(max_size=8), st.text(max_size=8))
 def test_candidates_of_any_text_are_ranked(word, before, after):
     found = _shared_model().candidates(word, 3, before=before, after=after)

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from strategies import examples
 
 import awal
 from awal.cli import EXIT_DATA, EXIT_USAGE, Operation, Progress, build_parser, main
@@ -538,7 +539,7 @@ class _ReadOnly:
         return self.stream.read(min(size, 3) if size >= 0 else 3)
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     lines=st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), max_size=12),
     last_newline=st.booleans(),

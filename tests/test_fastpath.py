@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from strategies import INTERESTING, characters, texts
+from strategies import INTERESTING, characters, examples, texts
 
 import awal
 from awal.batch import TextBatch
@@ -43,7 +43,7 @@ def test_every_profile_one_string_equals_batch(profile, text):
 
 
 @pytest.mark.parametrize("profile", awal.profiles())
-@settings(max_examples=60)
+@examples(60)
 @given(text=st.text(alphabet=st.sampled_from("هههاللهممممaaaw.ⵯⵯⵯ\u0301\u064eیىيεγ \u0654"), max_size=40))
 def test_profiles_on_runs_and_contexts(profile, text):
     normalizer = Normalizer(profile)
@@ -51,7 +51,7 @@ def test_profiles_on_runs_and_contexts(profile, text):
 
 
 @pytest.mark.parametrize("scheme", TABLE_SCHEMES)
-@settings(max_examples=40)  # 13 schemes
+@examples(40)  # 13 schemes
 @given(text=texts)
 def test_every_table_scheme_one_string_equals_batch(scheme, text):
     table = _table_scheme(scheme)

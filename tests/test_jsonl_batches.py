@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from strategies import examples
 
 from awal.io import Chunk, DataError, JsonlCodec
 
@@ -62,7 +63,7 @@ RESULTS = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@examples(150)
 @given(st.lists(lines(), min_size=1, max_size=12), st.sampled_from([None, ("norm",)]), st.sampled_from(RESULTS))
 def test_batch_composition_never_changes_a_record(batch, output, make):
     """Each line alone on the general path gives the bytes that line gives inside any batch on the fast path."""
@@ -72,7 +73,7 @@ def test_batch_composition_never_changes_a_record(batch, output, make):
     whole.decode("utf-8")  # never anything but UTF-8
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(st.lists(lines(), min_size=1, max_size=12))
 def test_strict_fails_in_a_batch_exactly_when_a_line_fails_alone(batch):
     def fails(data: bytes, splice: bool) -> bool:

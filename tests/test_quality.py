@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from strategies import INTERESTING, batches, texts
+from strategies import INTERESTING, batches, examples, texts
 
 import awal
 from awal import reference
@@ -113,7 +113,7 @@ def _stop_keys(words: set[str]) -> np.ndarray:
     return np.unique(ql.range_hashes(prefix, batch.offsets[:-1], batch.offsets[1:]))
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(batches)
 def test_slices_equal_whole(items):
     whole = ql.quality(items)

@@ -35,6 +35,7 @@ sn = importlib.import_module("awal.sentences")  # awal.sentences is also the fun
         ("It costs 3.5 dollars. (Really.) Yes.", ["It costs 3.5 dollars.", "(Really.)", "Yes."]),
         ("قال د. محمد إن الأمر انتهى.ثم غادر", ["قال د. محمد إن الأمر انتهى.", "ثم غادر"]),  # glued Arabic full stop
         ("وقال... ربما غدا. نعم", ["وقال... ربما غدا.", "نعم"]),  # an ellipsis inside an Arabic sentence
+        ("قال…ربما", ["قال…ربما"]),  # one … glued between Arabic words is an ellipsis too (found by `make fuzz`)
         ("zwina bzaf 😍😍\nchkon jay? 🙄 ana", ["zwina bzaf 😍😍", "chkon jay? 🙄", "ana"]),  # emoji-terminated lines
         ("Top!!! 👍🏽 Merci", ["Top!!! 👍🏽", "Merci"]),
         ("", []),

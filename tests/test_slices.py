@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from strategies import characters
+from strategies import characters, examples
 
 import awal
 from awal.batch import TextBatch
@@ -34,7 +34,7 @@ def test_profiles_in_slices(profile, text, size):
 
 
 @pytest.mark.parametrize("scheme", [s for s in awal.schemes() if s not in MODEL_SCHEMES])
-@settings(max_examples=30)
+@examples(30)
 @given(text=long_texts, size=st.integers(1, 8))
 def test_schemes_in_slices(scheme, text, size):
     table = _table_scheme(scheme)

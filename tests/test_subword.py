@@ -7,8 +7,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from strategies import examples
 
 import awal
 from awal import subword
@@ -29,13 +30,13 @@ def pair(request):
     return n, subword.hf_normalizer(n)
 
 
-@settings(max_examples=300)
+@examples(300)
 @given(text=realistic)
 def test_hf_normalizer_identical_default(text):
     _check("default", text)
 
 
-@settings(max_examples=300)
+@examples(300)
 @given(text=realistic)
 def test_hf_normalizer_identical_search(text):
     _check("search", text)

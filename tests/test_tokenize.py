@@ -26,6 +26,7 @@ CASES = [
     ("الـ84 الـiPhone", ["الـ84", "الـiPhone"]),
     ("وـربما الأهمـ ـ11", ["و", "ـ", "ربما", "الأهم", "ـ", "ـ", "11"]),  # dashes, as in UD Arabic-PUD
     ("بـ 100 درهم، الـ, 1445هـ.", ["بـ", "100", "درهم", "،", "الـ", ",", "1445هـ", "."]),  # connecting forms
+    ("بـAـ", ["بـAـ"]),  # a tatweel inside a word is not one of its letters: بـA is a two-letter word (found by `make fuzz`)
     ("ⴰⵣⵓⵍ ـ ـ", ["ⴰⵣⵓⵍ", "ـ", "ـ"]),  # no word next to it: a dash
     ("a\uf065rab \uf065", ["a\uf065rab", "\uf065"]),  # private use (legacy Kabyle fonts) inside a word
     ("كلمة ــــ كلمة", ["كلمة", "ــــ", "كلمة"]),

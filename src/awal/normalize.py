@@ -53,6 +53,12 @@ class Normalizer(TextMap):
     def __init__(self, profile: str = "default"):
         description, rules = _builtin(profile)
         self._setup(profile, description, rules)
+        self._builtin = True  # compiled tables are shared by every Normalizer of this profile
+
+    def _shared(self) -> "Normalizer":
+        """The instance that compiles this profile: the process-wide one of a built-in profile
+        (``Normalizer("search")`` in a loop compiles once), else ``self``."""
+        return _normalizer(self.name) if self._builtin else self
 
     def _setup(self, name: str, description: str, rules: tuple[Rule, ...]) -> None:
         self.name, self.description = name, description
@@ -60,6 +66,7 @@ class Normalizer(TextMap):
         self._compiled: tuple[list[Step], tuple[str | None, bool], TextFunction | None] | None = None
         self._cut_rule: tuple[CutRule | None] | None = None  # where a long string may be cut (awal.slices)
         self._per_rule: list[Step] | None = None  # one step per rule, for explain
+        self._builtin = False
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Normalizer":
@@ -83,8 +90,13 @@ class Normalizer(TextMap):
         """
         compiled = self._compiled
         if compiled is None:
-            steps = plan(list(self.rules))
-            compiled = self._compiled = (steps, list_mode(steps), text_function(steps))
+            shared = self._shared()
+            if shared is not self:
+                compiled = shared._compile()
+            else:
+                steps = plan(list(self.rules))
+                compiled = (steps, list_mode(steps), text_function(steps))
+            self._compiled = compiled
         return compiled
 
     @property
@@ -156,9 +168,10 @@ class Normalizer(TextMap):
         start = np.arange(len(cps), dtype=np.int64)
         end = start + 1
         changes = []
-        if self._per_rule is None:  # compiled once per Normalizer (lock-free, see _compile)
-            self._per_rule = [compile_rule(rule) for rule in self.rules]
-        for rule, step in zip(self.rules, self._per_rule):
+        shared = self._shared()
+        if shared._per_rule is None:  # compiled once per profile (lock-free, see _compile)
+            shared._per_rule = [compile_rule(rule) for rule in self.rules]
+        for rule, step in zip(self.rules, shared._per_rule):
             new, new_offsets, s, e = step.apply(cps, offsets)
             if s is None:
                 s = np.arange(len(new), dtype=np.int64)

@@ -123,6 +123,7 @@ def token_spans(
     original = list(c)
     m = len(c)
     join = [False] * (m + 1)
+    letter = [x & 15 == tk.LETTER for x in c]  # before any tatweel is resolved: a tatweel is not a letter here
     k = 0
     while k < m:
         if c[k] != tk.TATWEEL:
@@ -132,7 +133,6 @@ def token_spans(
         while j < m and c[j] == tk.TATWEEL:
             j += 1
         word_before, word_after = k > 0 and c[k - 1] >= tk.DIGIT, j < m and c[j] >= tk.DIGIT
-        letter = [x & 15 == tk.LETTER for x in c]
         inside = word_before and word_after and letter[k - 1] and dual[ord(text[bases[k - 1]])]
         two_before = k >= 3 and letter[k - 2] and letter[k - 3]
         inside = inside or (word_before and not word_after and letter[k - 1] and not two_before)  # بـ الـ
@@ -229,7 +229,8 @@ def sentence_spans(text: str, line_breaks: bool = True) -> list[Span]:
                 continue
         before_arabic = start > 0 and has(start - 1, sn.ARABIC)
         glued = q == p + 1 and before_arabic and has(q, sn.ARABIC)
-        if dots and start < p and before_arabic and has(q, sn.ARABIC):
+        lone = start == p and has(p, sn.DOT)
+        if dots and not lone and before_arabic and has(q, sn.ARABIC):  # ... or … inside Arabic text
             continue
         if q > content_end or (glued and (start < p or text[p] != "." or len(word) >= 2)):
             starts.add(q)

@@ -113,13 +113,18 @@ def _casefold_map() -> dict[str, str]:
 
 
 def _casefold_rows() -> np.ndarray:
-    """``[code point, folded code points..., 0 padding]`` for every character ``str.casefold`` changes."""
+    """``[code point, folded code points..., 0 padding]`` for every character case folding changes.
+
+    A fold is written composed (NFC), which is canonically equivalent to ``str.casefold``: a
+    lower-case letter whose full folding only decomposes it (``ῖ`` → ``ι`` + U+0342) is not
+    changed, so ``explain`` never reports a change that NFC undoes."""
     every = np.arange(UNICODE_SIZE, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     rows = []
     for start in range(0, UNICODE_SIZE, 256):  # most blocks of 256 have nothing to fold: one C call each
         block = every[start : start + 256]
         if block.casefold() != block:
-            rows += [[ord(ch), *map(ord, ch.casefold())] for ch in block if ch.casefold() != ch]
+            folds = ((ch, unicodedata.normalize("NFC", ch.casefold())) for ch in block)
+            rows += [[ord(ch), *map(ord, fold)] for ch, fold in folds if fold != ch]
     width = max(map(len, rows))
     return np.array([row + [0] * (width - len(row)) for row in rows], dtype=np.uint32)  # a fold never holds NUL
 
