@@ -295,7 +295,13 @@ STRINGS_PER_SLICE = 2048  # list input is converted and processed this many stri
 JOINED_PART = 1 << 18  # map_text's joined way works on about this many code points at a time
 
 
-def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None, utf16: bool = False) -> Any:
+def map_text(
+    x: Any,
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str | None = None,
+    utf16: bool = False,
+    changes: tuple[int, np.ndarray] | None = None,
+) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
     Lists and Arrow arrays go through in slices of :data:`STRINGS_PER_SLICE` strings
@@ -307,7 +313,10 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
     per string out. A slice that already contains the separator takes the general way.
     With ``utf16`` too (``fn`` accepts uint16 code units), a joined slice with no
     character outside the BMP and no lone surrogate goes in and out as UTF-16, which
-    CPython converts faster and NumPy moves in half the bytes.
+    CPython converts faster and NumPy moves in half the bytes. With ``changes`` too (the code
+    points ``fn`` may change: ``first + i`` where ``mask[i]``), a joined slice with none of
+    them is given back as it came, without conversions or kernels (Latin or Tifinagh text
+    through an Arabic profile).
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -321,7 +330,7 @@ def map_text(x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None
     out: list[str] = []
     for start in range(0, len(x), STRINGS_PER_SLICE):
         part = x[start : start + STRINGS_PER_SLICE]
-        out += _map_joined(part, fn, separator, utf16) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
+        out += _map_joined(part, fn, separator, utf16, changes) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
 
 
@@ -341,7 +350,11 @@ def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool) ->
 
 
 def _map_joined(
-    strings: list[str] | tuple[str, ...], fn: Callable[[TextBatch], TextBatch], separator: str | None, utf16: bool
+    strings: list[str] | tuple[str, ...],
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str | None,
+    utf16: bool,
+    changes: tuple[int, np.ndarray] | None = None,
 ) -> list[str] | None:
     """``fn`` over ``strings`` joined by ``separator``, split back; None when that cannot be used
     (no separator, a string that is not a str, a result that does not split back into as many:
@@ -352,7 +365,11 @@ def _map_joined(
         joined = separator.join(strings)
     except TypeError:
         return None  # the general way names the item
+    if changes is not None and changes[0] > 0xFF and _latin1(joined):
+        return list(strings)  # no character of the changed range (checked at the speed of a copy)
     units = _utf16_units(joined) if utf16 else None
+    if changes is not None and units is not None and not _any_of(units, *changes):
+        return list(strings)
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -365,6 +382,38 @@ def _map_joined(
         start = end
     return pieces if len(pieces) == len(strings) else None
 
+
+def _latin1(text: str) -> bool:
+    """Whether every character of ``text`` is below U+0100 (CPython copies such text to Latin-1
+    in one pass, and stops at the first character that is not)."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _any_of(units: np.ndarray, first: int, mask: np.ndarray) -> bool:
+    """Whether a UTF-16 code unit (of text without surrogates) is one of the code points
+    ``first + i`` where ``mask[i]``: a subtraction and a comparison over all units, a lookup
+    for the few near ``first``. The first units are tried alone: text with such code points
+    (Arabic through an Arabic profile) usually has one there.
+
+    >>> mask = np.array([True, False, True])
+    >>> _any_of(np.array([0x2D30, 0x20, 0x601], dtype=np.uint16), 0x600, mask), _any_of(np.array([0x602], dtype=np.uint16), 0x600, mask)
+    (False, True)
+    """
+    if first > 0xFFFF:
+        return False
+    span = min(len(mask), 0x10000 - first)
+    for part in (units[:_HEAD], units):
+        offset = part - np.uint16(first)  # a unit below first wraps round to above
+        if mask[offset[offset < span]].any():
+            return True
+    return False
+
+
+_HEAD = 1 << 10  # units _any_of tries first
 
 def _utf16_units(text: str) -> np.ndarray | None:
     """The uint16 code units of ``text`` (one per character), if it has no character outside

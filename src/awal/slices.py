@@ -36,7 +36,7 @@ import numpy as np
 
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
-from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep
+from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
 from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
 SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
@@ -146,7 +146,7 @@ def map_long(text: str, function: Callable[[str], str], rule: CutRule, size: int
     return "".join(pieces)
 
 
-def run_long(x: object, rule: CutRule | None, batch_function: Callable, list_mode: tuple[str | None, bool]) -> str | None:
+def run_long(x: object, rule: CutRule | None, batch_function: Callable, list_mode: ListMode) -> str | None:
     """``x`` through ``batch_function`` (a TextBatch function) in slices, if it is a ``str`` longer
     than :data:`SLICE` and ``rule`` is known; else None (the caller takes the usual path)."""
     if type(x) is not str or len(x) <= SLICE or rule is None:
