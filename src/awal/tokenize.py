@@ -65,7 +65,7 @@ from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, overload
 
 import numpy as np
 
@@ -330,10 +330,22 @@ def _class_of(member: np.ndarray, free: np.ndarray) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
+def _none_of(member: np.ndarray) -> str:
+    """An ``re`` class of every code point but the ``member`` ones (a boolean table over part of the
+    BMP): a negated BMP class costs one bitmap test per character, and finds any character
+    beyond the table, astral ones included.
+
+    >>> _none_of(np.arange(128) >= 97)
+    '[^a-\\x7f]'
+    """
+    return f"[^{_class_of(member, np.zeros_like(member))[1:-1]}]"
+
+
 class _FastTables(NamedTuple):
     needs_arrays: re.Pattern  # a character only the array path handles
-    needs_care: re.Pattern  # the same, or a character that may start a special token or a dash
-    token: re.Pattern  # one token
+    needs_care: Callable[[str], re.Match | None]  # search for the same, or a character that may start a special token
+    findall: Callable[..., list[str]]  # the tokens (of a window: findall(text, start, end))
+    token: re.Pattern  # one token (group 1)
     sticky: re.Pattern  # a character that may join what touches it
     space: str  # the class of whitespace
     tatweel_run: re.Pattern  # a run of tatweels with their marks
@@ -385,14 +397,20 @@ def _fast_patterns() -> _FastTables:
     starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
     last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
     word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
+    # the common word first: one script's run (or digits) that nothing after it may continue or glue to
+    alone = f"(?:{run}|{digit}+)(?!{of(LETTER, DIGIT, MARK, APOS, NUMSEP, DOT, FORMAT, *scripts)})"
     others = f"[^{of(SPACE)[1:-1]}{of(FORMAT)[1:-1]}]{m}"  # zero-width characters outside words are dropped
-    beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
-    needs_arrays = f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]"  # one class: a fast scan
+    plain = ~free
+    plain[[ord("@"), ord("#")]] = False  # they may start a mention or a hashtag
+    # then ellipses, then anything else; the token is group 1, after one optional space: most
+    # tokens follow one, and a match that starts on it saves a failed try of every alternative there
+    token = re.compile(f"{of(SPACE)}?({alone}|{word}|(?:\\.{m})+|{others})")
     global _FAST
     _FAST = _FastTables(
-        needs_arrays=re.compile(needs_arrays),
-        needs_care=re.compile(f"{needs_arrays[:-1]}@#{_TATWEEL}]"),
-        token=re.compile(f"{word}|(?:\\.{m})+|{others}"),  # then ellipses, then anything else
+        needs_arrays=re.compile(_none_of(~free)),
+        needs_care=re.compile(_none_of(plain)).search,
+        findall=token.findall,
+        token=token,
         sticky=re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, MARK)}|{_TATWEEL}"),
         space=of(SPACE),
         tatweel_run=re.compile(f"{_TATWEEL}(?:{_TATWEEL}|{mark})*"),  # marks after a tatweel belong to it
@@ -484,14 +502,15 @@ def _whole_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | Non
 def _fast_tokens(text: str) -> list[str] | None:
     """The tokens of one short ``str`` without NumPy, or None when it needs the array path."""
     tables = _FAST or _fast_patterns()
-    findall = tables.token.findall
-    # the common case in one class scan and two substring tests: no special token (each holds
-    # @, #, :// or www.), no tatweel, no character for the array path
-    if len(text) <= _FAST_LONGEST and not tables.needs_care.search(text) and ":/" not in text and "w." not in text:
-        return findall(text)
-    wholes = _whole_tokens(text, tables)
-    if wholes is None:
-        return None
+    findall = tables.findall
+    # the common case in one class scan and a few substring tests: no special token (each
+    # holds @, #, :// or www.), no character for the array path, no tatweel or only some
+    if len(text) <= _FAST_LONGEST and not tables.needs_care(text) and ":/" not in text and "w." not in text:
+        wholes = _dash_runs(text, tables) if _TATWEEL in text else None
+    else:
+        wholes = _whole_tokens(text, tables)
+        if wholes is None:
+            return None
     if not wholes:
         return findall(text)
     out: list[str] = []
@@ -513,7 +532,7 @@ def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
     out = []
     done = 0
     for a, b in [*wholes, (len(text), len(text))]:
-        out += [(m.group(), m.start(), m.end()) for m in finditer(text, done, a)]
+        out += [(m.group(1), m.start(1), m.end(1)) for m in finditer(text, done, a)]
         if a < b:
             out.append((text[a:b], a, b))
         done = b
