@@ -301,14 +301,14 @@ def _spans(
 
 # ------------------------------------------------------------------ one short string
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
-# string none of whose characters needs the array logic (emoji, regional indicators,
-# unassigned code points, scripts outside :data:`_FAST_DOMAIN`): such a string goes
-# through one ``findall`` instead of a few dozen NumPy calls. URLs, e-mails, mentions
-# and hashtags are found as the array path finds them, and so are the tatweel runs that
-# are dashes (:func:`_dash_runs`); each is one token and the text between them is
-# tokenised by the pattern, which reads a tatweel as the array path reads one kept in
-# its word (a letter of no script). ``re`` tests a class of BMP characters with one
-# bitmap lookup, whatever its size. Tests compare it with the array path.
+# string none of whose characters needs the array logic (unassigned code points, scripts
+# outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of a
+# few dozen NumPy calls. URLs, e-mails, mentions and hashtags are found as the array path
+# finds them, and so are emoji sequences and the tatweel runs that are dashes
+# (:func:`_dash_runs`); each is one token and the text between them is tokenised by the
+# pattern, which reads a tatweel as the array path reads one kept in its word (a letter
+# of no script). ``re`` tests a class of BMP characters with one bitmap lookup, whatever
+# its size. Tests compare it with the array path.
 _FAST_EXCLUDED = (RI, PICTO, DASH)
 _FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
@@ -500,7 +500,8 @@ def _special_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | N
             a, b = window.start() + match.start(), window.start() + match.end()
             before, after = text[a - 1 : a], text[b : b + 1]
             beyond = text[b + 1 : b + 2]  # a separator is glued when a digit follows, past any marks
-            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not beyond.isdigit() and not (beyond and tables.codes[ord(beyond)] == MARK)
+            digit_may_follow = beyond.isdigit() or (beyond and tables.codes[ord(beyond)] == MARK)
+            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not digit_may_follow
             if sticky.match(before) or sticky.match(text, a) or (sticky.match(after) and not separator_not_glued):
                 return None
             spans.append((a, b))
@@ -525,7 +526,8 @@ def _whole_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | Non
     others = emoji + (_dash_runs(text, tables) if _TATWEEL in text else [])
     if not specials:
         return sorted(others)
-    return sorted(specials + [(a, b) for a, b in others if not any(s <= a < e for s, e in specials)])  # a special token keeps its own
+    outside = [(a, b) for a, b in others if not any(s <= a < e for s, e in specials)]  # a special token keeps its own
+    return sorted(specials + outside)
 
 
 def _fast_tokens(text: str) -> list[str] | None:
@@ -533,7 +535,7 @@ def _fast_tokens(text: str) -> list[str] | None:
     tables = _FAST or _fast_patterns()
     findall = tables.findall
     # the common case in one class scan and a few substring tests: no special token (each
-    # holds @, #, :// or www.), no character for the array path, no tatweel or only some
+    # holds @, #, :// or www.) and no character beyond the pattern; then only dashes to take out
     if len(text) <= _FAST_LONGEST and not tables.needs_care(text) and ":/" not in text and "w." not in text:
         wholes = _dash_runs(text, tables) if _TATWEEL in text else None
     else:
