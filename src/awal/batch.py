@@ -314,9 +314,10 @@ def map_text(
     With ``utf16`` too (``fn`` accepts uint16 code units), a joined slice with no
     character outside the BMP and no lone surrogate goes in and out as UTF-16, which
     CPython converts faster and NumPy moves in half the bytes. With ``changes`` too (the code
-    points ``fn`` may change: ``first + i`` where ``mask[i]``), a joined slice with none of
-    them is given back as it came, without conversions or kernels (Latin or Tifinagh text
-    through an Arabic profile).
+    points ``fn`` may change: ``first + i`` where ``mask[i]``), strings with no code point
+    between the first and the last of them come back as they went in, without conversions or
+    kernels, unless they are only a few in their slice (Latin or Tifinagh text through an Arabic
+    profile; a few Arabic lines in a slice cost more to take out than to run).
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -368,8 +369,16 @@ def _map_joined(
     if changes is not None and changes[0] > 0xFF and _latin1(joined):
         return list(strings)  # no character of the changed range (checked at the speed of a copy)
     units = _utf16_units(joined) if utf16 else None
-    if changes is not None and units is not None and not _any_of(units, *changes):
-        return list(strings)
+    if changes is not None and units is not None:
+        may_change = _may_change(units, changes[0], len(changes[1]), separator)
+        if len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in: run the others only
+            out = list(strings)
+            changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
+            if changed is None:
+                return None
+            for i, text in zip(may_change, changed):
+                out[i] = text
+            return out
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -393,28 +402,22 @@ def _latin1(text: str) -> bool:
     return True
 
 
-def _any_of(units: np.ndarray, first: int, mask: np.ndarray) -> bool:
-    """Whether a UTF-16 code unit (of text without surrogates) is one of the code points
-    ``first + i`` where ``mask[i]``: a subtraction and a comparison over all units, a lookup
-    for the few near ``first``. The first units are tried alone: text with such code points
-    (Arabic through an Arabic profile) usually has one there.
+def _may_change(units: np.ndarray, first: int, span: int, separator: str) -> list[int]:
+    """The indices of the strings in ``units`` (UTF-16 code units of text without surrogates,
+    strings joined by ``separator``) that hold a code point in ``first .. first + span - 1``.
 
-    >>> units = np.array([0x2D30, 0x20, 0x601, 0x602], dtype=np.uint16)
-    >>> mask = np.array([True, False, True])
-    >>> _any_of(units[:3], 0x600, mask), _any_of(units, 0x600, mask)
-    (False, True)
+    >>> units = np.array([ord(c) for c in "ab||aز|"], dtype=np.uint16)
+    >>> _may_change(units, 0x600, 0x100, "|"), _may_change(units[:4], 0x600, 0x100, "|")
+    ([2], [])
     """
-    if first > 0xFFFF:
-        return False
-    span = min(len(mask), 0x10000 - first)
-    for part in (units[:_HEAD], units):
-        offset = part - np.uint16(first)  # a unit below first wraps round to above
-        if mask[offset[offset < span]].any():
-            return True
-    return False
+    near = np.zeros(len(units) + 1, dtype=bool)  # one more: an empty last string starts there
+    if first <= 0xFFFF:
+        np.less(units - np.uint16(first), min(span, 0x10000 - first), out=near[:-1])  # below first wraps round to above
+    if not near.any():
+        return []
+    starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
+    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
 
-
-_HEAD = 1 << 10  # units _any_of tries first
 
 def _utf16_units(text: str) -> np.ndarray | None:
     """The uint16 code units of ``text`` (one per character), if it has no character outside
