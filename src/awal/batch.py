@@ -371,7 +371,7 @@ def _map_joined(
     units = _utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
         may_change = _may_change(units, changes[0], len(changes[1]), separator)
-        if len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in: run the others only
+        if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
             out = list(strings)
             changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
             if changed is None:
@@ -402,21 +402,31 @@ def _latin1(text: str) -> bool:
     return True
 
 
-def _may_change(units: np.ndarray, first: int, span: int, separator: str) -> list[int]:
+def _may_change(units: np.ndarray, first: int, span: int, separator: str) -> list[int] | None:
     """The indices of the strings in ``units`` (UTF-16 code units of text without surrogates,
-    strings joined by ``separator``) that hold a code point in ``first .. first + span - 1``.
+    strings joined by ``separator``) that hold a code point in ``first .. first + span - 1``;
+    None when over three quarters of the text does (judged on one unit in :data:`_SAMPLE`): every
+    string then holds one, and finding which would only add to the work.
 
-    >>> units = np.array([ord(c) for c in "ab||aز|"], dtype=np.uint16)
-    >>> _may_change(units, 0x600, 0x100, "|"), _may_change(units[:4], 0x600, 0x100, "|")
-    ([2], [])
+    >>> units = np.array([ord(c) for c in "ab||ab|abز|"], dtype=np.uint16)
+    >>> [_may_change(part, 0x600, 0x100, "|") for part in (units, units[:4], units[-2:])]
+    [[3], [], None]
     """
+    if first > 0xFFFF:
+        return []
+    below = np.uint16(min(span, 0x10000 - first))
+    sample = units[::_SAMPLE] - np.uint16(first)  # a unit below first wraps round to above
+    if np.count_nonzero(sample < below) * 4 > len(sample) * 3:  # Arabic text through an Arabic profile: about 80%
+        return None
     near = np.zeros(len(units) + 1, dtype=bool)  # one more: an empty last string starts there
-    if first <= 0xFFFF:
-        np.less(units - np.uint16(first), min(span, 0x10000 - first), out=near[:-1])  # below first wraps round to above
+    np.less(units - np.uint16(first), below, out=near[:-1])
     if not near.any():
         return []
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
     return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
+
+
+_SAMPLE = 16  # _may_change first judges a slice on one code unit in this many
 
 
 def _utf16_units(text: str) -> np.ndarray | None:
