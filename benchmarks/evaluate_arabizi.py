@@ -4,7 +4,8 @@ Three parts:
 
 * DODa dev words and phrases (``../shared/data/darija``, or ``$AWAL_SHARED/data/darija``;
   CC BY-NC: evaluated here, nothing from it is in the repository): shipped rules, a
-  fit on 80% grouped by Arabic form, and arabizikit when installed.
+  fit on 80% grouped by Arabic form, and arabizikit when installed; the wrong phrases
+  counted by error class (vowel letters, article, final a, final ى, word count...).
 * ``data/samples/arabizi_gold.tsv``: our own hand-checked sentences in the style of
   social-media comments, word accuracy and CER per error class.
 * The Latin Darija of ``../shared/data/lid/ary_Latn.afrisenti.txt`` (CC BY 4.0, real
@@ -112,6 +113,68 @@ def per_class(transliterate: Callable[[list[str]], list[str]], rows: list[GoldRo
     return report
 
 
+_HAMZA = str.maketrans({"ء": None, "ئ": "ي", "ؤ": "و"})
+
+
+def _final_a(word: str) -> str:
+    return regex.sub("[ةه]$", "ا", word)
+
+
+def _no_article(word: str) -> str:
+    return regex.sub("^(ال|ل)", "", word)
+
+
+def _skeleton(word: str) -> str:
+    """The word without ا و ي after its first letter."""
+    return word[:1] + regex.sub("[اوي]", "", word[1:])
+
+
+def phrase_error_class(gold: str, got: str) -> str | None:
+    """Why a word of a phrase differs from the gold (both normalised), or None when it does not.
+
+    >>> phrase_error_class("علا", "على"), phrase_error_class("فرس", "فاراس"), phrase_error_class("العادة", "لعادة")
+    ('final ى / ا', 'vowel letters ا و ي', 'article ال / ل')
+    """
+    if gold == got:
+        return None
+    if gold.replace("ى", "ا") == got.replace("ى", "ا"):
+        return "final ى / ا"
+    if _final_a(gold) == _final_a(got):
+        return "final a: ة / ا"
+    if _no_article(gold) == _no_article(got) or _no_article(gold) == got or gold == _no_article(got):
+        return "article ال / ل"
+    if gold.translate(_HAMZA) == got.translate(_HAMZA):
+        return "hamza"
+    if _skeleton(gold) == _skeleton(got):
+        return "vowel letters ا و ي"
+    if _skeleton(_final_a(_no_article(gold))) == _skeleton(_final_a(_no_article(got))):
+        return "several of vowels / article / final a"
+    return "other letters"
+
+
+def phrase_errors(pairs: list[tuple[str, str]], outputs: list[str]) -> list[tuple[str, int, int, int]]:
+    """(class, wrong words, phrases holding it, phrases with no other error) over the wrong phrases,
+    word by word where both sides have as many words ("different number of words" otherwise)."""
+    words: dict[str, int] = {}
+    phrases: dict[str, int] = {}
+    alone: dict[str, int] = {}
+    for (_, arabic), out in zip(pairs, outputs):
+        gold, got = norm(arabic).split(), norm(out).split()
+        if gold == got:
+            continue
+        if len(gold) != len(got):
+            classes = ["different number of words"]
+        else:
+            classes = [c for c in (phrase_error_class(g, o) for g, o in zip(gold, got)) if c]
+            for c in classes:
+                words[c] = words.get(c, 0) + 1
+        for c in set(classes):
+            phrases[c] = phrases.get(c, 0) + 1
+        if len(set(classes)) == 1:
+            alone[classes[0]] = alone.get(classes[0], 0) + 1
+    return sorted(((c, words.get(c, 0), n, alone.get(c, 0)) for c, n in phrases.items()), key=lambda r: -r[2])
+
+
 def real_text_classes(model) -> list[tuple[str, int, float]]:
     """On the real tweets of ary_Latn.afrisenti.txt (no Arabic side): (class, tokens, % handled).
 
@@ -215,7 +278,8 @@ def main() -> None:
 
     shipped = ArabiziModel.default()
     w_acc, w_cer = score(shipped.transliterate([lat for lat, _ in words]), [a for _, a in words])
-    p_acc, p_cer = score(shipped.transliterate([lat for lat, _ in phrases]), [a for _, a in phrases])
+    phrase_out = shipped.transliterate([lat for lat, _ in phrases])
+    p_acc, p_cer = score(phrase_out, [a for _, a in phrases])
     t = time.perf_counter()
     fitted = ArabiziModel.default().fit(train)
     fit_s = time.perf_counter() - t
@@ -246,6 +310,12 @@ def main() -> None:
     print("|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+
+    print(f"\nDODa dev phrases: the wrong ones by class (awal shipped rules, {len(phrases)} phrases)\n")
+    print("| class | wrong words | in phrases | phrases with no other error |")
+    print("|---|---|---|---|")
+    for name, n_words, n_phrases, n_alone in phrase_errors(phrases, phrase_out):
+        print(f"| {name} | {n_words or '-'} | {n_phrases} | {n_alone} |")
 
     gold = load_gold()
     systems = {"awal": shipped.transliterate}

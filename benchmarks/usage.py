@@ -170,11 +170,23 @@ def arrow_rows(xs, h) -> None:
     h.row("E", 'Arrow: normalize_array(camel) vs polars replace_many', mb / t_a, mb / t_p, "polars str.replace_many", 2, note)
     h.same("normalize_array(camel) vs list path", out_a.to_pylist(), out_l)
     h.row("E", 'Arrow: normalize_array(camel) vs awal list path', mb / t_a, mb / t_l, 'awal.normalize(list, "camel")', 1, note)
+    other = [line for lang in ("eng_Latn", "fra_Latn", "kab_Latn", "tzm_Tfng", "taq_Tfng") for line in corpus.flores(lang)] * 4
+    other_array, other_mb = pa.array(other, type=pa.large_string()), corpus.utf8_mb(other)
+    other_series = pl.Series(other_array)
+    (t_a, out_a), (t_p, out_p) = alternate(
+        [lambda: normalize_array(other_array, "camel"), lambda: other_series.str.replace_many(keys, values)], rounds=5)
+    note = h.same("normalize_array(camel) vs polars, no Arabic", out_a.to_pylist(), out_p.to_list())
+    h.row("E", f"Arrow: normalize_array(camel), FLORES Latin+Tifinagh ({len(other):,} rows, no Arabic)", other_mb / t_a,
+          other_mb / t_p, "polars str.replace_many", None, f"{note}; slices without a source byte are kept as they are")
     pattern = r"\w+|[^\w\s]"
     (t_a, out_a), (t_p, out_p) = alternate([lambda: tokenize_array(array), lambda: series.str.extract_all(pattern)], rounds=5)
     n_a, n_p = len(out_a.flatten()), int(out_p.list.len().sum())
     h.row("E", "Arrow: tokenize_array vs polars extract_all", mb / t_a, mb / t_p, r"polars str.extract_all(\w+|[^\w\s])", 1.5,
           f"different rules: {n_a:,} vs {n_p:,} tokens")
+    (t_a, out_t), (t_p, _) = alternate([lambda: awal.tokenize(array), lambda: series.str.extract_all(pattern)], rounds=5)
+    note = h.same("awal.tokenize(array) vs tokenize_array", out_t.to_pylist(), out_a.to_pylist())
+    h.row("E", "Arrow: awal.tokenize(array) vs polars extract_all", mb / t_a, mb / t_p, r"polars str.extract_all(\w+|[^\w\s])",
+          1.5, f"{note}; same tokens as tokenize_array")
 
 
 # ------------------------------------------------------------------ one huge string

@@ -112,6 +112,11 @@ def test_kept_tokens_inside_sentences(model):
     assert out.startswith("شريت")
 
 
+def test_chat_digit_words_are_no_ordinals(model):
+    # 3nd is عند, not an ordinal like 2nd / 3rd
+    assert model.transliterate(["3nd bba 2nd 3rd"]) == ["عند " + model.transliterate(["bba"])[0] + " 2nd 3rd"]
+
+
 def test_unit_words_only_after_numbers(model):
     assert model.transliterate(["dh"])[0] != "dh"  # a lone "dh" is a word, read as letters
     assert "3am" not in model.transliterate(["kola 3am"])[0]  # one chat digit + letters is a word
@@ -157,6 +162,102 @@ def test_fit_still_learns_user_spellings(model):
     assert fitted.transliterate(["ntoumoubil", "zwiwen"]) == ["طوموبيل", "زوين"]
     assert fitted.transliterate(["hna"]) == ["حنا"]  # the user's reading comes first
     assert fitted.candidates("hna", 2) == [("حنا", 0.0), ("هنا", fitted.candidates("hna", 2)[1][1])]
+
+
+def test_fit_memorises_only_exceptions(model):
+    # kelb is read كلب by the rules already: nothing to memorise; 9hwa as the user writes it is
+    pairs = [("kelb", "كلب"), ("9hwa", "قهوة"), ("9hwa", "قهوة")]
+    fitted = model.fit(pairs, tune=False)
+    assert "kelb" not in fitted.lexicon or fitted.lexicon["kelb"] == model.lexicon.get("kelb")
+    assert fitted.transliterate(["kelb 9hwa"]) == ["كلب قهوة"]
+
+
+# ---------------------------------------------------------------- article and doubled letters
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [("ddrari", "الدراري"), ("zzitoun", "الزيتون"), ("chchta", "الشتا"), ("SSbaH", "الصباح"),
+     ("nnas", "الناس"), ("ttomobil", "الطوموبيل"), ("rrjal", "الرجال")],
+)
+def test_doubled_sun_letter_at_the_start_is_the_article(model, latin, arabic):
+    got = plain(model.transliterate([latin])[0])
+    assert got.startswith("ال") and got[2] == plain(arabic)[2], (latin, got)
+
+
+def test_doubled_letter_is_never_the_letter_twice(model):
+    for word in ("ddwa", "chchems", "SSif", "zzin", "bbat"):
+        got = plain(model.transliterate([word])[0])
+        assert got[0] != got[1] or got.startswith("لل"), (word, got)
+
+
+@pytest.mark.parametrize("latin, arabic", [("l7al", "الحال"), ("lbarh", "البارح"), ("lkhdma", "الخدمة"),
+                                           ("l3chiya", "العشية"), ("lwa9t", "الوقت")])
+def test_l_and_a_consonant_is_the_article(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+def test_fit_learns_a_user_who_writes_the_article_l(model):
+    pairs = [("l7out", "لحوت"), ("lfran", "لفران"), ("lbab", "لباب"), ("lkas", "لكاس"), ("lmra", "لمرا"),
+             ("lwld", "لولد"), ("ldrb", "لدرب"), ("lktab", "لكتاب")]
+    fitted = model.fit(pairs, tune=False)
+    assert plain(fitted.transliterate(["lbhar"])[0]).startswith("لب")
+    assert plain(model.transliterate(["lbhar"])[0]).startswith("الب")
+
+
+def test_l_before_the_article(model):
+    assert plain(model.transliterate(["ll3ada"])[0]) == "للعادة"
+    assert plain(model.transliterate(["llwalidin"])[0]).startswith("للو")
+
+
+# ---------------------------------------------------------------- vowels written out (MSA-style spellings)
+@pytest.mark.parametrize("latin, arabic", [("ghayr", "غير"), ("ghair", "غير"), ("ch8ar", "شهر"), ("chahr", "شهر"),
+                                           ("ma3ndoch", "ماعندوش"), ("balak", "بالك")])
+def test_vowel_written_spellings_of_frequent_words(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+# ---------------------------------------------------------------- named entities
+@pytest.mark.parametrize("latin, arabic", [("Mohammed", "محمد"), ("fatima", "فاطمة"), ("Youssef", "يوسف"),
+                                           ("rabat", "الرباط"), ("oujda", "وجدة"), ("abdellah", "عبدالله")])
+def test_names_and_places(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+@pytest.mark.parametrize("latin, arabic", [("so9hom", "سوقهم"), ("nsa3dkom", "نساعدكم"), ("tsktihom", "تسكتيهم")])
+def test_pronoun_suffix_vowel_is_short(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+@pytest.mark.parametrize("latin, arabic", [("3tiha", "عطيها"), ("ya3tik", "يعطيك"), ("bgit", "بغيت"), ("n9dar", "نقدر")])
+def test_everyday_verbs(model, latin, arabic):
+    assert model.transliterate([latin]) == [arabic]
+
+
+def test_a_name_is_one_word(model):
+    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0]
+    assert len(out.split()) == 5
+
+
+# ---------------------------------------------------------------- vowel letters: known words lose the rules' extra ones
+@pytest.mark.parametrize("latin, arabic", [("jadid", "جديد"), ("t9dar", "تقدر"), ("kolhom", "كلهم"),
+                                           ("3andk", "عندك"), ("mrhaba", "مرحبا"), ("chabab", "شباب")])
+def test_known_word_with_fewer_vowel_letters(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
+
+
+def test_batch_without_letters_for_the_vowel_step():
+    # a presentation-form ligature is a word whose reading has no letter to look at
+    assert ArabiziModel.default().transliterate(["\ufefb إلهَ"]) == ["\ufefb إلهَ"]
+
+
+def test_vowel_letters_only_where_the_latin_wrote_vowels():
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters({"هاد": 100, "برنامج": 50, "كلب": 9})
+    # hayed: its ي is the consonant y, not a written i; kalb: no vowel letter to drop
+    assert fix.correct(["hayed", "barnamaj", "kalb", "bab"], ["هايد", "بارناماج", "كالب", "باب"]) == [
+        "هايد", "برنامج", "كلب", "باب"]
+    assert VowelLetters({"برنامج": 4}).correct(["barnamaj"], ["بارناماج"]) == ["بارناماج"]  # seen too rarely
 
 
 # ---------------------------------------------------------------- internal separators (issue 10)

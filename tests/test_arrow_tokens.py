@@ -1,4 +1,5 @@
-"""tokenize_array cuts tokens from the UTF-8 buffer by offsets: same tokens as awal.tokenize."""
+"""Token lists of Arrow arrays are cut from the UTF-8 buffer by offsets (awal.token_arrays): the same
+tokens as the list path, for awal.tokenize and awal.arrow.tokenize_array alike."""
 
 from __future__ import annotations
 
@@ -16,14 +17,27 @@ utf8_texts = st.text(
     alphabet=st.one_of(st.sampled_from(INTERESTING), st.characters(codec="utf-8")), max_size=30
 )  # Arrow holds UTF-8: no lone surrogates
 rows = st.lists(st.one_of(st.none(), utf8_texts), max_size=12)
+options = st.fixed_dictionaries(
+    {}, optional={name: st.booleans() for name in ("split_digits", "keep_punctuation", "special_tokens", "split_apostrophes", "split_scripts")}
+)
 
 
-@given(values=rows, start=st.integers(0, 3), large=st.booleans(), split_digits=st.booleans())
-def test_token_lists_from_offsets(values, start, large, split_digits):
+@given(values=rows, start=st.integers(0, 3), large=st.booleans(), chosen=options)
+def test_token_lists_from_offsets(values, start, large, chosen):
     array = pa.array(values, type=pa.large_string() if large else pa.string()).slice(start)
-    want = [None if v is None else awal.tokenize(v, split_digits=split_digits) for v in values[start:]]
-    got = tokenize_array(array, split_digits=split_digits)
+    want = [None if v is None else tokens for v, tokens in zip(values[start:], awal.tokenize([v or "" for v in values[start:]], **chosen))]
+    got = awal.tokenize(array, **chosen)
     assert got.type == pa.list_(array.type)
     assert got.to_pylist() == want
-    chunked = pa.chunked_array([array, array], type=array.type)
-    assert tokenize_array(chunked).to_pylist() == [None if v is None else awal.tokenize(v) for v in values[start:]] * 2
+    assert tokenize_array(array, **chosen).to_pylist() == want
+    chunked = pa.chunked_array([array, array.slice(1)], type=array.type)
+    got = awal.tokenize(chunked, **chosen)
+    assert [len(chunk) for chunk in got.chunks] == [len(array), max(len(array) - 1, 0)]
+    assert got.to_pylist() == want + want[1:]
+
+
+def test_string_view_takes_the_general_path():
+    if not hasattr(pa, "string_view"):
+        pytest.skip("pyarrow without string_view")
+    array = pa.array(["ما عندي والو!", None], type=pa.string_view())
+    assert awal.tokenize(array).to_pylist() == [["ما", "عندي", "والو", "!"], None]

@@ -28,7 +28,20 @@ FUNCTIONS = {
     "tokenize_with_offsets": awal.tokenize_with_offsets,
     "dominant_script": awal.dominant_script,
     "script_spans": awal.script_spans,
+    "sentences": awal.sentences,
+    "sentence_spans": lambda x: awal.sentence_spans(x, line_breaks=False),
+    "identify": awal.identify,
+    "identify_tokens": awal.identify_tokens,
 }
+
+
+def test_shingles_of_a_series_and_an_array() -> None:
+    series = pd.Series([TEXTS[3], None], index=["a", "b"])
+    out = awal.shingles(series, n=2)
+    assert out.index.equals(series.index) and out.iloc[1] is series.iloc[1]  # missing, as it was
+    assert out.iloc[0].tolist() == awal.shingles(TEXTS[3], n=2).tolist()
+    out = awal.shingles(np.array(TEXTS))
+    assert [h.tolist() for h in out] == [h.tolist() for h in awal.shingles(TEXTS)]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

@@ -130,8 +130,14 @@ def test_containers():
     arrow = identify(pa.chunked_array([[texts[0], None], [texts[1]]]))
     assert arrow.to_pylist() == ["zgh_Tfng", None, "fra_Latn"] and arrow.num_chunks == 2
     series = identify(pd.Series([texts[0], None, texts[1]], index=[5, 6, 7]))
-    assert series.tolist() == ["zgh_Tfng", None, "fra_Latn"] and series.index.tolist() == [5, 6, 7]
+    assert series[[5, 7]].tolist() == ["zgh_Tfng", "fra_Latn"] and pd.isna(series[6]) and series.index.tolist() == [5, 6, 7]
     assert identify(np.array(texts)).tolist() == ["zgh_Tfng", "fra_Latn"]
+    rows = awal.identify_tokens(pa.chunked_array([[texts[1], None], [texts[0]]], type=pa.large_string()))
+    assert rows.num_chunks == 2 and rows.type.value_type.field("token").type == pa.large_string()
+    assert rows.to_pylist() == [
+        [dict(zip(("token", "start", "end", "label"), row)) for row in awal.identify_tokens(text)] if text else None
+        for text in (texts[1], None, texts[0])
+    ]
     with pytest.raises(TypeError):
         identify(["ok", 5])
     assert awal.identify is identify and awal.Identifier is Identifier

@@ -68,6 +68,21 @@ def test_empty_and_containers():
     assert ql.quality("Salam")["words"].tolist() == [1]
 
 
+def test_pandas_and_numpy_columns():
+    pd = pytest.importorskip("pandas")
+    texts = ["Salam labas, kolchi mzyan?", "ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ"]
+    expected = ql.quality(texts)
+    frame = ql.quality(pd.Series([texts[0], None, texts[1]], index=["a", "b", "c"]))
+    assert list(frame.columns) == list(ql.SIGNALS) and list(frame.index) == ["a", "b", "c"]
+    assert frame.loc[["a", "c"], "words"].tolist() == expected["words"].tolist() and frame.loc["b"].isna().all()
+    signals = ql.quality(np.array([[texts[0]], [None]], dtype=object))
+    assert signals["chars"][0] == expected["chars"][0] and np.isnan(signals["chars"][1])
+    for column in (pd.Series([texts[0], None]), pa.array([texts[0], None]), np.array([texts[0], None], dtype=object)):
+        keep, reasons = ql.quality_filter(column)
+        assert not keep[1] and reasons[1] == ["missing text (null, None or NaN)"]
+        assert reasons[0] == ql.quality_filter([texts[0]])[1][0]
+
+
 def test_unknown_variety_suggests():
     with pytest.raises(ValueError, match="did you mean ary"):
         ql.quality("x", "aryy")

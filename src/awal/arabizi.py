@@ -6,8 +6,10 @@ with their Arabic readings by position in the word) and picks the best path with
 Arabic character 4-gram model; frequent words and function words come from a
 hand-written lexicon (``darija_lexicon.tsv``, looked up in any case), and a spelling
 with several readings (``li`` لي / اللي, ``hna`` هنا / حنا) is chosen by its
-neighbours (:mod:`awal.arabizi_context`). Numbers, times, units, URLs, handles and
-emoji stay as they are (:mod:`awal.arabizi_words`). Letter case is a feature, not a
+neighbours (:mod:`awal.arabizi_context`); a reading that is no known word of Darija loses
+the vowel letters the rules wrote too many when that gives one (:mod:`awal.arabizi_vowels`:
+``jadid`` جديد). Numbers, times, units, URLs, handles and emoji stay as they are
+(:mod:`awal.arabizi_words`). Letter case is a feature, not a
 rule: a capital S T D H Z inside a word written in lowercase marks the emphatic
 letter, a word in capitals reads as lowercase, and the lexicon ignores case. A
 letter written three times or more is elongation (``bzzzaf``, as the ``darija``
@@ -42,6 +44,7 @@ import regex
 
 from awal.cache import cached_table, source_key
 from awal.arabizi_context import WordContext
+from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
 from awal.kernels import ranges
 
@@ -63,6 +66,7 @@ _STATES = _A ** (_ORDER - 1)
 _SHADDA = "\u0651"
 _MARKS = regex.compile(r"[\u064B-\u0652\u0670\u0640]")
 _VOWELS = set("aeiouyéèêà")
+PAIR_MIN = 5  # fit: two neighbouring chunks seen together this often are learned as one chunk too
 _FALLBACK_LOGP = -12.0  # an unseen letter mapping, when aligning training pairs
 _UNKNOWN_LOGP = -8.0  # a character no rule covers: kept as it is
 
@@ -165,19 +169,98 @@ def _is_word(token: str) -> bool:
 
 
 _ELONGATION = regex.compile(r"(\p{L})\1{2,}")
-_NOUN_FINAL_A = regex.compile(r"^(?:[lL](?![aeiouyAEIOUY])|([^aeiouyAEIOUY\d])\1)\w+[^aA]\Ka$")
 NOUN_ENDING = "ª"  # the lattice's symbol for the final -a of a word with the article
+
+
+def _letter_set(letters: str) -> np.ndarray:
+    """A table over code points below U+0250: True for ``letters``."""
+    table = np.zeros(0x250, dtype=bool)
+    table[[ord(c) for c in letters]] = True
+    return table
+
+
+# a medial vowel is in an open syllable after a consonant (or glide), before one consonant (or a
+# digraph: ch kh gh sh th dh) and a vowel
+_BEFORE_OPEN = _letter_set("bcdfghjklmnpqrstvwxyzSTDHZç35679")
+_OPENABLE = _letter_set("aeio")
+_ONE_CONSONANT = _letter_set("bcdfghjklmnpqrstvxzSTDHZç235679")
+_DIGRAPH_FIRST = _letter_set("ckgstd")
+_NEXT_VOWEL = _letter_set("aeiou" + NOUN_ENDING)
+
+
+_VOWEL = _letter_set("aeiouyAEIOUY")
+_VOWEL_OR_DIGIT = _VOWEL | _letter_set("0123456789")
+
+
+def _noun_endings(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding the final -a of a word with the
+    article: ``l`` + consonant, or a doubled letter that is no vowel or digit, then at least one
+    letter, a letter other than a, and the a."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(2, dtype=np.uint32)])
+    ends = np.append(np.flatnonzero(c[:n] == 10), n)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    length = ends - starts
+    last = ends - 1
+    first, second = c[starts], c[starts + 1]
+    article = ((first == ord("l")) | (first == ord("L"))) & ~_VOWEL[second] & (second != 10) & (length >= 4)
+    doubled = (first == second) & ~_VOWEL_OR_DIGIT[first] & (first != 10) & (length >= 5)
+    final_a = (c[np.maximum(last, 0)] == ord("a")) & (c[np.maximum(last - 1, 0)] != ord("a")) & (length > 0)
+    return last[(article | doubled) & final_a]
+
+
+_AFTER_ARTICLE = _letter_set("bcdfghjkmnpqrstvwxyzSTDHZç235679")  # a consonant or glide, not l
+
+
+def _article_l(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding the ``l`` that starts a word of
+    three letters or more with ``l`` + a consonant or glide (not a second l: ``lli``)."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(3, dtype=np.uint32)])
+    starts = np.concatenate([[0], np.flatnonzero(c[:n] == 10) + 1])
+    starts = starts[starts < n]
+    second = c[starts + 1]
+    return starts[(c[starts] == ord("l")) & _AFTER_ARTICLE[second] & (c[starts + 2] != 10) & (c[starts + 2] != 0)]
+
+
+def _open_vowels(cps: np.ndarray) -> np.ndarray:
+    """Positions of ``cps`` (words joined by newlines) holding a vowel in an open syllable."""
+    n = cps.size
+    c = np.concatenate([np.minimum(cps, 0x24F), np.zeros(3, dtype=np.uint32)])  # 0: no letter
+    at = np.flatnonzero(_OPENABLE[c[1:n]]) + 1
+    at = at[_BEFORE_OPEN[c[at - 1]]]
+    one = _ONE_CONSONANT[c[at + 1]] & _NEXT_VOWEL[c[at + 2]]
+    two = _DIGRAPH_FIRST[c[at + 1]] & (c[at + 2] == ord("h")) & _NEXT_VOWEL[c[at + 3]]
+    return at[one | two]
 
 
 def _lattice_forms(words: list[str]) -> list[str]:
     """Prepared words as the rule lattice reads them: the final -a of a word that starts
     with the article (``l`` + consonant, or a doubled letter: ``lmdrasa``, ``ssa3a``) is
-    written ``ª``, a noun's ending that the rules read as ة more often than ا.
+    written ``ª``, a noun's ending that the rules read as ة more often than ا; a medial
+    vowel in an open syllable (consonant, the vowel, one consonant, a vowel: the first a of
+    ``faras``) is written in capitals, a context of its own for the rules and for ``fit``
+    (short vowels, mostly not written, are found there).
 
-    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla"])
-    ['lmdrasª', 'ssa3ª', 'bghina', 'lla']
+    The ``l`` of a word that starts with ``l`` + consonant (``l7al``, ``lbarh``) is written
+    ``L``: the article, which Arabic-script Darija writes ال (AfriSenti's Moroccan tweets write
+    المغرب 87 times and never لمغرب), or the preposition ل; the rules and the letter model decide.
+
+    >>> _lattice_forms(["lmdrasa", "ssa3a", "bghina", "lla", "faras", "kayna", "l7al"])
+    ['LmdrAsª', 'ssA3ª', 'bghIna', 'lla', 'fAras', 'kayna', 'L7al']
     """
-    return [_NOUN_FINAL_A.sub(NOUN_ENDING, w) if w.endswith(("a", "A")) else w for w in words]
+    if not words:
+        return []
+    cps = codes("\n".join(words)).copy()
+    ending = _noun_endings(cps)
+    opened = _open_vowels(cps)  # before the endings are marked: ª counts as the vowel a
+    article = _article_l(cps)
+    cps[ending] = ord(NOUN_ENDING)
+    cps[opened] -= 32  # a e i o -> A E I O
+    cps[article] = ord("L")
+    return str(memoryview(cps), "utf-32-le", "surrogatepass").split("\n")
+
+
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
 
 
@@ -202,9 +285,15 @@ def _context(start: int, end: int, length: int) -> str:
 def _display(chunk: str, arabic: str) -> str:
     """Output text for a chunk's reading: a doubled consonant gets a shadda."""
     half = len(chunk) // 2
-    if half and chunk[:half] == chunk[half:] and not set(chunk) & _VOWELS and arabic:
+    one_letter = len(arabic) == 1 or (len(arabic) == 3 and arabic.startswith("ال"))
+    if half and chunk[:half] == chunk[half:] and not set(chunk) & _VOWELS and one_letter:
         return arabic + _SHADDA
     return arabic
+
+
+SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")  # the article assimilates to them: ال + شّ is said "chch"
+ARTICLE_SUN = 0.9  # share of the article reading for a doubled word-initial sun letter (ddar, zzit)
+ARTICLE_MOON = 0.5  # the same for other letters (bba بّا, kkas الكاس)
 
 
 # ---------------------------------------------------------------- letter model
@@ -299,15 +388,21 @@ def _read_rules(path: Path) -> dict[tuple[str, str], dict[str, float]]:
         for (chunk, ctx), dist in list(rules.items()):
             if ctx == "I" and len(chunk) > 1 and chunk[0] == cap.lower():
                 rules.setdefault((cap + chunk[1:], "I"), dict(dist))
-    # doubled letters: one letter (shown with shadda); word-initial ones may be ال + letter
+    # doubled letters: one letter (shown with shadda); word-initial ones may be ال + letter,
+    # mostly so for a sun letter, which the article assimilates (ddar الدار, chchems الشمس)
     consonants = [k for k in rules if k[0].isalnum() and not set(k[0].lower()) & _VOWELS]
     for chunk, ctx in consonants:
         dist = dict(rules[(chunk, ctx)])
         if ctx == "I" and chunk.isalpha():
-            dist = {a: 0.5 * p for a, p in dist.items()}
+            dist = {}
             for a, p in rules[(chunk, ctx)].items():
-                dist["ال" + a] = dist.get("ال" + a, 0.0) + 0.5 * p
+                share = ARTICLE_SUN if a[:1] in SUN_LETTERS else ARTICLE_MOON
+                dist[a] = dist.get(a, 0.0) + (1 - share) * p
+                dist["ال" + a] = dist.get("ال" + a, 0.0) + share * p
         rules.setdefault((chunk + chunk, ctx), dist)
+    for vowel in "aeio":  # a vowel in an open syllable (see _lattice_forms) reads as the vowel unless told
+        if (vowel, "M") in rules:
+            rules.setdefault((vowel.upper(), "M"), dict(rules[(vowel, "M")]))
     return rules
 
 
@@ -373,6 +468,7 @@ class ArabiziModel:
         self._arrays: tuple | None = None
         self._cache: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
+        self._vowel_letters: VowelLetters | None = None
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -396,6 +492,16 @@ class ArabiziModel:
             items.sort()
             self._multi[length] = (np.array([c for c, _ in items], dtype=np.uint64),
                                    np.array([g for _, g in items], dtype=np.int64))
+        # a prefilter: which first two letters start a chunk of each length (letters numbered from 1)
+        letters = sorted({c for chunk in chunks if len(chunk) > 1 for c in chunk[:2]})
+        self._letter_id = np.zeros(_BMP, dtype=np.int64)
+        self._letter_id[[ord(c) for c in letters if ord(c) < _BMP]] = np.arange(1, len(letters) + 1)
+        self._ids = len(letters) + 1
+        self._starts = {length: np.zeros(self._ids**2, dtype=bool) for length in self._multi}
+        for chunk in chunks:
+            if len(chunk) > 1 and len(chunk) in self._starts:
+                ids = self._letter_id[[min(ord(c), _BMP - 1) for c in chunk[:2]]]
+                self._starts[len(chunk)][ids[0] + ids[1] * self._ids] = True
         self.lm.table()
         word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
 
@@ -417,6 +523,12 @@ class ArabiziModel:
         lm = _CharLM.cached(sorted(set(lexicon.values())), source_key(__file__, str(d / "darija_lexicon.tsv")))
         return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1, homographs=spellings,
                    context=partial(WordContext.read, d / "darija_bigrams.tsv"))
+
+    def _vowels(self) -> VowelLetters:
+        """The known words of the word context, to drop vowel letters the rules wrote too many."""
+        if self._vowel_letters is None:
+            self._vowel_letters = VowelLetters(self.context.unigrams)
+        return self._vowel_letters
 
     # ------------------------------------------------------------ emissions
     def _distribution(self, chunk: str, ctx: str) -> dict[str, float]:
@@ -506,15 +618,18 @@ class ArabiziModel:
                     self._single[key] = g
             g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c[miss].tolist(), ctx[miss].tolist())]
         ew, es, ee, eg = [wid], [local], [local + 1], [g1]
+        doubled_half = np.zeros(W, dtype=np.int64)
         code = np.minimum(c, _BMP - 1).astype(np.uint64)
         padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
+        ids = self._letter_id[code.astype(np.int64)]
+        pair = ids + np.concatenate([ids[1:], [0]]) * self._ids  # the first two letters from here
         for length in range(2, self._max_chunk + 1):
             code = code | (padded[length - 1 : length - 1 + n] << np.uint64(16 * (length - 1)))
             table = self._multi.get(length)
             if table is None:
                 continue
             keys, gids = table
-            at = np.flatnonzero(left >= length)
+            at = np.flatnonzero(self._starts[length][pair] & (left >= length))
             slot = np.minimum(np.searchsorted(keys, code[at]), len(keys) - 1)
             hit = keys[slot] == code[at]
             at, slot = at[hit], slot[hit]
@@ -526,7 +641,16 @@ class ArabiziModel:
             es.append(local[at])
             ee.append(local[at] + length)
             eg.append(g[ok])
-        return tuple(np.concatenate(x) for x in (ew, es, ee, eg))
+            if length % 2 == 0:  # a doubled chunk at the start of a longer word (ddar, chchems)
+                half = np.uint64(16 * (length // 2))
+                low = code[at] & ((np.uint64(1) << half) - np.uint64(1))
+                twin = at[(local[at] == 0) & (left[at] > length) & ((code[at] >> half) == low)]
+                doubled_half[wid[twin]] = length // 2
+        w_, s_, e_, g_ = (np.concatenate(x) for x in (ew, es, ee, eg))
+        # a word-initial doubled letter is one letter (with shadda) or the article + letter, never
+        # the letter twice: its halves are no chunks of their own there
+        keep = (s_ > 0) | (e_ > doubled_half[w_])
+        return w_[keep], s_[keep], e_[keep], g_[keep]
 
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
         """Batched beam search over the rule lattices of the words in ``(cps, offsets)``.
@@ -578,7 +702,14 @@ class ArabiziModel:
         finals = []
         for t in range(T + 1):
             m_t = reaching[t]
-            if t > 0:
+            if t > 0 and t not in pending:  # no chunk ends here (inside a word-initial doubled letter)
+                score = np.full((m_t, B), -np.inf, dtype=np.float32)
+                state = np.zeros((m_t, B), dtype=np.int32)
+                backs.append(np.full(m_t * B, -1, dtype=np.int32))
+                emits.append(np.full(m_t * B, -1, dtype=np.int32))
+                hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
+                offset += m_t * B
+            elif t > 0:
                 # gather what reaches t, a row of candidates per word, then keep the best B
                 # of distinct letter-model states (recombination) by repeated argmax
                 parts = pending.pop(t)
@@ -590,10 +721,9 @@ class ArabiziModel:
                 base = np.zeros(m_t, dtype=np.int64)
                 first = 0
                 for (rw, s, st, bk, em), cnt in zip(parts, counts):
-                    pos = np.arange(rw.size)
-                    new = np.ones(rw.size, dtype=bool)
-                    new[1:] = rw[1:] != rw[:-1]
-                    within = pos - np.maximum.accumulate(np.where(new, pos, 0)) + base[rw]
+                    # rank of each candidate among its word's in this part (rw is sorted), after the
+                    # candidates of the earlier parts
+                    within = np.arange(rw.size) - np.searchsorted(rw, rw) + base[rw]
                     at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
                     cand_f[at] = s.ravel()
                     packed_f[at] = np.arange(first, first + rw.size * B, dtype=np.int64) * SB + st.ravel()
@@ -784,16 +914,18 @@ class ArabiziModel:
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
         found = [lex.get(low) for low in lowered]
-        for i in doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
-            if found[i] is None:
-                found[i] = lex.get(_ELONGATION_TWICE.sub(r"\1", lowered[i]))
+        doubled = [i for i in doubled if found[i] is None]
+        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+            singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
+            for i, single in zip(doubled, singles):
+                found[i] = lex.get(single)
         for i in [i for i, low in enumerate(lowered) if low == "hh"]:
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
-            best = dict(zip(need, self._best(*_flat(_lattice_forms(need)))))
+            best = dict(zip(need, self._vowels().correct(need, self._best(*_flat(_lattice_forms(need))))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
         return dict(zip(tokens, found))
 
@@ -816,6 +948,10 @@ class ArabiziModel:
         p = _prep(word)
         found = self._decode(_lattice_forms([p]), max(self.beam, 2 * n), n)
         lattice = found[0]
+        if lattice:  # the top reading as transliterate gives it (fewer vowel letters when it is a known word)
+            top = self._vowels().correct([p], [lattice[0][0]])[0]
+            if top != lattice[0][0]:
+                lattice = [(top, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != top]
         options = self.homographs.get(p.lower())
         if options:
             prev = _last_arabic(self.transliterate([before])[0]) if before else None
@@ -872,9 +1008,11 @@ class ArabiziModel:
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
         Phrases are split into words when both sides have the same number of words.
-        With ``tune``, the letter-model weight, and whether the learned chunk readings
-        replace the rules' ones, are chosen on a tenth of the words (grouped by Arabic
-        form, so no Arabic word is in both parts).
+        With ``tune``, the letter-model weight, how much the pairs' Arabic words count in
+        the letter model, and whether the learned chunk readings (alone, or with pairs of
+        neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
+        ones, are chosen on a tenth of the words (grouped by Arabic form, so no Arabic word
+        is in both parts).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -896,32 +1034,43 @@ class ArabiziModel:
             paths = [model._align(f, a) for f, (_, a) in zip(forms, data)]
             model.learned = _count(paths)
             model._reset()
+        data_weight = 1.0
         if tune and len(data) >= 50:
             groups = sorted({a for _, a in data})
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
             dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
-            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add(data[i][1] for i in train), beam=self.beam)
             words = sorted({w for w, _ in dev})
-            best = (-1.0, model.lm_weight, True)
-            for learn in (True, False):  # the learned chunk readings, or the rules' own where they do better
-                trial.learned = _count(paths[i] for i in train) if learn else dict(self.learned)
-                for lam in (0.1, 0.15, 0.2, 0.3, 0.5):
-                    trial.lm_weight = lam
-                    trial._reset()
-                    out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
-                    acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
-                    if acc > best[0]:
-                        best = (acc, lam, learn)
-            _, model.lm_weight, learn = best
-            if not learn:
-                model.learned = dict(self.learned)
-        model.lm = base_lm.add(a for _, a in data)
+            best = (-1.0, model.lm_weight, 1, data_weight)
+            readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
+                        PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
+            for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
+                trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
+                                     beam=self.beam)
+                # the rules' own chunk readings, the learned ones, or learned with neighbouring
+                # chunks counted together (readings that depend on the letter next door)
+                for learn, learned in readings.items():
+                    trial.learned = learned
+                    for lam in (0.1, 0.15, 0.2, 0.3):
+                        trial.lm_weight = lam
+                        trial._reset()
+                        out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                        acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
+                        if acc > best[0]:
+                            best = (acc, lam, learn, weight)
+            _, model.lm_weight, learn, data_weight = best
+            model.learned = dict(self.learned) if not learn else _count(paths, merged=learn if learn > 1 else 0)
+        model.lm = base_lm.add((a for _, a in data), data_weight)
         memory: dict[str, Counter] = defaultdict(Counter)
         for w, a in data:
             memory[w][a] += 1
         learned_words = {w.lower(): c.most_common(1)[0][0] for w, c in memory.items()}
+        model._reset()
+        # word memory only where the fitted model reads a word otherwise: the exceptions
+        own = model._read_words(list(memory))
+        learned_words = {w.lower(): learned_words[w.lower()] for w in memory
+                         if _strip_arabic(own[w]) != learned_words[w.lower()]}
         model.lexicon.update(learned_words)
         for w, a in learned_words.items():  # the user's reading of a homograph comes first
             if w in model.homographs:
@@ -997,7 +1146,6 @@ def _count(paths: Iterable[list[tuple[str, str, str]] | None], merged: int = 0) 
 
 # ---------------------------------------------------------------- ar2arabizi
 _ROMAN: dict[str, dict[str, str]] | None = None
-_SUN_AR = set("تثدذرزسشصضطظلن")
 
 
 def _roman_table() -> dict[str, dict[str, str]]:
@@ -1030,7 +1178,7 @@ def _romanize_word(word: str, table: dict[str, dict[str, str]]) -> str:
             continue
         if i == 1 and word.startswith("ال") and n > 2:
             nxt = table["*"].get(word[2], "")
-            out.append(nxt if word[2] in _SUN_AR and len(nxt) == 1 else "l")
+            out.append(nxt if word[2] in SUN_LETTERS and len(nxt) == 1 else "l")
             continue
         latin = None
         if i == 0:

@@ -65,8 +65,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .extras import optional
 from .normalize import Normalizer
 
@@ -164,22 +162,14 @@ def transliterate_array(array: Any, scheme: str) -> Any:
 def tokenize_array(array: Any, **options: bool) -> Any:
     """Word tokens as a ``list<string>`` array (``list<large_string>`` for large input); nulls stay null.
 
-    ``options`` are those of :func:`awal.tokenize`.
+    ``options`` are those of :func:`awal.tokenize`, which this is (checked for an Arrow string array).
 
     >>> import pyarrow as pa
     >>> tokenize_array(pa.array(["wach nta?", None])).to_pylist()
     [['wach', 'nta', '?'], None]
     """
-    return _list_array(array, lambda chunk: _token_lists(chunk, options))
-
-
-def _token_lists(array: Any, options: dict[str, bool]) -> Any:
-    """The token lists of one string array, slice by slice (bounded memory)."""
-    from .batch import STRINGS_PER_SLICE
-
-    slices = range(0, max(len(array), 1), STRINGS_PER_SLICE)
-    parts = [_token_list_array(array.slice(start, STRINGS_PER_SLICE), options) for start in slices]
-    return parts[0] if len(parts) == 1 else pyarrow().concat_arrays(parts)
+    _check_strings(array)
+    return feature("tokenize")(array, **options)
 
 
 def sentences_array(array: Any, line_breaks: bool = True) -> Any:
@@ -198,35 +188,6 @@ def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(array.type))
     return lists_of(array)
-
-
-def _token_list_array(array: Any, options: dict[str, bool]) -> Any:
-    """The tokens of a (slice of a) string array as a list array, cut from its UTF-8 buffer by
-    the token offsets: no Python string per token."""
-    from .batch import TextBatch
-    from .kernels import ranges
-    from .tokenize import token_spans
-
-    pa = pyarrow()
-    large = pa.types.is_large_string(array.type)
-    filled = array.fill_null("") if array.null_count else array
-    batch = TextBatch.from_arrow(filled)
-    starts, ends, token_offsets = token_spans(batch, **options)
-    cps = batch.codepoints
-    width = 1 + (cps >= 0x80).view(np.uint8) + (cps >= 0x800).view(np.uint8) + (cps >= 0x10000).view(np.uint8)
-    byte_at = np.zeros(len(cps) + 1, dtype=np.int64)  # UTF-8 position of every code point of the slice
-    np.cumsum(width, out=byte_at[1:])
-    _, offset_buffer, data_buffer = filled.buffers()
-    first = int(np.frombuffer(offset_buffer, dtype=np.int64 if large else np.int32)[filled.offset]) if len(filled) else 0
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    byte_start, byte_end = byte_at[starts] + first, byte_at[ends] + first
-    values = np.take(data, ranges(byte_start, byte_end - byte_start))  # one gather of every token's bytes
-    value_offsets = np.zeros(len(starts) + 1, dtype=np.int64 if large else np.int32)
-    np.cumsum(byte_end - byte_start, out=value_offsets[1:])
-    tokens = pa.Array.from_buffers(array.type, len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
-    mask = array.is_null() if array.null_count else None
-    offsets = pa.array(token_offsets.astype(np.int32), type=pa.int32())
-    return pa.ListArray.from_arrays(offsets, tokens, type=pa.list_(array.type), mask=mask)
 
 
 def detect_array(array: Any) -> Any:

@@ -301,6 +301,7 @@ def map_text(
     separator: str | None = None,
     utf16: bool = False,
     changes: tuple[int, np.ndarray] | None = None,
+    leads: bytes | None = None,
 ) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
@@ -318,6 +319,9 @@ def map_text(
     between the first and the last of them come back as they went in, without conversions or
     kernels, unless they are only a few in their slice (Latin or Tifinagh text through an Arabic
     profile; a few Arabic lines in a slice cost more to take out than to run).
+    With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
+    :func:`awal.rules.source_leads`), an Arrow slice whose value bytes hold none of them is
+    only checked to be UTF-8 and given back as it is.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -325,7 +329,7 @@ def map_text(
     ('a', 'b\\x00')
     """
     if _is_arrow(x):
-        return _map_arrow(x, fn, utf16)
+        return _map_arrow(x, fn, utf16, leads)
     if not isinstance(x, (list, tuple)):
         return fn(TextBatch.from_input(x)).to_output()
     out: list[str] = []
@@ -335,19 +339,46 @@ def map_text(
     return tuple(out) if isinstance(x, tuple) else out
 
 
-def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool) -> Any:
+def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None) -> Any:
     """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
-    array chunk by chunk): same type, nulls and chunks out."""
+    array chunk by chunk): same type, nulls and chunks out; a slice ``fn`` cannot change (see
+    :func:`map_text`) is kept as it is."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array([_map_arrow(chunk, fn, utf16) for chunk in array.chunks], type=array.type)
+        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads) for chunk in array.chunks], type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
-    parts = [
-        fn(TextBatch.from_arrow(array.slice(start, STRINGS_PER_SLICE), utf16)).to_arrow()
-        for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)
-    ]
+    parts = []
+    for start in range(0, max(len(array), 1), STRINGS_PER_SLICE):
+        rows = array.slice(start, STRINGS_PER_SLICE)
+        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def _untouched(rows: Any, leads: bytes) -> bool:
+    """Whether the value bytes of a ``string``/``large_string`` slice hold none of ``leads`` and are
+    UTF-8 (decoded to check, as :meth:`TextBatch.from_arrow` does; it names the row otherwise).
+
+    >>> pa = _arrow()
+    >>> _untouched(pa.array(["abc", None]), bytes([0xD8, 0xD9])), _untouched(pa.array(["عبد"]), bytes([0xD8, 0xD9]))
+    (True, False)
+    """
+    pa = _arrow()
+    if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
+        return False
+    _, offset_buffer, data_buffer = rows.buffers()
+    if data_buffer is None or not len(rows):
+        return True
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(rows.type) else np.int32)
+    raw = memoryview(data_buffer)[int(offsets[rows.offset]) : int(offsets[rows.offset + len(rows)])]
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if any((data == lead).any() for lead in leads):
+        return False
+    try:
+        str(raw, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _map_joined(

@@ -104,30 +104,36 @@ class TextMap(ABC):
         """``str`` → ``str``, a list/tuple of ``str`` → the same container, a pyarrow string array → the same type."""
 
 
-def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarray:
-    """``run`` over a NumPy array of text, same shape out: str results in the input's dtype
-    (``<U`` of the needed width, the same ``StringDType``, object), other results in an object array."""
-    kind = array.dtype.kind
-    if kind == "U":
-        results = run(array.ravel().tolist())
-        out = np.array(results, dtype=str) if _all_str(results) else _objects(results)
-        return out.reshape(array.shape)
-    if kind not in "OT":
+def column_strings(x: Any) -> tuple[list[str], np.ndarray | None]:
+    """The strings of a pandas Series or a NumPy array (flattened), and the mask of where they are
+    among its values (None when no value is missing); raises ``TypeError`` on any other value.
+
+    For functions whose result is not one value per string (:func:`awal.quality` gives columns).
+
+    >>> column_strings(np.array(["a", None, "b"], dtype=object))
+    (['a', 'b'], array([ True, False,  True]))
+    """
+    if is_pandas(x):
+        return _series_strings(x)
+    if x.dtype.kind == "U":
+        return x.ravel().tolist(), None
+    values = _object_values(x)
+    present = _present(values)
+    return _strings(values, present), present
+
+
+def _object_values(array: np.ndarray) -> np.ndarray:
+    """The values of a NumPy array of text as a flat object array (TypeError for any other dtype)."""
+    if array.dtype.kind not in "OT":
         raise TypeError(
             f"expected a NumPy array of str (dtype str_, StringDType or object), got dtype {array.dtype}; "
             f"awal takes {ACCEPTED}"
         )
-    values = array.ravel().astype(object, copy=False)
-    present = _present(values)
-    results = run(_strings(values, present))
-    out = _merge(results, values, present)
-    if kind == "T" and _all_str(results):
-        out = out.astype(array.dtype)
-    return out.reshape(array.shape)
+    return array.ravel().astype(object, copy=False)
 
 
-def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
-    """``run`` over a pandas Series: same index and name; a pandas string dtype is kept for str results."""
+def _series_strings(series: Any) -> tuple[list[str], np.ndarray | None]:
+    """The strings of a pandas Series and the mask of where they are (None: no value missing)."""
     import pandas as pd  # already imported: the input is a pandas object
 
     if not isinstance(series, pd.Series):
@@ -141,7 +147,33 @@ def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
         bad = next(i for i, s in enumerate(strings) if not isinstance(s, str))
         label = series.index[np.flatnonzero(present)[bad] if present is not None else bad]
         raise TypeError(f"the Series value at index {label!r} is {type(strings[bad]).__name__}, not str")
+    return strings, present
+
+
+def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarray:
+    """``run`` over a NumPy array of text, same shape out: str results in the input's dtype
+    (``<U`` of the needed width, the same ``StringDType``, object), other results in an object array."""
+    kind = array.dtype.kind
+    if kind == "U":
+        results = run(array.ravel().tolist())
+        out = np.array(results, dtype=str) if _all_str(results) else _objects(results)
+        return out.reshape(array.shape)
+    values = _object_values(array)
+    present = _present(values)
+    results = run(_strings(values, present))
+    out = _merge(results, values, present)
+    if kind == "T" and _all_str(results):
+        out = out.astype(array.dtype)
+    return out.reshape(array.shape)
+
+
+def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
+    """``run`` over a pandas Series: same index and name; a pandas string dtype is kept for str results."""
+    import pandas as pd  # already imported: the input is a pandas object
+
+    strings, present = _series_strings(series)
     results = run(strings)
+    values = series.to_numpy(dtype=object)
     keep = isinstance(series.dtype, pd.StringDtype) and _all_str(results)
     return pd.Series(
         _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object

@@ -57,6 +57,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .batch import TextBatch, _is_arrow
+from .columns import column_strings, is_pandas
 from .kernels import map_table
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .segments import per_string, prefix_hashes, range_hashes, repeated, run_lengths, split
@@ -487,7 +488,9 @@ def _slices(strings: list[str] | tuple[str, ...]) -> Iterator[TextBatch]:
 
 def quality(x: Any, variety: str = "default") -> Any:
     """Quality signals of every text: a dict of NumPy arrays (one value per text, in the order of
-    :data:`SIGNALS`), a pyarrow Table for Arrow input (null texts give null rows).
+    :data:`SIGNALS`), a pyarrow Table for Arrow input (null texts give null rows), a pandas
+    DataFrame with the Series' index for a Series (missing texts give NaN rows; a NumPy array
+    gives the dict, flattened, NaN where a value is missing).
 
     ``variety`` (``"ary"``, ``"arb_Arab"``, ``"zgh"``, ``"kab"``, ...; see :func:`varieties`)
     chooses the stop-word list. A ratio without a denominator (no tokens, no lines) is NaN.
@@ -496,6 +499,8 @@ def quality(x: Any, variety: str = "default") -> Any:
     [0.667]
     """
     stop = _stop_hashes(load_variety(variety).name)
+    if isinstance(x, np.ndarray) or is_pandas(x):
+        return _column_quality(x, variety)
     if isinstance(x, (list, tuple)):
         parts = [_signals(b, stop) for b in _slices(x)] or [_signals(TextBatch.from_strings([]), stop)]
         return {k: np.concatenate([p[k] for p in parts]) for k in SIGNALS}
@@ -509,6 +514,25 @@ def quality(x: Any, variety: str = "default") -> Any:
         mask = None if valid is None else ~valid
         return pa.table({k: pa.array(v, mask=mask) for k, v in result.items()})
     return result
+
+
+def _column_quality(x: Any, variety: str) -> Any:
+    """:func:`quality` of a pandas Series (a DataFrame, same index) or a NumPy array (a dict)."""
+    strings, present = column_strings(x)
+    signals = quality(strings, variety)
+    if present is not None:  # missing texts: NaN rows
+        signals = {k: _scatter(v, present) for k, v in signals.items()}
+    if is_pandas(x):
+        import pandas as pd  # already imported: the input is a pandas object
+
+        return pd.DataFrame(signals, index=x.index)
+    return signals
+
+
+def _scatter(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    out = np.full(len(present), np.nan)
+    out[present] = values
+    return out
 
 
 def explain(signals: dict[str, np.ndarray], variety: str = "default") -> list[list[str]]:
@@ -532,14 +556,17 @@ def explain(signals: dict[str, np.ndarray], variety: str = "default") -> list[li
 
 
 def quality_filter(x: Any, variety: str = "default") -> tuple[np.ndarray, list[list[str]]]:
-    """``(keep, reasons)``: a boolean per text, and for each text the thresholds it failed.
+    """``(keep, reasons)``: a boolean per text, and for each text the thresholds it failed
+    (a missing text is not kept).
 
     >>> keep, reasons = quality_filter(["Salam"])
     >>> keep.tolist(), reasons[0][0]
     ([False], 'words 1 < 50 (Gopher: 50 to 100,000 words)')
     """
     signals = quality(x, variety)
-    if _is_arrow(x):
-        signals = {name: signals.column(name).to_numpy(zero_copy_only=False) for name in SIGNALS}
+    if _is_arrow(x) or is_pandas(x):
+        signals = {name: np.asarray(signals[name], dtype=np.float64) for name in SIGNALS}
     reasons = explain(signals, variety)
+    for i in np.flatnonzero(np.isnan(np.asarray(signals["chars"], dtype=np.float64))).tolist():
+        reasons[i] = ["missing text (null, None or NaN)"]  # nothing to keep
     return np.array([not r for r in reasons], dtype=bool), reasons

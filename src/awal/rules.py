@@ -592,6 +592,21 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes)
 
 
+def source_leads(steps: Iterable[Step], most: int = 8) -> bytes | None:
+    """The first UTF-8 bytes of every character a profile made only of character maps may change
+    (if there are at most ``most``): an Arrow slice without any of them comes out as it went in
+    (see :func:`awal.batch.map_text`). None for any other profile.
+
+    >>> source_leads([CharStep.build(("x",), {"ى": "ي", "ة": "ه", "a": ""})])
+    b'a\\xd8\\xd9'
+    """
+    steps = tuple(steps)
+    if not all(isinstance(step, CharStep) for step in steps):
+        return None
+    leads = {key.encode("utf-8", "surrogatepass")[0] for step in steps for key in step.mapping}  # type: ignore[union-attr]
+    return bytes(sorted(leads)) if len(leads) <= most else None
+
+
 def fuse(rules: Iterable[Rule]) -> CharStep:
     """Compose consecutive character-level rules into one ``{char: string}`` map.
 

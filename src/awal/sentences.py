@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from .batch import TextBatch, per_input, string_list_type
+from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -262,9 +263,11 @@ def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
     return per_input(batch, _lists(batch, line_breaks, text), arrow_type)
 
 
+@accepts_columns
 def sentences(x: Any, line_breaks: bool = True) -> Any:
     """Sentences: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
-    array → a ``list<string>`` array (nulls and chunks kept). See the module docstring for the rules.
+    array → a ``list<string>`` array (nulls and chunks kept); a pandas Series or NumPy array → the
+    same container of lists (see :mod:`awal.columns`). See the module docstring for the rules.
 
     >>> sentences(["Salam! Labas?", "ⴰⵣⵓⵍ⵰ ⵎⴰⵏⵣⴰⴽⵉⵏ", ""])
     [['Salam!', 'Labas?'], ['ⴰⵣⵓⵍ⵰', 'ⵎⴰⵏⵣⴰⴽⵉⵏ'], []]
@@ -272,6 +275,7 @@ def sentences(x: Any, line_breaks: bool = True) -> Any:
     return _apply(x, line_breaks, text=True)
 
 
+@accepts_columns
 def sentence_spans(text: Any, line_breaks: bool = True) -> Any:
     """``[(start, end), ...]``: code-point offsets of each sentence, ``text[start:end]`` is the sentence.
 

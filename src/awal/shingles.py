@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .batch import TextBatch, per_input
+from .columns import accepts_columns
 from .normalize import Normalizer
 from .tokenize import token_spans
 
@@ -109,6 +110,7 @@ def shingle_hashes(batch: TextBatch, n: int = 5) -> tuple[np.ndarray, np.ndarray
 _normalizers: dict[str, Normalizer] = {}
 
 
+@accepts_columns
 def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
     """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list/tuple → list of arrays; a pyarrow
     string array → a ``list<uint64>`` array (nulls and chunks kept).

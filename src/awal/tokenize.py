@@ -69,11 +69,12 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, overload
 
 import numpy as np
 
-from .batch import TextBatch, list_slices, per_input, string_list_type
+from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type
 from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
 from .patterns import SPECIAL
+from .token_arrays import token_list_array
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
 if TYPE_CHECKING:
@@ -190,17 +191,17 @@ def _special_spans(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     string_starts = np.flatnonzero(first_c)  # ends with m
     row = np.searchsorted(string_starts, trigger, side="right") - 1
-    rows = np.unique(row)
+    rows = row[np.r_[True, row[1:] != row[:-1]]]  # row is sorted: its distinct values
     inside = _between(string_starts[rows], string_starts[rows + 1])
     spaces = np.concatenate([[-1], inside[c[inside] == SPACE], [m]])
     at = np.searchsorted(spaces, trigger)
     lo = np.maximum(spaces[at - 1] + 1, string_starts[row])
     hi = np.minimum(spaces[at], string_starts[row + 1])
-    windows = np.unique(np.stack([lo, hi], axis=1), axis=0)
-    base_end = np.append(base, n)
+    first = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])]  # lo and hi never decrease: the distinct windows
+    lo, hi = lo[first], hi[first]
     starts: list[int] = []
     ends: list[int] = []
-    for a, b in zip(base_end[windows[:, 0]].tolist(), base_end[windows[:, 1]].tolist()):
+    for a, b in zip(np.where(lo < m, np.take(base, lo, mode="clip"), n).tolist(), np.where(hi < m, np.take(base, hi, mode="clip"), n).tolist()):
         for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
             starts.append(a + match.start())
             ends.append(a + match.end())
@@ -692,6 +693,10 @@ def _tokenize(x: Any, **options: bool) -> Any:
     if isinstance(x, (list, tuple)):
         with _collector_paused():
             return [tokens for batch in list_slices(x) for tokens in tokens_from_spans(batch, *token_spans(batch, **options))]
+    if _is_arrow(x):  # list<string> cut from the UTF-8 buffer (awal.token_arrays)
+        lists = token_list_array(x, lambda batch: token_spans(batch, **options))
+        if lists is not None:
+            return lists
     batch = TextBatch.from_input(x)
     return per_input(batch, tokens_from_spans(batch, *token_spans(batch, **options)), string_list_type(batch))
 

@@ -25,6 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..batch import TextBatch
+from ..columns import accepts_columns
 from ..kernels import ranges
 from .features import Alphabet, FeatureSpec, pad, symbols, word_columns, words
 from .learn import fit_temperature, train
@@ -135,8 +136,10 @@ class Identifier:
         unknown = (letters == 0) | (p.max(axis=1, initial=0) < self.threshold)
         return names[np.where(unknown, len(self.labels), best)].tolist()
 
+    @accepts_columns
     def identify(self, x: Any) -> Any:
-        """A label per text (``str`` -> ``str``; list, tuple, Arrow, pandas, NumPy -> the same kind)."""
+        """A label per text (``str`` -> ``str``; list, tuple, Arrow, pandas, NumPy -> the same kind,
+        missing values kept as they were: see :mod:`awal.columns`)."""
         return _per_text(x, lambda texts: self._labels_of(*self.probabilities(texts)))
 
     __call__ = identify
@@ -321,26 +324,13 @@ def _texts(x: Any) -> tuple[list[str], bool]:
 
 
 def _per_text(x: Any, fn) -> Any:
-    """``fn`` (list of texts -> list of labels) on ``x``; the result has ``x``'s kind of container."""
+    """``fn`` (list of texts -> list of labels) on a ``str``, list, tuple or Arrow array; the result
+    has ``x``'s kind of container (pandas and NumPy: :func:`~awal.columns.accepts_columns`)."""
     if isinstance(x, str):
         return fn([x])[0]
     if isinstance(x, (list, tuple)):
         out = fn(list(x)) if all(isinstance(s, str) for s in x) else fn(TextBatch.from_strings(x).to_list())
         return tuple(out) if isinstance(x, tuple) else out
-    module = type(x).__module__
-    if module.startswith("pandas"):
-        import pandas as pd
-
-        valid = x.notna().to_numpy()
-        out = np.array(fn(["" if not ok else s for s, ok in zip(x.tolist(), valid)]), dtype=object)
-        out[~valid] = None
-        return pd.Series(out, index=x.index, name=x.name, dtype=x.dtype if str(x.dtype).startswith("string") else object)
-    if module == "numpy":
-        values = x.tolist()
-        labels = fn(["" if not isinstance(s, str) else s for s in values])
-        if x.dtype.kind == "U":
-            return np.array(labels)
-        return np.array([label if isinstance(s, str) else None for label, s in zip(labels, values)], dtype=object)
     batch = TextBatch.from_input(x)  # Arrow: labels as a string array, nulls kept
     labels = fn(batch.to_list())
     import pyarrow as pa

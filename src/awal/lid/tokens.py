@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ..batch import TextBatch
+from ..batch import TextBatch, per_input, string_list_type
+from ..columns import accepts_columns
 from ..kernels import ranges
 from ..tokenize import token_spans
 from .model import UNDETERMINED, Identifier
@@ -81,13 +82,16 @@ def _one_text(text: Any) -> TextBatch:
     return TextBatch.from_strings([text], kind="str")
 
 
-def identify_tokens(x: str | list[str], idf: Identifier | None = None) -> list:
+@accepts_columns
+def identify_tokens(x: Any, idf: Identifier | None = None) -> Any:
     """``(token, start, end, label)`` for every token of ``x``; ``text[start:end] == token``.
 
-    A list of texts gives a list of such lists (scored as one batch: much faster than a loop)."""
+    A list of texts gives a list of such lists (scored as one batch: much faster than a loop),
+    a pandas Series or NumPy array the same container of lists, a pyarrow string array a
+    ``list<struct<token, start, end, label>>`` array (nulls and chunks kept)."""
     idf = idf or Identifier()
     single = isinstance(x, str)
-    batch = _one_text(x) if single else TextBatch.from_strings(list(x))
+    batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
     names = np.array(idf.labels + [UNDETERMINED], dtype=object)[label].tolist()
     text = batch.joined()
@@ -97,7 +101,18 @@ def identify_tokens(x: str | list[str], idf: Identifier | None = None) -> list:
     if single:
         return rows
     bounds = token_offsets.tolist()
-    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]
+    return per_input(batch, [rows[a:b] for a, b in zip(bounds, bounds[1:])], _token_rows_type(batch))
+
+
+def _token_rows_type(batch: TextBatch) -> Any:
+    """``list<struct<token, start, end, label>>`` for an Arrow batch, else None."""
+    if batch.kind != "arrow":
+        return None
+    import pyarrow as pa
+
+    token = string_list_type(batch).value_type
+    fields = [("token", token), ("start", pa.int64()), ("end", pa.int64()), ("label", pa.string())]
+    return pa.list_(pa.struct(fields))
 
 
 def language_spans(text: str, idf: Identifier | None = None) -> list[tuple[int, int, str]]:

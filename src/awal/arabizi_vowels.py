@@ -1,0 +1,109 @@
+"""Vowel letters for ``arabizi2ar``: a reading that is no known word becomes the known word it
+spells with fewer vowel letters.
+
+Arabizi writes every vowel it hears, Arabic script only the long ones: ``jadid`` is جديد,
+``t9dar`` تقدر, ``kolhom`` كلهم, but the letter rules, which cannot tell a long vowel from a
+short one, read جاديد, تقدار, كولهوم. When the rules' reading is not a word of Arabic-script
+Darija (the word counts of ``darija_bigrams.tsv``: licence-clean tweets and FLORES-200) and
+dropping one or two of its medial ا و ي gives a word seen ``MIN_COUNT`` times or more, that
+word is taken (the most frequent one); after the article (ال, or ل as the rules read the
+``l`` of ``l3alam``) the rest of the word is looked up, and the article written ال. Only letters the Latin spelling wrote as vowels may go
+(ا for a, و for o or u, ي for i), and only in words of four letters or more.
+
+>>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155, "عالم": 40})
+>>> fix.correct(["jadid", "t9dar", "hayed", "dar", "l3alam"], ["جاديد", "تقدار", "هايد", "دار", "لعالام"])
+['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
+>>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
+([''], ['', 'جديد'])
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+
+__all__ = ["VowelLetters", "MIN_COUNT"]
+
+MIN_COUNT = 5  # chosen on half of DODa dev (words and phrases), checked on the other half
+_VOWEL_LETTERS = "اوي"
+_DROP_VOWELS = str.maketrans("", "", _VOWEL_LETTERS)
+_WRITTEN_AS = {"ا": "a", "و": "ou", "ي": "i"}  # Latin letters that may stand for a droppable vowel letter
+_MARKS = str.maketrans("", "", "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640")  # harakat, shadda, tatweel
+
+
+_VOWEL_CODES = np.array([ord(c) for c in _VOWEL_LETTERS], dtype=np.uint32)
+_MARK_CODES = np.array([0x64B, 0x64C, 0x64D, 0x64E, 0x64F, 0x650, 0x651, 0x652, 0x670, 0x640], dtype=np.uint32)
+
+
+def _text(cps: np.ndarray) -> str:
+    return str(memoryview(np.ascontiguousarray(cps, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+
+
+def _skeleton(word: str) -> str:
+    """The word without its medial vowel letters (first and last letters kept)."""
+    return word[:1] + word[1:-1].translate(_DROP_VOWELS) + word[-1:] if len(word) > 2 else word
+
+
+class VowelLetters:
+    """Known words by skeleton, and the correction of readings with vowel letters too many."""
+
+    def __init__(self, counts: dict[str, int], min_count: int = MIN_COUNT) -> None:
+        self.known = {w.translate(_MARKS) for w in counts}
+        self.by_skeleton: dict[str, list[tuple[int, str]]] = {}
+        for word, count in counts.items():
+            word = word.translate(_MARKS)
+            if count >= min_count and len(word) > 1:
+                self.by_skeleton.setdefault(_skeleton(word), []).append((count, word))
+        for options in self.by_skeleton.values():
+            options.sort(key=lambda cw: (-cw[0], cw[1]))
+
+    def _fewer_vowels(self, latin: str, reading: str) -> str | None:
+        """The most frequent known word spelt by ``reading`` with one or two medial vowel letters
+        fewer, each written as a vowel in ``latin``; None if there is none."""
+        options = self.by_skeleton.get(_skeleton(reading))
+        if not options:
+            return None
+        latin = latin.lower()
+        droppable = [i for i in range(1, len(reading) - 1)
+                     if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
+        for _, word in options:
+            if 1 <= len(reading) - len(word) <= 2:
+                for drop in combinations(droppable, len(reading) - len(word)):
+                    if "".join(c for i, c in enumerate(reading) if i not in drop) == word:
+                        return word
+        return None
+
+    def correct(self, latin: list[str], readings: list[str]) -> list[str]:
+        """``readings`` of the Latin words ``latin``, each replaced by the known word with fewer
+        vowel letters when it is no known word itself (shadda and other marks are dropped then).
+
+        The readings are stripped and reduced to skeletons as one block; only those whose
+        skeleton is a known word's are looked at one by one.
+        """
+        if not readings:
+            return []
+        cps = np.frombuffer("\n".join(readings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        cps = cps[~np.isin(cps, _MARK_CODES)]
+        plain_words = _text(cps).split("\n")
+        if not cps.size:  # only empty readings (a word of silent vowels: "e")
+            return list(readings)
+        medial = np.isin(cps, _VOWEL_CODES)
+        medial[[0, -1]] = False
+        medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
+        skeletons = _text(cps[~medial]).split("\n")
+        out = list(readings)
+        bs, known = self.by_skeleton, self.known
+        # a word with the article (ال, or ل as Darija writes it) is looked up without it too
+        maybe = [i for i, sk in enumerate(skeletons)
+                 if sk in bs or (sk[:1] == "ل" and sk[1:] in bs) or (sk[:2] == "ال" and sk[2:] in bs)]
+        for i in maybe:
+            word = plain_words[i]
+            if len(latin[i]) < 4 or word in known:
+                continue
+            cut = 0 if skeletons[i] in bs else (2 if skeletons[i][:2] == "ال" and skeletons[i][2:] in bs else 1)
+            if len(word) - cut >= 3 and word[cut:] not in known:
+                better = self._fewer_vowels(latin[i], word[cut:])
+                if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
+                    out[i] = ("ال" if cut else "") + better
+        return out

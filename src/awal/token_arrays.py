@@ -1,0 +1,68 @@
+"""Token lists of an Arrow string array as a ``list<string>`` array, cut from its UTF-8 buffer.
+
+:func:`awal.tokenize` gives a pyarrow array back as a list array. The tokens are spans of
+the input, in order and never overlapping, so the list's values are the input's bytes
+with everything between tokens removed: the gaps (mostly one space) are marked with 0xFF,
+a byte UTF-8 never uses, and one ``bytes.translate`` drops them; no Python string per token
+and no index per byte. Code-point spans become byte spans through the position of every
+character start in the buffer.
+
+>>> import pyarrow as pa
+>>> from awal.tokenize import token_spans
+>>> token_list_array(pa.array(["سلام، labas?", None, ""]), token_spans).to_pylist()
+[['سلام', '،', 'labas', '?'], None, []]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .batch import STRINGS_PER_SLICE, TextBatch
+from .kernels import ranges
+
+GAP = 0xFF  # never a byte of UTF-8: marks the bytes between tokens, which one translate removes
+Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (starts, ends, token offsets)
+
+
+def token_list_array(array: Any, spans: Spans) -> Any:
+    """The tokens of every row of a pyarrow ``string``/``large_string`` Array or ChunkedArray, as
+    ``list<string>`` (``list<large_string>``); nulls stay null, chunks are kept. ``spans`` gives
+    the token spans of a batch (:func:`awal.tokenize.token_spans` with its options).
+    None for any other input: the caller's general path handles it or names the error.
+    """
+    import pyarrow as pa
+
+    if not isinstance(array, (pa.Array, pa.ChunkedArray)) or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
+        return None
+    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
+        return pa.chunked_array([token_list_array(chunk, spans) for chunk in array.chunks], type=pa.list_(array.type))
+    parts = [_token_lists(pa, array.slice(start, STRINGS_PER_SLICE), spans) for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)]
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def _token_lists(pa: Any, array: Any, spans: Spans) -> Any:
+    """The list array of one slice of rows."""
+    large = pa.types.is_large_string(array.type)
+    filled = array.fill_null("") if array.null_count else array
+    starts, ends, token_offsets = spans(TextBatch.from_arrow(filled))
+    _, offset_buffer, data_buffer = filled.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if large else np.int32)[filled.offset : filled.offset + len(filled) + 1]
+    data = np.zeros(0, np.uint8)
+    if len(filled) and data_buffer is not None:
+        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
+    byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")
+    byte_end[ends == len(char_start)] = len(data)  # a token that ends the slice
+    gap_start, gap_end = np.append(0, byte_end), np.append(byte_start, len(data))  # the bytes between tokens
+    marked = data.copy()
+    marked[ranges(gap_start, gap_end - gap_start)] = GAP
+    values = marked.tobytes().translate(None, bytes([GAP]))  # the tokens' bytes, in order: one C pass
+    value_offsets = np.zeros(len(starts) + 1, dtype=np.int64 if large else np.int32)
+    np.cumsum(byte_end - byte_start, out=value_offsets[1:])
+    tokens = pa.Array.from_buffers(array.type, len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
+    mask = array.is_null() if array.null_count else None
+    return pa.ListArray.from_arrays(pa.array(token_offsets.astype(np.int32), type=pa.int32()), tokens, type=pa.list_(array.type), mask=mask)
