@@ -20,8 +20,9 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -397,11 +398,11 @@ def _map_joined(
         joined = separator.join(strings)
     except TypeError:
         return None  # the general way names the item
-    if changes is not None and changes[0] > 0xFF and _latin1(joined):
-        return list(strings)  # no character of the changed range (checked at the speed of a copy)
+    if changes is not None and changes[0] > 0x7F and joined.isascii():  # a flag CPython keeps: no scan
+        return list(strings)
     units = _utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
-        may_change = _may_change(units, changes[0], len(changes[1]), separator)
+        may_change = _may_change(strings, units, changes[0], len(changes[1]), separator)
         if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
             out = list(strings)
             changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
@@ -423,41 +424,34 @@ def _map_joined(
     return pieces if len(pieces) == len(strings) else None
 
 
-def _latin1(text: str) -> bool:
-    """Whether every character of ``text`` is below U+0100 (CPython copies such text to Latin-1
-    in one pass, and stops at the first character that is not)."""
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int, separator: str) -> list[int] | None:
+    """The indices of the ``strings`` that hold a code point in ``first .. first + span - 1``,
+    found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
+    when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
+    then (Arabic text through an Arabic profile), and finding which would only add to the work.
 
-
-def _may_change(units: np.ndarray, first: int, span: int, separator: str) -> list[int] | None:
-    """The indices of the strings in ``units`` (UTF-16 code units of text without surrogates,
-    strings joined by ``separator``) that hold a code point in ``first .. first + span - 1``;
-    None when over three quarters of the text does (judged on one unit in :data:`_SAMPLE`): every
-    string then holds one, and finding which would only add to the work.
-
-    >>> units = np.array([ord(c) for c in "ab||ab|abز|"], dtype=np.uint16)
-    >>> [_may_change(part, 0x600, 0x100, "|") for part in (units, units[:4], units[-2:])]
-    [[3], [], None]
+    >>> strings = ["ab", "", "ab", "abز"]
+    >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
+    >>> _may_change(strings, units, 0x600, 0x100, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x100, "|")
+    ([3], None)
     """
     if first > 0xFFFF:
         return []
-    below = np.uint16(min(span, 0x10000 - first))
-    sample = units[::_SAMPLE] - np.uint16(first)  # a unit below first wraps round to above
-    if np.count_nonzero(sample < below) * 4 > len(sample) * 3:  # Arabic text through an Arabic profile: about 80%
+    last = min(first + span, 0x10000) - 1
+    probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
+    probed = strings[:: max(1, len(strings) // _PROBES)]
+    if sum(1 for text in probed if probe(text)) * 8 > len(probed) * 7:
         return None
-    near = np.zeros(len(units) + 1, dtype=bool)  # one more: an empty last string starts there
-    np.less(units - np.uint16(first), below, out=near[:-1])
+    near = np.empty(len(units) + 1, dtype=bool)
+    near[-1] = False  # one more: an empty last string starts there
+    np.less_equal(units - np.uint16(first), np.uint16(last - first), out=near[:-1])  # below first wraps round to above
     if not near.any():
         return []
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
     return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
 
 
-_SAMPLE = 16  # _may_change first judges a slice on one code unit in this many
+_PROBES = 16  # strings _may_change looks at first
 
 
 def _utf16_units(text: str) -> np.ndarray | None:
