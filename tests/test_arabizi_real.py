@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import awal
 from awal.arabizi import ArabiziModel
+from awal.arabizi_context import WordContext
 from awal.cli import main
 
 from strategies import INTERESTING, examples
@@ -134,6 +135,14 @@ def test_context_chooses_among_readings(model):
     assert words_of(model, "hna kayn bzaf dyal nas")[0] == "هنا"
     assert words_of(model, "chrb lma")[1] == "الما"
     assert words_of(model, "lma jit l9ithom")[0] == "لما"
+
+
+def test_word_context_read_only_when_a_word_has_several_readings():
+    fresh = ArabiziModel.default()  # the first call of a process: no bigram file read for plain words
+    assert fresh.transliterate(["salam 3likom"]) == ["سلام عليكم"]
+    assert not isinstance(fresh._word_context, WordContext)
+    assert words_of(fresh, "hna ghadyin l dar")[0] == "حنا"
+    assert isinstance(fresh._word_context, WordContext)
 
 
 def test_candidates_ranked_with_context(model):

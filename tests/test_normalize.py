@@ -7,10 +7,11 @@ import re
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import awal
-from awal import Normalizer, RuleError
-from strategies import batches, texts
+from awal import Normalizer, RuleError, TextBatch
+from strategies import batches, characters, examples, texts
 
 PROFILES = awal.profiles()
 
@@ -30,6 +31,30 @@ def test_idempotent(profile, text):
 @given(items=batches)
 def test_batch_equals_one_by_one(profile, items):
     assert awal.normalize(items, profile) == [awal.normalize(t, profile) for t in items]
+
+
+# lists long enough for the joined way (awal.batch.map_text), of text with and without the
+# characters the character maps change: Latin-1, other Latin, Tifinagh, a tatweel (between
+# camel's keys, not one of them), Arabic letters and marks, NUL, a lone surrogate
+UNTOUCHED_OR_NOT = st.text(alphabet=st.sampled_from("abé ’ṭⴰⵣⵓⵍـ\x00\ud800") | characters, max_size=30)
+LONG_LISTS = st.lists(st.one_of(UNTOUCHED_OR_NOT, st.text(alphabet="abé ’ⴰⵣـ", max_size=30)), min_size=9, max_size=40)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@examples(60)
+@given(items=LONG_LISTS)
+def test_lists_equal_one_by_one_batches(profile, items):
+    """Joined slices, with those no rule can change given back as they came (awal.batch._map_joined)."""
+    n = Normalizer(profile)
+    assert n(items) == [n.normalize_batch(TextBatch.from_input(t)).to_output() for t in items]
+
+
+def test_strings_without_a_changed_character_come_back_as_they_went_in():
+    ascii_, latin, tifinagh, arabic = ["hello, world"] * 10, ["l'école"] * 10, ["ⴰⵣⵓⵍ ‘ṭ’"] * 10, ["إلى المدرسة"]
+    for items in (ascii_, latin, tifinagh, latin + arabic + tifinagh):
+        out = awal.normalize(items, "camel")
+        assert [a is b for a, b in zip(out, items)] == [s != arabic[0] for s in items]  # the same objects: no work done
+        assert out == [s.replace("إلى المدرسة", "الي المدرسه") for s in items]
 
 
 @pytest.mark.parametrize("profile", PROFILES)

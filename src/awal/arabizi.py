@@ -35,8 +35,9 @@ import io
 import json
 import unicodedata
 from collections import Counter, defaultdict
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import regex
@@ -444,12 +445,12 @@ class ArabiziModel:
         lm_weight: float = 1.0,
         beam: int = 2,
         homographs: dict[str, list[str]] | None = None,
-        context: WordContext | None = None,
+        context: WordContext | Callable[[], WordContext] | None = None,
     ) -> None:
         self.rules = rules
         self.lexicon = {k.lower(): v for k, v in (lexicon or {}).items()}
         self.homographs = {k: list(v) for k, v in (homographs or {}).items() if len(v) > 1}
-        self.context = context if context is not None else WordContext({}, {})
+        self._word_context = context if context is not None else WordContext({}, {})
         self.lm = lm if lm is not None else _CharLM()
         self.learned: dict[tuple[str, str], Counter] = learned or {}
         self.lm_weight = lm_weight
@@ -504,6 +505,14 @@ class ArabiziModel:
         self.lm.table()
         word_chars(np.zeros(0, dtype=np.uint32))  # build the letter table now, not on first use
 
+    @property
+    def context(self) -> WordContext:
+        """The word counts that rank a spelling's readings; a loader given instead (the shipped
+        model's) runs on first use, since most texts hold no word with several readings."""
+        if not isinstance(self._word_context, WordContext):
+            self._word_context = self._word_context()
+        return self._word_context
+
     # ------------------------------------------------------------ construction
     @classmethod
     def default(cls) -> "ArabiziModel":
@@ -512,9 +521,8 @@ class ArabiziModel:
         spellings = _read_lexicon(d / "darija_lexicon.tsv")
         lexicon = {latin: readings[0] for latin, readings in spellings.items()}
         lm = _CharLM.cached(sorted(set(lexicon.values())), source_key(__file__, str(d / "darija_lexicon.tsv")))
-        context = WordContext.read(d / "darija_bigrams.tsv")
         return cls(_read_rules(d / "arabizi2ar.tsv"), lexicon, lm, lm_weight=0.1, homographs=spellings,
-                   context=context)
+                   context=partial(WordContext.read, d / "darija_bigrams.tsv"))
 
     def _vowels(self) -> VowelLetters:
         """The known words of the word context, to drop vowel letters the rules wrote too many."""

@@ -20,8 +20,9 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -296,7 +297,12 @@ JOINED_PART = 1 << 18  # map_text's joined way works on about this many code poi
 
 
 def map_text(
-    x: Any, fn: Callable[[TextBatch], TextBatch], separator: str | None = None, utf16: bool = False, leads: bytes | None = None
+    x: Any,
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str | None = None,
+    utf16: bool = False,
+    changes: tuple[int, np.ndarray] | None = None,
+    leads: bytes | None = None,
 ) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
@@ -309,7 +315,11 @@ def map_text(
     per string out. A slice that already contains the separator takes the general way.
     With ``utf16`` too (``fn`` accepts uint16 code units), a joined slice with no
     character outside the BMP and no lone surrogate goes in and out as UTF-16, which
-    CPython converts faster and NumPy moves in half the bytes.
+    CPython converts faster and NumPy moves in half the bytes. With ``changes`` too (the code
+    points ``fn`` may change: ``first + i`` where ``mask[i]``), strings with no code point
+    between the first and the last of them come back as they went in, without conversions or
+    kernels, unless they are only a few in their slice (Latin or Tifinagh text through an Arabic
+    profile; a few Arabic lines in a slice cost more to take out than to run).
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
     :func:`awal.rules.source_leads`), an Arrow slice whose value bytes hold none of them is
     only checked to be UTF-8 and given back as it is.
@@ -326,7 +336,7 @@ def map_text(
     out: list[str] = []
     for start in range(0, len(x), STRINGS_PER_SLICE):
         part = x[start : start + STRINGS_PER_SLICE]
-        out += _map_joined(part, fn, separator, utf16) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
+        out += _map_joined(part, fn, separator, utf16, changes) or fn(TextBatch.from_strings(part, first_index=start)).to_list()
     return tuple(out) if isinstance(x, tuple) else out
 
 
@@ -373,7 +383,11 @@ def _untouched(rows: Any, leads: bytes) -> bool:
 
 
 def _map_joined(
-    strings: list[str] | tuple[str, ...], fn: Callable[[TextBatch], TextBatch], separator: str | None, utf16: bool
+    strings: list[str] | tuple[str, ...],
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str | None,
+    utf16: bool,
+    changes: tuple[int, np.ndarray] | None = None,
 ) -> list[str] | None:
     """``fn`` over ``strings`` joined by ``separator``, split back; None when that cannot be used
     (no separator, a string that is not a str, a result that does not split back into as many:
@@ -384,7 +398,19 @@ def _map_joined(
         joined = separator.join(strings)
     except TypeError:
         return None  # the general way names the item
+    if changes is not None and changes[0] > 0x7F and joined.isascii():  # a flag CPython keeps: no scan
+        return list(strings)
     units = _utf16_units(joined) if utf16 else None
+    if changes is not None and units is not None:
+        may_change = _may_change(strings, units, changes[0], len(changes[1]), separator)
+        if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
+            out = list(strings)
+            changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
+            if changed is None:
+                return None
+            for i, text in zip(may_change, changed):
+                out[i] = text
+            return out
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -396,6 +422,36 @@ def _map_joined(
         pieces += fn(batch).joined().split(separator)
         start = end
     return pieces if len(pieces) == len(strings) else None
+
+
+def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int, separator: str) -> list[int] | None:
+    """The indices of the ``strings`` that hold a code point in ``first .. first + span - 1``,
+    found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
+    when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
+    then (Arabic text through an Arabic profile), and finding which would only add to the work.
+
+    >>> strings = ["ab", "", "ab", "abز"]
+    >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
+    >>> _may_change(strings, units, 0x600, 0x100, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x100, "|")
+    ([3], None)
+    """
+    if first > 0xFFFF:
+        return []
+    last = min(first + span, 0x10000) - 1
+    probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
+    probed = strings[:: max(1, len(strings) // _PROBES)]
+    if sum(1 for text in probed if probe(text)) * 8 > len(probed) * 7:
+        return None
+    near = np.empty(len(units) + 1, dtype=bool)
+    near[-1] = False  # one more: an empty last string starts there
+    np.less_equal(units - np.uint16(first), np.uint16(last - first), out=near[:-1])  # below first wraps round to above
+    if not near.any():
+        return []
+    starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
+    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
+
+
+_PROBES = 16  # strings _may_change looks at first
 
 
 def _utf16_units(text: str) -> np.ndarray | None:

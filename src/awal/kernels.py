@@ -43,13 +43,21 @@ def remove(
     ``source`` (the input index of each kept position) is ``None`` unless ``align``.
     """
     if not align and len(offsets) == 2:  # one string: only the number of kept positions matters
-        kept = np.compress(keep, values)
+        kept = _kept(values, keep)
         return kept, np.array([offsets[0], offsets[0] + len(kept)], dtype=np.int64), None
     new_offsets = offsets - np.searchsorted(np.flatnonzero(~keep), offsets)
     if not align:
-        return np.compress(keep, values), new_offsets, None  # np.compress: ~3x faster than values[keep]
+        return _kept(values, keep), new_offsets, None
     source = np.flatnonzero(keep)
     return np.take(values, source), new_offsets, source
+
+
+def _kept(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]``. Boolean indexing copies the runs between dropped positions: about 4x
+    faster than ``np.compress`` when under 1 position in 32 goes (text with a few marks to
+    delete), and slower above that, where ``np.compress`` is used."""
+    dropped = len(keep) - np.count_nonzero(keep)
+    return values[keep] if dropped * 32 < len(keep) else np.compress(keep, values)
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

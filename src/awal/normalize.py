@@ -24,7 +24,7 @@ from .columns import TextMap
 from .export import hf_normalizer, sentencepiece_rules
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .names import unknown_name
-from .rules import Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps, source_leads
+from .rules import ListMode, Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps, source_leads
 from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Normalizer(TextMap):
     def _setup(self, name: str, description: str, rules: tuple[Rule, ...]) -> None:
         self.name, self.description = name, description
         self.rules: tuple[Rule, ...] = rules
-        self._compiled: tuple[list[Step], tuple[str | None, bool], TextFunction | None] | None = None
+        self._compiled: tuple[list[Step], ListMode, TextFunction | None] | None = None
         self._cut_rule: tuple[CutRule | None] | None = None  # where a long string may be cut (awal.slices)
         self._per_rule: list[Step] | None = None  # one step per rule, for explain
         self._builtin = False
@@ -81,7 +81,7 @@ class Normalizer(TextMap):
     def __repr__(self) -> str:
         return f"Normalizer({self.name!r}, rules={len(self.rules)})"
 
-    def _compile(self) -> tuple[list[Step], tuple[str | None, bool], TextFunction | None]:
+    def _compile(self) -> tuple[list[Step], ListMode, TextFunction | None]:
         """``(steps, list mode, one-string function)``.
 
         Built on first use and stored in one assignment, without a lock: two threads may both

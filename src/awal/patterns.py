@@ -75,6 +75,15 @@ def _white_space() -> np.ndarray:
     return property_mask(r"\p{White_Space}")
 
 
+def prepare(kinds: tuple[str, ...]) -> None:
+    """Build now what :func:`protected` needs for ``kinds`` (a pattern compilation takes
+    milliseconds): a pass compiled with it pays nothing on its first text with a run to check,
+    so a long text's first slice costs what the others do."""
+    if kinds:
+        scanner(kinds)
+        _white_space()
+
+
 def protected(cps: np.ndarray, offsets: np.ndarray, positions: np.ndarray, kinds: tuple[str, ...]) -> np.ndarray:
     """For each of the sorted ``positions`` in a batch, whether it lies in a protected piece of its string.
 

@@ -45,7 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import numpy as np
 
@@ -59,7 +59,7 @@ from .batch import TextBatch
 from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .names import did_you_mean
-from .patterns import PROTECT_KINDS, protected
+from .patterns import PROTECT_KINDS, prepare, protected
 from .unicode import SCRIPTS, category_mask, script_table
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
@@ -553,16 +553,29 @@ def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
 LIST_SEPARATOR = "\x00"
 
 
-def list_mode(steps: Iterable[Step]) -> tuple[str | None, bool]:
-    """How :func:`awal.batch.map_text` may run a list through ``steps``: ``(separator, utf16)``.
+class ListMode(NamedTuple):
+    """How :func:`awal.batch.map_text` may run a list through steps (see :func:`list_mode`)."""
+
+    separator: str | None
+    utf16: bool
+    changes: tuple[int, np.ndarray] | None = None
+
+
+def list_mode(steps: Iterable[Step]) -> ListMode:
+    """How :func:`awal.batch.map_text` may run a list through ``steps``: ``(separator, utf16, changes)``.
 
     ``separator`` is :data:`LIST_SEPARATOR` when every step maps characters one by one
     wherever they are (:class:`CharStep`) and never touches or produces it, so a list may be
     run as one string joined by it; else None. ``utf16`` is true when those maps also accept
     uint16 code units (their BMP replacements stay in the BMP, see :class:`awal.kernels.CharMap`).
+    ``changes`` is ``(first, mask)``: the code points those maps change are ``first + i`` where
+    ``mask[i]`` (None unless every step is one); text with none of them comes out as it went in.
 
-    >>> list_mode([CharStep.build(("x",), {"ـ": ""})]), list_mode([CharStep.build(("x",), {"\\x00": ""})])
-    (('\\x00', True), (None, True))
+    >>> mode = list_mode([CharStep.build(("x",), {"ـ": "", "ى": "ي"})])
+    >>> mode.separator, mode.utf16, mode.changes[0], np.flatnonzero(mode.changes[1]).tolist()
+    ('\\x00', True, 1600, [0, 9])
+    >>> list_mode([CharStep.build(("x",), {"\\x00": ""})]).separator is None
+    True
     """
     steps = tuple(steps)
     char_maps = all(isinstance(step, CharStep) for step in steps)
@@ -571,7 +584,12 @@ def list_mode(steps: Iterable[Step]) -> tuple[str | None, bool]:
         for step in steps
     )
     utf16 = char_maps and all(kernels.fits_utf16(step.mapping) for step in steps)  # without building the tables
-    return (LIST_SEPARATOR if untouched else None), utf16
+    keys = np.array([ord(key) for step in steps for key in step.mapping] if char_maps else [], dtype=np.int64)
+    changes = None
+    if len(keys):
+        changes = (int(keys.min()), np.zeros(int(keys.max() - keys.min()) + 1, dtype=bool))
+        changes[1][keys - changes[0]] = True
+    return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes)
 
 
 def source_leads(steps: Iterable[Step], most: int = 8) -> bytes | None:
@@ -638,6 +656,7 @@ def collapse_step(rules: list[Rule]) -> CollapseStep:
         at = np.array([ord(c) for c in rule.chars], dtype=np.int64) if rule.chars else class_mask("letter")
         limit[at] = rule.limit
         min_run[at] = rule.min_run
+    prepare(rules[0].protect)
     return CollapseStep(tuple(r.name for r in rules), limit, min_run, rules[0].protect)
 
 

@@ -36,11 +36,14 @@ import numpy as np
 
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
-from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep
+from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
 from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
 SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
-_WINDOW = 1 << 12  # characters searched at a time for a safe cut
+SLICES_AT_LEAST = 8  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
+SMALLEST_SLICE = 1 << 15  # ... of at least this many characters
+_FIRST_WINDOW = 1 << 6  # characters first searched for a safe cut
+_WINDOW = 1 << 12  # at most this many at a time after that
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,15 @@ class CutRule:
     distinct: bool
 
     def first_cut(self, text: str, start: int) -> int | None:
-        """The first safe cut at or after ``start`` (an index into ``text``), or None."""
-        for lo in range(max(start, 1), len(text), _WINDOW):
-            window = text[lo - 1 : lo + _WINDOW]
+        """The first safe cut at or after ``start`` (an index into ``text``), or None. The windows
+        searched grow from :data:`_FIRST_WINDOW` characters: a cut is usually a few characters away.
+
+        >>> CutRule(np.ones(UNICODE_SIZE, bool), np.arange(UNICODE_SIZE) == ord(" "), False).first_cut("ab cd" * 50, 3)
+        7
+        """
+        lo, width = max(start, 1), _FIRST_WINDOW
+        while lo < len(text):
+            window = text[lo - 1 : lo + width]
             cps = np.frombuffer(window.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             ok = self.left[cps[:-1]] & self.right[cps[1:]]
             if self.distinct:
@@ -63,6 +72,7 @@ class CutRule:
             hit = np.flatnonzero(ok)
             if len(hit):
                 return lo + int(hit[0])
+            lo, width = lo + width, min(4 * width, _WINDOW)
         return None
 
 
@@ -109,9 +119,21 @@ def cut_rule(steps: Iterable[object]) -> CutRule | None:
     return CutRule(left, right, distinct)
 
 
-def map_long(text: str, function: Callable[[str], str], rule: CutRule, size: int = SLICE) -> str:
-    """``function(text)`` computed slice by slice (slices of about ``size`` characters, cut where
-    ``rule`` allows; a slice with no safe cut runs on to the next one)."""
+def slice_size(length: int) -> int:
+    """Characters per slice for a text of ``length``: :data:`SLICE`, or less for a text of a few
+    slices, so that a slice's working memory (the kernels need about 20 bytes per character)
+    stays small next to the text itself.
+
+    >>> slice_size(100 * SLICE) == SLICE, slice_size(4 * SLICE) == SLICE // 2
+    (True, True)
+    """
+    return max(SMALLEST_SLICE, min(SLICE, length // SLICES_AT_LEAST))
+
+
+def map_long(text: str, function: Callable[[str], str], rule: CutRule, size: int | None = None) -> str:
+    """``function(text)`` computed slice by slice (slices of about ``size`` characters, by default
+    :func:`slice_size`, cut where ``rule`` allows; a slice with no safe cut runs on to the next one)."""
+    size = size or slice_size(len(text))
     pieces = []
     start = 0
     while len(text) - start > size:
@@ -124,7 +146,7 @@ def map_long(text: str, function: Callable[[str], str], rule: CutRule, size: int
     return "".join(pieces)
 
 
-def run_long(x: object, rule: CutRule | None, batch_function: Callable, list_mode: tuple[str | None, bool]) -> str | None:
+def run_long(x: object, rule: CutRule | None, batch_function: Callable, list_mode: ListMode) -> str | None:
     """``x`` through ``batch_function`` (a TextBatch function) in slices, if it is a ``str`` longer
     than :data:`SLICE` and ``rule`` is known; else None (the caller takes the usual path)."""
     if type(x) is not str or len(x) <= SLICE or rule is None:

@@ -65,7 +65,7 @@ from importlib import import_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, overload
 
 import numpy as np
 
@@ -302,16 +302,39 @@ def _spans(
 
 # ------------------------------------------------------------------ one short string
 # The rules above as one ``re`` pattern over the classes of :func:`code_table`, for a
-# string none of whose characters needs the array logic (tatweel, emoji, regional indicators,
-# unassigned code points, scripts outside :data:`_FAST_DOMAIN`): such a string goes
-# through one ``findall`` instead of a few dozen NumPy calls; URLs, e-mails, mentions
-# and hashtags are found as the array path finds them and the text between them is
-# tokenised by the pattern. ``re`` tests a class of BMP characters with one bitmap
-# lookup, whatever its size. Tests compare it with the array path.
-_FAST_EXCLUDED = (TATWEEL, RI, PICTO, DASH)
+# string none of whose characters needs the array logic (unassigned code points, scripts
+# outside :data:`_FAST_DOMAIN`): such a string goes through one ``findall`` instead of a
+# few dozen NumPy calls. URLs, e-mails, mentions and hashtags are found as the array path
+# finds them, and so are emoji sequences and the tatweel runs that are dashes
+# (:func:`_dash_runs`); each is one token and the text between them is tokenised by the
+# pattern, which reads a tatweel as the array path reads one kept in its word (a letter
+# of no script). ``re`` tests a class of BMP characters with one bitmap lookup, whatever
+# its size. Tests compare it with the array path.
+_FAST_EXCLUDED = (RI, PICTO, DASH)
 _FAST_DOMAIN = ((0, 0x0900), (0x1D00, 0x2E80), (0xFB00, 0xFF00))  # Latin, Greek, Cyrillic, Hebrew, Arabic, Tifinagh, punctuation, presentation forms
 _FAST_LONGEST = 2048  # longer strings: the batch path
 _FAST_SMALL_LIST = 8  # lists of up to this many strings go string by string
+_TATWEEL = "\u0640"
+
+
+@lru_cache(maxsize=None)
+def _emoji_pattern() -> re.Pattern:
+    """An emoji sequence as :func:`_spans` makes one token: a pictograph or a pair of regional
+    indicators (a flag; a lone one too), each with the marks after it (skin tones, variation
+    selectors, keycaps, tags), chained by one zero-width character between two of them. Built
+    on the first text that needs it (its classes span all of Unicode: tens of milliseconds).
+
+    >>> [m.group() for m in _emoji_pattern().finditer("👍🏽 a👩\u200d💻 🇲🇦🇩")]
+    ['👍🏽', '👩\u200d💻', '🇲🇦', '🇩']
+    """
+    codes = code_table()
+
+    def anywhere(kind: int) -> str:
+        return _class_of(codes == kind, np.zeros(len(codes), dtype=bool))
+
+    marks = f"{anywhere(MARK)}*"
+    unit = f"(?:{anywhere(PICTO)}{marks}|{anywhere(RI)}{marks}(?:{anywhere(RI)}{marks})?)"
+    return re.compile(f"{unit}(?:{anywhere(FORMAT)}{unit})*")
 
 
 def _class_of(member: np.ndarray, free: np.ndarray) -> str:
@@ -328,19 +351,42 @@ def _class_of(member: np.ndarray, free: np.ndarray) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
-_FAST: tuple = ()  # _fast_patterns() once built: a global read is cheaper than the cached call
+def _none_of(member: np.ndarray) -> str:
+    """An ``re`` class of every code point but the ``member`` ones (a boolean table over part of the
+    BMP): a negated BMP class costs one bitmap test per character, and finds any character
+    beyond the table, astral ones included.
+
+    >>> _none_of(np.arange(128) >= 97)
+    '[^a-\\x7f]'
+    """
+    return f"[^{_class_of(member, np.zeros_like(member))[1:-1]}]"
 
 
-def _fast_patterns() -> tuple:
-    """``(needs_arrays, token, sticky, space)``: a search for what only the array path handles, the
-    token pattern, the characters that may join a neighbour, and the space class.
+class _FastTables(NamedTuple):
+    needs_arrays: re.Pattern  # a character only the array path handles
+    needs_care: Callable[[str], re.Match | None]  # search for the same, or a character that may start a special token
+    findall: Callable[..., list[str]]  # the tokens (of a window: findall(text, start, end))
+    token: re.Pattern  # one token (group 1)
+    sticky: re.Pattern  # a character that may join what touches it
+    space: str  # the class of whitespace
+    tatweel_run: re.Pattern  # a run of tatweels with their marks
+    codes: bytes  # code_table(), one byte per code point
+    dual_joining: bytes  # 1 for a letter that joins on both sides
+
+
+_FAST: _FastTables | None = None  # _fast_patterns() once built: a global read is cheaper than the cached call
+
+
+def _fast_patterns() -> _FastTables:
+    """The patterns and tables of the one-string path, built once.
 
     A word is a chain of units, each taking the marks after it: a group-0 letter or a
     digit (joins anything), a run of one script's letters, or marks that start a word.
     A unit may end with glue: an apostrophe between two letters, a number separator
     between two digits, or one zero-width character before a word character. A run may not be
     followed by another script's letter without glue: it then ends the word (the
-    look-ahead skips marks, which a backtracking run gives back).
+    look-ahead skips marks, which a backtracking run gives back). A tatweel the pattern
+    sees is a group-0 letter: the dashes were taken out before (:func:`_dash_runs`).
     """
     end = _FAST_DOMAIN[-1][1]  # classes are built over code points below it: outside the domain is free
     codes = code_table()[:end]
@@ -348,9 +394,11 @@ def _fast_patterns() -> tuple:
     for lo, hi in _FAST_DOMAIN:
         outside[lo:hi] = False
     free = outside | np.isin(codes, _FAST_EXCLUDED) | (general_category_table()[:end] == CATEGORIES.index("Cn"))
+    read = codes.copy()
+    read[ord(_TATWEEL)] = LETTER  # what a tatweel left in the text is to the pattern
 
     def of(*wanted: int) -> str:
-        return _class_of(np.isin(codes, wanted) & ~free, free)
+        return _class_of(np.isin(read, wanted) & ~free, free)
 
     groups = sorted({int(c) >> 4 for c in np.unique(codes[~free]) if (c & CLASS_BITS) == LETTER})
     scripts = [LETTER + 16 * g for g in groups if g]
@@ -370,75 +418,156 @@ def _fast_patterns() -> tuple:
     starts = f"(?={of(LETTER, DIGIT, MARK, *scripts)})"  # one test before the alternatives
     last_run = f"(?:(?={of(*scripts)}){run})?"  # a run before another script's letter (one test when absent)
     word = f"{starts}(?:{starts}(?:{run_inside}|{neutral}))*{last_run}"  # not empty: every word character starts a unit
+    # the common word first: one script's run (or digits) that nothing after it may continue or glue to
+    alone = f"(?:{run}|{digit}+)(?!{of(LETTER, DIGIT, MARK, APOS, NUMSEP, DOT, FORMAT, *scripts)})"
     others = f"[^{of(SPACE)[1:-1]}{of(FORMAT)[1:-1]}]{m}"  # zero-width characters outside words are dropped
-    token = re.compile(f"{word}|(?:\\.{m})+|{others}")  # then ellipses, then anything else
-    beyond = re.escape(chr(end)) + "-" + re.escape(chr(UNICODE_SIZE - 1))
-    needs_arrays = re.compile(f"{_class_of(free, np.zeros_like(free))[:-1]}{beyond}]")  # one class: a fast scan
-    sticky = re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, MARK)}")  # may join what touches it
+    plain = ~free
+    plain[[ord("@"), ord("#")]] = False  # they may start a mention or a hashtag
+    # then ellipses, then anything else; the token is group 1, after one optional space: most
+    # tokens follow one, and a match that starts on it saves a failed try of every alternative there
+    token = re.compile(f"{of(SPACE)}?({alone}|{word}|(?:\\.{m})+|{others})")
     global _FAST
-    _FAST = needs_arrays, token, sticky, of(SPACE)
+    _FAST = _FastTables(
+        needs_arrays=re.compile(_none_of(~free)),
+        needs_care=re.compile(_none_of(plain)).search,
+        findall=token.findall,
+        token=token,
+        sticky=re.compile(f"{of(APOS, NUMSEP, DOT, FORMAT, MARK)}|{_TATWEEL}"),
+        space=of(SPACE),
+        tatweel_run=re.compile(f"{_TATWEEL}(?:{_TATWEEL}|{mark})*"),  # marks after a tatweel belong to it
+        codes=code_table().tobytes(),
+        dual_joining=_dual_joining().tobytes(),
+    )
     return _FAST
+
+
+def _base_before(text: str, at: int, codes: bytes) -> int:
+    """Where the base before position ``at`` is (a mark after a visible character belongs to
+    that character, as in :func:`_spans`); -1 at the start."""
+    p = at - 1
+    while p > 0 and codes[ord(text[p])] == MARK and codes[ord(text[p - 1])] >= TATWEEL:
+        p -= 1
+    return p
+
+
+def _base_class(text: str, p: int, codes: bytes) -> int:
+    """The class code of the base at ``p`` (a mark that starts a word is a letter); SPACE before the start."""
+    if p < 0:
+        return SPACE
+    code = codes[ord(text[p])]
+    return LETTER if code == MARK else code
+
+
+def _dash_runs(text: str, tables: _FastTables) -> list[tuple[int, int]]:
+    """The tatweel runs of ``text`` that :func:`_resolve_tatweel` makes dashes, as ``(start, end)``
+    with their marks; the others stay in their word. Only the bases around a run decide:
+
+    >>> _dash_runs("جميـــل بـ ـ11 كتابـ", _fast_patterns())  # ـ11 and the end of كتابـ
+    [(11, 12), (19, 20)]
+    """
+    codes, dual = tables.codes, tables.dual_joining
+    dashes = []
+    for run in tables.tatweel_run.finditer(text):
+        start, end = run.span()
+        left = _base_before(text, start, codes)
+        inside = (_base_class(text, left, codes) & CLASS_BITS) == LETTER
+        if inside and end < len(text) and codes[ord(text[end])] >= DIGIT:  # between two words: an elongation
+            inside = bool(dual[ord(text[left])])
+        elif inside:  # at a word's end: part of a word of one or two letters (بـ, الـ, 1445هـ)
+            before = _base_before(text, left, codes)
+            inside = not (
+                (_base_class(text, before, codes) & CLASS_BITS) == LETTER
+                and (_base_class(text, _base_before(text, before, codes), codes) & CLASS_BITS) == LETTER
+            )
+        if not inside:
+            dashes.append((start, end))
+    return dashes
 
 
 _WWW = re.compile(r"[wW]{3}\.")
 _TRIGGER = re.compile(r"[@#]|:/|[wW]{3}\.")  # where the array path looks for URLs, e-mails, mentions, hashtags
 
 
-def _fast_parts(text: str) -> list[tuple[int, int, bool]] | None:
-    """``text`` as ``(start, end, special)`` pieces: URLs, e-mails, mentions and hashtags (one token
-    each) and the text between them (for the token pattern); None when it needs the array path."""
-    if len(text) > _FAST_LONGEST:
-        return None
-    needs_arrays, _, sticky, space = _FAST or _fast_patterns()
-    if needs_arrays.search(text):
-        return None
+def _special_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | None:
+    """``(start, end)`` of the URLs, e-mails, mentions and hashtags of ``text``; None when a
+    character touching one may join it (the array path decides)."""
     if not ("@" in text or "#" in text or ":/" in text or (("w." in text or "W." in text) and _WWW.search(text))):
-        return [(0, len(text), False)]  # no trigger (plain substring tests: much cheaper than _TRIGGER)
-    parts, done = [], 0
-    for window in re.finditer(f"[^{space[1:-1]}]+", text):  # the stretch between spaces around a trigger
+        return []  # no trigger (plain substring tests: much cheaper than _TRIGGER)
+    sticky, spans = tables.sticky, []
+    for window in re.finditer(f"[^{tables.space[1:-1]}]+", text):  # the stretch between spaces around a trigger
         if not _TRIGGER.search(window.group()):
             continue
         for match in SPECIAL.finditer(window.group()):
             a, b = window.start() + match.start(), window.start() + match.end()
             before, after = text[a - 1 : a], text[b : b + 1]
-            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not text[b + 1 : b + 2].isdigit()
+            beyond = text[b + 1 : b + 2]  # a separator is glued when a digit follows, past any marks
+            digit_may_follow = beyond.isdigit() or (beyond and tables.codes[ord(beyond)] == MARK)
+            separator_not_glued = after in _NUMBER_SEPARATORS + "." and not digit_may_follow
             if sticky.match(before) or sticky.match(text, a) or (sticky.match(after) and not separator_not_glued):
-                return None  # a character that may join the special token's edge: the array path decides
-            parts += [(done, a, False), (a, b, True)]
-            done = b
-    return parts + [(done, len(text), False)]
+                return None
+            spans.append((a, b))
+    return spans
+
+
+def _whole_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | None:
+    """The sorted ``(start, end)`` of the pieces of ``text`` that are one token each (special
+    tokens, emoji sequences, dash runs); the pattern tokenises the text between them. None when
+    ``text`` needs the array path."""
+    if len(text) > _FAST_LONGEST:
+        return None
+    emoji: list[tuple[int, int]] = []
+    if tables.needs_arrays.search(text):  # beyond the pattern: fine if emoji sequences are all there is
+        sequences = _emoji_pattern()
+        emoji = [m.span() for m in sequences.finditer(text)]
+        if not emoji or tables.needs_arrays.search(sequences.sub("", text)):
+            return None
+    specials = _special_tokens(text, tables)
+    if specials is None:
+        return None
+    others = emoji + (_dash_runs(text, tables) if _TATWEEL in text else [])
+    if not specials:
+        return sorted(others)
+    outside = [(a, b) for a, b in others if not any(s <= a < e for s, e in specials)]  # a special token keeps its own
+    return sorted(specials + outside)
 
 
 def _fast_tokens(text: str) -> list[str] | None:
     """The tokens of one short ``str`` without NumPy, or None when it needs the array path."""
-    parts = _fast_parts(text)
-    if parts is None:
-        return None
-    token = _FAST[1]
-    if len(parts) == 1:
-        return token.findall(text)
+    tables = _FAST or _fast_patterns()
+    findall = tables.findall
+    # the common case in one class scan and a few substring tests: no special token (each
+    # holds @, #, :// or www.) and no character beyond the pattern; then only dashes to take out
+    if len(text) <= _FAST_LONGEST and not tables.needs_care(text) and ":/" not in text and "w." not in text:
+        wholes = _dash_runs(text, tables) if _TATWEEL in text else None
+    else:
+        wholes = _whole_tokens(text, tables)
+        if wholes is None:
+            return None
+    if not wholes:
+        return findall(text)
     out: list[str] = []
-    for a, b, special in parts:
-        if special:
-            out.append(text[a:b])
-        elif a < b:
-            out += token.findall(text[a:b])
-    return out
+    done = 0
+    for a, b in wholes:
+        out += findall(text, done, a)  # the pattern has no look-behind: a window is as good as a slice
+        out.append(text[a:b])
+        done = b
+    return out + findall(text, done)
 
 
 def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
     """:func:`tokenize_with_offsets` of one short ``str`` without NumPy, or None when it needs the array path."""
-    parts = _fast_parts(text)
-    if parts is None:
+    tables = _FAST or _fast_patterns()
+    wholes = _whole_tokens(text, tables)
+    if wholes is None:
         return None
-    token = _FAST[1]
+    finditer = tables.token.finditer
     out = []
-    for a, b, special in parts:
-        if special:
+    done = 0
+    for a, b in [*wholes, (len(text), len(text))]:
+        out += [(m.group(1), m.start(1), m.end(1)) for m in finditer(text, done, a)]
+        if a < b:
             out.append((text[a:b], a, b))
-        elif a < b:
-            piece = text[a:b]
-            out += [(m.group(), a + m.start(), a + m.end()) for m in token.finditer(piece)]
+        done = b
     return out
 
 
@@ -534,7 +663,6 @@ def tokenize(x: pa.ChunkedArray[Any], **options: bool) -> pa.ChunkedArray[Any]: 
 def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
 @overload
 def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
-@accepts_columns
 def tokenize(x: Any, **options: bool) -> Any:
     """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
     array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
@@ -546,13 +674,19 @@ def tokenize(x: Any, **options: bool) -> Any:
     >>> tokenize(["7ta 3lach?", ""], split_digits=True)
     [['7', 'ta', '3', 'lach', '?'], []]
     """
-    if not options:  # one short string or a few: the regex, when it covers them
+    if type(x) is str and not options:  # one short string: the regex when it covers it, before any wrapper
+        tokens = _fast_tokens(x)
+        if tokens is not None:
+            return tokens
+    return _tokenize(x, **options)
+
+
+@accepts_columns
+def _tokenize(x: Any, **options: bool) -> Any:
+    """:func:`tokenize` of anything but a short string the regex covers."""
+    if not options:  # a few short strings: the regex, when it covers them
         kind = type(x)
-        if kind is str:
-            tokens = _fast_tokens(x)
-            if tokens is not None:
-                return tokens
-        elif (kind is list or kind is tuple) and len(x) <= _FAST_SMALL_LIST and all(type(s) is str for s in x):
+        if (kind is list or kind is tuple) and len(x) <= _FAST_SMALL_LIST and all(type(s) is str for s in x):
             lists = [_fast_tokens(s) for s in x]
             if None not in lists:
                 return lists

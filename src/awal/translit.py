@@ -41,7 +41,7 @@ from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .names import unknown_name
-from .rules import CharStep, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps, source_leads
+from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps, source_leads
 from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class TableScheme:
     name: str
     steps: tuple[CharStep | ReplaceStep, ...]
     source: str
-    list_mode: tuple[str | None, bool] = (None, False)  # how lists may run: see awal.rules.list_mode
+    list_mode: ListMode = ListMode(None, False)  # how lists may run: see awal.rules.list_mode
     text_function: TextFunction | None = None  # the same on one str without NumPy (awal.fastpath)
 
     @classmethod
