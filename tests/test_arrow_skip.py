@@ -35,11 +35,11 @@ def test_invalid_utf8_in_a_slice_without_sources_is_still_an_error():
         awal.normalize(array, "camel")
 
 
-def test_source_leads_only_for_character_maps():
-    from awal.rules import source_leads
+def test_leads_only_for_character_maps():
+    from awal.rules import list_mode
 
-    assert source_leads(awal.Normalizer("camel").steps) == bytes([0xD8, 0xD9])
-    assert source_leads(awal.Normalizer("search").steps) is None
+    assert list_mode(awal.Normalizer("camel").steps).leads == bytes([0xD8, 0xD9])
+    assert list_mode(awal.Normalizer("search").steps).leads is None
 
 
 @given(values=st.lists(st.one_of(st.none(), texts), max_size=12), rows=st.integers(1, 4))

@@ -321,7 +321,7 @@ def map_text(
     kernels, unless they are only a few in their slice (Latin or Tifinagh text through an Arabic
     profile; a few Arabic lines in a slice cost more to take out than to run).
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
-    :func:`awal.rules.source_leads`), an Arrow slice whose value bytes hold none of them is
+    :func:`awal.rules.list_mode`), an Arrow slice whose value bytes hold none of them is
     only checked to be UTF-8 and given back as it is.
 
     >>> map_text(["a", "b"], lambda b: b)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from . import kernels
-from .batch import TextBatch, _is_arrow, map_text
+from .batch import TextBatch, map_text
 from .columns import TextMap
 from .export import hf_normalizer, sentencepiece_rules
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .names import unknown_name
-from .rules import ListMode, Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps, source_leads
+from .rules import ListMode, Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class Normalizer(TextMap):
             long = run_long(x, self._cut_rule[0], self.normalize_batch, mode)
             if long is not None:
                 return long
-        return map_text(x, self.normalize_batch, *mode, leads=source_leads(steps) if _is_arrow(x) else None)
+        return map_text(x, self.normalize_batch, *mode)
 
     # ------------------------------------------------------------- exports
     def to_hf_normalizer(self):

@@ -559,10 +559,15 @@ class ListMode(NamedTuple):
     separator: str | None
     utf16: bool
     changes: tuple[int, np.ndarray] | None = None
+    leads: bytes | None = None
+
+
+MOST_LEADS = 8  # an Arrow slice is searched for at most this many lead bytes (see list_mode)
 
 
 def list_mode(steps: Iterable[Step]) -> ListMode:
-    """How :func:`awal.batch.map_text` may run a list through ``steps``: ``(separator, utf16, changes)``.
+    """How :func:`awal.batch.map_text` may run a list or an Arrow array through ``steps``:
+    ``(separator, utf16, changes, leads)``.
 
     ``separator`` is :data:`LIST_SEPARATOR` when every step maps characters one by one
     wherever they are (:class:`CharStep`) and never touches or produces it, so a list may be
@@ -570,10 +575,14 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     uint16 code units (their BMP replacements stay in the BMP, see :class:`awal.kernels.CharMap`).
     ``changes`` is ``(first, mask)``: the code points those maps change are ``first + i`` where
     ``mask[i]`` (None unless every step is one); text with none of them comes out as it went in.
+    ``leads`` are the first UTF-8 bytes of those code points, when there are at most
+    :data:`MOST_LEADS` of them: an Arrow slice whose value bytes hold none comes out as it went in.
 
     >>> mode = list_mode([CharStep.build(("x",), {"ـ": "", "ى": "ي"})])
-    >>> mode.separator, mode.utf16, mode.changes[0], np.flatnonzero(mode.changes[1]).tolist()
-    ('\\x00', True, 1600, [0, 9])
+    >>> mode.separator, mode.utf16, mode.changes[0], np.flatnonzero(mode.changes[1]).tolist(), mode.leads
+    ('\\x00', True, 1600, [0, 9], b'\\xd9')
+    >>> list_mode([CharStep.build(("x",), {"ى": "ي", "ة": "ه", "a": ""})]).leads
+    b'a\\xd8\\xd9'
     >>> list_mode([CharStep.build(("x",), {"\\x00": ""})]).separator is None
     True
     """
@@ -585,26 +594,13 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     )
     utf16 = char_maps and all(kernels.fits_utf16(step.mapping) for step in steps)  # without building the tables
     keys = np.array([ord(key) for step in steps for key in step.mapping] if char_maps else [], dtype=np.int64)
-    changes = None
+    changes = leads = None
     if len(keys):
         changes = (int(keys.min()), np.zeros(int(keys.max() - keys.min()) + 1, dtype=bool))
         changes[1][keys - changes[0]] = True
-    return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes)
-
-
-def source_leads(steps: Iterable[Step], most: int = 8) -> bytes | None:
-    """The first UTF-8 bytes of every character a profile made only of character maps may change
-    (if there are at most ``most``): an Arrow slice without any of them comes out as it went in
-    (see :func:`awal.batch.map_text`). None for any other profile.
-
-    >>> source_leads([CharStep.build(("x",), {"ى": "ي", "ة": "ه", "a": ""})])
-    b'a\\xd8\\xd9'
-    """
-    steps = tuple(steps)
-    if not all(isinstance(step, CharStep) for step in steps):
-        return None
-    leads = {key.encode("utf-8", "surrogatepass")[0] for step in steps for key in step.mapping}  # type: ignore[union-attr]
-    return bytes(sorted(leads)) if len(leads) <= most else None
+        firsts = {chr(key).encode("utf-8", "surrogatepass")[0] for key in keys.tolist()}
+        leads = bytes(sorted(firsts)) if len(firsts) <= MOST_LEADS else None
+    return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes, leads)
 
 
 def fuse(rules: Iterable[Rule]) -> CharStep:

@@ -36,12 +36,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, overload
 
-from .batch import TextBatch, _is_arrow, map_strings, map_text
+from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
 from .names import unknown_name
-from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps, source_leads
+from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
 if TYPE_CHECKING:
@@ -198,8 +198,7 @@ class Transliterator(TextMap):
             if out is not None:
                 return out
         long = run_long(x, _cut_rule(self.scheme), scheme.apply, scheme.list_mode) if type(x) is str and len(x) > SLICE else None
-        leads = source_leads(scheme.steps) if _is_arrow(x) else None  # Arrow slices without a source byte are kept
-        return long if long is not None else map_text(x, scheme.apply, *scheme.list_mode, leads=leads)
+        return long if long is not None else map_text(x, scheme.apply, *scheme.list_mode)
 
     def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
         """Ranked alternatives ``(text, score)``, best first; table schemes have exactly one.
