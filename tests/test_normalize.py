@@ -49,6 +49,12 @@ def test_lists_equal_one_by_one_batches(profile, items):
     assert n(items) == [n.normalize_batch(TextBatch.from_input(t)).to_output() for t in items]
 
 
+def test_a_string_holding_the_list_separator():
+    items = ["", "", "", "", "", "", "", "\x00", "آ"]  # found by `make fuzz`: the separator split one string in two
+    n = Normalizer("camel")
+    assert n(items) == [n.normalize_batch(TextBatch.from_input(t)).to_output() for t in items] == [*items[:8], "ا"]
+
+
 def test_strings_without_a_changed_character_come_back_as_they_went_in():
     ascii_, latin, tifinagh, arabic = ["hello, world"] * 10, ["l'école"] * 10, ["ⴰⵣⵓⵍ ‘ṭ’"] * 10, ["إلى المدرسة"]
     for items in (ascii_, latin, tifinagh, latin + arabic + tifinagh):

@@ -428,7 +428,8 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int
     """The indices of the ``strings`` that hold a code point in ``first .. first + span - 1``,
     found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
     when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
-    then (Arabic text through an Arabic profile), and finding which would only add to the work.
+    then (Arabic text through an Arabic profile), and finding which would only add to the work;
+    None too when a string holds the separator itself.
 
     >>> strings = ["ab", "", "ab", "abز"]
     >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
@@ -448,6 +449,8 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int
     if not near.any():
         return []
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
+    if len(starts) != len(strings):  # a string holds the separator: the general way takes it
+        return None
     return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
 
 
