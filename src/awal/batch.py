@@ -301,7 +301,7 @@ def map_text(
     fn: Callable[[TextBatch], TextBatch],
     separator: str | None = None,
     utf16: bool = False,
-    changes: tuple[int, np.ndarray] | None = None,
+    changes: tuple[int, int] | None = None,
     leads: bytes | None = None,
 ) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
@@ -315,9 +315,8 @@ def map_text(
     per string out. A slice that already contains the separator takes the general way.
     With ``utf16`` too (``fn`` accepts uint16 code units), a joined slice with no
     character outside the BMP and no lone surrogate goes in and out as UTF-16, which
-    CPython converts faster and NumPy moves in half the bytes. With ``changes`` too (the code
-    points ``fn`` may change: ``first + i`` where ``mask[i]``), strings with no code point
-    between the first and the last of them come back as they went in, without conversions or
+    CPython converts faster and NumPy moves in half the bytes. With ``changes`` too (``(first, last)``:
+    every code point ``fn`` may change is in that range), strings with no code point in it come back as they went in, without conversions or
     kernels, unless they are only a few in their slice (Latin or Tifinagh text through an Arabic
     profile; a few Arabic lines in a slice cost more to take out than to run).
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
@@ -387,7 +386,7 @@ def _map_joined(
     fn: Callable[[TextBatch], TextBatch],
     separator: str | None,
     utf16: bool,
-    changes: tuple[int, np.ndarray] | None = None,
+    changes: tuple[int, int] | None = None,
 ) -> list[str] | None:
     """``fn`` over ``strings`` joined by ``separator``, split back; None when that cannot be used
     (no separator, a string that is not a str, a result that does not split back into as many:
@@ -402,7 +401,7 @@ def _map_joined(
         return list(strings)
     units = _utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
-        may_change = _may_change(strings, units, changes[0], len(changes[1]), separator)
+        may_change = _may_change(strings, units, *changes, separator)
         if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
             out = list(strings)
             changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
@@ -424,8 +423,8 @@ def _map_joined(
     return pieces if len(pieces) == len(strings) else None
 
 
-def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int, separator: str) -> list[int] | None:
-    """The indices of the ``strings`` that hold a code point in ``first .. first + span - 1``,
+def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str) -> list[int] | None:
+    """The indices of the ``strings`` that hold a code point in ``first .. last``,
     found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
     when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
     then (Arabic text through an Arabic profile), and finding which would only add to the work;
@@ -433,12 +432,12 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, span: int
 
     >>> strings = ["ab", "", "ab", "abز"]
     >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
-    >>> _may_change(strings, units, 0x600, 0x100, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x100, "|")
+    >>> _may_change(strings, units, 0x600, 0x6FF, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
     ([3], None)
     """
     if first > 0xFFFF:
         return []
-    last = min(first + span, 0x10000) - 1
+    last = min(last, 0xFFFF)
     probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
     probed = strings[:: max(1, len(strings) // _PROBES)]
     if sum(1 for text in probed if probe(text)) * 8 > len(probed) * 7:

@@ -558,7 +558,7 @@ class ListMode(NamedTuple):
 
     separator: str | None
     utf16: bool
-    changes: tuple[int, np.ndarray] | None = None
+    changes: tuple[int, int] | None = None
     leads: bytes | None = None
 
 
@@ -573,14 +573,14 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     wherever they are (:class:`CharStep`) and never touches or produces it, so a list may be
     run as one string joined by it; else None. ``utf16`` is true when those maps also accept
     uint16 code units (their BMP replacements stay in the BMP, see :class:`awal.kernels.CharMap`).
-    ``changes`` is ``(first, mask)``: the code points those maps change are ``first + i`` where
-    ``mask[i]`` (None unless every step is one); text with none of them comes out as it went in.
+    ``changes`` is ``(first, last)``: every code point those maps change is in that range (None
+    unless every step is one); text with nothing in it comes out as it went in.
     ``leads`` are the first UTF-8 bytes of those code points, when there are at most
     :data:`MOST_LEADS` of them: an Arrow slice whose value bytes hold none comes out as it went in.
 
     >>> mode = list_mode([CharStep.build(("x",), {"ـ": "", "ى": "ي"})])
-    >>> mode.separator, mode.utf16, mode.changes[0], np.flatnonzero(mode.changes[1]).tolist(), mode.leads
-    ('\\x00', True, 1600, [0, 9], b'\\xd9')
+    >>> mode.separator, mode.utf16, mode.changes, mode.leads
+    ('\\x00', True, (1600, 1609), b'\\xd9')
     >>> list_mode([CharStep.build(("x",), {"ى": "ي", "ة": "ه", "a": ""})]).leads
     b'a\\xd8\\xd9'
     >>> list_mode([CharStep.build(("x",), {"\\x00": ""})]).separator is None
@@ -596,8 +596,7 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     keys = np.array([ord(key) for step in steps for key in step.mapping] if char_maps else [], dtype=np.int64)
     changes = leads = None
     if len(keys):
-        changes = (int(keys.min()), np.zeros(int(keys.max() - keys.min()) + 1, dtype=bool))
-        changes[1][keys - changes[0]] = True
+        changes = (int(keys.min()), int(keys.max()))
         firsts = {chr(key).encode("utf-8", "surrogatepass")[0] for key in keys.tolist()}
         leads = bytes(sorted(firsts)) if len(firsts) <= MOST_LEADS else None
     return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes, leads)
