@@ -29,11 +29,12 @@ MIN_COUNT = 5  # chosen on half of DODa dev (words and phrases), checked on the 
 _VOWEL_LETTERS = "اوي"
 _DROP_VOWELS = str.maketrans("", "", _VOWEL_LETTERS)
 _WRITTEN_AS = {"ا": "a", "و": "ou", "ي": "i"}  # Latin letters that may stand for a droppable vowel letter
-_MARKS = str.maketrans("", "", "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640")  # harakat, shadda, tatweel
+_MARK_CHARS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"  # harakat, shadda, tatweel
+_MARKS = str.maketrans("", "", _MARK_CHARS)
 
 
 _VOWEL_CODES = np.array([ord(c) for c in _VOWEL_LETTERS], dtype=np.uint32)
-_MARK_CODES = np.array([0x64B, 0x64C, 0x64D, 0x64E, 0x64F, 0x650, 0x651, 0x652, 0x670, 0x640], dtype=np.uint32)
+_MARK_CODES = np.array([ord(c) for c in _MARK_CHARS], dtype=np.uint32)
 
 
 def _text(cps: np.ndarray) -> str:
