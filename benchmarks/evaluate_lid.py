@@ -12,8 +12,8 @@ near-copy of a test text is trained on:
 For each fold the model is trained on the other folds exactly as the shipped one (same
 data, short windows of the training texts, weights, epochs; ``awal.lid.train``); only whole
 texts are scored; scores use the temperature fitted on the out-of-fold logits of the
-*other* folds and the shipped label offsets; tokens use a context layer learnt on the
-other folds' tokens. Reported: per-label precision/recall/F1 and confusions per corpus,
+*other* folds, the shipped label offsets and a Darija/MSA layer fitted on the other folds'
+held-out scores; tokens use a context layer learnt on the other folds' tokens. Reported: per-label precision/recall/F1 and confusions per corpus,
 expected calibration error (15 bins, top label), Arabizi recall at its precision against
 French/English, per-token accuracy and macro-F1 on NArabizi, and the share of French
 tokens ``arabizi2ar`` leaves unchanged. Evaluation-only (never trained on): DODa Darija
@@ -41,7 +41,7 @@ from awal.lid.corpus import NARABIZI_TAGS, narabizi_tokens, originals  # noqa: E
 from awal.lid.keep import MARGIN, convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
 from awal.lid.tokens import token_labels  # noqa: E402
-from awal.lid.train import LABEL_OFFSETS, calibrate, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
+from awal.lid.train import LABEL_OFFSETS, calibrate, dialect_table, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
 
 ARABIC_LATIN = {"ary_Latn", "arb_Latn"}
 
@@ -159,15 +159,17 @@ def f1_of(truth: np.ndarray, pred: np.ndarray, label: str) -> float:
 
 
 def offset_sweep(log_p: np.ndarray, names: list[str], truth: np.ndarray, is_flores: np.ndarray, is_lid: np.ndarray) -> None:
-    """How an extra offset on ary_Arab (over the shipped ones) moves the Darija/MSA figures."""
-    print("\n### Extra ary_Arab offset -> FLORES ary_Arab F1 / arb_Arab F1, lid/ ary_Arab recall / precision, lid/ arb_Arab F1\n")
-    for extra in (-0.25, 0.0, 0.25, 0.5):
-        z = log_p.copy()
-        z[:, names.index("ary_Arab")] += extra
-        pred = np.array(names)[z.argmax(axis=1)]
-        lid_ary = is_lid & (truth == "ary_Arab")
-        print(f"- {extra:+.2f}: {f1_of(truth[is_flores], pred[is_flores], 'ary_Arab'):.4f} / {f1_of(truth[is_flores], pred[is_flores], 'arb_Arab'):.4f}, "
-              f"{np.mean(pred[lid_ary] == 'ary_Arab'):.4f} / {np.mean(truth[is_lid & (pred == 'ary_Arab')] == 'ary_Arab'):.4f}, {f1_of(truth[is_lid], pred[is_lid], 'arb_Arab'):.4f}")  # fmt: skip
+    """How an extra offset on ary_Arab or arq_Arab (over the shipped ones) moves the Darija/MSA figures."""
+    print("\n### Extra offset -> FLORES ary_Arab F1 / arb_Arab F1, lid/ ary_Arab recall / precision, lid/ arb_Arab F1, lid/ arq_Arab F1\n")
+    for label, extras in (("ary_Arab", (-0.25, 0.0, 0.25, 0.5)), ("arq_Arab", (0.5, 1.0))):
+        for extra in extras:
+            z = log_p.copy()
+            z[:, names.index(label)] += extra
+            pred = np.array(names)[z.argmax(axis=1)]
+            lid_ary = is_lid & (truth == "ary_Arab")
+            print(f"- {label} {extra:+.2f}: {f1_of(truth[is_flores], pred[is_flores], 'ary_Arab'):.4f} / {f1_of(truth[is_flores], pred[is_flores], 'arb_Arab'):.4f}, "
+                  f"{np.mean(pred[lid_ary] == 'ary_Arab'):.4f} / {np.mean(truth[is_lid & (pred == 'ary_Arab')] == 'ary_Arab'):.4f}, {f1_of(truth[is_lid], pred[is_lid], 'arb_Arab'):.4f}, "
+                  f"{f1_of(truth[is_lid], pred[is_lid], 'arq_Arab'):.4f}")  # fmt: skip
 
 
 def main() -> None:
@@ -175,12 +177,14 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=None, help="default: as the shipped model")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--fold-models", type=Path, default=None,
+                        help="folder of fold models: read from it if `python -m awal.lid train --keep-folds` (or an earlier run) saved them, else saved there")  # fmt: skip
     args = parser.parse_args()
     examples = originals(args.data)  # scored; training adds the short windows of its own folds
     fold = folds_of(examples, args.folds)
     names = sorted(set(examples.labels))
     y = np.array([names.index(label) for label in examples.labels])
-    models = fold_models(examples, fold, **({} if args.epochs is None else {"epochs": args.epochs}), log=sys.stderr)
+    models = fold_models(examples, fold, **({} if args.epochs is None else {"epochs": args.epochs}), log=sys.stderr, keep=args.fold_models)
     logits = np.zeros((len(examples), len(names)))
     for k, model in enumerate(models):
         test = np.flatnonzero(fold == k)
@@ -188,13 +192,15 @@ def main() -> None:
         columns = [names.index(label) for label in model.labels]
         logits[np.ix_(test, columns)] = z
         logits[np.ix_(test, [j for j in range(len(names)) if j not in columns])] = -1e9
-    probabilities = np.zeros_like(logits)
-    offsets = np.array([LABEL_OFFSETS.get(name, 0.0) for name in names])
     for k in range(args.folds):  # temperature from the other folds' out-of-fold logits
-        other, this = fold != k, fold == k
-        t = fit_temperature(logits[other], y[other])
-        probabilities[this] = softmax(logits[this] / t + offsets)
-        calibrate(models[k], t)
+        calibrate(models[k], fit_temperature(logits[fold != k], y[fold != k]))
+    table = dialect_table(models, examples, fold)
+    probabilities = np.zeros_like(logits)
+    for k, model in enumerate(models):  # the Darija/MSA layer from the other folds' held-out scores
+        model.state["dialect"] = table.fit(without=k)
+        test = np.flatnonzero(fold == k)
+        columns = [names.index(label) for label in model.labels]
+        probabilities[np.ix_(test, columns)] = softmax(model.logits([examples.texts[i] for i in test])[0])
     predicted = np.array(names)[probabilities.argmax(axis=1)]
     groups = np.array(examples.groups)
     is_flores = np.char.startswith(groups, "flores:")

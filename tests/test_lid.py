@@ -18,6 +18,7 @@ from awal.lid import Identifier, ModelError, identify, identify_tokens, language
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat
 from awal.lid.model import word_sums
 from awal.lid.context import Context, blocks
+from awal.lid.dialect import Dialect
 from awal.lid.packed import PackedWeights
 from awal.lid.vocabulary import Vocabulary
 
@@ -57,7 +58,7 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     feats = extract(ALPHABET, SPEC, *flat(texts))
     real = feats.buckets != SPEC.size
     direct = state["packed"].segment_sums(feats.buckets[real], np.r_[0, np.cumsum(real)][feats.starts])
-    sums, counts, letters = word_sums(state, *flat(texts))
+    sums, counts, letters, _ = word_sums(state, *flat(texts))
     np.testing.assert_allclose(sums, direct, atol=1e-9)
     assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
 
@@ -191,6 +192,29 @@ def test_token_model_and_context_round_trip(toy, tmp_path):
     np.testing.assert_allclose(back.context.weights, model.context.weights)
     text = "wach kayn des gens je suis bzaf"
     assert identify_tokens(text, back) == identify_tokens(text, model)
+
+
+def test_dialect_layer_learns_from_the_peak_word_and_round_trips(toy, tmp_path):
+    """The layer splits a pair's mass by one strongly marked word; other labels keep theirs;
+    saved in model.json and read back (a version 3 file, without the layer, still loads)."""
+    rng = np.random.default_rng(0)
+    peak = rng.normal(size=400) + np.repeat([3.0, 0.0], 200)  # the first label's texts hold a marked word
+    z = np.log(np.full((400, 3), [0.3, 0.6, 0.1]))  # the whole-text scores lean to the second label
+    layer = Dialect.fit(0, 1, z, peak, np.repeat([True, False], 200), np.ones(400))
+    out = np.exp(layer.apply(z, peak))
+    assert np.mean(out[:200, 0] > out[:200, 1]) > 0.8 and np.mean(out[200:, 1] > out[200:, 0]) > 0.8
+    np.testing.assert_allclose(out[:, 2], 0.1)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    model = Identifier(_state=dict(toy.state))
+    model.state["dialect"] = Dialect(0, 1, np.array([1.0, 0.5]), -0.5)
+    back = Identifier.load(model.save(tmp_path / "m"))
+    assert (back.dialect.first, back.dialect.second, back.dialect.bias) == (0, 1, -0.5) and back.dialect.weights.tolist() == [1.0, 0.5]
+    np.testing.assert_allclose(back.logits(TOY_TEXTS)[0], model.logits(TOY_TEXTS)[0])
+    assert not np.allclose(model.logits(TOY_TEXTS)[0], toy.logits(TOY_TEXTS)[0])
+    header = json.loads((tmp_path / "m" / "model.json").read_text())
+    header["version"], header["dialect"] = 3, None
+    (tmp_path / "m" / "model.json").write_text(json.dumps(header))
+    assert Identifier.load(tmp_path / "m").dialect is None
 
 
 # ------------------------------------------------------------------ arabizi2ar keeps foreign tokens

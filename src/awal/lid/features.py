@@ -183,7 +183,11 @@ def _word_hashes(padded: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.
 def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
     """``(positions, buckets)`` of whole words, each at its leading boundary."""
     positions, hashes = _word_hashes(padded, space)
-    return positions, (((hashes ^ np.uint64(7 << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
+    return positions, _bucket_of_word(hashes, shift)
+
+
+def _bucket_of_word(hashes: np.ndarray, shift: np.uint64) -> np.ndarray:
+    return (((hashes ^ np.uint64(7 << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
 def pair_buckets(first: np.ndarray, second: np.ndarray, shift: np.uint64) -> np.ndarray:
@@ -257,10 +261,11 @@ def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
     return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
-def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """:func:`columns` of ``padded`` made of words only (``lengths[i] >= 1`` letters after the
     boundary at ``starts[i]``, see :func:`pad`), as ``(buckets, number of them per word)``: inside
-    one word the n-grams of an order start at consecutive positions, so no search is needed.
+    one word the n-grams of an order start at consecutive positions, so no search is needed
+    (``hashes``: the words' hashes, as :func:`words` gives them, when the caller has them).
 
     >>> padded, starts = pad(np.array([7, 8, 9], dtype=np.uint16), np.array([0, 2, 3]))
     >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
@@ -278,8 +283,9 @@ def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, leng
             first, count = starts, np.where(lengths + 1 >= n, lengths + 3 - n, 0)
         yield _hash(gram[ranges(first, count)], n, shift), count
     if spec.words:
-        positions, buckets = _word_buckets(padded, padded == BOUNDARY, shift)
-        yield buckets, np.ones(len(positions), dtype=np.int64)
+        if hashes is None:
+            hashes = _word_hashes(padded, padded == BOUNDARY)[1]
+        yield _bucket_of_word(hashes, shift), np.ones(len(hashes), dtype=np.int64)
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
@@ -319,17 +325,25 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     >>> bool(w.hashes[2] == w.hashes[0])
     True
     """
+    n = len(ids)
     inside = ids != BOUNDARY
-    first_of_text = np.zeros(len(ids) + 1, dtype=bool)
-    first_of_text[offsets[:-1]] = True
-    before = np.r_[False, inside[:-1]] & ~first_of_text[:-1]
-    after = np.r_[inside[1:], False] & ~first_of_text[1:]
-    starts = np.flatnonzero(inside & ~before)
-    ends = np.flatnonzero(inside & ~after) + 1
-    word_of = np.cumsum(inside & ~before) - 1
-    position = np.minimum(np.arange(len(ids)) - starts[np.maximum(word_of, 0)] if len(starts) else 0, 63)
-    terms = np.where(inside, (ids.astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[position], np.uint64(0))
-    running = np.r_[np.uint64(0), np.cumsum(terms, dtype=np.uint64)]
-    hashes = running[ends] - running[starts]
+    text_start = np.zeros(n + 1, dtype=bool)
+    text_start[offsets[:-1]] = True
+    opens = inside.copy()  # a word opens after a boundary or at a text's start
+    opens[1:] &= ~inside[:-1] | text_start[1:n]
+    closes = inside.copy()
+    closes[:-1] &= ~inside[1:] | text_start[1:n]
+    starts = np.flatnonzero(opens)
+    lengths = np.flatnonzero(closes) + 1 - starts
+    before = np.cumsum(lengths) - lengths  # letters of the words before, = the word's start in ids[inside]
+    step = np.ones(int(lengths.sum()), dtype=np.int64)  # the position in its word of every letter, by one cumsum
+    if len(step):
+        step[before[1:]] = 1 - lengths[:-1]
+        step[0] = 0
+    position = np.cumsum(step)
+    terms = (np.compress(inside, ids).astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[np.minimum(position, 63)]
+    running = np.zeros(len(terms) + 1, dtype=np.uint64)
+    np.cumsum(terms, out=running[1:])
+    hashes = running[before + lengths] - running[before]
     text = np.searchsorted(offsets, starts, side="right") - 1
-    return Words(starts, ends - starts, text, hashes)
+    return Words(starts, lengths, text, hashes)

@@ -29,15 +29,17 @@ import numpy as np
 from ..batch import TextBatch
 from ..columns import accepts_columns
 from .context import BLOCKS, Context
+from .dialect import Dialect
 from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
 from .learn import fit_temperature, train
-from .packed import PackedWeights
-from .vocabulary import Vocabulary, word_totals
+from .packed import LEVELS, PackedWeights
+from .vocabulary import Vocabulary, level_rows, word_totals
 
 FORMAT = "awal-lid"
-VERSION = 3  # 1: float16 weights; 2: no word pairs, no context layer
+VERSION = 4  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer
+READS = (3, 4)  # a version 3 file is a model without a dialect layer
 UNDETERMINED = "und"
-SLICE = 2048  # texts scored per batch
+SLICE_CHARS = 1 << 22  # characters scored per batch (a word repeated across batches is scored in each)
 TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
 ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
           "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
@@ -113,18 +115,31 @@ class Identifier:
         return f"Identifier(labels={len(self.labels)}, source={self.state.get('path', 'fitted')!r})"
 
     # ----------------------------------------------------------- inference
+    @property
+    def dialect(self) -> Dialect | None:
+        """The layer splitting a pair of labels' probability (Darija/MSA, see :mod:`awal.lid.dialect`), if any."""
+        return self.state.get("dialect")
+
     def logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text."""
+        layer = self.dialect
+        z, letters, peak = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
+        return (z if layer is None else layer.apply(z, peak)), letters
+
+    def base_logits(self, texts: list[str], pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`logits` before the dialect layer, the letters, and per text the peak word
+        difference between the labels of index ``pair`` (zeros without a pair)."""
         state = self.state
-        out, letters = [], []
-        for start in range(0, len(texts), SLICE):
-            batch = TextBatch.from_strings(texts[start : start + SLICE], first_index=start)
-            sums, counts, n_letters = word_sums(state, batch.codepoints, batch.offsets)
+        out, letters, peaks = [], [], []
+        for start, end in _slices(texts):
+            batch = TextBatch.from_strings(texts[start:end], first_index=start)
+            sums, counts, n_letters, peak = word_sums(state, batch.codepoints, batch.offsets, pair)
             out.append((sums / np.sqrt(np.maximum(counts, 1))[:, None] + state["bias"]) / state["temperature"])
             letters.append(n_letters)
+            peaks.append(peak)
         if not out:
-            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64)
-        return np.concatenate(out), np.concatenate(letters)
+            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(out), np.concatenate(letters), np.concatenate(peaks)
 
     def log_prior(self) -> np.ndarray:
         """The log of :attr:`priors` per label (0 for labels not named)."""
@@ -204,6 +219,7 @@ class Identifier:
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
         weights, bias = train(alphabet, spec, texts, y, len(names), sample_weight=sample_weight, epochs=epochs)
+        bias = bias.astype(np.float32).astype(np.float64)  # as a model file stores it: a saved model scores the same
         packed = PackedWeights.build(weights)
         state = _state(names, spec, alphabet, packed, bias, 1.0, sources or [], Context.rule(len(names)), _no_vocabulary(packed))
         fitted = Identifier(self.threshold, self.priors, _state=state)
@@ -230,6 +246,7 @@ class Identifier:
             "words": state["spec"].words,
             "pairs": state["spec"].pairs,
             "temperature": state["temperature"],
+            "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
         }
         alphabet = state["alphabet"]
@@ -265,8 +282,8 @@ class Identifier:
             raise ModelError(f"{header_path}: not a JSON model header ({e})") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ModelError(f"{header_path}: not an awal language-identification model (format {header.get('format') if isinstance(header, dict) else None!r})")
-        if header.get("version") != VERSION:
-            raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads version {VERSION}")
+        if header.get("version") not in READS:
+            raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads versions {', '.join(map(str, READS))}")
         try:
             with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
                 data = {name: arrays[name] for name in ARRAYS}
@@ -287,46 +304,71 @@ class Identifier:
         vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
                        float(header["temperature"]), header.get("sources", []), context, vocabulary)  # fmt: skip
+        if header.get("dialect"):
+            try:
+                state["dialect"] = Dialect.from_json(header["dialect"], labels)
+            except (KeyError, TypeError, ValueError) as e:
+                raise ModelError(f"{header_path}: bad dialect layer ({e})") from None
         state["path"] = str(folder)
         state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
         return cls(threshold, priors, _state=state)
 
 
-def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: the sum of its feature weights, its number of features and of letters.
+def _slices(texts: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` runs of ``texts`` of about :data:`SLICE_CHARS` characters each (a longer text alone)."""
+    try:
+        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    except TypeError:  # not all strings: TextBatch.from_strings says which one
+        return [(0, len(texts))]
+    cuts = np.searchsorted(ends, np.arange(1, int(ends[-1]) // SLICE_CHARS + 1) * SLICE_CHARS, side="right") if len(texts) else []
+    bounds = sorted({0, len(texts), *np.asarray(cuts, dtype=np.int64).tolist()})
+    return list(zip(bounds, bounds[1:]))
 
-    N-grams never cross words, so each distinct word of the batch is scored once (looked
-    up when it is one of the model's frequent words, see :mod:`awal.lid.vocabulary`) and
-    texts add up their words' rows (the same sums as over all n-grams, far fewer of them)."""
+
+def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: the sum of its feature weights, its number of features and of letters, and its
+    peak word difference between the labels of index ``pair`` (see :mod:`awal.lid.dialect`; zeros without).
+
+    N-grams never cross words, so a text's sums are its words' sums: every word of the
+    batch is looked up among the model's frequent words (see :mod:`awal.lid.vocabulary`),
+    each distinct other word is scored once from its n-grams, and texts add up their
+    words' rows of integer levels (exactly: the same sums as over all n-grams)."""
     ids, offsets = symbols(state["table"], cps, offsets)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
-    unique, first, inverse = np.unique(found.hashes, return_index=True, return_inverse=True)
-    spec, packed = state["spec"], state["packed"]
-    total = np.empty((len(first), packed.words), dtype=np.uint64)
-    unique_counts = np.empty(len(first), dtype=np.int64)
-    known, position = state["vocabulary"].find(unique)
-    total[known] = state["vocabulary"].totals[position[known]]
-    unique_counts[known] = state["vocabulary"].counts[position[known]]
-    new = first[~known]
-    total[~known], unique_counts[~known] = word_totals(state, ids, found.starts[new], found.lengths[new])
-    word_rows = packed.decode(total)
-    if spec.pairs:
-        pair_rows, pair_text = _pair_rows(spec, packed, found)
+    spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
+    widest = int(np.diff(offsets).max(initial=0)) + 1
+    dtype = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
+    known, position = vocabulary.find(found.hashes)
+    rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=dtype)
+    rows[known] = np.take(vocabulary.rows, position[known], axis=0)
+    unknown = np.flatnonzero(~known)
+    if len(unknown):
+        _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
+        new = unknown[first]
+        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        rows[unknown] = np.take(level_rows(packed, total, new_counts), inverse, axis=0)
     bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
-    sums = np.zeros((n_texts, len(state["labels"])))
-    counts = np.zeros(n_texts, dtype=np.int64)
+    text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     if filled.any():
-        sums[filled] = np.add.reduceat(np.take(word_rows, inverse, axis=0), bounds[:-1][filled], axis=0)
-        counts[filled] = np.add.reduceat(unique_counts[inverse], bounds[:-1][filled])
-    if spec.pairs and len(pair_text):  # pairs come in text order
-        bounds = np.searchsorted(pair_text, np.arange(n_texts + 1))
-        filled = bounds[1:] > bounds[:-1]
-        sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
-        counts += np.diff(bounds)
+        text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0)
+    sums = text_rows[:, : packed.labels] * packed.scale
+    counts = text_rows[:, -1]
+    peak = np.zeros(n_texts)
+    if pair is not None and filled.any():
+        first, second = pair
+        difference = (rows[:, first] * packed.scale[first] - rows[:, second] * packed.scale[second]) / np.sqrt(np.maximum(rows[:, -1], 1))
+        peak[filled] = np.maximum.reduceat(difference, bounds[:-1][filled])
+    if spec.pairs:
+        pair_rows, pair_text = _pair_rows(spec, packed, found)
+        if len(pair_text):  # pairs come in text order
+            bounds = np.searchsorted(pair_text, np.arange(n_texts + 1))
+            filled = bounds[1:] > bounds[:-1]
+            sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
+            counts = counts + np.diff(bounds)
     letter_before = np.r_[0, np.cumsum(np.take(state["alphabet"].letter, ids))]
-    return sums, counts, np.diff(letter_before[offsets])
+    return sums, counts, np.diff(letter_before[offsets]), peak
 
 
 def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndarray, np.ndarray]:
@@ -380,7 +422,7 @@ def _per_text(x: Any, fn) -> Any:
     if isinstance(x, str):
         return fn([x])[0]
     if isinstance(x, (list, tuple)):
-        out = fn(list(x)) if all(isinstance(s, str) for s in x) else fn(TextBatch.from_strings(x).to_list())
+        out = fn(list(x)) if set(map(type, x)) <= {str} else fn(TextBatch.from_strings(x).to_list())
         return tuple(out) if isinstance(x, tuple) else out
     batch = TextBatch.from_input(x)  # Arrow: labels as a string array, nulls kept
     labels = fn(batch.to_list())

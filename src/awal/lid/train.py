@@ -2,10 +2,11 @@
 
 Deterministic: the same data gives the same files. Five models are first trained on the
 folds of a grouped split (:func:`folds_of`), each without one fifth; their scores on the
-fifth they did not see give the temperature and the token context layer
-(:mod:`awal.lid.context`), learnt on NArabizi's tagged tokens and on the words of
-monolingual lines. The shipped model is then trained on everything and given both, and
-the sums of the most frequent words of the ``lid/`` files (:mod:`awal.lid.vocabulary`).
+fifth they did not see give the temperature, the Darija/MSA layer (:mod:`awal.lid.dialect`)
+and the token context layer (:mod:`awal.lid.context`), learnt on NArabizi's tagged tokens
+and on the words of monolingual lines. The shipped model is then trained on everything and
+given the three, and the sums of the most frequent words of the ``lid/`` files
+(:mod:`awal.lid.vocabulary`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..batch import TextBatch
 from .context import Context
+from .dialect import Dialect
 from .features import FeatureSpec
 from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows
 from .learn import fit_temperature
@@ -29,7 +31,9 @@ from .vocabulary import Vocabulary
 
 FLORES_SHARE = 0.5  # of a label's weight, where the label has FLORES sentences and other texts
 EPOCHS = 6
-LABEL_OFFSETS = {"ary_Arab": 0.25}  # added to calibrated log-scores, chosen on the grouped CV (benchmarks/README.md)
+LABEL_OFFSETS = {"ary_Arab": 0.25, "arq_Arab": -1.0, "ary_Latn": -1.0}  # added to calibrated log-scores, chosen on the grouped CV (benchmarks/README.md)
+DIALECT_PAIR = ("ary_Arab", "arb_Arab")  # the labels the dialect layer (awal.lid.dialect) splits
+DIALECT_FLORES_SHARE = 0.8  # of its training weight (the rest: lid/ texts), chosen on the grouped CV
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
 LINES_PER_LABEL = 300
 TOKEN_BITS, TOKEN_EPOCHS = 16, 6  # the token model: 2^16 buckets  # monolingual lines per label whose words teach the context layer
@@ -162,6 +166,44 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
     return TokenTable(own, local, text, gold, weight, fold)
 
 
+@dataclass
+class DialectTable:
+    """The texts of the :data:`DIALECT_PAIR` labels scored by a model that did not see them
+    (calibrated log-scores before the dialect layer, ``z``, and ``peak``, see :mod:`awal.lid.dialect`)."""
+
+    pair: tuple[int, int]
+    z: np.ndarray
+    peak: np.ndarray
+    is_first: np.ndarray
+    flores: np.ndarray
+    fold: np.ndarray
+
+    def fit(self, without: int | None = None) -> Dialect:
+        """The layer from the texts the base scores put in the pair (of every fold but ``without``):
+        FLORES sentences carry :data:`DIALECT_FLORES_SHARE` of the weight, both labels the same."""
+        first, second = self.pair
+        use = np.isin(self.z.argmax(axis=1), self.pair) & (self.fold != without)
+        weight = np.where(self.flores, DIALECT_FLORES_SHARE / max(np.sum(use & self.flores), 1), (1 - DIALECT_FLORES_SHARE) / max(np.sum(use & ~self.flores), 1))
+        for side in (True, False):
+            members = use & (self.is_first == side)
+            weight[members] *= 0.5 / max(weight[members].sum(), 1e-12)
+        return Dialect.fit(first, second, self.z[use], self.peak[use], self.is_first[use], weight[use])
+
+
+def dialect_table(models: list[Identifier], examples: Examples, fold: np.ndarray) -> DialectTable:
+    """Every text of the :data:`DIALECT_PAIR` labels scored by the (calibrated) model of its fold."""
+    names = models[0].labels
+    pair = (names.index(DIALECT_PAIR[0]), names.index(DIALECT_PAIR[1]))
+    members = np.flatnonzero(np.isin(examples.labels, DIALECT_PAIR))
+    z, peak = np.zeros((len(members), len(names))), np.zeros(len(members))
+    for k, model in enumerate(models):
+        picked = np.flatnonzero(fold[members] == k)
+        z[picked], _, peak[picked] = model.base_logits([examples.texts[i] for i in members[picked]], pair)
+    labels = np.array(examples.labels)[members]
+    flores = np.char.startswith(np.array(examples.groups)[members], "flores:")
+    return DialectTable(pair, z, peak, labels == DIALECT_PAIR[0], flores, fold[members])
+
+
 def calibrate(model: Identifier, temperature: float) -> Identifier:
     """Give ``model`` its temperature and the :data:`LABEL_OFFSETS` (in its bias)."""
     offsets = np.array([LABEL_OFFSETS.get(label, 0.0) for label in model.labels])
@@ -177,31 +219,44 @@ def fit_tokens(examples: Examples) -> Identifier:
     return Identifier().fit(tokens.texts, tokens.labels, spec=FeatureSpec(bits=TOKEN_BITS), epochs=TOKEN_EPOCHS)
 
 
-def fold_models(examples: Examples, fold: np.ndarray, epochs: int = EPOCHS, log=None) -> list[Identifier]:
-    """One model per fold (with its token model), trained on the other folds."""
+def fold_models(examples: Examples, fold: np.ndarray, epochs: int = EPOCHS, log=None, keep: Path | None = None) -> list[Identifier]:
+    """One model per fold (with its token model), trained on the other folds. ``keep``: a folder
+    where fold ``k``'s model is saved (or read from, when a previous run saved it there: the
+    same data, code and epochs give the same model; empty the folder after changing either)."""
     models = []
     started = time.time()
     for k in range(int(fold.max()) + 1):
+        saved = None if keep is None else keep / f"{int(fold.max()) + 1}folds-{epochs}epochs" / str(k)
+        if saved is not None and (saved / "model.json").exists():
+            models.append(Identifier.load(saved))
+            continue
         models.append(fit(subset(examples, fold != k), epochs))
         models[-1].state["tokens"] = fit_tokens(subset(examples, fold != k))
+        if saved is not None:
+            models[-1].save(saved)
         if log:
             print(f"fold {k}: {time.time() - started:.0f} s", file=log)
     return models
 
 
-def build(root: Path, out: Path, epochs: int = EPOCHS) -> Identifier:
-    """Train the shipped model from the corpora under ``root`` and save it to ``out``."""
+def build(root: Path, out: Path, epochs: int = EPOCHS, keep_folds: Path | None = None) -> Identifier:
+    """Train the shipped model from the corpora under ``root`` and save it to ``out``
+    (``keep_folds``: see :func:`fold_models`)."""
     examples = originals(root)
     fold = folds_of(examples)
-    models = fold_models(examples, fold, epochs, log=sys.stderr)
+    models = fold_models(examples, fold, epochs, log=sys.stderr, keep=keep_folds)
     z = np.zeros((len(examples), len(models[0].labels)))
     for k, model in enumerate(models):
         z[fold == k] = model.logits([examples.texts[i] for i in np.flatnonzero(fold == k)])[0]
     temperature = fit_temperature(z, np.array([models[0].labels.index(label) for label in examples.labels]))
     for model in models:
         calibrate(model, temperature)
+    dialect = dialect_table(models, examples, fold).fit()
+    for model in models:
+        model.state["dialect"] = dialect
     context = token_table(models, tagged_texts(root, examples, fold)).context()
     model = calibrate(fit(examples, epochs, SOURCES), temperature)
+    model.state["dialect"] = dialect
     model.state["context"] = context
     model.state["tokens"] = fit_tokens(examples)
     lid_texts = [text for text, group in zip(examples.texts, examples.groups) if ":" not in group]
@@ -217,6 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     train.add_argument("--data", type=Path, default=Path("../shared/data"), help="corpora folder (default ../shared/data)")
     train.add_argument("--out", type=Path, default=Path("data/models/lid"), help="model folder (default data/models/lid)")
     train.add_argument("--epochs", type=int, default=EPOCHS)
+    train.add_argument("--keep-folds", type=Path, default=None, help="save the cross-validation fold models there (benchmarks/evaluate_lid.py --fold-models reads them)")
     args = parser.parse_args(argv)
-    model = build(args.data, args.out, args.epochs)
+    model = build(args.data, args.out, args.epochs, args.keep_folds)
     print(f"wrote {args.out}: {len(model.labels)} labels, temperature {model.state['temperature']:.3f}")
