@@ -96,19 +96,6 @@ def windows(examples: Examples, seed: int = 13) -> Examples:
     return out
 
 
-def transliterated(examples: Examples) -> Examples:
-    """Darija in Arabic script made by awal's own ``arabizi2ar`` from the Arabizi lines of
-    ``lid/`` (``ary_Latn``, not NArabizi's Algerian comments), labelled ``ary_Arab``, same
-    groups: informal, social-media Darija in Arabic script, which open data holds little of.
-    Converted without language identification (``keep_foreign=False``), so training never
-    depends on an earlier model."""
-    from ..translit import Transliterator
-
-    picked = [i for i, (label, group) in enumerate(zip(examples.labels, examples.groups)) if label == "ary_Latn" and ":" not in group]
-    texts = Transliterator("arabizi2ar", keep_foreign=False)([examples.texts[i] for i in picked]) if picked else []
-    return Examples(texts, ["ary_Arab"] * len(picked), [examples.groups[i] for i in picked])
-
-
 def originals(root: Path) -> Examples:
     """Every corpus text as it is (what evaluation scores)."""
     return lid_files(root) + flores(root) + narabizi(root)

@@ -338,9 +338,9 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
     widest = int(np.diff(offsets).max(initial=0)) + 1
-    dtype = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
+    wide = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
     known, position = vocabulary.find(found.hashes)
-    rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=dtype)
+    rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
     rows[known] = np.take(vocabulary.rows, position[known], axis=0)
     unknown = np.flatnonzero(~known)
     if len(unknown):
@@ -352,13 +352,13 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     if filled.any():
-        text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0)
+        text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0, dtype=wide)
     sums = text_rows[:, : packed.labels] * packed.scale
     counts = text_rows[:, -1]
     peak = np.zeros(n_texts)
     if pair is not None and filled.any():
         first, second = pair
-        difference = (rows[:, first] * packed.scale[first] - rows[:, second] * packed.scale[second]) / np.sqrt(np.maximum(rows[:, -1], 1))
+        difference = (rows[:, first] * packed.scale[first] - rows[:, second] * packed.scale[second]) / np.sqrt(np.maximum(rows[:, -1], 1).astype(np.float64))
         peak[filled] = np.maximum.reduceat(difference, bounds[:-1][filled])
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)

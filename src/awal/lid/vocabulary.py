@@ -49,9 +49,10 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
 
 
 def level_rows(packed: PackedWeights, total: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """int32 rows of words: their level sums per lane (from packed ``total``) and, last, their feature ``counts``."""
-    rows = np.empty((len(total), packed.words * LANES + 1), dtype=np.int32)
-    rows[:, :-1] = packed.lanes(total, dtype=np.int32)
+    """int16 rows of words: their level sums per lane (from packed ``total``: each fits in 16 bits)
+    and, last, their feature ``counts`` (at most :data:`MAX_FEATURES`)."""
+    rows = np.empty((len(total), packed.words * LANES + 1), dtype=np.int16)
+    rows[:, :-1] = packed.lanes(total, dtype=np.int16)
     rows[:, -1] = counts
     return rows
 
