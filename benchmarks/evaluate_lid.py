@@ -40,7 +40,7 @@ from awal.lid.context import Context  # noqa: E402
 from awal.lid.corpus import NARABIZI_TAGS, narabizi_tokens, originals  # noqa: E402
 from awal.lid.keep import MARGIN, convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
-from awal.lid.tokens import token_labels  # noqa: E402
+from awal.lid.tokens import carried, token_labels  # noqa: E402
 from awal.lid.train import LABEL_OFFSETS, calibrate, dialect_table, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
 
 ARABIC_LATIN = {"ary_Latn", "arb_Latn"}
@@ -84,13 +84,14 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def token_predictions(models, comments, fold_of_comment):
-    """Gold and predicted labels of NArabizi tokens, each comment scored by the model (and context layer) that did not see it."""
-    truth, pred = [], []
+    """Gold and predicted labels of NArabizi tokens, and the tokens, each comment scored by the model (and context layer) that did not see it."""
+    truth, pred, scored = [], [], []
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         batch = TextBatch.from_strings([" ".join(toks) for _, toks, _ in picked])
-        starts, _, _, label = token_labels(batch, model)
+        starts, _, token_offsets, label = token_labels(batch, model)
         names = model.labels + ["und"]
+        label = carried(label, token_offsets, len(model.labels))  # as identify_tokens: tokens without letters take their neighbour's label
         by_start = dict(zip(starts.tolist(), label.tolist()))
         for (_, toks, tags), base in zip(picked, batch.offsets[:-1].tolist()):
             position = base
@@ -98,8 +99,9 @@ def token_predictions(models, comments, fold_of_comment):
                 if tag in NARABIZI_TAGS:
                     truth.append(NARABIZI_TAGS[tag])
                     pred.append(names[by_start.get(position, len(names) - 1)])
+                    scored.append(token)
                 position += len(token) + 1
-    return truth, pred
+    return truth, pred, scored
 
 
 def macro_f1(truth: list[str], pred: list[str]) -> float:
@@ -129,7 +131,7 @@ def kept_french(models, comments, fold_of_comment, margin: float = MARGIN) -> No
                 if NARABIZI_TAGS.get(tag) in ARABIC_LATIN and any(ch.islower() for ch in token):
                     darija_total += 1
                     darija_converted += token != after
-    print(f"French-tagged tokens left unchanged by Darija-only conversion (margin {margin:+.1f}): {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}; "
+    print(f"French-tagged tokens left unchanged by Darija-only conversion (margin {margin:+.2f}): {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}; "
           f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")  # fmt: skip
 
 
@@ -139,19 +141,22 @@ def token_eval(models, comments, fold_of_comment, contexts) -> None:
     for name, layers in (("hand rule (own + 0.35 x each neighbour)", [Context.rule(len(m.labels)) for m in models]), ("learnt (shipped kind)", contexts)):
         for model, layer in zip(models, layers):
             model.state["context"] = layer
-        t, p = token_predictions(models, comments, fold_of_comment)
+        t, p, _ = token_predictions(models, comments, fold_of_comment)
         t2, p2 = [coarse(x) for x in t], [coarse(x) for x in p]
         print(f"- {name}: {np.mean(np.array(t2) == np.array(p2)):.4f} / {macro_f1(t2, p2):.4f}")
         kept_french(models, comments, fold_of_comment)
-    for margin in (-1.0, -0.5, 0.5, 1.0):
+    for margin in (-1.5, -1.25, -1.0, -0.5, 0.0, 0.5):
         kept_french(models, comments, fold_of_comment, margin)
-    truth, pred = token_predictions(models, comments, fold_of_comment)
+    truth, pred, tokens = token_predictions(models, comments, fold_of_comment)
     report("NArabizi tokens with the learnt context layer (gold tokenisation, labels as tagged)", truth, pred)
     t2, p2 = [coarse(t) for t in truth], [coarse(p) for p in pred]
     f1 = report("NArabizi tokens, Arabic in Latin script merged (ar_dz + msa = ara)", t2, p2)
     print(f"\ntoken accuracy (merged) {np.mean(np.array(t2) == np.array(p2)):.4f}, macro-F1 (merged) {np.mean(list(f1.values())):.4f}")
     french = [(t, p) for t, p in zip(t2, p2) if t in ("ara", "fra_Latn")]
     print(f"ara/fra tokens only: accuracy {np.mean([t == p for t, p in french]):.4f}, macro-F1 {macro_f1(*map(list, zip(*french))):.4f}")
+    lettered = np.array([any(ch.isalpha() for ch in token) for token in tokens])
+    print(f"tokens with letters only ({lettered.sum()} of {len(lettered)}): accuracy {np.mean((np.array(t2) == np.array(p2))[lettered]):.4f}, "
+          f"macro-F1 {macro_f1(list(np.array(t2)[lettered]), list(np.array(p2)[lettered])):.4f}")  # fmt: skip
 
 
 def f1_of(truth: np.ndarray, pred: np.ndarray, label: str) -> float:

@@ -4,14 +4,18 @@ Every token of awal's tokenizer is scored on its own by the identifier; a token 
 letters then takes the best label of the model's context layer
 (:class:`awal.lid.context.Context`) over its own scores, its neighbours' and its
 text's: a French word inside an Arabizi comment stays French when it is clearly French,
-an ambiguous short word (``la``, ``ma``, ``si``) follows its context. Tokens without
-letters (punctuation, numbers, emoji) are ``und``.
+an ambiguous short word (``la``, ``ma``, ``si``) follows its context. A token without
+letters (punctuation, numbers, emoji) takes the label of the word before it in its text
+(after it, at the start), as code-switching corpora tag them (NArabizi); it is ``und``
+only in a text without words.
 
 >>> from awal.lid.model import Identifier
 >>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
 ...                        ["ary_Latn", "fra_Latn"] * 3, epochs=5)
 >>> [label for *_, label in identify_tokens("wach kayn des gens !", idf)]
-['ary_Latn', 'ary_Latn', 'fra_Latn', 'fra_Latn', 'und']
+['ary_Latn', 'ary_Latn', 'fra_Latn', 'fra_Latn', 'fra_Latn']
+>>> [label for *_, label in identify_tokens("2024 !", idf)]
+['und', 'und']
 >>> language_spans("wach kayn des gens !", idf)
 [(0, 9, 'ary_Latn'), (10, 20, 'fra_Latn')]
 >>> round(mixedness("wach kayn des gens", idf), 2)
@@ -65,11 +69,31 @@ def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndar
 
 
 def token_labels(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, token_offsets, label index)`` for every token of the batch;
-    the index ``len(idf.labels)`` means ``und``."""
+    """``(starts, ends, token_offsets, label index)`` for every token of the batch; the index
+    ``len(idf.labels)`` means ``und`` (every token without letters: see :func:`carried`)."""
     starts, ends, token_offsets, score, word = token_scores(batch, idf)
     label = np.where(word, score.argmax(axis=1) if len(score) else 0, len(idf.labels))
     return starts, ends, token_offsets, label
+
+
+def carried(label: np.ndarray, token_offsets: np.ndarray, und: int) -> np.ndarray:
+    """``label`` with every ``und`` token given the label of the closest known token before it in
+    its text (after it, when none is before); ``und`` stays in a text without known tokens.
+
+    >>> carried(np.array([9, 0, 9, 1, 9, 9]), np.array([0, 4, 5, 6]), 9).tolist()
+    [0, 0, 0, 1, 9, 9]
+    """
+    n = len(label)
+    if not n:
+        return label
+    index = np.arange(n)
+    known = label != und
+    text_of = np.repeat(np.arange(len(token_offsets) - 1), np.diff(token_offsets))
+    before = np.maximum.accumulate(np.where(known, index, -1))
+    after = np.minimum.accumulate(np.where(known, index, n)[::-1])[::-1]
+    from_before = before >= token_offsets[text_of]
+    from_after = after < token_offsets[text_of + 1]
+    return np.where(from_before, label[np.maximum(before, 0)], np.where(from_after, label[np.minimum(after, n - 1)], und))
 
 
 def _one_text(text: Any) -> TextBatch:
@@ -89,7 +113,7 @@ def identify_tokens(x: Any, idf: Identifier | None = None) -> Any:
     single = isinstance(x, str)
     batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
-    names = np.array(idf.labels + [UNDETERMINED], dtype=object)[label].tolist()
+    names = np.array(idf.labels + [UNDETERMINED], dtype=object)[carried(label, token_offsets, len(idf.labels))].tolist()
     text = batch.joined()
     tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
     local = starts - np.repeat(batch.offsets[:-1], np.diff(token_offsets))
@@ -115,17 +139,13 @@ def language_spans(text: str, idf: Identifier | None = None) -> list[tuple[int, 
     """``(start, end, label)`` runs of one language; punctuation and numbers join the run
     before them (or after, at the start); a text without letters is one ``und`` run."""
     idf = idf or Identifier()
-    starts, ends, _, label = token_labels(_one_text(text), idf)
+    starts, ends, token_offsets, label = token_labels(_one_text(text), idf)
     if not len(starts):
         return []
-    und = len(idf.labels)
-    known = np.flatnonzero(label != und)
-    if not len(known):
-        return [(int(starts[0]), int(ends[-1]), UNDETERMINED)]
-    filled = label[known][np.clip(np.searchsorted(known, np.arange(len(label)), side="right") - 1, 0, None)]
+    filled = carried(label, token_offsets, len(idf.labels))
     change = np.flatnonzero(np.r_[True, filled[1:] != filled[:-1]])
     last = np.r_[change[1:] - 1, len(filled) - 1]
-    names = idf.labels
+    names = idf.labels + [UNDETERMINED]
     return [(int(starts[a]), int(ends[b]), names[filled[a]]) for a, b in zip(change.tolist(), last.tolist())]
 
 
