@@ -285,10 +285,10 @@ def test_shipped_model_on_unseen_darija_arabizi(shared_data):
     rows = [line.split("\t") for line in lines[::8]]
     labels = Counter(identify([row[0] for row in rows]))
     arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(rows)
-    assert arabizi >= 0.98, labels.most_common(6)
-    assert labels["ary_Latn"] / len(rows) >= 0.96, labels.most_common(6)
+    assert arabizi >= 0.97, labels.most_common(6)  # 0.983 with the round-5 model
+    assert labels["ary_Latn"] / len(rows) >= 0.93, labels.most_common(6)  # 0.950 (ary_Latn offset -1: precision against French/English first)
     arabic = Counter(identify([row[1] for row in rows]))  # the Arabic side: the dataset's rule-script spelling
-    assert arabic["ary_Arab"] / len(rows) >= 0.60, arabic.most_common(6)
+    assert arabic["ary_Arab"] / len(rows) >= 0.66, arabic.most_common(6)  # 0.693 (0.653 in round 4)
 
 
 @pytest.mark.shared

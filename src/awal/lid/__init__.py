@@ -4,12 +4,13 @@ Labels are ``lang_Script`` (ISO 639-3 and ISO 15924): Darija ``ary_Arab`` / ``ar
 (Arabizi; Algerian Arabizi too, see ``data/models/NOTICE.md``), MSA ``arb_Arab`` / ``arb_Latn``,
 Egyptian ``arz_Arab``, Algerian ``arq_Arab``, Amazigh ``zgh_Tfng`` / ``tzm_Tfng`` / ``taq_Tfng`` / ``kab_Latn``,
 ``fra_Latn``, ``eng_Latn``, ``spa_Latn``, and ``und`` for text without letters (or below
-the identifier's threshold). The bundled model loads on first use.
+the identifier's threshold). Per token, punctuation and numbers take the label of the word
+before them. The bundled model loads on first use.
 
 >>> identify(["wach nta mzyan? ana bikhir", "Le chat dort sur le canapé.", "ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ", "123 !"])
 ['ary_Latn', 'fra_Latn', 'zgh_Tfng', 'und']
 >>> [label for *_, label in identify_tokens("salam khoya, je suis vraiment content")]
-['ary_Latn', 'ary_Latn', 'und', 'fra_Latn', 'fra_Latn', 'fra_Latn', 'fra_Latn']
+['ary_Latn', 'ary_Latn', 'ary_Latn', 'fra_Latn', 'fra_Latn', 'fra_Latn', 'fra_Latn']
 """
 
 from __future__ import annotations
