@@ -31,6 +31,7 @@ import numpy as np
 _U8 = np.uint8
 _DELETED = 0xFF  # in the table: the pair is deleted; in the bytes: a byte to drop (never a UTF-8 byte)
 _SECOND_BYTES = ((0xE0, 0xA0, 0xBF), (0xED, 0x80, 0x9F), (0xF0, 0x90, 0xBF), (0xF4, 0x80, 0x8F))  # overlong, surrogate, > U+10FFFF
+PIECE = 1 << 18  # map_text maps a long text this many bytes at a time
 _WINDOW = 3  # lead bytes a map may use: base, base + 1, base + 2 (the pair code 3 << 6 | x is never a pair)
 
 
@@ -128,13 +129,38 @@ class Utf8Map:
         if keep is None:
             return marked, offsets
         lengths = np.diff(offsets)
-        full = lengths > 0  # (reduceat would give an empty row the byte at its start)
-        wide = np.uint16 if lengths.max() <= 0xFFFF else np.int64  # (uint16 sums twice as fast)
         kept = np.zeros(len(lengths), dtype=np.int64)
-        kept[full] = np.add.reduceat(keep, offsets[:-1][full], dtype=wide)
+        if len(lengths) == 1:
+            kept[0] = np.count_nonzero(keep)
+        else:
+            full = lengths > 0  # (reduceat would give an empty row the byte at its start)
+            wide = np.uint16 if lengths.max() <= 0xFFFF else np.int64  # (uint16 sums 2-4 times as fast)
+            kept[full] = np.add.reduceat(keep, offsets[:-1][full], dtype=wide)
         new_offsets = np.zeros(len(offsets), dtype=np.int64)
         np.cumsum(kept, out=new_offsets[1:])
         return np.compress(keep, marked), new_offsets
+
+    def map_text(self, data: bytes) -> bytes | None:
+        """``data``, one text (no row boundaries to keep: lines of a file), through the map in pieces
+        of :data:`PIECE` bytes cut before a character (every buffer stays in cache); None when it is
+        not valid UTF-8.
+
+        >>> Utf8Map.from_mapping({"ى": "ي"}).map_text("على\\nمتى".encode()).decode()
+        'علي\\nمتي'
+        """
+        raw = np.frombuffer(data, dtype=np.uint8)
+        pieces, start = [], 0
+        while start < len(raw):
+            end = min(start + PIECE, len(raw))
+            for _ in range(3):  # a character has at most 3 continuation bytes (more: invalid, found below)
+                if end < len(raw) and raw[end] & 0xC0 == 0x80:
+                    end += 1
+            done = self.run(raw[start:end], np.array([0, end - start]))
+            if done is None:
+                return None
+            pieces.append(done[0])
+            start = end
+        return b"".join(pieces)
 
     def mark(self, data: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """``(data with every changed pair rewritten and deleted pairs 0xFF, mask of the other bytes
