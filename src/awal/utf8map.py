@@ -58,25 +58,23 @@ def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | 
     raw = data.tobytes() if raw is None else raw
     if b"\xc0" in raw or b"\xc1" in raw:  # overlong 2-byte leads
         return False
-    continuation = data.view(np.int8) < -0x40  # 0x80-0xBF
-    expected = np.zeros(n + 3, dtype=bool)  # where a continuation byte must be (past the end: none may)
+    continuation = np.less(data.view(np.int8), -0x40)  # 0x80-0xBF
+    if starts is not None and continuation[starts[starts < n]].any():
+        return False
+    expected = np.empty(n + 3, dtype=bool)  # where a continuation byte must be (past the end: none may)
+    expected[:1] = expected[n + 1 :] = False
     np.greater_equal(data, 0xC0, out=expected[1 : n + 1])
     if top >= 0xE0:  # 3- and 4-byte characters
-        np.logical_or(expected[2 : n + 2], data >= 0xE0, out=expected[2 : n + 2])
+        longer = np.greater_equal(data, 0xE0)
+        expected[2 : n + 2] |= longer
         if top >= 0xF0:
-            np.logical_or(expected[3 : n + 3], data >= 0xF0, out=expected[3 : n + 3])
+            expected[3 : n + 3] |= np.greater_equal(data, 0xF0, out=longer)
         for lead, low, high in _SECOND_BYTES:  # leads whose second byte has a narrower range (rare: by position)
             if top >= lead and bytes([lead]) in raw:
                 second = data[np.minimum(np.flatnonzero(data == lead) + 1, n - 1)]
                 if ((second < low) | (second > high)).any():
                     return False
-    if expected[n:].any() or (continuation != expected[:n]).any():
-        return False
-    if starts is not None:
-        inside = starts[starts < n]
-        if continuation[inside].any():
-            return False
-    return True
+    return not (expected[n:].any() or np.not_equal(continuation, expected[:n], out=continuation).any())
 
 
 @dataclass(frozen=True)
@@ -166,17 +164,18 @@ class Utf8Map:
         """``(data with every changed pair rewritten and deleted pairs 0xFF, mask of the other bytes
         or None when none is deleted)``, for valid UTF-8 ``data``."""
         first, second = data[:-1], data[1:]
-        lead = first - _U8(self.base)  # wraps around below base
-        in_window = (lead < _WINDOW).view(_U8)
-        code = lead * _U8(64)
+        code = np.subtract(first, _U8(self.base))  # the lead's place in the window (wraps around below it)
+        in_window = np.less(code, _WINDOW).view(_U8)
+        np.multiply(code, _U8(64), out=code)  # (in place: fresh temporaries of this size cost more than the arithmetic)
         code |= second & _U8(0x3F)
         new = np.frombuffer(code.tobytes().translate(self.table), dtype=_U8)
-        change = code ^ new  # lead bits above, second-byte bits below (base is aligned, so xor is exact)
+        change = np.bitwise_xor(code, new, out=code)  # lead bits above, second-byte bits below (base is aligned: xor is exact)
         change *= in_window
-        out = data.copy()
-        out[1:] ^= change & _U8(0x3F)
-        out[:-1] ^= change >> _U8(6)
-        gone = (new == _DELETED).view(_U8)
+        out = np.empty_like(data)
+        out[:1] = data[:1]
+        np.bitwise_xor(second, change & _U8(0x3F), out=out[1:])
+        out[:-1] ^= np.right_shift(change, _U8(6), out=change)
+        gone = np.equal(new, _DELETED).view(_U8)
         gone &= in_window
         if not gone.any():
             return out, None

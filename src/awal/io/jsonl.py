@@ -353,11 +353,13 @@ class JsonlCodec(Codec):
         if not self.splice or len(self.field) != 1 or self.output not in (None, self.field):
             return None
         data: bytes = chunk.payload
-        lines = _clean_lines(data)
-        if not lines or not data.endswith(b'"}\n'):
+        if not data.endswith(b'"}\n'):
             return None
         raw = np.frombuffer(data, dtype=np.uint8)
         ends = np.flatnonzero(raw == 0x0A)
+        lines = len(ends)
+        if np.count_nonzero(raw < 0x20) != lines:  # a raw control character: not JSON (the general path reports it)
+            return None
         if (raw[ends - 1] != ord("}")).any() or (raw[ends - 2] != ord('"')).any():
             return None
         key = f"{_dumps(self.field[0])}: \"".encode()
