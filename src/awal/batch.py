@@ -413,16 +413,11 @@ def _untouched(rows: Any, leads: bytes) -> bool:
     pa = _arrow()
     if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
         return False
-    _, offset_buffer, data_buffer = rows.buffers()
-    if data_buffer is None or not len(rows):
-        return True
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(rows.type) else np.int32)
-    raw = memoryview(data_buffer)[int(offsets[rows.offset]) : int(offsets[rows.offset + len(rows)])]
-    data = np.frombuffer(raw, dtype=np.uint8)
+    data = arrow_bytes(rows)[0]
     if any((data == lead).any() for lead in leads):
         return False
     try:
-        str(raw, "utf-8")
+        str(memoryview(data), "utf-8")
     except UnicodeDecodeError:
         return False
     return True

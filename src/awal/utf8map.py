@@ -69,10 +69,10 @@ def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | 
         expected[2 : n + 2] |= longer
         if top >= 0xF0:
             expected[3 : n + 3] |= np.greater_equal(data, 0xF0, out=longer)
-        for lead, low, high in _SECOND_BYTES:  # leads whose second byte has a narrower range (rare: by position)
+        for lead, low, high in _SECOND_BYTES:  # leads whose second byte has a narrower range
             if top >= lead and bytes([lead]) in raw:
-                second = data[np.minimum(np.flatnonzero(data == lead) + 1, n - 1)]
-                if ((second < low) | (second > high)).any():
+                second = data[1:] - _U8(low)  # wraps around below low
+                if (np.equal(data[:-1], lead, out=longer[:-1]) & (second > high - low)).any():
                     return False
     return not (expected[n:].any() or np.not_equal(continuation, expected[:n], out=continuation).any())
 
