@@ -107,3 +107,20 @@ def test_invalid_utf8_in_arrow_is_still_named():
     array = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer("ىَ".encode() + b"a\xd9b")])
     with pytest.raises(ValueError, match="invalid UTF-8 in Arrow row 1 at byte 1"):
         awal.normalize(array, "camel")
+
+
+@given(lines=st.lists(st.text(alphabet=st.one_of(st.sampled_from([*ARABIC[:64], "\r", " ", "a"]), characters), max_size=12), max_size=6),
+       newline=st.booleans())
+def test_txt_lines_on_bytes_are_the_parsing_path(lines, newline):
+    from awal.io import Chunk, TxtCodec
+
+    data = "\n".join(lines).encode("utf-8", "surrogatepass") + (b"\n" if newline else b"")
+    if not data:
+        return
+    chunk, codec = Chunk("t", 1, 0, data), TxtCodec()
+    mapped = codec.map_bytes(chunk, Utf8Map.from_mapping(CAMEL))
+    if not reference.valid_utf8([data]):
+        assert mapped is None
+        return
+    parsed = codec.parse(chunk, "strict")
+    assert mapped == (codec.render(parsed, awal.normalize(parsed.texts, "camel")), len(parsed.texts))
