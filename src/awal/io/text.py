@@ -35,7 +35,6 @@ class TxtCodec(Codec):
             texts = [t.replace("\n", " ") for t in texts]
         return "".join(map(str.__add__, texts, parsed.items)).encode("utf-8")
 
-
     def map_bytes(self, chunk: Chunk, utf8: Any) -> tuple[bytes, int] | None:
         """Every line through ``utf8`` at once (it never touches ``\\r`` or ``\\n``); a last line without
         ``\\n`` gets one, as :meth:`render` gives it. None for bytes that are not UTF-8 (the error policy).
