@@ -167,6 +167,20 @@ def _bare_quotes(raw: np.ndarray, quotes: np.ndarray) -> np.ndarray | None:
     return np.setdiff1d(quotes, escapes[escaped == ord('"')] + 1, assume_unique=True)
 
 
+_ONE_DIGIT = str.maketrans("23456789", "11111111")
+
+
+def _canonical_heads(flat: str) -> bool:
+    """Whether ``"\\n"``-joined heads all match :data:`_HEADS`, checked once per shape: digits 2-9 read
+    as 1 keep a line's validity (a number's first digit stays non-zero, ``0`` stays ``0``), so
+    ``{"id": 17, `` and ``{"id": 52, `` are one line to match.
+
+    >>> _canonical_heads('{"id": 17, \\n{"id": 52, '), _canonical_heads('{"id": 17, \\n{"id": 05, ')
+    (True, False)
+    """
+    return _HEADS.fullmatch("\n".join(set(flat.translate(_ONE_DIGIT).split("\n")))) is not None
+
+
 def _clean_lines(data: bytes) -> int | None:
     """The number of ``"\\n"`` in ``data``, or None when it holds another control byte (< 0x20):
     raw control characters are never part of a JSON string, so such lines take the general path.
@@ -298,7 +312,7 @@ class JsonlCodec(Codec):
                 texts[i] = value
         flat = "\n".join(heads)
         new = self._new_key()
-        if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
+        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
             return None
         if _member_start(self.field[0]).search(flat):  # the field twice in a line: the general path reports it
             return None
@@ -383,7 +397,7 @@ class JsonlCodec(Codec):
             return None  # a quote ends the string early (the field is not the last member), or the closing one is escaped
         flat = heads.decode("utf-8")
         member = f"{_dumps(self.field[0])}: "
-        if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (member in flat and _member_start(self.field[0]).search(flat)):
+        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (member in flat and _member_start(self.field[0]).search(flat)):
             return None
         out = utf8.map_text(data)
         return None if out is None else (out, lines)
