@@ -24,7 +24,7 @@ from ..batch import TextBatch
 from .context import Context
 from .dialect import Dialect
 from .features import FeatureSpec
-from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, with_windows
+from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, windows, with_windows
 from .learn import fit_temperature
 from .model import Identifier
 from .vocabulary import Vocabulary
@@ -34,6 +34,7 @@ EPOCHS = 6
 LABEL_OFFSETS = {"ary_Arab": 0.25, "arq_Arab": -1.0, "ary_Latn": -1.0}  # added to calibrated log-scores, chosen on the grouped CV (benchmarks/README.md)
 DIALECT_PAIR = ("ary_Arab", "arb_Arab")  # the labels the dialect layer (awal.lid.dialect) splits
 DIALECT_FLORES_SHARE = 0.8  # of its training weight (the rest: lid/ texts), chosen on the grouped CV
+DIALECT_WINDOW_SHARE = 0.2  # of its training weight on short windows (1-3 words) of the texts, chosen on the grouped CV
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
 LINES_PER_LABEL = 300
 TOKEN_BITS, TOKEN_EPOCHS = 16, 6  # the token model: 2^16 buckets  # monolingual lines per label whose words teach the context layer
@@ -168,22 +169,29 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
 
 @dataclass
 class DialectTable:
-    """The texts of the :data:`DIALECT_PAIR` labels scored by a model that did not see them
-    (calibrated log-scores before the dialect layer, ``z``, and ``peak``, see :mod:`awal.lid.dialect`)."""
+    """Texts of the :data:`DIALECT_PAIR` labels, and short windows of them, scored by a model
+    that did not see them (calibrated log-scores before the dialect layer, ``z``, and ``peak``,
+    see :mod:`awal.lid.dialect`)."""
 
     pair: tuple[int, int]
     z: np.ndarray
     peak: np.ndarray
     is_first: np.ndarray
     flores: np.ndarray
+    window: np.ndarray
     fold: np.ndarray
 
     def fit(self, without: int | None = None) -> Dialect:
         """The layer from the texts the base scores put in the pair (of every fold but ``without``):
-        FLORES sentences carry :data:`DIALECT_FLORES_SHARE` of the weight, both labels the same."""
+        windows carry :data:`DIALECT_WINDOW_SHARE` of the weight, whole texts the rest; in each,
+        FLORES sentences carry :data:`DIALECT_FLORES_SHARE`; both labels weigh the same."""
         first, second = self.pair
         use = np.isin(self.z.argmax(axis=1), self.pair) & (self.fold != without)
-        weight = np.where(self.flores, DIALECT_FLORES_SHARE / max(np.sum(use & self.flores), 1), (1 - DIALECT_FLORES_SHARE) / max(np.sum(use & ~self.flores), 1))
+        weight = np.zeros(len(use))
+        for window, part in ((False, 1 - DIALECT_WINDOW_SHARE), (True, DIALECT_WINDOW_SHARE)):
+            for flores, share in ((True, DIALECT_FLORES_SHARE), (False, 1 - DIALECT_FLORES_SHARE)):
+                members = use & (self.window == window) & (self.flores == flores)
+                weight[members] = part * share / max(members.sum(), 1)
         for side in (True, False):
             members = use & (self.is_first == side)
             weight[members] *= 0.5 / max(weight[members].sum(), 1e-12)
@@ -191,17 +199,21 @@ class DialectTable:
 
 
 def dialect_table(models: list[Identifier], examples: Examples, fold: np.ndarray) -> DialectTable:
-    """Every text of the :data:`DIALECT_PAIR` labels scored by the (calibrated) model of its fold."""
+    """Every text of the :data:`DIALECT_PAIR` labels, and its :func:`~awal.lid.corpus.windows`,
+    scored by the (calibrated) model of its fold."""
     names = models[0].labels
     pair = (names.index(DIALECT_PAIR[0]), names.index(DIALECT_PAIR[1]))
-    members = np.flatnonzero(np.isin(examples.labels, DIALECT_PAIR))
-    z, peak = np.zeros((len(members), len(names))), np.zeros(len(members))
+    in_pair = np.isin(examples.labels, DIALECT_PAIR)
+    parts = []
     for k, model in enumerate(models):
-        picked = np.flatnonzero(fold[members] == k)
-        z[picked], _, peak[picked] = model.base_logits([examples.texts[i] for i in members[picked]], pair)
-    labels = np.array(examples.labels)[members]
-    flores = np.char.startswith(np.array(examples.groups)[members], "flores:")
-    return DialectTable(pair, z, peak, labels == DIALECT_PAIR[0], flores, fold[members])
+        texts = subset(examples, in_pair & (fold == k))
+        for window, scored in ((False, texts), (True, windows(texts))):
+            z, _, peak = model.base_logits(scored.texts, pair)
+            flores = np.char.startswith(np.array(scored.groups, dtype=str), "flores:")
+            is_first = np.array(scored.labels, dtype=str) == DIALECT_PAIR[0]
+            parts.append((z.reshape(-1, len(names)), peak, is_first, flores, np.full(len(peak), window), np.full(len(peak), k)))
+    z, peak, is_first, flores, window, fold_of = (np.concatenate(column) for column in zip(*parts))
+    return DialectTable(pair, z, peak, is_first, flores, window, fold_of)
 
 
 def calibrate(model: Identifier, temperature: float) -> Identifier:
