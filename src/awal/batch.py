@@ -144,7 +144,7 @@ class TextBatch:
             raise ValueError(
                 f"invalid UTF-8 in Arrow row {row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
             ) from None
-        units = _utf16_units(text) if utf16 else None
+        units = utf16_units(text) if utf16 else None
         cps = units if units is not None else np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
         offsets = np.zeros(len(byte_off), dtype=np.int64)
         np.cumsum(pa.compute.utf8_length(array).to_numpy(zero_copy_only=False), out=offsets[1:])  # code points per row
@@ -399,7 +399,7 @@ def _map_joined(
         return None  # the general way names the item
     if changes is not None and changes[0] > 0x7F and joined.isascii():  # a flag CPython keeps: no scan
         return list(strings)
-    units = _utf16_units(joined) if utf16 else None
+    units = utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
         may_change = _may_change(strings, units, *changes, separator)
         if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
@@ -456,7 +456,7 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int
 _PROBES = 16  # strings _may_change looks at first
 
 
-def _utf16_units(text: str) -> np.ndarray | None:
+def utf16_units(text: str) -> np.ndarray | None:
     """The uint16 code units of ``text`` (one per character), if it has no character outside
     the BMP and no lone surrogate; else None."""
     try:
