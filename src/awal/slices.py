@@ -41,7 +41,7 @@ from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, Repla
 from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
 SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
-SLICES_AT_LEAST = 8  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
+SLICES_AT_LEAST = 4  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
 SMALLEST_SLICE = 1 << 15  # ... of at least this many characters
 _FIRST_WINDOW = 1 << 6  # characters first searched for a safe cut
 _WINDOW = 1 << 12  # at most this many at a time after that
@@ -142,7 +142,7 @@ def slice_size(length: int) -> int:
     slices, so that a slice's working memory (the kernels need about 20 bytes per character)
     stays small next to the text itself.
 
-    >>> slice_size(100 * SLICE) == SLICE, slice_size(4 * SLICE) == SLICE // 2
+    >>> slice_size(100 * SLICE) == SLICE, slice_size(2 * SLICE) == SLICE // 2
     (True, True)
     """
     return max(SMALLEST_SLICE, min(SLICE, length // SLICES_AT_LEAST))
