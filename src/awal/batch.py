@@ -404,11 +404,14 @@ def _map_joined(
         may_change = _may_change(strings, units, *changes, separator)
         if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
             out = list(strings)
-            changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
+            runs = _runs(may_change)  # lines of one language come together: whole runs are copied
+            changed = _map_joined([text for a, b in runs for text in strings[a:b]], fn, separator, utf16) if runs else []
             if changed is None:
                 return None
-            for i, text in zip(may_change, changed):
-                out[i] = text
+            done = 0
+            for a, b in runs:
+                out[a:b] = changed[done : done + b - a]
+                done += b - a
             return out
     pieces: list[str] = []
     start = 0
@@ -454,6 +457,19 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int
 
 
 _PROBES = 16  # strings _may_change looks at first
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted ``indices`` as runs of consecutive ones, ``(start, stop)``.
+
+    >>> _runs([1, 2, 3, 7, 9, 10])
+    [(1, 4), (7, 8), (9, 11)]
+    """
+    if not indices:
+        return []
+    at = np.asarray(indices, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1
+    return list(zip(at[np.r_[0, breaks]].tolist(), (at[np.r_[breaks - 1, len(at) - 1]] + 1).tolist()))
 
 
 def utf16_units(text: str) -> np.ndarray | None:
