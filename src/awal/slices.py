@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -166,17 +165,14 @@ def map_long(
     """
     size = size or slice_size(len(text))
     output = _Output(len(text))
-    unchanged = _unchanged(mode.changes)
     start = 0
     while True:
         cut = rule.first_cut(text, start + size) if len(text) - start > size else None
         piece = text[start:cut]
-        if unchanged(piece):
-            output.write(_units(piece, True))
-        else:
-            units = _units(piece, mode.utf16)
-            batch = TextBatch(units, np.array([0, len(units)], dtype=np.int64), "str")
-            output.write(batch_function(batch).codepoints)
+        units = _units(piece, mode.utf16)
+        if _touched(piece, units, mode.changes):
+            units = batch_function(TextBatch(units, np.array([0, len(units)], dtype=np.int64), "str")).codepoints
+        output.write(units)
         if cut is None:
             return output.text()
         start = cut
@@ -189,18 +185,25 @@ def _units(text: str, utf16: bool) -> np.ndarray:
     return units if units is not None else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _unchanged(changes: tuple[int, int] | None) -> Callable[[str], bool]:
-    """Whether a text holds no code point in ``changes`` (``(first, last)``, see
-    :func:`awal.rules.list_mode`): it then comes out as it went in.
+def _touched(text: str, units: np.ndarray, changes: tuple[int, int] | None) -> bool:
+    """Whether ``text`` (its code ``units``) may hold a code point in ``changes`` (``(first, last)``,
+    see :func:`awal.rules.list_mode`; None: any text may change). One that holds none comes out
+    as it went in.
 
-    >>> _unchanged((0x600, 0x6FF))("abc ⴰⵡⴰⵍ"), _unchanged((0x600, 0x6FF))("كلمة"), _unchanged(None)("abc")
-    (True, False, False)
+    >>> units = np.array([ord(c) for c in "abc ⴰⵡⴰⵍ"], dtype=np.uint16)
+    >>> _touched("abc ⴰⵡⴰⵍ", units, (0x600, 0x6FF)), _touched("abc ⴰⵡⴰⵍ", units, (0x2D30, 0x2D7F)), _touched("ab", units[:2], None)
+    (False, True, True)
     """
     if changes is None:
-        return lambda text: False
+        return True
     first, last = changes
-    search = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search
-    return lambda text: (text.isascii() and first > 0x7F) or search(text) is None
+    if first > 0x7F and text.isascii():  # a flag CPython keeps: no scan
+        return False
+    top = np.iinfo(units.dtype).max
+    if first > top:
+        return False
+    span = units.dtype.type(min(last, top) - first)
+    return bool(np.any((units - units.dtype.type(first)) <= span))  # below first wraps round to above
 
 
 class _Output:
