@@ -401,18 +401,9 @@ def _map_joined(
         return list(strings)
     units = utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
-        may_change = _may_change(strings, units, *changes, separator)
-        if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
-            out = list(strings)
-            runs = _runs(may_change)  # lines of one language come together: whole runs are copied
-            changed = _map_joined([text for a, b in runs for text in strings[a:b]], fn, separator, utf16) if runs else []
-            if changed is None:
-                return None
-            done = 0
-            for a, b in runs:
-                out[a:b] = changed[done : done + b - a]
-                done += b - a
-            return out
+        found = _may_change(strings, units, *changes, separator)
+        if found is not None and len(found[0]) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
+            return _map_picked(strings, units, *found, fn, separator)
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -426,20 +417,24 @@ def _map_joined(
     return pieces if len(pieces) == len(strings) else None
 
 
-def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str) -> list[int] | None:
-    """The indices of the ``strings`` that hold a code point in ``first .. last``,
-    found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
-    when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
-    then (Arabic text through an Arabic profile), and finding which would only add to the work;
-    None too when a string holds the separator itself.
+def _may_change(
+    strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str
+) -> tuple[list[int], np.ndarray] | None:
+    """``(indices, starts)``: the indices of the ``strings`` that hold a code point in ``first ..
+    last``, found on ``units`` (their UTF-16 code units joined by ``separator``, without
+    surrogates), and where each string starts in ``units``; None when over 7/8 of :data:`_PROBES`
+    strings spread over them hold one: nearly every string does then (Arabic text through an
+    Arabic profile), and finding which would only add to the work; None too when a string holds
+    the separator itself.
 
     >>> strings = ["ab", "", "ab", "abز"]
     >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
-    >>> _may_change(strings, units, 0x600, 0x6FF, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
-    ([3], None)
+    >>> found = _may_change(strings, units, 0x600, 0x6FF, "|")
+    >>> found[0], found[1].tolist(), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
+    ([3], [0, 3, 4, 7], None)
     """
     if first > 0xFFFF:
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     last = min(last, 0xFFFF)
     probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
     probed = strings[:: max(1, len(strings) // _PROBES)]
@@ -449,11 +444,44 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int
     near[-1] = False  # one more: an empty last string starts there
     np.less_equal(units - np.uint16(first), np.uint16(last - first), out=near[:-1])  # below first wraps round to above
     if not near.any():
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
     if len(starts) != len(strings):  # a string holds the separator: the general way takes it
         return None
-    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
+    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist(), starts  # an empty string starts on a separator: False
+
+
+def _map_picked(
+    strings: Sequence[str],
+    units: np.ndarray,
+    picked: list[int],
+    starts: np.ndarray,
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str,
+) -> list[str] | None:
+    """``strings`` with the ``picked`` ones through ``fn`` and the others as they came. The
+    picked strings' code units are cut from ``units`` (the strings joined by ``separator``,
+    each string starting at ``starts``) run by run of consecutive strings (lines of one
+    language come together), run as one batch and split back; None if they do not split back
+    into as many."""
+    out = list(strings)
+    if not picked:
+        return out
+    runs = _runs(picked)
+    ends = np.r_[starts[1:] - 1, len(units)]  # where each string ends (its separator, or the end)
+    mark = np.array([ord(separator)], dtype=units.dtype)
+    parts = []
+    for a, b in runs:
+        parts += [units[starts[a] : ends[b - 1]], mark]
+    part = np.concatenate(parts[:-1])
+    pieces = fn(TextBatch(part, np.array([0, len(part)], dtype=np.int64), "str")).joined().split(separator)
+    if len(pieces) != len(picked):
+        return None
+    done = 0
+    for a, b in runs:
+        out[a:b] = pieces[done : done + b - a]
+        done += b - a
+    return out
 
 
 _PROBES = 16  # strings _may_change looks at first
