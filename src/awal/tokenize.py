@@ -612,23 +612,30 @@ def token_spans(
 def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, token_offsets: np.ndarray) -> list[list[str]]:
     """The tokens as Python strings, one list per string of the batch.
 
-    The batch is decoded once, with everything outside the tokens blanked
-    and a space put between touching tokens, and split once.
+    The batch is decoded once as the tokens with one space after each but the last (the
+    first character of a gap becomes it, a space is put between touching tokens, the rest of
+    the gaps is dropped), and split once on that space: tokens never contain whitespace.
 
-    >>> b = TextBatch.from_input(["a,b", "c"])
+    >>> b = TextBatch.from_input(["a,b  ", " c"])
     >>> tokens_from_spans(b, *token_spans(b))
     [['a', ',', 'b'], ['c']]
     """
+    if not len(starts):
+        return _per_string([], token_offsets)
     cps = batch.codepoints
     edge = np.zeros(len(cps) + 1, dtype=np.int8)
     edge[starts] = 1
     edge[ends] -= 1  # a token's end may be the next one's start
     inside = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
     out = np.where(inside, cps, np.uint32(ord(" ")))  # blank everything outside the tokens
-    touching = starts[1:][starts[1:] == ends[:-1]]  # tokens with no gap before them
+    keep = inside.copy()
+    gap = ends[:-1] < starts[1:]
+    keep[ends[:-1][gap]] = True  # the first blank after a token, when another token follows
+    touching = starts[1:][~gap]  # tokens with no gap before them
     if len(touching):
         out = np.insert(out, touching, ord(" "))
-    flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
+        keep = np.insert(keep, touching, True)
+    flat = str(memoryview(out[keep]), "utf-32-le", "surrogatepass").split(" ")
     return _per_string(flat, token_offsets)
 
 
