@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, overload
 
 import numpy as np
 
-from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type
+from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type, text_of
 from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
@@ -635,7 +635,7 @@ def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, to
     if len(touching):
         out = np.insert(out, touching, ord(" "))
         keep = np.insert(keep, touching, True)
-    flat = str(memoryview(out[keep]), "utf-32-le", "surrogatepass").split(" ")
+    flat = text_of(out[keep]).split(" ")
     return _per_string(flat, token_offsets)
 
 
