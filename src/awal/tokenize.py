@@ -627,15 +627,16 @@ def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, to
     edge[starts] = 1
     edge[ends] -= 1  # a token's end may be the next one's start
     inside = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
-    out = np.where(inside, cps, np.uint32(ord(" ")))  # blank everything outside the tokens
-    keep = inside.copy()
     gap = ends[:-1] < starts[1:]
-    keep[ends[:-1][gap]] = True  # the first blank after a token, when another token follows
-    touching = starts[1:][~gap]  # tokens with no gap before them
+    inside[ends[:-1][gap]] = True  # the first character of a gap after a token becomes its space
+    out = cps[inside]
+    lengths = ends - starts
+    start = np.cumsum(lengths[:-1] + gap)  # where tokens 1.. start in out
+    out[start[gap] - 1] = ord(" ")
+    touching = start[~gap]  # tokens with no gap before them: a space put in
     if len(touching):
         out = np.insert(out, touching, ord(" "))
-        keep = np.insert(keep, touching, True)
-    flat = text_of(out[keep]).split(" ")
+    flat = text_of(out).split(" ")
     return _per_string(flat, token_offsets)
 
 
