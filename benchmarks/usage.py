@@ -199,12 +199,12 @@ import corpus, awal
 def status(key):  # kB
     return int(re.search(key + r":\\s+(\\d+)", open("/proc/self/status").read()).group(1))
 
-awal.normalize(corpus.whole_corpus()[:300_000], "{profile}")  # the same warm-up at every size: tables built, modules loaded
 text = corpus.whole_corpus()
 text = text * ({size} * 2 // len(text.encode()) + 1)
 text = text[: len(text) * {size} // len(text.encode())]
 mb = len(text.encode()) / 1e6
 gc.collect()
+awal.normalize(corpus.whole_corpus()[:300_000], "{profile}")  # the same warm-up at every size, just before the call
 with open("/proc/self/clear_refs", "w") as f:
     f.write("5")  # the peak resident memory (VmHWM) starts again from the memory in use now
 before = status("VmRSS")
@@ -219,9 +219,9 @@ def huge_string_rows(h) -> None:
     """CPU ms per MB for one str of 1, 10 and 100 MB, and the peak resident memory of the call
     above the memory in use before it (the text already built).
 
-    Every call is the first of its size in a fresh process, after the same warm-up (one call on
-    300,000 characters: tables built, modules loaded), so no size finds memory of its own size
-    to reuse; rounds take the sizes in turn (each round starting one size later) and a row keeps
+    Every call is the first of its size in a fresh process, right after the same warm-up (one
+    call on 300,000 characters: tables built and in cache, modules loaded), so no size finds
+    memory of its own size to reuse; rounds take the sizes in turn (each round starting one size later) and a row keeps
     the median of :data:`ROUNDS` rounds per size. The peak is Linux's VmHWM, reset just before the
     call through ``/proc/self/clear_refs``: exact, where sampling missed the peak of a 2 ms call.
     """
