@@ -331,6 +331,7 @@ def map_text(
     utf16: bool = False,
     changes: tuple[int, int] | None = None,
     leads: bytes | None = None,
+    utf8: Any = None,
 ) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
@@ -349,7 +350,9 @@ def map_text(
     profile; a few Arabic lines in a slice cost more to take out than to run).
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
     :func:`awal.rules.list_mode`), an Arrow slice whose value bytes hold none of them is
-    only checked to be UTF-8 and given back as it is.
+    only checked to be UTF-8 and given back as it is. With ``utf8`` (the same work on UTF-8
+    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow slice is mapped on its value bytes, never
+    decoded; a slice that is not valid UTF-8 takes the decoding way, which names the row.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -357,7 +360,7 @@ def map_text(
     ('a', 'b\\x00')
     """
     if _is_arrow(x):
-        return _map_arrow(x, fn, utf16, leads)
+        return _map_arrow(x, fn, utf16, leads, utf8)
     if not isinstance(x, (list, tuple)):
         return fn(TextBatch.from_input(x)).to_output()
     out: list[str] = []
@@ -367,20 +370,64 @@ def map_text(
     return tuple(out) if isinstance(x, tuple) else out
 
 
-def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None) -> Any:
+def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None, utf8: Any = None) -> Any:
     """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
     array chunk by chunk): same type, nulls and chunks out; a slice ``fn`` cannot change (see
-    :func:`map_text`) is kept as it is."""
+    :func:`map_text`) is kept as it is, a slice ``utf8`` can map is mapped on its bytes."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads) for chunk in array.chunks], type=array.type)
+        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads, utf8) for chunk in array.chunks], type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
     parts = []
     for start in range(0, max(len(array), 1), STRINGS_PER_SLICE):
         rows = array.slice(start, STRINGS_PER_SLICE)
-        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
+        done = _map_utf8(rows, utf8) if utf8 is not None else None
+        if done is None:
+            done = rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow()
+        parts.append(done)
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def arrow_bytes(array: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(value bytes as uint8, int64 offsets from 0)`` of a pyarrow ``string``/``large_string``
+    Array, a slice of another included (no copy of the bytes).
+
+    >>> data, offsets = arrow_bytes(_arrow().array(["ab", None, "ج"]).slice(1))
+    >>> bytes(data), offsets.tolist()
+    (b'\\xd8\\xac', [0, 0, 2])
+    """
+    pa = _arrow()
+    if not len(array):
+        return np.zeros(0, np.uint8), np.zeros(1, np.int64)
+    _, offset_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
+    start = int(offsets[0])
+    offsets -= start
+    if data_buffer is None:
+        return np.zeros(0, np.uint8), offsets
+    return np.frombuffer(data_buffer, dtype=np.uint8)[start : start + int(offsets[-1])], offsets
+
+
+def _map_utf8(rows: Any, utf8: Any) -> Any:
+    """``rows`` (a ``string``/``large_string`` Array) through the byte map ``utf8``, nulls kept;
+    None for another type, or bytes that are not UTF-8 (the decoding way names the row)."""
+    pa = _arrow()
+    if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
+        return None
+    data, offsets = arrow_bytes(rows)
+    done = utf8.run(data, offsets)
+    if done is None:
+        return None
+    values, new_offsets = done
+    if values is data:
+        return rows
+    bitmap = None
+    if rows.null_count:
+        bitmap = pa.py_buffer(np.packbits(np.asarray(rows.is_valid()), bitorder="little"))
+    new_offsets = new_offsets.astype(np.int64 if pa.types.is_large_string(rows.type) else np.int32, copy=False)
+    return pa.Array.from_buffers(rows.type, len(rows), [bitmap, pa.py_buffer(new_offsets), pa.py_buffer(values)], rows.null_count)
 
 
 def _untouched(rows: Any, leads: bytes) -> bool:
@@ -394,16 +441,11 @@ def _untouched(rows: Any, leads: bytes) -> bool:
     pa = _arrow()
     if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
         return False
-    _, offset_buffer, data_buffer = rows.buffers()
-    if data_buffer is None or not len(rows):
-        return True
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(rows.type) else np.int32)
-    raw = memoryview(data_buffer)[int(offsets[rows.offset]) : int(offsets[rows.offset + len(rows)])]
-    data = np.frombuffer(raw, dtype=np.uint8)
+    data = arrow_bytes(rows)[0]
     if any((data == lead).any() for lead in leads):
         return False
     try:
-        str(raw, "utf-8")
+        str(memoryview(data), "utf-8")
     except UnicodeDecodeError:
         return False
     return True
