@@ -31,6 +31,34 @@ CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay 
 _ERRORS = "surrogatepass"  # lone surrogates survive the round trip
 
 
+_WIDE_ENOUGH = 1 << 10  # code points from which code_points and text_of go through UTF-16
+
+
+def code_points(text: str) -> np.ndarray:
+    """The uint32 code points of ``text`` (lone surrogates kept). Text without characters outside
+    the BMP and without lone surrogates (nearly all) is encoded as UTF-16 and widened: faster
+    than CPython's UTF-32 encoder.
+
+    >>> code_points("a\\U0001F600\\ud800").tolist()
+    [97, 128512, 55296]
+    """
+    units = utf16_units(text) if len(text) >= _WIDE_ENOUGH else None
+    return units.astype(np.uint32) if units is not None else np.frombuffer(text.encode(_CODEC, _ERRORS), dtype=np.uint32)
+
+
+def text_of(cps: np.ndarray) -> str:
+    """The ``str`` of uint32 code points (lone surrogates kept): through UTF-16 when every one is
+    below U+D800, which CPython decodes faster than UTF-32.
+
+    >>> text_of(np.array([97, 128512, 55296], dtype=np.uint32)) == "a\\U0001F600\\ud800"
+    True
+    """
+    cps = np.ascontiguousarray(cps, dtype=np.uint32)
+    if len(cps) >= _WIDE_ENOUGH and int(cps.max()) < 0xD800:
+        return str(memoryview(cps.astype(np.uint16)), "utf-16-le")
+    return str(memoryview(cps), _CODEC, _ERRORS)
+
+
 ACCEPTED = "str, a list or tuple of str, a pyarrow string array, a pandas Series or a NumPy array of str"
 
 
@@ -98,7 +126,7 @@ class TextBatch:
                 f"item {first_index + bad} is {type(strings[bad]).__name__}, not str "
                 "(every item of the list must be a str)"
             ) from None
-        cps = np.frombuffer(joined.encode(_CODEC, _ERRORS), dtype=np.uint32)
+        cps = code_points(joined)
         offsets = np.zeros(len(strings) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)), out=offsets[1:])
         return cls(cps, offsets, kind, {"tuple": isinstance(strings, tuple)})
@@ -144,7 +172,7 @@ class TextBatch:
             raise ValueError(
                 f"invalid UTF-8 in Arrow row {row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
             ) from None
-        units = _utf16_units(text) if utf16 else None
+        units = utf16_units(text) if utf16 else None
         cps = units if units is not None else np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
         offsets = np.zeros(len(byte_off), dtype=np.int64)
         np.cumsum(pa.compute.utf8_length(array).to_numpy(zero_copy_only=False), out=offsets[1:])  # code points per row
@@ -183,7 +211,7 @@ class TextBatch:
         """All strings concatenated, as one Python string."""
         if self.codepoints.dtype == np.uint16:  # UTF-16 code units without surrogates (map_text's joined way)
             return str(memoryview(np.ascontiguousarray(self.codepoints)), "utf-16-le")
-        return str(memoryview(np.ascontiguousarray(self.codepoints, dtype=np.uint32)), _CODEC, _ERRORS)
+        return text_of(self.codepoints)
 
     def to_list(self) -> list[str]:
         """The strings, decoded once and sliced back by offsets."""
@@ -441,17 +469,11 @@ def _map_joined(
         return None  # the general way names the item
     if changes is not None and changes[0] > 0x7F and joined.isascii():  # a flag CPython keeps: no scan
         return list(strings)
-    units = _utf16_units(joined) if utf16 else None
+    units = utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
-        may_change = _may_change(strings, units, *changes, separator)
-        if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
-            out = list(strings)
-            changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
-            if changed is None:
-                return None
-            for i, text in zip(may_change, changed):
-                out[i] = text
-            return out
+        found = _may_change(strings, units, *changes, separator)
+        if found is not None and len(found[0]) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
+            return _map_picked(strings, units, *found, fn, separator)
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -465,20 +487,24 @@ def _map_joined(
     return pieces if len(pieces) == len(strings) else None
 
 
-def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str) -> list[int] | None:
-    """The indices of the ``strings`` that hold a code point in ``first .. last``,
-    found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
-    when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
-    then (Arabic text through an Arabic profile), and finding which would only add to the work;
-    None too when a string holds the separator itself.
+def _may_change(
+    strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str
+) -> tuple[list[int], np.ndarray] | None:
+    """``(indices, starts)``: the indices of the ``strings`` that hold a code point in ``first ..
+    last``, found on ``units`` (their UTF-16 code units joined by ``separator``, without
+    surrogates), and where each string starts in ``units``; None when over 7/8 of :data:`_PROBES`
+    strings spread over them hold one: nearly every string does then (Arabic text through an
+    Arabic profile), and finding which would only add to the work; None too when a string holds
+    the separator itself.
 
     >>> strings = ["ab", "", "ab", "abز"]
     >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
-    >>> _may_change(strings, units, 0x600, 0x6FF, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
-    ([3], None)
+    >>> found = _may_change(strings, units, 0x600, 0x6FF, "|")
+    >>> found[0], found[1].tolist(), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
+    ([3], [0, 3, 4, 7], None)
     """
     if first > 0xFFFF:
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     last = min(last, 0xFFFF)
     probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
     probed = strings[:: max(1, len(strings) // _PROBES)]
@@ -488,17 +514,63 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int
     near[-1] = False  # one more: an empty last string starts there
     np.less_equal(units - np.uint16(first), np.uint16(last - first), out=near[:-1])  # below first wraps round to above
     if not near.any():
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
     if len(starts) != len(strings):  # a string holds the separator: the general way takes it
         return None
-    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
+    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist(), starts  # an empty string starts on a separator: False
+
+
+def _map_picked(
+    strings: Sequence[str],
+    units: np.ndarray,
+    picked: list[int],
+    starts: np.ndarray,
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str,
+) -> list[str] | None:
+    """``strings`` with the ``picked`` ones through ``fn`` and the others as they came. The
+    picked strings' code units are cut from ``units`` (the strings joined by ``separator``,
+    each string starting at ``starts``) run by run of consecutive strings (lines of one
+    language come together), run as one batch and split back; None if they do not split back
+    into as many."""
+    out = list(strings)
+    if not picked:
+        return out
+    runs = _runs(picked)
+    ends = np.r_[starts[1:] - 1, len(units)]  # where each string ends (its separator, or the end)
+    mark = np.array([ord(separator)], dtype=units.dtype)
+    parts = []
+    for a, b in runs:
+        parts += [units[starts[a] : ends[b - 1]], mark]
+    part = np.concatenate(parts[:-1])
+    pieces = fn(TextBatch(part, np.array([0, len(part)], dtype=np.int64), "str")).joined().split(separator)
+    if len(pieces) != len(picked):
+        return None
+    done = 0
+    for a, b in runs:
+        out[a:b] = pieces[done : done + b - a]
+        done += b - a
+    return out
 
 
 _PROBES = 16  # strings _may_change looks at first
 
 
-def _utf16_units(text: str) -> np.ndarray | None:
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted ``indices`` as runs of consecutive ones, ``(start, stop)``.
+
+    >>> _runs([1, 2, 3, 7, 9, 10])
+    [(1, 4), (7, 8), (9, 11)]
+    """
+    if not indices:
+        return []
+    at = np.asarray(indices, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1
+    return list(zip(at[np.r_[0, breaks]].tolist(), (at[np.r_[breaks - 1, len(at) - 1]] + 1).tolist()))
+
+
+def utf16_units(text: str) -> np.ndarray | None:
     """The uint16 code units of ``text`` (one per character), if it has no character outside
     the BMP and no lone surrogate; else None."""
     try:

@@ -539,13 +539,16 @@ class NfcStep:
 Step = CharStep | ReplaceStep | ContextStep | CollapseStep | NfcStep
 
 
-def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
-    """Every step over a batch, in cache-sized slices, without alignment."""
+def run_steps(steps: Iterable[Step], batch: TextBatch, triggers: np.ndarray | None = None) -> TextBatch:
+    """Every step over a batch, in cache-sized slices, without alignment. With ``triggers`` (see
+    :func:`awal.needs.step_triggers`) a slice runs only the steps its code points may set off."""
     steps = tuple(steps)
 
     def run(cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for step in steps:
-            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
+        wanted = int(np.bitwise_or.reduce(kernels.map_table(cps, triggers))) if triggers is not None else -1
+        for k, step in enumerate(steps):
+            if wanted >> k & 1:
+                cps, offsets, _, _ = step.apply(cps, offsets, align=False)
         return cps, offsets
 
     return batch.map_chunks(run)
