@@ -134,6 +134,18 @@ def _dual_joining() -> np.ndarray:
     return property_mask(r"\p{Joining_Type=Dual_Joining}")
 
 
+def _positions(base: np.ndarray | None, k: np.ndarray, n: int) -> np.ndarray:
+    """Code-point position of each base index in ``k``; ``len(base)`` (past the end) gives ``n``.
+    ``base`` None: every code point is a base.
+
+    >>> _positions(np.array([0, 2, 3]), np.array([1, 3]), 5).tolist(), _positions(None, np.array([1, 3]), 3).tolist()
+    ([2, 5], [1, 3])
+    """
+    if base is None:
+        return k
+    return np.where(k < len(base), np.take(base, k, mode="clip"), n)
+
+
 def _between(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """All indices ``starts[i] <= j < ends[i]``, concatenated."""
     return ranges(starts, ends - starts)
@@ -148,7 +160,7 @@ def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.nd
     return new_run, index - np.maximum.accumulate(np.where(new_run, index, 0))
 
 
-def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
+def _resolve_tatweel(cps: np.ndarray, base: np.ndarray | None, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
     """Make each tatweel a letter (inside a word or at its edge) or a dash, in place in ``c``;
     returns dashes that continue a run."""
     new_run, rank = _runs(tat, first_c)
@@ -161,7 +173,7 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     word_before = ~first_c[run_first] & (c[left] >= DIGIT)
     word_after = ~first_c[run_last + 1] & (c[right] >= DIGIT)
     letter = (c & CLASS_BITS) == LETTER
-    inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
+    inside = word_before & word_after & letter[left] & _dual_joining()[cps[_positions(base, left, len(cps))]]
     # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
     two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
     inside |= word_before & ~word_after & letter[left] & ~two_before
@@ -170,15 +182,15 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
 
 
 def _special_spans(
-    cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, candidates: np.ndarray
+    cps: np.ndarray, base: np.ndarray | None, c: np.ndarray, string_first: np.ndarray, candidates: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Base-index ranges of the URLs, e-mails, mentions and hashtags around trigger ``candidates``.
 
     Triggers are ``@``, ``#``, ``:/`` and ``www.``; the regex runs only on the
     stretch of non-space text around each one.
     """
-    n, m = len(cps), len(base)
-    pos = base[candidates]
+    n, m = len(cps), len(c)
+    pos = _positions(base, candidates, n)
     cp = cps[pos]
     colon = cp == ord(":")
     colon[colon] = cps[np.minimum(pos[colon] + 1, n - 1)] == ord("/")
@@ -189,7 +201,7 @@ def _special_spans(
     trigger = candidates[(cp == ord("@")) | (cp == ord("#")) | colon | dot]
     if not len(trigger):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    string_starts = np.flatnonzero(first_c)  # ends with m
+    string_starts = np.append(string_first, m)
     row = np.searchsorted(string_starts, trigger, side="right") - 1
     rows = row[np.r_[True, row[1:] != row[:-1]]]  # row is sorted: its distinct values
     inside = _between(string_starts[rows], string_starts[rows + 1])
@@ -201,11 +213,34 @@ def _special_spans(
     lo, hi = lo[first], hi[first]
     starts: list[int] = []
     ends: list[int] = []
-    for a, b in zip(np.where(lo < m, np.take(base, lo, mode="clip"), n).tolist(), np.where(hi < m, np.take(base, hi, mode="clip"), n).tolist()):
+    for a, b in zip(_positions(base, lo, n).tolist(), _positions(base, hi, n).tolist()):
         for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
             starts.append(a + match.start())
             ends.append(a + match.end())
+    if base is None:
+        return np.array(starts, np.int64), np.array(ends, np.int64)
     return np.searchsorted(base, starts).astype(np.int64), np.searchsorted(base, ends).astype(np.int64)
+
+
+def _bases(code: np.ndarray, firsts: np.ndarray) -> np.ndarray | None:
+    """Positions of the "bases": every code point except a mark that follows a visible character
+    (such marks, skin tones, variation selectors and keycaps always join the token before them);
+    None when every code point is one (no such mark: the common case, one cheap test).
+
+    >>> _bases(np.array([LETTER, MARK, SPACE, MARK], np.uint8), np.array([0])).tolist(), _bases(np.array([SPACE, MARK], np.uint8), np.array([0]))
+    ([0, 2, 3], None)
+    """
+    joined = code[1:] == MARK  # joined[i]: code point i + 1 joins the one before it
+    if not joined.any():
+        return None
+    joined &= code[:-1] >= TATWEEL
+    joined[firsts[firsts > 0] - 1] = False  # a string's first code point is a base
+    if not joined.any():
+        return None
+    is_base = np.empty(len(code), dtype=bool)
+    is_base[0] = True
+    np.logical_not(joined, out=is_base[1:])
+    return np.flatnonzero(is_base)
 
 
 def _spans(
@@ -223,24 +258,22 @@ def _spans(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     code = map_table(cps, code_table())
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
-    # Work on "bases": every code point except a mark that follows a visible character.
-    # Such marks (and skin tones, variation selectors, keycaps) always join the token before them.
-    is_base = np.empty(n, dtype=bool)
-    is_base[0] = True
-    np.logical_not((code[1:] == MARK) & (code[:-1] >= TATWEEL), out=is_base[1:])
-    is_base[firsts] = True
-    base = np.flatnonzero(is_base)
-    c = np.take(code, base)
-    m = len(base)
+    base = _bases(code, firsts)  # the work is on bases: marks joined to a visible character drop out
+    if base is None:
+        c, string_first = code, firsts
+    else:
+        c = np.take(code, base)
+        string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
+    m = len(c)
     np.putmask(c, c == MARK, LETTER)  # a mark with nothing visible before it starts a word
-    string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
     first_c = np.zeros(m + 1, dtype=bool)  # first_c[k]: base k starts a string (k == m: past the end)
     first_c[string_first] = True
     first_c[m] = True
 
     att = np.flatnonzero((c - np.uint8(FORMAT)) <= TRIGGER - FORMAT)  # classes FORMAT..TRIGGER
     att_cls = c[att]
-    dash_runs = _resolve_tatweel(cps, base, c, first_c, att[att_cls == TATWEEL])
+    tatweel = att[att_cls == TATWEEL]
+    dash_runs = _resolve_tatweel(cps, base, c, first_c, tatweel) if len(tatweel) else tatweel
 
     join = np.zeros(m + 1, dtype=bool)  # join[k]: base k continues the token of base k - 1
     left, right = c[:-1], c[1:]
@@ -278,15 +311,15 @@ def _spans(
     special = np.zeros(0, dtype=np.int64)
     if special_tokens:
         candidates = att[(att_cls == TRIGGER) | (att_cls == NUMSEP) | (att_cls == DOT)]
-        special, stop = _special_spans(cps, base, c, first_c, candidates)
+        special, stop = _special_spans(cps, base, c, string_first, candidates)
         inside = _between(special, stop)
         keep[inside] = True
         join[inside] = True
         join[special] = False
         join[stop] = False
 
-    token_start = keep & ~join[:m]
-    token_last = keep & ~join[1:]
+    token_start = np.greater(keep, join[:m])  # kept and not joined: keep & ~join
+    token_last = np.greater(keep, join[1:])
     if not keep_punctuation:
         punct = _PUNCTUATION_LIKE[c]
         punct[special] = False
@@ -295,9 +328,8 @@ def _spans(
         token_start[starts_c[drop]] = False
         token_last[np.flatnonzero(token_last)[drop]] = False
     after_last = np.flatnonzero(token_last) + 1  # the base after each token's last one (m: past the end)
-    ends = np.take(base, after_last, mode="clip")
-    ends[after_last == m] = n
-    return np.compress(token_start, base), ends
+    ends = _positions(base, after_last, n)
+    return (np.flatnonzero(token_start) if base is None else np.compress(token_start, base)), ends
 
 
 # ------------------------------------------------------------------ one short string
