@@ -134,16 +134,14 @@ def _dual_joining() -> np.ndarray:
     return property_mask(r"\p{Joining_Type=Dual_Joining}")
 
 
-def _positions(base: np.ndarray | None, k: np.ndarray, n: int) -> np.ndarray:
-    """Code-point position of each base index in ``k``; ``len(base)`` (past the end) gives ``n``.
-    ``base`` None: every code point is a base.
+def _positions(base: np.ndarray | None, k: np.ndarray) -> np.ndarray:
+    """Code-point position of each base index in ``k`` (``base`` from :func:`_bases`: past the
+    last base is the end of the chunk; None: every code point is a base).
 
-    >>> _positions(np.array([0, 2, 3]), np.array([1, 3]), 5).tolist(), _positions(None, np.array([1, 3]), 3).tolist()
+    >>> _positions(np.array([0, 2, 3, 5]), np.array([1, 3])).tolist(), _positions(None, np.array([1, 3])).tolist()
     ([2, 5], [1, 3])
     """
-    if base is None:
-        return k
-    return np.where(k < len(base), np.take(base, k, mode="clip"), n)
+    return k if base is None else np.take(base, k)
 
 
 def _between(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -173,7 +171,7 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray | None, c: np.ndarray, fi
     word_before = ~first_c[run_first] & (c[left] >= DIGIT)
     word_after = ~first_c[run_last + 1] & (c[right] >= DIGIT)
     letter = (c & CLASS_BITS) == LETTER
-    inside = word_before & word_after & letter[left] & _dual_joining()[cps[_positions(base, left, len(cps))]]
+    inside = word_before & word_after & letter[left] & _dual_joining()[cps[_positions(base, np.maximum(left, 0))]]
     # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
     two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
     inside |= word_before & ~word_after & letter[left] & ~two_before
@@ -190,7 +188,7 @@ def _special_spans(
     stretch of non-space text around each one.
     """
     n, m = len(cps), len(c)
-    pos = _positions(base, candidates, n)
+    pos = _positions(base, candidates)
     cp = cps[pos]
     colon = cp == ord(":")
     colon[colon] = cps[np.minimum(pos[colon] + 1, n - 1)] == ord("/")
@@ -213,7 +211,7 @@ def _special_spans(
     lo, hi = lo[first], hi[first]
     starts: list[int] = []
     ends: list[int] = []
-    for a, b in zip(_positions(base, lo, n).tolist(), _positions(base, hi, n).tolist()):
+    for a, b in zip(_positions(base, lo).tolist(), _positions(base, hi).tolist()):
         for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
             starts.append(a + match.start())
             ends.append(a + match.end())
@@ -224,11 +222,11 @@ def _special_spans(
 
 def _bases(code: np.ndarray, firsts: np.ndarray) -> np.ndarray | None:
     """Positions of the "bases": every code point except a mark that follows a visible character
-    (such marks, skin tones, variation selectors and keycaps always join the token before them);
-    None when every code point is one (no such mark: the common case, one cheap test).
+    (such marks, skin tones, variation selectors and keycaps always join the token before them),
+    then ``len(code)``; None when every code point is one (no such mark: one cheap test).
 
     >>> _bases(np.array([LETTER, MARK, SPACE, MARK], np.uint8), np.array([0])).tolist(), _bases(np.array([SPACE, MARK], np.uint8), np.array([0]))
-    ([0, 2, 3], None)
+    ([0, 2, 3, 4], None)
     """
     joined = code[1:] == MARK  # joined[i]: code point i + 1 joins the one before it
     if not joined.any():
@@ -237,9 +235,9 @@ def _bases(code: np.ndarray, firsts: np.ndarray) -> np.ndarray | None:
     joined[firsts[firsts > 0] - 1] = False  # a string's first code point is a base
     if not joined.any():
         return None
-    is_base = np.empty(len(code), dtype=bool)
-    is_base[0] = True
-    np.logical_not(joined, out=is_base[1:])
+    is_base = np.empty(len(code) + 1, dtype=bool)
+    is_base[0] = is_base[-1] = True
+    np.logical_not(joined, out=is_base[1:-1])
     return np.flatnonzero(is_base)
 
 
@@ -262,7 +260,7 @@ def _spans(
     if base is None:
         c, string_first = code, firsts
     else:
-        c = np.take(code, base)
+        c = np.take(code, base[:-1])
         string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
     m = len(c)
     np.putmask(c, c == MARK, LETTER)  # a mark with nothing visible before it starts a word
@@ -328,8 +326,8 @@ def _spans(
         token_start[starts_c[drop]] = False
         token_last[np.flatnonzero(token_last)[drop]] = False
     after_last = np.flatnonzero(token_last) + 1  # the base after each token's last one (m: past the end)
-    ends = _positions(base, after_last, n)
-    return (np.flatnonzero(token_start) if base is None else np.compress(token_start, base)), ends
+    ends = _positions(base, after_last)
+    return _positions(base, np.flatnonzero(token_start)), ends
 
 
 # ------------------------------------------------------------------ one short string
