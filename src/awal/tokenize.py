@@ -94,6 +94,7 @@ _SCRIPT_GROUPS = ("Arab", "Latn", "Tfng", "Grek", "Cyrl", "Hebr")  # groups 1..6
 _NUMBER_SEPARATORS = ",:/\u066b\u066c"  # between two digits: 1,000  9:30  12/05  ٣٫٥  ١٬٠٠٠
 _APOSTROPHES = "'\u2019"
 _TRIGGERS = "@#"
+_LATIN_LETTER = LETTER + 16 * (1 + _SCRIPT_GROUPS.index("Latn"))
 _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
 
 
@@ -288,7 +289,8 @@ def _spans(
 
     has_prev = ~first_c[att]
     between = has_prev & ~first_c[att + 1]
-    prev_cls = c[att - has_prev] & CLASS_BITS
+    prev_code = c[att - has_prev]
+    prev_cls = prev_code & CLASS_BITS
     next_cls = c[np.minimum(att + 1, m - 1)] & CLASS_BITS
     glue = ((att_cls == NUMSEP) | (att_cls == DOT)) & (prev_cls == DIGIT) & (next_cls == DIGIT)
     if not split_apostrophes:
@@ -304,12 +306,14 @@ def _spans(
     keep[att[glue]] = True
     join[att[(att_cls == DOT) & (prev_cls == DOT) & has_prev & ~glue]] = True  # an ellipsis ...
     ri = att[att_cls == RI]  # regional indicators pair up into flags
-    join[ri[(_runs(ri, first_c)[1] % 2) == 1]] = True
+    if len(ri):
+        join[ri[(_runs(ri, first_c)[1] % 2) == 1]] = True
 
     special = np.zeros(0, dtype=np.int64)
     if special_tokens:
-        candidates = att[(att_cls == TRIGGER) | (att_cls == NUMSEP) | (att_cls == DOT)]
-        special, stop = _special_spans(cps, base, c, string_first, candidates)
+        # what may be a trigger: @ and #, a colon before a slash (a NUMSEP), a full stop after a Latin letter (www.)
+        candidates = att[(att_cls == TRIGGER) | ((att_cls == NUMSEP) & (next_cls == NUMSEP)) | ((att_cls == DOT) & (prev_code == _LATIN_LETTER))]
+        special, stop = _special_spans(cps, base, c, string_first, candidates) if len(candidates) else (special, special)
         inside = _between(special, stop)
         keep[inside] = True
         join[inside] = True
