@@ -264,13 +264,16 @@ def _spans(
         c = np.take(code, base[:-1])
         string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
     m = len(c)
-    np.putmask(c, c == MARK, LETTER)  # a mark with nothing visible before it starts a word
     first_c = np.zeros(m + 1, dtype=bool)  # first_c[k]: base k starts a string (k == m: past the end)
     first_c[string_first] = True
     first_c[m] = True
 
-    att = np.flatnonzero((c - np.uint8(FORMAT)) <= TRIGGER - FORMAT)  # classes FORMAT..TRIGGER
+    att = np.flatnonzero((c - np.uint8(FORMAT)) <= MARK - FORMAT)  # classes FORMAT..TRIGGER, and MARK
     att_cls = c[att]
+    mark = att_cls == MARK
+    if mark.any():  # a mark with nothing visible before it starts a word (rare: no pass over all bases for it)
+        c[att[mark]] = LETTER
+        att, att_cls = att[~mark], att_cls[~mark]
     tatweel = att[att_cls == TATWEEL]
     dash_runs = _resolve_tatweel(cps, base, c, first_c, tatweel) if len(tatweel) else tatweel
 
@@ -605,7 +608,7 @@ def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
     return out
 
 
-_CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
+_CHUNK = 1 << 19  # code points per chunk: one slice of 2,048 strings of 200 characters, working arrays of a few MB
 
 
 def token_spans(
