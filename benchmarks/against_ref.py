@@ -16,7 +16,10 @@ import re
 import shutil
 import sys
 import tempfile
+from importlib import import_module
 from pathlib import Path
+
+import pyarrow as pa
 
 import corpus
 from usage import alternate
@@ -46,6 +49,7 @@ def main(checkout: str) -> None:
     bw = awal.transliterate(xs[:50_000], "ar2bw")
     tifinagh = corpus.flores("taq_Tfng") * 20
     one = "\n".join(xs[:20_000])
+    arrow = pa.array(xs[:30_000], type=pa.large_string())
     mixed = [line for lang in ("arb_Arab", "arb_Latn", "ary_Arab", "eng_Latn", "fra_Latn", "kab_Latn", "taq_Tfng", "tzm_Tfng")
              for line in corpus.flores(lang)] * 10  # as usage.list_rows
     rows = [
@@ -57,6 +61,7 @@ def main(checkout: str) -> None:
         ("transliterate(list, bw2ar)", lambda a: a.transliterate(bw, "bw2ar"), bw),
         ("transliterate(FLORES taq_Tfng x20, tfng2latn)", lambda a: a.transliterate(tifinagh, "tfng2latn"), tifinagh),
         ("tokenize(list), 30k strings", lambda a: a.tokenize(xs[:30_000]), xs[:30_000]),
+        ("tokenize_array(Arrow), 30k strings", lambda a: import_module(f"{a.__name__}.arrow").tokenize_array(arrow), xs[:30_000]),
     ]
     print(f"| list row | {checkout} | this checkout | reference time / this time |\n|---|---:|---:|---:|")
     only = sys.argv[2:]  # names containing one of these words, or every row

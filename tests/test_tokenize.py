@@ -181,6 +181,25 @@ def test_equals_reference(text, options):
     assert got == reference.token_spans(text, **{k: v for k, v in options.items() if k != "special_tokens"})
 
 
+_NO_JOINED_MARK = "ـبوا1٫.,'’\u200c\u200d\uf065👍🇲🇦 ab@#:/"  # no combining mark, skin tone or variation selector
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(_NO_JOINED_MARK), max_size=20), max_size=6), st.booleans())
+def test_batches_with_and_without_joined_marks_equal_reference(texts_, with_mark):
+    """Batch spans equal the reference per string, whether the batch has marks joined to a base
+    (the bases are gathered) or none (every code point is a base: the gather is skipped; a mark
+    that starts a string or follows a space is a base of its own)."""
+    texts_ = [*texts_, "ب\u064e👍🏽" if with_mark else "\u064eب \u0650ـ"]
+    b = TextBatch.from_input(texts_)
+    firsts = b.offsets[:-1][np.diff(b.offsets) > 0]
+    assert (tk._bases(tk.map_table(b.codepoints, tk.code_table()), firsts) is None) != with_mark
+    starts, ends, token_offsets = token_spans(b, special_tokens=False)
+    for i, text in enumerate(texts_):
+        tokens = slice(token_offsets[i], token_offsets[i + 1])
+        origin = b.offsets[i]
+        assert list(zip((starts[tokens] - origin).tolist(), (ends[tokens] - origin).tolist())) == reference.token_spans(text)
+
+
 @pytest.mark.shared
 def test_ud_arabic_pud_word_f1(shared_data):
     """Span F1 on the dev half of UD Arabic-PUD (anchors: regex \\w+|[^\\w\\s] 99.41, best peers 99.66)."""

@@ -94,6 +94,7 @@ _SCRIPT_GROUPS = ("Arab", "Latn", "Tfng", "Grek", "Cyrl", "Hebr")  # groups 1..6
 _NUMBER_SEPARATORS = ",:/\u066b\u066c"  # between two digits: 1,000  9:30  12/05  ٣٫٥  ١٬٠٠٠
 _APOSTROPHES = "'\u2019"
 _TRIGGERS = "@#"
+_LATIN_LETTER = LETTER + 16 * (1 + _SCRIPT_GROUPS.index("Latn"))
 _PUNCTUATION_LIKE = np.isin(np.arange(256) & CLASS_BITS, (DASH, NUMSEP, DOT, APOS, PUNCT, TRIGGER))
 
 
@@ -134,6 +135,16 @@ def _dual_joining() -> np.ndarray:
     return property_mask(r"\p{Joining_Type=Dual_Joining}")
 
 
+def _positions(base: np.ndarray | None, k: np.ndarray) -> np.ndarray:
+    """Code-point position of each base index in ``k`` (``base`` from :func:`_bases`: past the
+    last base is the end of the chunk; None: every code point is a base).
+
+    >>> _positions(np.array([0, 2, 3, 5]), np.array([1, 3])).tolist(), _positions(None, np.array([1, 3])).tolist()
+    ([2, 5], [1, 3])
+    """
+    return k if base is None else np.take(base, k)
+
+
 def _between(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """All indices ``starts[i] <= j < ends[i]``, concatenated."""
     return ranges(starts, ends - starts)
@@ -148,7 +159,7 @@ def _runs(positions: np.ndarray, first_c: np.ndarray) -> tuple[np.ndarray, np.nd
     return new_run, index - np.maximum.accumulate(np.where(new_run, index, 0))
 
 
-def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
+def _resolve_tatweel(cps: np.ndarray, base: np.ndarray | None, c: np.ndarray, first_c: np.ndarray, tat: np.ndarray) -> np.ndarray:
     """Make each tatweel a letter (inside a word or at its edge) or a dash, in place in ``c``;
     returns dashes that continue a run."""
     new_run, rank = _runs(tat, first_c)
@@ -161,7 +172,7 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
     word_before = ~first_c[run_first] & (c[left] >= DIGIT)
     word_after = ~first_c[run_last + 1] & (c[right] >= DIGIT)
     letter = (c & CLASS_BITS) == LETTER
-    inside = word_before & word_after & letter[left] & _dual_joining()[cps[base[left]]]
+    inside = word_before & word_after & letter[left] & _dual_joining()[cps[_positions(base, np.maximum(left, 0))]]
     # after a word of one or two letters (بـ, الـ, 1445هـ): the letter's connecting form, part of it
     two_before = ~first_c[left] & ~first_c[np.maximum(left - 1, 0)] & letter[np.maximum(left - 1, 0)] & letter[np.maximum(left - 2, 0)]
     inside |= word_before & ~word_after & letter[left] & ~two_before
@@ -170,15 +181,15 @@ def _resolve_tatweel(cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: 
 
 
 def _special_spans(
-    cps: np.ndarray, base: np.ndarray, c: np.ndarray, first_c: np.ndarray, candidates: np.ndarray
+    cps: np.ndarray, base: np.ndarray | None, c: np.ndarray, string_first: np.ndarray, candidates: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Base-index ranges of the URLs, e-mails, mentions and hashtags around trigger ``candidates``.
 
     Triggers are ``@``, ``#``, ``:/`` and ``www.``; the regex runs only on the
     stretch of non-space text around each one.
     """
-    n, m = len(cps), len(base)
-    pos = base[candidates]
+    n, m = len(cps), len(c)
+    pos = _positions(base, candidates)
     cp = cps[pos]
     colon = cp == ord(":")
     colon[colon] = cps[np.minimum(pos[colon] + 1, n - 1)] == ord("/")
@@ -189,7 +200,7 @@ def _special_spans(
     trigger = candidates[(cp == ord("@")) | (cp == ord("#")) | colon | dot]
     if not len(trigger):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    string_starts = np.flatnonzero(first_c)  # ends with m
+    string_starts = np.append(string_first, m)
     row = np.searchsorted(string_starts, trigger, side="right") - 1
     rows = row[np.r_[True, row[1:] != row[:-1]]]  # row is sorted: its distinct values
     inside = _between(string_starts[rows], string_starts[rows + 1])
@@ -201,11 +212,34 @@ def _special_spans(
     lo, hi = lo[first], hi[first]
     starts: list[int] = []
     ends: list[int] = []
-    for a, b in zip(np.where(lo < m, np.take(base, lo, mode="clip"), n).tolist(), np.where(hi < m, np.take(base, hi, mode="clip"), n).tolist()):
+    for a, b in zip(_positions(base, lo).tolist(), _positions(base, hi).tolist()):
         for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
             starts.append(a + match.start())
             ends.append(a + match.end())
+    if base is None:
+        return np.array(starts, np.int64), np.array(ends, np.int64)
     return np.searchsorted(base, starts).astype(np.int64), np.searchsorted(base, ends).astype(np.int64)
+
+
+def _bases(code: np.ndarray, firsts: np.ndarray) -> np.ndarray | None:
+    """Positions of the "bases": every code point except a mark that follows a visible character
+    (such marks, skin tones, variation selectors and keycaps always join the token before them),
+    then ``len(code)``; None when every code point is one (no such mark: one cheap test).
+
+    >>> _bases(np.array([LETTER, MARK, SPACE, MARK], np.uint8), np.array([0])).tolist(), _bases(np.array([SPACE, MARK], np.uint8), np.array([0]))
+    ([0, 2, 3, 4], None)
+    """
+    joined = code[1:] == MARK  # joined[i]: code point i + 1 joins the one before it
+    if not joined.any():
+        return None
+    joined &= code[:-1] >= TATWEEL
+    joined[firsts[firsts > 0] - 1] = False  # a string's first code point is a base
+    if not joined.any():
+        return None
+    is_base = np.empty(len(code) + 1, dtype=bool)
+    is_base[0] = is_base[-1] = True
+    np.logical_not(joined, out=is_base[1:-1])
+    return np.flatnonzero(is_base)
 
 
 def _spans(
@@ -223,24 +257,25 @@ def _spans(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     code = map_table(cps, code_table())
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
-    # Work on "bases": every code point except a mark that follows a visible character.
-    # Such marks (and skin tones, variation selectors, keycaps) always join the token before them.
-    is_base = np.empty(n, dtype=bool)
-    is_base[0] = True
-    np.logical_not((code[1:] == MARK) & (code[:-1] >= TATWEEL), out=is_base[1:])
-    is_base[firsts] = True
-    base = np.flatnonzero(is_base)
-    c = np.take(code, base)
-    m = len(base)
-    np.putmask(c, c == MARK, LETTER)  # a mark with nothing visible before it starts a word
-    string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
+    base = _bases(code, firsts)  # the work is on bases: marks joined to a visible character drop out
+    if base is None:
+        c, string_first = code, firsts
+    else:
+        c = np.take(code, base[:-1])
+        string_first = np.searchsorted(base, firsts)  # the base that starts each non-empty string
+    m = len(c)
     first_c = np.zeros(m + 1, dtype=bool)  # first_c[k]: base k starts a string (k == m: past the end)
     first_c[string_first] = True
     first_c[m] = True
 
-    att = np.flatnonzero((c - np.uint8(FORMAT)) <= TRIGGER - FORMAT)  # classes FORMAT..TRIGGER
+    att = np.flatnonzero((c - np.uint8(FORMAT)) <= MARK - FORMAT)  # classes FORMAT..TRIGGER, and MARK
     att_cls = c[att]
-    dash_runs = _resolve_tatweel(cps, base, c, first_c, att[att_cls == TATWEEL])
+    mark = att_cls == MARK
+    if mark.any():  # a mark with nothing visible before it starts a word (rare: no pass over all bases for it)
+        c[att[mark]] = LETTER
+        att, att_cls = att[~mark], att_cls[~mark]
+    tatweel = att[att_cls == TATWEEL]
+    dash_runs = _resolve_tatweel(cps, base, c, first_c, tatweel) if len(tatweel) else tatweel
 
     join = np.zeros(m + 1, dtype=bool)  # join[k]: base k continues the token of base k - 1
     left, right = c[:-1], c[1:]
@@ -257,7 +292,8 @@ def _spans(
 
     has_prev = ~first_c[att]
     between = has_prev & ~first_c[att + 1]
-    prev_cls = c[att - has_prev] & CLASS_BITS
+    prev_code = c[att - has_prev]
+    prev_cls = prev_code & CLASS_BITS
     next_cls = c[np.minimum(att + 1, m - 1)] & CLASS_BITS
     glue = ((att_cls == NUMSEP) | (att_cls == DOT)) & (prev_cls == DIGIT) & (next_cls == DIGIT)
     if not split_apostrophes:
@@ -273,20 +309,22 @@ def _spans(
     keep[att[glue]] = True
     join[att[(att_cls == DOT) & (prev_cls == DOT) & has_prev & ~glue]] = True  # an ellipsis ...
     ri = att[att_cls == RI]  # regional indicators pair up into flags
-    join[ri[(_runs(ri, first_c)[1] % 2) == 1]] = True
+    if len(ri):
+        join[ri[(_runs(ri, first_c)[1] % 2) == 1]] = True
 
     special = np.zeros(0, dtype=np.int64)
     if special_tokens:
-        candidates = att[(att_cls == TRIGGER) | (att_cls == NUMSEP) | (att_cls == DOT)]
-        special, stop = _special_spans(cps, base, c, first_c, candidates)
+        # what may be a trigger: @ and #, a colon before a slash (a NUMSEP), a full stop after a Latin letter (www.)
+        candidates = att[(att_cls == TRIGGER) | ((att_cls == NUMSEP) & (next_cls == NUMSEP)) | ((att_cls == DOT) & (prev_code == _LATIN_LETTER))]
+        special, stop = _special_spans(cps, base, c, string_first, candidates) if len(candidates) else (special, special)
         inside = _between(special, stop)
         keep[inside] = True
         join[inside] = True
         join[special] = False
         join[stop] = False
 
-    token_start = keep & ~join[:m]
-    token_last = keep & ~join[1:]
+    token_start = np.greater(keep, join[:m])  # kept and not joined: keep & ~join
+    token_last = np.greater(keep, join[1:])
     if not keep_punctuation:
         punct = _PUNCTUATION_LIKE[c]
         punct[special] = False
@@ -295,9 +333,8 @@ def _spans(
         token_start[starts_c[drop]] = False
         token_last[np.flatnonzero(token_last)[drop]] = False
     after_last = np.flatnonzero(token_last) + 1  # the base after each token's last one (m: past the end)
-    ends = np.take(base, after_last, mode="clip")
-    ends[after_last == m] = n
-    return np.compress(token_start, base), ends
+    ends = _positions(base, after_last)
+    return _positions(base, np.flatnonzero(token_start)), ends
 
 
 # ------------------------------------------------------------------ one short string
@@ -571,7 +608,7 @@ def _fast_spans(text: str) -> list[tuple[str, int, int]] | None:
     return out
 
 
-_CHUNK = 1 << 18  # code points per chunk: the working arrays stay in cache
+_CHUNK = 1 << 19  # code points per chunk: one slice of 2,048 strings of 200 characters, working arrays of a few MB
 
 
 def token_spans(
