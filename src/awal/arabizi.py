@@ -658,7 +658,8 @@ class ArabiziModel:
         Position by position, every word keeps ``beam`` hypotheses in a dense
         ``(words, beam)`` block (words sorted longest first, so the words still
         being read are a prefix). Returns ``(back, emit, finals)``: back-pointers and
-        readings of all hypotheses, and the complete ones as ``(word, score, hypothesis)``.
+        readings of all hypotheses, and the complete ones as ``(word, score, hypothesis)``,
+        ``beam`` in a row for each word (a score of minus infinity: no hypothesis).
         """
         W = len(offsets) - 1
         B = max(1, int(beam))
@@ -779,8 +780,7 @@ class ArabiziModel:
         back = np.concatenate(backs).astype(np.int64)
         emit = np.concatenate(emits).astype(np.int64)
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
-        ok = np.isfinite(fs_)
-        return back, emit, (perm[fw_[ok]], fs_[ok], fi_[ok].astype(np.int64))
+        return back, emit, (perm[fw_], fs_, fi_.astype(np.int64))
 
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
         """The ``nbest`` best readings of each prepared word, with scores."""
@@ -789,6 +789,8 @@ class ArabiziModel:
             return []
         cps, offsets = _flat(words)
         back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, beam)
+        ok = np.isfinite(fs_)
+        fw_, fs_, fi_ = fw_[ok], fs_[ok], fi_[ok]
         o = np.lexsort((-fs_, fw_))
         fw_, fs_, fi_ = fw_[o], fs_[o], fi_[o]
         first = np.searchsorted(fw_, fw_)
@@ -812,13 +814,11 @@ class ArabiziModel:
         W = len(offsets) - 1
         if W == 0:
             return []
-        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, self.beam)
-        o = np.lexsort((-fs_, fw_))
-        fw_, fi_ = fw_[o], fi_[o]
-        top = np.ones(fw_.size, dtype=bool)
-        top[1:] = fw_[1:] != fw_[:-1]
+        B = max(1, int(self.beam))
+        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, B)
+        best = fs_.reshape(-1, B).argmax(axis=1)  # each word's hypotheses are a row
         cur = np.empty(W, dtype=np.int64)
-        cur[fw_[top]] = fi_[top]
+        cur[fw_[::B]] = fi_.reshape(-1, B)[np.arange(best.size), best]
         steps = []
         while True:
             e = emit[cur]
@@ -830,12 +830,12 @@ class ArabiziModel:
         if not steps:
             return [""] * W
         mat = np.stack(steps[::-1], axis=1)  # (W, steps): readings in order, -1 padding first
+        # each word's readings then a newline (no reading holds one): one decode, one split
+        mat = np.concatenate([mat, np.full((W, 1), len(e_len), dtype=mat.dtype)], axis=1)
         ids = mat[mat >= 0]
-        per_word = np.bincount(np.repeat(np.arange(W), (mat >= 0).sum(1)), weights=e_len[ids], minlength=W)
-        out = e_cps[ranges(e_first[ids], e_len[ids])]
-        text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
-        bounds = np.concatenate([[0], np.cumsum(per_word.astype(np.int64))]).tolist()
-        return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+        e_first, e_len = np.append(e_first, e_cps.size), np.append(e_len, 1)
+        out = np.append(e_cps, np.uint32(10))[ranges(e_first[ids], e_len[ids])]
+        return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
 
     # ------------------------------------------------------------ public API
     def transliterate(self, texts: list[str]) -> list[str]:

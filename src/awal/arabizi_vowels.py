@@ -96,9 +96,9 @@ class VowelLetters:
         out = list(readings)
         bs, known = self.by_skeleton, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
-        maybe = [i for i, sk in enumerate(skeletons)
-                 if sk in bs or (sk[:1] == "ل" and sk[1:] in bs) or (sk[:2] == "ال" and sk[2:] in bs)]
-        for i in maybe:
+        distinct = set(skeletons)
+        listed = (bs.keys() & distinct) | {sk for sk in distinct if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}
+        for i in [i for i, sk in enumerate(skeletons) if sk in listed]:
             word = plain_words[i]
             if len(latin[i]) < 4 or word in known:
                 continue
