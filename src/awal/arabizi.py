@@ -296,6 +296,77 @@ ARTICLE_SUN = 0.9  # share of the article reading for a doubled word-initial sun
 ARTICLE_MOON = 0.5  # the same for other letters (bba بّا, kkas الكاس)
 
 
+SHARED_DEPTH = 8  # words share the search of their beginnings up to this many letters
+_KEY_BITS = 7  # bits a letter of that beginning takes in a sort key (2 + 8 * 7 < 63)
+_KEY_LETTERS = 0x3000  # letters below this are numbered by a table, others by a search (127 in all)
+
+
+def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
+    """The words of ``(cps, offsets)`` as the prefix tree the beam search reads.
+
+    Returns ``(order, sorted_offsets, row, creator, non_final, (final_words, final_bounds))``:
+    the words in lexicographic order and their offsets in that order; for each letter of
+    them (the end of a beginning of ``p`` letters), its ``row`` among the nodes at position
+    ``p``, and whether this word is the one that ``creator``-s the node (the first word in
+    order that starts so; a word's last letter is a node of its own, its end); the number
+    of nodes at each position that are no word's end (the root at 0), and the sorted words
+    ending at each position (``final_words[final_bounds[p]:final_bounds[p + 1]]``, rows after
+    those nodes). A word that starts with a doubled letter (``ddar``) shares nothing with
+    one that does not: the lattice reads that start otherwise.
+
+    >>> order, so, row, creator, non_final, (words, bounds) = _prefix_tree(*_flat(["kan", "ka", "kbir"]))
+    >>> order.tolist(), row.tolist(), non_final.tolist(), words.tolist(), bounds.tolist()
+    ([1, 0, 2], [0, 2, 0, 0, 1, 0, 1, 0, 0], [1, 1, 2, 1, 0], [0, 1, 2], [0, 0, 0, 1, 2, 3])
+    >>> creator.tolist()  # kan and kbir share the k of ka, kbir creates kb and kbi
+    [True, True, False, True, True, False, True, True, True]
+    """
+    W = len(offsets) - 1
+    lens = np.diff(offsets)
+    T = int(lens.max())
+    first = offsets[:-1]
+    # the key: a doubled-start tag (2 bits), then the first letters (7 bits each, 0 past the
+    # end), the letters numbered in code point order among those the batch holds
+    low = cps < _KEY_LETTERS
+    present = np.bincount(cps[low], minlength=_KEY_LETTERS) > 0
+    high = np.unique(cps[~low])  # the few others, numbered after
+    if present.sum() + high.size >= 1 << _KEY_BITS:  # too many letters for the key: no sharing
+        order, shared = np.arange(W), np.zeros(W, dtype=np.int64)
+    else:
+        number = np.cumsum(present)[np.where(low, cps, 0)]
+        if high.size:
+            number[~low] = present.sum() + 1 + np.searchsorted(high, cps[~low])
+        c = np.concatenate([number, np.zeros(SHARED_DEPTH + 3, dtype=np.int64)])
+        key = ((c[first] == c[first + 1]) & (lens > 2)).astype(np.int64)
+        key += 2 * ((c[first] == c[first + 2]) & (c[first + 1] == c[first + 3]) & (lens > 4))
+        for j in range(SHARED_DEPTH):
+            key = key << _KEY_BITS | np.where(lens > j, c[first + j], 0)
+        order = np.argsort(key)
+        key = key[order]
+        differ = key[1:] ^ key[:-1]
+        top = np.frexp(differ.astype(np.float64))[1] - 1  # the highest bit that differs (rounded up)
+        shared = np.zeros(W, dtype=np.int64)  # letters shared with the word before, never its end
+        shared[1:] = np.where(differ == 0, SHARED_DEPTH, np.maximum(_KEY_BITS * SHARED_DEPTH - 1 - top, 0) // _KEY_BITS)
+        shared[1:] = np.minimum(shared[1:], lens[order][:-1] - 1)
+    slen = lens[order]
+    so = np.zeros(W + 1, dtype=np.int64)
+    np.cumsum(slen, out=so[1:])
+    wid = np.repeat(np.arange(W), slen)
+    depth = np.arange(so[-1]) - so[wid] + 1
+    ends = depth == slen[wid]
+    new = ~ends & (depth > shared[wid])
+    by_depth = np.argsort(depth.astype(np.uint16) if T < 1 << 16 else depth, kind="stable")  # then by word
+    d, n_new, n_end = depth[by_depth], new[by_depth], ends[by_depth]
+    news = np.bincount(depth[new], minlength=T + 1)
+    finals = np.bincount(depth[ends], minlength=T + 1)
+    news_before = np.cumsum(news) - news
+    finals_before = np.cumsum(finals) - finals
+    node = np.maximum.accumulate(np.where(n_new, np.cumsum(n_new) - 1, -1))  # shared letters take the node before
+    row = np.empty(so[-1], dtype=np.int64)
+    row[by_depth] = np.where(n_end, news[d] + np.cumsum(n_end) - 1 - finals_before[d], node - news_before[d])
+    news[0] = 1  # the root
+    return order, so, row, new | ends, news, (wid[by_depth][n_end], np.concatenate([[0], np.cumsum(finals)]))
+
+
 # ---------------------------------------------------------------- letter model
 class _CharLM:
     """Arabic character n-gram model (interpolated absolute discounting) on dense tables."""
@@ -655,54 +726,65 @@ class ArabiziModel:
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
         """Batched beam search over the rule lattices of the words in ``(cps, offsets)``.
 
-        Position by position, every word keeps ``beam`` hypotheses in a dense
-        ``(words, beam)`` block (words sorted longest first, so the words still
-        being read are a prefix). Returns ``(back, emit, finals)``: back-pointers and
-        readings of all hypotheses, and the complete ones as ``(word, score, hypothesis)``,
-        ``beam`` in a row for each word (a score of minus infinity: no hypothesis).
+        Words are read as a prefix tree (:func:`_prefix_tree`): words that start alike share
+        the hypotheses of their common beginning, so ``kanbghi`` and ``kanbghiw`` read
+        ``kanbgh`` once. Position by position, every node of the tree keeps ``beam``
+        hypotheses in a dense ``(nodes, beam)`` block. Returns ``(back, emit, finals)``:
+        back-pointers and readings of all hypotheses, and the complete ones as
+        ``(word, score, hypothesis)``, ``beam`` in a row for each word (a score of minus
+        infinity: no hypothesis).
         """
         W = len(offsets) - 1
         B = max(1, int(beam))
-        lens = np.diff(offsets)
-        perm = np.argsort(-lens, kind="stable")  # longest words first
-        slen = lens[perm]
-        so = np.zeros(W + 1, dtype=np.int64)
-        np.cumsum(slen, out=so[1:])
-        ew, es, ee, eg = self._lattice(cps[ranges(offsets[perm], slen)], so)
+        order, so, row, creator, non_final, finals_at = _prefix_tree(cps, offsets)
+        slen = np.diff(so)
+        scps = cps[ranges(offsets[order], slen)]
+        ew, es, ee, eg = self._lattice(scps, so)
+        # only the chunks that end at a node of the tree the word creates (or at its end)
+        end_at = so[ew] + ee - 1
+        kept = creator[end_at]
+        ew, es, ee, eg, end_at = ew[kept], es[kept], ee[kept], eg[kept], end_at[kept]
+        src = np.where(es == 0, 0, row[np.maximum(so[ew] + es - 1, 0)]).astype(np.int32)
+        dst = row[end_at].astype(np.int32)
+        final = ee == slen[ew]
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
         lm = self.lm.table()
         lam = np.float32(self.lm_weight)
-        # (edge, reading) rows sorted by start, chunk length, then word
-        k = g_len[eg]
-        rep = np.repeat(np.arange(len(eg)), k)
-        flat = ranges(g_start[eg], k)
         ML = self._max_chunk + 1
-        T = int(slen[0])
+        T = int(slen.max())
+        # chunks sorted by start, length, then node (the nodes ending a word come last at a
+        # position, and the lattice lists words in order), then their readings
         ek = es * ML + ee - es
-        ek = ek.astype(np.int16) if (T + 1) * ML < 32000 else ek
-        o = np.argsort(ek[rep], kind="stable")  # the lattice lists words in order
-        order, flat = rep[o], flat[o]
-        EW = ew[order].astype(np.int32)
+        key = ek * 2 + final
+        key = key.astype(np.int16) if (T + 1) * ML * 2 < 32000 else key
+        o = np.argsort(key, kind="stable")
+        k = g_len[eg[o]]
+        rep = np.repeat(o, k)
+        flat = ranges(g_start[eg[o]], k)
+        SRC, DST = src[rep], dst[rep]
         EM = f_emit[flat].astype(np.int32)
         ELP = f_lp[flat]
-        bounds = np.searchsorted(ek[order], np.arange((T + 1) * ML + 1)).tolist()
-        reaching = np.searchsorted(-slen, -np.arange(T + 2), side="right").tolist()  # len >= t
+        bounds = np.searchsorted(ek[rep], np.arange((T + 1) * ML + 1)).tolist()
+        final_words, final_bounds = finals_at
+        fb = final_bounds.tolist()
+        n_rows = (non_final + np.diff(final_bounds)).tolist()  # nodes at each position
+        non_final = non_final.tolist()
         cols = np.arange(B, dtype=np.int32)
         cols64 = cols.astype(np.int64)
         chars = chars.astype(np.int32)
         SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
 
-        score = np.full((W, B), -np.inf, dtype=np.float32)
+        score = np.full((1, B), -np.inf, dtype=np.float32)  # the root
         score[:, 0] = 0.0
-        state = np.zeros((W, B), dtype=np.int32)
-        hyp = np.arange(W * B, dtype=np.int32).reshape(W, B)
-        backs = [np.full(W * B, -1, dtype=np.int32)]
-        emits = [np.full(W * B, -1, dtype=np.int32)]
-        offset = W * B
+        state = np.zeros((1, B), dtype=np.int32)
+        hyp = np.arange(B, dtype=np.int32).reshape(1, B)
+        backs = [np.full(B, -1, dtype=np.int32)]
+        emits = [np.full(B, -1, dtype=np.int32)]
+        offset = B
         pending: dict[int, list[tuple[np.ndarray, ...]]] = defaultdict(list)
         finals = []
         for t in range(T + 1):
-            m_t = reaching[t]
+            m_t = n_rows[t]
             if t > 0 and t not in pending:  # no chunk ends here (inside a word-initial doubled letter)
                 score = np.full((m_t, B), -np.inf, dtype=np.float32)
                 state = np.zeros((m_t, B), dtype=np.int32)
@@ -711,7 +793,7 @@ class ArabiziModel:
                 hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
                 offset += m_t * B
             elif t > 0:
-                # gather what reaches t, a row of candidates per word, then keep the best B
+                # gather what reaches t, a row of candidates per node, then keep the best B
                 # of distinct letter-model states (recombination) by repeated argmax
                 parts = pending.pop(t)
                 counts = [np.bincount(p[0], minlength=m_t) for p in parts]
@@ -722,7 +804,7 @@ class ArabiziModel:
                 base = np.zeros(m_t, dtype=np.int64)
                 first = 0
                 for (rw, s, st, bk, em), cnt in zip(parts, counts):
-                    # rank of each candidate among its word's in this part (rw is sorted), after the
+                    # rank of each candidate among its node's in this part (rw is sorted), after the
                     # candidates of the earlier parts
                     within = np.arange(rw.size) - np.searchsorted(rw, rw) + base[rw]
                     at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
@@ -753,14 +835,14 @@ class ArabiziModel:
                 emits.append(all_em[pick].ravel())
                 hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
                 offset += m_t * B
-            n_t = reaching[t + 1]  # words that go on after t
+            n_t = non_final[t]  # the nodes after are the ends of words
             if n_t < m_t:
                 end = score[n_t:m_t] + lam * lm[state[n_t:m_t] * _A]
-                finals.append((np.repeat(np.arange(n_t, m_t), B), end.ravel(), hyp[n_t:m_t].ravel()))
+                finals.append((np.repeat(final_words[fb[t] : fb[t + 1]], B), end.ravel(), hyp[n_t:m_t].ravel()))
             lo, hi = bounds[t * ML], bounds[(t + 1) * ML]
             if lo == hi:
                 continue
-            rw = EW[lo:hi]
+            rw = SRC[lo:hi]
             em = EM[lo:hi]
             s = score[rw] + ELP[lo:hi, None]
             st = state[rw]
@@ -776,11 +858,11 @@ class ArabiziModel:
             for length in range(1, ML):
                 a, b_ = bounds[t * ML + length] - lo, bounds[t * ML + length + 1] - lo
                 if a < b_:
-                    pending[t + length].append((rw[a:b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
+                    pending[t + length].append((DST[lo + a : lo + b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
         back = np.concatenate(backs).astype(np.int64)
         emit = np.concatenate(emits).astype(np.int64)
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
-        return back, emit, (perm[fw_], fs_, fi_.astype(np.int64))
+        return back, emit, (order[fw_], fs_, fi_.astype(np.int64))
 
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
         """The ``nbest`` best readings of each prepared word, with scores."""
