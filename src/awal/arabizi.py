@@ -149,6 +149,20 @@ def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tupl
     return inv, first
 
 
+def _spans_text(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The words ``cps[starts[i]:ends[i]]`` as strings, in one decode (words hold no newline).
+
+    >>> _spans_text(np.array([ord(c) for c in "ab cd"], dtype=np.uint32), np.array([3, 0]), np.array([5, 2]))
+    ['cd', 'ab']
+    """
+    if not len(starts):
+        return []
+    lengths = ends - starts + 1  # each word, then a newline
+    out = np.append(cps, np.uint32(10))[ranges(starts, lengths)]
+    out[np.cumsum(lengths) - 1] = 10
+    return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+
+
 def _chunk_code(chunk: str) -> int:
     """A chunk of up to 4 letters below U+FFFF as one 64-bit number (16 bits a letter)."""
     return sum(ord(c) << (16 * i) for i, c in enumerate(chunk))
@@ -939,9 +953,9 @@ class ArabiziModel:
         words = find_words(texts)
         if not words.starts.size:
             return list(texts)
-        joined, cps, starts, ends = words.joined, words.cps, words.starts, words.ends
+        cps, starts, ends = words.cps, words.starts, words.ends
         inv, first = _unique_spans(cps, starts, ends)
-        uwords = [joined[a:b] for a, b in zip(starts[first].tolist(), ends[first].tolist())]
+        uwords = _spans_text(cps, starts[first], ends[first])
         cache = self._cache
         todo = [w for w in uwords if w not in cache]
         if todo:
@@ -995,13 +1009,13 @@ class ArabiziModel:
         """
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
-        found = [lex.get(low) for low in lowered]
+        found = list(map(lex.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
         if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
-        for i in [i for i, low in enumerate(lowered) if low == "hh"]:
+        for i in [i for i, low in enumerate(lowered) if low == "hh"] if "hh" in lowered else ():
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
