@@ -81,3 +81,5 @@ def test_convert_darija_keeps_layout(toy):
     texts = ["", "wach kayn des gens? 200 dh www.x.ma", "@sahbi", "je suis", "kayn"]
     assert keep.convert_darija(texts, upper, toy) == ["", "WACH KAYN des gens? 200 dh www.x.ma", "@sahbi", "je suis", "KAYN"]
     assert keep.convert_darija([], upper, toy) == []
+    repeated = ["kayn", "je suis kayn", "kayn", "", "je suis kayn"]
+    assert keep.convert_darija(repeated, upper, toy) == [keep.convert_darija([t], upper, toy)[0] for t in repeated]

@@ -136,7 +136,11 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
 
 def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], idf: Identifier | None = None, margin: float = MARGIN) -> list[str]:
     """``convert`` applied to every stretch of ``texts`` between kept tokens (see module doc), all
-    in one call; a text with no kept token is one stretch."""
+    in one call; a text with no kept token is one stretch. A text given several times is read once."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) < len(texts):
+        read = dict(zip(distinct, convert_darija(distinct, convert, idf, margin)))
+        return [read[text] for text in texts]
     idf = idf or Identifier()
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
