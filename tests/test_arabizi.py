@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awal.arabizi import ArabiziModel, _flat, _prefix_tree, romanize
+import numpy as np
+
+from awal.arabizi import ArabiziModel, _flat, _lattice_codes, _lattice_forms, _prefix_tree, romanize
 
 from strategies import examples
 
@@ -41,6 +43,13 @@ def test_words_that_start_alike_read_as_alone(model, words):
     batch = model._decode(words, 4, 3)
     assert batch == [model._decode([w], 4, 3)[0] for w in words]
     assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
+
+
+@given(WORDS_ALIKE)
+def test_lattice_codes_are_the_flat_forms(words):
+    cps, offsets = _lattice_codes(words)
+    want_cps, want_offsets = _flat(_lattice_forms(words))
+    assert np.array_equal(cps, want_cps) and np.array_equal(offsets, want_offsets)
 
 
 @given(WORDS_ALIKE)

@@ -265,6 +265,11 @@ def _lattice_forms(words: list[str]) -> list[str]:
     """
     if not words:
         return []
+    return str(memoryview(_marked_codes(words)), "utf-32-le", "surrogatepass").split("\n")
+
+
+def _marked_codes(words: list[str]) -> np.ndarray:
+    """The :func:`_lattice_forms` of ``words`` as code points, joined by newlines."""
     cps = codes("\n".join(words)).copy()
     ending = _noun_endings(cps)
     opened = _open_vowels(cps)  # before the endings are marked: ª counts as the vowel a
@@ -272,7 +277,15 @@ def _lattice_forms(words: list[str]) -> list[str]:
     cps[ending] = ord(NOUN_ENDING)
     cps[opened] -= 32  # a e i o -> A E I O
     cps[article] = ord("L")
-    return str(memoryview(cps), "utf-32-le", "surrogatepass").split("\n")
+    return cps
+
+
+def _lattice_codes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``_flat(_lattice_forms(words))`` without making the strings: code points and offsets."""
+    cps = _marked_codes(words)
+    newline = np.flatnonzero(cps == 10)
+    offsets = np.concatenate([[0], newline - np.arange(newline.size), [cps.size - newline.size]]).astype(np.int64)
+    return cps[cps != 10], offsets
 
 
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
@@ -1021,7 +1034,7 @@ class ArabiziModel:
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
-            best = dict(zip(need, self._vowels().correct(need, self._best(*_flat(_lattice_forms(need))))))
+            best = dict(zip(need, self._vowels().correct(need, self._best(*_lattice_codes(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
         return dict(zip(tokens, found))
 
