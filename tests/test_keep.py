@@ -22,6 +22,7 @@ from strategies import examples, texts as any_texts
 
 TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
 TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
+LATIN_LETTER = regex.compile(r"[\p{Latin}\p{Mn}]")
 CHAT_WORD = regex.compile(r"(?=.*[3579][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
 
 
@@ -41,10 +42,13 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
     text_of = np.repeat(np.arange(len(texts)), np.diff(token_offsets)).tolist()
     tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
     out = []
+    # texts with nothing to convert (no Latin letter) or only chat-digit words are not scored
+    scored = {t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])
+              and not (CHAT_WORD.fullmatch(tokens[j]) and not is_number(tokens[j]))}
     for j, token in enumerate(tokens):
         mass = [np.logaddexp.reduce(score[j, cols]) if cols else -np.inf for cols in (foreign, arabic)]
         chat = CHAT_WORD.fullmatch(token) is not None and not is_number(token)
-        kept = bool(word[j]) and mass[0] > mass[1] + margin and not chat
+        kept = bool(word[j]) and mass[0] > mass[1] + margin and not chat and text_of[j] in scored
         after_number = j > 0 and text_of[j - 1] == text_of[j] and keep.NUMBER.match(tokens[j - 1])
         kept = kept or bool(keep.SPECIAL.search(token))
         kept = kept or bool(keep.UNIT.match(token) and (token[0].isdigit() or after_number))
@@ -74,6 +78,8 @@ def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypat
     # texts of such words, numbers and punctuation only are not scored at all
     assert keep.convert_darija(["3la m3a!", "b9it 200 dh", "7mar kayn"], upper, toy) == ["3LA M3A!", "B9IT 200 dh", "7MAR KAYN"]
     assert len(calls) == 1 and len(calls[0][0]) == 2  # the two texts with another word ("dh", "kayn")
+    assert keep.convert_darija(["سلام عليكم", "٣ 😂 !"], upper, french) == ["سلام عليكم", "٣ 😂 !"]
+    assert len(calls) == 1  # nothing in them to convert: not scored
 
 
 def test_convert_darija_keeps_layout(toy):

@@ -7,8 +7,8 @@ Kabyle... together) as on Arabic in Latin script: a French word split between Fr
 Spanish still stays, and a word in doubt leans to staying (a French word turned into Arabic
 letters is lost; a Darija word left in Latin letters is still readable). A word that writes
 a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``b9it``: ع خ ح ق) is Arabizi by
-its spelling alone and is always converted; a text whose words are all such words is not
-scored at all. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
+its spelling alone and is always converted; a text whose words are all such words, or that
+has no Latin letter (nothing in it to convert), is not scored at all. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
 unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
 to the converter in one batched call.
 
@@ -108,10 +108,10 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     lengths = ends - starts
     token = np.repeat(np.arange(n), lengths)
     chars = cps[ranges(starts, lengths)].astype(np.int64)
-    # texts with a token the identifier might keep (one with a letter, a cheap superset: ASCII
-    # letters or any non-ASCII character) that is not Arabizi by its spelling go to it
-    folded = chars | 32
-    lettered = np.bincount(token, weights=(chars >= 128) | ((folded >= 97) & (folded <= 122)), minlength=n) > 0
+    # texts with a word the converter reads (Latin letters) that is not Arabizi by its spelling go
+    # to the identifier; in the others keeping a token changes nothing
+    latin = word_chars(chars.astype(np.uint32)) & ((chars < 48) | (chars > 57))
+    lettered = np.bincount(token, weights=latin, minlength=n) > 0
     certain = chat_digit_words(batch, starts, ends)
     scored = np.flatnonzero(np.bincount(text_of, weights=lettered & ~certain, minlength=len(batch)) > 0)
     if len(scored):
