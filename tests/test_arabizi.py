@@ -45,6 +45,15 @@ def test_words_that_start_alike_read_as_alone(model, words):
     assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
 
 
+def test_words_of_many_letters_read_as_alone(model):
+    """More distinct letters than the prefix tree's key holds (no sharing then), letters past
+    U+3000 and astral ones: each word still reads as alone."""
+    many = [chr(c) + chr(c + 1) + "a" + chr(c) for c in range(0xC0, 0x24F, 2)]
+    odd = ["ka\U0001d41a", "ka\U0001d41ab", "ka\ufffd", "kan", "\U0001d41a"]
+    for words in (many, odd, many[:5] + odd):
+        assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
+
+
 @given(WORDS_ALIKE)
 def test_lattice_codes_are_the_flat_forms(words):
     cps, offsets = _lattice_codes(words)
