@@ -761,7 +761,6 @@ class ArabiziModel:
         ``(word, score, hypothesis)``, ``beam`` in a row for each word (a score of minus
         infinity: no hypothesis).
         """
-        W = len(offsets) - 1
         B = max(1, int(beam))
         order, so, row, creator, non_final, finals_at = _prefix_tree(cps, offsets)
         slen = np.diff(so)
