@@ -39,7 +39,12 @@ _ONE_THREAD = 4 * 65536  # OpenBLAS runs a product of m * n * k up to this on on
 
 def single_thread_product(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``x @ w`` by blocks of rows small enough for one BLAS thread: for a tall ``x`` and a small
-    ``w`` the threads' start and spin cost several times the CPU time of the product itself."""
+    ``w`` the threads' start and spin cost several times the CPU time of the product itself.
+
+    >>> x, w = np.arange(60000.0).reshape(-1, 6) / 7, np.arange(24.0).reshape(6, 4)
+    >>> bool(np.allclose(single_thread_product(x, w), x @ w)), single_thread_product(x[:0], w).shape
+    (True, (0, 4))
+    """
     rows = max(1, _ONE_THREAD // max(1, w.shape[0] * w.shape[1]))
     if len(x) <= rows:
         return x @ w
