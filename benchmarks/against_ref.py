@@ -46,17 +46,23 @@ def main(checkout: str) -> None:
     bw = awal.transliterate(xs[:50_000], "ar2bw")
     tifinagh = corpus.flores("taq_Tfng") * 20
     one = "\n".join(xs[:20_000])
+    mixed = [line for lang in ("arb_Arab", "arb_Latn", "ary_Arab", "eng_Latn", "fra_Latn", "kab_Latn", "taq_Tfng", "tzm_Tfng")
+             for line in corpus.flores(lang)] * 10  # as usage.list_rows
     rows = [
         ("normalize(list, camel)", lambda a: a.normalize(xs, "camel"), xs),
         ("normalize(list, search)", lambda a: a.normalize(xs, "search"), xs),
         ("normalize(one 4 MB str, search)", lambda a: a.normalize(one, "search"), one),
+        ("normalize(FLORES 8 languages x10, camel)", lambda a: a.normalize(mixed, "camel"), mixed),
         ("transliterate(list, ar2bw)", lambda a: a.transliterate(xs, "ar2bw"), xs),
         ("transliterate(list, bw2ar)", lambda a: a.transliterate(bw, "bw2ar"), bw),
         ("transliterate(FLORES taq_Tfng x20, tfng2latn)", lambda a: a.transliterate(tifinagh, "tfng2latn"), tifinagh),
         ("tokenize(list), 30k strings", lambda a: a.tokenize(xs[:30_000]), xs[:30_000]),
     ]
     print(f"| list row | {checkout} | this checkout | reference time / this time |\n|---|---:|---:|---:|")
+    only = sys.argv[2:]  # names containing one of these words, or every row
     for name, run, data in rows:
+        if only and not any(word in name for word in only):
+            continue
         mb = corpus.utf8_mb(data)
         (t_this, out_this), (t_ref, out_ref) = alternate([lambda: run(awal), lambda: run(reference)], rounds=7)
         same = "" if out_this == out_ref else " (outputs differ)"

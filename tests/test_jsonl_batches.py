@@ -85,3 +85,46 @@ def test_strict_fails_in_a_batch_exactly_when_a_line_fails_alone(batch):
         return False
 
     assert fails(b"\n".join(batch) + b"\n", True) == any(fails(line + b"\n", False) for line in batch)
+
+
+ARABIC_TEXTS = st.text(st.sampled_from("بتةىيأإآٱاَُِّْـ \\\"\t") | st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10)
+
+
+@st.composite
+def camel_lines(draw, shape: bool) -> bytes:
+    """With ``shape``, the byte path's shape (the text last, a string, canonical); else any line of
+    ``lines()`` or one close to the shape."""
+    heads = ["{", '{"id": 7, ', '{"a": null, "b": "x\\\\\\"y", ']
+    if shape or draw(st.booleans()):
+        head = draw(st.sampled_from(heads if shape else [*heads, '{"k": "بَ", ', '{"text": 1, ', '{"id":1, ']))
+        body = json.dumps(draw(ARABIC_TEXTS), ensure_ascii=False)[1:-1]
+        if not shape:
+            body = draw(st.sampled_from([body, body.replace("\\", "\\/"), body + "\\u0041", body + '", "z": "']))
+        return f'{head}"text": "{body}"}}'.encode()
+    return draw(lines())
+
+
+@examples(200)
+@given(st.booleans().flatmap(lambda shape: st.lists(camel_lines(shape), min_size=1, max_size=8)), st.booleans())
+def test_the_byte_path_writes_what_parsing_writes(batch, newline):
+    """JsonlCodec.map_bytes (the camel map on UTF-8 bytes), where it takes a batch, gives the bytes of the parsing path."""
+    import awal
+    from awal.rules import list_mode
+
+    camel = list_mode(awal.Normalizer("camel").steps).utf8
+    data = b"\n".join(batch) + (b"\n" if newline else b"")
+    mapped = JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, data), camel)
+    if mapped is not None:
+        assert mapped == (run_batch(data, None, False, lambda texts: awal.normalize(texts, "camel")), len(batch))
+
+
+def test_the_byte_path_takes_canonical_batches():
+    import awal
+    from awal.rules import list_mode
+
+    camel = list_mode(awal.Normalizer("camel").steps).utf8
+    data = '{"id": 1, "text": "قَالَ \\"لا\\"\\t"}\n{"text": "مدرسة"}\n'.encode()
+    assert JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, data), camel) == ('{"id": 1, "text": "قال \\"لا\\"\\t"}\n{"text": "مدرسه"}\n'.encode(), 2)
+    for other in (b'{"k": "\xd8\xa9", "text": "a"}\n', b'{"text": "a\\/"}\n', b'{"text": "a", "n": 1}\n', b'{"text": "a"}'):
+        assert JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, other), camel) is None
+    assert JsonlCodec(("text",), ("norm",)).map_bytes(Chunk("t", 1, 0, data), camel) is None

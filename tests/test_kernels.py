@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from awal import kernels, reference
 from awal.batch import TextBatch
-from strategies import INTERESTING, batches
+from strategies import INTERESTING, batches, characters
 
 MAP = {"ا": "b", "ى": "ي", "a": "ⴰ", "\x00": "N", "\U0001f600": "☺"}
 DROP = set("ًٌٍَُِّْـ\u200f\x00")
@@ -157,3 +157,14 @@ def test_empty_batch():
     assert b.to_output() == []
     cps, offs, _, _ = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(REPLACE.items()))
     assert len(cps) == 0 and offs.tolist() == [0]
+
+
+@given(st.text(alphabet=characters, max_size=40), st.integers(1, 80))
+def test_code_points_and_back_through_utf16_or_utf32(text, repeat):
+    """Long enough text goes through UTF-16 when it can: the same code points and text as UTF-32."""
+    from awal.batch import code_points, text_of
+
+    text = text * repeat
+    want = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    assert np.array_equal(code_points(text), want)
+    assert text_of(want) == text

@@ -30,7 +30,8 @@ def test_profiles_in_slices(profile, text, size):
     n = Normalizer(profile)
     rule = cut_rule(n.steps)
     assert rule is not None
-    assert map_long(text, lambda piece: whole(n.normalize_batch, piece), rule, size) == whole(n.normalize_batch, text)
+    steps, mode, _ = n._compile()
+    assert map_long(text, n.normalize_batch, rule, size, mode) == whole(n.normalize_batch, text)
 
 
 @pytest.mark.parametrize("scheme", [s for s in awal.schemes() if s not in MODEL_SCHEMES])
@@ -38,7 +39,17 @@ def test_profiles_in_slices(profile, text, size):
 @given(text=long_texts, size=st.integers(1, 8))
 def test_schemes_in_slices(scheme, text, size):
     table = _table_scheme(scheme)
-    assert map_long(text, lambda piece: whole(table.apply, piece), cut_rule(table.steps), size) == whole(table.apply, text)
+    assert map_long(text, table.apply, cut_rule(table.steps), size, table.list_mode) == whole(table.apply, text)
+
+
+@given(text=long_texts, start=st.integers(0, 70), width=st.sampled_from([1, 3, 70, 300]))
+def test_the_first_cut_is_the_first_safe_pair(text, start, width):
+    """Tried character by character, then in NumPy windows: the same as testing every pair."""
+    rule = cut_rule(Normalizer("search").steps)
+    text = text * width
+    want = next((i for i in range(max(start, 1), len(text))
+                 if rule.left[ord(text[i - 1])] and rule.right[ord(text[i])] and text[i - 1] != text[i]), None)
+    assert rule.first_cut(text, start) == want
 
 
 def test_a_long_string_goes_in_slices_and_unknown_steps_do_not():

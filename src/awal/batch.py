@@ -31,6 +31,34 @@ CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay 
 _ERRORS = "surrogatepass"  # lone surrogates survive the round trip
 
 
+_WIDE_ENOUGH = 1 << 10  # code points from which code_points and text_of go through UTF-16
+
+
+def code_points(text: str) -> np.ndarray:
+    """The uint32 code points of ``text`` (lone surrogates kept). Text without characters outside
+    the BMP and without lone surrogates (nearly all) is encoded as UTF-16 and widened: faster
+    than CPython's UTF-32 encoder.
+
+    >>> code_points("a\\U0001F600\\ud800").tolist()
+    [97, 128512, 55296]
+    """
+    units = utf16_units(text) if len(text) >= _WIDE_ENOUGH else None
+    return units.astype(np.uint32) if units is not None else np.frombuffer(text.encode(_CODEC, _ERRORS), dtype=np.uint32)
+
+
+def text_of(cps: np.ndarray) -> str:
+    """The ``str`` of uint32 code points (lone surrogates kept): through UTF-16 when every one is
+    below U+D800, which CPython decodes faster than UTF-32.
+
+    >>> text_of(np.array([97, 128512, 55296], dtype=np.uint32)) == "a\\U0001F600\\ud800"
+    True
+    """
+    cps = np.ascontiguousarray(cps, dtype=np.uint32)
+    if len(cps) >= _WIDE_ENOUGH and int(cps.max()) < 0xD800:
+        return str(memoryview(cps.astype(np.uint16)), "utf-16-le")
+    return str(memoryview(cps), _CODEC, _ERRORS)
+
+
 ACCEPTED = "str, a list or tuple of str, a pyarrow string array, a pandas Series or a NumPy array of str"
 
 
@@ -98,7 +126,7 @@ class TextBatch:
                 f"item {first_index + bad} is {type(strings[bad]).__name__}, not str "
                 "(every item of the list must be a str)"
             ) from None
-        cps = np.frombuffer(joined.encode(_CODEC, _ERRORS), dtype=np.uint32)
+        cps = code_points(joined)
         offsets = np.zeros(len(strings) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)), out=offsets[1:])
         return cls(cps, offsets, kind, {"tuple": isinstance(strings, tuple)})
@@ -144,7 +172,7 @@ class TextBatch:
             raise ValueError(
                 f"invalid UTF-8 in Arrow row {row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
             ) from None
-        units = _utf16_units(text) if utf16 else None
+        units = utf16_units(text) if utf16 else None
         cps = units if units is not None else np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
         offsets = np.zeros(len(byte_off), dtype=np.int64)
         np.cumsum(pa.compute.utf8_length(array).to_numpy(zero_copy_only=False), out=offsets[1:])  # code points per row
@@ -183,7 +211,7 @@ class TextBatch:
         """All strings concatenated, as one Python string."""
         if self.codepoints.dtype == np.uint16:  # UTF-16 code units without surrogates (map_text's joined way)
             return str(memoryview(np.ascontiguousarray(self.codepoints)), "utf-16-le")
-        return str(memoryview(np.ascontiguousarray(self.codepoints, dtype=np.uint32)), _CODEC, _ERRORS)
+        return text_of(self.codepoints)
 
     def to_list(self) -> list[str]:
         """The strings, decoded once and sliced back by offsets."""
@@ -303,6 +331,7 @@ def map_text(
     utf16: bool = False,
     changes: tuple[int, int] | None = None,
     leads: bytes | None = None,
+    utf8: Any = None,
 ) -> Any:
     """``fn`` applied to ``x`` as batches; the result has ``x``'s type.
 
@@ -321,7 +350,9 @@ def map_text(
     profile; a few Arabic lines in a slice cost more to take out than to run).
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
     :func:`awal.rules.list_mode`), an Arrow slice whose value bytes hold none of them is
-    only checked to be UTF-8 and given back as it is.
+    only checked to be UTF-8 and given back as it is. With ``utf8`` (the same work on UTF-8
+    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow slice is mapped on its value bytes, never
+    decoded; a slice that is not valid UTF-8 takes the decoding way, which names the row.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -329,7 +360,7 @@ def map_text(
     ('a', 'b\\x00')
     """
     if _is_arrow(x):
-        return _map_arrow(x, fn, utf16, leads)
+        return _map_arrow(x, fn, utf16, leads, utf8)
     if not isinstance(x, (list, tuple)):
         return fn(TextBatch.from_input(x)).to_output()
     out: list[str] = []
@@ -339,20 +370,64 @@ def map_text(
     return tuple(out) if isinstance(x, tuple) else out
 
 
-def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None) -> Any:
+def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None, utf8: Any = None) -> Any:
     """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
     array chunk by chunk): same type, nulls and chunks out; a slice ``fn`` cannot change (see
-    :func:`map_text`) is kept as it is."""
+    :func:`map_text`) is kept as it is, a slice ``utf8`` can map is mapped on its bytes."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads) for chunk in array.chunks], type=array.type)
+        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads, utf8) for chunk in array.chunks], type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
     parts = []
     for start in range(0, max(len(array), 1), STRINGS_PER_SLICE):
         rows = array.slice(start, STRINGS_PER_SLICE)
-        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
+        done = _map_utf8(rows, utf8) if utf8 is not None else None
+        if done is None:
+            done = rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow()
+        parts.append(done)
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def arrow_bytes(array: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(value bytes as uint8, int64 offsets from 0)`` of a pyarrow ``string``/``large_string``
+    Array, a slice of another included (no copy of the bytes).
+
+    >>> data, offsets = arrow_bytes(_arrow().array(["ab", None, "ج"]).slice(1))
+    >>> bytes(data), offsets.tolist()
+    (b'\\xd8\\xac', [0, 0, 2])
+    """
+    pa = _arrow()
+    if not len(array):
+        return np.zeros(0, np.uint8), np.zeros(1, np.int64)
+    _, offset_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
+    start = int(offsets[0])
+    offsets -= start
+    if data_buffer is None:
+        return np.zeros(0, np.uint8), offsets
+    return np.frombuffer(data_buffer, dtype=np.uint8)[start : start + int(offsets[-1])], offsets
+
+
+def _map_utf8(rows: Any, utf8: Any) -> Any:
+    """``rows`` (a ``string``/``large_string`` Array) through the byte map ``utf8``, nulls kept;
+    None for another type, or bytes that are not UTF-8 (the decoding way names the row)."""
+    pa = _arrow()
+    if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
+        return None
+    data, offsets = arrow_bytes(rows)
+    done = utf8.run(data, offsets)
+    if done is None:
+        return None
+    values, new_offsets = done
+    if values is data:
+        return rows
+    bitmap = None
+    if rows.null_count:
+        bitmap = pa.py_buffer(np.packbits(np.asarray(rows.is_valid()), bitorder="little"))
+    new_offsets = new_offsets.astype(np.int64 if pa.types.is_large_string(rows.type) else np.int32, copy=False)
+    return pa.Array.from_buffers(rows.type, len(rows), [bitmap, pa.py_buffer(new_offsets), pa.py_buffer(values)], rows.null_count)
 
 
 def _untouched(rows: Any, leads: bytes) -> bool:
@@ -366,16 +441,11 @@ def _untouched(rows: Any, leads: bytes) -> bool:
     pa = _arrow()
     if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
         return False
-    _, offset_buffer, data_buffer = rows.buffers()
-    if data_buffer is None or not len(rows):
-        return True
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(rows.type) else np.int32)
-    raw = memoryview(data_buffer)[int(offsets[rows.offset]) : int(offsets[rows.offset + len(rows)])]
-    data = np.frombuffer(raw, dtype=np.uint8)
+    data = arrow_bytes(rows)[0]
     if any((data == lead).any() for lead in leads):
         return False
     try:
-        str(raw, "utf-8")
+        str(memoryview(data), "utf-8")
     except UnicodeDecodeError:
         return False
     return True
@@ -399,17 +469,11 @@ def _map_joined(
         return None  # the general way names the item
     if changes is not None and changes[0] > 0x7F and joined.isascii():  # a flag CPython keeps: no scan
         return list(strings)
-    units = _utf16_units(joined) if utf16 else None
+    units = utf16_units(joined) if utf16 else None
     if changes is not None and units is not None:
-        may_change = _may_change(strings, units, *changes, separator)
-        if may_change is not None and len(may_change) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
-            out = list(strings)
-            changed = _map_joined([strings[i] for i in may_change], fn, separator, utf16) if may_change else []
-            if changed is None:
-                return None
-            for i, text in zip(may_change, changed):
-                out[i] = text
-            return out
+        found = _may_change(strings, units, *changes, separator)
+        if found is not None and len(found[0]) * 8 <= len(strings) * 7:  # an eighth or more come back as they went in
+            return _map_picked(strings, units, *found, fn, separator)
     pieces: list[str] = []
     start = 0
     while start <= len(joined):  # parts of about JOINED_PART code points, cut after a separator
@@ -423,20 +487,24 @@ def _map_joined(
     return pieces if len(pieces) == len(strings) else None
 
 
-def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str) -> list[int] | None:
-    """The indices of the ``strings`` that hold a code point in ``first .. last``,
-    found on ``units`` (their UTF-16 code units joined by ``separator``, without surrogates); None
-    when over 7/8 of :data:`_PROBES` strings spread over them hold one: nearly every string does
-    then (Arabic text through an Arabic profile), and finding which would only add to the work;
-    None too when a string holds the separator itself.
+def _may_change(
+    strings: Sequence[str], units: np.ndarray, first: int, last: int, separator: str
+) -> tuple[list[int], np.ndarray] | None:
+    """``(indices, starts)``: the indices of the ``strings`` that hold a code point in ``first ..
+    last``, found on ``units`` (their UTF-16 code units joined by ``separator``, without
+    surrogates), and where each string starts in ``units``; None when over 7/8 of :data:`_PROBES`
+    strings spread over them hold one: nearly every string does then (Arabic text through an
+    Arabic profile), and finding which would only add to the work; None too when a string holds
+    the separator itself.
 
     >>> strings = ["ab", "", "ab", "abز"]
     >>> units = np.array([ord(c) for c in "|".join(strings)], dtype=np.uint16)
-    >>> _may_change(strings, units, 0x600, 0x6FF, "|"), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
-    ([3], None)
+    >>> found = _may_change(strings, units, 0x600, 0x6FF, "|")
+    >>> found[0], found[1].tolist(), _may_change(strings[-1:], units[-3:], 0x600, 0x6FF, "|")
+    ([3], [0, 3, 4, 7], None)
     """
     if first > 0xFFFF:
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     last = min(last, 0xFFFF)
     probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
     probed = strings[:: max(1, len(strings) // _PROBES)]
@@ -446,17 +514,63 @@ def _may_change(strings: Sequence[str], units: np.ndarray, first: int, last: int
     near[-1] = False  # one more: an empty last string starts there
     np.less_equal(units - np.uint16(first), np.uint16(last - first), out=near[:-1])  # below first wraps round to above
     if not near.any():
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     starts = np.r_[0, np.flatnonzero(units == ord(separator)) + 1]
     if len(starts) != len(strings):  # a string holds the separator: the general way takes it
         return None
-    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist()  # an empty string starts on a separator: False
+    return np.flatnonzero(np.logical_or.reduceat(near, starts)).tolist(), starts  # an empty string starts on a separator: False
+
+
+def _map_picked(
+    strings: Sequence[str],
+    units: np.ndarray,
+    picked: list[int],
+    starts: np.ndarray,
+    fn: Callable[[TextBatch], TextBatch],
+    separator: str,
+) -> list[str] | None:
+    """``strings`` with the ``picked`` ones through ``fn`` and the others as they came. The
+    picked strings' code units are cut from ``units`` (the strings joined by ``separator``,
+    each string starting at ``starts``) run by run of consecutive strings (lines of one
+    language come together), run as one batch and split back; None if they do not split back
+    into as many."""
+    out = list(strings)
+    if not picked:
+        return out
+    runs = _runs(picked)
+    ends = np.r_[starts[1:] - 1, len(units)]  # where each string ends (its separator, or the end)
+    mark = np.array([ord(separator)], dtype=units.dtype)
+    parts = []
+    for a, b in runs:
+        parts += [units[starts[a] : ends[b - 1]], mark]
+    part = np.concatenate(parts[:-1])
+    pieces = fn(TextBatch(part, np.array([0, len(part)], dtype=np.int64), "str")).joined().split(separator)
+    if len(pieces) != len(picked):
+        return None
+    done = 0
+    for a, b in runs:
+        out[a:b] = pieces[done : done + b - a]
+        done += b - a
+    return out
 
 
 _PROBES = 16  # strings _may_change looks at first
 
 
-def _utf16_units(text: str) -> np.ndarray | None:
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted ``indices`` as runs of consecutive ones, ``(start, stop)``.
+
+    >>> _runs([1, 2, 3, 7, 9, 10])
+    [(1, 4), (7, 8), (9, 11)]
+    """
+    if not indices:
+        return []
+    at = np.asarray(indices, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1
+    return list(zip(at[np.r_[0, breaks]].tolist(), (at[np.r_[breaks - 1, len(at) - 1]] + 1).tolist()))
+
+
+def utf16_units(text: str) -> np.ndarray | None:
     """The uint16 code units of ``text`` (one per character), if it has no character outside
     the BMP and no lone surrogate; else None."""
     try:

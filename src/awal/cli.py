@@ -48,7 +48,7 @@ from .io import (
     replaceable,
 )
 from .normalize import profiles
-from .rules import RuleError, data_dir
+from .rules import RuleError, data_dir, list_mode
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143
@@ -189,6 +189,11 @@ class Operation:
         results = iter(self(present))
         return [None if t is None else next(results) for t in texts]
 
+    def utf8_map(self) -> Any:
+        """The operation as a character map on UTF-8 bytes (:class:`awal.utf8map.Utf8Map`: ``normalize``
+        with a profile of 2-byte characters to 2-byte characters or nothing, such as ``camel``), or None."""
+        return list_mode(normalizer(self.argument).steps).utf8 if self.name == "normalize" else None
+
     def check(self) -> None:
         """Fail early (:class:`UsageError`) on an unknown profile or scheme, before reading any input;
         then warm the compiled tables up, so forked workers share them instead of each compiling its own."""
@@ -216,17 +221,22 @@ class Job:
 
     def __call__(self, chunk: Chunk) -> tuple[Any, int, int, Counter]:
         chunk = chunk.loaded()
-        parsed = self.codec.parse(chunk, self.errors)
-        try:
-            results = self.operation(parsed.texts)
-        except (DataError, UsageError):
-            raise
-        except (ValueError, TypeError) as e:
-            raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
-        rendered = self.codec.render(parsed, results)
+        utf8 = self.operation.utf8_map()
+        mapped = self.codec.map_bytes(chunk, utf8) if utf8 is not None else None  # no decoding where the bytes allow
+        if mapped is not None:
+            (rendered, rows), counts = mapped, Counter()
+        else:
+            parsed = self.codec.parse(chunk, self.errors)
+            try:
+                results = self.operation(parsed.texts)
+            except (DataError, UsageError):
+                raise
+            except (ValueError, TypeError) as e:
+                raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
+            rendered, rows, counts = self.codec.render(parsed, results), len(parsed.texts), parsed.counts
         if self.spool is not None and isinstance(rendered, bytes) and multiprocessing.parent_process() is not None:
             rendered = Spooled.write(rendered, self.spool)
-        return rendered, len(parsed.texts), chunk.nbytes, parsed.counts
+        return rendered, rows, chunk.nbytes, counts
 
 
 SPOOL_PREFIX = "awal-spool-"

@@ -24,6 +24,7 @@ from .columns import TextMap
 from .export import hf_normalizer, sentencepiece_rules
 from .fastpath import LONGEST, TextFunction, run_fast, text_function
 from .names import unknown_name
+from .needs import step_triggers
 from .rules import ListMode, Rule, RuleError, Step, compile_rule, data_dir, list_mode, load_profile_file, plan, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
@@ -66,6 +67,7 @@ class Normalizer(TextMap):
         self._compiled: tuple[list[Step], ListMode, TextFunction | None] | None = None
         self._cut_rule: tuple[CutRule | None] | None = None  # where a long string may be cut (awal.slices)
         self._per_rule: list[Step] | None = None  # one step per rule, for explain
+        self._triggers: tuple[np.ndarray | None] | None = None  # the steps each code point may set off (awal.needs)
         self._builtin = False
 
     @classmethod
@@ -106,8 +108,12 @@ class Normalizer(TextMap):
 
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
-        """Run every pass over a whole batch (in cache-sized slices)."""
-        return run_steps(self.steps, batch)
+        """Run every pass over a whole batch (in cache-sized slices), skipping those that no code
+        point of a slice may set off (:mod:`awal.needs`)."""
+        shared = self._shared()
+        if shared._triggers is None:  # built on the first batch, lock-free as _compile
+            shared._triggers = (step_triggers(self.steps),)
+        return run_steps(self.steps, batch, shared._triggers[0])
 
     def align_batch(self, batch: TextBatch) -> tuple[TextBatch, np.ndarray, np.ndarray]:
         """Run every pass, composing spans: output code point ``j`` came from input ``[start[j], end[j])``."""

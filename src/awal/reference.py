@@ -374,3 +374,18 @@ def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: boo
     if pairs:
         out += [bucket((a * int(lf._PAIR_MUL) + b) & mask, 8) for a, b in zip(hashes, hashes[1:])]
     return sorted(out)
+
+
+def valid_utf8(rows: list[bytes]) -> bool:
+    """Whether every row is UTF-8 on its own (twin of :func:`awal.utf8map.valid_utf8` with row starts)."""
+    try:
+        for row in rows:
+            row.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def map_utf8(rows: list[bytes], table: Mapping[str, str]) -> list[bytes]:
+    """Each row decoded, mapped character by character, encoded (twin of :meth:`awal.utf8map.Utf8Map.run`)."""
+    return [expand(row.decode("utf-8"), table)[0].encode("utf-8") for row in rows]

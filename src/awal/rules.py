@@ -61,6 +61,7 @@ from .kernels import UNICODE_SIZE, CharMap, Matcher
 from .names import did_you_mean
 from .patterns import PROTECT_KINDS, prepare, protected
 from .unicode import SCRIPTS, category_mask, script_table
+from .utf8map import Utf8Map
 
 KINDS = ("map", "delete", "replace", "context", "collapse", "nfc", "casefold")
 CHAR_KINDS = ("map", "delete", "casefold")
@@ -538,13 +539,16 @@ class NfcStep:
 Step = CharStep | ReplaceStep | ContextStep | CollapseStep | NfcStep
 
 
-def run_steps(steps: Iterable[Step], batch: TextBatch) -> TextBatch:
-    """Every step over a batch, in cache-sized slices, without alignment."""
+def run_steps(steps: Iterable[Step], batch: TextBatch, triggers: np.ndarray | None = None) -> TextBatch:
+    """Every step over a batch, in cache-sized slices, without alignment. With ``triggers`` (see
+    :func:`awal.needs.step_triggers`) a slice runs only the steps its code points may set off."""
     steps = tuple(steps)
 
     def run(cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for step in steps:
-            cps, offsets, _, _ = step.apply(cps, offsets, align=False)
+        wanted = int(np.bitwise_or.reduce(kernels.map_table(cps, triggers))) if triggers is not None else -1
+        for k, step in enumerate(steps):
+            if wanted >> k & 1:
+                cps, offsets, _, _ = step.apply(cps, offsets, align=False)
         return cps, offsets
 
     return batch.map_chunks(run)
@@ -560,6 +564,7 @@ class ListMode(NamedTuple):
     utf16: bool
     changes: tuple[int, int] | None = None
     leads: bytes | None = None
+    utf8: Utf8Map | None = None
 
 
 MOST_LEADS = 8  # an Arrow slice is searched for at most this many lead bytes (see list_mode)
@@ -577,6 +582,8 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     unless every step is one); text with nothing in it comes out as it went in.
     ``leads`` are the first UTF-8 bytes of those code points, when there are at most
     :data:`MOST_LEADS` of them: an Arrow slice whose value bytes hold none comes out as it went in.
+    ``utf8`` is the one map on UTF-8 bytes (:class:`awal.utf8map.Utf8Map`) when the steps are
+    one map of 2-byte characters to 2-byte characters or nothing (Arabic through ``camel``).
 
     >>> mode = list_mode([CharStep.build(("x",), {"ـ": "", "ى": "ي"})])
     >>> mode.separator, mode.utf16, mode.changes, mode.leads
@@ -599,7 +606,8 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
         changes = (int(keys.min()), int(keys.max()))
         firsts = {chr(key).encode("utf-8", "surrogatepass")[0] for key in keys.tolist()}
         leads = bytes(sorted(firsts)) if len(firsts) <= MOST_LEADS else None
-    return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes, leads)
+    utf8 = Utf8Map.from_mapping(steps[0].mapping) if len(steps) == 1 and char_maps else None
+    return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes, leads, utf8)
 
 
 def fuse(rules: Iterable[Rule]) -> CharStep:

@@ -19,28 +19,28 @@ sides as on the whole: :func:`cut_rule` derives that from the compiled steps.
 
 A step of another kind gives no rule: the string is then processed whole.
 
->>> from awal import Normalizer, TextBatch
+>>> from awal import Normalizer
 >>> n = Normalizer("search")
->>> def whole(piece): return n.normalize_batch(TextBatch.from_input(piece)).to_output()
 >>> text = "أَهْلاً بِكُمْ، ههههه\\n" * 4
->>> map_long(text, whole, cut_rule(n.steps), size=10) == whole(text)
+>>> map_long(text, n.normalize_batch, cut_rule(n.steps), size=10) == n.normalize_batch(TextBatch.from_input(text)).to_output()
 True
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
 
+from .batch import TextBatch, utf16_units
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
 from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
 from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
 SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
-SLICES_AT_LEAST = 8  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
+SLICES_AT_LEAST = 4  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
 SMALLEST_SLICE = 1 << 15  # ... of at least this many characters
 _FIRST_WINDOW = 1 << 6  # characters first searched for a safe cut
 _WINDOW = 1 << 12  # at most this many at a time after that
@@ -54,15 +54,26 @@ class CutRule:
     left: np.ndarray  # bool per code point
     right: np.ndarray
     distinct: bool
+    _as_bytes: list = field(default_factory=list, repr=False, compare=False)
 
     def first_cut(self, text: str, start: int) -> int | None:
-        """The first safe cut at or after ``start`` (an index into ``text``), or None. The windows
-        searched grow from :data:`_FIRST_WINDOW` characters: a cut is usually a few characters away.
+        """The first safe cut at or after ``start`` (an index into ``text``), or None. The first
+        :data:`_FIRST_WINDOW` characters are tried one by one (a cut is usually a few characters
+        away), then windows growing to :data:`_WINDOW` characters at a time in NumPy.
 
         >>> CutRule(np.ones(UNICODE_SIZE, bool), np.arange(UNICODE_SIZE) == ord(" "), False).first_cut("ab cd" * 50, 3)
         7
         """
-        lo, width = max(start, 1), _FIRST_WINDOW
+        lo = max(start, 1)
+        left, right = self._bytes()
+        hi = min(len(text), lo + _FIRST_WINDOW)
+        if lo < hi:
+            before = text[lo - 1]
+            for at, after in enumerate(text[lo:hi], lo):
+                if left[ord(before)] and right[ord(after)] and not (self.distinct and before == after):
+                    return at
+                before = after
+        lo, width = hi, 4 * _FIRST_WINDOW
         while lo < len(text):
             window = text[lo - 1 : lo + width]
             cps = np.frombuffer(window.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -74,6 +85,12 @@ class CutRule:
                 return lo + int(hit[0])
             lo, width = lo + width, min(4 * width, _WINDOW)
         return None
+
+    def _bytes(self) -> tuple[bytes, bytes]:
+        """``left`` and ``right`` as bytes, for tests one character at a time (built once)."""
+        if not self._as_bytes:
+            self._as_bytes.append((self.left.astype(np.uint8).tobytes(), self.right.astype(np.uint8).tobytes()))
+        return self._as_bytes[0]
 
 
 def _chars(strings: Iterable[str]) -> np.ndarray:
@@ -124,33 +141,133 @@ def slice_size(length: int) -> int:
     slices, so that a slice's working memory (the kernels need about 20 bytes per character)
     stays small next to the text itself.
 
-    >>> slice_size(100 * SLICE) == SLICE, slice_size(4 * SLICE) == SLICE // 2
+    >>> slice_size(100 * SLICE) == SLICE, slice_size(2 * SLICE) == SLICE // 2
     (True, True)
     """
     return max(SMALLEST_SLICE, min(SLICE, length // SLICES_AT_LEAST))
 
 
-def map_long(text: str, function: Callable[[str], str], rule: CutRule, size: int | None = None) -> str:
-    """``function(text)`` computed slice by slice (slices of about ``size`` characters, by default
-    :func:`slice_size`, cut where ``rule`` allows; a slice with no safe cut runs on to the next one)."""
+def map_long(
+    text: str,
+    batch_function: Callable[[TextBatch], TextBatch],
+    rule: CutRule,
+    size: int | None = None,
+    mode: ListMode = ListMode(None, False),
+) -> str:
+    """``batch_function`` (a TextBatch function) over ``text``, slice by slice (slices of about
+    ``size`` characters, by default :func:`slice_size`, cut where ``rule`` allows; a slice with no
+    safe cut runs on to the next one).
+
+    A slice goes in as UTF-16 code units when ``mode.utf16`` allows, and one with no code point in
+    ``mode.changes`` is not run at all. The results are written one after another into one buffer
+    and decoded once at the end (:class:`_Output`): no string per slice and no join, whose fresh
+    memory cost a 100 MB text a page fault every 4 kB.
+    """
     size = size or slice_size(len(text))
-    pieces = []
+    output = _Output(len(text))
     start = 0
-    while len(text) - start > size:
-        cut = rule.first_cut(text, start + size)
+    while True:
+        cut = rule.first_cut(text, start + size) if len(text) - start > size else None
+        piece = text[start:cut]
+        units = _units(piece, mode.utf16)
+        if _touched(piece, units, mode.changes):
+            units = batch_function(TextBatch(units, np.array([0, len(units)], dtype=np.int64), "str")).codepoints
+        output.write(units)
         if cut is None:
-            break
-        pieces.append(function(text[start:cut]))
+            return output.text()
         start = cut
-    pieces.append(function(text[start:]))
-    return "".join(pieces)
 
 
-def run_long(x: object, rule: CutRule | None, batch_function: Callable, list_mode: ListMode) -> str | None:
+def _units(text: str, utf16: bool) -> np.ndarray:
+    """The code units of ``text``: UTF-16 if ``utf16`` and it has no character outside the BMP
+    nor a lone surrogate, else UTF-32 (lone surrogates kept)."""
+    units = utf16_units(text) if utf16 else None
+    return units if units is not None else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _touched(text: str, units: np.ndarray, changes: tuple[int, int] | None) -> bool:
+    """Whether ``text`` (its code ``units``) may hold a code point in ``changes`` (``(first, last)``,
+    see :func:`awal.rules.list_mode`; None: any text may change). One that holds none comes out
+    as it went in.
+
+    >>> units = np.array([ord(c) for c in "abc ⴰⵡⴰⵍ"], dtype=np.uint16)
+    >>> _touched("abc ⴰⵡⴰⵍ", units, (0x600, 0x6FF)), _touched("abc ⴰⵡⴰⵍ", units, (0x2D30, 0x2D7F)), _touched("ab", units[:2], None)
+    (False, True, True)
+    """
+    if changes is None:
+        return True
+    first, last = changes
+    if first > 0x7F and text.isascii():  # a flag CPython keeps: no scan
+        return False
+    top = np.iinfo(units.dtype).max
+    if first > top:
+        return False
+    span = units.dtype.type(min(last, top) - first)
+    return bool(np.any((units - units.dtype.type(first)) <= span))  # below first wraps round to above
+
+
+class _Output:
+    """Code units written one after another, decoded to one ``str`` at the end.
+
+    UTF-16 units (and UTF-32 ones below U+D800 or between U+E000 and U+FFFF) go into one
+    ``uint16`` buffer sized for the whole text, whose fresh memory NumPy asks the kernel to back
+    with huge pages; the rare result holding a character outside the BMP or a lone surrogate is
+    kept apart as it is, in order, and the pieces are joined at the end.
+
+    >>> out = _Output(4)
+    >>> out.write(np.array([ord("a"), ord("b")], dtype=np.uint16))
+    >>> out.write(np.array([0x1F600, 0xD800], dtype=np.uint32))
+    >>> out.write(np.array([ord(c) for c in "cdef"], dtype=np.uint32))
+    >>> out.text() == "ab\\U0001F600\\ud800cdef"
+    True
+    """
+
+    def __init__(self, length: int):
+        self.parts: list[np.ndarray] = []
+        self.buffer = np.empty(length, dtype=np.uint16)
+        self.start = self.end = 0
+
+    def write(self, units: np.ndarray) -> None:
+        if units.dtype != np.uint16 and not _fits_utf16(units):
+            self._close()
+            self.parts.append(np.ascontiguousarray(units, dtype=np.uint32))
+            return
+        if self.end + len(units) > len(self.buffer):  # longer than the text so far: a new buffer
+            self._close()
+            self.buffer = np.empty(max(len(units), len(self.buffer) // 4), dtype=np.uint16)
+            self.start = self.end = 0
+        self.buffer[self.end : self.end + len(units)] = units
+        self.end += len(units)
+
+    def _close(self) -> None:
+        if self.end > self.start:
+            self.parts.append(self.buffer[self.start : self.end])
+        self.start = self.end
+
+    def text(self) -> str:
+        self._close()
+        texts = [
+            str(memoryview(part), "utf-16-le") if part.dtype == np.uint16 else str(memoryview(part), "utf-32-le", "surrogatepass")
+            for part in self.parts
+        ]
+        return texts[0] if len(texts) == 1 else "".join(texts)
+
+
+def _fits_utf16(units: np.ndarray) -> bool:
+    """Whether UTF-32 ``units`` are all BMP characters other than surrogates (one UTF-16 unit each).
+
+    >>> _fits_utf16(np.array([0x41, 0xFFFD], np.uint32)), _fits_utf16(np.array([0xD800], np.uint32))
+    (True, False)
+    """
+    top = int(units.max(initial=0))
+    if top < 0xD800:
+        return True
+    return top <= 0xFFFF and not ((units >= 0xD800) & (units < 0xE000)).any()
+
+
+def run_long(x: object, rule: CutRule | None, batch_function: Callable[[TextBatch], TextBatch], mode: ListMode) -> str | None:
     """``x`` through ``batch_function`` (a TextBatch function) in slices, if it is a ``str`` longer
     than :data:`SLICE` and ``rule`` is known; else None (the caller takes the usual path)."""
     if type(x) is not str or len(x) <= SLICE or rule is None:
         return None
-    from .batch import map_text
-
-    return map_long(x, lambda piece: map_text([piece], batch_function, *list_mode)[0], rule)
+    return map_long(x, batch_function, rule, mode=mode)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import STRINGS_PER_SLICE, TextBatch
+from .batch import STRINGS_PER_SLICE, TextBatch, arrow_bytes
 from .kernels import ranges
 
 GAP = 0xFF  # never a byte of UTF-8: marks the bytes between tokens, which one translate removes
@@ -49,11 +49,7 @@ def _token_lists(pa: Any, array: Any, spans: Spans) -> Any:
     large = pa.types.is_large_string(array.type)
     filled = array.fill_null("") if array.null_count else array
     starts, ends, token_offsets = spans(TextBatch.from_arrow(filled))
-    _, offset_buffer, data_buffer = filled.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if large else np.int32)[filled.offset : filled.offset + len(filled) + 1]
-    data = np.zeros(0, np.uint8)
-    if len(filled) and data_buffer is not None:
-        data = np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    data = arrow_bytes(filled)[0]
     char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
     byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")
     byte_end[ends == len(char_start)] = len(data)  # a token that ends the slice

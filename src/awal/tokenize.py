@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, overload
 
 import numpy as np
 
-from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type
+from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type, text_of
 from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
@@ -612,23 +612,31 @@ def token_spans(
 def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, token_offsets: np.ndarray) -> list[list[str]]:
     """The tokens as Python strings, one list per string of the batch.
 
-    The batch is decoded once, with everything outside the tokens blanked
-    and a space put between touching tokens, and split once.
+    The batch is decoded once as the tokens with one space after each but the last (the
+    first character of a gap becomes it, a space is put between touching tokens, the rest of
+    the gaps is dropped), and split once on that space: tokens never contain whitespace.
 
-    >>> b = TextBatch.from_input(["a,b", "c"])
+    >>> b = TextBatch.from_input(["a,b  ", " c"])
     >>> tokens_from_spans(b, *token_spans(b))
     [['a', ',', 'b'], ['c']]
     """
+    if not len(starts):
+        return _per_string([], token_offsets)
     cps = batch.codepoints
     edge = np.zeros(len(cps) + 1, dtype=np.int8)
     edge[starts] = 1
     edge[ends] -= 1  # a token's end may be the next one's start
     inside = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
-    out = np.where(inside, cps, np.uint32(ord(" ")))  # blank everything outside the tokens
-    touching = starts[1:][starts[1:] == ends[:-1]]  # tokens with no gap before them
+    gap = ends[:-1] < starts[1:]
+    inside[ends[:-1][gap]] = True  # the first character of a gap after a token becomes its space
+    out = cps[inside]
+    lengths = ends - starts
+    start = np.cumsum(lengths[:-1] + gap)  # where tokens 1.. start in out
+    out[start[gap] - 1] = ord(" ")
+    touching = start[~gap]  # tokens with no gap before them: a space put in
     if len(touching):
         out = np.insert(out, touching, ord(" "))
-    flat = str(memoryview(out), "utf-32-le", "surrogatepass").split()  # tokens never contain whitespace
+    flat = text_of(out).split(" ")
     return _per_string(flat, token_offsets)
 
 

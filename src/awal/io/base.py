@@ -50,6 +50,12 @@ class Codec:
     def render(self, parsed: Parsed, results: Any) -> Any:
         raise NotImplementedError
 
+    def map_bytes(self, chunk: Chunk, utf8: Any) -> tuple[bytes, int] | None:
+        """``(rendered output, number of texts)`` of a chunk whose texts all go through ``utf8`` (a
+        character map on UTF-8 bytes, :class:`awal.utf8map.Utf8Map`) where they are, never decoded;
+        None when the chunk must be parsed (the default; a format overrides it where its bytes allow)."""
+        return None
+
 
 @dataclass
 class Input:

@@ -141,12 +141,16 @@ def line_chunks(stream: BinaryIO, source: str, batch_size: int, head: bytes = b"
             at_end = not piece
             pieces.append(piece)
             size, lines = size + len(piece), lines + _newlines(piece)
-        data = b"".join(pieces)
-        if lines > batch_size:  # cut after the batch_size-th line
-            end = int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[batch_size - 1]) + 1
+        last = pieces[-1].rfind(b"\n") + 1
+        if lines <= batch_size and not at_end and last:  # cut after the last line: the join copies once
+            data, pending = b"".join([*pieces[:-1], memoryview(pieces[-1])[:last]]), pieces[-1][last:]
         else:
-            end = len(data) if at_end else data.rfind(b"\n") + 1
-        data, pending = data[:end], data[end:]
+            data = b"".join(pieces)
+            if lines > batch_size:  # cut after the batch_size-th line
+                end = int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[batch_size - 1]) + 1
+            else:
+                end = len(data) if at_end else data.rfind(b"\n") + 1
+            data, pending = data[:end], data[end:]
         if data:
             yield Chunk(source, line, offset, data, len(data))
             line += min(lines, batch_size)  # the newlines in data (a last line without one ends the stream)

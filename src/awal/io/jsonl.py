@@ -28,6 +28,7 @@ else:  # the possessive quantifiers below (*+, ++) came to `re` in 3.11; `regex`
     import regex as re
 
 from .base import Codec, DataError, Parsed
+from ..kernels import ranges
 from .chunks import Chunk, _newlines, split_lines
 
 
@@ -137,6 +138,47 @@ _MEMBER = rf'{_CANONICAL}: (?:{_CANONICAL}|0|-?[1-9][0-9]{{0,17}}|true|false|nul
 # any key (of a flat canonical line) that occurs twice in one line: json.loads would keep the last one
 _DUPLICATE_KEY = re.compile(r'(?:\{|, )("(?:[^"\\\n]|\\.)*"): (?:[^\n]*?), \1: ')
 _HEADS = re.compile(rf'(?:\{{(?:{_MEMBER}, )*+\n)*+\{{(?:{_MEMBER}, )*+')  # "\n"-joined heads of the simplest shape
+_SHORT_ESCAPES = np.zeros(256, dtype=bool)
+_SHORT_ESCAPES[list(b'"\\bfnrt')] = True
+_UNICODE_ESCAPES = {f"{code:04x}".encode() for code in range(0x20) if chr(code) not in "\b\f\n\r\t"}  # as the encoder writes them
+
+
+def _bare_quotes(raw: np.ndarray, quotes: np.ndarray) -> np.ndarray | None:
+    """The positions among ``quotes`` (every ``"`` of ``raw``, JSON lines) that no backslash escapes;
+    None when a backslash starts an escape the encoder never writes (``\\/``, ``\\u0041``...).
+
+    >>> raw = np.frombuffer(b'"a\\\\"b\\\\\\\\"c\\\\u001f"', dtype=np.uint8)
+    >>> _bare_quotes(raw, np.flatnonzero(raw == ord('"'))).tolist()
+    [0, 7, 15]
+    >>> _bare_quotes(np.frombuffer(b'"\\\\/"', dtype=np.uint8), np.array([0, 3])) is None
+    True
+    """
+    slashes = np.flatnonzero(raw == ord("\\"))
+    if not len(slashes):
+        return quotes
+    first = np.flatnonzero(np.r_[True, np.diff(slashes) != 1])  # runs of backslashes: every other one escapes the next byte
+    escapes = slashes[(np.arange(len(slashes)) - np.repeat(first, np.diff(np.r_[first, len(slashes)]))) % 2 == 0]
+    escaped = raw[np.minimum(escapes + 1, len(raw) - 1)]
+    unicode = escapes[escaped == ord("u")]
+    if not (_SHORT_ESCAPES[escaped] | (escaped == ord("u"))).all() or escapes[-1] + 1 >= len(raw):
+        return None
+    if len(unicode) and (unicode[-1] + 6 > len(raw) or not {raw[u + 2 : u + 6].tobytes() for u in unicode.tolist()} <= _UNICODE_ESCAPES):
+        return None
+    return np.setdiff1d(quotes, escapes[escaped == ord('"')] + 1, assume_unique=True)
+
+
+_ONE_DIGIT = str.maketrans("23456789", "11111111")
+
+
+def _canonical_heads(flat: str) -> bool:
+    """Whether ``"\\n"``-joined heads all match :data:`_HEADS`, checked once per shape: digits 2-9 read
+    as 1 keep a line's validity (a number's first digit stays non-zero, ``0`` stays ``0``), so
+    ``{"id": 17, `` and ``{"id": 52, `` are one line to match.
+
+    >>> _canonical_heads('{"id": 17, \\n{"id": 52, '), _canonical_heads('{"id": 17, \\n{"id": 05, ')
+    (True, False)
+    """
+    return _HEADS.fullmatch("\n".join(set(flat.translate(_ONE_DIGIT).split("\n")))) is not None
 
 
 def _clean_lines(data: bytes) -> int | None:
@@ -270,7 +312,7 @@ class JsonlCodec(Codec):
                 texts[i] = value
         flat = "\n".join(heads)
         new = self._new_key()
-        if not _HEADS.fullmatch(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
+        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
             return None
         if _member_start(self.field[0]).search(flat):  # the field twice in a line: the general path reports it
             return None
@@ -308,6 +350,57 @@ class JsonlCodec(Codec):
             else:
                 self._parse_line(chunk, n, other, errors, records, mixed, counts)
         return Parsed(mixed, records, counts)
+
+    def map_bytes(self, chunk: Chunk, utf8: Any) -> tuple[bytes, int] | None:
+        """The byte path: when every line of the chunk is canonical with the field as its last member, a
+        string (``{"id": 1, "text": "..."}``), and nothing before the field holds a character ``utf8``
+        changes, the map runs over the whole chunk. A canonical body writes every character that is
+        not a quote, a backslash or a control character as itself, and ``utf8`` (2-byte characters to
+        2-byte characters or nothing) touches none of those, so mapping the body maps the text and
+        gives the bytes the parsing path writes. None for any other chunk (that path takes it).
+
+        >>> from awal.utf8map import Utf8Map
+        >>> raw = '{"id": 1, "text": "بَ \\\\"ة\\\\""}\\n'.encode()
+        >>> JsonlCodec(("text",)).map_bytes(Chunk("-", 1, 0, raw), Utf8Map.from_mapping({"َ": "", "ة": "ه"}))[0].decode()
+        '{"id": 1, "text": "ب \\\\"ه\\\\""}\\n'
+        """
+        if not self.splice or len(self.field) != 1 or self.output not in (None, self.field):
+            return None
+        data: bytes = chunk.payload
+        if not data.endswith(b'"}\n'):
+            return None
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 0x0A)
+        lines = len(ends)
+        if np.count_nonzero(raw < 0x20) != lines:  # a raw control character: not JSON (the general path reports it)
+            return None
+        if (raw[ends - 1] != ord("}")).any() or (raw[ends - 2] != ord('"')).any():
+            return None
+        key = f"{_dumps(self.field[0])}: \"".encode()
+        quotes = np.flatnonzero(raw == ord('"'))
+        found = quotes[quotes + len(key) <= len(raw)]  # where the key may start: at a quote
+        for i in range(1, len(key)):
+            found = found[raw[found + i] == key[i]]
+        line_of = np.searchsorted(ends, found)
+        found = found[np.r_[True, line_of[1:] != line_of[:-1]][: len(found)]]  # the first key of each line
+        if len(found) != lines:  # a line without the key
+            return None
+        heads = raw[ranges(np.r_[0, ends[:-1]], found - np.r_[0, ends[:-1]])].tobytes()  # "\n"-joined
+        if any(bytes([lead]) in heads for lead in utf8.leads):
+            return None
+        bare = _bare_quotes(raw, quotes)
+        if bare is None:  # a backslash that starts no escape the encoder writes
+            return None
+        body_start, body_end = found + len(key), ends - 2  # body_end: the closing quote
+        closing = np.searchsorted(bare, body_end)
+        if (np.searchsorted(bare, body_start) != closing).any() or (bare[np.minimum(closing, len(bare) - 1)] != body_end).any():
+            return None  # a quote ends the string early (the field is not the last member), or the closing one is escaped
+        flat = heads.decode("utf-8")
+        member = f"{_dumps(self.field[0])}: "
+        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (member in flat and _member_start(self.field[0]).search(flat)):
+            return None
+        out = utf8.map_text(data)
+        return None if out is None else (out, lines)
 
     def _parse_line(self, chunk: Chunk, n: int, line: str, errors: str, records: list, texts: list, counts: Counter) -> None:
         """The general path for one line: json.loads, then the field (and a check that the output can go where asked)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import Codec, Parsed, _text
-from .chunks import Chunk, decode_lines
+from .chunks import Chunk, _newlines, decode_lines
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,18 @@ class TxtCodec(Codec):
             texts = [t.replace("\n", " ") for t in texts]
         return "".join(map(str.__add__, texts, parsed.items)).encode("utf-8")
 
+    def map_bytes(self, chunk: Chunk, utf8: Any) -> tuple[bytes, int] | None:
+        """Every line through ``utf8`` at once (it never touches ``\\r`` or ``\\n``); a last line without
+        ``\\n`` gets one, as :meth:`render` gives it. None for bytes that are not UTF-8 (the error policy).
+
+        >>> from awal.utf8map import Utf8Map
+        >>> TxtCodec().map_bytes(Chunk("-", 1, 0, "مَا\\r\\n\\nىَ".encode()), Utf8Map.from_mapping({"َ": "", "ى": "ي"}))[0].decode()
+        'ما\\r\\n\\nي\\n'
+        """
+        data: bytes = chunk.payload
+        out = utf8.map_text(data)
+        if out is None:
+            return None
+        if not data.endswith(b"\n"):
+            out += b"\n"
+        return out, _newlines(out)
