@@ -638,9 +638,9 @@ def section_translit(xs: list[str]):
                 return t(ws)
             return run
 
-        t_a, out_a = bench(cold(tr), sub)
-        t_b, _ = bench(cold(bare), sub)
-        t_p, out_p = bench(lambda ws: [peers.arabizikit_to_arabic(w) for w in ws], sub, repeat=1)
+        # in alternation: a change in the machine's load hits all three alike
+        (t_a, out_a), (t_b, _), (t_p, out_p) = race(
+            [cold(tr), cold(bare), lambda ws: [peers.arabizikit_to_arabic(w) for w in ws]], sub)
         agree = sum(a == b for a, b in zip(out_a, out_p)) / len(sub)
         row("C", f"arabizi2ar vs arabizikit ({len(sub):,} distinct words)", len(sub) / t_a, len(sub) / t_p,
             "arabizikit maghrebi", 20,

@@ -7,8 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from awal.arabizi import ArabiziModel, romanize
+import numpy as np
+
+from awal.arabizi import ArabiziModel, _flat, _lattice_codes, _lattice_forms, _prefix_tree, romanize
+
+from strategies import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +29,58 @@ def _bench():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+# ---------------------------------------------------------------- prefix tree of the search
+WORDS_ALIKE = st.lists(st.text(alphabet="kanbghiw3dlª", min_size=1, max_size=12), min_size=1, max_size=12, unique=True)
+
+
+@examples(40)
+@given(WORDS_ALIKE)
+def test_words_that_start_alike_read_as_alone(model, words):
+    """The search shares the hypotheses of common beginnings (kan, kanbghi, kk, kka): each
+    word reads as it does alone, with its scores."""
+    batch = model._decode(words, 4, 3)
+    assert batch == [model._decode([w], 4, 3)[0] for w in words]
+    assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
+
+
+def test_words_of_many_letters_read_as_alone(model):
+    """More distinct letters than the prefix tree's key holds (no sharing then), letters past
+    U+3000 and astral ones: each word still reads as alone."""
+    many = [chr(c) + chr(c + 1) + "a" + chr(c) for c in range(0xC0, 0x24F, 2)]
+    odd = ["ka\U0001d41a", "ka\U0001d41ab", "ka\ufffd", "kan", "\U0001d41a"]
+    for words in (many, odd, many[:5] + odd):
+        assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
+
+
+@given(WORDS_ALIKE)
+def test_lattice_codes_are_the_flat_forms(words):
+    cps, offsets = _lattice_codes(words)
+    want_cps, want_offsets = _flat(_lattice_forms(words))
+    assert np.array_equal(cps, want_cps) and np.array_equal(offsets, want_offsets)
+
+
+@given(WORDS_ALIKE)
+def test_prefix_tree_nodes(words):
+    """Two beginnings share a node only if they are the same letters (and, within two letters,
+    both words start doubled or neither: the lattice reads that start otherwise); the first
+    word to reach a node creates it; a word's end is a node of its own."""
+    order, so, row, creator, non_final, (ends, bounds) = _prefix_tree(*_flat(words))
+    assert sorted(order.tolist()) == list(range(len(words)))
+    seen: dict[tuple[int, int], tuple[str, tuple[bool, bool]]] = {}
+    for w, word in enumerate(words[i] for i in order):
+        doubled = (len(word) > 2 and word[0] == word[1], len(word) > 4 and word[:2] == word[2:4])
+        for p in range(1, len(word) + 1):
+            at = so[w] + p - 1
+            if p == len(word):
+                assert row[at] >= non_final[p] and creator[at] and w in ends[bounds[p] : bounds[p + 1]].tolist()
+                continue
+            key = (p, int(row[at]))
+            assert row[at] < non_final[p]
+            assert creator[at] == (key not in seen)
+            assert seen.setdefault(key, (word[:p], doubled)) == (word[:p], doubled if p <= 2 else seen[key][1])
+    assert all(sum(key[0] == p for key in seen) == non_final[p] for p in range(1, len(non_final)))
 
 
 # ---------------------------------------------------------------- unit cases

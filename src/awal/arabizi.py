@@ -149,6 +149,20 @@ def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tupl
     return inv, first
 
 
+def _spans_text(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The words ``cps[starts[i]:ends[i]]`` as strings, in one decode (words hold no newline).
+
+    >>> _spans_text(np.array([ord(c) for c in "ab cd"], dtype=np.uint32), np.array([3, 0]), np.array([5, 2]))
+    ['cd', 'ab']
+    """
+    if not len(starts):
+        return []
+    lengths = ends - starts + 1  # each word, then a newline
+    out = np.append(cps, np.uint32(10))[ranges(starts, lengths)]
+    out[np.cumsum(lengths) - 1] = 10
+    return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+
+
 def _chunk_code(chunk: str) -> int:
     """A chunk of up to 4 letters below U+FFFF as one 64-bit number (16 bits a letter)."""
     return sum(ord(c) << (16 * i) for i, c in enumerate(chunk))
@@ -251,6 +265,11 @@ def _lattice_forms(words: list[str]) -> list[str]:
     """
     if not words:
         return []
+    return str(memoryview(_marked_codes(words)), "utf-32-le", "surrogatepass").split("\n")
+
+
+def _marked_codes(words: list[str]) -> np.ndarray:
+    """The :func:`_lattice_forms` of ``words`` as code points, joined by newlines."""
     cps = codes("\n".join(words)).copy()
     ending = _noun_endings(cps)
     opened = _open_vowels(cps)  # before the endings are marked: ª counts as the vowel a
@@ -258,7 +277,15 @@ def _lattice_forms(words: list[str]) -> list[str]:
     cps[ending] = ord(NOUN_ENDING)
     cps[opened] -= 32  # a e i o -> A E I O
     cps[article] = ord("L")
-    return str(memoryview(cps), "utf-32-le", "surrogatepass").split("\n")
+    return cps
+
+
+def _lattice_codes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``_flat(_lattice_forms(words))`` without making the strings: code points and offsets."""
+    cps = _marked_codes(words)
+    newline = np.flatnonzero(cps == 10)
+    offsets = np.concatenate([[0], newline - np.arange(newline.size), [cps.size - newline.size]]).astype(np.int64)
+    return cps[cps != 10], offsets
 
 
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
@@ -294,6 +321,77 @@ def _display(chunk: str, arabic: str) -> str:
 SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")  # the article assimilates to them: ال + شّ is said "chch"
 ARTICLE_SUN = 0.9  # share of the article reading for a doubled word-initial sun letter (ddar, zzit)
 ARTICLE_MOON = 0.5  # the same for other letters (bba بّا, kkas الكاس)
+
+
+SHARED_DEPTH = 8  # words share the search of their beginnings up to this many letters
+_KEY_BITS = 7  # bits a letter of that beginning takes in a sort key (2 + 8 * 7 < 63)
+_KEY_LETTERS = 0x3000  # letters below this are numbered by a table, others by a search (127 in all)
+
+
+def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
+    """The words of ``(cps, offsets)`` as the prefix tree the beam search reads.
+
+    Returns ``(order, sorted_offsets, row, creator, non_final, (final_words, final_bounds))``:
+    the words in lexicographic order and their offsets in that order; for each letter of
+    them (the end of a beginning of ``p`` letters), its ``row`` among the nodes at position
+    ``p``, and whether this word is the one that ``creator``-s the node (the first word in
+    order that starts so; a word's last letter is a node of its own, its end); the number
+    of nodes at each position that are no word's end (the root at 0), and the sorted words
+    ending at each position (``final_words[final_bounds[p]:final_bounds[p + 1]]``, rows after
+    those nodes). A word that starts with a doubled letter (``ddar``) shares nothing with
+    one that does not: the lattice reads that start otherwise.
+
+    >>> order, so, row, creator, non_final, (words, bounds) = _prefix_tree(*_flat(["kan", "ka", "kbir"]))
+    >>> order.tolist(), row.tolist(), non_final.tolist(), words.tolist(), bounds.tolist()
+    ([1, 0, 2], [0, 2, 0, 0, 1, 0, 1, 0, 0], [1, 1, 2, 1, 0], [0, 1, 2], [0, 0, 0, 1, 2, 3])
+    >>> creator.tolist()  # kan and kbir share the k of ka, kbir creates kb and kbi
+    [True, True, False, True, True, False, True, True, True]
+    """
+    W = len(offsets) - 1
+    lens = np.diff(offsets)
+    T = int(lens.max())
+    first = offsets[:-1]
+    # the key: a doubled-start tag (2 bits), then the first letters (7 bits each, 0 past the
+    # end), the letters numbered in code point order among those the batch holds
+    low = cps < _KEY_LETTERS
+    present = np.bincount(cps[low], minlength=_KEY_LETTERS) > 0
+    high = np.unique(cps[~low])  # the few others, numbered after
+    if present.sum() + high.size >= 1 << _KEY_BITS:  # too many letters for the key: no sharing
+        order, shared = np.arange(W), np.zeros(W, dtype=np.int64)
+    else:
+        number = np.cumsum(present)[np.where(low, cps, 0)]
+        if high.size:
+            number[~low] = present.sum() + 1 + np.searchsorted(high, cps[~low])
+        c = np.concatenate([number, np.zeros(SHARED_DEPTH + 3, dtype=np.int64)])
+        key = ((c[first] == c[first + 1]) & (lens > 2)).astype(np.int64)
+        key += 2 * ((c[first] == c[first + 2]) & (c[first + 1] == c[first + 3]) & (lens > 4))
+        for j in range(SHARED_DEPTH):
+            key = key << _KEY_BITS | np.where(lens > j, c[first + j], 0)
+        order = np.argsort(key)
+        key = key[order]
+        differ = key[1:] ^ key[:-1]
+        top = np.frexp(differ.astype(np.float64))[1] - 1  # the highest bit that differs (rounded up)
+        shared = np.zeros(W, dtype=np.int64)  # letters shared with the word before, never its end
+        shared[1:] = np.where(differ == 0, SHARED_DEPTH, np.maximum(_KEY_BITS * SHARED_DEPTH - 1 - top, 0) // _KEY_BITS)
+        shared[1:] = np.minimum(shared[1:], lens[order][:-1] - 1)
+    slen = lens[order]
+    so = np.zeros(W + 1, dtype=np.int64)
+    np.cumsum(slen, out=so[1:])
+    wid = np.repeat(np.arange(W), slen)
+    depth = np.arange(so[-1]) - so[wid] + 1
+    ends = depth == slen[wid]
+    new = ~ends & (depth > shared[wid])
+    by_depth = np.argsort(depth.astype(np.uint16) if T < 1 << 16 else depth, kind="stable")  # then by word
+    d, n_new, n_end = depth[by_depth], new[by_depth], ends[by_depth]
+    news = np.bincount(depth[new], minlength=T + 1)
+    finals = np.bincount(depth[ends], minlength=T + 1)
+    news_before = np.cumsum(news) - news
+    finals_before = np.cumsum(finals) - finals
+    node = np.maximum.accumulate(np.where(n_new, np.cumsum(n_new) - 1, -1))  # shared letters take the node before
+    row = np.empty(so[-1], dtype=np.int64)
+    row[by_depth] = np.where(n_end, news[d] + np.cumsum(n_end) - 1 - finals_before[d], node - news_before[d])
+    news[0] = 1  # the root
+    return order, so, row, new | ends, news, (wid[by_depth][n_end], np.concatenate([[0], np.cumsum(finals)]))
 
 
 # ---------------------------------------------------------------- letter model
@@ -655,53 +753,64 @@ class ArabiziModel:
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
         """Batched beam search over the rule lattices of the words in ``(cps, offsets)``.
 
-        Position by position, every word keeps ``beam`` hypotheses in a dense
-        ``(words, beam)`` block (words sorted longest first, so the words still
-        being read are a prefix). Returns ``(back, emit, finals)``: back-pointers and
-        readings of all hypotheses, and the complete ones as ``(word, score, hypothesis)``.
+        Words are read as a prefix tree (:func:`_prefix_tree`): words that start alike share
+        the hypotheses of their common beginning, so ``kanbghi`` and ``kanbghiw`` read
+        ``kanbgh`` once. Position by position, every node of the tree keeps ``beam``
+        hypotheses in a dense ``(nodes, beam)`` block. Returns ``(back, emit, finals)``:
+        back-pointers and readings of all hypotheses, and the complete ones as
+        ``(word, score, hypothesis)``, ``beam`` in a row for each word (a score of minus
+        infinity: no hypothesis).
         """
-        W = len(offsets) - 1
         B = max(1, int(beam))
-        lens = np.diff(offsets)
-        perm = np.argsort(-lens, kind="stable")  # longest words first
-        slen = lens[perm]
-        so = np.zeros(W + 1, dtype=np.int64)
-        np.cumsum(slen, out=so[1:])
-        ew, es, ee, eg = self._lattice(cps[ranges(offsets[perm], slen)], so)
+        order, so, row, creator, non_final, finals_at = _prefix_tree(cps, offsets)
+        slen = np.diff(so)
+        scps = cps[ranges(offsets[order], slen)]
+        ew, es, ee, eg = self._lattice(scps, so)
+        # only the chunks that end at a node of the tree the word creates (or at its end)
+        end_at = so[ew] + ee - 1
+        kept = creator[end_at]
+        ew, es, ee, eg, end_at = ew[kept], es[kept], ee[kept], eg[kept], end_at[kept]
+        src = np.where(es == 0, 0, row[np.maximum(so[ew] + es - 1, 0)]).astype(np.int32)
+        dst = row[end_at].astype(np.int32)
+        final = ee == slen[ew]
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
         lm = self.lm.table()
         lam = np.float32(self.lm_weight)
-        # (edge, reading) rows sorted by start, chunk length, then word
-        k = g_len[eg]
-        rep = np.repeat(np.arange(len(eg)), k)
-        flat = ranges(g_start[eg], k)
         ML = self._max_chunk + 1
-        T = int(slen[0])
+        T = int(slen.max())
+        # chunks sorted by start, length, then node (the nodes ending a word come last at a
+        # position, and the lattice lists words in order), then their readings
         ek = es * ML + ee - es
-        ek = ek.astype(np.int16) if (T + 1) * ML < 32000 else ek
-        o = np.argsort(ek[rep], kind="stable")  # the lattice lists words in order
-        order, flat = rep[o], flat[o]
-        EW = ew[order].astype(np.int32)
+        key = ek * 2 + final
+        key = key.astype(np.int16) if (T + 1) * ML * 2 < 32000 else key
+        o = np.argsort(key, kind="stable")
+        k = g_len[eg[o]]
+        rep = np.repeat(o, k)
+        flat = ranges(g_start[eg[o]], k)
+        SRC, DST = src[rep], dst[rep]
         EM = f_emit[flat].astype(np.int32)
         ELP = f_lp[flat]
-        bounds = np.searchsorted(ek[order], np.arange((T + 1) * ML + 1)).tolist()
-        reaching = np.searchsorted(-slen, -np.arange(T + 2), side="right").tolist()  # len >= t
+        bounds = np.searchsorted(ek[rep], np.arange((T + 1) * ML + 1)).tolist()
+        final_words, final_bounds = finals_at
+        fb = final_bounds.tolist()
+        n_rows = (non_final + np.diff(final_bounds)).tolist()  # nodes at each position
+        non_final = non_final.tolist()
         cols = np.arange(B, dtype=np.int32)
         cols64 = cols.astype(np.int64)
         chars = chars.astype(np.int32)
         SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
 
-        score = np.full((W, B), -np.inf, dtype=np.float32)
+        score = np.full((1, B), -np.inf, dtype=np.float32)  # the root
         score[:, 0] = 0.0
-        state = np.zeros((W, B), dtype=np.int32)
-        hyp = np.arange(W * B, dtype=np.int32).reshape(W, B)
-        backs = [np.full(W * B, -1, dtype=np.int32)]
-        emits = [np.full(W * B, -1, dtype=np.int32)]
-        offset = W * B
+        state = np.zeros((1, B), dtype=np.int32)
+        hyp = np.arange(B, dtype=np.int32).reshape(1, B)
+        backs = [np.full(B, -1, dtype=np.int32)]
+        emits = [np.full(B, -1, dtype=np.int32)]
+        offset = B
         pending: dict[int, list[tuple[np.ndarray, ...]]] = defaultdict(list)
         finals = []
         for t in range(T + 1):
-            m_t = reaching[t]
+            m_t = n_rows[t]
             if t > 0 and t not in pending:  # no chunk ends here (inside a word-initial doubled letter)
                 score = np.full((m_t, B), -np.inf, dtype=np.float32)
                 state = np.zeros((m_t, B), dtype=np.int32)
@@ -710,7 +819,7 @@ class ArabiziModel:
                 hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
                 offset += m_t * B
             elif t > 0:
-                # gather what reaches t, a row of candidates per word, then keep the best B
+                # gather what reaches t, a row of candidates per node, then keep the best B
                 # of distinct letter-model states (recombination) by repeated argmax
                 parts = pending.pop(t)
                 counts = [np.bincount(p[0], minlength=m_t) for p in parts]
@@ -721,7 +830,7 @@ class ArabiziModel:
                 base = np.zeros(m_t, dtype=np.int64)
                 first = 0
                 for (rw, s, st, bk, em), cnt in zip(parts, counts):
-                    # rank of each candidate among its word's in this part (rw is sorted), after the
+                    # rank of each candidate among its node's in this part (rw is sorted), after the
                     # candidates of the earlier parts
                     within = np.arange(rw.size) - np.searchsorted(rw, rw) + base[rw]
                     at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
@@ -752,14 +861,14 @@ class ArabiziModel:
                 emits.append(all_em[pick].ravel())
                 hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
                 offset += m_t * B
-            n_t = reaching[t + 1]  # words that go on after t
+            n_t = non_final[t]  # the nodes after are the ends of words
             if n_t < m_t:
                 end = score[n_t:m_t] + lam * lm[state[n_t:m_t] * _A]
-                finals.append((np.repeat(np.arange(n_t, m_t), B), end.ravel(), hyp[n_t:m_t].ravel()))
+                finals.append((np.repeat(final_words[fb[t] : fb[t + 1]], B), end.ravel(), hyp[n_t:m_t].ravel()))
             lo, hi = bounds[t * ML], bounds[(t + 1) * ML]
             if lo == hi:
                 continue
-            rw = EW[lo:hi]
+            rw = SRC[lo:hi]
             em = EM[lo:hi]
             s = score[rw] + ELP[lo:hi, None]
             st = state[rw]
@@ -775,12 +884,11 @@ class ArabiziModel:
             for length in range(1, ML):
                 a, b_ = bounds[t * ML + length] - lo, bounds[t * ML + length + 1] - lo
                 if a < b_:
-                    pending[t + length].append((rw[a:b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
+                    pending[t + length].append((DST[lo + a : lo + b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
         back = np.concatenate(backs).astype(np.int64)
         emit = np.concatenate(emits).astype(np.int64)
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
-        ok = np.isfinite(fs_)
-        return back, emit, (perm[fw_[ok]], fs_[ok], fi_[ok].astype(np.int64))
+        return back, emit, (order[fw_], fs_, fi_.astype(np.int64))
 
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
         """The ``nbest`` best readings of each prepared word, with scores."""
@@ -789,6 +897,8 @@ class ArabiziModel:
             return []
         cps, offsets = _flat(words)
         back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, beam)
+        ok = np.isfinite(fs_)
+        fw_, fs_, fi_ = fw_[ok], fs_[ok], fi_[ok]
         o = np.lexsort((-fs_, fw_))
         fw_, fs_, fi_ = fw_[o], fs_[o], fi_[o]
         first = np.searchsorted(fw_, fw_)
@@ -812,13 +922,11 @@ class ArabiziModel:
         W = len(offsets) - 1
         if W == 0:
             return []
-        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, self.beam)
-        o = np.lexsort((-fs_, fw_))
-        fw_, fi_ = fw_[o], fi_[o]
-        top = np.ones(fw_.size, dtype=bool)
-        top[1:] = fw_[1:] != fw_[:-1]
+        B = max(1, int(self.beam))
+        back, emit, (fw_, fs_, fi_) = self._search(cps, offsets, B)
+        best = fs_.reshape(-1, B).argmax(axis=1)  # each word's hypotheses are a row
         cur = np.empty(W, dtype=np.int64)
-        cur[fw_[top]] = fi_[top]
+        cur[fw_[::B]] = fi_.reshape(-1, B)[np.arange(best.size), best]
         steps = []
         while True:
             e = emit[cur]
@@ -830,12 +938,12 @@ class ArabiziModel:
         if not steps:
             return [""] * W
         mat = np.stack(steps[::-1], axis=1)  # (W, steps): readings in order, -1 padding first
+        # each word's readings then a newline (no reading holds one): one decode, one split
+        mat = np.concatenate([mat, np.full((W, 1), len(e_len), dtype=mat.dtype)], axis=1)
         ids = mat[mat >= 0]
-        per_word = np.bincount(np.repeat(np.arange(W), (mat >= 0).sum(1)), weights=e_len[ids], minlength=W)
-        out = e_cps[ranges(e_first[ids], e_len[ids])]
-        text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
-        bounds = np.concatenate([[0], np.cumsum(per_word.astype(np.int64))]).tolist()
-        return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+        e_first, e_len = np.append(e_first, e_cps.size), np.append(e_len, 1)
+        out = np.append(e_cps, np.uint32(10))[ranges(e_first[ids], e_len[ids])]
+        return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
 
     # ------------------------------------------------------------ public API
     def transliterate(self, texts: list[str]) -> list[str]:
@@ -857,9 +965,9 @@ class ArabiziModel:
         words = find_words(texts)
         if not words.starts.size:
             return list(texts)
-        joined, cps, starts, ends = words.joined, words.cps, words.starts, words.ends
+        cps, starts, ends = words.cps, words.starts, words.ends
         inv, first = _unique_spans(cps, starts, ends)
-        uwords = [joined[a:b] for a, b in zip(starts[first].tolist(), ends[first].tolist())]
+        uwords = _spans_text(cps, starts[first], ends[first])
         cache = self._cache
         todo = [w for w in uwords if w not in cache]
         if todo:
@@ -913,19 +1021,19 @@ class ArabiziModel:
         """
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
-        found = [lex.get(low) for low in lowered]
+        found = list(map(lex.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
         if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
-        for i in [i for i, low in enumerate(lowered) if low == "hh"]:
+        for i in [i for i, low in enumerate(lowered) if low == "hh"] if "hh" in lowered else ():
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
         if need:
-            best = dict(zip(need, self._vowels().correct(need, self._best(*_flat(_lattice_forms(need))))))
+            best = dict(zip(need, self._vowels().correct(need, self._best(*_lattice_codes(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
         return dict(zip(tokens, found))
 

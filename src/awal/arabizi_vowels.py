@@ -34,6 +34,7 @@ _MARKS = str.maketrans("", "", _MARK_CHARS)
 
 
 _VOWEL_CODES = np.array([ord(c) for c in _VOWEL_LETTERS], dtype=np.uint32)
+_ARTICLE_START = np.array([ord("ل"), ord("ا")], dtype=np.uint32)  # the first letter of ل and ال
 _MARK_CODES = np.array([ord(c) for c in _MARK_CHARS], dtype=np.uint32)
 
 
@@ -92,13 +93,17 @@ class VowelLetters:
         medial = np.isin(cps, _VOWEL_CODES)
         medial[[0, -1]] = False
         medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
-        skeletons = _text(cps[~medial]).split("\n")
+        kept = cps[~medial]
+        skeletons = _text(kept).split("\n")
         out = list(readings)
         bs, known = self.by_skeleton, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
-        maybe = [i for i, sk in enumerate(skeletons)
-                 if sk in bs or (sk[:1] == "ل" and sk[1:] in bs) or (sk[:2] == "ال" and sk[2:] in bs)]
-        for i in maybe:
+        listed = bs.keys() & set(skeletons)
+        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & np.isin(kept, _ARTICLE_START))
+        if starts.size:
+            article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
+            listed |= {sk for sk in article if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}
+        for i in [i for i, sk in enumerate(skeletons) if sk in listed]:
             word = plain_words[i]
             if len(latin[i]) < 4 or word in known:
                 continue

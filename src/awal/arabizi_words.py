@@ -31,11 +31,11 @@ _BMP = 0x10000
 _LATIN_WORD = regex.compile(r"[\p{Latin}\p{Mn}0-9]+")
 _NUMBER = regex.compile(
     # one chat digit before letters is a Darija word (3am, 7l, 9s, 3nd) unless an ordinal or a common
-    # unit follows; English ordinals only with their own digit (2nd, 3rd, 4th)
-    r"2nd|3rd|[4-9]th|[2-9](?:eme|ème|e|h|dh|dhs|km|kg|min|mn)?"
+    # unit or span of time follows (5km, 5jours, 3ans); English ordinals only with their own digit (2nd, 3rd, 4th)
+    r"2nd|3rd|[4-9]th|[2-9](?:eme|ème|e|h|dh|dhs|km|kg|min|mn|sec|jours?|ans|mois)?"
     r"|(?:\d{2,}|[01]|\d(?=[.,:/h-]\d))(?:[.,:/h-]\d+)*"
     r"(?:st|nd|rd|th|er|ere|re|eme|ème|em|e|h|min|mn|s|km|cm|mm|m|kg|g|gr|l|ml|cl|dh|dhs|drh|mad|da|"
-    r"eur|euro|euros|usd|k|gb|go|mb|mo|kb|ko|px|mp|mbps|hz|ghz|mah|w|kw|v|am|pm|x|p|fps)?",
+    r"eur|euro|euros|usd|k|gb|go|mb|mo|kb|ko|px|mp|mbps|hz|ghz|mah|w|kw|v|am|pm|x|p|fps|sec|j|jrs?|jours?|ans|mois)?",
     regex.IGNORECASE,
 )
 # a unit or currency written as its own word right after a number ("200 dh", "3 kilo")
@@ -63,8 +63,8 @@ def codes(text: str) -> np.ndarray:
 def is_number(token: str) -> bool:
     """True for numbers, times, ordinals and numbers with a unit: ``20``, ``9:30``, ``2eme``, ``5km``.
 
-    >>> [is_number(t) for t in ("20", "8h30", "2eme", "100dh", "3la", "m3a", "2nd", "3nd", "3rd", "7th")]
-    [True, True, True, True, False, False, True, False, True, True]
+    >>> [is_number(t) for t in ("20", "8h30", "2eme", "100dh", "3la", "m3a", "2nd", "3nd", "3rd", "7th", "5jours", "3ans", "7jr", "23j")]
+    [True, True, True, True, False, False, True, False, True, True, True, True, False, True]
     """
     return _NUMBER.fullmatch(token) is not None
 

@@ -34,6 +34,23 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
+_ONE_THREAD = 4 * 65536  # OpenBLAS runs a product of m * n * k up to this on one thread
+
+
+def single_thread_product(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``x @ w`` by blocks of rows small enough for one BLAS thread: for a tall ``x`` and a small
+    ``w`` the threads' start and spin cost several times the CPU time of the product itself.
+
+    >>> x, w = np.arange(60000.0).reshape(-1, 6) / 7, np.arange(24.0).reshape(6, 4)
+    >>> bool(np.allclose(single_thread_product(x, w), x @ w)), single_thread_product(x[:0], w).shape
+    (True, (0, 4))
+    """
+    rows = max(1, _ONE_THREAD // max(1, w.shape[0] * w.shape[1]))
+    if len(x) <= rows:
+        return x @ w
+    return np.concatenate([x[i : i + rows] @ w for i in range(0, len(x), rows)])
+
+
 def blocks(own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
     """``(words, 5 * labels)``: the :data:`BLOCKS` of every word (``own``: log-probabilities of
     the words in text order, ``text_of``: the text of each, ascending, ``local``: the token
@@ -71,7 +88,7 @@ class Context:
 
     def scores(self, own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
         """Context log-probabilities ``(words, labels)`` (arguments as :func:`blocks`)."""
-        return log_softmax(blocks(own, text_of, local) @ self.weights + self.bias)
+        return log_softmax(single_thread_product(blocks(own, text_of, local), self.weights) + self.bias)
 
     @classmethod
     def fit(

@@ -5,16 +5,18 @@ A token with letters stays when the identifier's scores in context (see
 Latin-script languages other than Arabic in Latin script (French, English, Spanish,
 Kabyle... together) as on Arabic in Latin script: a French word split between French and
 Spanish still stays, and a word in doubt leans to staying (a French word turned into Arabic
-letters is lost; a Darija word left in Latin letters is still readable). Any other token
-stays when it is a URL, e-mail, @mention or #hashtag, or a unit after
-a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes to the
-converter in one batched call.
+letters is lost; a Darija word left in Latin letters is still readable). A word that writes
+a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``b9it``: ع خ ح ق) is Arabizi by
+its spelling alone and is always converted; a text whose words are all such words, or that
+has no Latin letter (nothing in it to convert), is not scored at all. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
+unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
+to the converter in one batched call.
 
 >>> from awal.lid.model import Identifier
 >>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
 ...                        ["ary_Latn", "fra_Latn"] * 3, epochs=5)
->>> convert_darija(["wach kayn des gens? 200 dh www.x.ma"], lambda ts: [t.upper() for t in ts], idf)
-['WACH KAYN des gens? 200 dh www.x.ma']
+>>> convert_darija(["wach kayn des gens? 200 dh www.x.ma", "m3a 3la"], lambda ts: [t.upper() for t in ts], idf)
+['WACH KAYN des gens? 200 dh www.x.ma', 'M3A 3LA']
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from typing import Callable
 import numpy as np
 import regex
 
+from ..arabizi_words import is_number, word_chars
 from ..batch import TextBatch
+from ..kernels import ranges
+from ..tokenize import token_spans
 from .model import Identifier
 from .tokens import token_scores
 
@@ -35,6 +40,9 @@ UNIT = regex.compile(
 )
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
 MARGIN = -0.5  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
+CHAT_DIGITS = "3579"  # ع خ ح ق: before a letter inside a Latin word, only Arabizi writes them
+_CHAT_DIGIT_CODES = np.array([ord(d) for d in CHAT_DIGITS], dtype=np.uint32)
+_SPECIAL_MARKS = np.array([ord(c) for c in "@#:."], dtype=np.uint32)  # every SPECIAL token holds one
 
 
 def _log_mass(score: np.ndarray) -> np.ndarray:
@@ -45,51 +53,121 @@ def _log_mass(score: np.ndarray) -> np.ndarray:
     return (peak + np.log(np.exp(score - peak).sum(axis=1, keepdims=True)))[:, 0]
 
 
-def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
-    starts, ends, token_offsets, score, word = token_scores(batch, idf)
+def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which tokens ``batch.codepoints[starts[i]:ends[i]]`` are Arabizi by their spelling: Latin
+    word characters only, two letters or more, a chat digit (:data:`CHAT_DIGITS`) right before a
+    letter, and no number, ordinal or measure (``3rd``, ``5km``, ``7h30``).
+
+    >>> b = TextBatch.from_strings(["3la m3a 3rd 5G ps5 b7al salam"])
+    >>> s, e = np.array([0, 4, 8, 12, 15, 19, 24]), np.array([3, 7, 11, 14, 18, 23, 29])
+    >>> chat_digit_words(b, s, e).tolist()
+    [True, True, False, False, False, True, False]
+    """
+    lengths = ends - starts
+    n = len(starts)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    cps = batch.codepoints[ranges(starts, lengths)].astype(np.uint32)
+    token = np.repeat(np.arange(n), lengths)
+    wordlike = word_chars(cps)
+    digit = (cps >= 48) & (cps <= 57)
+    letter = wordlike & ~digit
+    before_letter = np.zeros(cps.size, dtype=bool)
+    before_letter[:-1] = np.isin(cps[:-1], _CHAT_DIGIT_CODES) & letter[1:] & (token[1:] == token[:-1])
+    found = (
+        (np.bincount(token, weights=~wordlike, minlength=n) == 0)
+        & (np.bincount(token, weights=letter, minlength=n) >= 2)
+        & (np.bincount(token, weights=before_letter, minlength=n) > 0)
+    )
+    text = batch.joined()
+    for j in np.flatnonzero(found & digit[np.r_[0, np.cumsum(lengths)[:-1]]]).tolist():
+        found[j] = not is_number(text[starts[j] : ends[j]])  # 3rd, 5km: numbers (only they start with a digit)
+    return found
+
+
+def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float) -> np.ndarray:
+    """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps."""
+    lengths = np.diff(batch.offsets)[texts]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    sub = TextBatch(batch.codepoints[ranges(batch.offsets[texts], lengths)], offsets)
+    _, _, _, score, word = token_scores(sub, idf)
     names = idf.labels
     foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
     arabic = np.isin(names, ARABIC_IN_LATIN)
-    keep = word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]) + margin)
-    text = batch.joined()
-    tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    return word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]) + margin)
+
+
+def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
+    starts, ends, token_offsets = token_spans(batch)
+    n = len(starts)
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
-    for j, token in enumerate(tokens):
-        if keep[j]:
-            continue
-        if SPECIAL.search(token):
+    keep = np.zeros(n, dtype=bool)
+    cps = batch.codepoints
+    lengths = ends - starts
+    token = np.repeat(np.arange(n), lengths)
+    chars = cps[ranges(starts, lengths)].astype(np.int64)
+    # texts with a word the converter reads (Latin letters) that is not Arabizi by its spelling go
+    # to the identifier; in the others keeping a token changes nothing
+    latin = word_chars(chars.astype(np.uint32)) & ((chars < 48) | (chars > 57))
+    lettered = np.bincount(token, weights=latin, minlength=n) > 0
+    certain = chat_digit_words(batch, starts, ends)
+    scored = np.flatnonzero(np.bincount(text_of, weights=lettered & ~certain, minlength=len(batch)) > 0)
+    if len(scored):
+        keep[ranges(token_offsets[scored], np.diff(token_offsets)[scored])] = _kept_by_identifier(batch, idf, scored, margin)
+    keep &= ~certain
+    # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
+    marks = np.bincount(token, weights=np.isin(chars, _SPECIAL_MARKS), minlength=n) > 0
+    first = cps[starts].astype(np.int64)
+    digit_first = (first >= 128) | ((first >= 48) & (first <= 57))  # a superset: \d is any script's digit
+    after_digit = np.zeros(n, dtype=bool)
+    after_digit[1:] = digit_first[:-1] & (text_of[1:] == text_of[:-1])
+    text = batch.joined()
+    for j in np.flatnonzero(~keep & (marks | digit_first | after_digit)).tolist():
+        token_text = text[starts[j] : ends[j]]
+        if SPECIAL.search(token_text):
             keep[j] = True
-        elif UNIT.match(token) and (token[0].isdigit() or (j > 0 and text_of[j - 1] == text_of[j] and NUMBER.match(tokens[j - 1]))):
+        elif UNIT.match(token_text) and (token_text[0].isdigit() or (after_digit[j] and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
             keep[j] = True
     picked = np.flatnonzero(keep)
     return starts[picked], ends[picked], text_of[picked]
 
 
 def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], idf: Identifier | None = None, margin: float = MARGIN) -> list[str]:
-    """``convert`` applied to every stretch of ``texts`` between kept tokens (see module doc)."""
+    """``convert`` applied to every stretch of ``texts`` between kept tokens (see module doc), all
+    in one call; a text with no kept token is one stretch. A text given several times is read once."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) < len(texts):
+        read = dict(zip(distinct, convert_darija(distinct, convert, idf, margin)))
+        return [read[text] for text in texts]
     idf = idf or Identifier()
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
     local_starts = (starts - batch.offsets[text_of]).tolist()
     local_ends = (ends - batch.offsets[text_of]).tolist()
-    by_text: dict[int, list[tuple[int, int]]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
     for i, a, b in zip(text_of.tolist(), local_starts, local_ends):
-        by_text.setdefault(i, []).append((a, b))
-    pieces: list[str] = []  # stretches to convert
-    layout: list[list[tuple[bool, str | int]]] = []  # per text: (converted?, piece index or kept text)
-    for i, text in enumerate(texts):
-        parts: list[tuple[bool, str | int]] = []
-        cursor = 0
-        for a, b in by_text.get(i, ()):
+        spans.setdefault(i, []).append((a, b))
+    pieces = list(texts)  # stretches to convert: text i's first one is pieces[i], the others follow the texts
+    layout: dict[int, list[str | int]] = {}  # per text with kept tokens: a kept token's text, or a piece index
+    for i, kept in spans.items():
+        text = texts[i]
+        pieces[i] = text[: kept[0][0]]
+        parts: list[str | int] = [i]
+        cursor = kept[0][0]
+        for a, b in kept:
             if a > cursor:
-                parts.append((True, len(pieces)))
+                parts.append(len(pieces))
                 pieces.append(text[cursor:a])
-            parts.append((False, text[a:b]))
+            parts.append(text[a:b])
             cursor = b
-        if cursor < len(text) or not parts:
-            parts.append((True, len(pieces)))
+        if cursor < len(text):
+            parts.append(len(pieces))
             pieces.append(text[cursor:])
-        layout.append(parts)
+        layout[i] = parts
     converted = convert(pieces) if pieces else []
-    return ["".join(converted[p] if is_converted else p for is_converted, p in parts) for parts in layout]
+    out = converted[: len(texts)]
+    for i, parts in layout.items():
+        out[i] = "".join(p if isinstance(p, str) else converted[p] for p in parts)
+    return out

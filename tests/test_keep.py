@@ -1,0 +1,91 @@
+"""arabizi2ar keeps foreign tokens (awal.lid.keep): the batched rules equal the obvious per-token ones.
+
+Every example here was written for these tests (none is taken from a corpus).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from awal.arabizi_words import is_number
+from awal.batch import TextBatch
+from awal.lid import keep
+from awal.lid.features import FeatureSpec
+from awal.lid.model import Identifier
+from awal.lid.tokens import token_scores
+
+from strategies import examples, texts as any_texts
+
+TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
+TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
+LATIN_LETTER = regex.compile(r"[\p{Latin}\p{Mn}]")
+CHAT_WORD = regex.compile(r"(?=.*[3579][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
+
+
+@pytest.fixture(scope="module")
+def toy() -> Identifier:
+    return Identifier().fit(TOY_TEXTS, TOY_LABELS, spec=FeatureSpec(bits=12), epochs=5)
+
+
+def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGIN) -> list[tuple[int, int, int]]:
+    """The obvious version: every text scored, every token looked at with the regular expressions."""
+    batch = TextBatch.from_strings(texts)
+    starts, ends, token_offsets, score, word = token_scores(batch, idf)
+    names = idf.labels
+    foreign = [i for i, name in enumerate(names) if name.endswith("_Latn") and name not in keep.ARABIC_IN_LATIN]
+    arabic = [i for i, name in enumerate(names) if name in keep.ARABIC_IN_LATIN]
+    text = batch.joined()
+    text_of = np.repeat(np.arange(len(texts)), np.diff(token_offsets)).tolist()
+    tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    out = []
+    # texts with nothing to convert (no Latin letter) or only chat-digit words are not scored
+    scored = {t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])
+              and not (CHAT_WORD.fullmatch(tokens[j]) and not is_number(tokens[j]))}
+    for j, token in enumerate(tokens):
+        mass = [np.logaddexp.reduce(score[j, cols]) if cols else -np.inf for cols in (foreign, arabic)]
+        chat = CHAT_WORD.fullmatch(token) is not None and not is_number(token)
+        kept = bool(word[j]) and mass[0] > mass[1] + margin and not chat and text_of[j] in scored
+        after_number = j > 0 and text_of[j - 1] == text_of[j] and keep.NUMBER.match(tokens[j - 1])
+        kept = kept or bool(keep.SPECIAL.search(token))
+        kept = kept or bool(keep.UNIT.match(token) and (token[0].isdigit() or after_number))
+        if kept:
+            out.append((int(starts[j]), int(ends[j]), text_of[j]))
+    return out
+
+
+PIECES = ["3la", "m3a", "7mar", "b9it", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
+          "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام"]
+
+
+@examples(60)
+@given(st.lists(st.lists(st.sampled_from(PIECES) | any_texts, max_size=6).map(" ".join), max_size=5))
+def test_kept_tokens_equal_the_per_token_rules(toy, texts):
+    starts, ends, text_of = keep.kept_tokens(TextBatch.from_strings(texts), toy)
+    assert list(zip(starts.tolist(), ends.tolist(), text_of.tolist())) == reference_kept(texts, toy)
+
+
+def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypatch):
+    french = Identifier().fit(["3la m3a 7mar b9it", "kayn bzaf"] * 3, ["fra_Latn", "ary_Latn"] * 3, spec=FeatureSpec(bits=12), epochs=5)
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731  a marker converter
+    assert keep.convert_darija(["je suis 3la m3a b9it gens"], upper, toy) == ["je suis 3LA M3A B9IT gens"]
+    assert keep.convert_darija(["3la m3a 7mar"], upper, french) == ["3LA M3A 7MAR"]
+    calls = []
+    monkeypatch.setattr(keep, "token_scores", lambda *a: calls.append(a) or token_scores(*a))
+    # texts of such words, numbers and punctuation only are not scored at all
+    assert keep.convert_darija(["3la m3a!", "b9it 200 dh", "7mar kayn"], upper, toy) == ["3LA M3A!", "B9IT 200 dh", "7MAR KAYN"]
+    assert len(calls) == 1 and len(calls[0][0]) == 2  # the two texts with another word ("dh", "kayn")
+    assert keep.convert_darija(["سلام عليكم", "٣ 😂 !"], upper, french) == ["سلام عليكم", "٣ 😂 !"]
+    assert len(calls) == 1  # nothing in them to convert: not scored
+
+
+def test_convert_darija_keeps_layout(toy):
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731
+    texts = ["", "wach kayn des gens? 200 dh www.x.ma", "@sahbi", "je suis", "kayn"]
+    assert keep.convert_darija(texts, upper, toy) == ["", "WACH KAYN des gens? 200 dh www.x.ma", "@sahbi", "je suis", "KAYN"]
+    assert keep.convert_darija([], upper, toy) == []
+    repeated = ["kayn", "je suis kayn", "kayn", "", "je suis kayn"]
+    assert keep.convert_darija(repeated, upper, toy) == [keep.convert_darija([t], upper, toy)[0] for t in repeated]
