@@ -171,3 +171,13 @@ def test_unknown_rule_in_drop_suggests(tmp_path):
     path = profile(tmp_path, 'extends = "default"\ndrop = ["tatwel"]\n')
     with pytest.raises(RuleError, match=rf"{path}: no rule 'tatwel' in the base profile; did you mean 'tatweel'\?"):
         Normalizer.from_file(path)
+
+
+def test_nesting_is_refused_before_parsing_and_brackets_in_strings_do_not_count(tmp_path):
+    from awal.rules import MAX_NESTING, parse_profile
+
+    deep = "a = " + "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1) + "\n"
+    with pytest.raises(RuleError, match=rf"deep\.toml: arrays or tables nested more than {MAX_NESTING} deep"):
+        parse_profile(deep, "deep.toml")
+    quoted = '[[rule]]\nname = "x"\nkind = "delete"\nchars = "' + "[" * 100 + '"  # ' + "{" * 100 + "\n"
+    assert parse_profile(quoted, "quoted.toml")[1][0].name == "x"

@@ -39,6 +39,7 @@ run as one pass. Values are checked (types, ranges, names): a wrong one raises
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -207,8 +208,29 @@ def _line_of(text: str, needle: str, default: int = 1) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else default
 
 
+_TOML_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*')
+MAX_NESTING = 32  # arrays and inline tables a rule file may nest (the built-in ones use 2)
+
+
+def toml_nesting(text: str) -> int:
+    """How deeply the arrays and inline tables of TOML ``text`` nest (brackets in strings and
+    comments do not count). Checked before parsing: a parser that recurses to Python's limit
+    may leave a second message on stderr from a finaliser run at that depth.
+
+    >>> toml_nesting('a = [[1], {b = "]]]"}]  # [[['), toml_nesting("[[rule]]")
+    (2, 2)
+    """
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", _TOML_STRINGS_AND_COMMENTS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_profile(text: str, path: str) -> tuple[dict[str, Any], list[Rule]]:
     """Parse a profile's TOML text into its header fields and rules."""
+    if toml_nesting(text) > MAX_NESTING:
+        raise RuleError(f"{path}: arrays or tables nested more than {MAX_NESTING} deep")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
