@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from awal.cli import EXIT_DATA, EXIT_SYSTEM, EXIT_USAGE, main
-from awal.io import inherited_descriptor
 from test_cli import _started
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -198,12 +197,6 @@ def test_an_input_we_may_not_read_is_one_line_exit_3(corpus, capsys, monkeypatch
     code, err = call(capsys, "normalize", str(corpus), "-o", str(corpus.parent / "out.txt"))
     assert code == EXIT_SYSTEM and one_line(err) and f"{corpus}: Permission denied" in err
     assert changed(before, snapshot(corpus.parent)) == set()
-
-
-def test_inherited_descriptors_are_recognised_without_opening_them():
-    assert inherited_descriptor("/dev/fd/63") == 63 and inherited_descriptor("/proc/self/fd/4") == 4
-    assert inherited_descriptor("/dev/stdout") == 1 and inherited_descriptor("/dev/stderr") == 2
-    assert inherited_descriptor("dev/fd/3") is None and inherited_descriptor("/dev/fd/x") is None
 
 
 def test_file_too_large_gives_one_line_and_no_output(corpus):

@@ -114,8 +114,12 @@ def inherited_descriptor(path: str) -> int | None:
     """The file descriptor a path names when it is one this process already holds open
     (``/dev/stdout``, ``/dev/fd/N`` from a shell's process substitution ``>(...)``), else None.
 
-    >>> inherited_descriptor("/dev/fd/63"), inherited_descriptor("/dev/stdout"), inherited_descriptor("out/fd/3")
-    (63, 1, None)
+    A pure look at the name: nothing is opened.
+
+    >>> [inherited_descriptor(p) for p in ("/dev/fd/63", "/proc/self/fd/4", "/dev/stdout", "/dev/stderr")]
+    [63, 4, 1, 2]
+    >>> [inherited_descriptor(p) for p in ("out/fd/3", "dev/fd/3", "/dev/fd/x")]
+    [None, None, None]
     """
     match = _INHERITED.fullmatch(path)
     if match is None:
