@@ -48,7 +48,7 @@ from .io import (
     replaceable,
 )
 from .normalize import profiles
-from .rules import RuleError, data_dir, list_mode
+from .rules import RuleError, data_dir
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143
@@ -192,7 +192,7 @@ class Operation:
     def utf8_map(self) -> Any:
         """The operation as a character map on UTF-8 bytes (:class:`awal.utf8map.Utf8Map`: ``normalize``
         with a profile of 2-byte characters to 2-byte characters or nothing, such as ``camel``), or None."""
-        return list_mode(normalizer(self.argument).steps).utf8 if self.name == "normalize" else None
+        return normalizer(self.argument).list_mode.utf8 if self.name == "normalize" else None
 
     def check(self) -> None:
         """Fail early (:class:`UsageError`) on an unknown profile or scheme, before reading any input;

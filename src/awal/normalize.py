@@ -106,6 +106,12 @@ class Normalizer(TextMap):
         """The compiled passes (character rules fused into single table lookups)."""
         return self._compile()[0]
 
+    @property
+    def list_mode(self) -> ListMode:
+        """How lists, Arrow arrays and byte chunks may run through the steps (:func:`awal.rules.list_mode`),
+        computed once with them."""
+        return self._compile()[1]
+
     # -------------------------------------------------------------- batches
     def normalize_batch(self, batch: TextBatch) -> TextBatch:
         """Run every pass over a whole batch (in cache-sized slices), skipping those that no code

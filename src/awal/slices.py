@@ -28,12 +28,13 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterable
 
 import numpy as np
 
-from .batch import TextBatch, utf16_units
+from .batch import TextBatch, code_points, utf16_units
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
 from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
@@ -54,7 +55,6 @@ class CutRule:
     left: np.ndarray  # bool per code point
     right: np.ndarray
     distinct: bool
-    _as_bytes: list = field(default_factory=list, repr=False, compare=False)
 
     def first_cut(self, text: str, start: int) -> int | None:
         """The first safe cut at or after ``start`` (an index into ``text``), or None. The first
@@ -65,7 +65,7 @@ class CutRule:
         7
         """
         lo = max(start, 1)
-        left, right = self._bytes()
+        left, right = self._bytes
         hi = min(len(text), lo + _FIRST_WINDOW)
         if lo < hi:
             before = text[lo - 1]
@@ -76,7 +76,7 @@ class CutRule:
         lo, width = hi, 4 * _FIRST_WINDOW
         while lo < len(text):
             window = text[lo - 1 : lo + width]
-            cps = np.frombuffer(window.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            cps = code_points(window)
             ok = self.left[cps[:-1]] & self.right[cps[1:]]
             if self.distinct:
                 ok &= cps[:-1] != cps[1:]
@@ -86,11 +86,10 @@ class CutRule:
             lo, width = lo + width, min(4 * width, _WINDOW)
         return None
 
+    @cached_property
     def _bytes(self) -> tuple[bytes, bytes]:
         """``left`` and ``right`` as bytes, for tests one character at a time (built once)."""
-        if not self._as_bytes:
-            self._as_bytes.append((self.left.astype(np.uint8).tobytes(), self.right.astype(np.uint8).tobytes()))
-        return self._as_bytes[0]
+        return self.left.astype(np.uint8).tobytes(), self.right.astype(np.uint8).tobytes()
 
 
 def _chars(strings: Iterable[str]) -> np.ndarray:
@@ -182,7 +181,7 @@ def _units(text: str, utf16: bool) -> np.ndarray:
     """The code units of ``text``: UTF-16 if ``utf16`` and it has no character outside the BMP
     nor a lone surrogate, else UTF-32 (lone surrogates kept)."""
     units = utf16_units(text) if utf16 else None
-    return units if units is not None else np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return units if units is not None else code_points(text)
 
 
 def _touched(text: str, units: np.ndarray, changes: tuple[int, int] | None) -> bool:

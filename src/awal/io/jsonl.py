@@ -211,6 +211,18 @@ def _json_strings(bodies: list[str]) -> list[str] | None:
     return texts if len(texts) == len(bodies) else None
 
 
+def _plain_heads(flat: str, key: str) -> bool:
+    """Whether ``"\\n"``-joined heads (each line up to the member ``key``) are canonical, repeat no
+    key and do not hold ``key`` itself (the field twice in a line: the general path reports it).
+
+    >>> _plain_heads('{"id": 1, \\n{"id": 2, ', "text"), _plain_heads('{"text": "a", ', "text")
+    (True, False)
+    """
+    if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)):
+        return False
+    return not (f"{_dumps(key)}: " in flat and _member_start(key).search(flat))
+
+
 @lru_cache(maxsize=None)
 def _member_start(key: str) -> re.Pattern:
     """Where a member ``key`` starts in canonical JSON text."""
@@ -312,9 +324,7 @@ class JsonlCodec(Codec):
                 texts[i] = value
         flat = "\n".join(heads)
         new = self._new_key()
-        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (new is not None and f"{new}: " in flat):
-            return None
-        if _member_start(self.field[0]).search(flat):  # the field twice in a line: the general path reports it
+        if not _plain_heads(flat, self.field[0]) or (new is not None and f"{new}: " in flat):
             return None
         if new is not None and any(_dumps(t)[1:-1] != b for t, b in zip(texts, bodies) if t is not b):
             return None  # the kept text must be written as the encoder writes it
@@ -395,9 +405,7 @@ class JsonlCodec(Codec):
         closing = np.searchsorted(bare, body_end)
         if (np.searchsorted(bare, body_start) != closing).any() or (bare[np.minimum(closing, len(bare) - 1)] != body_end).any():
             return None  # a quote ends the string early (the field is not the last member), or the closing one is escaped
-        flat = heads.decode("utf-8")
-        member = f"{_dumps(self.field[0])}: "
-        if not _canonical_heads(flat) or (', "' in flat and _DUPLICATE_KEY.search(flat)) or (member in flat and _member_start(self.field[0]).search(flat)):
+        if not _plain_heads(heads.decode("utf-8"), self.field[0]):
             return None
         out = utf8.map_text(data)
         return None if out is None else (out, lines)
