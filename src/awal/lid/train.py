@@ -257,13 +257,13 @@ def line_words(examples: Examples, labels: set[str], per_label: int = TOKEN_LINE
     return out
 
 
-def fit_tokens(examples: Examples) -> Identifier:
+def fit_tokens(examples: Examples, line_words_per_label: int = TOKEN_LINE_WORDS) -> Identifier:
     """The token model (see :attr:`awal.lid.model.Identifier.token_model`) trained on the single
     tokens among ``examples`` (NArabizi's tagged tokens: in-domain code-switched words) and on
     words of the other texts of the same labels (:func:`line_words`: English and Spanish have
     few tagged tokens), which carry :data:`TOKEN_LINE_SHARE` of each label's weight."""
     tokens = subset(examples, np.array([g.startswith("narabizi:") and " " not in t for t, g in zip(examples.texts, examples.groups)]))
-    words = line_words(examples, set(tokens.labels))
+    words = line_words(examples, set(tokens.labels), line_words_per_label)
     both = tokens + words
     names, y = np.unique(both.labels, return_inverse=True)
     from_lines = np.r_[np.zeros(len(tokens), dtype=bool), np.ones(len(words), dtype=bool)]
