@@ -245,7 +245,7 @@ def line_words(examples: Examples, labels: set[str], per_label: int = TOKEN_LINE
     out = Examples([], [], [])
     for label in sorted(labels):
         members = [i for i, (lab, g) in enumerate(zip(examples.labels, examples.groups)) if lab == label and not g.startswith("narabizi:")]
-        if not members:
+        if not members or per_label <= 0:
             continue
         batch = TextBatch.from_strings([examples.texts[i] for i in members])
         starts, ends, token_offsets = token_spans(batch)
