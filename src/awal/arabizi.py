@@ -721,28 +721,18 @@ class ArabiziModel:
             )
         return self._arrays
 
-    def _lattice(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Chunk occurrences of all words at once: (word, start, end, group), starts local."""
+    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Chunk occurrences of all words at once: (word, start, end, group), starts local; only
+        the chunks whose last letter is ``needed`` (a mask over ``cps``)."""
         n = len(cps)
         W = len(offsets) - 1
         lens = np.diff(offsets)
         wid = np.repeat(np.arange(W, dtype=np.int64), lens)
-        pos = np.arange(n, dtype=np.int64)
-        local = pos - offsets[wid]
+        local = np.arange(n, dtype=np.int64) - offsets[wid]
         left = lens[wid] - local  # letters from here to the end of the word
-        ctx = np.where(local == 0, 0, np.where(left == 1, 2, 1))
-        # one-letter chunks: a dense table; letters no rule covers are kept as they are
         c = cps.astype(np.int64)
-        g1 = np.where(c < _BMP, self._single[np.minimum(c, _BMP - 1), ctx], -1)
-        miss = np.flatnonzero(g1 < 0)
-        if miss.size:
-            for key in set(zip(c[miss].tolist(), ctx[miss].tolist())):
-                g = self._group(chr(key[0]), "IMF"[key[1]])
-                if key[0] < _BMP:
-                    self._single[key] = g
-            g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c[miss].tolist(), ctx[miss].tolist())]
-        ew, es, ee, eg = [wid], [local], [local + 1], [g1]
         doubled_half = np.zeros(W, dtype=np.int64)
+        ew, es, ee, eg = [], [], [], []
         code = np.minimum(c, _BMP - 1).astype(np.uint64)
         padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
         ids = self._letter_id[code.astype(np.int64)]
@@ -760,19 +750,34 @@ class ArabiziModel:
             cx = np.where(local[at] == 0, 0, np.where(left[at] == length, 2, 1))
             g = gids[slot, cx]
             ok = g >= 0
-            at = at[ok]
-            ew.append(wid[at])
-            es.append(local[at])
-            ee.append(local[at] + length)
-            eg.append(g[ok])
+            at, g = at[ok], g[ok]
             if length % 2 == 0:  # a doubled chunk at the start of a longer word (ddar, chchems)
                 half = np.uint64(16 * (length // 2))
                 low = code[at] & ((np.uint64(1) << half) - np.uint64(1))
                 twin = at[(local[at] == 0) & (left[at] > length) & ((code[at] >> half) == low)]
                 doubled_half[wid[twin]] = length // 2
-        w_, s_, e_, g_ = (np.concatenate(x) for x in (ew, es, ee, eg))
+            use = needed[at + length - 1]
+            at = at[use]
+            ew.append(wid[at])
+            es.append(local[at])
+            ee.append(local[at] + length)
+            eg.append(g[use])
+        # one-letter chunks: a dense table; letters no rule covers are kept as they are
+        at = np.flatnonzero(needed)
         # a word-initial doubled letter is one letter (with shadda) or the article + letter, never
         # the letter twice: its halves are no chunks of their own there
+        at = at[(local[at] > 0) | (doubled_half[wid[at]] == 0)]
+        c1, l1 = c[at], local[at]
+        ctx = np.where(l1 == 0, 0, np.where(left[at] == 1, 2, 1))
+        g1 = np.where(c1 < _BMP, self._single[np.minimum(c1, _BMP - 1), ctx], -1)
+        miss = np.flatnonzero(g1 < 0)
+        if miss.size:
+            for key in set(zip(c1[miss].tolist(), ctx[miss].tolist())):
+                g = self._group(chr(key[0]), "IMF"[key[1]])
+                if key[0] < _BMP:
+                    self._single[key] = g
+            g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c1[miss].tolist(), ctx[miss].tolist())]
+        w_, s_, e_, g_ = (np.concatenate(x) for x in ([wid[at]] + ew, [l1] + es, [l1 + 1] + ee, [g1] + eg))
         keep = (s_ > 0) | (e_ > doubled_half[w_])
         return w_[keep], s_[keep], e_[keep], g_[keep]
 
@@ -794,11 +799,9 @@ class ArabiziModel:
         B = max(1, int(beam))
         order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets)
         slen = np.diff(so)
-        ew, es, ee, eg = self._lattice(cps[ranges(offsets[order], slen)], so)
         # only the chunks that end at a node of the tree the word creates (or at its end)
+        ew, es, ee, eg = self._lattice(cps[ranges(offsets[order], slen)], so, creator)
         end_at = so[ew] + ee - 1
-        kept = creator[end_at]
-        ew, es, ee, eg, end_at = ew[kept], es[kept], ee[kept], eg[kept], end_at[kept]
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
         # every reading of every chunk is a candidate: its source node, its node, reading, log-prob
         T = int(slen.max())
