@@ -968,13 +968,14 @@ class ArabiziModel:
         inv, first = _unique_spans(cps, starts, ends)
         uwords = _spans_text(cps, starts[first], ends[first])
         cache = self._cache
-        todo = [w for w in uwords if w not in cache]
+        todo = [w for w in uwords if w not in cache] if cache else uwords
         if todo:
             if len(cache) + len(todo) > 1_000_000:
                 self._cache = cache = {}
                 self._ambiguous = {}
-            cache.update(self._read_words(todo))
-        readings = [cache[w] for w in uwords]
+            read = self._read_words(todo)
+            cache.update(zip(todo, read))
+        readings = read if todo is uwords else [cache[w] for w in uwords]
         choice = inv
         ambiguous = None
         if not self._ambiguous.keys().isdisjoint(uwords):
@@ -1012,8 +1013,8 @@ class ArabiziModel:
         choice[occ] = picked[back.ravel()]
         return choice, readings
 
-    def _read_words(self, tokens: list[str]) -> dict[str, str]:
-        """{token: Arabic} for distinct Latin words: the lexicon (any case), else the letter lattice.
+    def _read_words(self, tokens: list[str]) -> list[str]:
+        """The Arabic of distinct Latin words: the lexicon (any case), else the letter lattice.
 
         Laughter (``hhhh``) is written with as many ه; a letter written three times or
         more is elongation and counts twice, as the ``darija`` profile's collapse does.
@@ -1026,7 +1027,9 @@ class ArabiziModel:
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
-        for i in [i for i, low in enumerate(lowered) if low == "hh"] if "hh" in lowered else ():
+        i = -1
+        for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
+            i = lowered.index("hh", i + 1)
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
@@ -1034,7 +1037,7 @@ class ArabiziModel:
         if need:
             best = dict(zip(need, self._vowels().correct(need, self._best(*_lattice_codes(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
-        return dict(zip(tokens, found))
+        return found
 
     def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
         """Ranked Arabic spellings of one Latin word with log-scores, best first (the best scores 0).
@@ -1175,7 +1178,7 @@ class ArabiziModel:
         learned_words = {w.lower(): c.most_common(1)[0][0] for w, c in memory.items()}
         model._reset()
         # word memory only where the fitted model reads a word otherwise: the exceptions
-        own = model._read_words(list(memory))
+        own = dict(zip(memory, model._read_words(list(memory))))
         learned_words = {w.lower(): learned_words[w.lower()] for w in memory
                          if _strip_arabic(own[w]) != learned_words[w.lower()]}
         model.lexicon.update(learned_words)

@@ -33,9 +33,18 @@ _MARK_CHARS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"  # 
 _MARKS = str.maketrans("", "", _MARK_CHARS)
 
 
-_VOWEL_CODES = np.array([ord(c) for c in _VOWEL_LETTERS], dtype=np.uint32)
-_ARTICLE_START = np.array([ord("ل"), ord("ا")], dtype=np.uint32)  # the first letter of ل and ال
-_MARK_CODES = np.array([ord(c) for c in _MARK_CHARS], dtype=np.uint32)
+_TABLE_END = 0x671  # the letters and marks looked at are below this code point
+
+
+def _table(chars: str) -> np.ndarray:
+    """A table over code points below ``_TABLE_END``: True for ``chars``."""
+    table = np.zeros(_TABLE_END + 1, dtype=bool)  # the last entry: every code point past the end
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
+_IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
 
 
 def _text(cps: np.ndarray) -> str:
@@ -66,11 +75,13 @@ class VowelLetters:
         options = self.by_skeleton.get(_skeleton(reading))
         if not options:
             return None
-        latin = latin.lower()
-        droppable = [i for i in range(1, len(reading) - 1)
-                     if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
+        droppable = None
         for _, word in options:
             if 1 <= len(reading) - len(word) <= 2:
+                if droppable is None:
+                    latin = latin.lower()
+                    droppable = [i for i in range(1, len(reading) - 1)
+                                 if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
                 for drop in combinations(droppable, len(reading) - len(word)):
                     if "".join(c for i, c in enumerate(reading) if i not in drop) == word:
                         return word
@@ -86,11 +97,11 @@ class VowelLetters:
         if not readings:
             return []
         cps = np.frombuffer("\n".join(readings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        cps = cps[~np.isin(cps, _MARK_CODES)]
+        cps = cps[~_IS_MARK[np.minimum(cps, _TABLE_END)]]
         plain_words = _text(cps).split("\n")
         if not cps.size:  # only empty readings (a word of silent vowels: "e")
             return list(readings)
-        medial = np.isin(cps, _VOWEL_CODES)
+        medial = _IS_VOWEL[np.minimum(cps, _TABLE_END)]
         medial[[0, -1]] = False
         medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
         kept = cps[~medial]
@@ -99,7 +110,7 @@ class VowelLetters:
         bs, known = self.by_skeleton, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
         listed = bs.keys() & set(skeletons)
-        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & np.isin(kept, _ARTICLE_START))
+        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & _IS_ARTICLE_START[np.minimum(kept, _TABLE_END)])
         if starts.size:
             article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
             listed |= {sk for sk in article if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}
