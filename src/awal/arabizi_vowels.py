@@ -57,35 +57,31 @@ def _skeleton(word: str) -> str:
 
 
 class VowelLetters:
-    """Known words by skeleton, and the correction of readings with vowel letters too many."""
+    """Known words and their skeletons, and the correction of readings with vowel letters too many."""
 
     def __init__(self, counts: dict[str, int], min_count: int = MIN_COUNT) -> None:
         self.known = {w.translate(_MARKS) for w in counts}
-        self.by_skeleton: dict[str, list[tuple[int, str]]] = {}
+        # the words a reading may become, each with its sort key (most frequent first), and their skeletons
+        self.rank: dict[str, tuple[int, str]] = {}
         for word, count in counts.items():
             word = word.translate(_MARKS)
             if count >= min_count and len(word) > 1:
-                self.by_skeleton.setdefault(_skeleton(word), []).append((count, word))
-        for options in self.by_skeleton.values():
-            options.sort(key=lambda cw: (-cw[0], cw[1]))
+                self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
+        self.skeletons = {_skeleton(w) for w in self.rank}
 
     def _fewer_vowels(self, latin: str, reading: str) -> str | None:
         """The most frequent known word spelt by ``reading`` with one or two medial vowel letters
         fewer, each written as a vowel in ``latin``; None if there is none."""
-        options = self.by_skeleton.get(_skeleton(reading))
-        if not options:
+        if _skeleton(reading) not in self.skeletons:
             return None
-        droppable = None
-        for _, word in options:
-            if 1 <= len(reading) - len(word) <= 2:
-                if droppable is None:
-                    latin = latin.lower()
-                    droppable = [i for i in range(1, len(reading) - 1)
-                                 if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
-                for drop in combinations(droppable, len(reading) - len(word)):
-                    if "".join(c for i, c in enumerate(reading) if i not in drop) == word:
-                        return word
-        return None
+        latin = latin.lower()
+        droppable = [i for i in range(1, len(reading) - 1)
+                     if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
+        rank = self.rank
+        hits = [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
+        hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
+                                   for i, j in combinations(droppable, 2)) if w in rank]
+        return min(hits)[1] if hits else None
 
     def correct(self, latin: list[str], readings: list[str]) -> list[str]:
         """``readings`` of the Latin words ``latin``, each replaced by the known word with fewer
@@ -107,9 +103,9 @@ class VowelLetters:
         kept = cps[~medial]
         skeletons = _text(kept).split("\n")
         out = list(readings)
-        bs, known = self.by_skeleton, self.known
+        bs, known = self.skeletons, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
-        listed = bs.keys() & set(skeletons)
+        listed = bs & set(skeletons)
         starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & _IS_ARTICLE_START[np.minimum(kept, _TABLE_END)])
         if starts.size:
             article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
