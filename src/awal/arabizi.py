@@ -824,11 +824,13 @@ class ArabiziModel:
         hyp_base = np.concatenate([[0], np.cumsum(n_rows * B)])  # the first hypothesis of each position
         total = int(base[-1])
         cols = np.arange(B, dtype=np.int64)
-        SB = 18  # a letter-model state fits in 18 bits: a slot holds (candidate * B + b) << SB | state
+        at_all = (slot[:, None] + cols).ravel()  # the slots of each candidate's B extensions
+        slot_cand = np.zeros(total, dtype=np.int64)  # candidate * B + b in each slot
+        slot_cand[at_all] = np.arange(at_all.size)
         lm = self.lm.table()
         lam = np.float32(self.lm_weight)
         cand = np.full(total, -np.inf, dtype=np.float32)
-        cand_packed = np.zeros(total, dtype=np.int64)
+        cand_state = np.zeros(total, dtype=np.int32)
         hyp_cand = np.full(int(hyp_base[-1]), -1, dtype=np.int64)  # candidate * B + b of each hypothesis
         score = np.full((1, B), -np.inf, dtype=np.float32)  # the root
         score[:, 0] = 0.0
@@ -856,11 +858,11 @@ class ArabiziModel:
                     pick[:, b] = j
                     if b + 1 < B:
                         block[j] = -np.inf
-                packed = cand_packed[pick + base[t]]
-                state = (packed & ((1 << SB) - 1)).astype(np.int32)
+                pick += base[t]
+                state = cand_state[pick]
                 for b in range(1, B):
                     score[(state[:, :b] == state[:, b, None]).any(axis=1), b] = -np.inf
-                hyp_cand[hyp_base[t] : hyp_base[t + 1]] = (packed >> SB).ravel()
+                hyp_cand[hyp_base[t] : hyp_base[t + 1]] = slot_cand[pick].ravel()
             n_t = non_final[t]  # the nodes after are the ends of words
             if n_t < m_t:
                 end = score[n_t:m_t] + lam * lm[state[n_t:m_t] * _A]
@@ -880,9 +882,9 @@ class ArabiziModel:
                 idx = st[:n] * _A + chars[e_t[:n], j, None]
                 s[:n] += lam * lm[idx]
                 st[:n] = idx % _STATES
-            at = (slot[lo:hi, None] + cols).ravel()
+            at = at_all[lo * B : hi * B]
             cand[at] = s.ravel()
-            cand_packed[at] = (((np.arange(lo * B, hi * B, B)[:, None] + cols) << SB) + st).ravel()
+            cand_state[at] = st.ravel()
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
         c, b = np.divmod(hyp_cand, B)
         none = hyp_cand < 0
