@@ -817,7 +817,8 @@ class ArabiziModel:
         start, em, lp = es[rep], f_emit[flat], f_lp[flat]
         # the candidates of a position, those with the most letters to score first
         n_chars = (chars >= 0).sum(axis=1)
-        by_start = np.lexsort((-n_chars[em], start))
+        key = start * (chars.shape[1] + 1) - n_chars[em]
+        by_start = np.argsort(key.astype(np.int16) if (T + 1) * (chars.shape[1] + 1) < 32000 else key, kind="stable")
         start, src, slot, lp, em = start[by_start], src[by_start].astype(np.int32), slot[by_start], lp[by_start], em[by_start]
         left = n_chars[em]
         starts_at = np.searchsorted(start, np.arange(T + 2)).tolist()
@@ -825,8 +826,8 @@ class ArabiziModel:
         total = int(base[-1])
         cols = np.arange(B, dtype=np.int64)
         at_all = (slot[:, None] + cols).ravel()  # the slots of each candidate's B extensions
-        slot_cand = np.zeros(total, dtype=np.int64)  # candidate * B + b in each slot
-        slot_cand[at_all] = np.arange(at_all.size)
+        slot_cand = np.zeros(total, dtype=np.int32)  # candidate * B + b in each slot
+        slot_cand[at_all] = np.arange(at_all.size, dtype=np.int32)
         lm = self.lm.table()
         lam = np.float32(self.lm_weight)
         cand = np.full(total, -np.inf, dtype=np.float32)
