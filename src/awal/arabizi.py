@@ -1125,7 +1125,8 @@ class ArabiziModel:
         the letter model, and whether the learned chunk readings (alone, or with pairs of
         neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
         ones, are chosen on a tenth of the words (grouped by Arabic form, so no Arabic word
-        is in both parts).
+        is in both parts), read as :meth:`transliterate` reads them (lexicon, word counts and
+        vowel letters included).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -1153,14 +1154,14 @@ class ArabiziModel:
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
-            dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
+            dev = [(w, a) for w, a in data if a in dev_forms]
             words = sorted({w for w, _ in dev})
             best = (-1.0, model.lm_weight, 1, data_weight)
             readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
                         PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
             for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
                 trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
-                                     beam=self.beam)
+                                     beam=self.beam, homographs=self.homographs, context=self.context)
                 # the rules' own chunk readings, the learned ones, or learned with neighbouring
                 # chunks counted together (readings that depend on the letter next door)
                 for learn, learned in readings.items():
@@ -1168,7 +1169,7 @@ class ArabiziModel:
                     for lam in (0.1, 0.15, 0.2, 0.3):
                         trial.lm_weight = lam
                         trial._reset()
-                        out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                        out = dict(zip(words, trial._read_words(words)))  # as transliterate reads them
                         acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
                         if acc > best[0]:
                             best = (acc, lam, learn, weight)
