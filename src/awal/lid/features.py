@@ -248,7 +248,7 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
 
 def _grams(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
     """``(n, packed n-grams starting at every position)`` for each order of ``spec``."""
-    wide = padded.astype(np.uint64)
+    wide = padded.astype(np.uint64, copy=False)
     gram = wide
     for n in range(1, max(spec.orders) + 1):
         if n > 1:
@@ -261,31 +261,33 @@ def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
     return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
-def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """:func:`columns` of ``padded`` made of words only (``lengths[i] >= 1`` letters after the
-    boundary at ``starts[i]``, see :func:`pad`), as ``(buckets, number of them per word)``: inside
-    one word the n-grams of an order start at consecutive positions, so no search is needed
-    (``hashes``: the words' hashes, as :func:`words` gives them, when the caller has them).
+def word_buckets(spec: FeatureSpec, letters: np.ndarray) -> np.ndarray:
+    """The buckets of every feature of ``m`` words of one length ``L``, feature-major: ``letters``
+    ``(L, m)`` holds their symbol ids one letter per row, the result ``(features, m)`` one feature
+    per row (the same features as :func:`columns` finds in those words: n-grams inside each, then
+    the whole word). Words of one length share one layout, so no search and no segment sums are
+    needed, and summing weight rows over the first axis adds whole contiguous planes.
 
-    >>> padded, starts = pad(np.array([7, 8, 9], dtype=np.uint16), np.array([0, 2, 3]))
+    >>> padded, _ = pad(np.array([7, 8, 9, 8], dtype=np.uint16), np.array([0, 2, 4]))
     >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
-    >>> [(a.tolist(), n.tolist()) for a, n in zip(columns(spec, padded), word_columns(spec, padded, starts[:-1], np.array([2, 1])))
-    ...  if a[1].tolist() != n[0].tolist()]
-    []
-    >>> [n.tolist() for _, n in word_columns(spec, padded, starts[:-1], np.array([2, 1]))]
-    [[2, 1], [3, 2], [2, 0], [1, 1]]
+    >>> letters = np.array([[7, 9], [8, 8]], dtype=np.uint16)  # the words 7 8 and 9 8
+    >>> found = sorted(b for _, buckets in columns(spec, padded) for b in buckets.tolist())
+    >>> sorted(word_buckets(spec, letters).ravel().tolist()) == found, word_buckets(spec, letters).shape
+    (True, (8, 2))
     """
+    length, count = letters.shape
+    padded = np.zeros((length + 2, count), dtype=np.uint64)  # a boundary before and after every word
+    padded[1:-1] = letters
     shift = np.uint64(64 - spec.bits)
+    rows = []
     for n, gram in _grams(spec, padded):
-        if n == 1:  # the letters
-            first, count = starts + 1, lengths
-        else:  # from the leading boundary, never both boundaries (the whole word is the word feature)
-            first, count = starts, np.where(lengths + 1 >= n, lengths + 3 - n, 0)
-        yield _hash(gram[ranges(first, count)], n, shift), count
+        if n > length + 1:  # only the whole word between its boundaries is left: the word feature
+            break
+        rows.append(_hash(gram[1:-1] if n == 1 else gram, n, shift))
     if spec.words:
-        if hashes is None:
-            hashes = _word_hashes(padded, padded == BOUNDARY)[1]
-        yield _bucket_of_word(hashes, shift), np.ones(len(hashes), dtype=np.int64)
+        keys = _POSITION_KEYS[np.minimum(np.arange(length), 63), None]
+        rows.append(_bucket_of_word(((padded[1:-1] + np.uint64(1)) * keys).sum(axis=0, dtype=np.uint64), shift)[None])
+    return np.concatenate(rows) if rows else np.zeros((0, count), dtype=np.int64)
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:

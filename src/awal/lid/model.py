@@ -346,7 +346,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     if len(unknown):
         _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
         new = unknown[first]
-        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new])
         rows[unknown] = np.take(level_rows(packed, total, new_counts), inverse, axis=0)
     bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
     text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
