@@ -9,18 +9,18 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import awal
 from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
-from awal.lid.features import Alphabet, FeatureSpec, extract, flat
+from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
 from awal.lid.model import word_sums
 from awal.lid.context import Context, blocks
 from awal.lid.dialect import Dialect
-from awal.lid.packed import PackedWeights
-from awal.lid.vocabulary import Vocabulary
+from awal.lid.packed import MAX_FEATURES, PackedWeights
+from awal.lid.vocabulary import Vocabulary, word_totals
 
 from strategies import texts as any_texts
 
@@ -61,6 +61,28 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     sums, counts, letters, _ = word_sums(state, *flat(texts))
     np.testing.assert_allclose(sums, direct, atol=1e-9)
     assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
+
+
+@given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
+@example(["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
+def test_words_and_word_totals_match_their_twins(texts):
+    """Word hashes (words longer than the 63 keyed positions included) and the length-grouped word
+    sums (words cut at the packed sums' limit included) against the pure-Python twins."""
+    weights = np.random.default_rng(1).normal(size=(SPEC.size + 1, 5)).astype(np.float32)
+    weights[-1] = 0
+    state = {"spec": FeatureSpec(bits=12), "packed": PackedWeights.build(weights)}
+    limit = MAX_FEATURES // (len(state["spec"].orders) + state["spec"].words) - 1
+    ids, offsets = symbols(ALPHABET.table(), *flat(texts))
+    found = words(ids, offsets)
+    total, counts = word_totals(state, ids, found.starts, found.lengths)
+    levels = state["packed"].levels().astype(np.int64)
+    lanes = state["packed"].lanes(total)
+    for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
+        word = ids[start : start + length].tolist()
+        assert int(found.hashes[j]) == reference.lid_word_hash(word)
+        buckets = reference.lid_id_buckets(word[:limit], state["spec"].orders, state["spec"].bits, True)
+        assert counts[j] == len(buckets) and lanes[j, :5].tolist() == levels[buckets].sum(axis=0).tolist()
+    assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
 
 
 def test_packed_sums_are_exact_to_the_limit():

@@ -310,11 +310,13 @@ def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets:
 @dataclass(frozen=True)
 class Words:
     """The words (maximal runs of non-boundary symbols) of a batch: ``starts``/``lengths`` in the
-    symbol buffer, the ``text`` each belongs to, and a 64-bit hash of each."""
+    symbol buffer, the ``text`` each belongs to, ``bounds`` (text ``i``'s words are
+    ``bounds[i]:bounds[i + 1]``), and a 64-bit hash of each."""
 
     starts: np.ndarray
     lengths: np.ndarray
     text: np.ndarray
+    bounds: np.ndarray
     hashes: np.ndarray
 
 
@@ -322,8 +324,8 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     """Every word of the batch, never across two texts.
 
     >>> w = words(np.array([7, 8, 0, 9, 7, 8], dtype=np.uint16), np.array([0, 4, 6]))
-    >>> w.starts.tolist(), w.lengths.tolist(), w.text.tolist(), bool(w.hashes[1] == w.hashes[0])
-    ([0, 3, 4], [2, 1, 2], [0, 0, 1], False)
+    >>> w.starts.tolist(), w.lengths.tolist(), w.text.tolist(), w.bounds.tolist(), bool(w.hashes[1] == w.hashes[0])
+    ([0, 3, 4], [2, 1, 2], [0, 0, 1], [0, 2, 3], False)
     >>> bool(w.hashes[2] == w.hashes[0])
     True
     """
@@ -337,15 +339,45 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     closes[:-1] &= ~inside[1:] | text_start[1:n]
     starts = np.flatnonzero(opens)
     lengths = np.flatnonzero(closes) + 1 - starts
-    before = np.cumsum(lengths) - lengths  # letters of the words before, = the word's start in ids[inside]
-    step = np.ones(int(lengths.sum()), dtype=np.int64)  # the position in its word of every letter, by one cumsum
-    if len(step):
-        step[before[1:]] = 1 - lengths[:-1]
-        step[0] = 0
-    position = np.cumsum(step)
-    terms = (np.compress(inside, ids).astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[np.minimum(position, 63)]
-    running = np.zeros(len(terms) + 1, dtype=np.uint64)
-    np.cumsum(terms, out=running[1:])
-    hashes = running[before + lengths] - running[before]
-    text = np.searchsorted(offsets, starts, side="right") - 1
-    return Words(starts, lengths, text, hashes)
+    bounds = np.searchsorted(starts, offsets)
+    text = np.repeat(np.arange(len(offsets) - 1), np.diff(bounds))
+    return Words(starts, lengths, text, bounds, word_hashes(ids, starts, lengths))
+
+
+def by_length(lengths: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``(length, indices)`` of the items of each length, shortest first (``lengths`` below 2**16).
+
+    >>> [(n, i.tolist()) for n, i in by_length(np.array([2, 1, 2]))]
+    [(1, [1]), (2, [0, 2])]
+    """
+    order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
+    ordered = lengths[order]
+    edges = [0, *(np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist(), len(ordered)] if len(ordered) else []
+    for a, b in zip(edges, edges[1:]):
+        yield int(ordered[a]), order[a:b]
+
+
+def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The 64-bit hash of each word ``ids[starts[i]:starts[i] + lengths[i]]``: the sum of
+    ``(id + 1) * key[position in word]`` (wrapping uint64; positions past 63 share the last key),
+    over the words of one length at once (longer words: their first 63 letters so, the others by one sum).
+
+    >>> ids = np.array([7, 8, 9] * 30, dtype=np.uint16)
+    >>> h = word_hashes(ids, np.array([0, 3, 0, 1]), np.array([2, 2, 80, 2]))
+    >>> bool(h[0] == h[1]), bool(h[0] == h[3])
+    (True, False)
+    >>> int(h[2]) == sum((int(i) + 1) * int(_POSITION_KEYS[min(p, 63)]) for p, i in enumerate(ids[:80])) % 2**64
+    True
+    """
+    out = np.empty(len(starts), dtype=np.uint64)
+    head = len(_POSITION_KEYS) - 1
+    for length, group in by_length(np.minimum(lengths, head + 1)):
+        letters = ids[starts[group] + np.arange(min(length, head))[:, None]].astype(np.uint64)
+        letters += np.uint64(1)
+        letters *= _POSITION_KEYS[: len(letters), None]
+        out[group] = letters.sum(axis=0, dtype=np.uint64)
+        if length > head:  # the letters past the head share the last key
+            rest = lengths[group] - head
+            tail = np.add.reduceat(ids[ranges(starts[group] + head, rest)].astype(np.uint64) + np.uint64(1), np.r_[0, np.cumsum(rest)[:-1]])
+            out[group] += tail * _POSITION_KEYS[head]
+    return out

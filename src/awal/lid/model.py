@@ -340,15 +340,17 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     widest = int(np.diff(offsets).max(initial=0)) + 1
     wide = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
     known, position = vocabulary.find(found.hashes)
-    rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
-    rows[known] = np.take(vocabulary.rows, position[known], axis=0)
+    if len(vocabulary.hashes):  # every word's row from the frequent words: the others' are replaced below
+        rows = np.take(vocabulary.rows, position, axis=0)
+    else:
+        rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
     unknown = np.flatnonzero(~known)
     if len(unknown):
         _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
         new = unknown[first]
         total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new])
         rows[unknown] = np.take(level_rows(packed, total, new_counts), inverse, axis=0)
-    bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
+    bounds = found.bounds
     text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     if filled.any():
@@ -367,7 +369,8 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             filled = bounds[1:] > bounds[:-1]
             sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
             counts = counts + np.diff(bounds)
-    letter_before = np.r_[0, np.cumsum(np.take(state["alphabet"].letter, ids))]
+    letter_before = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.take(state["alphabet"].letter, ids), out=letter_before[1:])
     return sums, counts, np.diff(letter_before[offsets]), peak
 
 

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import symbols, word_buckets, words
+from .features import by_length, symbols, word_buckets, words
 from .packed import LANES, MAX_FEATURES, PackedWeights
 
 
@@ -34,12 +34,8 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     lengths = np.minimum(lengths, limit)
     total = np.empty((len(lengths), packed.words), dtype=np.uint64)
     counts = np.empty(len(lengths), dtype=np.int64)
-    order = np.argsort(lengths, kind="stable")
-    by_length = lengths[order]
-    edges = np.flatnonzero(np.r_[True, by_length[1:] != by_length[:-1], True]).tolist()
-    for a, b in zip(edges, edges[1:]):
-        group = order[a:b]
-        letters = ids[starts[group] + np.arange(by_length[a])[:, None]]
+    for length, group in by_length(lengths):
+        letters = ids[starts[group] + np.arange(length)[:, None]]
         buckets = word_buckets(spec, letters)
         rows = np.take(packed.rows, buckets).view(np.uint64).reshape(len(buckets), len(group), packed.words)
         total[group] = rows.sum(axis=0, dtype=np.uint64)  # adds whole planes: one per feature
