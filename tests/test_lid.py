@@ -85,6 +85,22 @@ def test_words_and_word_totals_match_their_twins(texts):
     assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
 
 
+@given(st.lists(st.text(alphabet="kayn bzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=20), max_size=8), st.integers(1, 30))
+def test_logits_in_slices_equal_one_pass(texts, size):
+    """Texts scored in runs of a few characters (lists and TextBatch alike) score as in one pass."""
+    from awal.batch import TextBatch
+    from awal.lid import model
+
+    idf = Identifier()
+    whole = idf.logits(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "SLICE_CHARS", size)
+        for given_texts in (texts, TextBatch.from_strings(texts)):
+            z, letters = idf.logits(given_texts)
+            np.testing.assert_allclose(z, whole[0], rtol=1e-12, atol=1e-12)
+            assert letters.tolist() == whole[1].tolist()
+
+
 def test_packed_sums_are_exact_to_the_limit():
     weights = np.array([[1.0, -1.0, 0.5, -0.5, 1.0], [0.0] * 5], dtype=np.float32)
     packed = PackedWeights.build(weights)

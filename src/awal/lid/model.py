@@ -22,11 +22,11 @@ import os
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ..batch import TextBatch
+from ..batch import TextBatch, code_points
 from ..columns import accepts_columns
 from .context import BLOCKS, Context
 from .dialect import Dialect
@@ -120,20 +120,20 @@ class Identifier:
         """The layer splitting a pair of labels' probability (Darija/MSA, see :mod:`awal.lid.dialect`), if any."""
         return self.state.get("dialect")
 
-    def logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text."""
+    def logits(self, texts: list[str] | TextBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text
+        (``texts``: a list of ``str`` or a :class:`~awal.batch.TextBatch`)."""
         layer = self.dialect
         z, letters, peak = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
         return (z if layer is None else layer.apply(z, peak)), letters
 
-    def base_logits(self, texts: list[str], pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def base_logits(self, texts: list[str] | TextBatch, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`logits` before the dialect layer, the letters, and per text the peak word
         difference between the labels of index ``pair`` (zeros without a pair)."""
         state = self.state
         out, letters, peaks = [], [], []
-        for start, end in _slices(texts):
-            batch = TextBatch.from_strings(texts[start:end], first_index=start)
-            sums, counts, n_letters, peak = word_sums(state, batch.codepoints, batch.offsets, pair)
+        for cps, offsets in _slices(texts):
+            sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
             out.append((sums / np.sqrt(np.maximum(counts, 1))[:, None] + state["bias"]) / state["temperature"])
             letters.append(n_letters)
             peaks.append(peak)
@@ -314,15 +314,30 @@ class Identifier:
         return cls(threshold, priors, _state=state)
 
 
-def _slices(texts: list[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` runs of ``texts`` of about :data:`SLICE_CHARS` characters each (a longer text alone)."""
-    try:
-        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    except TypeError:  # not all strings: TextBatch.from_strings says which one
-        return [(0, len(texts))]
-    cuts = np.searchsorted(ends, np.arange(1, int(ends[-1]) // SLICE_CHARS + 1) * SLICE_CHARS, side="right") if len(texts) else []
-    bounds = sorted({0, len(texts), *np.asarray(cuts, dtype=np.int64).tolist()})
-    return list(zip(bounds, bounds[1:]))
+def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(code points, offsets)`` of runs of ``texts`` of about :data:`SLICE_CHARS` characters each
+    (a longer text alone)."""
+    if isinstance(texts, TextBatch):
+        offsets = texts.offsets
+    else:
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        try:
+            np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
+        except TypeError:  # not all strings: TextBatch.from_strings says which one
+            offsets = TextBatch.from_strings(texts).offsets
+    size = int(offsets[-1] - offsets[0])
+    cuts = np.searchsorted(offsets[1:] - offsets[0], np.arange(1, size // SLICE_CHARS + 1) * SLICE_CHARS, side="right")
+    bounds = sorted({0, len(offsets) - 1, *cuts.tolist()})
+    for start, end in zip(bounds, bounds[1:]):
+        if isinstance(texts, TextBatch):
+            yield texts.codepoints[offsets[start] : offsets[end]], offsets[start : end + 1] - offsets[start]
+            continue
+        try:
+            joined = "".join(texts[start:end])
+        except TypeError:  # names the item that is not a str
+            TextBatch.from_strings(texts[start:end], first_index=start)
+            raise
+        yield code_points(joined), offsets[start : end + 1] - offsets[start]
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
