@@ -17,7 +17,7 @@ from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
 from awal.lid.model import word_sums
-from awal.lid.context import Context, blocks
+from awal.lid.context import Context, blocks, log_softmax
 from awal.lid.dialect import Dialect
 from awal.lid.packed import MAX_FEATURES, PackedWeights
 from awal.lid.vocabulary import Vocabulary, word_totals
@@ -99,6 +99,18 @@ def test_logits_in_slices_equal_one_pass(texts, size):
             z, letters = idf.logits(given_texts)
             np.testing.assert_allclose(z, whole[0], rtol=1e-12, atol=1e-12)
             assert letters.tolist() == whole[1].tolist()
+
+
+@given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 2**32 - 1), st.booleans())
+def test_context_scores_equal_the_blocks_product(texts, seed, with_local):
+    """The layer's scores, computed block by block and shifted, equal the product of the blocks."""
+    rng = np.random.default_rng(seed)
+    text_of = np.sort(np.array(texts, dtype=np.int64))
+    own = np.log(rng.dirichlet(np.ones(3), size=len(text_of))) if len(text_of) else np.zeros((0, 3))
+    local = own[::-1].copy() if with_local else None
+    layer = Context(rng.normal(size=(15, 3)), rng.normal(size=3))
+    direct = log_softmax(blocks(own, text_of, local) @ layer.weights + layer.bias)
+    np.testing.assert_allclose(layer.scores(own, text_of, local), direct, rtol=1e-9, atol=1e-12)
 
 
 def test_packed_sums_are_exact_to_the_limit():
