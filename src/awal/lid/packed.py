@@ -23,7 +23,6 @@ LANE_BITS = 16
 LANES = 64 // LANE_BITS
 LEVELS = 127  # weights become integers in -127..127
 MAX_FEATURES = (1 << (LANE_BITS - 1)) // LEVELS - 1  # features per segment whose sum always decodes exactly
-BYTE_BIAS = LEVELS  # a level plus it fits a byte; MAX_FEATURES of them fit 16 bits
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,6 @@ class PackedWeights:
     words: int
     scale: np.ndarray
     labels: int
-    byte_rows: np.ndarray  # the levels again, see :func:`byte_rows`
 
     @classmethod
     def build(cls, weights: np.ndarray) -> "PackedWeights":
@@ -46,37 +44,13 @@ class PackedWeights:
     @classmethod
     def from_levels(cls, levels: np.ndarray, scale: np.ndarray) -> "PackedWeights":
         """Pack quantised weights ``levels`` (int8, ``(buckets, labels)``) with their ``scale`` per label."""
-        packed = pack(levels)
-        rows = packed.view(np.dtype((np.void, packed.itemsize * packed.shape[1]))).ravel()
-        return cls(rows, packed.shape[1], np.asarray(scale, dtype=np.float64), levels.shape[1], byte_rows(levels))
-
-    def plane_sums(self, buckets: np.ndarray) -> np.ndarray:
-        """Integer level sums ``(m, labels)`` over the first axis of ``buckets`` ``(features, m)``
-        (at most :data:`MAX_FEATURES` features). Each gathered 8-byte word is split into its even
-        and odd bytes in 16-bit lanes, which then add up over whole planes without carrying.
-
-        >>> packed = PackedWeights.build(np.array([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5]], dtype=np.float32))
-        >>> packed.levels().tolist()
-        [[64, -127, 64], [127, 64, -127]]
-        >>> packed.plane_sums(np.array([[0, 1], [1, 1]])).tolist()  # buckets 0 + 1, and 1 + 1
-        [[191, -63, -63], [254, 128, -254]]
-        """
-        n, m = buckets.shape
-        if n > MAX_FEATURES:
-            raise ValueError(f"{n} features per sum, at most {MAX_FEATURES} add up exactly")
-        words = self.byte_rows.dtype.itemsize // 8
-        gathered = np.take(self.byte_rows, buckets).view(np.uint64).reshape(n, m, words)
-        mask = np.uint64(0x00FF00FF00FF00FF)
-        even = (gathered & mask).sum(axis=0, dtype=np.uint64)  # bytes 0, 2, 4, 6 of each word
-        gathered >>= np.uint64(8)
-        gathered &= mask
-        odd = gathered.sum(axis=0, dtype=np.uint64)
-        out = np.empty((m, words, 8), dtype=np.int64)
-        for lane in range(4):
-            shift = np.uint64(16 * lane)
-            out[:, :, 2 * lane] = (even >> shift) & np.uint64(0xFFFF)
-            out[:, :, 2 * lane + 1] = (odd >> shift) & np.uint64(0xFFFF)
-        return out.reshape(m, -1)[:, : self.labels] - n * BYTE_BIAS
+        n_labels = levels.shape[1]
+        words = -(-n_labels // LANES)
+        packed = np.zeros((len(levels), words), dtype=np.uint64)
+        for label in range(n_labels):  # the word is sum(q * 2**(16 * lane)) mod 2**64: negative lanes borrow
+            lane = levels[:, label].astype(np.int64).astype(np.uint64) << np.uint64(LANE_BITS * (label % LANES))
+            packed[:, label // LANES] += lane
+        return cls(packed.view(np.dtype((np.void, 8 * words))).ravel(), words, np.asarray(scale, dtype=np.float64), n_labels)
 
     def levels(self) -> np.ndarray:
         """The quantised weights back, int8 ``(buckets, labels)`` (what a model file stores)."""
@@ -99,42 +73,16 @@ class PackedWeights:
 
     def decode(self, total: np.ndarray) -> np.ndarray:
         """Float sums, shape ``(segments, labels)``, from packed totals."""
-        return unpack(total)[:, : self.labels] * self.scale
+        return self.lanes(total)[:, : self.labels] * self.scale
 
-
-def byte_rows(levels: np.ndarray) -> np.ndarray:
-    """int8 ``levels`` ``(buckets, labels)`` one byte per label plus :data:`BYTE_BIAS` (never
-    negative), labels padded to a multiple of 8: one void item of 8 bytes per 8 labels per bucket.
-    Half the size of the 16-bit lanes of :attr:`PackedWeights.rows`, so gathers of random buckets
-    hit the CPU caches about twice as often (see :meth:`PackedWeights.plane_sums`)."""
-    width = -(-levels.shape[1] // 8) * 8
-    out = np.zeros((len(levels), width), dtype=np.uint8)
-    out[:, : levels.shape[1]] = levels.astype(np.int16) + BYTE_BIAS
-    return out.view(np.dtype((np.void, width))).ravel()
-
-
-def pack(levels: np.ndarray) -> np.ndarray:
-    """Integers ``(n, labels)`` (each within 16 bits) as ``uint64`` words of :data:`LANES` lanes, ``(n, words)``.
-
-    >>> unpack(pack(np.array([[3, -2, 0, 1, -300]])))[:, :5].tolist()
-    [[3, -2, 0, 1, -300]]
-    """
-    n_labels = levels.shape[1]
-    packed = np.zeros((len(levels), -(-n_labels // LANES)), dtype=np.uint64)
-    for label in range(n_labels):  # the word is sum(q * 2**(16 * lane)) mod 2**64: negative lanes borrow
-        lane = levels[:, label].astype(np.int64).astype(np.uint64) << np.uint64(LANE_BITS * (label % LANES))
-        packed[:, label // LANES] += lane
-    return packed
-
-
-def unpack(total: np.ndarray, dtype=np.int64) -> np.ndarray:
-    """The integer in every lane of packed ``total`` ``(n, words)``, ``(n, words * LANES)``
-    (exact while each lane's sum stays within 16 bits)."""
-    lanes = np.empty((len(total), total.shape[1] * LANES), dtype=dtype)
-    mask, sign = np.uint64(0xFFFF), np.int64(0x8000)
-    for lane in range(LANES):
-        low = (total & mask).astype(np.int64)
-        value = (low ^ sign) - sign  # sign-extend 16 bits
-        lanes[:, lane::LANES] = value
-        total = (total - value.astype(np.uint64)) >> np.uint64(LANE_BITS)
-    return lanes
+    def lanes(self, total: np.ndarray, dtype=np.int64) -> np.ndarray:
+        """The integer sums of levels in every lane, ``(segments, words * LANES)`` (lanes past
+        :attr:`labels` are zero), from packed totals."""
+        lanes = np.empty((len(total), self.words * LANES), dtype=dtype)
+        mask, sign = np.uint64(0xFFFF), np.int64(0x8000)
+        for lane in range(LANES):
+            low = (total & mask).astype(np.int64)
+            value = (low ^ sign) - sign  # sign-extend 16 bits
+            lanes[:, lane::LANES] = value
+            total = (total - value.astype(np.uint64)) >> np.uint64(LANE_BITS)
+        return lanes

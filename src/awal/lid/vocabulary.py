@@ -22,30 +22,32 @@ from functools import cached_property
 import numpy as np
 
 from .features import by_length, symbols, word_buckets, words
-from .packed import LANES, MAX_FEATURES, pack, unpack
+from .packed import LANES, MAX_FEATURES, PackedWeights
 
 
 def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer level sums ``(words, labels)`` and feature counts of the words
-    ``ids[starts[i]:starts[i] + lengths[i]]`` (a longer word than the packed sums allow counts by
-    its first letters). Words of one length are scored together (:func:`word_buckets`)."""
+    """Packed weight sums (``uint64``, see :mod:`awal.lid.packed`) and feature counts of the
+    words ``ids[starts[i]:starts[i] + lengths[i]]`` (a longer word than the packed sums allow
+    counts by its first letters). Words of one length are scored together (:func:`word_buckets`)."""
     spec, packed = state["spec"], state["packed"]
     limit = MAX_FEATURES // (len(spec.orders) + spec.words) - 1
     lengths = np.minimum(lengths, limit)
-    sums = np.empty((len(lengths), packed.labels), dtype=np.int64)
+    total = np.empty((len(lengths), packed.words), dtype=np.uint64)
     counts = np.empty(len(lengths), dtype=np.int64)
     for length, group in by_length(lengths):
-        buckets = word_buckets(spec, ids[starts[group] + np.arange(length)[:, None]])
-        sums[group] = packed.plane_sums(buckets)
+        letters = ids[starts[group] + np.arange(length)[:, None]]
+        buckets = word_buckets(spec, letters)
+        rows = np.take(packed.rows, buckets).view(np.uint64).reshape(len(buckets), len(group), packed.words)
+        total[group] = rows.sum(axis=0, dtype=np.uint64)  # adds whole planes: one per feature
         counts[group] = len(buckets)
-    return sums, counts
+    return total, counts
 
 
-def level_rows(sums: np.ndarray, counts: np.ndarray, width: int) -> np.ndarray:
-    """int16 rows of words: their level ``sums`` per label (each fits in 16 bits), zeros up to
-    ``width - 1`` columns, and, last, their feature ``counts`` (at most :data:`MAX_FEATURES`)."""
-    rows = np.zeros((len(sums), width), dtype=np.int16)
-    rows[:, : sums.shape[1]] = sums
+def level_rows(packed: PackedWeights, total: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """int16 rows of words: their level sums per lane (from packed ``total``: each fits in 16 bits)
+    and, last, their feature ``counts`` (at most :data:`MAX_FEATURES`)."""
+    rows = np.empty((len(total), packed.words * LANES + 1), dtype=np.int16)
+    rows[:, :-1] = packed.lanes(total, dtype=np.int16)
     rows[:, -1] = counts
     return rows
 
@@ -68,13 +70,14 @@ class Vocabulary:
         found = words(ids, offsets)
         hashes, first, frequency = np.unique(found.hashes, return_index=True, return_counts=True)
         top = np.sort(np.argsort(-frequency, kind="stable")[:size])
-        sums, counts = word_totals(state, ids, found.starts[first[top]], found.lengths[first[top]])
-        return cls(hashes[top], pack(sums), counts)
+        totals, counts = word_totals(state, ids, found.starts[first[top]], found.lengths[first[top]])
+        return cls(hashes[top], totals, counts)
 
     @cached_property
     def rows(self) -> np.ndarray:
         """:func:`level_rows` of the words (what scoring reads)."""
-        return level_rows(unpack(self.totals), self.counts, self.totals.shape[1] * LANES + 1)
+        words = self.totals.shape[1]
+        return level_rows(PackedWeights(np.zeros(0, dtype=np.uint64), words, np.ones(words * LANES), words * LANES), self.totals, self.counts)
 
     @cached_property
     def slots(self) -> tuple[np.ndarray, np.ndarray]:
