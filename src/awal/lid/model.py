@@ -26,7 +26,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ..batch import TextBatch, code_points
+from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns
 from .context import BLOCKS, Context
 from .dialect import Dialect
@@ -338,7 +338,8 @@ def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarr
         except TypeError:  # names the item that is not a str
             TextBatch.from_strings(texts[start:end], first_index=start)
             raise
-        yield code_points(joined), offsets[start : end + 1] - offsets[start]
+        units = utf16_units(joined)  # text in the BMP (nearly all): its UTF-16 units are its code points
+        yield (code_points(joined) if units is None else units), offsets[start : end + 1] - offsets[start]
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
