@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import awal
 from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
+from awal.lid import features
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
 from awal.lid.model import word_sums
 from awal.lid.context import Context, blocks, log_softmax
@@ -65,6 +66,7 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
 
 @given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
 @example(["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
+@example(["ab ab ab " * 3 + "a " * 4 + "abc " * 5 + "k" * 70])
 def test_words_and_word_totals_match_their_twins(texts):
     """Word hashes (words longer than the 63 keyed positions included) and the length-grouped word
     sums (words cut at the packed sums' limit included) against the pure-Python twins."""
@@ -73,16 +75,19 @@ def test_words_and_word_totals_match_their_twins(texts):
     state = {"spec": FeatureSpec(bits=12), "packed": PackedWeights.build(weights)}
     limit = MAX_FEATURES // (len(state["spec"].orders) + state["spec"].words) - 1
     ids, offsets = symbols(ALPHABET.table(), *flat(texts))
-    found = words(ids, offsets)
-    total, counts = word_totals(state, ids, found.starts, found.lengths)
     levels = state["packed"].levels().astype(np.int64)
-    lanes = state["packed"].lanes(total)
-    for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
-        word = ids[start : start + length].tolist()
-        assert int(found.hashes[j]) == reference.lid_word_hash(word)
-        buckets = reference.lid_id_buckets(word[:limit], state["spec"].orders, state["spec"].bits, True)
-        assert counts[j] == len(buckets) and lanes[j, :5].tolist() == levels[buckets].sum(axis=0).tolist()
-    assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
+    for min_group in (1, 3, 1000):  # one group per length, short runs joined, all words in one group
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(features, "MIN_GROUP", min_group)
+            found = words(ids, offsets)
+            total, counts = word_totals(state, ids, found.starts, found.lengths)
+        lanes = state["packed"].lanes(total)
+        for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
+            word = ids[start : start + length].tolist()
+            assert int(found.hashes[j]) == reference.lid_word_hash(word)
+            buckets = reference.lid_id_buckets(word[:limit], state["spec"].orders, state["spec"].bits, True)
+            assert counts[j] == len(buckets) and lanes[j, :5].tolist() == levels[buckets].sum(axis=0).tolist()
+        assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
 
 
 @given(st.lists(st.one_of(st.text(alphabet="kayn bzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=20), any_texts), max_size=8), st.integers(1, 30))

@@ -261,33 +261,64 @@ def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
     return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
-def word_buckets(spec: FeatureSpec, letters: np.ndarray) -> np.ndarray:
-    """The buckets of every feature of ``m`` words of one length ``L``, feature-major: ``letters``
-    ``(L, m)`` holds their symbol ids one letter per row, the result ``(features, m)`` one feature
-    per row (the same features as :func:`columns` finds in those words: n-grams inside each, then
-    the whole word). Words of one length share one layout, so no search and no segment sums are
-    needed, and summing weight rows over the first axis adds whole contiguous planes.
+def word_buckets(spec: FeatureSpec, letters: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+    """The buckets of every feature of ``m`` words, feature-major: ``letters`` ``(L, m)`` holds
+    their symbol ids one letter per row, the result ``(features, m)`` one feature per row (the same
+    features as :func:`columns` finds in those words: n-grams inside each, then the whole word).
+    Words of one length share one layout, so no search and no segment sums are needed, and summing
+    weight rows over the first axis adds whole contiguous planes. ``lengths``: the words' lengths
+    when some are shorter than ``L`` (their rows past it are ignored, their missing features are
+    the empty bucket ``spec.size``; :func:`feature_counts` counts the others).
 
-    >>> padded, _ = pad(np.array([7, 8, 9, 8], dtype=np.uint16), np.array([0, 2, 4]))
+    >>> padded, _ = pad(np.array([7, 8, 9, 8, 9], dtype=np.uint16), np.array([0, 2, 4, 5]))
     >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
     >>> letters = np.array([[7, 9], [8, 8]], dtype=np.uint16)  # the words 7 8 and 9 8
-    >>> found = sorted(b for _, buckets in columns(spec, padded) for b in buckets.tolist())
+    >>> found = sorted(b for _, buckets in columns(spec, padded[:7]) for b in buckets.tolist())
     >>> sorted(word_buckets(spec, letters).ravel().tolist()) == found, word_buckets(spec, letters).shape
     (True, (8, 2))
+    >>> found = sorted(b for _, buckets in columns(spec, padded) for b in buckets.tolist())
+    >>> got = word_buckets(spec, np.array([[7, 9, 9], [8, 8, 0]], dtype=np.uint16), np.array([2, 2, 1]))
+    >>> sorted(b for b in got.ravel().tolist() if b != spec.size) == found
+    True
     """
     length, count = letters.shape
     padded = np.zeros((length + 2, count), dtype=np.uint64)  # a boundary before and after every word
     padded[1:-1] = letters
+    position = np.arange(length + 2)[:, None]  # in padded
+    if lengths is not None:
+        padded[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
     shift = np.uint64(64 - spec.bits)
     rows = []
     for n, gram in _grams(spec, padded):
         if n > length + 1:  # only the whole word between its boundaries is left: the word feature
             break
-        rows.append(_hash(gram[1:-1] if n == 1 else gram, n, shift))
+        buckets = _hash(gram[1:-1] if n == 1 else gram, n, shift)
+        if lengths is not None:
+            if n == 1:  # a letter of the word
+                valid = position[1:-1] <= lengths
+            else:  # inside the word and its boundaries, and not the whole word with both
+                first = position[: len(buckets)]
+                valid = (first + n - 1 <= lengths + 1) & ((first > 0) | (lengths + 2 != n))
+            buckets = np.where(valid, buckets, spec.size)
+        rows.append(buckets)
     if spec.words:
-        keys = _POSITION_KEYS[np.minimum(np.arange(length), 63), None]
-        rows.append(_bucket_of_word(((padded[1:-1] + np.uint64(1)) * keys).sum(axis=0, dtype=np.uint64), shift)[None])
+        terms = (padded[1:-1] + np.uint64(1)) * _POSITION_KEYS[np.minimum(np.arange(length), 63), None]
+        if lengths is not None:
+            terms[position[1:-1] > lengths] = 0
+        rows.append(_bucket_of_word(terms.sum(axis=0, dtype=np.uint64), shift)[None])
     return np.concatenate(rows) if rows else np.zeros((0, count), dtype=np.int64)
+
+
+def feature_counts(spec: FeatureSpec, lengths: np.ndarray) -> np.ndarray:
+    """The number of features of words of ``lengths`` letters (what :func:`word_buckets` gives them).
+
+    >>> feature_counts(FeatureSpec(orders=(1, 2, 3)), np.array([1, 2, 5])).tolist()
+    [4, 8, 17]
+    """
+    counts = np.full(len(lengths), int(spec.words), dtype=np.int64)
+    for n in spec.orders:
+        counts += lengths if n == 1 else np.where(lengths + 1 >= n, lengths + 3 - n, 0)
+    return counts
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
@@ -344,17 +375,26 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     return Words(starts, lengths, text, bounds, word_hashes(ids, starts, lengths))
 
 
+MIN_GROUP = 256  # words: fewer of one length join the next lengths' group (see by_length)
+
+
 def by_length(lengths: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """``(length, indices)`` of the items of each length, shortest first (``lengths`` below 2**16).
+    """``(longest, indices)`` of groups of items by length, shortest first (``lengths`` below 2**16):
+    one group per length, except that a run of lengths with fewer than :data:`MIN_GROUP` items joins
+    the next lengths (fewer NumPy calls for a few words; a small input is one group).
 
     >>> [(n, i.tolist()) for n, i in by_length(np.array([2, 1, 2]))]
-    [(1, [1]), (2, [0, 2])]
+    [(2, [1, 0, 2])]
     """
     order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
     ordered = lengths[order]
-    edges = [0, *(np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist(), len(ordered)] if len(ordered) else []
+    edges = [0]
+    for change in (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist():
+        if change - edges[-1] >= MIN_GROUP:
+            edges.append(change)
+    edges = edges + [len(ordered)] if len(ordered) else []
     for a, b in zip(edges, edges[1:]):
-        yield int(ordered[a]), order[a:b]
+        yield int(ordered[b - 1]), order[a:b]
 
 
 def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -371,13 +411,16 @@ def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.
     """
     out = np.empty(len(starts), dtype=np.uint64)
     head = len(_POSITION_KEYS) - 1
-    for length, group in by_length(np.minimum(lengths, head + 1)):
-        letters = ids[starts[group] + np.arange(min(length, head))[:, None]].astype(np.uint64)
-        letters += np.uint64(1)
-        letters *= _POSITION_KEYS[: len(letters), None]
-        out[group] = letters.sum(axis=0, dtype=np.uint64)
-        if length > head:  # the letters past the head share the last key
-            rest = lengths[group] - head
-            tail = np.add.reduceat(ids[ranges(starts[group] + head, rest)].astype(np.uint64) + np.uint64(1), np.r_[0, np.cumsum(rest)[:-1]])
-            out[group] += tail * _POSITION_KEYS[head]
+    for longest, group in by_length(np.minimum(lengths, head + 1)):
+        position = np.arange(min(longest, head))[:, None]
+        terms = ids[np.minimum(starts[group] + position, len(ids) - 1)].astype(np.uint64)
+        terms += np.uint64(1)
+        terms *= _POSITION_KEYS[: len(terms), None]
+        terms[position >= lengths[group]] = 0  # past a shorter word's end
+        out[group] = terms.sum(axis=0, dtype=np.uint64)
+        rest = lengths[group] - head
+        long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
+        if len(long):
+            tail = ids[ranges(starts[group[long]] + head, rest[long])].astype(np.uint64) + np.uint64(1)
+            out[group[long]] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
     return out

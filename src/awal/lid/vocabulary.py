@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import by_length, symbols, word_buckets, words
+from .features import by_length, feature_counts, symbols, word_buckets, words
 from .packed import LANES, MAX_FEATURES, PackedWeights
 
 
@@ -33,13 +33,12 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     limit = MAX_FEATURES // (len(spec.orders) + spec.words) - 1
     lengths = np.minimum(lengths, limit)
     total = np.empty((len(lengths), packed.words), dtype=np.uint64)
-    counts = np.empty(len(lengths), dtype=np.int64)
-    for length, group in by_length(lengths):
-        letters = ids[starts[group] + np.arange(length)[:, None]]
-        buckets = word_buckets(spec, letters)
+    for longest, group in by_length(lengths):
+        letters = ids[np.minimum(starts[group] + np.arange(longest)[:, None], len(ids) - 1)]
+        buckets = word_buckets(spec, letters, None if lengths[group[0]] == longest else lengths[group])
         rows = np.take(packed.rows, buckets).view(np.uint64).reshape(len(buckets), len(group), packed.words)
         total[group] = rows.sum(axis=0, dtype=np.uint64)  # adds whole planes: one per feature
-        counts[group] = len(buckets)
+    counts = feature_counts(spec, lengths)
     return total, counts
 
 
