@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import awal
-from awal import batch, reference
+from awal import batch, reference, utf8map
 from awal.utf8map import Utf8Map, valid_utf8
 
 from strategies import characters, examples
@@ -67,15 +67,20 @@ def test_any_two_byte_map_on_bytes_is_the_character_map(texts, mapping, numpy_on
         assert run(umap, encoded) == reference.map_utf8(encoded, mapping)
 
 
-bytes_rows = st.lists(st.one_of(st.binary(max_size=12), utf8_texts.map(lambda t: t.encode("utf-8"))), max_size=6)
+utf8_pieces = st.one_of(utf8_texts.map(lambda t: t.encode("utf-8")), st.sampled_from([c.encode() for c in ARABIC]))
+bytes_rows = st.lists(st.lists(st.one_of(st.binary(max_size=4), utf8_pieces), max_size=4).map(b"".join), max_size=6)
 
 
-@given(encoded=bytes_rows)
-def test_validity_is_that_of_the_decoder(encoded):
+@given(encoded=bytes_rows, numpy_only=st.booleans())
+@examples(400)
+def test_validity_is_that_of_the_decoder(encoded, numpy_only):
     data, offsets = as_rows(encoded)
     assert valid_utf8(data, offsets[1:-1]) == reference.valid_utf8(encoded)
     assert valid_utf8(data) == reference.valid_utf8([b"".join(encoded)])
-    mapped = run(Utf8Map.from_mapping(CAMEL), encoded)
+    with pytest.MonkeyPatch.context() as patch:
+        if numpy_only:
+            patch.delitem(sys.modules, "pyarrow.compute", raising=False)
+        mapped = run(Utf8Map.from_mapping(CAMEL), encoded)  # checked on the way (the bytes hold a lead of the map)
     assert (mapped is None) == (not reference.valid_utf8(encoded))
 
 
@@ -104,6 +109,7 @@ def test_arrow_camel_on_bytes_is_the_list_path(values, start, large, rows):
     want = [None if v is None else awal.normalize(v, "camel") for v in values[start:]]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(batch, "STRINGS_PER_SLICE", rows)
+        patch.setattr(utf8map, "ROWS_PIECE", rows)  # pieces of a few bytes: some changed, some not
         got = awal.normalize(array, "camel")
         chunked = awal.normalize(pa.chunked_array([array, array], type=array.type), "camel")
     got.validate(full=True)
