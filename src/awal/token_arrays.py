@@ -45,7 +45,7 @@ def token_list_array(array: Any, spans: Spans) -> Any:
 def _token_lists(pa: Any, array: Any, spans: Spans) -> Any:
     """The list array of one slice of rows."""
     filled = array.fill_null("") if array.null_count else array
-    starts, ends, token_offsets = spans(TextBatch.from_arrow(filled))
+    starts, ends, token_offsets = spans(TextBatch.from_arrow(filled, utf16=True))  # (code units: code points but in the BMP)
     data = arrow_bytes(filled)[0]
     char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
     byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")

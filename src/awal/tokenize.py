@@ -213,7 +213,7 @@ def _special_spans(
     starts: list[int] = []
     ends: list[int] = []
     for a, b in zip(_positions(base, lo).tolist(), _positions(base, hi).tolist()):
-        for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
+        for match in SPECIAL.finditer(text_of(cps[a:b])):
             starts.append(a + match.start())
             ends.append(a + match.end())
     if base is None:
