@@ -19,8 +19,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import STRINGS_PER_SLICE, TextBatch, arrow_bytes
+from .batch import TextBatch, arrow_bytes
 
+SLICE_BYTES = 1 << 21  # rows are tokenised about this many bytes at a time (larger slices than 2,048 rows: less Python per byte)
 Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (starts, ends, token offsets)
 
 
@@ -38,7 +39,9 @@ def token_list_array(array: Any, spans: Spans) -> Any:
         return None
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
         return pa.chunked_array([token_list_array(chunk, spans) for chunk in array.chunks], type=pa.list_(array.type))
-    parts = [_token_lists(pa, array.slice(start, STRINGS_PER_SLICE), spans) for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)]
+    offsets = arrow_bytes(array)[1]
+    cuts = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(SLICE_BYTES, offsets[-1], SLICE_BYTES)), len(array)]).tolist()
+    parts = [_token_lists(pa, array.slice(a, b - a), spans) for a, b in zip(cuts, cuts[1:])] or [_token_lists(pa, array, spans)]
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
