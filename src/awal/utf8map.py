@@ -199,12 +199,9 @@ class Utf8Map:
         padded = np.zeros(size, dtype=_U8)
         padded[:n] = data
         even = self._lookup(padded.view(np.uint16))  # characters that start at an even position
-        padded[: size - 2] = even[1 : size - 1]  # from position 1 on: aligned again
-        odd = self._lookup(padded[: size - 2].view(np.uint16))  # characters that start at an odd position
-        out = np.empty(size - 1, dtype=_U8)
-        out[0] = even[0]
-        out[1:] = odd
-        out = out[:n]
+        padded[0] = 0  # (an ASCII byte before the text: (0, first byte) is a valid pair)
+        padded[1:] = even[: size - 1]  # one byte later: characters that started at an odd position start at an even one
+        out = self._lookup(padded.view(np.uint16))[1 : n + 1]
         if np.equal(out, _INVALID).any() or not _continuations_counted(data, continuation, top):
             return None
         if not self.deletes:
