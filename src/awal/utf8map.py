@@ -24,12 +24,12 @@ True
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
 
 import numpy as np
+
+from .lookup import lookup
 
 _U8 = np.uint8
 _DELETED = 0xFF  # a byte to drop (never a UTF-8 byte)
@@ -111,20 +111,6 @@ class Utf8Map:
         leads = bytes(sorted({key.encode("utf-8")[0] for key in mapping}))
         return cls(table, leads, "" in mapping.values())
 
-    @cached_property
-    def _arrow_table(self) -> Any:
-        """:attr:`table` as a pyarrow array (its ``take`` gathers 16-bit words 3 times as fast as NumPy's)."""
-        return sys.modules["pyarrow"].array(self.table)
-
-    def _lookup(self, words: np.ndarray) -> np.ndarray:
-        """``table[words]`` as bytes: with pyarrow's ``take`` when pyarrow is imported (an Arrow
-        column is being mapped), else NumPy's."""
-        if "pyarrow.compute" in sys.modules:
-            pa = sys.modules["pyarrow"]
-            done = sys.modules["pyarrow.compute"].take(self._arrow_table, pa.array(words), boundscheck=False)
-            return np.frombuffer(done.buffers()[1], dtype=_U8, count=2 * len(words), offset=2 * done.offset)
-        return np.take(self.table, words).view(_U8)
-
     def run(self, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The map over rows of UTF-8 bytes: ``data`` (uint8) cut by ``offsets`` (int64, from 0 to
         ``len(data)``) gives ``(new data, new offsets)``; ``data`` itself when nothing changes.
@@ -198,10 +184,10 @@ class Utf8Map:
         size = (n + 2) & ~1  # even, with at least one byte of padding (0: what ends a text)
         padded = np.zeros(size, dtype=_U8)
         padded[:n] = data
-        even = self._lookup(padded.view(np.uint16))  # characters that start at an even position
+        even = _pairs(self.table, padded.view(np.uint16))  # characters that start at an even position
         padded[0] = 0  # (an ASCII byte before the text: (0, first byte) is a valid pair)
         padded[1:] = even[: size - 1]  # one byte later: characters that started at an odd position start at an even one
-        out = self._lookup(padded.view(np.uint16))[1 : n + 1]
+        out = _pairs(self.table, padded.view(np.uint16))[1 : n + 1]
         if np.equal(out, _INVALID).any() or not _continuations_counted(data, continuation, top):
             return None
         if not self.deletes:
@@ -258,6 +244,11 @@ def _continuations_counted(data: np.ndarray, continuation: np.ndarray, top: int)
             return False
         needed += fourth
     return inner == needed
+
+
+def _pairs(table: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The bytes of ``table[words]`` (:func:`awal.lookup.lookup`)."""
+    return lookup(table, words).view(_U8)
 
 
 def _word(character: str) -> int:
