@@ -353,8 +353,8 @@ def map_text(
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
     :func:`awal.rules.list_mode`), an Arrow slice whose value bytes hold none of them is
     only checked to be UTF-8 and given back as it is. With ``utf8`` (the same work on UTF-8
-    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow slice is mapped on its value bytes, never
-    decoded; a slice that is not valid UTF-8 takes the decoding way, which names the row.
+    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow array is mapped on its value bytes, never
+    decoded; an array that is not valid UTF-8 takes the decoding way, which names the row.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
