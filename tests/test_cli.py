@@ -337,6 +337,50 @@ def test_workers_keep_order_and_give_identical_output(tmp_path, capsys):
     assert [r["text"] for r in read_jsonl(tmp_path / "o2.jsonl")] == search(texts)
 
 
+def _dies_at_item_3(x: int) -> int:
+    if x == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does to a worker
+    return x
+
+
+@pytest.fixture
+def no_hang():
+    """Fail the test (instead of hanging the suite) if it is still running after 60 s."""
+    def hung(signum, frame):
+        raise TimeoutError("still waiting after 60 s: a dead worker was not noticed")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_dead_worker_fails_the_map_instead_of_hanging_it(no_hang):
+    from awal import cli
+
+    with pytest.raises(cli.WorkerLost, match="killed by SIGKILL"):
+        list(cli.ordered_map(_dies_at_item_3, range(8), workers=2))
+
+
+def test_a_dead_worker_fails_the_run_with_no_output(tmp_path, capsys, monkeypatch, no_hang):
+    from awal import cli
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps({"text": f"سطر {i}"}) + "\n" for i in range(40)), encoding="utf-8")
+    whole_job = cli.Job.__call__
+
+    def dies_on_the_third_batch(job, chunk):
+        if chunk.first_line == 11:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return whole_job(job, chunk)
+
+    monkeypatch.setattr(cli.Job, "__call__", dies_on_the_third_batch)  # the forked workers inherit it
+    code, err = call(capsys, "normalize", str(src), "-o", str(out), "--batch-size", "5", "--workers", "2")
+    assert code == cli.EXIT_SYSTEM
+    assert "a worker process died (killed by SIGKILL)" in err and err.count("\n") == 1
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 def test_workers_to_a_pipe_and_from_stdin_give_identical_output(tmp_path):
     records = [{"id": i, "text": f"{i} {ARABIC[i % len(ARABIC)]}"} for i in range(2000)]
     src = jsonl(tmp_path / "in.jsonl", records)

@@ -12,6 +12,7 @@ import argparse
 import difflib
 import importlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import re
 import shutil
@@ -88,7 +89,8 @@ exit codes:
        directory, a feature or optional extra that is not installed)
   3    the system refused to read or write (permission denied, read-only
        filesystem, disk full, file too large, stdout closed); the message names
-       the path
+       the path. Also a worker process killed in the middle of a run (out of
+       memory): the run stops at once instead of waiting for its batch
   70   internal error (a bug in awal: please report it; --debug shows where)
   130  interrupted (Ctrl-C);  143 terminated (SIGTERM);  141 output pipe closed
 A run that fails or is interrupted leaves no output file behind and every other
@@ -295,14 +297,49 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: i
     if workers <= 1 or len(first) < 2:
         yield from map(function, chain(first, items))
         return
+    others = set(multiprocessing.active_children())
     with multiprocessing.get_context().Pool(workers, initializer=_worker_init) as pool:  # exit terminates it
+        watched = set(multiprocessing.active_children()) - others  # the pool's own processes
         pending: deque = deque()
         for item in chain(first, items):
             pending.append(pool.apply_async(function, (item,)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield _result(pending.popleft(), watched)
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft(), watched)
+
+
+class WorkerLost(OSError):
+    """A worker process died in the middle of a run (killed by a signal, out of memory): its batch is lost."""
+
+
+WATCH_INTERVAL = 0.5  # seconds between checks that every worker process is still alive
+
+
+def _result(pending: multiprocessing.pool.AsyncResult, workers: set[multiprocessing.process.BaseProcess]) -> Any:
+    """The value of ``pending``, or :class:`WorkerLost` as soon as a worker has died.
+
+    ``multiprocessing.Pool`` replaces a dead worker but never finishes the batch it held, so a bare
+    ``get()`` would wait forever: the run fails instead (exit 3), leaving no output behind.
+    """
+    while True:
+        try:
+            return pending.get(WATCH_INTERVAL)
+        except multiprocessing.TimeoutError:
+            for worker in workers:
+                if worker.exitcode is not None:
+                    raise WorkerLost(f"a worker process died ({_death(worker.exitcode)}), so its batch is lost; "
+                                     "nothing was written (out of memory? try a smaller --batch-size or fewer --workers)") from None
+
+
+def _death(exitcode: int) -> str:
+    """How a process ended, from its exit code: ``'killed by SIGKILL'``, ``'exit code 1'``."""
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
 
 
 # ---------------------------------------------------------------- progress
