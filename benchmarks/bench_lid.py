@@ -1,11 +1,14 @@
 """Language identification speed: awal against pycld2 and py3langid, same lines, same process.
 
-Rows (CPU time, ``time.process_time``, best of ``--repeat``; awal and the peers run in
-alternation so load changes on a shared machine hit every side of a ratio):
+Rows (CPU time, ``time.process_time``; sentences: median of ``--repeat`` rounds in which awal
+and the peers run in alternation, so load changes on a shared machine hit every side of a ratio;
+tokens and model load: best of ``--repeat``):
 
 * sentences: every line of the eight FLORES-200 dev files (7,976 lines, ~125 characters),
   ``awal.identify(list)`` vs ``pycld2.detect`` and ``py3langid.classify`` per line
-  (neither peer has a batch call);
+  (neither peer has a batch call), the median of alternated rounds; ``awal.identify`` called
+  once per line is printed for reference (a pipeline passes lists: one call per line pays
+  NumPy's per-call costs every time);
 * tokens: NArabizi comments (Algerian Arabizi/French), ``awal.identify_tokens(list)``,
   tokens per second;
 * model load: ``Identifier.load`` of the bundled model, and the CPU time of a fresh interpreter's
@@ -22,6 +25,8 @@ there is training accuracy; held-out figures come from ``benchmarks/evaluate_lid
 from __future__ import annotations
 
 import argparse
+import gc
+import statistics
 import subprocess
 import sys
 import time
@@ -67,20 +72,25 @@ def main() -> None:
     idf = Identifier()
     idf.identify(lines[:10])
     py3langid.classify("warm up")
-    rows = {"awal.identify (list)": [], "pycld2.detect (per line)": [], "py3langid.classify (per line)": []}
-    for _ in range(args.repeat):  # alternate the three
-        rows["awal.identify (list)"].append(best_time(lambda: idf.identify(lines), 1))
-        rows["pycld2.detect (per line)"].append(best_time(lambda: [pycld2.detect(s) for s in lines], 1))
-        rows["py3langid.classify (per line)"].append(best_time(lambda: [py3langid.classify(s) for s in lines], 1))
-        if len(rows["py3langid.classify (per line)"]) >= 2:  # slow peer: two runs are enough
-            break
-    for _ in range(args.repeat - 2):
-        rows["awal.identify (list)"].append(best_time(lambda: idf.identify(lines), 1))
-        rows["pycld2.detect (per line)"].append(best_time(lambda: [pycld2.detect(s) for s in lines], 1))
-    speed = {name: len(lines) / min(times) for name, times in rows.items()}
+    rows = {  # name: (function, rounds): the slow ones run in the first rounds only
+        "awal.identify (list)": (lambda: idf.identify(lines), args.repeat),
+        "pycld2.detect (per line)": (lambda: [pycld2.detect(s) for s in lines], args.repeat),
+        "py3langid.classify (per line)": (lambda: [py3langid.classify(s) for s in lines], 3),
+        "awal.identify (per line, for reference)": (lambda: [idf.identify(s) for s in lines], 3),
+    }
+    times: dict[str, list[float]] = {name: [] for name in rows}
+    for round_ in range(args.repeat):  # in alternation: a change in the machine's load hits every side
+        for name, (function, rounds) in rows.items():
+            if round_ < rounds:
+                gc.collect()
+                started = time.process_time()
+                function()
+                times[name].append(time.process_time() - started)
+    speed = {name: len(lines) / statistics.median(spent) for name, spent in times.items()}
     mb = sum(len(s.encode()) for s in lines) / 1e6
-    print(f"## Sentence level: {len(lines)} FLORES-200 dev lines ({mb:.2f} MB), CPU time, best of {args.repeat}\n")
-    print("| method | lines/s | MB/s | awal ÷ this |\n|---|---:|---:|---:|")
+    print(f"## Sentence level: {len(lines)} FLORES-200 dev lines ({mb:.2f} MB), CPU time, median of {args.repeat} "
+          "alternated rounds (py3langid and awal per line: 3)\n")  # fmt: skip
+    print("| method | lines/s | MB/s | awal (list) ÷ this |\n|---|---:|---:|---:|")
     ours = speed["awal.identify (list)"]
     for name, value in speed.items():
         print(f"| {name} | {value:,.0f} | {value * mb / len(lines):.2f} | {ours / value:.2f}× |")

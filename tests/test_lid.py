@@ -9,18 +9,19 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import awal
 from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
-from awal.lid.features import Alphabet, FeatureSpec, extract, flat
+from awal.lid import features
+from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
 from awal.lid.model import word_sums
-from awal.lid.context import Context, blocks
+from awal.lid.context import Context, blocks, log_softmax
 from awal.lid.dialect import Dialect
-from awal.lid.packed import PackedWeights
-from awal.lid.vocabulary import Vocabulary
+from awal.lid.packed import MAX_FEATURES, PackedWeights
+from awal.lid.vocabulary import Vocabulary, word_totals
 
 from strategies import texts as any_texts
 
@@ -61,6 +62,61 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     sums, counts, letters, _ = word_sums(state, *flat(texts))
     np.testing.assert_allclose(sums, direct, atol=1e-9)
     assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
+
+
+@given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
+@example(["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
+@example(["ab ab ab " * 3 + "a " * 4 + "abc " * 5 + "k" * 70])
+def test_words_and_word_totals_match_their_twins(texts):
+    """Word hashes (words longer than the 63 keyed positions included) and the length-grouped word
+    sums (words cut at the packed sums' limit included) against the pure-Python twins."""
+    weights = np.random.default_rng(1).normal(size=(SPEC.size + 1, 5)).astype(np.float32)
+    weights[-1] = 0
+    state = {"spec": FeatureSpec(bits=12), "packed": PackedWeights.build(weights)}
+    limit = MAX_FEATURES // (len(state["spec"].orders) + state["spec"].words) - 1
+    ids, offsets = symbols(ALPHABET.table(), *flat(texts))
+    levels = state["packed"].levels().astype(np.int64)
+    for min_group in (1, 3, 1000):  # one group per length, short runs joined, all words in one group
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(features, "MIN_GROUP", min_group)
+            found = words(ids, offsets)
+            total, counts = word_totals(state, ids, found.starts, found.lengths)
+        lanes = state["packed"].lanes(total)
+        for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
+            word = ids[start : start + length].tolist()
+            assert int(found.hashes[j]) == reference.lid_word_hash(word)
+            buckets = reference.lid_id_buckets(word[:limit], state["spec"].orders, state["spec"].bits, True)
+            assert counts[j] == len(buckets) and lanes[j, :5].tolist() == levels[buckets].sum(axis=0).tolist()
+        assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
+
+
+@given(st.lists(st.one_of(st.text(alphabet="kayn bzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=20), any_texts), max_size=8), st.integers(1, 30))
+def test_logits_in_slices_equal_one_pass(texts, size):
+    """Texts scored in runs of a few characters (lists, with or without characters outside the BMP
+    or lone surrogates, and TextBatch alike) score as in one pass."""
+    from awal.batch import TextBatch
+    from awal.lid import model
+
+    idf = Identifier()
+    whole = idf.logits(texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "SLICE_CHARS", size)
+        for given_texts in (texts, TextBatch.from_strings(texts)):
+            z, letters = idf.logits(given_texts)
+            np.testing.assert_allclose(z, whole[0], rtol=1e-12, atol=1e-12)
+            assert letters.tolist() == whole[1].tolist()
+
+
+@given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 2**32 - 1), st.booleans())
+def test_context_scores_equal_the_blocks_product(texts, seed, with_local):
+    """The layer's scores, computed block by block and shifted, equal the product of the blocks."""
+    rng = np.random.default_rng(seed)
+    text_of = np.sort(np.array(texts, dtype=np.int64))
+    own = np.log(rng.dirichlet(np.ones(3), size=len(text_of))) if len(text_of) else np.zeros((0, 3))
+    local = own[::-1].copy() if with_local else None
+    layer = Context(rng.normal(size=(15, 3)), rng.normal(size=3))
+    direct = log_softmax(blocks(own, text_of, local) @ layer.weights + layer.bias)
+    np.testing.assert_allclose(layer.scores(own, text_of, local), direct, rtol=1e-9, atol=1e-12)
 
 
 def test_packed_sums_are_exact_to_the_limit():

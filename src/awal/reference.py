@@ -343,8 +343,23 @@ def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: boo
     :func:`awal.lid.features.extract`), sorted; empty features left out."""
     from .lid import features as lf
 
-    mask = (1 << 64) - 1
     ids = [int(table[ord(ch)]) for ch in text if int(table[ord(ch)]) != lf.DROP]
+    return lid_id_buckets(ids, orders, bits, words, pairs)
+
+
+def lid_word_hash(word: list[int]) -> int:
+    """The 64-bit hash of a word of symbol ids (twin of :func:`awal.lid.features.word_hashes`)."""
+    from .lid import features as lf
+
+    return sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & ((1 << 64) - 1)
+
+
+def lid_id_buckets(ids: list[int], orders: tuple[int, ...], bits: int, words: bool, pairs: bool = False) -> list[int]:
+    """:func:`lid_buckets` of a text given as symbol ids (twin of :func:`awal.lid.features.extract_ids`
+    and, for one word, of :func:`awal.lid.features.word_buckets`)."""
+    from .lid import features as lf
+
+    mask = (1 << 64) - 1
     padded = [lf.BOUNDARY, *ids, lf.BOUNDARY]
     out = []
 
@@ -367,7 +382,7 @@ def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: boo
         if g != lf.BOUNDARY:
             word.append(g)
         elif word:
-            hashes.append(sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & mask)
+            hashes.append(lid_word_hash(word))
             word = []
     if words:
         out += [bucket(h, 7) for h in hashes]

@@ -248,7 +248,7 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
 
 def _grams(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
     """``(n, packed n-grams starting at every position)`` for each order of ``spec``."""
-    wide = padded.astype(np.uint64)
+    wide = padded.astype(np.uint64, copy=False)
     gram = wide
     for n in range(1, max(spec.orders) + 1):
         if n > 1:
@@ -261,31 +261,64 @@ def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
     return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
-def word_columns(spec: FeatureSpec, padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """:func:`columns` of ``padded`` made of words only (``lengths[i] >= 1`` letters after the
-    boundary at ``starts[i]``, see :func:`pad`), as ``(buckets, number of them per word)``: inside
-    one word the n-grams of an order start at consecutive positions, so no search is needed
-    (``hashes``: the words' hashes, as :func:`words` gives them, when the caller has them).
+def word_buckets(spec: FeatureSpec, letters: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+    """The buckets of every feature of ``m`` words, feature-major: ``letters`` ``(L, m)`` holds
+    their symbol ids one letter per row, the result ``(features, m)`` one feature per row (the same
+    features as :func:`columns` finds in those words: n-grams inside each, then the whole word).
+    Words of one length share one layout, so no search and no segment sums are needed, and summing
+    weight rows over the first axis adds whole contiguous planes. ``lengths``: the words' lengths
+    when some are shorter than ``L`` (their rows past it are ignored, their missing features are
+    the empty bucket ``spec.size``; :func:`feature_counts` counts the others).
 
-    >>> padded, starts = pad(np.array([7, 8, 9], dtype=np.uint16), np.array([0, 2, 3]))
+    >>> padded, _ = pad(np.array([7, 8, 9, 8, 9], dtype=np.uint16), np.array([0, 2, 4, 5]))
     >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
-    >>> [(a.tolist(), n.tolist()) for a, n in zip(columns(spec, padded), word_columns(spec, padded, starts[:-1], np.array([2, 1])))
-    ...  if a[1].tolist() != n[0].tolist()]
-    []
-    >>> [n.tolist() for _, n in word_columns(spec, padded, starts[:-1], np.array([2, 1]))]
-    [[2, 1], [3, 2], [2, 0], [1, 1]]
+    >>> letters = np.array([[7, 9], [8, 8]], dtype=np.uint16)  # the words 7 8 and 9 8
+    >>> found = sorted(b for _, buckets in columns(spec, padded[:7]) for b in buckets.tolist())
+    >>> sorted(word_buckets(spec, letters).ravel().tolist()) == found, word_buckets(spec, letters).shape
+    (True, (8, 2))
+    >>> found = sorted(b for _, buckets in columns(spec, padded) for b in buckets.tolist())
+    >>> got = word_buckets(spec, np.array([[7, 9, 9], [8, 8, 0]], dtype=np.uint16), np.array([2, 2, 1]))
+    >>> sorted(b for b in got.ravel().tolist() if b != spec.size) == found
+    True
     """
+    length, count = letters.shape
+    padded = np.zeros((length + 2, count), dtype=np.uint64)  # a boundary before and after every word
+    padded[1:-1] = letters
+    position = np.arange(length + 2)[:, None]  # in padded
+    if lengths is not None:
+        padded[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
     shift = np.uint64(64 - spec.bits)
+    rows = []
     for n, gram in _grams(spec, padded):
-        if n == 1:  # the letters
-            first, count = starts + 1, lengths
-        else:  # from the leading boundary, never both boundaries (the whole word is the word feature)
-            first, count = starts, np.where(lengths + 1 >= n, lengths + 3 - n, 0)
-        yield _hash(gram[ranges(first, count)], n, shift), count
+        if n > length + 1:  # only the whole word between its boundaries is left: the word feature
+            break
+        buckets = _hash(gram[1:-1] if n == 1 else gram, n, shift)
+        if lengths is not None:
+            if n == 1:  # a letter of the word
+                valid = position[1:-1] <= lengths
+            else:  # inside the word and its boundaries, and not the whole word with both
+                first = position[: len(buckets)]
+                valid = (first + n - 1 <= lengths + 1) & ((first > 0) | (lengths + 2 != n))
+            buckets = np.where(valid, buckets, spec.size)
+        rows.append(buckets)
     if spec.words:
-        if hashes is None:
-            hashes = _word_hashes(padded, padded == BOUNDARY)[1]
-        yield _bucket_of_word(hashes, shift), np.ones(len(hashes), dtype=np.int64)
+        terms = (padded[1:-1] + np.uint64(1)) * _POSITION_KEYS[np.minimum(np.arange(length), 63), None]
+        if lengths is not None:
+            terms[position[1:-1] > lengths] = 0
+        rows.append(_bucket_of_word(terms.sum(axis=0, dtype=np.uint64), shift)[None])
+    return np.concatenate(rows) if rows else np.zeros((0, count), dtype=np.int64)
+
+
+def feature_counts(spec: FeatureSpec, lengths: np.ndarray) -> np.ndarray:
+    """The number of features of words of ``lengths`` letters (what :func:`word_buckets` gives them).
+
+    >>> feature_counts(FeatureSpec(orders=(1, 2, 3)), np.array([1, 2, 5])).tolist()
+    [4, 8, 17]
+    """
+    counts = np.full(len(lengths), int(spec.words), dtype=np.int64)
+    for n in spec.orders:
+        counts += lengths if n == 1 else np.where(lengths + 1 >= n, lengths + 3 - n, 0)
+    return counts
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
@@ -308,11 +341,13 @@ def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets:
 @dataclass(frozen=True)
 class Words:
     """The words (maximal runs of non-boundary symbols) of a batch: ``starts``/``lengths`` in the
-    symbol buffer, the ``text`` each belongs to, and a 64-bit hash of each."""
+    symbol buffer, the ``text`` each belongs to, ``bounds`` (text ``i``'s words are
+    ``bounds[i]:bounds[i + 1]``), and a 64-bit hash of each."""
 
     starts: np.ndarray
     lengths: np.ndarray
     text: np.ndarray
+    bounds: np.ndarray
     hashes: np.ndarray
 
 
@@ -320,8 +355,8 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     """Every word of the batch, never across two texts.
 
     >>> w = words(np.array([7, 8, 0, 9, 7, 8], dtype=np.uint16), np.array([0, 4, 6]))
-    >>> w.starts.tolist(), w.lengths.tolist(), w.text.tolist(), bool(w.hashes[1] == w.hashes[0])
-    ([0, 3, 4], [2, 1, 2], [0, 0, 1], False)
+    >>> w.starts.tolist(), w.lengths.tolist(), w.text.tolist(), w.bounds.tolist(), bool(w.hashes[1] == w.hashes[0])
+    ([0, 3, 4], [2, 1, 2], [0, 0, 1], [0, 2, 3], False)
     >>> bool(w.hashes[2] == w.hashes[0])
     True
     """
@@ -335,15 +370,57 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     closes[:-1] &= ~inside[1:] | text_start[1:n]
     starts = np.flatnonzero(opens)
     lengths = np.flatnonzero(closes) + 1 - starts
-    before = np.cumsum(lengths) - lengths  # letters of the words before, = the word's start in ids[inside]
-    step = np.ones(int(lengths.sum()), dtype=np.int64)  # the position in its word of every letter, by one cumsum
-    if len(step):
-        step[before[1:]] = 1 - lengths[:-1]
-        step[0] = 0
-    position = np.cumsum(step)
-    terms = (np.compress(inside, ids).astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[np.minimum(position, 63)]
-    running = np.zeros(len(terms) + 1, dtype=np.uint64)
-    np.cumsum(terms, out=running[1:])
-    hashes = running[before + lengths] - running[before]
-    text = np.searchsorted(offsets, starts, side="right") - 1
-    return Words(starts, lengths, text, hashes)
+    bounds = np.searchsorted(starts, offsets)
+    text = np.repeat(np.arange(len(offsets) - 1), np.diff(bounds))
+    return Words(starts, lengths, text, bounds, word_hashes(ids, starts, lengths))
+
+
+MIN_GROUP = 256  # words: fewer of one length join the next lengths' group (see by_length)
+
+
+def by_length(lengths: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``(longest, indices)`` of groups of items by length, shortest first (``lengths`` below 2**16):
+    one group per length, except that a run of lengths with fewer than :data:`MIN_GROUP` items joins
+    the next lengths (fewer NumPy calls for a few words; a small input is one group).
+
+    >>> [(n, i.tolist()) for n, i in by_length(np.array([2, 1, 2]))]
+    [(2, [1, 0, 2])]
+    """
+    order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
+    ordered = lengths[order]
+    edges = [0]
+    for change in (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist():
+        if change - edges[-1] >= MIN_GROUP:
+            edges.append(change)
+    edges = edges + [len(ordered)] if len(ordered) else []
+    for a, b in zip(edges, edges[1:]):
+        yield int(ordered[b - 1]), order[a:b]
+
+
+def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The 64-bit hash of each word ``ids[starts[i]:starts[i] + lengths[i]]``: the sum of
+    ``(id + 1) * key[position in word]`` (wrapping uint64; positions past 63 share the last key),
+    over the words of one length at once (longer words: their first 63 letters so, the others by one sum).
+
+    >>> ids = np.array([7, 8, 9] * 30, dtype=np.uint16)
+    >>> h = word_hashes(ids, np.array([0, 3, 0, 1]), np.array([2, 2, 80, 2]))
+    >>> bool(h[0] == h[1]), bool(h[0] == h[3])
+    (True, False)
+    >>> int(h[2]) == sum((int(i) + 1) * int(_POSITION_KEYS[min(p, 63)]) for p, i in enumerate(ids[:80])) % 2**64
+    True
+    """
+    out = np.empty(len(starts), dtype=np.uint64)
+    head = len(_POSITION_KEYS) - 1
+    for longest, group in by_length(np.minimum(lengths, head + 1)):
+        position = np.arange(min(longest, head))[:, None]
+        terms = ids[np.minimum(starts[group] + position, len(ids) - 1)].astype(np.uint64)
+        terms += np.uint64(1)
+        terms *= _POSITION_KEYS[: len(terms), None]
+        terms[position >= lengths[group]] = 0  # past a shorter word's end
+        out[group] = terms.sum(axis=0, dtype=np.uint64)
+        rest = lengths[group] - head
+        long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
+        if len(long):
+            tail = ids[ranges(starts[group[long]] + head, rest[long])].astype(np.uint64) + np.uint64(1)
+            out[group[long]] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
+    return out

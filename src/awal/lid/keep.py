@@ -21,6 +21,7 @@ to the converter in one batched call.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -53,34 +54,49 @@ def _log_mass(score: np.ndarray) -> np.ndarray:
     return (peak + np.log(np.exp(score - peak).sum(axis=1, keepdims=True)))[:, 0]
 
 
-def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class TokenChars:
+    """The code points of a batch's tokens, one after another, with the token of each, which are
+    word characters and which ASCII digits: gathered and classified once for every test on them."""
+
+    cps: np.ndarray
+    token: np.ndarray
+    wordlike: np.ndarray
+    digit: np.ndarray
+
+    @classmethod
+    def of(cls, batch: TextBatch, starts: np.ndarray, ends: np.ndarray) -> "TokenChars":
+        lengths = ends - starts
+        cps = batch.codepoints[ranges(starts, lengths)].astype(np.uint32)
+        return cls(cps, np.repeat(np.arange(len(starts)), lengths), word_chars(cps), (cps >= 48) & (cps <= 57))
+
+
+def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, chars: TokenChars | None = None) -> np.ndarray:
     """Which tokens ``batch.codepoints[starts[i]:ends[i]]`` are Arabizi by their spelling: Latin
     word characters only, two letters or more, a chat digit (:data:`CHAT_DIGITS`) right before a
-    letter, and no number, ordinal or measure (``3rd``, ``5km``, ``7h30``).
+    letter, and no number, ordinal or measure (``3rd``, ``5km``, ``7h30``) (``chars``: the
+    tokens' :class:`TokenChars`, when the caller has them).
 
     >>> b = TextBatch.from_strings(["3la m3a 3rd 5G ps5 b7al salam"])
     >>> s, e = np.array([0, 4, 8, 12, 15, 19, 24]), np.array([3, 7, 11, 14, 18, 23, 29])
     >>> chat_digit_words(b, s, e).tolist()
     [True, True, False, False, False, True, False]
     """
-    lengths = ends - starts
     n = len(starts)
     if not n:
         return np.zeros(0, dtype=bool)
-    cps = batch.codepoints[ranges(starts, lengths)].astype(np.uint32)
-    token = np.repeat(np.arange(n), lengths)
-    wordlike = word_chars(cps)
-    digit = (cps >= 48) & (cps <= 57)
-    letter = wordlike & ~digit
+    chars = chars or TokenChars.of(batch, starts, ends)
+    cps, token, lengths = chars.cps, chars.token, ends - starts
+    letter = chars.wordlike & ~chars.digit
     before_letter = np.zeros(cps.size, dtype=bool)
     before_letter[:-1] = np.isin(cps[:-1], _CHAT_DIGIT_CODES) & letter[1:] & (token[1:] == token[:-1])
     found = (
-        (np.bincount(token, weights=~wordlike, minlength=n) == 0)
+        (np.bincount(token, weights=~chars.wordlike, minlength=n) == 0)
         & (np.bincount(token, weights=letter, minlength=n) >= 2)
         & (np.bincount(token, weights=before_letter, minlength=n) > 0)
     )
     text = batch.joined()
-    for j in np.flatnonzero(found & digit[np.r_[0, np.cumsum(lengths)[:-1]]]).tolist():
+    for j in np.flatnonzero(found & chars.digit[np.r_[0, np.cumsum(lengths)[:-1]]]).tolist():
         found[j] = not is_number(text[starts[j] : ends[j]])  # 3rd, 5km: numbers (only they start with a digit)
     return found
 
@@ -105,20 +121,17 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
     keep = np.zeros(n, dtype=bool)
     cps = batch.codepoints
-    lengths = ends - starts
-    token = np.repeat(np.arange(n), lengths)
-    chars = cps[ranges(starts, lengths)].astype(np.int64)
+    chars = TokenChars.of(batch, starts, ends)
     # texts with a word the converter reads (Latin letters) that is not Arabizi by its spelling go
     # to the identifier; in the others keeping a token changes nothing
-    latin = word_chars(chars.astype(np.uint32)) & ((chars < 48) | (chars > 57))
-    lettered = np.bincount(token, weights=latin, minlength=n) > 0
-    certain = chat_digit_words(batch, starts, ends)
+    lettered = np.bincount(chars.token, weights=chars.wordlike & ~chars.digit, minlength=n) > 0
+    certain = chat_digit_words(batch, starts, ends, chars)
     scored = np.flatnonzero(np.bincount(text_of, weights=lettered & ~certain, minlength=len(batch)) > 0)
     if len(scored):
         keep[ranges(token_offsets[scored], np.diff(token_offsets)[scored])] = _kept_by_identifier(batch, idf, scored, margin)
     keep &= ~certain
     # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
-    marks = np.bincount(token, weights=np.isin(chars, _SPECIAL_MARKS), minlength=n) > 0
+    marks = np.bincount(chars.token, weights=np.isin(chars.cps, _SPECIAL_MARKS), minlength=n) > 0
     first = cps[starts].astype(np.int64)
     digit_first = (first >= 128) | ((first >= 48) & (first <= 57))  # a superset: \d is any script's digit
     after_digit = np.zeros(n, dtype=bool)

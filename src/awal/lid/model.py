@@ -22,11 +22,11 @@ import os
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from ..batch import TextBatch
+from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns
 from .context import BLOCKS, Context
 from .dialect import Dialect
@@ -39,7 +39,8 @@ FORMAT = "awal-lid"
 VERSION = 4  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer
 READS = (3, 4)  # a version 3 file is a model without a dialect layer
 UNDETERMINED = "und"
-SLICE_CHARS = 1 << 22  # characters scored per batch (a word repeated across batches is scored in each)
+SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache and reuse the same memory (larger
+# batches took fresh pages from the OS on every call: 4M characters ran ~10% slower on FLORES); a word repeated across batches is scored in each
 TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
 ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
           "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
@@ -120,20 +121,20 @@ class Identifier:
         """The layer splitting a pair of labels' probability (Darija/MSA, see :mod:`awal.lid.dialect`), if any."""
         return self.state.get("dialect")
 
-    def logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text."""
+    def logits(self, texts: list[str] | TextBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text
+        (``texts``: a list of ``str`` or a :class:`~awal.batch.TextBatch`)."""
         layer = self.dialect
         z, letters, peak = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
         return (z if layer is None else layer.apply(z, peak)), letters
 
-    def base_logits(self, texts: list[str], pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def base_logits(self, texts: list[str] | TextBatch, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`logits` before the dialect layer, the letters, and per text the peak word
         difference between the labels of index ``pair`` (zeros without a pair)."""
         state = self.state
         out, letters, peaks = [], [], []
-        for start, end in _slices(texts):
-            batch = TextBatch.from_strings(texts[start:end], first_index=start)
-            sums, counts, n_letters, peak = word_sums(state, batch.codepoints, batch.offsets, pair)
+        for cps, offsets in _slices(texts):
+            sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
             out.append((sums / np.sqrt(np.maximum(counts, 1))[:, None] + state["bias"]) / state["temperature"])
             letters.append(n_letters)
             peaks.append(peak)
@@ -314,15 +315,31 @@ class Identifier:
         return cls(threshold, priors, _state=state)
 
 
-def _slices(texts: list[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` runs of ``texts`` of about :data:`SLICE_CHARS` characters each (a longer text alone)."""
-    try:
-        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    except TypeError:  # not all strings: TextBatch.from_strings says which one
-        return [(0, len(texts))]
-    cuts = np.searchsorted(ends, np.arange(1, int(ends[-1]) // SLICE_CHARS + 1) * SLICE_CHARS, side="right") if len(texts) else []
-    bounds = sorted({0, len(texts), *np.asarray(cuts, dtype=np.int64).tolist()})
-    return list(zip(bounds, bounds[1:]))
+def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(code points, offsets)`` of runs of ``texts`` of about :data:`SLICE_CHARS` characters each
+    (a longer text alone)."""
+    if isinstance(texts, TextBatch):
+        offsets = texts.offsets
+    else:
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        try:
+            np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
+        except TypeError:  # not all strings: TextBatch.from_strings says which one
+            offsets = TextBatch.from_strings(texts).offsets
+    size = int(offsets[-1] - offsets[0])
+    cuts = np.searchsorted(offsets[1:] - offsets[0], np.arange(1, size // SLICE_CHARS + 1) * SLICE_CHARS, side="right")
+    bounds = sorted({0, len(offsets) - 1, *cuts.tolist()})
+    for start, end in zip(bounds, bounds[1:]):
+        if isinstance(texts, TextBatch):
+            yield texts.codepoints[offsets[start] : offsets[end]], offsets[start : end + 1] - offsets[start]
+            continue
+        try:
+            joined = "".join(texts[start:end])
+        except TypeError:  # names the item that is not a str
+            TextBatch.from_strings(texts[start:end], first_index=start)
+            raise
+        units = utf16_units(joined)  # text in the BMP (nearly all): its UTF-16 units are its code points
+        yield (code_points(joined) if units is None else units), offsets[start : end + 1] - offsets[start]
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -340,15 +357,17 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     widest = int(np.diff(offsets).max(initial=0)) + 1
     wide = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
     known, position = vocabulary.find(found.hashes)
-    rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
-    rows[known] = np.take(vocabulary.rows, position[known], axis=0)
+    if len(vocabulary.hashes):  # every word's row from the frequent words: the others' are replaced below
+        rows = np.take(vocabulary.rows, position, axis=0)
+    else:
+        rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
     unknown = np.flatnonzero(~known)
     if len(unknown):
         _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
         new = unknown[first]
-        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new])
         rows[unknown] = np.take(level_rows(packed, total, new_counts), inverse, axis=0)
-    bounds = np.searchsorted(found.text, np.arange(n_texts + 1))
+    bounds = found.bounds
     text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     if filled.any():
@@ -367,8 +386,11 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             filled = bounds[1:] > bounds[:-1]
             sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
             counts = counts + np.diff(bounds)
-    letter_before = np.r_[0, np.cumsum(np.take(state["alphabet"].letter, ids))]
-    return sums, counts, np.diff(letter_before[offsets]), peak
+    letters = np.zeros(n_texts, dtype=np.int64)
+    filled = offsets[1:] > offsets[:-1]
+    if filled.any():  # a segment sum (a cumulative sum would be a large temporary: fresh pages every call)
+        letters[filled] = np.add.reduceat(np.take(state["alphabet"].letter, ids), offsets[:-1][filled], dtype=np.int64)
+    return sums, counts, letters, peak
 
 
 def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarra
     have letters."""
     starts, ends, token_offsets = token_spans(batch)
     lengths = ends - starts
-    tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64)).to_list()
+    tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
     z_tokens, letters = idf.logits(tokens)
     local = None
     if idf.token_model is not None:

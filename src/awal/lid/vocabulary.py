@@ -21,30 +21,24 @@ from functools import cached_property
 
 import numpy as np
 
-from ..kernels import ranges
-from .features import pad, symbols, word_columns, words
+from .features import by_length, feature_counts, symbols, word_buckets, words
 from .packed import LANES, MAX_FEATURES, PackedWeights
 
 
-def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Packed weight sums (``uint64``, see :mod:`awal.lid.packed`) and feature counts of the
     words ``ids[starts[i]:starts[i] + lengths[i]]`` (a longer word than the packed sums allow
-    counts by its first letters; ``hashes``: the words' hashes from :func:`~awal.lid.features.words`, if known)."""
+    counts by its first letters). Words of one length are scored together (:func:`word_buckets`)."""
     spec, packed = state["spec"], state["packed"]
     limit = MAX_FEATURES // (len(spec.orders) + spec.words) - 1
-    if hashes is not None and len(lengths) and lengths.max() > limit:
-        hashes = None  # a cut word's hash is not the whole word's
     lengths = np.minimum(lengths, limit)
-    bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=bounds[1:])
-    padded, padded_starts = pad(ids[ranges(starts, lengths)], bounds)
-    total = np.zeros((len(lengths), packed.words), dtype=np.uint64)
-    counts = np.zeros(len(lengths), dtype=np.int64)
-    for buckets, count in word_columns(spec, padded, padded_starts[:-1], lengths, hashes):  # order by order
-        segment = np.zeros(len(count) + 1, dtype=np.int64)
-        np.cumsum(count, out=segment[1:])
-        total += packed.segment_totals(buckets, segment)
-        counts += count
+    total = np.empty((len(lengths), packed.words), dtype=np.uint64)
+    for longest, group in by_length(lengths):
+        letters = ids[np.minimum(starts[group] + np.arange(longest)[:, None], len(ids) - 1)]
+        buckets = word_buckets(spec, letters, None if lengths[group[0]] == longest else lengths[group])
+        rows = np.take(packed.rows, buckets).view(np.uint64).reshape(len(buckets), len(group), packed.words)
+        total[group] = rows.sum(axis=0, dtype=np.uint64)  # adds whole planes: one per feature
+    counts = feature_counts(spec, lengths)
     return total, counts
 
 
