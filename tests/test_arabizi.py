@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import numpy as np
 
 from awal.arabizi import ArabiziModel, _flat, _lattice_codes, _lattice_forms, _prefix_tree, romanize
+from awal.reference import arabizi_readings
 
 from strategies import examples
 
@@ -43,6 +44,29 @@ def test_words_that_start_alike_read_as_alone(model, words):
     batch = model._decode(words, 4, 3)
     assert batch == [model._decode([w], 4, 3)[0] for w in words]
     assert model._best(*_flat(words)) == [model._best(*_flat([w]))[0] for w in words]
+
+
+LATTICE_WORDS = st.lists(st.text(alphabet="kanbghiwlª3d9chSTAEéß\U0001d41a", min_size=1, max_size=10), min_size=1,
+                         max_size=10, unique=True)
+
+
+@examples(40)
+@given(LATTICE_WORDS, st.sampled_from([(2, 1), (4, 3), (10, 5)]))
+def test_search_is_the_one_word_beam_search(model, words, beam_nbest):
+    """The batched search (prefix tree, candidate slots laid out in advance) reads each word as
+    the obvious beam search over its positions does (:func:`awal.reference.arabizi_readings`),
+    readings and float32 scores alike, at several beam widths."""
+    beam, nbest = beam_nbest
+    assert model._decode(words, beam, nbest) == [arabizi_readings(model, w, beam, nbest) for w in words]
+
+
+def test_search_on_real_words_is_the_one_word_beam_search(model):
+    """The same on words as the rules read them (articles, doubled starts, open vowels, noun
+    endings) written for this test."""
+    words = _lattice_forms(["ddar", "chchems", "ssa3a", "lmdrasa", "kanbghiwha", "kanbghi", "bghina", "l7al",
+                            "faras", "mzyan", "mzyana", "tomobil", "tilifoun", "wayyli", "3la", "9ahwa", "xx"])
+    for beam, nbest in ((2, 1), (4, 3)):
+        assert model._decode(words, beam, nbest) == [arabizi_readings(model, w, beam, nbest) for w in words]
 
 
 def test_words_of_many_letters_read_as_alone(model):
@@ -223,6 +247,8 @@ def test_fitted_accuracy_grouped_split(model, doda):
     fitted = model.fit(train)
     acc, cer = doda.score(fitted.transliterate([x for x, _ in test]), [y for _, y in test])
     assert acc >= 84.0 and cer <= 5.0, (acc, cer)
+    shipped, _ = doda.score(model.transliterate([x for x, _ in test]), [y for _, y in test])
+    assert acc > shipped, (acc, shipped)  # fitting on the user's pairs reads unseen words better
 
 
 @pytest.mark.shared

@@ -394,6 +394,32 @@ def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
     return order, so, row, new | ends, news, (wid[by_depth][n_end], np.concatenate([[0], np.cumsum(finals)]))
 
 
+def _candidate_slots(step: np.ndarray, node: np.ndarray, n_rows: np.ndarray, beam: int) -> tuple:
+    """Where the beam search puts each candidate: ``(slot, width, base)``.
+
+    The candidates reaching position ``p`` fill a dense block of ``n_rows[p]`` rows (one a
+    node) of ``width[p]`` slots (``beam`` for each candidate of the node that has the most),
+    from ``base[p]`` on in one flat buffer; a node's candidates fill its row in the order given,
+    ``beam`` slots each (one for each hypothesis they extend); ``slot`` is the first of them.
+
+    >>> slot, width, base = _candidate_slots(np.array([1, 1, 2, 1]), np.array([0, 1, 0, 0]), np.array([1, 2, 1]), 2)
+    >>> slot.tolist(), width.tolist(), base.tolist()
+    ([0, 4, 8, 2], [0, 4, 2], [0, 0, 8, 10])
+    """
+    key = step * (int(n_rows.max()) + 1) + node
+    o = np.argsort(key, kind="stable")
+    key = key[o]
+    new = np.concatenate([[True], key[1:] != key[:-1]])
+    first = np.flatnonzero(new)
+    rank = np.empty(key.size, dtype=np.int64)
+    rank[o] = np.arange(key.size) - first[np.cumsum(new) - 1]
+    count = np.diff(np.append(first, key.size))
+    width = np.zeros(n_rows.size, dtype=np.int64)
+    np.maximum.at(width, step[o[first]], count * beam)
+    base = np.concatenate([[0], np.cumsum(n_rows * width)])
+    return base[step] + node * width[step] + rank * beam, width, base
+
+
 # ---------------------------------------------------------------- letter model
 class _CharLM:
     """Arabic character n-gram model (interpolated absolute discounting) on dense tables."""
@@ -677,7 +703,7 @@ class ArabiziModel:
         if self._arrays is None or self._arrays[0] != len(self._f_emit):
             ids = [_char_ids(e) for e in self._emits]
             K = max(1, max((len(i) for i in ids), default=1))
-            chars = np.full((len(ids), K), -1, dtype=np.int64)
+            chars = np.full((len(ids), K), -1, dtype=np.int32)
             for i, t in enumerate(ids):
                 chars[i, : len(t)] = t
             text = "".join(self._emits)
@@ -695,28 +721,18 @@ class ArabiziModel:
             )
         return self._arrays
 
-    def _lattice(self, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Chunk occurrences of all words at once: (word, start, end, group), starts local."""
+    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Chunk occurrences of all words at once: (word, start, end, group), starts local; only
+        the chunks whose last letter is ``needed`` (a mask over ``cps``)."""
         n = len(cps)
         W = len(offsets) - 1
         lens = np.diff(offsets)
         wid = np.repeat(np.arange(W, dtype=np.int64), lens)
-        pos = np.arange(n, dtype=np.int64)
-        local = pos - offsets[wid]
+        local = np.arange(n, dtype=np.int64) - offsets[wid]
         left = lens[wid] - local  # letters from here to the end of the word
-        ctx = np.where(local == 0, 0, np.where(left == 1, 2, 1))
-        # one-letter chunks: a dense table; letters no rule covers are kept as they are
         c = cps.astype(np.int64)
-        g1 = np.where(c < _BMP, self._single[np.minimum(c, _BMP - 1), ctx], -1)
-        miss = np.flatnonzero(g1 < 0)
-        if miss.size:
-            for key in set(zip(c[miss].tolist(), ctx[miss].tolist())):
-                g = self._group(chr(key[0]), "IMF"[key[1]])
-                if key[0] < _BMP:
-                    self._single[key] = g
-            g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c[miss].tolist(), ctx[miss].tolist())]
-        ew, es, ee, eg = [wid], [local], [local + 1], [g1]
         doubled_half = np.zeros(W, dtype=np.int64)
+        ew, es, ee, eg = [], [], [], []
         code = np.minimum(c, _BMP - 1).astype(np.uint64)
         padded = np.concatenate([code, np.zeros(self._max_chunk, dtype=np.uint64)])
         ids = self._letter_id[code.astype(np.int64)]
@@ -734,19 +750,34 @@ class ArabiziModel:
             cx = np.where(local[at] == 0, 0, np.where(left[at] == length, 2, 1))
             g = gids[slot, cx]
             ok = g >= 0
-            at = at[ok]
-            ew.append(wid[at])
-            es.append(local[at])
-            ee.append(local[at] + length)
-            eg.append(g[ok])
+            at, g = at[ok], g[ok]
             if length % 2 == 0:  # a doubled chunk at the start of a longer word (ddar, chchems)
                 half = np.uint64(16 * (length // 2))
                 low = code[at] & ((np.uint64(1) << half) - np.uint64(1))
                 twin = at[(local[at] == 0) & (left[at] > length) & ((code[at] >> half) == low)]
                 doubled_half[wid[twin]] = length // 2
-        w_, s_, e_, g_ = (np.concatenate(x) for x in (ew, es, ee, eg))
+            use = needed[at + length - 1]
+            at = at[use]
+            ew.append(wid[at])
+            es.append(local[at])
+            ee.append(local[at] + length)
+            eg.append(g[use])
+        # one-letter chunks: a dense table; letters no rule covers are kept as they are
+        at = np.flatnonzero(needed)
         # a word-initial doubled letter is one letter (with shadda) or the article + letter, never
         # the letter twice: its halves are no chunks of their own there
+        at = at[(local[at] > 0) | (doubled_half[wid[at]] == 0)]
+        c1, l1 = c[at], local[at]
+        ctx = np.where(l1 == 0, 0, np.where(left[at] == 1, 2, 1))
+        g1 = np.where(c1 < _BMP, self._single[np.minimum(c1, _BMP - 1), ctx], -1)
+        miss = np.flatnonzero(g1 < 0)
+        if miss.size:
+            for key in set(zip(c1[miss].tolist(), ctx[miss].tolist())):
+                g = self._group(chr(key[0]), "IMF"[key[1]])
+                if key[0] < _BMP:
+                    self._single[key] = g
+            g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c1[miss].tolist(), ctx[miss].tolist())]
+        w_, s_, e_, g_ = (np.concatenate(x) for x in ([wid[at]] + ew, [l1] + es, [l1 + 1] + ee, [g1] + eg))
         keep = (s_ > 0) | (e_ > doubled_half[w_])
         return w_[keep], s_[keep], e_[keep], g_[keep]
 
@@ -756,139 +787,110 @@ class ArabiziModel:
         Words are read as a prefix tree (:func:`_prefix_tree`): words that start alike share
         the hypotheses of their common beginning, so ``kanbghi`` and ``kanbghiw`` read
         ``kanbgh`` once. Position by position, every node of the tree keeps ``beam``
-        hypotheses in a dense ``(nodes, beam)`` block. Returns ``(back, emit, finals)``:
-        back-pointers and readings of all hypotheses, and the complete ones as
-        ``(word, score, hypothesis)``, ``beam`` in a row for each word (a score of minus
-        infinity: no hypothesis).
+        hypotheses in a dense ``(nodes, beam)`` block. The lattice is fixed before the search,
+        so where every candidate lands is laid out once (:func:`_candidate_slots`): each
+        position's candidates fill a dense ``(nodes, width)`` block of one flat buffer, written
+        by the positions they start at and read by the one they end at.
+
+        Returns ``(back, emit, finals)``: back-pointers and readings of all hypotheses, and
+        the complete ones as ``(word, score, hypothesis)``, ``beam`` in a row for each word (a
+        score of minus infinity: no hypothesis).
         """
         B = max(1, int(beam))
-        order, so, row, creator, non_final, finals_at = _prefix_tree(cps, offsets)
+        order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets)
         slen = np.diff(so)
-        scps = cps[ranges(offsets[order], slen)]
-        ew, es, ee, eg = self._lattice(scps, so)
         # only the chunks that end at a node of the tree the word creates (or at its end)
+        ew, es, ee, eg = self._lattice(cps[ranges(offsets[order], slen)], so, creator)
         end_at = so[ew] + ee - 1
-        kept = creator[end_at]
-        ew, es, ee, eg, end_at = ew[kept], es[kept], ee[kept], eg[kept], end_at[kept]
-        src = np.where(es == 0, 0, row[np.maximum(so[ew] + es - 1, 0)]).astype(np.int32)
-        dst = row[end_at].astype(np.int32)
-        final = ee == slen[ew]
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
-        lm = self.lm.table()
-        lam = np.float32(self.lm_weight)
-        ML = self._max_chunk + 1
+        # every reading of every chunk is a candidate: its source node, its node, reading, log-prob
         T = int(slen.max())
-        # chunks sorted by start, length, then node (the nodes ending a word come last at a
-        # position, and the lattice lists words in order), then their readings
-        ek = es * ML + ee - es
-        key = ek * 2 + final
-        key = key.astype(np.int16) if (T + 1) * ML * 2 < 32000 else key
-        o = np.argsort(key, kind="stable")
+        ML = self._max_chunk + 1
+        key = (es * ML + ee - es) * 2 + (ee == slen[ew])  # by start, length, then word ends last
+        o = np.argsort(key.astype(np.int16) if (T + 1) * ML * 2 < 32000 else key, kind="stable")
         k = g_len[eg[o]]
         rep = np.repeat(o, k)
         flat = ranges(g_start[eg[o]], k)
-        SRC, DST = src[rep], dst[rep]
-        EM = f_emit[flat].astype(np.int32)
-        ELP = f_lp[flat]
-        bounds = np.searchsorted(ek[rep], np.arange((T + 1) * ML + 1)).tolist()
-        final_words, final_bounds = finals_at
-        fb = final_bounds.tolist()
-        n_rows = (non_final + np.diff(final_bounds)).tolist()  # nodes at each position
-        non_final = non_final.tolist()
-        cols = np.arange(B, dtype=np.int32)
-        cols64 = cols.astype(np.int64)
-        chars = chars.astype(np.int32)
-        SB = np.int64(1 << 18)  # a letter-model state fits in 18 bits
-
+        src = np.where(es == 0, 0, row[np.maximum(so[ew] + es - 1, 0)])[rep]
+        n_rows = non_final + np.diff(final_bounds)  # nodes at each position
+        slot, width, base = _candidate_slots(ee[rep], row[end_at][rep], n_rows, B)
+        start, em, lp = es[rep], f_emit[flat], f_lp[flat]
+        # the candidates of a position, those with the most letters to score first
+        n_chars = (chars >= 0).sum(axis=1)
+        key = start * (chars.shape[1] + 1) - n_chars[em]
+        by_start = np.argsort(key.astype(np.int16) if (T + 1) * (chars.shape[1] + 1) < 32000 else key, kind="stable")
+        start, src, slot, lp, em = start[by_start], src[by_start].astype(np.int32), slot[by_start], lp[by_start], em[by_start]
+        left = n_chars[em]
+        starts_at = np.searchsorted(start, np.arange(T + 2)).tolist()
+        hyp_base = np.concatenate([[0], np.cumsum(n_rows * B)])  # the first hypothesis of each position
+        total = int(base[-1])
+        cols = np.arange(B, dtype=np.int64)
+        at_all = (slot[:, None] + cols).ravel()  # the slots of each candidate's B extensions
+        slot_cand = np.zeros(total, dtype=np.int32)  # candidate * B + b in each slot
+        slot_cand[at_all] = np.arange(at_all.size, dtype=np.int32)
+        lm = self.lm.table()
+        lam = np.float32(self.lm_weight)
+        cand = np.full(total, -np.inf, dtype=np.float32)
+        cand_state = np.zeros(total, dtype=np.int32)
+        hyp_cand = np.full(int(hyp_base[-1]), -1, dtype=np.int64)  # candidate * B + b of each hypothesis
         score = np.full((1, B), -np.inf, dtype=np.float32)  # the root
         score[:, 0] = 0.0
         state = np.zeros((1, B), dtype=np.int32)
-        hyp = np.arange(B, dtype=np.int32).reshape(1, B)
-        backs = [np.full(B, -1, dtype=np.int32)]
-        emits = [np.full(B, -1, dtype=np.int32)]
-        offset = B
-        pending: dict[int, list[tuple[np.ndarray, ...]]] = defaultdict(list)
+        n_rows, width, base, fb = n_rows.tolist(), width.tolist(), base.tolist(), final_bounds.tolist()
+        non_final = non_final.tolist()
         finals = []
         for t in range(T + 1):
-            m_t = n_rows[t]
-            if t > 0 and t not in pending:  # no chunk ends here (inside a word-initial doubled letter)
+            m_t, w_t = n_rows[t], width[t]
+            if t > 0 and w_t == 0:  # no chunk ends here (inside a word-initial doubled letter)
                 score = np.full((m_t, B), -np.inf, dtype=np.float32)
                 state = np.zeros((m_t, B), dtype=np.int32)
-                backs.append(np.full(m_t * B, -1, dtype=np.int32))
-                emits.append(np.full(m_t * B, -1, dtype=np.int32))
-                hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
-                offset += m_t * B
             elif t > 0:
-                # gather what reaches t, a row of candidates per node, then keep the best B
-                # of distinct letter-model states (recombination) by repeated argmax
-                parts = pending.pop(t)
-                counts = [np.bincount(p[0], minlength=m_t) for p in parts]
-                width = int(sum(counts).max()) * B
-                cand = np.full((m_t, width), -np.inf, dtype=np.float32)
-                packed = np.zeros((m_t, width), dtype=np.int64)  # candidate index << 18 | state
-                cand_f, packed_f = cand.ravel(), packed.ravel()
-                base = np.zeros(m_t, dtype=np.int64)
-                first = 0
-                for (rw, s, st, bk, em), cnt in zip(parts, counts):
-                    # rank of each candidate among its node's in this part (rw is sorted), after the
-                    # candidates of the earlier parts
-                    within = np.arange(rw.size) - np.searchsorted(rw, rw) + base[rw]
-                    at = ((rw.astype(np.int64) * width + within * B)[:, None] + cols64).ravel()
-                    cand_f[at] = s.ravel()
-                    packed_f[at] = np.arange(first, first + rw.size * B, dtype=np.int64) * SB + st.ravel()
-                    base += cnt
-                    first += rw.size * B
-                all_bk = np.concatenate([p[3].ravel() for p in parts])
-                all_em = np.concatenate([np.repeat(p[4], B) for p in parts])
-                # the best B by repeated argmax; of two with one letter-model state only
-                # the better goes on (recombination)
-                rows = np.arange(m_t) * width
+                # the best B of each node's row by repeated argmax; of two with one letter-model
+                # state only the better goes on (recombination)
+                block = cand[base[t] : base[t] + m_t * w_t]
+                grid = block.reshape(m_t, w_t)
+                rows = np.arange(0, m_t * w_t, w_t)
                 score = np.empty((m_t, B), dtype=np.float32)
                 pick = np.empty((m_t, B), dtype=np.int64)
                 for b in range(B):
-                    j = cand.argmax(axis=1)
+                    j = grid.argmax(axis=1)
                     j += rows
-                    score[:, b] = cand_f[j]
-                    pick[:, b] = packed_f[j]
+                    score[:, b] = block[j]
+                    pick[:, b] = j
                     if b + 1 < B:
-                        cand_f[j] = -np.inf
-                st_p = pick & (SB - 1)
+                        block[j] = -np.inf
+                pick += base[t]
+                state = cand_state[pick]
                 for b in range(1, B):
-                    score[(st_p[:, :b] == st_p[:, b, None]).any(axis=1), b] = -np.inf
-                state = st_p.astype(np.int32)
-                pick >>= 18
-                backs.append(all_bk[pick].ravel())
-                emits.append(all_em[pick].ravel())
-                hyp = (offset + np.arange(m_t * B, dtype=np.int32)).reshape(m_t, B)
-                offset += m_t * B
+                    score[(state[:, :b] == state[:, b, None]).any(axis=1), b] = -np.inf
+                hyp_cand[hyp_base[t] : hyp_base[t + 1]] = slot_cand[pick].ravel()
             n_t = non_final[t]  # the nodes after are the ends of words
             if n_t < m_t:
                 end = score[n_t:m_t] + lam * lm[state[n_t:m_t] * _A]
-                finals.append((np.repeat(final_words[fb[t] : fb[t + 1]], B), end.ravel(), hyp[n_t:m_t].ravel()))
-            lo, hi = bounds[t * ML], bounds[(t + 1) * ML]
+                hyp = np.arange(hyp_base[t] + n_t * B, hyp_base[t + 1])
+                finals.append((np.repeat(final_words[fb[t] : fb[t + 1]], B), end.ravel(), hyp))
+            lo, hi = starts_at[t], starts_at[t + 1]
             if lo == hi:
                 continue
-            rw = SRC[lo:hi]
-            em = EM[lo:hi]
-            s = score[rw] + ELP[lo:hi, None]
+            rw = src[lo:hi]
+            s = score[rw] + lp[lo:hi, None]
             st = state[rw]
+            n_left, e_t = left[lo:hi], em[lo:hi]
             for j in range(chars.shape[1]):
-                c = chars[em, j]
-                r = np.flatnonzero(c >= 0)
-                if not r.size:
+                n = int(np.count_nonzero(n_left > j))  # the candidates with a j-th letter come first
+                if not n:
                     break
-                idx = st[r] * _A + c[r, None]
-                s[r] += lam * lm[idx]
-                st[r] = idx % _STATES
-            bk = hyp[rw]
-            for length in range(1, ML):
-                a, b_ = bounds[t * ML + length] - lo, bounds[t * ML + length + 1] - lo
-                if a < b_:
-                    pending[t + length].append((DST[lo + a : lo + b_], s[a:b_], st[a:b_], bk[a:b_], em[a:b_]))
-        back = np.concatenate(backs).astype(np.int64)
-        emit = np.concatenate(emits).astype(np.int64)
+                idx = st[:n] * _A + chars[e_t[:n], j, None]
+                s[:n] += lam * lm[idx]
+                st[:n] = idx % _STATES
+            at = at_all[lo * B : hi * B]
+            cand[at] = s.ravel()
+            cand_state[at] = st.ravel()
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
-        return back, emit, (order[fw_], fs_, fi_.astype(np.int64))
+        c, b = np.divmod(hyp_cand, B)
+        none = hyp_cand < 0
+        back = np.where(none, -1, hyp_base[start[c]] + src[c] * B + b)
+        return back, np.where(none, -1, em[c]), (order[fw_], fs_, fi_)
 
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
         """The ``nbest`` best readings of each prepared word, with scores."""
@@ -969,13 +971,14 @@ class ArabiziModel:
         inv, first = _unique_spans(cps, starts, ends)
         uwords = _spans_text(cps, starts[first], ends[first])
         cache = self._cache
-        todo = [w for w in uwords if w not in cache]
+        todo = [w for w in uwords if w not in cache] if cache else uwords
         if todo:
             if len(cache) + len(todo) > 1_000_000:
                 self._cache = cache = {}
                 self._ambiguous = {}
-            cache.update(self._read_words(todo))
-        readings = [cache[w] for w in uwords]
+            read = self._read_words(todo)
+            cache.update(zip(todo, read))
+        readings = read if todo is uwords else [cache[w] for w in uwords]
         choice = inv
         ambiguous = None
         if not self._ambiguous.keys().isdisjoint(uwords):
@@ -1013,8 +1016,8 @@ class ArabiziModel:
         choice[occ] = picked[back.ravel()]
         return choice, readings
 
-    def _read_words(self, tokens: list[str]) -> dict[str, str]:
-        """{token: Arabic} for distinct Latin words: the lexicon (any case), else the letter lattice.
+    def _read_words(self, tokens: list[str]) -> list[str]:
+        """The Arabic of distinct Latin words: the lexicon (any case), else the letter lattice.
 
         Laughter (``hhhh``) is written with as many ه; a letter written three times or
         more is elongation and counts twice, as the ``darija`` profile's collapse does.
@@ -1027,7 +1030,9 @@ class ArabiziModel:
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
-        for i in [i for i, low in enumerate(lowered) if low == "hh"] if "hh" in lowered else ():
+        i = -1
+        for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
+            i = lowered.index("hh", i + 1)
             found[i] = found[i] or _laughter(tokens[i].lower())
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
@@ -1035,7 +1040,7 @@ class ArabiziModel:
         if need:
             best = dict(zip(need, self._vowels().correct(need, self._best(*_lattice_codes(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
-        return dict(zip(tokens, found))
+        return found
 
     def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
         """Ranked Arabic spellings of one Latin word with log-scores, best first (the best scores 0).
@@ -1120,7 +1125,8 @@ class ArabiziModel:
         the letter model, and whether the learned chunk readings (alone, or with pairs of
         neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
         ones, are chosen on a tenth of the words (grouped by Arabic form, so no Arabic word
-        is in both parts).
+        is in both parts), read as :meth:`transliterate` reads them (lexicon, word counts and
+        vowel letters included).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -1148,14 +1154,14 @@ class ArabiziModel:
             rng = np.random.default_rng(0)
             dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
             train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
-            dev = [(f, a) for f, (_, a) in zip(forms, data) if a in dev_forms]
+            dev = [(w, a) for w, a in data if a in dev_forms]
             words = sorted({w for w, _ in dev})
             best = (-1.0, model.lm_weight, 1, data_weight)
             readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
                         PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
             for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
                 trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
-                                     beam=self.beam)
+                                     beam=self.beam, homographs=self.homographs, context=self.context)
                 # the rules' own chunk readings, the learned ones, or learned with neighbouring
                 # chunks counted together (readings that depend on the letter next door)
                 for learn, learned in readings.items():
@@ -1163,7 +1169,7 @@ class ArabiziModel:
                     for lam in (0.1, 0.15, 0.2, 0.3):
                         trial.lm_weight = lam
                         trial._reset()
-                        out = dict(zip(words, (c[0][0] for c in trial._decode(words, self.beam, 1))))
+                        out = dict(zip(words, trial._read_words(words)))  # as transliterate reads them
                         acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
                         if acc > best[0]:
                             best = (acc, lam, learn, weight)
@@ -1176,7 +1182,7 @@ class ArabiziModel:
         learned_words = {w.lower(): c.most_common(1)[0][0] for w, c in memory.items()}
         model._reset()
         # word memory only where the fitted model reads a word otherwise: the exceptions
-        own = model._read_words(list(memory))
+        own = dict(zip(memory, model._read_words(list(memory))))
         learned_words = {w.lower(): learned_words[w.lower()] for w in memory
                          if _strip_arabic(own[w]) != learned_words[w.lower()]}
         model.lexicon.update(learned_words)

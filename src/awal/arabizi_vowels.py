@@ -33,9 +33,18 @@ _MARK_CHARS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"  # 
 _MARKS = str.maketrans("", "", _MARK_CHARS)
 
 
-_VOWEL_CODES = np.array([ord(c) for c in _VOWEL_LETTERS], dtype=np.uint32)
-_ARTICLE_START = np.array([ord("ل"), ord("ا")], dtype=np.uint32)  # the first letter of ل and ال
-_MARK_CODES = np.array([ord(c) for c in _MARK_CHARS], dtype=np.uint32)
+_TABLE_END = 0x671  # the letters and marks looked at are below this code point
+
+
+def _table(chars: str) -> np.ndarray:
+    """A table over code points below ``_TABLE_END``: True for ``chars``."""
+    table = np.zeros(_TABLE_END + 1, dtype=bool)  # the last entry: every code point past the end
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
+_IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
 
 
 def _text(cps: np.ndarray) -> str:
@@ -48,33 +57,31 @@ def _skeleton(word: str) -> str:
 
 
 class VowelLetters:
-    """Known words by skeleton, and the correction of readings with vowel letters too many."""
+    """Known words and their skeletons, and the correction of readings with vowel letters too many."""
 
     def __init__(self, counts: dict[str, int], min_count: int = MIN_COUNT) -> None:
         self.known = {w.translate(_MARKS) for w in counts}
-        self.by_skeleton: dict[str, list[tuple[int, str]]] = {}
+        # the words a reading may become, each with its sort key (most frequent first), and their skeletons
+        self.rank: dict[str, tuple[int, str]] = {}
         for word, count in counts.items():
             word = word.translate(_MARKS)
             if count >= min_count and len(word) > 1:
-                self.by_skeleton.setdefault(_skeleton(word), []).append((count, word))
-        for options in self.by_skeleton.values():
-            options.sort(key=lambda cw: (-cw[0], cw[1]))
+                self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
+        self.skeletons = {_skeleton(w) for w in self.rank}
 
     def _fewer_vowels(self, latin: str, reading: str) -> str | None:
         """The most frequent known word spelt by ``reading`` with one or two medial vowel letters
         fewer, each written as a vowel in ``latin``; None if there is none."""
-        options = self.by_skeleton.get(_skeleton(reading))
-        if not options:
+        if _skeleton(reading) not in self.skeletons:
             return None
         latin = latin.lower()
         droppable = [i for i in range(1, len(reading) - 1)
                      if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
-        for _, word in options:
-            if 1 <= len(reading) - len(word) <= 2:
-                for drop in combinations(droppable, len(reading) - len(word)):
-                    if "".join(c for i, c in enumerate(reading) if i not in drop) == word:
-                        return word
-        return None
+        rank = self.rank
+        hits = [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
+        hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
+                                   for i, j in combinations(droppable, 2)) if w in rank]
+        return min(hits)[1] if hits else None
 
     def correct(self, latin: list[str], readings: list[str]) -> list[str]:
         """``readings`` of the Latin words ``latin``, each replaced by the known word with fewer
@@ -86,20 +93,20 @@ class VowelLetters:
         if not readings:
             return []
         cps = np.frombuffer("\n".join(readings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        cps = cps[~np.isin(cps, _MARK_CODES)]
+        cps = cps[~_IS_MARK[np.minimum(cps, _TABLE_END)]]
         plain_words = _text(cps).split("\n")
         if not cps.size:  # only empty readings (a word of silent vowels: "e")
             return list(readings)
-        medial = np.isin(cps, _VOWEL_CODES)
+        medial = _IS_VOWEL[np.minimum(cps, _TABLE_END)]
         medial[[0, -1]] = False
         medial[1:-1] &= (cps[:-2] != 10) & (cps[2:] != 10)
         kept = cps[~medial]
         skeletons = _text(kept).split("\n")
         out = list(readings)
-        bs, known = self.by_skeleton, self.known
+        bs, known = self.skeletons, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
-        listed = bs.keys() & set(skeletons)
-        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & np.isin(kept, _ARTICLE_START))
+        listed = bs & set(skeletons)
+        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & _IS_ARTICLE_START[np.minimum(kept, _TABLE_END)])
         if starts.size:
             article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
             listed |= {sk for sk in article if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}

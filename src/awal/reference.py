@@ -404,3 +404,67 @@ def valid_utf8(rows: list[bytes]) -> bool:
 def map_utf8(rows: list[bytes], table: Mapping[str, str]) -> list[bytes]:
     """Each row decoded, mapped character by character, encoded (twin of :meth:`awal.utf8map.Utf8Map.run`)."""
     return [expand(row.decode("utf-8"), table)[0].encode("utf-8") for row in rows]
+
+
+def arabizi_readings(model, word: str, beam: int, nbest: int) -> list[tuple[str, float]]:
+    """The ``nbest`` best readings of one lattice-form word with their scores, by a beam search
+    over its positions one at a time (twin of :meth:`awal.arabizi.ArabiziModel._decode`).
+
+    Every chunk of the rules ending at a position extends the ``beam`` hypotheses of its start,
+    in order of start, reading and hypothesis; the ``beam`` best candidates stay (the first of
+    equal scores), and one with the letter-model state of a better one drops out. Scores are
+    summed in float32, as the search does.
+    """
+    import numpy as np
+
+    from . import arabizi as az
+
+    known = {c for c, _ in model.rules} | {c for c, _ in model.learned}
+    _, g_start, g_len, f_emit, f_lp, *_ = model._emission_arrays()
+    lm, lam, n, minus_inf = model.lm.table(), np.float32(model.lm_weight), len(word), np.float32(-np.inf)
+
+    def group(chunk: str, ctx: str) -> int:
+        if len(chunk) > 1 and (chunk not in known or any(ord(c) >= az._BMP - 1 for c in chunk)):
+            return -1
+        return model._group(chunk, ctx)
+
+    def ctx(i: int, j: int) -> str:
+        return "I" if i == 0 else ("F" if j == n else "M")
+
+    doubled = 0  # a word-initial doubled chunk (ddar): its halves are no chunks there
+    for length in range(2, min(model._max_chunk, n - 1) + 1, 2):
+        half = length // 2
+        if word[:half] == word[half:length] and group(word[:length], "I") >= 0:
+            doubled = half
+    hyps: list[list[tuple]] = [[(np.float32(0.0), 0, "")] + [(minus_inf, 0, "")] * (beam - 1)]
+    for t in range(1, n + 1):
+        cands = []
+        for s in range(max(0, t - model._max_chunk), t):
+            g = group(word[s:t], ctx(s, t))
+            if g < 0 or (s == 0 and t <= doubled) or not hyps[s]:
+                continue
+            for k in range(g_start[g], g_start[g] + g_len[g]):
+                emit = model._emits[f_emit[k]]
+                for score, state, text in hyps[s]:
+                    score = score + f_lp[k]
+                    for c in az._char_ids(emit):
+                        idx = state * az._A + c
+                        score = score + lam * lm[idx]
+                        state = idx % az._STATES
+                    cands.append((score, state, text + emit))
+        kept: list[tuple] = []
+        for _ in range(beam if cands else 0):
+            best = max(range(len(cands)), key=lambda i: (cands[i][0], -i))
+            score, state, text = cands[best]
+            if any(state == other for _, other, _ in kept):
+                score = minus_inf
+            kept.append((score, state, text))
+            cands[best] = (minus_inf, state, text)
+        hyps.append(kept)
+    ends = [(score + lam * lm[state * az._A], text) for score, state, text in hyps[n]]
+    ranked = sorted((e for e in ends if np.isfinite(e[0])), key=lambda e: -e[0])[: 2 * nbest]
+    out: list[tuple[str, float]] = []
+    for score, text in ranked:
+        if len(out) < nbest and all(text != t for t, _ in out):
+            out.append((text, float(score)))
+    return out
