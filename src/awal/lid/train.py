@@ -21,9 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from ..batch import TextBatch
+from ..tokenize import token_spans
 from .context import Context
 from .dialect import Dialect
 from .features import FeatureSpec
+from .keep import ARABIC_IN_LATIN
 from .corpus import NARABIZI_TAGS, Examples, narabizi_tokens, originals, windows, with_windows
 from .learn import fit_temperature
 from .model import Identifier
@@ -36,8 +38,11 @@ DIALECT_PAIR = ("ary_Arab", "arb_Arab")  # the labels the dialect layer (awal.li
 DIALECT_FLORES_SHARE = 0.8  # of its training weight (the rest: lid/ texts), chosen on the grouped CV
 DIALECT_WINDOW_SHARE = 0.2  # of its training weight on short windows (1-3 words) of the texts, chosen on the grouped CV
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
-LINES_PER_LABEL = 300
-TOKEN_BITS, TOKEN_EPOCHS = 16, 6  # the token model: 2^16 buckets  # monolingual lines per label whose words teach the context layer
+LINES_PER_LABEL = 300  # monolingual lines per label whose words teach the context layer
+TOKEN_BITS, TOKEN_EPOCHS = 16, 6  # the token model: 2^16 buckets
+TOKEN_LINE_WORDS = 20_000  # words of the other texts of each of its labels the token model also learns from
+TOKEN_BALANCE = 0.3  # how far the context layer evens out NArabizi's languages (0: as tagged, 1: all alike), chosen on the grouped CV
+TOKEN_LINE_SHARE = 0.5  # of each label's weight in the token model, on those words (the rest: NArabizi's tagged tokens)
 SOURCES = [
     {"data": "../shared/data/lid/*.txt (AfriSenti ma/dz, Arabic and Egyptian Wikipedia via egy-arb-dialect-id, ArSarcasm-v2, UD Arabic-PUD, UD English-EWT, Common Voice fr and zgh, UD French-GSD and ParisStories, Kabyletexts, CLiGS textbox, UD Spanish-GSD/PUD/COSER, UDHR zgh)",
      "licences": "CC BY 4.0, CC BY-SA 3.0/4.0, MIT, CC0, public domain"},
@@ -140,7 +145,9 @@ def tagged_texts(root: Path, examples: Examples, fold: np.ndarray) -> list[tuple
 
 def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tuple[int, str]], str]]) -> TokenTable:
     """The :class:`TokenTable` of ``tagged`` texts, each scored by the model of its fold
-    (``models[k]`` did not see fold ``k``); NArabizi and the lines weigh half each."""
+    (``models[k]`` did not see fold ``k``); NArabizi and the lines weigh half each, and among
+    NArabizi's tokens a language with ``n`` of ``N`` tokens weighs ``(N / n) ** TOKEN_BALANCE`` per
+    token (Arabic in Latin script as one language)."""
     from .tokens import own_scores
 
     names = models[0].labels
@@ -163,7 +170,14 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
         parts.append((own[word], local[word], text_of[word] + 10**9 * k, gold[word], kind[word], np.full(int(word.sum()), k)))
     own, local, text, gold, narabizi, fold = (np.concatenate(column) for column in zip(*parts))
     scored = gold >= 0
-    weight = np.where(narabizi, 0.5 / max(np.sum(narabizi & scored), 1), 0.5 / max(np.sum(~narabizi & scored), 1))
+    language = np.array([ARABIC_IN_LATIN[0] if name in ARABIC_IN_LATIN else name for name in names])[np.maximum(gold, 0)]
+    weight = np.zeros(len(gold))
+    tagged = narabizi & scored
+    for name in np.unique(language[tagged]).tolist():  # rare languages of NArabizi count more (see TOKEN_BALANCE)
+        members = tagged & (language == name)
+        weight[members] = (tagged.sum() / members.sum()) ** TOKEN_BALANCE
+    weight[tagged] *= 0.5 / weight[tagged].sum()
+    weight[~narabizi] = 0.5 / max(np.sum(~narabizi & scored), 1)
     return TokenTable(own, local, text, gold, weight, fold)
 
 
@@ -224,11 +238,41 @@ def calibrate(model: Identifier, temperature: float) -> Identifier:
     return model
 
 
-def fit_tokens(examples: Examples) -> Identifier:
+def line_words(examples: Examples, labels: set[str], per_label: int = TOKEN_LINE_WORDS) -> Examples:
+    """Up to ``per_label`` word tokens (with letters, as awal's tokenizer cuts them) of the
+    texts of each of ``labels`` among ``examples`` other than NArabizi, taken evenly through
+    the texts (deterministic), each with its text's label and group."""
+    out = Examples([], [], [])
+    for label in sorted(labels):
+        members = [i for i, (lab, g) in enumerate(zip(examples.labels, examples.groups)) if lab == label and not g.startswith("narabizi:")]
+        if not members or per_label <= 0:
+            continue
+        batch = TextBatch.from_strings([examples.texts[i] for i in members])
+        starts, ends, token_offsets = token_spans(batch)
+        text = batch.joined()
+        owner = np.repeat(np.arange(len(members)), np.diff(token_offsets))
+        lettered = [j for j, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())) if any(ch.isalpha() for ch in text[a:b])]
+        for j in lettered[:: max(1, len(lettered) // per_label)][:per_label]:
+            out += Examples([text[starts[j] : ends[j]]], [label], [examples.groups[members[owner[j]]]])
+    return out
+
+
+def fit_tokens(examples: Examples, line_words_per_label: int = TOKEN_LINE_WORDS) -> Identifier:
     """The token model (see :attr:`awal.lid.model.Identifier.token_model`) trained on the single
-    tokens among ``examples`` (NArabizi's tagged tokens: in-domain code-switched words)."""
+    tokens among ``examples`` (NArabizi's tagged tokens: in-domain code-switched words) and on
+    words of the other texts of the same labels (:func:`line_words`: English and Spanish have
+    few tagged tokens), which carry :data:`TOKEN_LINE_SHARE` of each label's weight."""
     tokens = subset(examples, np.array([g.startswith("narabizi:") and " " not in t for t, g in zip(examples.texts, examples.groups)]))
-    return Identifier().fit(tokens.texts, tokens.labels, spec=FeatureSpec(bits=TOKEN_BITS), epochs=TOKEN_EPOCHS)
+    words = line_words(examples, set(tokens.labels), line_words_per_label)
+    both = tokens + words
+    names, y = np.unique(both.labels, return_inverse=True)
+    from_lines = np.r_[np.zeros(len(tokens), dtype=bool), np.ones(len(words), dtype=bool)]
+    weight = np.zeros(len(both))
+    for label in range(len(names)):
+        for part, share in ((from_lines, TOKEN_LINE_SHARE), (~from_lines, 1 - TOKEN_LINE_SHARE)):
+            members = (y == label) & part
+            weight[members] = share / max(members.sum(), 1)
+    return Identifier().fit(both.texts, both.labels, spec=FeatureSpec(bits=TOKEN_BITS), sample_weight=weight * (len(weight) / weight.sum()), epochs=TOKEN_EPOCHS)
 
 
 def fold_models(examples: Examples, fold: np.ndarray, epochs: int = EPOCHS, log=None, keep: Path | None = None) -> list[Identifier]:
