@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import awal
+from awal import cli
 from awal.cli import EXIT_DATA, EXIT_USAGE, Operation, Progress, build_parser, main
 from awal.io import DataError
 
@@ -356,29 +357,31 @@ def no_hang():
 
 
 def test_a_dead_worker_fails_the_map_instead_of_hanging_it(no_hang):
-    from awal import cli
-
     with pytest.raises(cli.WorkerLost, match="killed by SIGKILL"):
         list(cli.ordered_map(_dies_at_item_3, range(8), workers=2))
 
 
-def test_a_dead_worker_fails_the_run_with_no_output(tmp_path, capsys, monkeypatch, no_hang):
-    from awal import cli
+class JobDyingOnTheThirdBatch(cli.Job):
+    """A job whose worker is killed at line 11 (a module-level class: workers import it by name)."""
 
-    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    src.write_text("".join(json.dumps({"text": f"سطر {i}"}) + "\n" for i in range(40)), encoding="utf-8")
-    whole_job = cli.Job.__call__
-
-    def dies_on_the_third_batch(job, chunk):
+    def __call__(self, chunk):
         if chunk.first_line == 11:
             os.kill(os.getpid(), signal.SIGKILL)
-        return whole_job(job, chunk)
+        return super().__call__(chunk)
 
-    monkeypatch.setattr(cli.Job, "__call__", dies_on_the_third_batch)  # the forked workers inherit it
+
+def test_a_dead_worker_fails_the_run_with_no_output(tmp_path, capsys, monkeypatch, no_hang):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps({"text": f"سطر {i}"}) + "\n" for i in range(40)), encoding="utf-8")
+    monkeypatch.setattr(cli, "Job", JobDyingOnTheThirdBatch)
     code, err = call(capsys, "normalize", str(src), "-o", str(out), "--batch-size", "5", "--workers", "2")
     assert code == cli.EXIT_SYSTEM
     assert "a worker process died (killed by SIGKILL)" in err and err.count("\n") == 1
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_workers_come_from_a_fork_server_not_from_this_threaded_process():
+    assert cli.worker_context().get_start_method() == "forkserver"
 
 
 def test_workers_to_a_pipe_and_from_stdin_give_identical_output(tmp_path):
@@ -617,7 +620,7 @@ def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch
         build_parser().parse_args(["normalize", "--workers", "-1"])
     assert 1 <= cli.auto_workers() <= cli.MAX_AUTO_WORKERS
     started = []
-    monkeypatch.setattr(cli.multiprocessing, "get_context", lambda: started.append(1) or pytest.fail("no pool for one batch"))
+    monkeypatch.setattr(cli.multiprocessing, "get_context", lambda *method: started.append(1) or pytest.fail("no pool for one batch"))
     assert list(cli.ordered_map(abs, [-3], workers=4)) == [3]
     assert list(cli.ordered_map(abs, [], workers=4)) == []
     assert started == []

@@ -108,9 +108,9 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
         return preps, lows, []
     pair = np.flatnonzero(lo[1:] == lo[:-1])  # a letter twice (never the newline: tokens are not empty)
     run = pair[:-1][pair[1:] == pair[:-1] + 1]  # a letter three times: elongation
-    for i in np.unique(wid[run]).tolist():
+    for i in set(wid[run].tolist()):
         preps[i], lows[i] = _ELONGATION.sub(r"\1\1", preps[i]), _ELONGATION.sub(r"\1\1", lows[i])
-    return preps, lows, np.unique(wid[pair]).tolist()
+    return preps, lows, sorted(set(wid[pair].tolist()))
 
 
 _HASH_P = np.uint64(0x100000001B3)

@@ -12,6 +12,7 @@ import argparse
 import difflib
 import importlib
 import multiprocessing
+import multiprocessing.context
 import multiprocessing.pool
 import os
 import re
@@ -283,6 +284,20 @@ def auto_workers() -> int:
     return max(1, min(cpus, MAX_AUTO_WORKERS))
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Where worker processes come from: a fork server that has imported awal and runs no other thread.
+
+    A plain ``fork`` copies the calling process with the locks its other threads held at that moment
+    (pyarrow's thread pool, the pool's own result thread): a worker could wait on one forever. The
+    fork server is started once per process; platforms without it use their default.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["awal.cli"])  # each worker starts with the command imported
+    return context
+
+
 def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
     """``map(function, items)`` over ``workers`` processes, in order, with at most
     ``2 * workers`` batches in flight (memory stays bounded however long the input).
@@ -298,7 +313,7 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: i
         yield from map(function, chain(first, items))
         return
     others = set(multiprocessing.active_children())
-    with multiprocessing.get_context().Pool(workers, initializer=_worker_init) as pool:  # exit terminates it
+    with worker_context().Pool(workers, initializer=_worker_init) as pool:  # exit terminates it
         watched = set(multiprocessing.active_children()) - others  # the pool's own processes
         pending: deque = deque()
         for item in chain(first, items):

@@ -210,8 +210,7 @@ def sentence_bounds(batch: TextBatch, line_breaks: bool = True) -> tuple[np.ndar
     ([0, 3, 4, 7], [2, 4, 6, 8], [0, 2, 2, 4])
     """
     cps, offsets = batch.codepoints, batch.offsets
-    cuts = np.unique(np.searchsorted(offsets, np.arange(0, int(offsets[-1]), _CHUNK), side="right") - 1)
-    bounds = np.append(cuts, len(offsets) - 1).tolist()
+    bounds = batch.chunk_bounds(_CHUNK)
     parts = [np.zeros(0, np.int64)]
     for a, b in zip(bounds, bounds[1:]):
         origin = int(offsets[a])
@@ -232,8 +231,7 @@ def sentence_counts(batch: TextBatch, line_breaks: bool = True) -> np.ndarray:
     [2, 0, 3]
     """
     cps, offsets = batch.codepoints, batch.offsets
-    cuts = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(0, int(offsets[-1]), _CHUNK), side="right") - 1])
-    bounds = np.append(cuts, len(offsets) - 1).tolist()
+    bounds = batch.chunk_bounds(_CHUNK)
     counts = [np.zeros(0, np.int64)]
     for a, b in zip(bounds, bounds[1:]):
         origin = int(offsets[a])

@@ -633,9 +633,7 @@ def token_spans(
     """
     options = (split_digits, keep_punctuation, special_tokens, split_apostrophes, split_scripts)
     cps, offsets = batch.codepoints, batch.offsets
-    # cut the batch into chunks of whole strings of about _CHUNK code points
-    cuts = np.unique(np.searchsorted(offsets, np.arange(0, int(offsets[-1]), _CHUNK), side="right") - 1)
-    bounds = np.append(cuts, len(offsets) - 1).tolist()
+    bounds = batch.chunk_bounds(_CHUNK)
     starts, ends = [], []
     for a, b in zip(bounds, bounds[1:]):
         origin = int(offsets[a])
