@@ -21,7 +21,7 @@ from :func:`one_text`: the caller keeps the batch path, so new model parts stay 
 >>> idf = Identifier()
 >>> z, letters = one_text(idf.state).logits("wach nta mzyan")
 >>> idf.labels[max(range(len(z)), key=z.__getitem__)], letters
-('ary_Latn', 11)
+('ary_Latn', 12)
 """
 
 from __future__ import annotations
