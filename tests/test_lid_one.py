@@ -116,6 +116,18 @@ def test_full_caches_forget_their_oldest_half(toy, monkeypatch):
     assert len(scorer.words) <= 4 + 5 and len(scorer.grams) <= 40 + 250
 
 
+def test_threads_share_one_scorer(toy, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(one, "WORDS_CACHED", 8)
+    monkeypatch.setattr(one, "GRAMS_CACHED", 64)
+    idf = Identifier(_state=dict(toy.state, one=None))
+    lines = [f"{a} {b}" for a in TOY_TEXTS for b in TOY_TEXTS[:5]] * 4
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(idf.identify, lines))
+    assert got == idf.identify(lines)
+
+
 def test_no_letters_and_threshold(toy):
     assert Identifier().identify("") == UNDETERMINED and Identifier().scores("12")["ary_Arab"] == 0.0
     assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == UNDETERMINED

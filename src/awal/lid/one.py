@@ -87,7 +87,7 @@ class OneText:
         self.scale = packed.scale.tolist()
         self.word_shifts = [LANE_BITS * LANES * k for k in range(packed.words)]
         self.row_offsets = sum(ROW_OFFSET << (ROW_BITS * label) for label in range(self.labels))
-        self.grams: dict[str, int] = {}  # a feature (see _features) -> its weight levels (see _read_rows)
+        self.grams: dict[str, int] = {}  # a feature (see _features) -> its weight levels (see _packed_rows)
         self.vocabulary = vocabulary
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
@@ -97,19 +97,20 @@ class OneText:
         """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its letters."""
         state, cache = self.parts[0], self.words
         words = [w for w in text.translate(self.symbols).split(BOUNDARY_CHAR) if w]
-        new = [w for w in words if w not in cache]
-        if new:
-            self._learn(new)
-        found = [cache[w] for w in words]
+        found = list(map(cache.get, words))
+        if None in found:
+            learnt = self._learn([w for w, entry in zip(words, found) if entry is None])
+            found = [learnt[w] if entry is None else entry for w, entry in zip(words, found)]
+        packed, letters, peaks, hashes = zip(*found) if found else ((), (), (), ())
         labels, scale = self.labels, self.scale
-        total = sum(entry[0] for entry in found)
+        total = sum(packed)
         count = total >> (TEXT_BITS * labels)
         offset = WORD_OFFSET * len(found)
         lane = (1 << TEXT_BITS) - 1
         sums = [(((total >> (TEXT_BITS * label)) & lane) - offset) * scale[label] for label in range(labels)]
         if self.with_pairs and len(found) > 1:  # as the batch path: each pair's row in floats, then their sum
             pair_mul, mul, salt = int(_PAIR_MUL), int(_MUL), 8 << _ORDER_SALT
-            rows = self._packed_rows([((((a[3] * pair_mul + b[3]) & MASK64) ^ salt) * mul & MASK64) >> self.shift for a, b in zip(found, found[1:])])
+            rows = self._packed_rows([((((a * pair_mul + b) & MASK64) ^ salt) * mul & MASK64) >> self.shift for a, b in zip(hashes, hashes[1:])])
             pairs = [0.0] * labels
             for row in rows:
                 pairs = [p + (((row >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET) * scale[label] for label, p in enumerate(pairs)]
@@ -120,9 +121,8 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            peak = max(entry[2] for entry in found) if found else 0.0
-            z = _split_pair(layer, z, peak)
-        return z, sum(entry[1] for entry in found)
+            z = _split_pair(layer, z, max(peaks, default=0.0))
+        return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int]:
         """:meth:`~awal.lid.model.Identifier.probabilities` of ``text`` (``log_prior``: per label, ``None`` for none)."""
@@ -134,13 +134,13 @@ class OneText:
         total = sum(p)
         return [a / total for a in p], letters
 
-    def _learn(self, words: list[str]) -> None:
-        """Put ``words`` (given as symbols) in the cache as ``(sums, letters, peak difference, hash)``:
+    def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int]]:
+        """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash)``:
         ``sums`` holds a word's level sums per label in lanes of :data:`TEXT_BITS` bits (each offset
         by :data:`WORD_OFFSET`) and its number of features above them. A word among the model's
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
         cache = self.words
-        _forget_oldest(cache, len(words), WORDS_CACHED)
+        _forget_oldest(cache, len(words), WORDS_CACHED)  # concurrent calls: each reads what it learnt, never a cache entry twice
         layer = self.parts[0].get("dialect")
         labels, scale = self.labels, self.scale
         learnt = []
@@ -150,22 +150,28 @@ class OneText:
             position = self.frequent.get(whole)
             learnt.append((word, ids, whole, position, None if position is not None else self._features(word[: self.limit])))
         grams = self.grams
-        features = [key for *_, keys in learnt if keys is not None for key in keys]
-        _forget_oldest(grams, len(features), GRAMS_CACHED)  # before the keys to read are chosen
-        self._read_rows([key for key in features if key not in grams])
+        rows = {key: grams.get(key) for *_, keys in learnt if keys is not None for key in keys}  # what this call reads
+        missing = [key for key, row in rows.items() if row is None]
+        if missing:
+            _forget_oldest(grams, len(missing), GRAMS_CACHED)
+            rows.update(zip(missing, self._packed_rows([self._bucket(key) for key in missing])))
+            grams.update((key, rows[key]) for key in missing)
+        out = {}
         for word, ids, whole, position, keys in learnt:
             if keys is None:
                 *levels, count = self.vocabulary.rows[position].tolist()
             else:
                 count = len(keys)
-                total = sum(map(grams.__getitem__, keys))
+                total = sum(map(rows.__getitem__, keys))
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
             peak = 0.0
             if layer is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
-            cache[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole)
+            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole)
+        cache.update(out)
+        return out
 
     def _features(self, word: str) -> list[str]:
         """The features of a word (given as symbols) as keys of :attr:`grams`: its n-grams (those of
@@ -191,15 +197,9 @@ class OneText:
                 value = (value << ID_BITS) | ord(ch)
         return (((value ^ (salt << _ORDER_SALT)) * int(_MUL)) & MASK64) >> self.shift
 
-    def _read_rows(self, keys: list[str]) -> None:
-        """Put the weight levels of the features ``keys`` in :attr:`grams`: one integer per key, a
-        lane of :data:`ROW_BITS` bits per label (offset by :data:`ROW_OFFSET`), read at once."""
-        keys = list(dict.fromkeys(keys))
-        if keys:
-            self.grams.update(zip(keys, self._packed_rows([self._bucket(key) for key in keys])))
-
     def _packed_rows(self, buckets: list[int]) -> list[int]:
-        """The rows of ``buckets`` as integers (see :meth:`_read_rows`): a packed row's 64-bit words
+        """The rows of ``buckets`` as integers, a lane of :data:`ROW_BITS` bits per label (offset by
+        :data:`ROW_OFFSET`, so that sums of rows never borrow across lanes): a packed row's 64-bit words
         read as signed integers and placed one after the other hold each label's level at
         :data:`ROW_BITS` times its index (:mod:`awal.lid.packed`: negative lanes borrow from the
         lanes above them), so the row is their shifted sum plus the offsets."""
@@ -212,7 +212,7 @@ def _forget_oldest(cache: dict, coming: int, room: int) -> None:
     """Drop the older half of ``cache`` when ``coming`` more entries would not fit in ``room``."""
     if len(cache) + coming > room:
         for key in list(islice(cache, len(cache) // 2)):
-            del cache[key]
+            cache.pop(key, None)  # another thread may have dropped it
 
 
 def _word_hash(ids: list[int]) -> int:
