@@ -45,7 +45,10 @@ def assert_same(idf: Identifier, text: str) -> None:
     np.testing.assert_allclose(list(scores.values()), p if letters else np.zeros(len(p)), rtol=1e-9, atol=1e-12)
     top = idf.top_k(text, k=3)
     assert [label for label, _ in top] == ([idf.labels[j] for j in np.argsort(-np.array(p), kind="stable")[:3]] if letters else [])
-    fast_z, fast_letters = one_text(idf.state).logits(text)
+    scored = one_text(idf.state).logits(text)  # its words are cached now, unless the text has more than MOST_NEW
+    if scored is None:
+        return
+    fast_z, fast_letters = scored
     batch_z, batch_letters = idf.logits([text])
     assert fast_letters == batch_letters[0]
     np.testing.assert_allclose(fast_z, batch_z[0], rtol=1e-12, atol=1e-12)
@@ -86,6 +89,14 @@ def test_chosen_for_one_short_str_or_a_few(monkeypatch):
     long = "wach nta mzyan " * (LONGEST // 15 + 1)
     assert idf.identify(long) == "ary_Latn" and idf.identify(["12", long]) == ["und", "ary_Latn"] and len(calls) == 3
     assert idf.identify([]) == [] and idf.identify(("12",)) == ("und",)
+
+
+def test_a_text_of_many_new_words_takes_the_batch_path(toy):
+    idf = Identifier(_state=dict(toy.state, one=None))
+    text = " ".join(f"kayn{i}z" for i in range(one.MOST_NEW + 1))
+    assert one_text(idf.state).logits(text) is None and idf._one(text) is None and idf._one([text]) is None
+    assert_same(idf, text)
+    assert one_text(idf.state).logits(" ".join(text.split()[:-1])) is not None  # MOST_NEW new words: scored here
 
 
 def test_unknown_model_parts_keep_the_batch_path(toy):

@@ -177,7 +177,8 @@ class Identifier:
         if one is None:
             return None
         log_prior = self.log_prior().tolist() if self.priors else None
-        return run_fast(x, lambda text: one.probabilities(text, log_prior), LONGEST, SMALL_LIST)
+        out = run_fast(x, lambda text: one.probabilities(text, log_prior), LONGEST, SMALL_LIST)
+        return None if out is None or (type(x) is not str and None in out) else out
 
     def _label_one(self, p: list[float], letters: int) -> str:
         """:meth:`_labels_of` for the probabilities of one text."""

@@ -42,10 +42,12 @@ KNOWN_STATE = {"labels", "spec", "alphabet", "table", "packed", "bias", "tempera
                "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")
-LONGEST = 2048  # characters: a longer str goes to the batch path (see benchmarks/bench_lid.py)
-SMALL_LIST = 8  # a list of up to this many short strings is scored string by string
-WORDS_CACHED = 1 << 16  # distinct words whose sums stay cached (the oldest half goes when full)
-GRAMS_CACHED = 1 << 17  # distinct n-grams whose weight rows stay cached (likewise)
+LONGEST = 2048  # characters: a longer str goes to the batch path
+SMALL_LIST = 2  # a list of up to this many short strings is scored string by string
+MOST_NEW = 16  # words not cached: a text with more goes to the batch path (scoring a new word here costs ~20 us,
+# one text on the batch path ~350 us; measured on ../shared/data/lid lines, see benchmarks/README.md)
+WORDS_CACHED = 1 << 15  # distinct words whose sums stay cached (the oldest half goes when full; ~25 MB with the n-grams)
+GRAMS_CACHED = 1 << 16  # distinct n-grams whose weight rows stay cached (likewise)
 MASK64 = (1 << 64) - 1
 ROW_BITS = LANE_BITS  # lanes of a word's sum of n-gram rows (as packed): at most MAX_FEATURES levels +-127 offset by 128
 ROW_OFFSET = 128
@@ -93,13 +95,17 @@ class OneText:
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
         self.words: dict[str, tuple[int, int, float, int]] = {}  # see _learn
 
-    def logits(self, text: str) -> tuple[list[float], int]:
-        """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its letters."""
+    def logits(self, text: str) -> tuple[list[float], int] | None:
+        """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its
+        letters; ``None`` for a text with more than :data:`MOST_NEW` words not cached (the batch path is faster)."""
         state, cache = self.parts[0], self.words
         words = [w for w in text.translate(self.symbols).split(BOUNDARY_CHAR) if w]
         found = list(map(cache.get, words))
         if None in found:
-            learnt = self._learn([w for w, entry in zip(words, found) if entry is None])
+            new = [w for w, entry in zip(words, found) if entry is None]
+            if len(new) > MOST_NEW:
+                return None
+            learnt = self._learn(new)
             found = [learnt[w] if entry is None else entry for w, entry in zip(words, found)]
         packed, letters, peaks, hashes = zip(*found) if found else ((), (), (), ())
         labels, scale = self.labels, self.scale
@@ -124,9 +130,13 @@ class OneText:
             z = _split_pair(layer, z, max(peaks, default=0.0))
         return z, sum(letters)
 
-    def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int]:
-        """:meth:`~awal.lid.model.Identifier.probabilities` of ``text`` (``log_prior``: per label, ``None`` for none)."""
-        z, letters = self.logits(text)
+    def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
+        """:meth:`~awal.lid.model.Identifier.probabilities` of ``text`` (``log_prior``: per label, ``None`` for none);
+        ``None`` where :meth:`logits` gives it."""
+        scored = self.logits(text)
+        if scored is None:
+            return None
+        z, letters = scored
         if log_prior is not None:
             z = [a + b for a, b in zip(z, log_prior)]
         top = max(z)
