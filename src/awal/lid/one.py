@@ -42,10 +42,11 @@ KNOWN_STATE = {"labels", "spec", "alphabet", "table", "packed", "bias", "tempera
                "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")
-LONGEST = 2048  # characters: a longer str goes to the batch path
-SMALL_LIST = 2  # a list of up to this many short strings is scored string by string
-MOST_NEW = 16  # words not cached: a text with more goes to the batch path (scoring a new word here costs ~20 us,
-# one text on the batch path ~350 us; measured on ../shared/data/lid lines, see benchmarks/README.md)
+# Where each path is faster (measured on ../shared/data/lid and FLORES lines, see benchmarks/README.md): a word
+# not cached costs ~20 us here, one text ~350 us on the batch path, but a word learnt here is cheap the next time.
+LONGEST = 1024  # characters: a longer str goes to the batch path
+SMALL_LIST = 2  # a list of up to this many short strings is scored string by string (4: the batch path is faster)
+MOST_NEW = 32  # words not cached: a text with more goes to the batch path
 WORDS_CACHED = 1 << 15  # distinct words whose sums stay cached (the oldest half goes when full; ~25 MB with the n-grams)
 GRAMS_CACHED = 1 << 16  # distinct n-grams whose weight rows stay cached (likewise)
 MASK64 = (1 << 64) - 1
