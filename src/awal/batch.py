@@ -504,7 +504,7 @@ def _may_change(
     if first > 0xFFFF:
         return [], np.zeros(0, dtype=np.int64)
     last = min(last, 0xFFFF)
-    probe = re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search  # kept in re's cache
+    probe = range_search(first, last)
     probed = strings[:: max(1, len(strings) // _PROBES)]
     if sum(1 for text in probed if probe(text)) * 8 > len(probed) * 7:
         return None
@@ -553,6 +553,16 @@ def _map_picked(
 
 
 _PROBES = 16  # strings _may_change looks at first
+
+
+def range_search(first: int, last: int) -> Callable[..., re.Match | None]:
+    """``search`` of a regular expression for any code point from ``first`` to ``last`` (kept in
+    ``re``'s cache): a string that holds one is usually found at once.
+
+    >>> range_search(0x600, 0x6FF)("abc ب").start()
+    4
+    """
+    return re.compile(f"[{re.escape(chr(first))}-{re.escape(chr(last))}]").search
 
 
 def _runs(indices: list[int]) -> list[tuple[int, int]]:

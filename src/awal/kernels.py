@@ -438,15 +438,17 @@ def expand(
     else:
         table, deleted, wide_mark = charmap.table, DELETED, WIDE
     mapped = map_table(cps, table)
-    plain = mapped != deleted if charmap.wide is None else (mapped | 1) != deleted  # neither mark (they differ in the last bit)
-    if plain.all():
-        return mapped, offsets, None
     if charmap.wide is not None:
-        at = np.flatnonzero(~plain)
+        at = np.flatnonzero((mapped | 1) == deleted)  # either mark (they differ in the last bit only)
+        if not len(at):
+            return mapped, offsets, None
         kind = mapped[at]
         wide = at[kind == wide_mark]
         if len(wide):
             return write_values(mapped, at[kind == deleted], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
+    plain = mapped != deleted
+    if plain.all():
+        return mapped, offsets, None
     return remove(mapped, offsets, plain, align)  # only deletions are left
 
 

@@ -34,15 +34,15 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .batch import TextBatch, code_points, utf16_units
+from .batch import TextBatch, code_points, range_search, utf16_units
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
 from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
 from .unicode import combining_class_table, nfc_sensitive_table, property_mask
 
-SLICE = 1 << 18  # characters per slice: the kernels' temporaries stay in cache
-SLICES_AT_LEAST = 4  # a text of under SLICES_AT_LEAST * SLICE characters is cut in this many slices...
-SMALLEST_SLICE = 1 << 15  # ... of at least this many characters
+SLICE = 1 << 18  # a string of more characters than this is cut into slices
+PIECE = 1 << 17  # characters per slice, whatever the length: see map_long
+_PROBED = 1 << 8  # characters _touched searches with a regular expression before it looks at all in NumPy
 _FIRST_WINDOW = 1 << 6  # characters first searched for a safe cut
 _WINDOW = 1 << 12  # at most this many at a time after that
 
@@ -135,17 +135,6 @@ def cut_rule(steps: Iterable[object]) -> CutRule | None:
     return CutRule(left, right, distinct)
 
 
-def slice_size(length: int) -> int:
-    """Characters per slice for a text of ``length``: :data:`SLICE`, or less for a text of a few
-    slices, so that a slice's working memory (the kernels need about 20 bytes per character)
-    stays small next to the text itself.
-
-    >>> slice_size(100 * SLICE) == SLICE, slice_size(2 * SLICE) == SLICE // 2
-    (True, True)
-    """
-    return max(SMALLEST_SLICE, min(SLICE, length // SLICES_AT_LEAST))
-
-
 def map_long(
     text: str,
     batch_function: Callable[[TextBatch], TextBatch],
@@ -154,15 +143,21 @@ def map_long(
     mode: ListMode = ListMode(None, False),
 ) -> str:
     """``batch_function`` (a TextBatch function) over ``text``, slice by slice (slices of about
-    ``size`` characters, by default :func:`slice_size`, cut where ``rule`` allows; a slice with no
+    ``size`` characters, by default :data:`PIECE`, cut where ``rule`` allows; a slice with no
     safe cut runs on to the next one).
+
+    Slices have the same size at every length of text: the kernels' working memory (about 20
+    bytes per character) stays small next to any text cut at all, in cache, and made of blocks
+    of the same sizes call after call, which the allocator hands back without asking the kernel
+    for fresh pages (slices sized by the text's length made every new length fault in memory
+    of its own: the first megabyte cost a third more than the hundredth).
 
     A slice goes in as UTF-16 code units when ``mode.utf16`` allows, and one with no code point in
     ``mode.changes`` is not run at all. The results are written one after another into one buffer
     and decoded once at the end (:class:`_Output`): no string per slice and no join, whose fresh
     memory cost a 100 MB text a page fault every 4 kB.
     """
-    size = size or slice_size(len(text))
+    size = size or PIECE
     output = _Output(len(text))
     start = 0
     while True:
@@ -198,7 +193,9 @@ def _touched(text: str, units: np.ndarray, changes: tuple[int, int] | None) -> b
     first, last = changes
     if first > 0x7F and text.isascii():  # a flag CPython keeps: no scan
         return False
-    top = np.iinfo(units.dtype).max
+    if range_search(first, last)(text, 0, _PROBED):  # text that may change shows it in its first characters
+        return True
+    top = 0xFFFF if units.dtype == np.uint16 else 0xFFFFFFFF
     if first > top:
         return False
     span = units.dtype.type(min(last, top) - first)
