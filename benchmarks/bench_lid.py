@@ -8,10 +8,9 @@ tokens and model load: best of ``--repeat``):
   ``awal.identify(list)`` vs ``pycld2.detect`` and ``py3langid.classify`` per line
   (neither peer has a batch call), the median of alternated rounds;
 * one call per line (``df.text.map(awal.identify)``, a Python loop): ``awal.identify(str)``,
-  which scores one short text in plain Python (:mod:`awal.lid.one`), against the same peers,
-  twice: a first pass (its word and n-gram caches emptied before each round, as on a new
-  corpus) and a pass right after it (caches warm); and the batch path called on each line
-  alone (what ``identify(str)`` ran before), old against new in the same rounds;
+  which scores one short text in plain Python (:mod:`awal.lid.one`), its word and n-gram
+  caches emptied before each round (a new corpus), against the same peers and against the
+  batch path called on each line alone (what ``identify(str)`` ran before), in the same rounds;
 * a longer stream, one call per line: the 123k lines of ``../shared/data/lid`` (tweets,
   Wikipedia, books), ``awal.identify(str)`` from empty caches (they fill and drop their oldest
   half on the way) against ``pycld2.detect`` per line and ``awal.identify(list)``;
@@ -89,7 +88,6 @@ def main() -> None:
         "pycld2.detect (per line)": (lambda: [pycld2.detect(s) for s in lines], args.repeat),
         "py3langid.classify (per line)": (lambda: [py3langid.classify(s) for s in lines], 3),
         "awal.identify (per line, first pass)": (lambda: first_pass(idf, lines), args.repeat),
-        "awal.identify (per line, caches warm)": (lambda: [idf.identify(s) for s in lines], args.repeat),
         "awal batch path per line (identify(str) before)": (lambda: [idf.probabilities([s]) for s in lines], 3),
     }
     times: dict[str, list[float]] = {name: [] for name in rows}
@@ -104,11 +102,10 @@ def main() -> None:
     mb = sum(len(s.encode()) for s in lines) / 1e6
     print(f"## Sentence level: {len(lines)} FLORES-200 dev lines ({mb:.2f} MB), CPU time, median of {args.repeat} "
           "alternated rounds (py3langid and the batch path per line: 3)\n")  # fmt: skip
-    print("| method | lines/s | MB/s | awal (list) ÷ this | awal per line, first pass ÷ this | awal per line, warm ÷ this |")
-    print("|---|---:|---:|---:|---:|---:|")
-    ours, first, warm = (speed[f"awal.identify ({kind})"] for kind in ("list", "per line, first pass", "per line, caches warm"))
+    print("| method | lines/s | MB/s | awal (list) ÷ this | awal per line ÷ this |\n|---|---:|---:|---:|---:|")
+    ours, per_line = speed["awal.identify (list)"], speed["awal.identify (per line, first pass)"]
     for name, value in speed.items():
-        print(f"| {name} | {value:,.0f} | {value * mb / len(lines):.2f} | {ours / value:.2f}× | {first / value:.2f}× | {warm / value:.2f}× |")
+        print(f"| {name} | {value:,.0f} | {value * mb / len(lines):.2f} | {ours / value:.2f}× | {per_line / value:.2f}× |")
 
     stream = [line for path in sorted((DATA / "lid").glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
     stream_rows = {
