@@ -9,8 +9,9 @@ with the batch path on arbitrary Unicode):
 * symbols: one ``str.translate`` through a table filled from the model's code-point table the
   first time each character is seen (combining marks deleted, boundaries to NUL), one ``split``;
 * words: each distinct word's integer level sums, feature count, letters and peak difference are
-  computed once (an LRU cache): from the model's frequent words (:mod:`awal.lid.vocabulary`) by
-  its 64-bit hash, else from its n-gram buckets, whose weight rows are read on first use;
+  computed once (cached; a full cache drops its older half): from the model's frequent words
+  (:mod:`awal.lid.vocabulary`) by its 64-bit hash, else from its n-grams, each n-gram's weight
+  row read from the packed weights on first use (cached likewise);
 * a text adds its words' sums in one Python integer (a 32-bit lane per label, exact), then takes
   the float steps of :meth:`~awal.lid.model.Identifier.logits`, the dialect layer included.
 
@@ -36,7 +37,8 @@ import numpy as np
 
 from .dialect import FEATURES, Dialect
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
-from .packed import LANE_BITS, LANES, MAX_FEATURES
+from .packed import LANE_BITS, LANES
+from .vocabulary import longest_word
 
 KNOWN_STATE = {"labels", "spec", "alphabet", "table", "packed", "bias", "temperature", "sources", "context",
                "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
@@ -50,7 +52,7 @@ MOST_NEW = 32  # words not cached: a text with more goes to the batch path
 WORDS_CACHED = 1 << 15  # distinct words whose sums stay cached (the oldest half goes when full; ~25 MB with the n-grams)
 GRAMS_CACHED = 1 << 16  # distinct n-grams whose weight rows stay cached (likewise)
 MASK64 = (1 << 64) - 1
-ROW_BITS = LANE_BITS  # lanes of a word's sum of n-gram rows (as packed): at most MAX_FEATURES levels +-127 offset by 128
+ROW_BITS = LANE_BITS  # lanes of a word's sum of n-gram rows (as packed): at most packed.MAX_FEATURES levels +-127 offset by 128
 ROW_OFFSET = 128
 TEXT_BITS = 32  # lanes of a text's sum of word rows, each word's offset by WORD_OFFSET
 WORD_OFFSET = 1 << 16
@@ -85,7 +87,7 @@ class OneText:
         self.orders = tuple(sorted(spec.orders))
         self.shift = 64 - spec.bits
         self.with_words, self.with_pairs = spec.words, spec.pairs
-        self.limit = MAX_FEATURES // (len(spec.orders) + spec.words) - 1  # longer words count by their first letters
+        self.limit = longest_word(spec)
         self.packed = packed
         self.scale = packed.scale.tolist()
         self.word_shifts = [LANE_BITS * LANES * k for k in range(packed.words)]
