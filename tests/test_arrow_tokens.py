@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from strategies import INTERESTING
 
 import awal
+from awal import token_arrays
 
 pa = pytest.importorskip("pyarrow")
 from awal.arrow import tokenize_array  # noqa: E402
@@ -22,10 +23,13 @@ options = st.fixed_dictionaries(
 )
 
 
-@given(values=rows, start=st.integers(0, 3), large=st.booleans(), chosen=options)
-def test_token_lists_from_offsets(values, start, large, chosen):
+@given(values=rows, start=st.integers(0, 3), large=st.booleans(), chosen=options, slice_bytes=st.integers(1, 64))
+def test_token_lists_from_offsets(values, start, large, chosen, slice_bytes):
     array = pa.array(values, type=pa.large_string() if large else pa.string()).slice(start)
     want = [None if v is None else tokens for v, tokens in zip(values[start:], awal.tokenize([v or "" for v in values[start:]], **chosen))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(token_arrays, "SLICE_BYTES", slice_bytes)  # slices of a few rows, joined
+        assert awal.tokenize(array, **chosen).to_pylist() == want
     got = awal.tokenize(array, **chosen)
     assert got.type == pa.list_(array.type)
     assert got.to_pylist() == want

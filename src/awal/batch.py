@@ -353,8 +353,8 @@ def map_text(
     With ``leads`` (the first UTF-8 bytes of every character ``fn`` may change, see
     :func:`awal.rules.list_mode`), an Arrow slice whose value bytes hold none of them is
     only checked to be UTF-8 and given back as it is. With ``utf8`` (the same work on UTF-8
-    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow slice is mapped on its value bytes, never
-    decoded; a slice that is not valid UTF-8 takes the decoding way, which names the row.
+    bytes, an :class:`awal.utf8map.Utf8Map`), an Arrow array is mapped on its value bytes, never
+    decoded; an array that is not valid UTF-8 takes the decoding way, which names the row.
 
     >>> map_text(["a", "b"], lambda b: b)
     ['a', 'b']
@@ -374,20 +374,20 @@ def map_text(
 
 def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None, utf8: Any = None) -> Any:
     """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
-    array chunk by chunk): same type, nulls and chunks out; a slice ``fn`` cannot change (see
-    :func:`map_text`) is kept as it is, a slice ``utf8`` can map is mapped on its bytes."""
+    array chunk by chunk): same type, nulls and chunks out; an array ``utf8`` can map is mapped
+    on its bytes, else a slice ``fn`` cannot change (see :func:`map_text`) is kept as it is."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
         return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads, utf8) for chunk in array.chunks], type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
+    done = _map_utf8(array, utf8) if utf8 is not None else None  # all rows at once (in pieces, into one buffer)
+    if done is not None:
+        return done
     parts = []
     for start in range(0, max(len(array), 1), STRINGS_PER_SLICE):
         rows = array.slice(start, STRINGS_PER_SLICE)
-        done = _map_utf8(rows, utf8) if utf8 is not None else None
-        if done is None:
-            done = rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow()
-        parts.append(done)
+        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 

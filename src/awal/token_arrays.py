@@ -1,11 +1,11 @@
 """Token lists of an Arrow string array as a ``list<string>`` array, cut from its UTF-8 buffer.
 
 :func:`awal.tokenize` gives a pyarrow array back as a list array. The tokens are spans of
-the input, in order and never overlapping, so the list's values are the input's bytes
-with everything between tokens removed: the gaps (mostly one space) are marked with 0xFF,
-a byte UTF-8 never uses, and one ``bytes.translate`` drops them; no Python string per token
-and no index per byte. Code-point spans become byte spans through the position of every
-character start in the buffer.
+the input, in order and never overlapping: their bounds cut the input's buffer, without a
+copy, into a string array of tokens and the gaps between them (token, gap, token, ...),
+and one ``take`` of every other string copies the tokens into the list's values. No Python
+string per token and no index per byte. Code-point spans become byte spans through the
+position of every character start in the buffer.
 
 >>> import pyarrow as pa
 >>> from awal.tokenize import token_spans
@@ -19,10 +19,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import STRINGS_PER_SLICE, TextBatch, arrow_bytes
-from .kernels import ranges
+from .batch import TextBatch, arrow_bytes
 
-GAP = 0xFF  # never a byte of UTF-8: marks the bytes between tokens, which one translate removes
+SLICE_BYTES = 3 << 18  # rows are tokenised about this many bytes at a time (2,048 rows of 200 Arabic characters; long rows: fewer)
 Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (starts, ends, token offsets)
 
 
@@ -40,25 +39,34 @@ def token_list_array(array: Any, spans: Spans) -> Any:
         return None
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
         return pa.chunked_array([token_list_array(chunk, spans) for chunk in array.chunks], type=pa.list_(array.type))
-    parts = [_token_lists(pa, array.slice(start, STRINGS_PER_SLICE), spans) for start in range(0, max(len(array), 1), STRINGS_PER_SLICE)]
+    offsets = arrow_bytes(array)[1]
+    cuts = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(SLICE_BYTES, offsets[-1], SLICE_BYTES)), len(array)]).tolist()
+    parts = [_token_lists(pa, array.slice(a, b - a), spans) for a, b in zip(cuts, cuts[1:])] or [_token_lists(pa, array, spans)]
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
 def _token_lists(pa: Any, array: Any, spans: Spans) -> Any:
     """The list array of one slice of rows."""
-    large = pa.types.is_large_string(array.type)
     filled = array.fill_null("") if array.null_count else array
-    starts, ends, token_offsets = spans(TextBatch.from_arrow(filled))
+    starts, ends, token_offsets = spans(TextBatch.from_arrow(filled, utf16=True))  # (code units: code points but in the BMP)
     data = arrow_bytes(filled)[0]
     char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
     byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")
     byte_end[ends == len(char_start)] = len(data)  # a token that ends the slice
-    gap_start, gap_end = np.append(0, byte_end), np.append(byte_start, len(data))  # the bytes between tokens
-    marked = data.copy()
-    marked[ranges(gap_start, gap_end - gap_start)] = GAP
-    values = marked.tobytes().translate(None, bytes([GAP]))  # the tokens' bytes, in order: one C pass
-    value_offsets = np.zeros(len(starts) + 1, dtype=np.int64 if large else np.int32)
-    np.cumsum(byte_end - byte_start, out=value_offsets[1:])
-    tokens = pa.Array.from_buffers(array.type, len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
+    tokens = _cut(pa, array.type, data, byte_start, byte_end) if len(starts) else pa.array([], array.type)
     mask = array.is_null() if array.null_count else None
     return pa.ListArray.from_arrays(pa.array(token_offsets.astype(np.int32), type=pa.int32()), tokens, type=pa.list_(array.type), mask=mask)
+
+
+def _cut(pa: Any, string_type: Any, data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Any:
+    """The strings ``data[starts[i]:ends[i]]`` (byte spans in order, not overlapping) as an array of
+    ``string_type``: ``data`` read as token, gap, token, ... (no copy), every other string taken.
+
+    >>> import pyarrow as pa
+    >>> _cut(pa, pa.string(), np.frombuffer(b"ab, cd", np.uint8), np.array([0, 2, 4]), np.array([2, 3, 6])).to_pylist()
+    ['ab', ',', 'cd']
+    """
+    bounds = np.empty(2 * len(starts), dtype=np.int64 if pa.types.is_large_string(string_type) else np.int32)
+    bounds[0::2], bounds[1::2] = starts, ends
+    pieces = pa.Array.from_buffers(string_type, len(bounds) - 1, [None, pa.py_buffer(bounds), pa.py_buffer(data)])
+    return pieces.take(pa.array(np.arange(0, len(bounds), 2, dtype=np.int32)))

@@ -72,7 +72,8 @@ import numpy as np
 from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type, text_of
 from .cache import cached_table, source_key
 from .columns import accepts_columns
-from .kernels import UNICODE_SIZE, map_table, ranges
+from .kernels import UNICODE_SIZE, ranges
+from .lookup import lookup
 from .patterns import SPECIAL
 from .token_arrays import token_list_array
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -213,7 +214,7 @@ def _special_spans(
     starts: list[int] = []
     ends: list[int] = []
     for a, b in zip(_positions(base, lo).tolist(), _positions(base, hi).tolist()):
-        for match in SPECIAL.finditer(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass")):
+        for match in SPECIAL.finditer(text_of(cps[a:b])):
             starts.append(a + match.start())
             ends.append(a + match.end())
     if base is None:
@@ -255,7 +256,7 @@ def _spans(
     n = len(cps)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    code = map_table(cps, code_table())
+    code = lookup(code_table(), cps)
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
     base = _bases(code, firsts)  # the work is on bases: marks joined to a visible character drop out
     if base is None:

@@ -4,15 +4,15 @@ UTF-8 is self-synchronising: a lead byte (0xC2-0xF4) is never a continuation byt
 (0x80-0xBF), so in valid UTF-8 the byte after a 2-byte lead such as 0xD8 is that
 character's second byte. A map whose every key is a 2-byte character (U+0080-U+07FF)
 and whose every value is nothing or another 2-byte character (Arabic through ``camel``)
-is then an edit of byte pairs: the pair at a lead is looked up in a table and written
-back changed, or both its bytes are marked 0xFF (a byte UTF-8 never uses) and dropped
-by one ``np.compress``. Row boundaries move by the bytes dropped before them. No
-Python string is made, which is what Arrow columns and canonical JSONL lines need.
-
-The leads of the map's characters must lie in one aligned window of three lead bytes
-(``base``, ``base + 1``, ``base + 2`` with ``base`` a multiple of 4: U+0600-U+06BF is
-0xD8-0xDA); the pair at a lead is then one byte, ``(lead - base) << 6 | (second & 0x3F)``,
-and one ``bytes.translate`` over those bytes looks every pair up.
+is then an edit of byte pairs. The bytes are read as 16-bit words twice, from an even
+and from an odd position, and every word goes through one table of 65,536 entries: a
+word whose first byte is a lead is a character (its pair is written back changed, or as
+0xFF 0xFF, bytes UTF-8 never uses, when it is deleted); any other word (a second byte and
+what follows it) is left as it is, so each character is seen once, in the pass that
+starts on it. Pairs that are not UTF-8 come out as 0xFE 0xFE (see :func:`_checking_table`),
+so the same lookups check the bytes. One gather of the kept bytes drops the deleted ones;
+row boundaries move by the bytes dropped before them. No Python string is made, which is
+what Arrow columns and canonical JSONL lines need.
 
 >>> m = Utf8Map.from_mapping({"َ": "", "ة": "ه"})
 >>> data, offsets = m.run(np.frombuffer("مَدرسة".encode() + "بَ".encode(), np.uint8), np.array([0, 12, 16]))
@@ -25,14 +25,19 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from .lookup import lookup
+
 _U8 = np.uint8
-_DELETED = 0xFF  # in the table: the pair is deleted; in the bytes: a byte to drop (never a UTF-8 byte)
+_DELETED = 0xFF  # a byte to drop (never a UTF-8 byte)
+_DELETED_WORD = 0xFFFF  # in the table: the pair is deleted
+_INVALID = 0xFE  # in the table and the bytes: a pair that is not UTF-8 (never a UTF-8 byte)
 _SECOND_BYTES = ((0xE0, 0xA0, 0xBF), (0xED, 0x80, 0x9F), (0xF0, 0x90, 0xBF), (0xF4, 0x80, 0x8F))  # overlong, surrogate, > U+10FFFF
 PIECE = 1 << 18  # map_text maps a long text this many bytes at a time
-_WINDOW = 3  # lead bytes a map may use: base, base + 1, base + 2 (the pair code 3 << 6 | x is never a pair)
+ROWS_PIECE = 1 << 19  # run maps rows about this many bytes at a time
 
 
 def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | None = None) -> bool:
@@ -77,66 +82,73 @@ def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | 
     return not (expected[n:].any() or np.not_equal(continuation, expected[:n], out=continuation).any())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Utf8Map:
     """A character map compiled for UTF-8 bytes (see the module's docstring); build it with
     :meth:`from_mapping`, run it with :meth:`run`."""
 
-    base: int  # the first lead byte of the window
-    table: bytes  # pair code -> new pair code, or _DELETED
+    table: np.ndarray  # uint16 word (little-endian byte pair) -> new word; 0xFFFF: the pair is deleted
     leads: bytes  # the lead bytes of the characters the map changes
+    deletes: bool  # whether some character is deleted
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, str]) -> "Utf8Map | None":
         """The map ``{character: replacement}`` on UTF-8 bytes, or None unless every key is a
-        2-byte character and every value is empty or a 2-byte character, all with leads in one window.
+        2-byte character and every value is empty or a 2-byte character.
 
         >>> Utf8Map.from_mapping({"ى": "ي", "ـ": ""}).leads
         b'\\xd9'
-        >>> Utf8Map.from_mapping({"ى": "ۍ"}) is None  # U+06CD (lead 0xDB) is out of the window of 0xD9
-        True
+        >>> Utf8Map.from_mapping({"é": "ۍ"}).leads  # U+00E9 (lead 0xC3) to U+06CD (lead 0xDB)
+        b'\\xc3'
         """
-        pairs = {}
+        table = _checking_table()
         for key, value in mapping.items():
             if len(key) != 1 or not 0x80 <= ord(key) < 0x800 or len(value) > 1 or (value and not 0x80 <= ord(value) < 0x800):
                 return None
-            pairs[key.encode("utf-8")] = value.encode("utf-8")
-        if not pairs:
+            table[_word(key)] = _word(value) if value else _DELETED_WORD
+        if not mapping:
             return None
-        leads = {pair[0] for pair in [*pairs, *pairs.values()] if pair}
-        base = min(leads) & ~3
-        if max(leads) - base >= _WINDOW:
-            return None
-        table = bytearray(range(256))
-        table[_WINDOW << 6 :] = bytes(256 - (_WINDOW << 6))  # never a pair in the window; 0 keeps _DELETED out
-        for key, value in pairs.items():
-            table[_code(key, base)] = _code(value, base) if value else _DELETED
-        return cls(base, bytes(table), bytes(sorted({key[0] for key in pairs})))
+        leads = bytes(sorted({key.encode("utf-8")[0] for key in mapping}))
+        return cls(table, leads, "" in mapping.values())
 
     def run(self, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The map over rows of UTF-8 bytes: ``data`` (uint8) cut by ``offsets`` (int64, from 0 to
         ``len(data)``) gives ``(new data, new offsets)``; ``data`` itself when nothing changes.
         None when ``data`` is not valid UTF-8 or a character crosses a row boundary (the caller's
-        decoding path then names the error)."""
+        decoding path then names the error). Rows go through in pieces of whole rows of about
+        :data:`ROWS_PIECE` bytes (every buffer stays in cache), written into one buffer."""
+        total = len(data)
+        bounds = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(ROWS_PIECE, total, ROWS_PIECE)), len(offsets) - 1]).tolist()
+        out, new_offsets, written = None, np.zeros(len(offsets), dtype=np.int64), 0
+        for a, b in zip(bounds, bounds[1:]):
+            start = int(offsets[a])
+            piece = data[start : offsets[b]]
+            done = self._run_piece(piece, offsets[a : b + 1] - start)
+            if done is None:
+                return None
+            values, moved = done
+            if out is None and values is not piece:  # the first change: what came before is as it was
+                out = np.empty(total, dtype=_U8)
+                out[:start] = data[:start]
+            if out is not None:
+                out[written : written + len(values)] = values
+            new_offsets[a : b + 1] = moved + written
+            written += len(values)
+        return (data, offsets) if out is None else (out[:written], new_offsets)
+
+    def _run_piece(self, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`run` on one piece."""
         raw = data.tobytes()
-        if not valid_utf8(data, offsets[1:-1], raw):
-            return None
         if not any(bytes([lead]) in raw for lead in self.leads):  # (memchr)
-            return data, offsets
-        marked, keep = self.mark(data)
+            return (data, offsets) if valid_utf8(data, offsets[1:-1], raw) else None
+        done = self.mark(data, offsets[1:-1])
+        if done is None:
+            return None
+        marked, keep = done
         if keep is None:
             return marked, offsets
-        lengths = np.diff(offsets)
-        kept = np.zeros(len(lengths), dtype=np.int64)
-        if len(lengths) == 1:
-            kept[0] = np.count_nonzero(keep)
-        else:
-            full = lengths > 0  # (reduceat would give an empty row the byte at its start)
-            wide = np.uint16 if lengths.max() <= 0xFFFF else np.int64  # (uint16 sums 2-4 times as fast)
-            kept[full] = np.add.reduceat(keep, offsets[:-1][full], dtype=wide)
-        new_offsets = np.zeros(len(offsets), dtype=np.int64)
-        np.cumsum(kept, out=new_offsets[1:])
-        return np.compress(keep, marked), new_offsets
+        kept = np.flatnonzero(keep)  # (np.compress does this, then the take)
+        return np.take(marked, kept), np.searchsorted(kept, offsets)  # a row starts where its first kept byte is
 
     def map_text(self, data: bytes) -> bytes | None:
         """``data``, one text (no row boundaries to keep: lines of a file), through the map in pieces
@@ -153,38 +165,93 @@ class Utf8Map:
             for _ in range(3):  # a character has at most 3 continuation bytes (more: invalid, found below)
                 if end < len(raw) and raw[end] & 0xC0 == 0x80:
                     end += 1
-            done = self.run(raw[start:end], np.array([0, end - start]))
+            done = self._run_piece(raw[start:end], np.array([0, end - start]))
             if done is None:
                 return None
             pieces.append(done[0])
             start = end
         return b"".join(pieces)
 
-    def mark(self, data: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def mark(self, data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
         """``(data with every changed pair rewritten and deleted pairs 0xFF, mask of the other bytes
-        or None when none is deleted)``, for valid UTF-8 ``data``."""
-        first, second = data[:-1], data[1:]
-        code = np.subtract(first, _U8(self.base))  # the lead's place in the window (wraps around below it)
-        in_window = np.less(code, _WINDOW).view(_U8)
-        np.multiply(code, _U8(64), out=code)  # (in place: fresh temporaries of this size cost more than the arithmetic)
-        code |= second & _U8(0x3F)
-        new = np.frombuffer(code.tobytes().translate(self.table), dtype=_U8)
-        change = np.bitwise_xor(code, new, out=code)  # lead bits above, second-byte bits below (base is aligned: xor is exact)
-        change *= in_window
-        out = np.empty_like(data)
-        out[:1] = data[:1]
-        np.bitwise_xor(second, change & _U8(0x3F), out=out[1:])
-        out[:-1] ^= np.right_shift(change, _U8(6), out=change)
-        gone = np.equal(new, _DELETED).view(_U8)
-        gone &= in_window
-        if not gone.any():
+        or None when none is deleted)``; None when ``data`` is not valid UTF-8 or a character
+        crosses one of the row ``starts`` (checked on the way: see :func:`_checking_table`)."""
+        n = len(data)
+        top = int(data.max())
+        continuation = np.less(data.view(np.int8), -0x40)  # 0x80-0xBF
+        if top > 0xF4 or continuation[0] or continuation[starts[starts < n]].any():
+            return None
+        size = (n + 2) & ~1  # even, with at least one byte of padding (0: what ends a text)
+        padded = np.zeros(size, dtype=_U8)
+        padded[:n] = data
+        even = _pairs(self.table, padded.view(np.uint16))  # characters that start at an even position
+        padded[0] = 0  # (an ASCII byte before the text: (0, first byte) is a valid pair)
+        padded[1:] = even[: size - 1]  # one byte later: characters that started at an odd position start at an even one
+        out = _pairs(self.table, padded.view(np.uint16))[1 : n + 1]
+        if np.equal(out, _INVALID).any() or not _continuations_counted(data, continuation, top):
+            return None
+        if not self.deletes:
             return out, None
-        np.negative(gone, out=gone)  # 1 -> 0xFF
-        out[1:] |= gone
-        out[:-1] |= gone
-        return out, out != _DELETED
+        keep = out != _DELETED
+        return out, (None if keep.all() else keep)
 
 
-def _code(pair: bytes, base: int) -> int:
-    """The one-byte code of a 2-byte character whose lead is in the window from ``base``."""
-    return (pair[0] - base) << 6 | (pair[1] & 0x3F)
+@lru_cache(maxsize=1)
+def _identity_checking() -> np.ndarray:
+    words = np.arange(1 << 16, dtype=np.uint32)
+    first, second = words & 0xFF, words >> 8
+    low, high = np.full(256, 0x80), np.full(256, 0xBF)  # the range of the byte after each lead
+    for lead, lo, hi in _SECOND_BYTES:
+        low[lead], high[lead] = lo, hi
+    lead = (first >= 0xC2) & (first <= 0xF4)
+    bad = (first == 0xC0) | (first == 0xC1) | (lead & ((second < low[first]) | (second > high[first])))
+    bad |= (first < 0x80) & (second >= 0x80) & (second < 0xC0)  # a continuation byte after an ASCII one
+    return np.where(bad, _INVALID * 0x101, words).astype(np.uint16)
+
+
+def _checking_table() -> np.ndarray:
+    """A fresh lookup table that changes no word but the invalid pairs of bytes, which become
+    0xFE 0xFE (a byte UTF-8 never uses): 0xC0, 0xC1, a lead not followed by a continuation byte
+    in its range (overlong forms, surrogates, past U+10FFFF), an ASCII byte followed by a
+    continuation byte. The rest of the check is :func:`_continuations_counted` (and a byte above
+    0xF4, a continuation byte at a start). Words starting with 0xFE or 0xFF (written by the even
+    pass) are never invalid.
+
+    >>> table = _checking_table()
+    >>> [hex(table[w]) for w in (0xA7D8, 0x20D8, 0x80C0, 0x8041, 0x9FE0, 0xD8A7)]
+    ['0xa7d8', '0xfefe', '0xfefe', '0xfefe', '0xfefe', '0xd8a7']
+    """
+    return _identity_checking().copy()
+
+
+def _continuations_counted(data: np.ndarray, continuation: np.ndarray, top: int) -> bool:
+    """Whether every 3- and 4-byte lead of ``data`` is followed by 2 or 3 continuation bytes and no
+    other continuation byte follows a continuation byte, by counting: with the pairs
+    :func:`_checking_table` finds, every lead is followed by a run of continuation bytes and every
+    such run follows a lead, so runs at least as long as their leads need whose pairs of
+    continuation bytes add up to what the leads need are exactly as long."""
+    inner = np.count_nonzero(continuation[1:] & continuation[:-1])  # continuation bytes after one
+    if top < 0xE0:
+        return inner == 0
+    longer = np.greater_equal(data, 0xE0)  # 3- and 4-byte leads
+    needed = np.count_nonzero(longer)
+    if np.count_nonzero(longer[:-2] & continuation[2:]) != needed:  # a third byte after each
+        return False
+    if top >= 0xF0:
+        np.greater_equal(data, 0xF0, out=longer)
+        fourth = np.count_nonzero(longer)
+        if np.count_nonzero(longer[:-3] & continuation[3:]) != fourth:
+            return False
+        needed += fourth
+    return inner == needed
+
+
+def _pairs(table: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The bytes of ``table[words]`` (:func:`awal.lookup.lookup`)."""
+    return lookup(table, words).view(_U8)
+
+
+def _word(character: str) -> int:
+    """The little-endian 16-bit word of a 2-byte character's UTF-8 pair."""
+    lead, second = character.encode("utf-8")
+    return lead | second << 8
