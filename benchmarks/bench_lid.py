@@ -6,9 +6,14 @@ tokens and model load: best of ``--repeat``):
 
 * sentences: every line of the eight FLORES-200 dev files (7,976 lines, ~125 characters),
   ``awal.identify(list)`` vs ``pycld2.detect`` and ``py3langid.classify`` per line
-  (neither peer has a batch call), the median of alternated rounds; ``awal.identify`` called
-  once per line is printed for reference (a pipeline passes lists: one call per line pays
-  NumPy's per-call costs every time);
+  (neither peer has a batch call), the median of alternated rounds;
+* one call per line (``df.text.map(awal.identify)``, a Python loop): ``awal.identify(str)``,
+  which scores one short text in plain Python (:mod:`awal.lid.one`), its word and n-gram
+  caches emptied before each round (a new corpus), against the same peers and against the
+  batch path called on each line alone (what ``identify(str)`` ran before), in the same rounds;
+* a longer stream, one call per line: the 123k lines of ``../shared/data/lid`` (tweets,
+  Wikipedia, books), ``awal.identify(str)`` from empty caches (they fill and drop their oldest
+  half on the way) against ``pycld2.detect`` per line and ``awal.identify(list)``;
 * tokens: NArabizi comments (Algerian Arabizi/French), ``awal.identify_tokens(list)``,
   tokens per second;
 * model load: ``Identifier.load`` of the bundled model, and the CPU time of a fresh interpreter's
@@ -59,6 +64,12 @@ def fresh_first_call() -> float:
     return runs[1]
 
 
+def first_pass(idf: Identifier, lines: list[str]) -> list[str]:
+    """``idf.identify`` once per line, the one-text scorer's caches emptied first (a new corpus)."""
+    idf.state.pop("one", None)
+    return [idf.identify(s) for s in lines]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -76,7 +87,8 @@ def main() -> None:
         "awal.identify (list)": (lambda: idf.identify(lines), args.repeat),
         "pycld2.detect (per line)": (lambda: [pycld2.detect(s) for s in lines], args.repeat),
         "py3langid.classify (per line)": (lambda: [py3langid.classify(s) for s in lines], 3),
-        "awal.identify (per line, for reference)": (lambda: [idf.identify(s) for s in lines], 3),
+        "awal.identify (per line, first pass)": (lambda: first_pass(idf, lines), args.repeat),
+        "awal batch path per line (identify(str) before)": (lambda: [idf.probabilities([s]) for s in lines], 3),
     }
     times: dict[str, list[float]] = {name: [] for name in rows}
     for round_ in range(args.repeat):  # in alternation: a change in the machine's load hits every side
@@ -89,11 +101,33 @@ def main() -> None:
     speed = {name: len(lines) / statistics.median(spent) for name, spent in times.items()}
     mb = sum(len(s.encode()) for s in lines) / 1e6
     print(f"## Sentence level: {len(lines)} FLORES-200 dev lines ({mb:.2f} MB), CPU time, median of {args.repeat} "
-          "alternated rounds (py3langid and awal per line: 3)\n")  # fmt: skip
-    print("| method | lines/s | MB/s | awal (list) ÷ this |\n|---|---:|---:|---:|")
-    ours = speed["awal.identify (list)"]
+          "alternated rounds (py3langid and the batch path per line: 3)\n")  # fmt: skip
+    print("| method | lines/s | MB/s | awal (list) ÷ this | awal per line ÷ this |\n|---|---:|---:|---:|---:|")
+    ours, per_line = speed["awal.identify (list)"], speed["awal.identify (per line, first pass)"]
     for name, value in speed.items():
-        print(f"| {name} | {value:,.0f} | {value * mb / len(lines):.2f} | {ours / value:.2f}× |")
+        print(f"| {name} | {value:,.0f} | {value * mb / len(lines):.2f} | {ours / value:.2f}× | {per_line / value:.2f}× |")
+
+    stream = [line for path in sorted((DATA / "lid").glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    stream_rows = {
+        "awal.identify (per line, first pass)": lambda: first_pass(idf, stream),
+        "pycld2.detect (per line)": lambda: [pycld2.detect(s) for s in stream],
+        "awal.identify (list)": lambda: idf.identify(stream),
+    }
+    spent = {name: [] for name in stream_rows}
+    for _ in range(3):
+        for name, function in stream_rows.items():
+            gc.collect()
+            started = time.process_time()
+            function()
+            spent[name].append(time.process_time() - started)
+    stream_mb = sum(len(s.encode()) for s in stream) / 1e6
+    print(f"\n## A longer stream: the {len(stream):,} lines of every ../shared/data/lid file ({stream_mb:.1f} MB: tweets, "
+          "Wikipedia, books, UD), one pass each, CPU time, median of 3 alternated rounds\n")  # fmt: skip
+    print("| method | lines/s | awal per line, first pass ÷ this |\n|---|---:|---:|")
+    first = len(stream) / statistics.median(spent["awal.identify (per line, first pass)"])
+    for name, times_ in spent.items():
+        value = len(stream) / statistics.median(times_)
+        print(f"| {name} | {value:,.0f} | {first / value:.2f}× |")
 
     comments = [" ".join(tokens) for _, tokens, _ in narabizi_tokens(DATA)]
     n_tokens = sum(len(t) for t in awal.tokenize(comments))

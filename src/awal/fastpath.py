@@ -240,19 +240,19 @@ LONGEST = 2048  # longer strings go to the batch kernels, which win from about t
 SMALL_LIST = 8  # lists of up to this many strings go string by string (measured crossover, benchmarks/run.py)
 
 
-def run_fast(x: object, function: TextFunction) -> object:
-    """``function`` over one ``str`` of up to :data:`LONGEST` characters, or a list or tuple of up
-    to :data:`SMALL_LIST` of them (same container out); None for anything else (the batch path).
+def run_fast(x: object, function: Callable[[str], object], longest: int = LONGEST, small_list: int = SMALL_LIST) -> object:
+    """``function`` over one ``str`` of up to ``longest`` characters, or a list or tuple of up
+    to ``small_list`` of them (same container out); None for anything else (the batch path).
 
     >>> run_fast(["ab", "c"], str.upper), run_fast("x" * (LONGEST + 1), str.upper)
     (['AB', 'C'], None)
     """
     kind = type(x)
     if kind is str:
-        return function(x) if len(x) <= LONGEST else None  # type: ignore[arg-type]
-    if (kind is not list and kind is not tuple) or len(x) > SMALL_LIST:  # type: ignore[arg-type]
+        return function(x) if len(x) <= longest else None  # type: ignore[arg-type]
+    if (kind is not list and kind is not tuple) or len(x) > small_list:  # type: ignore[arg-type]
         return None
-    if not all(type(s) is str and len(s) <= LONGEST for s in x):  # type: ignore[attr-defined]
+    if not all(type(s) is str and len(s) <= longest for s in x):  # type: ignore[attr-defined]
         return None
     out = [function(s) for s in x]  # type: ignore[attr-defined]
     return out if kind is list else tuple(out)

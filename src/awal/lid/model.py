@@ -28,10 +28,12 @@ import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns
+from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
 from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
 from .learn import fit_temperature, train
+from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LEVELS, PackedWeights
 from .vocabulary import Vocabulary, level_rows, word_totals
 
@@ -168,10 +170,28 @@ class Identifier:
         unknown = (letters == 0) | (p.max(axis=1, initial=0) < self.threshold)
         return names[np.where(unknown, len(self.labels), best)].tolist()
 
+    def _one(self, x: Any) -> Any:
+        """``(probabilities, letters)`` of one short ``str`` or each of a few (:mod:`awal.lid.one`,
+        no NumPy: the batch path's numbers), or ``None`` for the batch path."""
+        one = one_text(self.state)
+        if one is None:
+            return None
+        log_prior = self.log_prior().tolist() if self.priors else None
+        out = run_fast(x, lambda text: one.probabilities(text, log_prior), LONGEST, SMALL_LIST)
+        return None if out is None or (type(x) is not str and None in out) else out
+
+    def _label_one(self, p: list[float], letters: int) -> str:
+        """:meth:`_labels_of` for the probabilities of one text."""
+        best = max(p)
+        return UNDETERMINED if letters == 0 or best < self.threshold else self.state["labels"][p.index(best)]
+
     @accepts_columns
     def identify(self, x: Any) -> Any:
         """A label per text (``str`` -> ``str``; list, tuple, Arrow, pandas, NumPy -> the same kind,
         missing values kept as they were: see :mod:`awal.columns`)."""
+        one = self._one(x)
+        if one is not None:
+            return self._label_one(*one) if type(x) is str else type(one)(self._label_one(*item) for item in one)
         return _per_text(x, lambda texts: self._labels_of(*self.probabilities(texts)))
 
     __call__ = identify
@@ -179,6 +199,10 @@ class Identifier:
     def scores(self, x: Any) -> Any:
         """Calibrated probabilities: a ``{label: p}`` dict for a ``str``, else a float array
         ``(texts, labels)`` whose columns follow :attr:`labels`. Text without letters scores 0 everywhere."""
+        one = self._one(x) if type(x) is str else None
+        if one is not None:
+            p, letters = one
+            return dict(zip(self.labels, p if letters else [0.0] * len(p)))
         texts, single = _texts(x)
         p, letters = self.probabilities(texts)
         p[letters == 0] = 0.0
@@ -186,9 +210,14 @@ class Identifier:
 
     def top_k(self, x: Any, k: int = 3) -> Any:
         """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list)."""
+        names = self.labels
+        one = self._one(x) if type(x) is str else None
+        if one is not None:
+            p, letters = one
+            order = sorted(range(len(p)), key=lambda j: -p[j])[:k]
+            return [(names[j], p[j]) for j in order] if letters else []
         texts, single = _texts(x)
         p, letters = self.probabilities(texts)
-        names = self.labels
         order = np.argsort(-p, axis=1, kind="stable")[:, :k]
         out = [[] if n == 0 else [(names[j], float(row[j])) for j in best] for row, best, n in zip(p, order, letters)]
         return out[0] if single else out

@@ -21,8 +21,18 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import by_length, feature_counts, symbols, word_buckets, words
+from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, words
 from .packed import LANES, MAX_FEATURES, PackedWeights
+
+
+def longest_word(spec: FeatureSpec) -> int:
+    """Letters of a word that count: a longer word counts by its first ones (its features' packed
+    sum must decode exactly, see :data:`~awal.lid.packed.MAX_FEATURES`).
+
+    >>> longest_word(FeatureSpec())
+    41
+    """
+    return MAX_FEATURES // (len(spec.orders) + spec.words) - 1
 
 
 def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -30,8 +40,7 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     words ``ids[starts[i]:starts[i] + lengths[i]]`` (a longer word than the packed sums allow
     counts by its first letters). Words of one length are scored together (:func:`word_buckets`)."""
     spec, packed = state["spec"], state["packed"]
-    limit = MAX_FEATURES // (len(spec.orders) + spec.words) - 1
-    lengths = np.minimum(lengths, limit)
+    lengths = np.minimum(lengths, longest_word(spec))
     total = np.empty((len(lengths), packed.words), dtype=np.uint64)
     for longest, group in by_length(lengths):
         letters = ids[np.minimum(starts[group] + np.arange(longest)[:, None], len(ids) - 1)]
