@@ -389,3 +389,10 @@ def test_missing_values_in_numpy_and_pandas_stay_missing():
     assert labels[1] is None and labels[0] != "und"
     series = awal.identify(pd.Series(["bonjour tout le monde", None], index=[3, 9], name="t"))
     assert list(series.index) == [3, 9] and series.name == "t" and pd.isna(series[9])
+
+
+def test_word_position_keys_are_the_seeded_ones_and_scoring_imports_no_numpy_random():
+    seeded = np.random.default_rng(20261130).integers(1, 1 << 63, size=64, dtype=np.uint64) | np.uint64(1)
+    assert features._POSITION_KEYS.dtype == np.uint64 and np.array_equal(features._POSITION_KEYS, seeded)
+    code = "import sys, awal; awal.identify('wach nta mzyan'); awal.transliterate('salam 3likom', 'arabizi2ar'); print('numpy.random' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -161,7 +161,27 @@ def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np
     return ids, offsets
 
 
-_POSITION_KEYS = np.random.default_rng(20261130).integers(1, 1 << 63, size=64, dtype=np.uint64) | np.uint64(1)
+# Odd 64-bit keys, one per position in a word: np.random.default_rng(20261130).integers(1, 1 << 63, size=64,
+# dtype=np.uint64) | 1, written out so that scoring never imports numpy.random (a test checks the two agree).
+# Every model's frequent-word hashes depend on them: they never change.
+_POSITION_KEYS = np.array([
+    0x53dc352466a255b5, 0x29521a3d383589d3, 0x3da9c69373f757e5, 0xa1d43874cd1649,
+    0x37d63c7c5c1f96a7, 0x3b1842b4cba6d483, 0x40eb4bb5b1549d0f, 0x573ef2d6f331553d,
+    0x66e4e8053d1382b3, 0x74bda9bcc4a4b453, 0x7358314c3f04f8e1, 0x4cc75aa4e542609d,
+    0x5e85471464bca36b, 0x30dfd4f6462fa7c5, 0x56820a9107477fdb, 0x5d30dec979268027,
+    0x2e00b2426e6bd0d1, 0x5a1b49a595e9ebb9, 0xcfe7f72c64bf307, 0x34cbedd733f0179f,
+    0x7be19067f2c8803, 0x6d5aaf2b6bab657b, 0x497c573eeaf7dd65, 0x1f27de3818bd7ae7,
+    0xabc02455a809899, 0x14e43bf8fa2907e9, 0x31ff6f234aa18ea7, 0x5b654a82054fa69d,
+    0x6cc6bb70adc195e3, 0x4420dc78f927f07d, 0x675a7e4a9d108b1b, 0x6be982fbb2830343,
+    0x2ef65cce2c188afd, 0x72882f7818374c2d, 0x7601240dc0d828bb, 0x2292e5bc4c458941,
+    0x1847edcee8dba193, 0x4ed98169828b96df, 0x19b333b7ae17f66d, 0x773fd43b546e9e3b,
+    0x20f3c5860e2c8531, 0x5f76f0fb0d3ab30d, 0x183bafccfa5ccf8d, 0x3c5565aa1f0289b7,
+    0x75c341e3c4cdbef3, 0x287eec88b401370b, 0x5d2bf296ecf7ba5b, 0x503c37d5cde68b4d,
+    0x481566de26489199, 0x400c52cc519f63e3, 0x46d131c19e3eeb45, 0x17d4ffc0ad863d63,
+    0x4c65ce6dca4d55cf, 0x63ef712d508fc8c1, 0x53261b415dcb4a5b, 0x60b6b38788787cc7,
+    0x2cc423de103c5737, 0x5187676cf9acae59, 0x7d27504a9c6fb699, 0x44b9f622ffbfb3d5,
+    0x787ac742f5fe16c1, 0x6af8d0333d307a17, 0x30652c836f4bb97d, 0x7dd1b9863e4b02bd,
+], dtype=np.uint64)  # fmt: skip
 
 
 def _word_hashes(padded: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
