@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from .cuts import piece_bounds
 from .utf8map import valid_utf8
 
 _CODEC = "utf-32-le"
@@ -212,9 +213,7 @@ class TextBatch:
         >>> TextBatch.from_input(["abc", "", "defghi", "j"]).chunk_bounds(4)
         [0, 2, 4]
         """
-        offsets = self.offsets
-        holding = np.searchsorted(offsets, np.arange(size, int(offsets[-1]), size), side="right") - 1  # the string holding each cut
-        return sorted({0, *holding.tolist(), len(self)})  # a set, not np.unique (whose first call imports numpy.ma: 15 ms)
+        return piece_bounds(self.offsets, size)
 
     # ----------------------------------------------------------------- output
     def replace(self, codepoints: np.ndarray, offsets: np.ndarray) -> "TextBatch":

@@ -22,21 +22,15 @@ Tifinagh context rules, NFC and the Latin caron map).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
 
-from .kernels import UNICODE_SIZE
+from .kernels import UNICODE_SIZE, identity_table
 from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep, Step
 from .unicode import combining_class_table, nfc_sensitive_table
 
 MOST_STEPS = 32  # bits of the table (uint16 up to 16 steps)
-
-
-@lru_cache(maxsize=1)
-def _identity() -> np.ndarray:
-    return np.arange(UNICODE_SIZE, dtype=np.uint32)
 
 
 def _sources(step: Step) -> np.ndarray:
@@ -45,7 +39,7 @@ def _sources(step: Step) -> np.ndarray:
     if isinstance(step, CharStep):
         mask[[ord(key) for key in step.mapping]] = True
     elif isinstance(step, ContextStep):
-        mask = step.table != _identity()
+        mask = step.table != identity_table()
     elif isinstance(step, CollapseStep):
         mask = step.limit > 0
     elif isinstance(step, NfcStep):

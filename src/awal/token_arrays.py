@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .batch import TextBatch, arrow_bytes
+from .cuts import piece_bounds
 
 SLICE_BYTES = 3 << 18  # rows are tokenised about this many bytes at a time (2,048 rows of 200 Arabic characters; long rows: fewer)
 Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (starts, ends, token offsets)
@@ -40,7 +41,7 @@ def token_list_array(array: Any, spans: Spans) -> Any:
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
         return pa.chunked_array([token_list_array(chunk, spans) for chunk in array.chunks], type=pa.list_(array.type))
     offsets = arrow_bytes(array)[1]
-    cuts = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(SLICE_BYTES, offsets[-1], SLICE_BYTES)), len(array)]).tolist()
+    cuts = piece_bounds(offsets, SLICE_BYTES)
     parts = [_token_lists(pa, array.slice(a, b - a), spans) for a, b in zip(cuts, cuts[1:])] or [_token_lists(pa, array, spans)]
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .cuts import piece_bounds
 from .lookup import lookup
 
 _U8 = np.uint8
@@ -118,7 +119,7 @@ class Utf8Map:
         decoding path then names the error). Rows go through in pieces of whole rows of about
         :data:`ROWS_PIECE` bytes (every buffer stays in cache), written into one buffer."""
         total = len(data)
-        bounds = np.unique(np.r_[0, np.searchsorted(offsets, np.arange(ROWS_PIECE, total, ROWS_PIECE)), len(offsets) - 1]).tolist()
+        bounds = piece_bounds(offsets, ROWS_PIECE)
         out, new_offsets, written = None, np.zeros(len(offsets), dtype=np.int64), 0
         for a, b in zip(bounds, bounds[1:]):
             start = int(offsets[a])

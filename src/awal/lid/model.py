@@ -395,7 +395,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
         new = unknown[first]
         total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new])
-        rows[unknown] = np.take(level_rows(packed, total, new_counts), inverse, axis=0)
+        rows[unknown] = np.take(level_rows(total, new_counts), inverse, axis=0)
     bounds = found.bounds
     text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)

@@ -76,13 +76,18 @@ class PackedWeights:
         return self.lanes(total)[:, : self.labels] * self.scale
 
     def lanes(self, total: np.ndarray, dtype=np.int64) -> np.ndarray:
-        """The integer sums of levels in every lane, ``(segments, words * LANES)`` (lanes past
-        :attr:`labels` are zero), from packed totals."""
-        lanes = np.empty((len(total), self.words * LANES), dtype=dtype)
-        mask, sign = np.uint64(0xFFFF), np.int64(0x8000)
-        for lane in range(LANES):
-            low = (total & mask).astype(np.int64)
-            value = (low ^ sign) - sign  # sign-extend 16 bits
-            lanes[:, lane::LANES] = value
-            total = (total - value.astype(np.uint64)) >> np.uint64(LANE_BITS)
-        return lanes
+        """:func:`lanes` of packed totals of this model's weights."""
+        return lanes(total, dtype)
+
+
+def lanes(total: np.ndarray, dtype=np.int64) -> np.ndarray:
+    """The integer sums of levels in every lane, ``(segments, words * LANES)`` (lanes past the
+    labels are zero), from packed totals ``(segments, words)``."""
+    out = np.empty((len(total), total.shape[1] * LANES), dtype=dtype)
+    mask, sign = np.uint64(0xFFFF), np.int64(0x8000)
+    for lane in range(LANES):
+        low = (total & mask).astype(np.int64)
+        value = (low ^ sign) - sign  # sign-extend 16 bits
+        out[:, lane::LANES] = value
+        total = (total - value.astype(np.uint64)) >> np.uint64(LANE_BITS)
+    return out

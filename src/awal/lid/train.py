@@ -242,7 +242,7 @@ def line_words(examples: Examples, labels: set[str], per_label: int = TOKEN_LINE
     """Up to ``per_label`` word tokens (with letters, as awal's tokenizer cuts them) of the
     texts of each of ``labels`` among ``examples`` other than NArabizi, taken evenly through
     the texts (deterministic), each with its text's label and group."""
-    out = Examples([], [], [])
+    out = Examples([], [], [])  # filled in place: adding one-word Examples would copy the lists each time
     for label in sorted(labels):
         members = [i for i, (lab, g) in enumerate(zip(examples.labels, examples.groups)) if lab == label and not g.startswith("narabizi:")]
         if not members or per_label <= 0:
@@ -253,7 +253,9 @@ def line_words(examples: Examples, labels: set[str], per_label: int = TOKEN_LINE
         owner = np.repeat(np.arange(len(members)), np.diff(token_offsets))
         lettered = [j for j, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())) if any(ch.isalpha() for ch in text[a:b])]
         for j in lettered[:: max(1, len(lettered) // per_label)][:per_label]:
-            out += Examples([text[starts[j] : ends[j]]], [label], [examples.groups[members[owner[j]]]])
+            out.texts.append(text[starts[j] : ends[j]])
+            out.labels.append(label)
+            out.groups.append(examples.groups[members[owner[j]]])
     return out
 
 

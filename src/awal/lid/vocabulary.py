@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, words
-from .packed import LANES, MAX_FEATURES, PackedWeights
+from .packed import LANES, MAX_FEATURES, lanes
 
 
 def longest_word(spec: FeatureSpec) -> int:
@@ -51,11 +51,11 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     return total, counts
 
 
-def level_rows(packed: PackedWeights, total: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def level_rows(total: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """int16 rows of words: their level sums per lane (from packed ``total``: each fits in 16 bits)
     and, last, their feature ``counts`` (at most :data:`MAX_FEATURES`)."""
-    rows = np.empty((len(total), packed.words * LANES + 1), dtype=np.int16)
-    rows[:, :-1] = packed.lanes(total, dtype=np.int16)
+    rows = np.empty((len(total), total.shape[1] * LANES + 1), dtype=np.int16)
+    rows[:, :-1] = lanes(total, dtype=np.int16)
     rows[:, -1] = counts
     return rows
 
@@ -84,8 +84,7 @@ class Vocabulary:
     @cached_property
     def rows(self) -> np.ndarray:
         """:func:`level_rows` of the words (what scoring reads)."""
-        words = self.totals.shape[1]
-        return level_rows(PackedWeights(np.zeros(0, dtype=np.uint64), words, np.ones(words * LANES), words * LANES), self.totals, self.counts)
+        return level_rows(self.totals, self.counts)
 
     @cached_property
     def slots(self) -> tuple[np.ndarray, np.ndarray]:
