@@ -20,8 +20,8 @@ from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, wor
 from awal.lid.model import word_sums
 from awal.lid.context import Context, blocks, log_softmax
 from awal.lid.dialect import Dialect
-from awal.lid.packed import MAX_FEATURES, PackedWeights
-from awal.lid.vocabulary import Vocabulary, word_totals
+from awal.lid.packed import MAX_FEATURES, PackedWeights, pack32, pack_totals, unpack32, unpack_totals
+from awal.lid.vocabulary import Vocabulary, distinct, word_totals
 
 from strategies import texts as any_texts
 
@@ -80,13 +80,12 @@ def test_words_and_word_totals_match_their_twins(texts):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(features, "MIN_GROUP", min_group)
             found = words(ids, offsets)
-            total, counts = word_totals(state, ids, found.starts, found.lengths)
-        lanes = state["packed"].lanes(total)
+            total, counts = word_totals(state, ids, found.starts, found.lengths, found.hashes)
         for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
             word = ids[start : start + length].tolist()
             assert int(found.hashes[j]) == reference.lid_word_hash(word)
             buckets = reference.lid_id_buckets(word[:limit], state["spec"].orders, state["spec"].bits, True)
-            assert counts[j] == len(buckets) and lanes[j, :5].tolist() == levels[buckets].sum(axis=0).tolist()
+            assert counts[j] == len(buckets) and total[j].tolist() == levels[buckets].sum(axis=0).tolist()
         assert found.bounds.tolist() == [int(np.searchsorted(found.starts, o)) for o in offsets.tolist()]
 
 
@@ -105,6 +104,47 @@ def test_logits_in_slices_equal_one_pass(texts, size):
             z, letters = idf.logits(given_texts)
             np.testing.assert_allclose(z, whole[0], rtol=1e-12, atol=1e-12)
             assert letters.tolist() == whole[1].tolist()
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300))
+@example([5] * 40 + [0] + list(range(2**60, 2**60 + 2**55, 2**50)))
+def test_distinct_matches_its_twin(keys):
+    """Each distinct key once, and every key mapped back to it (small keys share slots often)."""
+    array = np.array(keys, dtype=np.uint64)
+    firsts, inverse = distinct(array)
+    assert sorted(array[firsts].tolist()) == sorted(reference.lid_distinct(keys))
+    assert array[firsts][inverse].tolist() == keys
+
+
+@given(st.lists(st.lists(st.integers(-(2**16), 2**16), min_size=4, max_size=4), max_size=40), st.data())
+def test_packed_lanes_sum_as_their_twin(rows, data):
+    """Rows of int32 lanes packed two to an int64 and summed per segment read back as the lanes' sums;
+    levels packed as the model file's 16-bit totals read back unchanged."""
+    segments = data.draw(st.lists(st.integers(0, 5), max_size=12).filter(lambda s: sum(s) <= len(rows)))
+    lanes = np.array(rows, dtype=np.int32).reshape(-1, 4)
+    packed = pack32(lanes)
+    starts = np.r_[0, np.cumsum(segments)].astype(np.int64)
+    sums = np.zeros((len(segments), 2), dtype=np.int64)
+    filled = starts[1:] > starts[:-1]
+    if filled.any():
+        sums[filled] = np.add.reduceat(packed[: starts[-1]], starts[:-1][filled], axis=0)
+    assert unpack32(sums).tolist() == reference.lid_lane_sums(rows, segments, 4)
+    small = np.clip(lanes, -32767, 32767)
+    assert unpack_totals(pack_totals(small), 4).tolist() == small.tolist()
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=200, unique=True), st.lists(st.integers(0, 2**64 - 1), max_size=50), st.integers(1, 8))
+def test_vocabulary_find_matches_a_dict(hashes, others, crowd):
+    """Frequent-word lookup (linear probing read a window at a time) against a dict, with runs of
+    words crowding one home slot."""
+    crowded = [h * 2**20 for h in range(crowd * 20)]  # small multiples mix to few home slots
+    keys = list(dict.fromkeys(hashes + crowded))
+    vocabulary = Vocabulary(np.array(keys, dtype=np.uint64), np.zeros((len(keys), 1), dtype=np.uint64), np.zeros(len(keys), dtype=np.int64))
+    queries = keys[::3] + others + crowded[::-1]
+    found, position = vocabulary.find(np.array(queries, dtype=np.uint64))
+    where = {key: i for i, key in enumerate(keys)}
+    assert found.tolist() == [q in where for q in queries]
+    assert position.tolist() == [where.get(q, 0) for q in queries]
 
 
 @given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 2**32 - 1), st.booleans())

@@ -354,6 +354,21 @@ def lid_word_hash(word: list[int]) -> int:
     return sum((w + 1) * int(lf._POSITION_KEYS[min(p, 63)]) for p, w in enumerate(word)) & ((1 << 64) - 1)
 
 
+def lid_distinct(keys: list[int]) -> list[int]:
+    """The distinct values of ``keys`` in order of first appearance (twin of :func:`awal.lid.vocabulary.distinct`)."""
+    return list(dict.fromkeys(keys))
+
+
+def lid_lane_sums(rows: list[list[int]], segments: list[int], width: int) -> list[list[int]]:
+    """Per segment (``segments``: consecutive row counts), the column sums of its ``rows`` (twin of
+    :func:`awal.lid.packed.pack32` rows of ``width`` lanes added and read back by :func:`awal.lid.packed.unpack32`)."""
+    out, start = [], 0
+    for count in segments:
+        out.append([sum(row[k] for row in rows[start : start + count]) for k in range(width)])
+        start += count
+    return out
+
+
 def lid_id_buckets(ids: list[int], orders: tuple[int, ...], bits: int, words: bool, pairs: bool = False) -> list[int]:
     """:func:`lid_buckets` of a text given as symbol ids (twin of :func:`awal.lid.features.extract_ids`
     and, for one word, of :func:`awal.lid.features.word_buckets`)."""

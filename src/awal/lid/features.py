@@ -43,6 +43,7 @@ FIRST_OWN = 6  # the first id given to a symbol of its own
 _MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 _ORDER_SALT = 52  # the order of an n-gram is mixed in above the packed ids (6 * 10 bits < 52 + 3)
 _PAIR_MUL = np.uint64(0xC2B2AE3D27D4EB4F)  # mixes the first word of a pair before adding the second
+_SALTED = [np.uint64(((n << _ORDER_SALT) * int(_MUL)) & ((1 << 64) - 1)) for n in range(_ORDER_SALT // ID_BITS + 1)]  # salt * M
 
 
 @dataclass(frozen=True)
@@ -182,28 +183,17 @@ _POSITION_KEYS = np.array([
     0x2cc423de103c5737, 0x5187676cf9acae59, 0x7d27504a9c6fb699, 0x44b9f622ffbfb3d5,
     0x787ac742f5fe16c1, 0x6af8d0333d307a17, 0x30652c836f4bb97d, 0x7dd1b9863e4b02bd,
 ], dtype=np.uint64)  # fmt: skip
+_KEY_SUMS = np.r_[np.uint64(0), np.cumsum(_POSITION_KEYS, dtype=np.uint64)]  # the sum of the first n keys (wrapping)
 
 
-def _word_hashes(padded: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(positions, hashes)`` of whole words, each at its leading boundary.
-
-    A word's 64-bit hash sums ``(id + 1) * key[position in word]`` (wrapping uint64), so it
-    comes from one cumulative sum; positions past 63 share the last key (as in :func:`words`)."""
-    index = np.arange(len(padded))
-    last_boundary = np.maximum.accumulate(np.where(space, index, 0))
-    position = np.minimum(index - last_boundary - 1, 63)
-    terms = np.where(space, np.uint64(0), (padded.astype(np.uint64) + np.uint64(1)) * _POSITION_KEYS[position])
-    running = np.cumsum(terms, dtype=np.uint64)
+def _word_columns(padded: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, hashes)`` of the whole words of ``padded`` (boundaries where ``space``), each
+    at its leading boundary (:func:`word_hashes`)."""
     boundaries = np.flatnonzero(space)
-    filled = np.diff(boundaries) > 1
-    word = running[boundaries[1:] - 1] - running[boundaries[:-1]]
-    return boundaries[:-1][filled], word[filled]
-
-
-def _word_buckets(padded: np.ndarray, space: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
-    """``(positions, buckets)`` of whole words, each at its leading boundary."""
-    positions, hashes = _word_hashes(padded, space)
-    return positions, _bucket_of_word(hashes, shift)
+    lengths = np.diff(boundaries) - 1
+    filled = lengths > 0
+    positions = boundaries[:-1][filled]
+    return positions, word_hashes(padded, positions + 1, lengths[filled])
 
 
 def _bucket_of_word(hashes: np.ndarray, shift: np.uint64) -> np.ndarray:
@@ -218,7 +208,7 @@ def pair_buckets(first: np.ndarray, second: np.ndarray, shift: np.uint64) -> np.
 def _pair_columns(padded: np.ndarray, text_starts: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
     """``(positions, buckets)`` of the pairs of consecutive words of one text, each at the
     leading boundary of its second word (``text_starts``: the texts' leading boundaries)."""
-    positions, hashes = _word_hashes(padded, padded == BOUNDARY)
+    positions, hashes = _word_columns(padded, padded == BOUNDARY)
     text = np.searchsorted(text_starts, positions, side="right")
     same = text[1:] == text[:-1]
     return positions[1:][same], pair_buckets(hashes[:-1][same], hashes[1:][same], shift)
@@ -263,7 +253,8 @@ def columns(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[np.ndarray,
         positions = np.flatnonzero(valid)
         yield positions, _hash(gram[positions], n, shift)
     if spec.words:
-        yield _word_buckets(padded, space, shift)
+        positions, hashes = _word_columns(padded, space)
+        yield positions, _bucket_of_word(hashes, shift)
 
 
 def _grams(spec: FeatureSpec, padded: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
@@ -281,52 +272,63 @@ def _hash(grams: np.ndarray, n: int, shift: np.uint64) -> np.ndarray:
     return (((grams ^ np.uint64(n << _ORDER_SALT)) * _MUL) >> shift).view(np.int64)
 
 
-def word_buckets(spec: FeatureSpec, letters: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
+def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
     """The buckets of every feature of ``m`` words, feature-major: ``letters`` ``(L, m)`` holds
-    their symbol ids one letter per row, the result ``(features, m)`` one feature per row (the same
-    features as :func:`columns` finds in those words: n-grams inside each, then the whole word).
-    Words of one length share one layout, so no search and no segment sums are needed, and summing
-    weight rows over the first axis adds whole contiguous planes. ``lengths``: the words' lengths
-    when some are shorter than ``L`` (their rows past it are ignored, their missing features are
-    the empty bucket ``spec.size``; :func:`feature_counts` counts the others).
+    their symbol ids one letter per row, ``hashes`` their :func:`word_hashes`, the result
+    ``(features, m)`` one feature per row (the same features as :func:`columns` finds in those words:
+    n-grams inside each, then the whole word). Words of one length share one layout, so no search
+    and no segment sums are needed, and summing weight rows over the first axis adds whole
+    contiguous planes. ``lengths``: the words' lengths when some are shorter than ``L`` (their rows
+    past it are ignored, their missing features are the empty bucket ``spec.size``;
+    :func:`feature_counts` counts the others).
+
+    Each letter is multiplied by the hash constant once: ``(gram << 10 | id) * M`` is
+    ``(gram * M << 10) + id * M`` (wrapping), and the order salt above the packed ids adds
+    ``salt * M``, so every order takes a shift and two additions from the one before.
 
     >>> padded, _ = pad(np.array([7, 8, 9, 8, 9], dtype=np.uint16), np.array([0, 2, 4, 5]))
     >>> spec = FeatureSpec(orders=(1, 2, 3), bits=8)
     >>> letters = np.array([[7, 9], [8, 8]], dtype=np.uint16)  # the words 7 8 and 9 8
+    >>> hashes = word_hashes(letters.T.ravel(), np.array([0, 2]), np.array([2, 2]))
     >>> found = sorted(b for _, buckets in columns(spec, padded[:7]) for b in buckets.tolist())
-    >>> sorted(word_buckets(spec, letters).ravel().tolist()) == found, word_buckets(spec, letters).shape
+    >>> sorted(word_buckets(spec, letters, hashes).ravel().tolist()) == found, word_buckets(spec, letters, hashes).shape
     (True, (8, 2))
     >>> found = sorted(b for _, buckets in columns(spec, padded) for b in buckets.tolist())
-    >>> got = word_buckets(spec, np.array([[7, 9, 9], [8, 8, 0]], dtype=np.uint16), np.array([2, 2, 1]))
+    >>> hashes = word_hashes(np.array([7, 8, 9, 8, 9], dtype=np.uint16), np.array([0, 2, 4]), np.array([2, 2, 1]))
+    >>> got = word_buckets(spec, np.array([[7, 9, 9], [8, 8, 0]], dtype=np.uint16), hashes, np.array([2, 2, 1]))
     >>> sorted(b for b in got.ravel().tolist() if b != spec.size) == found
     True
     """
     length, count = letters.shape
-    padded = np.zeros((length + 2, count), dtype=np.uint64)  # a boundary before and after every word
-    padded[1:-1] = letters
-    position = np.arange(length + 2)[:, None]  # in padded
+    orders = [n for n in sorted(spec.orders) if n <= length + 1]  # longer: only the whole word is left (its own feature)
+    out = np.empty((sum(length if n == 1 else length + 3 - n for n in orders) + spec.words, count), dtype=np.uint64)
+    single = np.zeros((length + 2, count), dtype=np.uint64)  # id * M, a boundary (0) before and after every word
+    np.multiply(letters, _MUL, out=single[1:-1], dtype=np.uint64)
+    position = np.arange(length + 2)[:, None]  # in single
     if lengths is not None:
-        padded[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
+        single[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
     shift = np.uint64(64 - spec.bits)
-    rows = []
-    for n, gram in _grams(spec, padded):
-        if n > length + 1:  # only the whole word between its boundaries is left: the word feature
-            break
-        buckets = _hash(gram[1:-1] if n == 1 else gram, n, shift)
+    gram, n, row = single, 1, 0
+    for order in orders:
+        while n < order:
+            gram = gram[:-1] << np.uint64(ID_BITS)
+            gram += single[n:]
+            n += 1
+        part = gram[1:-1] if n == 1 else gram
+        rows = out[row : row + len(part)]
+        np.add(part, _SALTED[n], out=rows)
+        rows >>= shift
         if lengths is not None:
             if n == 1:  # a letter of the word
                 valid = position[1:-1] <= lengths
             else:  # inside the word and its boundaries, and not the whole word with both
-                first = position[: len(buckets)]
+                first = position[: len(part)]
                 valid = (first + n - 1 <= lengths + 1) & ((first > 0) | (lengths + 2 != n))
-            buckets = np.where(valid, buckets, spec.size)
-        rows.append(buckets)
+            rows[~valid] = spec.size
+        row += len(part)
     if spec.words:
-        terms = (padded[1:-1] + np.uint64(1)) * _POSITION_KEYS[np.minimum(np.arange(length), 63), None]
-        if lengths is not None:
-            terms[position[1:-1] > lengths] = 0
-        rows.append(_bucket_of_word(terms.sum(axis=0, dtype=np.uint64), shift)[None])
-    return np.concatenate(rows) if rows else np.zeros((0, count), dtype=np.int64)
+        out[row] = _bucket_of_word(hashes, shift)
+    return out.view(np.int64)
 
 
 def feature_counts(spec: FeatureSpec, lengths: np.ndarray) -> np.ndarray:
@@ -431,13 +433,14 @@ def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.
     """
     out = np.empty(len(starts), dtype=np.uint64)
     head = len(_POSITION_KEYS) - 1
-    for longest, group in by_length(np.minimum(lengths, head + 1)):
+    clipped = np.minimum(lengths, head + 1)
+    for longest, group in by_length(clipped):
         position = np.arange(min(longest, head))[:, None]
-        terms = ids[np.minimum(starts[group] + position, len(ids) - 1)].astype(np.uint64)
-        terms += np.uint64(1)
-        terms *= _POSITION_KEYS[: len(terms), None]
-        terms[position >= lengths[group]] = 0  # past a shorter word's end
+        terms = np.multiply(np.take(ids, starts[group] + position, mode="clip"), _POSITION_KEYS[: len(position), None], dtype=np.uint64)
+        if clipped[group[0]] != longest:
+            terms[position >= lengths[group]] = 0  # past a shorter word's end
         out[group] = terms.sum(axis=0, dtype=np.uint64)
+        out[group] += _KEY_SUMS[np.minimum(clipped[group], head)]  # the (id + 1): each position's key once more
         rest = lengths[group] - head
         long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
         if len(long):

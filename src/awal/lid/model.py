@@ -34,8 +34,8 @@ from .dialect import Dialect
 from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
 from .learn import fit_temperature, train
 from .one import LONGEST, SMALL_LIST, one_text
-from .packed import LEVELS, PackedWeights
-from .vocabulary import Vocabulary, level_rows, word_totals
+from .packed import LEVELS, PackedWeights, pack32, unpack32
+from .vocabulary import Vocabulary, difference, distinct, word_totals
 
 FORMAT = "awal-lid"
 VERSION = 4  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer
@@ -378,36 +378,50 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     N-grams never cross words, so a text's sums are its words' sums: every word of the
     batch is looked up among the model's frequent words (see :mod:`awal.lid.vocabulary`),
     each distinct other word is scored once from its n-grams, and texts add up their
-    words' rows of integer levels (exactly: the same sums as over all n-grams)."""
+    words' rows of integer levels (exactly: the same sums as over all n-grams), every
+    label's lane at once (:func:`~awal.lid.packed.pack32`)."""
     ids, offsets = symbols(state["table"], cps, offsets)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
-    widest = int(np.diff(offsets).max(initial=0)) + 1
-    wide = np.int32 if widest * (len(spec.orders) + 2) * LEVELS < 2**31 else np.int64  # no text sum can overflow
+    labels = packed.labels
     known, position = vocabulary.find(found.hashes)
-    if len(vocabulary.hashes):  # every word's row from the frequent words: the others' are replaced below
-        rows = np.take(vocabulary.rows, position, axis=0)
+    table = vocabulary.rows(labels)
+    width = table.dtype.itemsize // 8
+    if len(table):  # every word's row from the frequent words: the others' are replaced below
+        rows = np.take(table, position).view(np.int64).reshape(len(position), width)
+        differences = None if pair is None else np.take(vocabulary.differences(packed.scale, pair), position)
     else:
-        rows = np.empty((len(found.hashes), vocabulary.rows.shape[1]), dtype=np.int16)
+        rows = np.empty((len(position), width), dtype=np.int64)
+        differences = None if pair is None else np.empty(len(position))
     unknown = np.flatnonzero(~known)
     if len(unknown):
-        _, first, inverse = np.unique(found.hashes[unknown], return_index=True, return_inverse=True)
-        new = unknown[first]
-        total, new_counts = word_totals(state, ids, found.starts[new], found.lengths[new])
-        rows[unknown] = np.take(level_rows(total, new_counts), inverse, axis=0)
+        firsts, inverse = distinct(found.hashes[unknown])
+        new = unknown[firsts]
+        levels, counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        lanes = np.zeros((len(new), 2 * rows.shape[1]), dtype=np.int32)
+        lanes[:, :labels] = levels
+        lanes[:, labels] = counts
+        rows[unknown] = np.take(pack32(lanes), inverse, axis=0)
+        if pair is not None:
+            differences[unknown] = np.take(difference(levels, counts, packed.scale, pair), inverse)
     bounds = found.bounds
-    text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
-    if filled.any():
-        text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0, dtype=wide)
-    sums = text_rows[:, : packed.labels] * packed.scale
-    counts = text_rows[:, -1]
+    widest = int(np.diff(offsets).max(initial=0)) + 1
+    if widest * (len(spec.orders) + 2) * LEVELS < 2**31:  # no lane of a text's sum leaves 32 bits
+        text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
+        if filled.any():
+            text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0)
+        text_lanes = unpack32(text_rows)
+    else:  # a text of millions of characters: every lane in 64 bits
+        text_lanes = np.zeros((n_texts, 2 * rows.shape[1]), dtype=np.int64)
+        if filled.any():
+            text_lanes[filled] = np.add.reduceat(unpack32(rows), bounds[:-1][filled], axis=0)
+    sums = text_lanes[:, :labels] * packed.scale
+    counts = text_lanes[:, labels]
     peak = np.zeros(n_texts)
     if pair is not None and filled.any():
-        first, second = pair
-        difference = (rows[:, first] * packed.scale[first] - rows[:, second] * packed.scale[second]) / np.sqrt(np.maximum(rows[:, -1], 1).astype(np.float64))
-        peak[filled] = np.maximum.reduceat(difference, bounds[:-1][filled])
+        peak[filled] = np.maximum.reduceat(differences, bounds[:-1][filled])
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -426,7 +440,7 @@ def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndar
     """The weight rows of the word pairs of a batch and the text of each pair."""
     same = found.text[1:] == found.text[:-1]
     buckets = pair_buckets(found.hashes[:-1][same], found.hashes[1:][same], np.uint64(64 - spec.bits))
-    return packed.decode(packed.segment_totals(buckets, np.arange(len(buckets) + 1))), found.text[1:][same]
+    return packed.segment_sums(buckets, np.arange(len(buckets) + 1)), found.text[1:][same]
 
 
 def _state(labels, spec, alphabet, packed, bias, temperature, sources, context, vocabulary) -> dict:

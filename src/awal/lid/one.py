@@ -30,14 +30,14 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 from itertools import islice
-from operator import lshift, mul
+from operator import mul
 from struct import pack
 
 import numpy as np
 
 from .dialect import FEATURES, Dialect
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
-from .packed import LANE_BITS, LANES
+from .packed import OFFSET
 from .vocabulary import longest_word
 
 KNOWN_STATE = {"labels", "spec", "alphabet", "table", "packed", "bias", "temperature", "sources", "context",
@@ -52,8 +52,8 @@ MOST_NEW = 32  # words not cached: a text with more goes to the batch path
 WORDS_CACHED = 1 << 15  # distinct words whose sums stay cached (the oldest half goes when full; ~25 MB with the n-grams)
 GRAMS_CACHED = 1 << 16  # distinct n-grams whose weight rows stay cached (likewise)
 MASK64 = (1 << 64) - 1
-ROW_BITS = LANE_BITS  # lanes of a word's sum of n-gram rows (as packed): at most packed.MAX_FEATURES levels +-127 offset by 128
-ROW_OFFSET = 128
+ROW_BITS = 16  # lanes of a word's sum of n-gram rows: at most packed.MAX_FEATURES levels +-127, each offset by ROW_OFFSET
+ROW_OFFSET = OFFSET
 TEXT_BITS = 32  # lanes of a text's sum of word rows, each word's offset by WORD_OFFSET
 WORD_OFFSET = 1 << 16
 BOUNDARY_CHAR = chr(BOUNDARY)
@@ -90,8 +90,6 @@ class OneText:
         self.limit = longest_word(spec)
         self.packed = packed
         self.scale = packed.scale.tolist()
-        self.word_shifts = [LANE_BITS * LANES * k for k in range(packed.words)]
-        self.row_offsets = sum(ROW_OFFSET << (ROW_BITS * label) for label in range(self.labels))
         self.grams: dict[str, int] = {}  # a feature (see _features) -> its weight levels (see _packed_rows)
         self.vocabulary = vocabulary
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
@@ -172,7 +170,7 @@ class OneText:
         out = {}
         for word, ids, whole, position, keys in learnt:
             if keys is None:
-                *levels, count = self.vocabulary.rows[position].tolist()
+                *levels, count = self.vocabulary.levels[position].tolist()
             else:
                 count = len(keys)
                 total = sum(map(rows.__getitem__, keys))
@@ -212,13 +210,11 @@ class OneText:
 
     def _packed_rows(self, buckets: list[int]) -> list[int]:
         """The rows of ``buckets`` as integers, a lane of :data:`ROW_BITS` bits per label (offset by
-        :data:`ROW_OFFSET`, so that sums of rows never borrow across lanes): a packed row's 64-bit words
-        read as signed integers and placed one after the other hold each label's level at
-        :data:`ROW_BITS` times its index (:mod:`awal.lid.packed`: negative lanes borrow from the
-        lanes above them), so the row is their shifted sum plus the offsets."""
-        words = np.take(self.packed.rows, buckets).view(np.int64).reshape(-1, self.packed.words).tolist()
-        shifts, offsets = self.word_shifts, self.row_offsets
-        return [sum(map(lshift, row, shifts)) + offsets for row in words]
+        :data:`ROW_OFFSET`, so that sums of rows never borrow across lanes): the packed row's bytes
+        (:mod:`awal.lid.packed`: each label's level plus the offset) widened to 16 bits."""
+        data = self.packed.row_bytes(np.array(buckets, dtype=np.int64)).astype("<u2").tobytes()
+        size = 2 * self.packed.width
+        return [int.from_bytes(data[i : i + size], "little") for i in range(0, len(data), size)]
 
 
 def _forget_oldest(cache: dict, coming: int, room: int) -> None:

@@ -21,13 +21,13 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, words
-from .packed import LANES, MAX_FEATURES, lanes
+from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
+from .packed import MAX_FEATURES, pack32, unpack_totals
 
 
 def longest_word(spec: FeatureSpec) -> int:
-    """Letters of a word that count: a longer word counts by its first ones (its features' packed
-    sum must decode exactly, see :data:`~awal.lid.packed.MAX_FEATURES`).
+    """Letters of a word that count: a longer word counts by its first ones (its features' sum
+    must stay exact, see :data:`~awal.lid.packed.MAX_FEATURES`).
 
     >>> longest_word(FeatureSpec())
     41
@@ -35,29 +35,23 @@ def longest_word(spec: FeatureSpec) -> int:
     return MAX_FEATURES // (len(spec.orders) + spec.words) - 1
 
 
-def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Packed weight sums (``uint64``, see :mod:`awal.lid.packed`) and feature counts of the
-    words ``ids[starts[i]:starts[i] + lengths[i]]`` (a longer word than the packed sums allow
-    counts by its first letters). Words of one length are scored together (:func:`word_buckets`)."""
+def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Level sums (int32 ``(m, labels)``, see :mod:`awal.lid.packed`) and feature counts of the
+    words ``ids[starts[i]:starts[i] + lengths[i]]`` whose :func:`~awal.lid.features.word_hashes`
+    are ``hashes`` (a longer word than the sums allow counts by its first letters). Words of one
+    length are scored together (:func:`~awal.lid.features.word_buckets`)."""
     spec, packed = state["spec"], state["packed"]
-    lengths = np.minimum(lengths, longest_word(spec))
-    total = np.empty((len(lengths), packed.words), dtype=np.uint64)
+    limit = longest_word(spec)
+    cut = np.flatnonzero(lengths > limit)
+    if len(cut):  # the whole-word feature of a cut word is the hash of what is left
+        hashes = hashes.copy()
+        hashes[cut] = word_hashes(ids, starts[cut], np.full(len(cut), limit))
+    lengths = np.minimum(lengths, limit)
+    total = np.empty((len(lengths), packed.labels), dtype=np.int32)
     for longest, group in by_length(lengths):
-        letters = ids[np.minimum(starts[group] + np.arange(longest)[:, None], len(ids) - 1)]
-        buckets = word_buckets(spec, letters, None if lengths[group[0]] == longest else lengths[group])
-        rows = np.take(packed.rows, buckets).view(np.uint64).reshape(len(buckets), len(group), packed.words)
-        total[group] = rows.sum(axis=0, dtype=np.uint64)  # adds whole planes: one per feature
-    counts = feature_counts(spec, lengths)
-    return total, counts
-
-
-def level_rows(total: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """int16 rows of words: their level sums per lane (from packed ``total``: each fits in 16 bits)
-    and, last, their feature ``counts`` (at most :data:`MAX_FEATURES`)."""
-    rows = np.empty((len(total), total.shape[1] * LANES + 1), dtype=np.int16)
-    rows[:, :-1] = lanes(total, dtype=np.int16)
-    rows[:, -1] = counts
-    return rows
+        letters = np.take(ids, starts[group] + np.arange(longest)[:, None], mode="clip")
+        total[group] = packed.level_sums(word_buckets(spec, letters, hashes[group], None if lengths[group[0]] == longest else lengths[group]))
+    return total, feature_counts(spec, lengths)
 
 
 @dataclass(frozen=True)
@@ -73,25 +67,53 @@ class Vocabulary:
     def build(cls, state: dict, texts: list[str], size: int) -> "Vocabulary":
         """The ``size`` most frequent words of ``texts`` (ties: smaller hash first) for the model ``state``."""
         from .features import flat
+        from .packed import pack_totals
 
         ids, offsets = symbols(state["table"], *flat(texts))
         found = words(ids, offsets)
         hashes, first, frequency = np.unique(found.hashes, return_index=True, return_counts=True)
         top = np.sort(np.argsort(-frequency, kind="stable")[:size])
-        totals, counts = word_totals(state, ids, found.starts[first[top]], found.lengths[first[top]])
-        return cls(hashes[top], totals, counts)
+        chosen = first[top]
+        levels, counts = word_totals(state, ids, found.starts[chosen], found.lengths[chosen], found.hashes[chosen])
+        return cls(hashes[top], pack_totals(levels), counts)
 
     @cached_property
-    def rows(self) -> np.ndarray:
-        """:func:`level_rows` of the words (what scoring reads)."""
-        return level_rows(self.totals, self.counts)
+    def levels(self) -> np.ndarray:
+        """int32 ``(words, labels + 1)``: each word's level sums per label, then its feature count."""
+        out = np.empty((len(self.hashes), self.totals.shape[1] * 4 + 1), dtype=np.int32)
+        out[:, :-1] = unpack_totals(self.totals, self.totals.shape[1] * 4)
+        out[:, -1] = self.counts
+        return out
+
+    def rows(self, labels: int) -> np.ndarray:
+        """The words' level sums and feature count as :func:`~awal.lid.packed.pack32` rows (what the
+        batch path adds up per text), one void item each: label ``l``'s sum in lane ``l``, the count
+        in lane ``labels`` (built once per number of labels)."""
+        if ("rows", labels) not in self._derived:
+            lanes = np.zeros((len(self.hashes), 2 * (labels // 2 + 1)), dtype=np.int32)
+            lanes[:, :labels] = self.levels[:, :labels]
+            lanes[:, labels] = self.counts
+            packed = pack32(lanes)
+            self._derived["rows", labels] = packed.view(np.dtype((np.void, packed.shape[1] * 8))).ravel()
+        return self._derived["rows", labels]
+
+    def differences(self, scale: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+        """Each word's :func:`difference` between the labels of index ``pair`` (built once per pair and scale)."""
+        key = ("differences", pair, scale.tobytes())
+        if key not in self._derived:
+            self._derived[key] = difference(self.levels[:, :-1], self.counts, scale, pair)
+        return self._derived[key]
 
     @cached_property
-    def slots(self) -> tuple[np.ndarray, np.ndarray]:
-        """An open-addressing index of :attr:`hashes`: ``(position, hash)`` per slot (position
-        ``-1``: empty). A word sits at the slot its mixed hash points to or in the next ones (linear
-        probing), so finding a batch of words costs a few gathers from a small table instead of a
-        binary search each (3x faster)."""
+    def _derived(self) -> dict:
+        return {}
+
+    @cached_property
+    def slots(self) -> np.ndarray:
+        """An open-addressing index of :attr:`hashes`: per slot, the hash and its position as one
+        16-byte item (position ``-1``: empty). A word sits at the slot its mixed hash points to or
+        in the next ones (linear probing), so finding a batch of words costs a few gathers from a
+        small table instead of a binary search each (3x faster)."""
         table = np.full(_slot_count(len(self.hashes)), -1, dtype=np.int64)
         pending = np.arange(len(self.hashes))
         slot = _home(self.hashes, len(table))
@@ -102,28 +124,84 @@ class Vocabulary:
             left = np.ones(len(pending), dtype=bool)
             left[np.flatnonzero(free)[first]] = False
             pending, slot = pending[left], (slot[left] + 1) % len(table)
-        return table, np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0).astype(np.uint64)
+        slots = np.empty((len(table), 2), dtype=np.int64)
+        slots[:, 0] = np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0).astype(np.uint64).view(np.int64)
+        slots[:, 1] = table
+        return slots.view(np.dtype((np.void, 16))).ravel()
 
     def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(found, position)``: which ``hashes`` are here, and where (``position`` is 0 where not found)."""
         if not len(self.hashes):
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
-        table, keys = self.slots
-        slot = _home(hashes, len(table))
-        entry = table[slot]
-        position = np.where(keys[slot] == hashes, entry, -1)
-        probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
-        while len(probe):
-            slot[probe] = (slot[probe] + 1) % len(table)
-            entry = table[slot[probe]]
-            hit = keys[slot[probe]] == hashes[probe]
-            position[probe] = np.where(hit, entry, -1)
-            probe = probe[~hit & (entry >= 0)]
+        slots = self.slots
+        mask = len(slots) - 1
+        keys = hashes.view(np.int64)
+        slot = _home(hashes, len(slots))
+        entry = np.take(slots, slot).view(np.int64).reshape(-1, 2)
+        hit = entry[:, 0] == keys
+        probe = np.flatnonzero(~hit & (entry[:, 1] >= 0))  # another word holds the slot: look further
+        position = np.where(hit, entry[:, 1], -1)
+        while len(probe):  # the next PROBE_WINDOW slots at once: the first holding the word or empty ends the search
+            window = (slot[probe, None] + np.arange(1, PROBE_WINDOW + 1)) & mask
+            entry = np.take(slots, window).view(np.int64).reshape(len(probe), PROBE_WINDOW, 2)
+            hit = entry[..., 0] == keys[probe, None]
+            end = hit | (entry[..., 1] < 0)
+            first = end.argmax(axis=1)
+            done = end[np.arange(len(probe)), first]
+            rows = np.flatnonzero(done)
+            position[probe[rows]] = np.where(hit[rows, first[rows]], entry[rows, first[rows], 1], -1)
+            probe = probe[~done]
+            slot[probe] = (slot[probe] + PROBE_WINDOW) & mask
         found = position >= 0
         return found, np.maximum(position, 0)
 
 
+PROBE_WINDOW = 8  # slots read at once past a word's first slot
+
+
+def difference(levels: np.ndarray, counts: np.ndarray, scale: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """Per word, the difference of its scores for the labels of index ``pair`` alone: their summed
+    weights over the square root of its number of features (see :mod:`awal.lid.dialect`)."""
+    first, second = pair
+    return (levels[:, first] * scale[first] - levels[:, second] * scale[second]) / np.sqrt(np.maximum(counts, 1).astype(np.float64))
+
+
+def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(firsts, inverse)``: one index of each distinct value of ``keys`` (uint64) and, for every key, the
+    number of its value among them (``keys[firsts][inverse] == keys``), without sorting: each round writes
+    every pending key's index into a table slot chosen by its mixed value and reads the slot back; keys
+    that read an index of their own value are done (all keys of one value always share a slot).
+
+    >>> firsts, inverse = distinct(np.array([7, 3, 7, 9, 3], dtype=np.uint64))
+    >>> np.array([7, 3, 7, 9, 3])[firsts][inverse].tolist(), len(firsts)
+    ([7, 3, 7, 9, 3], 3)
+    """
+    n = len(keys)
+    chosen = np.empty(n, dtype=np.int64)
+    bits = max(4, (4 * n).bit_length())  # a table 4 to 8 times the keys: few share a slot
+    table = np.empty(1 << bits, dtype=np.int64)
+    pending, pending_keys = np.arange(n), keys
+    for mix in _MIXES:
+        slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
+        table[slot] = pending  # of several indices for one slot, one stays
+        candidate = table[slot]
+        same = keys[candidate] == pending_keys
+        chosen[pending[same]] = candidate[same]
+        pending, pending_keys = pending[~same], pending_keys[~same]
+        if not len(pending):
+            break
+    else:  # still sharing slots after every mix (never seen): sort the rest
+        _, first, inverse = np.unique(pending_keys, return_index=True, return_inverse=True)
+        chosen[pending] = pending[first][inverse.ravel()]
+    firsts = np.flatnonzero(chosen == np.arange(n))
+    number = np.empty(n, dtype=np.int64)
+    number[firsts] = np.arange(len(firsts))
+    return firsts, number[chosen]
+
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIXES = [np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                                 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)]  # odd: one per round of distinct
 
 
 def _slot_count(words: int) -> int:
