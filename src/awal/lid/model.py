@@ -385,26 +385,27 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
     labels = packed.labels
-    known, position = vocabulary.find(found.hashes)
+    firsts, inverse = distinct(found.hashes)  # each distinct word is looked up or scored once
+    known, position = vocabulary.find(found.hashes[firsts])
     table = vocabulary.rows(labels)
     width = table.dtype.itemsize // 8
+    rows = np.zeros((len(firsts), width), dtype=np.int64)
+    differences = np.zeros(len(firsts))
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        rows = np.take(table, position).view(np.int64).reshape(len(position), width)
-        differences = None if pair is None else np.take(vocabulary.differences(packed.scale, pair), position)
-    else:
-        rows = np.empty((len(position), width), dtype=np.int64)
-        differences = None if pair is None else np.empty(len(position))
+        np.take(table, position, out=rows.view(table.dtype).ravel())
+        if pair is not None:
+            np.take(vocabulary.differences(packed.scale, pair), position, out=differences)
     unknown = np.flatnonzero(~known)
     if len(unknown):
-        firsts, inverse = distinct(found.hashes[unknown])
-        new = unknown[firsts]
+        new = firsts[unknown]
         levels, counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
-        lanes = np.zeros((len(new), 2 * rows.shape[1]), dtype=np.int32)
+        lanes = np.zeros((len(new), 2 * width), dtype=np.int32)
         lanes[:, :labels] = levels
         lanes[:, labels] = counts
-        rows[unknown] = np.take(pack32(lanes), inverse, axis=0)
+        rows[unknown] = pack32(lanes)
         if pair is not None:
-            differences[unknown] = np.take(difference(levels, counts, packed.scale, pair), inverse)
+            differences[unknown] = difference(levels, counts, packed.scale, pair)
+    rows = np.take(rows.view(table.dtype).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     widest = int(np.diff(offsets).max(initial=0)) + 1
@@ -421,7 +422,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     counts = text_lanes[:, labels]
     peak = np.zeros(n_texts)
     if pair is not None and filled.any():
-        peak[filled] = np.maximum.reduceat(differences, bounds[:-1][filled])
+        peak[filled] = np.maximum.reduceat(np.take(differences, inverse), bounds[:-1][filled])
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
