@@ -135,7 +135,7 @@ def test_packed_lanes_sum_as_their_twin(rows, data):
 
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=200, unique=True), st.lists(st.integers(0, 2**64 - 1), max_size=50), st.integers(1, 8))
 def test_vocabulary_find_matches_a_dict(hashes, others, crowd):
-    """Frequent-word lookup (linear probing read a window at a time) against a dict, with runs of
+    """Frequent-word lookup (linear probing) against a dict, with runs of
     words crowding one home slot."""
     crowded = [h * 2**20 for h in range(crowd * 20)]  # small multiples mix to few home slots
     keys = list(dict.fromkeys(hashes + crowded))

@@ -109,11 +109,11 @@ class Vocabulary:
         return {}
 
     @cached_property
-    def slots(self) -> np.ndarray:
-        """An open-addressing index of :attr:`hashes`: per slot, the hash and its position as one
-        16-byte item (position ``-1``: empty). A word sits at the slot its mixed hash points to or
-        in the next ones (linear probing), so finding a batch of words costs a few gathers from a
-        small table instead of a binary search each (3x faster)."""
+    def slots(self) -> tuple[np.ndarray, np.ndarray]:
+        """An open-addressing index of :attr:`hashes`: ``(position, hash)`` per slot (position
+        ``-1``: empty). A word sits at the slot its mixed hash points to or in the next ones (linear
+        probing), so finding a batch of words costs a few gathers from a small table instead of a
+        binary search each (3x faster)."""
         table = np.full(_slot_count(len(self.hashes)), -1, dtype=np.int64)
         pending = np.arange(len(self.hashes))
         slot = _home(self.hashes, len(table))
@@ -124,39 +124,25 @@ class Vocabulary:
             left = np.ones(len(pending), dtype=bool)
             left[np.flatnonzero(free)[first]] = False
             pending, slot = pending[left], (slot[left] + 1) % len(table)
-        slots = np.empty((len(table), 2), dtype=np.int64)
-        slots[:, 0] = np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0).astype(np.uint64).view(np.int64)
-        slots[:, 1] = table
-        return slots.view(np.dtype((np.void, 16))).ravel()
+        return table, np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0).astype(np.uint64)
 
     def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(found, position)``: which ``hashes`` are here, and where (``position`` is 0 where not found)."""
         if not len(self.hashes):
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
-        slots = self.slots
-        mask = len(slots) - 1
-        keys = hashes.view(np.int64)
-        slot = _home(hashes, len(slots))
-        entry = np.take(slots, slot).view(np.int64).reshape(-1, 2)
-        hit = entry[:, 0] == keys
-        probe = np.flatnonzero(~hit & (entry[:, 1] >= 0))  # another word holds the slot: look further
-        position = np.where(hit, entry[:, 1], -1)
-        while len(probe):  # the next PROBE_WINDOW slots at once: the first holding the word or empty ends the search
-            window = (slot[probe, None] + np.arange(1, PROBE_WINDOW + 1)) & mask
-            entry = np.take(slots, window).view(np.int64).reshape(len(probe), PROBE_WINDOW, 2)
-            hit = entry[..., 0] == keys[probe, None]
-            end = hit | (entry[..., 1] < 0)
-            first = end.argmax(axis=1)
-            done = end[np.arange(len(probe)), first]
-            rows = np.flatnonzero(done)
-            position[probe[rows]] = np.where(hit[rows, first[rows]], entry[rows, first[rows], 1], -1)
-            probe = probe[~done]
-            slot[probe] = (slot[probe] + PROBE_WINDOW) & mask
+        table, keys = self.slots
+        slot = _home(hashes, len(table))
+        entry = table[slot]
+        position = np.where(keys[slot] == hashes, entry, -1)
+        probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
+        while len(probe):
+            slot[probe] = (slot[probe] + 1) % len(table)
+            entry = table[slot[probe]]
+            hit = keys[slot[probe]] == hashes[probe]
+            position[probe] = np.where(hit, entry, -1)
+            probe = probe[~hit & (entry >= 0)]
         found = position >= 0
         return found, np.maximum(position, 0)
-
-
-PROBE_WINDOW = 8  # slots read at once past a word's first slot
 
 
 def difference(levels: np.ndarray, counts: np.ndarray, scale: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
