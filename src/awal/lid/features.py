@@ -400,13 +400,17 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
 MIN_GROUP = 256  # words: fewer of one length join the next lengths' group (see by_length)
 
 
-def by_length(lengths: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """``(longest, indices)`` of groups of items by length, shortest first (``lengths`` below 2**16):
-    one group per length, except that a run of lengths with fewer than :data:`MIN_GROUP` items joins
-    the next lengths (fewer NumPy calls for a few words; a small input is one group).
+def by_length(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
+    """Items grouped by length, shortest first (``lengths`` below 2**16): ``(order, ordered, groups)``,
+    ``order`` the items sorted by length (stable), ``ordered`` their lengths, and per group
+    ``(longest, a, b)``: the group is ``order[a:b]``, so arrays permuted once by ``order`` are
+    read in slices. One group per length, except that a run of lengths with fewer than
+    :data:`MIN_GROUP` items joins the next lengths (fewer NumPy calls for a few words; a small
+    input is one group).
 
-    >>> [(n, i.tolist()) for n, i in by_length(np.array([2, 1, 2]))]
-    [(2, [1, 0, 2])]
+    >>> order, ordered, groups = by_length(np.array([2, 1, 2]))
+    >>> order.tolist(), ordered.tolist(), groups
+    ([1, 0, 2], [1, 2, 2], [(2, 0, 3)])
     """
     order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
     ordered = lengths[order]
@@ -415,8 +419,7 @@ def by_length(lengths: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         if change - edges[-1] >= MIN_GROUP:
             edges.append(change)
     edges = edges + [len(ordered)] if len(ordered) else []
-    for a, b in zip(edges, edges[1:]):
-        yield int(ordered[b - 1]), order[a:b]
+    return order, ordered, [(int(ordered[b - 1]), a, b) for a, b in zip(edges, edges[1:])]
 
 
 def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -431,19 +434,25 @@ def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.
     >>> int(h[2]) == sum((int(i) + 1) * int(_POSITION_KEYS[min(p, 63)]) for p, i in enumerate(ids[:80])) % 2**64
     True
     """
-    out = np.empty(len(starts), dtype=np.uint64)
     head = len(_POSITION_KEYS) - 1
-    clipped = np.minimum(lengths, head + 1)
-    for longest, group in by_length(clipped):
+    order, clipped, groups = by_length(np.minimum(lengths, head + 1))
+    ordered_starts = starts[order]
+    hashed = np.empty(len(starts), dtype=np.uint64)  # in ``order``
+    for longest, a, b in groups:
         position = np.arange(min(longest, head))[:, None]
-        terms = np.multiply(np.take(ids, starts[group] + position, mode="clip"), _POSITION_KEYS[: len(position), None], dtype=np.uint64)
-        if clipped[group[0]] != longest:
-            terms[position >= lengths[group]] = 0  # past a shorter word's end
-        out[group] = terms.sum(axis=0, dtype=np.uint64)
-        out[group] += _KEY_SUMS[np.minimum(clipped[group], head)]  # the (id + 1): each position's key once more
-        rest = lengths[group] - head
-        long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
-        if len(long):
-            tail = ids[ranges(starts[group[long]] + head, rest[long])].astype(np.uint64) + np.uint64(1)
-            out[group[long]] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
+        terms = np.multiply(np.take(ids, ordered_starts[a:b] + position, mode="clip"), _POSITION_KEYS[: len(position), None], dtype=np.uint64)
+        if clipped[a] == longest:
+            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            hashed[a:b] += _KEY_SUMS[min(longest, head)]  # the (id + 1): each position's key once more
+        else:
+            terms[position >= clipped[a:b]] = 0  # past a shorter word's end
+            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
+    out = np.empty(len(starts), dtype=np.uint64)
+    out[order] = hashed
+    rest = lengths - head
+    long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
+    if len(long):
+        tail = ids[ranges(starts[long] + head, rest[long])].astype(np.uint64) + np.uint64(1)
+        out[long] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
     return out

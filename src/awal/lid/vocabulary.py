@@ -47,11 +47,15 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
         hashes = hashes.copy()
         hashes[cut] = word_hashes(ids, starts[cut], np.full(len(cut), limit))
     lengths = np.minimum(lengths, limit)
-    total = np.empty((len(lengths), packed.labels), dtype=np.int32)
-    for longest, group in by_length(lengths):
-        letters = np.take(ids, starts[group] + np.arange(longest)[:, None], mode="clip")
-        total[group] = packed.level_sums(word_buckets(spec, letters, hashes[group], None if lengths[group[0]] == longest else lengths[group]))
-    return total, feature_counts(spec, lengths)
+    order, ordered, groups = by_length(lengths)
+    ordered_starts, ordered_hashes = starts[order], hashes[order]
+    total = np.empty((len(lengths), packed.labels), dtype=np.int32)  # in ``order``
+    for longest, a, b in groups:
+        letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
+        total[a:b] = packed.level_sums(word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b]))
+    out = np.empty_like(total)
+    out[order] = total
+    return out, feature_counts(spec, lengths)
 
 
 @dataclass(frozen=True)
