@@ -14,8 +14,8 @@ integer segment sum adds every lane of a text's words at once.
 >>> packed = PackedWeights.build(w)
 >>> np.round(packed.segment_sums(np.array([0, 1, 1, 2]), np.array([0, 3, 3, 4])), 1).tolist()
 [[2.5, 0.0, -0.7], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
->>> packed.level_sums(np.array([[0, 1], [1, 1]])).tolist()  # two features of two words, feature-major
-[[191, -63, -63], [254, 128, -254]]
+>>> packed.row_bytes(np.array([0, 1])).sum(axis=0, dtype=np.uint16)[:3].tolist()  # levels 64 -127 64 and 127 64 -127, each + 128
+[447, 193, 193]
 """
 
 from __future__ import annotations
@@ -72,14 +72,6 @@ class PackedWeights:
         """The rows of ``buckets`` (all rows without), uint8 ``(..., width)``."""
         rows = self.rows if buckets is None else np.take(self.rows, buckets)
         return rows.view(np.uint8).reshape(*rows.shape, self.width)
-
-    def level_sums(self, buckets: np.ndarray) -> np.ndarray:
-        """int32 ``(m, labels)``: the level sums of ``m`` words whose features are the columns of
-        ``buckets`` ``(features, m)`` (at most :data:`MAX_FEATURES` rows; the empty bucket adds 0)."""
-        total = self.row_bytes(buckets).sum(axis=0, dtype=np.uint16)  # planes of whole rows added, in cache
-        out = total[..., : self.labels].astype(np.int32)
-        out -= OFFSET * len(buckets)
-        return out
 
     def segment_sums(self, buckets: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Float sums of the rows of ``buckets[starts[i]:starts[i + 1]]`` per segment, ``(segments, labels)``."""

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
-from .packed import MAX_FEATURES, pack32, unpack_totals
+from .packed import MAX_FEATURES, OFFSET, pack32, unpack_totals
 
 
 def longest_word(spec: FeatureSpec) -> int:
@@ -49,12 +49,17 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     lengths = np.minimum(lengths, limit)
     order, ordered, groups = by_length(lengths)
     ordered_starts, ordered_hashes = starts[order], hashes[order]
-    total = np.empty((len(lengths), packed.labels), dtype=np.int32)  # in ``order``
+    total = np.empty((len(lengths), packed.width), dtype=np.uint16)  # in ``order``
+    rows = np.empty(len(lengths), dtype=np.int32)  # weight rows added per word: its group's features
     for longest, a, b in groups:
         letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
-        total[a:b] = packed.level_sums(word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b]))
-    out = np.empty_like(total)
-    out[order] = total
+        buckets = word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b])
+        packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=total[a:b])  # whole planes added, in cache
+        rows[a:b] = len(buckets)
+    levels = total[:, : packed.labels].astype(np.int32)
+    levels -= OFFSET * rows[:, None]  # each row's bytes are its levels plus OFFSET
+    out = np.empty_like(levels)
+    out[order] = levels
     return out, feature_counts(spec, lengths)
 
 
