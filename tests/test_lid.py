@@ -170,6 +170,25 @@ def test_packed_sums_are_exact_to_the_limit():
 
 
 # ------------------------------------------------------------------ model API
+@given(st.lists(st.text(alphabet="kaynbzf wachlé il y des gens 3!", max_size=30), max_size=6), st.booleans())
+def test_labels_from_log_scores_equal_labels_from_probabilities(toy, texts, tie):
+    """identify's labels (read from log-scores) are those of the probabilities, ties included: a copy
+    of the toy model whose two labels have the same weights scores every text as a tie (first label wins)."""
+    idf = toy
+    if tie:
+        state = dict(toy.state)
+        levels = state["packed"].levels()
+        levels[:, 1] = levels[:, 0]
+        state["packed"] = PackedWeights.from_levels(levels, np.full(2, state["packed"].scale[0]))
+        state["bias"] = np.full(2, state["bias"][0])
+        state.pop("one", None)
+        idf = Identifier(_state=state)
+    for model in (idf, Identifier(priors={"fra_Latn": 2.0}, _state=idf.state)):
+        assert model.identify(texts) == model._labels_of(*model.probabilities(texts))
+    if tie:
+        assert set(idf.identify(texts)) <= {"ary_Latn", "und"}
+
+
 def test_fit_save_load_round_trip(toy, tmp_path):
     toy.save(tmp_path / "m")
     back = Identifier.load(tmp_path / "m")

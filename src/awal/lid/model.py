@@ -41,6 +41,7 @@ FORMAT = "awal-lid"
 VERSION = 4  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer
 READS = (3, 4)  # a version 3 file is a model without a dialect layer
 UNDETERMINED = "und"
+NEAR = 1e-9  # log-scores closer than this to a text's best are compared as probabilities (see Identifier._labels)
 SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache and reuse the same memory (larger
 # batches took fresh pages from the OS on every call: 4M characters ran ~10% slower on FLORES); a word repeated across batches is scored in each
 TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
@@ -170,6 +171,22 @@ class Identifier:
         unknown = (letters == 0) | (p.max(axis=1, initial=0) < self.threshold)
         return names[np.where(unknown, len(self.labels), best)].tolist()
 
+    def _labels(self, texts: list[str]) -> list[str]:
+        """:meth:`_labels_of` the :meth:`probabilities` of ``texts``, read from the log-scores where that
+        gives the same labels: the best log-score's label, unless another one is within :data:`NEAR`
+        of it (their probabilities could round to a tie) or a threshold is set."""
+        if self.threshold > 0:
+            return self._labels_of(*self.probabilities(texts))
+        logits, letters = self.logits(texts)
+        z = logits + self.log_prior()
+        best = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
+        near = np.flatnonzero(np.count_nonzero(z >= z.max(axis=1, initial=-np.inf, keepdims=True) - NEAR, axis=1) > 1)
+        if len(near):  # as probabilities computes them: a tie goes to the first label
+            p = np.exp(logits[near] + self.log_prior() - logits[near].max(axis=1, keepdims=True))
+            best[near] = (p / p.sum(axis=1, keepdims=True)).argmax(axis=1)
+        names = np.array(self.labels + [UNDETERMINED], dtype=object)
+        return names[np.where(letters == 0, len(self.labels), best)].tolist()
+
     def _one(self, x: Any) -> Any:
         """``(probabilities, letters)`` of one short ``str`` or each of a few (:mod:`awal.lid.one`,
         no NumPy: the batch path's numbers), or ``None`` for the batch path."""
@@ -192,7 +209,7 @@ class Identifier:
         one = self._one(x)
         if one is not None:
             return self._label_one(*one) if type(x) is str else type(one)(self._label_one(*item) for item in one)
-        return _per_text(x, lambda texts: self._labels_of(*self.probabilities(texts)))
+        return _per_text(x, self._labels)
 
     __call__ = identify
 
