@@ -27,6 +27,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -363,14 +364,17 @@ def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets:
 @dataclass(frozen=True)
 class Words:
     """The words (maximal runs of non-boundary symbols) of a batch: ``starts``/``lengths`` in the
-    symbol buffer, the ``text`` each belongs to, ``bounds`` (text ``i``'s words are
-    ``bounds[i]:bounds[i + 1]``), and a 64-bit hash of each."""
+    symbol buffer, ``bounds`` (text ``i``'s words are ``bounds[i]:bounds[i + 1]``), a 64-bit hash
+    of each, and the :attr:`text` each belongs to."""
 
     starts: np.ndarray
     lengths: np.ndarray
-    text: np.ndarray
     bounds: np.ndarray
     hashes: np.ndarray
+
+    @cached_property
+    def text(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
 
 
 def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
@@ -392,9 +396,7 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     closes[:-1] &= ~inside[1:] | text_start[1:n]
     starts = np.flatnonzero(opens)
     lengths = np.flatnonzero(closes) + 1 - starts
-    bounds = np.searchsorted(starts, offsets)
-    text = np.repeat(np.arange(len(offsets) - 1), np.diff(bounds))
-    return Words(starts, lengths, text, bounds, word_hashes(ids, starts, lengths))
+    return Words(starts, lengths, np.searchsorted(starts, offsets), word_hashes(ids, starts, lengths))
 
 
 MIN_GROUP = 256  # words: fewer of one length join the next lengths' group (see by_length)
