@@ -2,7 +2,7 @@
 
 A text's score is the sum of its words' scores (n-grams never cross words, see
 :mod:`awal.lid.features`), so a model can carry the packed sums of its most frequent
-words, computed once when it is built: a word found there costs one binary search
+words, computed once when it is built: a word found there costs a lookup in a hash index
 instead of extracting, hashing and gathering its n-grams. The sums are exact (the same
 integers), so scores do not change.
 
