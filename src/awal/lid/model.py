@@ -405,24 +405,23 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     firsts, inverse = distinct(found.hashes)  # each distinct word is looked up or scored once
     known, position = vocabulary.find(found.hashes[firsts])
     table = vocabulary.rows(labels)
-    width = table.dtype.itemsize // 8
-    rows = np.zeros((len(firsts), width), dtype=np.int64)
+    lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)  # each distinct word's level sums, then its count
     differences = np.zeros(len(firsts))
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        np.take(table, position, out=rows.view(table.dtype).ravel())
+        np.take(table, position, out=lanes.view(table.dtype).ravel())
         if pair is not None:
             np.take(vocabulary.differences(packed.scale, pair), position, out=differences)
     unknown = np.flatnonzero(~known)
     if len(unknown):
         new = firsts[unknown]
         levels, counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
-        lanes = np.zeros((len(new), 2 * width), dtype=np.int32)
-        lanes[:, :labels] = levels
-        lanes[:, labels] = counts
-        rows[unknown] = pack32(lanes)
+        lanes[unknown, :labels] = levels
+        lanes[unknown, labels] = counts
         if pair is not None:
             differences[unknown] = difference(levels, counts, packed.scale, pair)
-    rows = np.take(rows.view(table.dtype).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
+    rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
+    width = rows.shape[1]
+    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     widest = int(np.diff(offsets).max(initial=0)) + 1

@@ -107,7 +107,7 @@ def unpack_totals(totals: np.ndarray, labels: int) -> np.ndarray:
 
 
 def pack32(lanes: np.ndarray) -> np.ndarray:
-    """int32 lanes ``(m, 2k)`` as int64 ``(m, k)``: lane ``2j`` plus lane ``2j + 1`` times ``2**32``,
+    """Integer lanes ``(m, 2k)`` (int16 or int32) as int64 ``(m, k)``: lane ``2j`` plus lane ``2j + 1`` times ``2**32``,
     so that a sum of rows (integer segment sums) adds every lane at once (see :func:`unpack32`).
 
     >>> rows = pack32(np.array([[-5, 7, 1, -1], [3, -9, 0, 2]], dtype=np.int32))

@@ -95,15 +95,13 @@ class Vocabulary:
         return out
 
     def rows(self, labels: int) -> np.ndarray:
-        """The words' level sums and feature count as :func:`~awal.lid.packed.pack32` rows (what the
-        batch path adds up per text), one void item each: label ``l``'s sum in lane ``l``, the count
-        in lane ``labels`` (built once per number of labels)."""
+        """The words' level sums and feature count as int16 lanes, one void item each (a power of two
+        bytes): label ``l``'s sum in lane ``l``, the count in lane ``labels`` (built once per number of labels)."""
         if ("rows", labels) not in self._derived:
-            lanes = np.zeros((len(self.hashes), 2 * (labels // 2 + 1)), dtype=np.int32)
+            lanes = np.zeros((len(self.hashes), 1 << labels.bit_length()), dtype=np.int16)  # labels + 1 lanes at least
             lanes[:, :labels] = self.levels[:, :labels]
             lanes[:, labels] = self.counts
-            packed = pack32(lanes)
-            self._derived["rows", labels] = packed.view(np.dtype((np.void, packed.shape[1] * 8))).ravel()
+            self._derived["rows", labels] = lanes.view(np.dtype((np.void, 2 * lanes.shape[1]))).ravel()
         return self._derived["rows", labels]
 
     def differences(self, scale: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
