@@ -147,6 +147,22 @@ def test_vocabulary_find_matches_a_dict(hashes, others, crowd):
     assert position.tolist() == [where.get(q, 0) for q in queries]
 
 
+@given(st.lists(st.one_of(st.text(alphabet="kayn bzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=40), any_texts), max_size=6))
+def test_text_sums_in_64_bit_lanes_equal_packed_lanes(texts):
+    """A batch with a text long enough that its sums could leave 32 bits adds every lane in 64 bits:
+    the same sums (forced here on short texts)."""
+    from awal.lid import model
+
+    idf = Identifier()
+    pair = (idf.dialect.first, idf.dialect.second)
+    packed_lanes = word_sums(idf.state, *flat(texts), pair)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "LEVELS", 2**31)
+        wide = word_sums(idf.state, *flat(texts), pair)
+    for a, b in zip(packed_lanes, wide):
+        assert np.array_equal(a, b)
+
+
 @given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 2**32 - 1), st.booleans())
 def test_context_scores_equal_the_blocks_product(texts, seed, with_local):
     """The layer's scores, computed block by block and shifted, equal the product of the blocks."""
