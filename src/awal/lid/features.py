@@ -25,7 +25,6 @@ boundaries between texts, then a shift, or, multiply and shift per order.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Iterator

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
-from .packed import MAX_FEATURES, OFFSET, pack32, unpack_totals
+from .packed import MAX_FEATURES, OFFSET, unpack_totals
 
 
 def longest_word(spec: FeatureSpec) -> int:
@@ -88,7 +88,8 @@ class Vocabulary:
 
     @cached_property
     def levels(self) -> np.ndarray:
-        """int32 ``(words, labels + 1)``: each word's level sums per label, then its feature count."""
+        """int32 ``(words, lanes + 1)``: each word's level sums per lane of its packed total (one lane
+        per label, then zeros), then its feature count."""
         out = np.empty((len(self.hashes), self.totals.shape[1] * 4 + 1), dtype=np.int32)
         out[:, :-1] = unpack_totals(self.totals, self.totals.shape[1] * 4)
         out[:, -1] = self.counts
