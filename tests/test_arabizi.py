@@ -246,7 +246,7 @@ def test_fitted_accuracy_grouped_split(model, doda):
     assert not {doda.norm(a) for _, a in train} & {doda.norm(a) for _, a in test}
     fitted = model.fit(train)
     acc, cer = doda.score(fitted.transliterate([x for x, _ in test]), [y for _, y in test])
-    assert acc >= 84.0 and cer <= 5.0, (acc, cer)
+    assert acc >= 84.7 and cer <= 4.6, (acc, cer)  # 84.85 / 4.47 (round 7)
     shipped, _ = doda.score(model.transliterate([x for x, _ in test]), [y for _, y in test])
     assert acc > shipped, (acc, shipped)  # fitting on the user's pairs reads unseen words better
 

@@ -663,10 +663,12 @@ class ArabiziModel:
             return prior
         n_chunk = sum(by_chunk.values())
         beta, alpha = 3.0, 3.0
-        keys = set(prior) | {a for a, c in by_chunk.items() if c >= 2 or a in prior}
+        by_ctx = self.learned.get((chunk, ctx), Counter())
+        # a reading of the chunk's pooled counts is one here only if the pairs show it here too (or the
+        # rules have nothing here): the article of a doubled first letter (nn الن) is no mid-word reading
+        keys = set(prior) | {a for a, c in by_chunk.items() if c >= 2 and (a in by_ctx or not prior)}
         base = {a: (by_chunk.get(a, 0) + beta * prior.get(a, 0.0)) / (n_chunk + beta * bool(prior))
                 for a in keys}
-        by_ctx = self.learned.get((chunk, ctx), Counter())
         n_ctx = sum(by_ctx.values())
         dist = {a: (by_ctx.get(a, 0) + alpha * base[a]) / (n_ctx + alpha) for a in keys}
         top = max(dist.values(), default=0.0)
