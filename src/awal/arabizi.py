@@ -289,6 +289,23 @@ def _lattice_codes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
+_DOUBLED_SUN = _letter_set("tdrzsn")  # a word-initial doubled one is the article (ddar, ssara7a)
+
+
+def _article_words(words: list[str]) -> list[int]:
+    """Indexes of the lowercase ``words`` that may be the article and another word of three letters
+    or more: ``l`` + a consonant or glide other than l (``lmosalsal``), or a doubled sun letter
+    (``ssara7a``).
+
+    >>> _article_words(["lmosalsal", "ssara7a", "lli", "tta", "lbs", "salam", "ddar", "lyoum"])
+    [0, 1, 6, 7]
+    """
+    cps = np.append(np.minimum(codes("\n".join(words)), 0x24F), np.uint32(10))
+    ends = np.flatnonzero(cps == 10)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    first, second = cps[starts], cps[np.minimum(starts + 1, cps.size - 1)]
+    article = ((first == ord("l")) & _AFTER_ARTICLE[second]) | ((first == second) & _DOUBLED_SUN[first])
+    return np.flatnonzero(article & (ends - starts >= 4)).tolist()
 
 
 def _laughter(word: str) -> str | None:
@@ -1028,14 +1045,20 @@ class ArabiziModel:
         lex = self.lexicon
         found = list(map(lex.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
-        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi); a doubled first letter is the article (ssara7a)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
+            singles = [low[0] + w if len(low) > 3 and low[0] == low[1] and low[0] not in _VOWELS else w
+                       for w, low in zip(singles, (lowered[i] for i in doubled))]
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
         i = -1
         for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
             i = lowered.index("hh", i + 1)
             found[i] = found[i] or _laughter(tokens[i].lower())
+        for i in _article_words(lowered):  # the article on a lexicon word: lmosalsal, ssara7a
+            reading = lex.get(lowered[i][1:]) if found[i] is None else None
+            if reading is not None and len(reading) > 2 and not reading.startswith("ال") and " " not in reading:
+                found[i] = "ال" + reading
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
@@ -1076,6 +1099,9 @@ class ArabiziModel:
             head = [(w, s - top) for w, s in ranked]
         else:
             hit = self.lexicon.get(p.lower())
+            if hit is None:  # the article on a lexicon word, elongation: as transliterate reads the word
+                read = self._read_words([word])[0]
+                hit = read if read and (not lattice or read != lattice[0][0]) else None
             head = [(hit, 0.0)] if hit else []
         if head:
             known = {w for w, _ in head}
