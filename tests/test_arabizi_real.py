@@ -8,13 +8,14 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 import awal
-from awal.arabizi import ArabiziModel
+from awal.arabizi import ArabiziModel, _flat
 from awal.arabizi_context import WordContext
 from awal.cli import main
 
@@ -206,6 +207,19 @@ def test_doubled_letter_is_never_the_letter_twice(model):
         got = plain(model.transliterate([word])[0])
         assert got[0] != got[1] or got.startswith("لل"), (word, got)
 
+
+
+@pytest.mark.parametrize("word, half", [("mze3llin", 4), ("khffach", 2), ("kattnafs", 2), ("m3allem", 3), ("a33", 1)])
+def test_a_doubled_consonant_inside_a_word_is_one_letter(model, word, half):
+    # no chunk of the lattice ends between the two letters (they are one letter with shadda), so a
+    # fitted model cannot read them as two; in a run of three (mzzz) only the first pair is, and a word's
+    # start (ddar) is the article's, as before
+    cps, offsets = _flat([word])
+    halves = model._halves(cps, offsets)
+    assert halves.tolist() == [i == half for i in range(len(word))]
+    _, _, ends, _ = model._lattice(cps, offsets, np.ones(cps.size, dtype=bool), halves)
+    assert half + 1 not in ends.tolist() and len(word) in ends.tolist()
+    assert model._halves(*_flat(["mzzz", "ddar"])).tolist() == [False, True] + [False] * 6
 
 @pytest.mark.parametrize("latin, arabic", [("l7al", "الحال"), ("lbarh", "البارح"), ("lkhdma", "الخدمة"),
                                            ("l3chiya", "العشية"), ("lwa9t", "الوقت")])

@@ -345,7 +345,7 @@ _KEY_BITS = 7  # bits a letter of that beginning takes in a sort key (2 + 8 * 7 
 _KEY_LETTERS = 0x3000  # letters below this are numbered by a table, others by a search (127 in all)
 
 
-def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
+def _prefix_tree(cps: np.ndarray, offsets: np.ndarray, halves: np.ndarray | None = None) -> tuple:
     """The words of ``(cps, offsets)`` as the prefix tree the beam search reads.
 
     Returns ``(order, sorted_offsets, row, creator, non_final, (final_words, final_bounds))``:
@@ -356,7 +356,9 @@ def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
     of nodes at each position that are no word's end (the root at 0), and the sorted words
     ending at each position (``final_words[final_bounds[p]:final_bounds[p + 1]]``, rows after
     those nodes). A word that starts with a doubled letter (``ddar``) shares nothing with
-    one that does not: the lattice reads that start otherwise.
+    one that does not: the lattice reads that start otherwise; nor do two words share the node of a
+    beginning where a chunk may end in one and not in the other (``halves``: the first halves of
+    doubled consonants, see :meth:`ArabiziModel._halves`: ``kak`` in ``kakk`` and ``kaki``).
 
     >>> order, so, row, creator, non_final, (words, bounds) = _prefix_tree(*_flat(["kan", "ka", "kbir"]))
     >>> order.tolist(), row.tolist(), non_final.tolist(), words.tolist(), bounds.tolist()
@@ -391,6 +393,11 @@ def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
         shared = np.zeros(W, dtype=np.int64)  # letters shared with the word before, never its end
         shared[1:] = np.where(differ == 0, SHARED_DEPTH, np.maximum(_KEY_BITS * SHARED_DEPTH - 1 - top, 0) // _KEY_BITS)
         shared[1:] = np.minimum(shared[1:], lens[order][:-1] - 1)
+        if halves is not None and W > 1:
+            start = first[order]
+            d = shared[1:]
+            last = np.maximum(d - 1, 0)  # the last shared letter of each word and the one before
+            shared[1:] -= (d > 0) & (halves[start[1:] + last] != halves[start[:-1] + last])
     slen = lens[order]
     so = np.zeros(W + 1, dtype=np.int64)
     np.cumsum(slen, out=so[1:])
@@ -620,6 +627,7 @@ class ArabiziModel:
             raise ValueError(f"a rule chunk has more than 4 letters: {max(chunks, key=len)!r}")
         # every chunk's groups in the three contexts, and its exact 16-bit-per-letter code
         single = np.full((_BMP, 3), -1, dtype=np.int64)
+        self._doubles = np.zeros(_BMP, dtype=bool)  # consonants whose doubled chunk reads mid-word and at the end
         by_len: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
         for chunk in chunks:
             gids = [self._group(chunk, ctx) for ctx in "IMF"]
@@ -627,6 +635,8 @@ class ArabiziModel:
                 single[ord(chunk)] = gids
             elif all(ord(c) < _BMP - 1 for c in chunk):
                 by_len[len(chunk)].append((_chunk_code(chunk), gids))
+                if len(chunk) == 2 and chunk[0] == chunk[1] and chunk[0] not in _VOWELS:
+                    self._doubles[ord(chunk[0])] = gids[1] >= 0 and gids[2] >= 0
         self._single = single
         self._multi: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for length, items in by_len.items():
@@ -740,9 +750,23 @@ class ArabiziModel:
             )
         return self._arrays
 
-    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _halves(self, cps: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Which letters of the words ``(cps, offsets)`` are the first half of a doubled consonant
+        inside a word (not its first letter, not after the same letter: a run of three is read as
+        before): one letter with shadda, no chunk ends there (``ddar``'s start is the article's, see
+        :meth:`_lattice`)."""
+        n = cps.size
+        out = np.zeros(n, dtype=bool)
+        if n > 2:
+            out[1:-1] = (cps[1:-1] == cps[2:]) & (cps[1:-1] != cps[:-2]) & self._doubles[np.minimum(cps[1:-1], _BMP - 1)]
+            out[offsets[:-1]] = False  # a word's first letter
+            out[offsets[1:-1] - 1] = False  # a word's last letter (the next is another word's)
+        return out
+
+    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray, halves: np.ndarray) -> tuple[np.ndarray, ...]:
         """Chunk occurrences of all words at once: (word, start, end, group), starts local; only
-        the chunks whose last letter is ``needed`` (a mask over ``cps``)."""
+        the chunks whose last letter is ``needed`` (a mask over ``cps``) and not in ``halves``
+        (:meth:`_halves`)."""
         n = len(cps)
         W = len(offsets) - 1
         lens = np.diff(offsets)
@@ -797,7 +821,7 @@ class ArabiziModel:
                     self._single[key] = g
             g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c1[miss].tolist(), ctx[miss].tolist())]
         w_, s_, e_, g_ = (np.concatenate(x) for x in ([wid[at]] + ew, [l1] + es, [l1 + 1] + ee, [g1] + eg))
-        keep = (s_ > 0) | (e_ > doubled_half[w_])
+        keep = ((s_ > 0) | (e_ > doubled_half[w_])) & ~halves[offsets[w_] + e_ - 1]
         return w_[keep], s_[keep], e_[keep], g_[keep]
 
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
@@ -816,10 +840,12 @@ class ArabiziModel:
         score of minus infinity: no hypothesis).
         """
         B = max(1, int(beam))
-        order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets)
+        halves = self._halves(cps, offsets)
+        order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets, halves)
         slen = np.diff(so)
         # only the chunks that end at a node of the tree the word creates (or at its end)
-        ew, es, ee, eg = self._lattice(cps[ranges(offsets[order], slen)], so, creator)
+        sorted_letters = ranges(offsets[order], slen)
+        ew, es, ee, eg = self._lattice(cps[sorted_letters], so, creator, halves[sorted_letters])
         end_at = so[ew] + ee - 1
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
         # every reading of every chunk is a candidate: its source node, its node, reading, log-prob
