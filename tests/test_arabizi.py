@@ -256,4 +256,4 @@ def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])
     # 3la is written على (the usual Arabic-script spelling, issue 14) where DODa's phrases write علا
-    assert acc >= 49.5, acc
+    assert acc >= 49.9, acc  # 50.0 (round 7)

@@ -347,7 +347,7 @@ def test_gold_sample_accuracy_per_class(model):
     assert len(rows) >= 150 and {r.error_class for r in rows} >= set(bench.ERROR_CLASSES)
     report = bench.per_class(model.transliterate, rows)
     words_acc = {cls: acc for cls, (acc, _cer, _n) in report.items()}
-    assert words_acc["all"] >= 86.0, report
+    assert words_acc["all"] >= 91.0, report  # 91.2 (round 7)
     for cls in ("function-words", "capitals", "numbers-units", "laughter-elongation"):
         assert words_acc[cls] >= 92.0, (cls, report)
     for cls in ("pronouns", "context", "loanwords", "general"):
