@@ -81,6 +81,31 @@ def test_expand(texts):
     assert source.tolist() == sum(local, [])
 
 
+@given(st.lists(st.integers(0, 9), max_size=30), st.data())
+def test_insert_sorted(values, data):
+    at = sorted(data.draw(st.lists(st.integers(0, len(values)), max_size=12)))
+    new = [100 + k for k in range(len(at))]
+    got = kernels.insert_sorted(np.array(values, dtype=np.int64), np.array(at, dtype=np.int64), np.array(new, dtype=np.int64))
+    assert got.tolist() == reference.insert_sorted(values, at, new)
+
+
+# BMP text without surrogates, with the characters from U+E000 up that sit beside the UTF-16 marks
+bmp_texts = st.lists(
+    st.text(alphabet=st.sampled_from("xéﻻـa\ue000\uffff\ufffd\uf8ff") | st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=30),
+    max_size=6,
+)
+
+
+@given(bmp_texts)
+def test_expand_on_utf16_units_equals_utf32(texts):
+    b = batch_of(texts)
+    for mapping in (EXPAND, {"x": "\ue000\uffff", "a": "", "ﻻ": "\ufffd"}, {"x": "yz", "a": "b"}, {"a": "b", "é": "ⴰ"}, {"é": ""}):
+        charmap = kernels.CharMap.from_mapping(mapping)
+        wide, offs, _ = kernels.expand(b.codepoints, b.offsets, charmap)
+        narrow, offs16, _ = kernels.expand(b.codepoints.astype(np.uint16), b.offsets, charmap, align=False)
+        assert narrow.dtype == np.uint16 and narrow.tolist() == wide.tolist() and offs16.tolist() == offs.tolist()
+
+
 @given(texts_with_keys)
 def test_replace_longest_equals_greedy_scan(texts):
     b = batch_of(texts)
