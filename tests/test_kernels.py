@@ -81,6 +81,21 @@ def test_expand(texts):
     assert source.tolist() == sum(local, [])
 
 
+TWO_CHARS = {"x": "\\x", "a": "\\a", "\\": "\\\\", "ﻻ": "لا", "\U0001f600": "☺!", "é": "e"}  # every long value two characters
+
+
+@given(texts_with_keys)
+def test_expand_with_two_character_values(texts):
+    b = batch_of(texts)
+    charmap = kernels.CharMap.from_mapping(TWO_CHARS)
+    assert charmap.wide.two_chars is not None
+    cps, offs, source = kernels.expand(b.codepoints, b.offsets, charmap)
+    expected = [reference.expand(t, TWO_CHARS) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    local = [[i + int(b.offsets[k]) for i in e[1]] for k, e in enumerate(expected)]
+    assert (source.tolist() if source is not None else list(range(len(cps)))) == sum(local, [])
+
+
 @given(st.lists(st.integers(0, 9), max_size=30), st.data())
 def test_insert_sorted(values, data):
     at = sorted(data.draw(st.lists(st.integers(0, len(values)), max_size=12)))
@@ -117,6 +132,18 @@ def test_replace_longest_equals_greedy_scan(texts):
     for k, (spans, exp) in enumerate(zip(got_spans, expected)):
         base = int(b.offsets[k])
         assert [(s - base, e - base) for s, e in spans] == exp[1]
+
+
+@given(texts_with_keys)
+def test_replace_longest_with_two_character_values(texts):
+    table = {"ab": "XY", "b": "yy", "c": "zz", "\U0001f600": "!!"}  # every value two characters
+    b = batch_of(texts)
+    cps, offs, start, end = kernels.replace_longest(b.codepoints, b.offsets, kernels.Matcher.from_pairs(table.items()))
+    expected = [reference.replace_longest(t, table) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    spans = [(s - int(b.offsets[k]), e - int(b.offsets[k])) for k, (ss, es) in enumerate(zip(per_string(start, offs), per_string(end, offs)))
+             for s, e in zip(ss, es)]
+    assert spans == [span for e in expected for span in e[1]]
 
 
 @given(st.lists(st.text(alphabet="ab", max_size=200), max_size=4))

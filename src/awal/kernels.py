@@ -204,6 +204,7 @@ class Matcher:
     key_values: tuple[np.ndarray, ...]  # per length: value ids, in table order
     values: np.ndarray  # uint32 buffer of all replacement strings
     value_offsets: np.ndarray  # int64, value id v is values[value_offsets[v]:value_offsets[v+1]]
+    two_chars: tuple[np.ndarray, np.ndarray] | None = None  # every value two characters: (firsts, seconds) by value id
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
@@ -245,7 +246,9 @@ class Matcher:
             keys.append(mat)
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64))
         lookup = np.where(flags > 0, SPECIAL, one_to_one).astype(np.uint32)
-        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values, value_offsets)
+        two_chars = (values[0::2], values[1::2]) if len(lens) and (lens == 2).all() else None  # escapes, ligatures
+        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values,
+                   value_offsets, two_chars)
 
 
 def _pair_code(first, second):
@@ -366,6 +369,12 @@ def write_values(
     positions are touched until the final insert/delete. Returns
     ``(cps, offsets, source)`` with ``source`` only when ``align``.
     """
+    if m.two_chars is not None and not len(drop):  # every value two characters: one tail after each edit
+        firsts, seconds = m.two_chars
+        out[edit] = firsts[value_id]
+        result = insert_sorted(out, edit + 1, seconds[value_id])
+        source = insert_sorted(np.arange(len(out), dtype=np.int64), edit + 1, edit) if align else None
+        return result, offsets + np.searchsorted(edit, offsets), source
     first = m.value_offsets[value_id]
     size = m.value_offsets[value_id + 1] - first
     if size.min(initial=1) > 0:  # no empty value (transliteration tables): no masks
