@@ -37,6 +37,18 @@ def expand(text: str, table: Mapping[str, str]) -> tuple[str, list[int]]:
     return "".join(out), source
 
 
+def insert_sorted(values: list, at: list[int], new: list) -> list:
+    """``values`` with ``new[k]`` put before ``values[at[k]]`` (at the end for ``len(values)``), ``at`` sorted."""
+    out, k = [], 0
+    for i in range(len(values) + 1):
+        while k < len(at) and at[k] == i:
+            out.append(new[k])
+            k += 1
+        if i < len(values):
+            out.append(values[i])
+    return out
+
+
 def replace_longest(text: str, table: Mapping[str, str]) -> tuple[str, list[Span]]:
     """Scan left to right; at each position replace the longest key that matches."""
     longest = max(map(len, table), default=1)
