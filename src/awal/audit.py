@@ -34,7 +34,8 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
@@ -79,23 +80,23 @@ class Stats:
     not_text: int = 0
     bad_json: int = 0
     bad_utf8: int = 0
-    problems: dict[str, list[str]] = field(default_factory=dict)
-    chars: list[np.ndarray] = field(default_factory=list)
-    words: list[np.ndarray] = field(default_factory=list)
-    hashes: list[np.ndarray] = field(default_factory=list)
-    script_letters: np.ndarray = field(default_factory=lambda: np.zeros(len(SCRIPTS), np.int64))
-    dominant: Counter = field(default_factory=Counter)
-    invisible: Counter = field(default_factory=Counter)
+    problems: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    chars: list[np.ndarray] = dataclasses.field(default_factory=list)
+    words: list[np.ndarray] = dataclasses.field(default_factory=list)
+    hashes: list[np.ndarray] = dataclasses.field(default_factory=list)
+    script_letters: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(len(SCRIPTS), np.int64))
+    dominant: Counter = dataclasses.field(default_factory=Counter)
+    invisible: Counter = dataclasses.field(default_factory=Counter)
     invisible_docs: int = 0
     letters: int = 0
     elongated: int = 0
     arabic_letters: int = 0
     diacritics: int = 0
-    sample: list[str] = field(default_factory=list)
+    sample: list[str] = dataclasses.field(default_factory=list)
     sample_bytes: int = 0
-    rule_changes: Counter = field(default_factory=Counter)
-    rule_docs: Counter = field(default_factory=Counter)
-    rule_example: dict[str, str] = field(default_factory=dict)
+    rule_changes: Counter = dataclasses.field(default_factory=Counter)
+    rule_docs: Counter = dataclasses.field(default_factory=Counter)
+    rule_example: dict[str, str] = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
 
     def problem(self, kind: str, where: str) -> None:

@@ -226,6 +226,7 @@ class Job:
         chunk = chunk.loaded()
         utf8 = self.operation.utf8_map()
         mapped = self.codec.map_bytes(chunk, utf8) if utf8 is not None else None  # no decoding where the bytes allow
+        counts: Counter[str]
         if mapped is not None:
             (rendered, rows), counts = mapped, Counter()
         else:
@@ -238,7 +239,7 @@ class Job:
                 raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
             rendered, rows, counts = self.codec.render(parsed, results), len(parsed.texts), parsed.counts
         if self.spool is not None and isinstance(rendered, bytes) and multiprocessing.parent_process() is not None:
-            rendered = Spooled.write(rendered, self.spool)
+            return Spooled.write(rendered, self.spool), rows, chunk.nbytes, counts
         return rendered, rows, chunk.nbytes, counts
 
 
