@@ -453,21 +453,8 @@ def _page(body: list[str]) -> str:
 
 
 # --------------------------------------------------------------------- CLI
-def add_command(sub: Any) -> None:
-    """Register ``awal audit`` on the CLI's sub-command parser."""
-    command = sub.add_parser(
-        "audit", help="one self-contained HTML report on a JSONL corpus (scripts, lengths, rules, duplicates, quality)",
-        description="Audit a corpus: awal audit corpus.jsonl --field text -o report.html",
-    )  # fmt: skip
-    command.add_argument("input", help="JSONL file (or .txt: one document per line)")
-    command.add_argument("--field", default="text", help="JSON field holding the text (default: text)")
-    command.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML report to write")
-    command.add_argument("--variety", default="default", help="quality thresholds and stop words (ary, arb, zgh, kab, ...)")
-    command.add_argument("--strict", action="store_true", help="stop at the first bad line instead of counting it")
-    command.set_defaults(run=run)
-
-
 def run(args: argparse.Namespace) -> int:
+    """``awal audit`` (its options are in :func:`awal.cli.build_parser`)."""
     try:
         stats = audit(args.input, args.field, args.variety, args.strict, progress=sys.stderr.isatty())
     except ValueError as e:
