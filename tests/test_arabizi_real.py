@@ -18,6 +18,7 @@ import awal
 from awal.arabizi import ArabiziModel, _flat
 from awal.arabizi_context import WordContext
 from awal.cli import main
+from awal.rules import data_dir
 
 from strategies import INTERESTING, examples
 
@@ -108,10 +109,18 @@ def test_the_article_on_a_lexicon_word(model):
     ("hchouma 3lik", "حشومة عليك"), ("ma3andich fikra", "ماعنديش فكرة"), ("had lmosalsal", "هاد المسلسل"),
     ("bsara7a sawtek zwin", "بصراحة صوتك زوين"), ("kathdar m3aya", "كاتهضر معايا"),
     ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى و حنان"),
+    ("wahid men hbabi", "واحد من حبابي"), ("allah yehdik habaybi", "الله يهديك حبايبي"),
 ])
 def test_frequent_words_of_real_comments(model, latin, arabic):
     # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
     assert plain(model.transliterate([latin])[0]) == arabic
+
+def test_every_lexicon_word_on_one_line():
+    # a word's spellings live on one line: a second line for it would hide which spelling was added where
+    words = [line.split("\t")[0] for line in (data_dir() / "schemes" / "darija_lexicon.tsv").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]  # fmt: skip
+    assert sorted(w for w in set(words) if words.count(w) > 1) == []
+
 
 # ---------------------------------------------------------------- numbers, times, units, links kept
 @pytest.mark.parametrize(
