@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from .cuts import piece_bounds
-from .utf8map import valid_utf8
+from .utf8map import untouched
 
 _CODEC = "utf-32-le"
 CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay in cache
@@ -455,9 +455,7 @@ def _untouched(rows: Any, leads: bytes) -> bool:
     if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
         return False
     data, offsets = arrow_bytes(rows)
-    if any((data == lead).any() for lead in leads):
-        return False
-    return valid_utf8(data, offsets[:-1])
+    return untouched(data, offsets[:-1], leads)
 
 
 def _map_joined(

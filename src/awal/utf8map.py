@@ -37,8 +37,7 @@ _DELETED = 0xFF  # a byte to drop (never a UTF-8 byte)
 _DELETED_WORD = 0xFFFF  # in the table: the pair is deleted
 _INVALID = 0xFE  # in the table and the bytes: a pair that is not UTF-8 (never a UTF-8 byte)
 _SECOND_BYTES = ((0xE0, 0xA0, 0xBF), (0xED, 0x80, 0x9F), (0xF0, 0x90, 0xBF), (0xF4, 0x80, 0x8F))  # overlong, surrogate, > U+10FFFF
-PIECE = 1 << 18  # map_text maps a long text this many bytes at a time
-ROWS_PIECE = 1 << 19  # run maps rows about this many bytes at a time
+ROWS_PIECE = 1 << 18  # run maps rows about this many bytes at a time
 
 
 def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | None = None) -> bool:
@@ -117,74 +116,64 @@ class Utf8Map:
         ``len(data)``) gives ``(new data, new offsets)``; ``data`` itself when nothing changes.
         None when ``data`` is not valid UTF-8 or a character crosses a row boundary (the caller's
         decoding path then names the error). Rows go through in pieces of whole rows of about
-        :data:`ROWS_PIECE` bytes (every buffer stays in cache), written into one buffer."""
-        total = len(data)
+        :data:`ROWS_PIECE` bytes (every buffer stays in cache), the kept bytes gathered straight
+        into one buffer; a piece with none of the map's leads is only checked."""
         bounds = piece_bounds(offsets, ROWS_PIECE)
         out, new_offsets, written = None, np.zeros(len(offsets), dtype=np.int64), 0
+        scratch = np.empty(int(np.diff(offsets[bounds]).max(initial=0)) + 2, dtype=_U8)  # each piece's padded copy
         for a, b in zip(bounds, bounds[1:]):
             start = int(offsets[a])
-            piece = data[start : offsets[b]]
-            done = self._run_piece(piece, offsets[a : b + 1] - start)
+            piece, rows = data[start : offsets[b]], offsets[a : b + 1] - start
+            done = (piece, None) if untouched(piece, rows[1:-1], self.leads) else self.mark(piece, rows[1:-1], scratch)
             if done is None:
                 return None
-            values, moved = done
-            if out is None and values is not piece:  # the first change: what came before is as it was
-                out = np.empty(total, dtype=_U8)
+            marked, keep = done
+            if out is None and marked is not piece:  # the first change: what came before is as it was
+                out = np.empty(len(data), dtype=_U8)
                 out[:start] = data[:start]
-            if out is not None:
-                out[written : written + len(values)] = values
-            new_offsets[a : b + 1] = moved + written
-            written += len(values)
+            if keep is None:
+                if out is not None:
+                    out[written : written + len(piece)] = marked
+                new_offsets[a : b + 1] = rows + written
+                written += len(piece)
+            else:
+                kept = np.flatnonzero(keep)
+                np.take(marked, kept, out=out[written : written + len(kept)], mode="clip")  # (clip: written in place)
+                new_offsets[a : b + 1] = np.searchsorted(kept, rows) + written  # a row starts where its first kept byte is
+                written += len(kept)
         return (data, offsets) if out is None else (out[:written], new_offsets)
-
-    def _run_piece(self, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """:meth:`run` on one piece."""
-        raw = data.tobytes()
-        if not any(bytes([lead]) in raw for lead in self.leads):  # (memchr)
-            return (data, offsets) if valid_utf8(data, offsets[1:-1], raw) else None
-        done = self.mark(data, offsets[1:-1])
-        if done is None:
-            return None
-        marked, keep = done
-        if keep is None:
-            return marked, offsets
-        kept = np.flatnonzero(keep)  # (np.compress does this, then the take)
-        return np.take(marked, kept), np.searchsorted(kept, offsets)  # a row starts where its first kept byte is
 
     def map_text(self, data: bytes) -> bytes | None:
         """``data``, one text (no row boundaries to keep: lines of a file), through the map in pieces
-        of :data:`PIECE` bytes cut before a character (every buffer stays in cache); None when it is
-        not valid UTF-8.
+        of about :data:`ROWS_PIECE` bytes cut before a character (every buffer stays in cache); None
+        when it is not valid UTF-8.
 
         >>> Utf8Map.from_mapping({"ى": "ي"}).map_text("على\\nمتى".encode()).decode()
         'علي\\nمتي'
         """
         raw = np.frombuffer(data, dtype=np.uint8)
-        pieces, start = [], 0
-        while start < len(raw):
-            end = min(start + PIECE, len(raw))
-            for _ in range(3):  # a character has at most 3 continuation bytes (more: invalid, found below)
-                if end < len(raw) and raw[end] & 0xC0 == 0x80:
-                    end += 1
-            done = self._run_piece(raw[start:end], np.array([0, end - start]))
-            if done is None:
-                return None
-            pieces.append(done[0])
-            start = end
-        return b"".join(pieces)
+        cuts = np.arange(ROWS_PIECE, len(raw), ROWS_PIECE)
+        for _ in range(3):  # a character has at most 3 continuation bytes (more: invalid, found by run)
+            inside = cuts[cuts < len(raw)]
+            inside += np.less(raw.view(np.int8)[inside], -0x40)
+            cuts[: len(inside)] = inside
+        done = self.run(raw, np.concatenate(([0], cuts, [len(raw)])))
+        return None if done is None else (data if done[0] is raw else done[0].tobytes())
 
-    def mark(self, data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    def mark(self, data: np.ndarray, starts: np.ndarray, scratch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None] | None:
         """``(data with every changed pair rewritten and deleted pairs 0xFF, mask of the other bytes
         or None when none is deleted)``; None when ``data`` is not valid UTF-8 or a character
-        crosses one of the row ``starts`` (checked on the way: see :func:`_checking_table`)."""
+        crosses one of the row ``starts`` (checked on the way: see :func:`_checking_table`).
+        ``scratch`` (at least ``len(data) + 2`` bytes) is used for the padded copy, if given."""
         n = len(data)
         top = int(data.max())
         continuation = np.less(data.view(np.int8), -0x40)  # 0x80-0xBF
         if top > 0xF4 or continuation[0] or continuation[starts[starts < n]].any():
             return None
         size = (n + 2) & ~1  # even, with at least one byte of padding (0: what ends a text)
-        padded = np.zeros(size, dtype=_U8)
+        padded = np.empty(size, dtype=_U8) if scratch is None else scratch[:size]
         padded[:n] = data
+        padded[n:] = 0
         even = _pairs(self.table, padded.view(np.uint16))  # characters that start at an even position
         padded[0] = 0  # (an ASCII byte before the text: (0, first byte) is a valid pair)
         padded[1:] = even[: size - 1]  # one byte later: characters that started at an odd position start at an even one
@@ -195,6 +184,18 @@ class Utf8Map:
             return out, None
         keep = out != _DELETED
         return out, (None if keep.all() else keep)
+
+
+def untouched(data: np.ndarray, starts: np.ndarray, leads: bytes) -> bool:
+    """Whether the UTF-8 bytes ``data`` hold none of ``leads`` and are valid with no character
+    across a row start (``starts``): what a map with these leads gives back as it is.
+
+    >>> text = np.frombuffer("abc ⴰ".encode(), np.uint8)
+    >>> untouched(text, np.array([1]), b"\\xd8\\xd9"), untouched(text, np.array([5]), b""), untouched(text, np.array([1]), b"\\xe2")
+    (True, False, False)
+    """
+    raw = data.tobytes()
+    return not any(bytes([lead]) in raw for lead in leads) and valid_utf8(data, starts, raw)  # (memchr)
 
 
 @lru_cache(maxsize=1)
