@@ -7,9 +7,9 @@ and whose every value is nothing or another 2-byte character (Arabic through ``c
 is then an edit of byte pairs. The bytes are read as 16-bit words twice, from an even
 and from an odd position, and every word goes through one table of 65,536 entries: a
 word whose first byte is a lead is a character (its pair is written back changed, or as
-0xFF 0xFF, bytes UTF-8 never uses, when it is deleted); any other word (a second byte and
+0xFE 0xFE, bytes UTF-8 never uses, when it is deleted); any other word (a second byte and
 what follows it) is left as it is, so each character is seen once, in the pass that
-starts on it. Pairs that are not UTF-8 come out as 0xFE 0xFE (see :func:`_checking_table`),
+starts on it. Pairs that are not UTF-8 come out as 0xFF 0xFF (see :func:`_checking_table`),
 so the same lookups check the bytes. One gather of the kept bytes drops the deleted ones;
 row boundaries move by the bytes dropped before them. No Python string is made, which is
 what Arrow columns and canonical JSONL lines need.
@@ -33,9 +33,9 @@ from .cuts import piece_bounds
 from .lookup import lookup
 
 _U8 = np.uint8
-_DELETED = 0xFF  # a byte to drop (never a UTF-8 byte)
-_DELETED_WORD = 0xFFFF  # in the table: the pair is deleted
-_INVALID = 0xFE  # in the table and the bytes: a pair that is not UTF-8 (never a UTF-8 byte)
+_DELETED = 0xFE  # a byte to drop (never a UTF-8 byte)
+_DELETED_WORD = 0xFEFE  # in the table: the pair is deleted
+_INVALID = 0xFF  # in the table and the bytes: a pair that is not UTF-8 (never a UTF-8 byte; the largest: found by a max)
 _SECOND_BYTES = ((0xE0, 0xA0, 0xBF), (0xED, 0x80, 0x9F), (0xF0, 0x90, 0xBF), (0xF4, 0x80, 0x8F))  # overlong, surrogate, > U+10FFFF
 ROWS_PIECE = 1 << 18  # run maps rows about this many bytes at a time
 
@@ -87,7 +87,7 @@ class Utf8Map:
     """A character map compiled for UTF-8 bytes (see the module's docstring); build it with
     :meth:`from_mapping`, run it with :meth:`run`."""
 
-    table: np.ndarray  # uint16 word (little-endian byte pair) -> new word; 0xFFFF: the pair is deleted
+    table: np.ndarray  # uint16 word (little-endian byte pair) -> new word; 0xFEFE: the pair is deleted
     leads: bytes  # the lead bytes of the characters the map changes
     deletes: bool  # whether some character is deleted
 
@@ -161,8 +161,8 @@ class Utf8Map:
         return None if done is None else (data if done[0] is raw else done[0].tobytes())
 
     def mark(self, data: np.ndarray, starts: np.ndarray, scratch: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None] | None:
-        """``(data with every changed pair rewritten and deleted pairs 0xFF, mask of the other bytes
-        or None when none is deleted)``; None when ``data`` is not valid UTF-8 or a character
+        """``(data with every changed pair rewritten and deleted pairs 0xFE, mask of the other bytes
+        or None when the map deletes nothing)``; None when ``data`` is not valid UTF-8 or a character
         crosses one of the row ``starts`` (checked on the way: see :func:`_checking_table`).
         ``scratch`` (at least ``len(data) + 2`` bytes) is used for the padded copy, if given."""
         n = len(data)
@@ -178,12 +178,11 @@ class Utf8Map:
         padded[0] = 0  # (an ASCII byte before the text: (0, first byte) is a valid pair)
         padded[1:] = even[: size - 1]  # one byte later: characters that started at an odd position start at an even one
         out = _pairs(self.table, padded.view(np.uint16))[1 : n + 1]
-        if np.equal(out, _INVALID).any() or not _continuations_counted(data, continuation, top):
+        if int(out.max()) == _INVALID or not _continuations_counted(data, continuation, top):
             return None
         if not self.deletes:
             return out, None
-        keep = out != _DELETED
-        return out, (None if keep.all() else keep)
+        return out, np.not_equal(out, _DELETED)
 
 
 def untouched(data: np.ndarray, starts: np.ndarray, leads: bytes) -> bool:
@@ -213,7 +212,7 @@ def _identity_checking() -> np.ndarray:
 
 def _checking_table() -> np.ndarray:
     """A fresh lookup table that changes no word but the invalid pairs of bytes, which become
-    0xFE 0xFE (a byte UTF-8 never uses): 0xC0, 0xC1, a lead not followed by a continuation byte
+    0xFF 0xFF (a byte UTF-8 never uses): 0xC0, 0xC1, a lead not followed by a continuation byte
     in its range (overlong forms, surrogates, past U+10FFFF), an ASCII byte followed by a
     continuation byte. The rest of the check is :func:`_continuations_counted` (and a byte above
     0xF4, a continuation byte at a start). Words starting with 0xFE or 0xFF (written by the even
@@ -221,7 +220,7 @@ def _checking_table() -> np.ndarray:
 
     >>> table = _checking_table()
     >>> [hex(table[w]) for w in (0xA7D8, 0x20D8, 0x80C0, 0x8041, 0x9FE0, 0xD8A7)]
-    ['0xa7d8', '0xfefe', '0xfefe', '0xfefe', '0xfefe', '0xd8a7']
+    ['0xa7d8', '0xffff', '0xffff', '0xffff', '0xffff', '0xd8a7']
     """
     return _identity_checking().copy()
 
