@@ -37,7 +37,7 @@ _DELETED = 0xFE  # a byte to drop (never a UTF-8 byte)
 _DELETED_WORD = 0xFEFE  # in the table: the pair is deleted
 _INVALID = 0xFF  # in the table and the bytes: a pair that is not UTF-8 (never a UTF-8 byte; the largest: found by a max)
 _SECOND_BYTES = ((0xE0, 0xA0, 0xBF), (0xED, 0x80, 0x9F), (0xF0, 0x90, 0xBF), (0xF4, 0x80, 0x8F))  # overlong, surrogate, > U+10FFFF
-ROWS_PIECE = 1 << 18  # run maps rows about this many bytes at a time
+ROWS_PIECE = 1 << 19  # run maps rows about this many bytes at a time
 
 
 def valid_utf8(data: np.ndarray, starts: np.ndarray | None = None, raw: bytes | None = None) -> bool:
