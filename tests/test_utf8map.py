@@ -84,6 +84,16 @@ def test_validity_is_that_of_the_decoder(encoded, numpy_only):
     assert (mapped is None) == (not reference.valid_utf8(encoded))
 
 
+@given(encoded=bytes_rows, piece=st.integers(1, 9))
+@examples(300)
+def test_one_text_in_pieces_is_the_character_map(encoded, piece):
+    data = b"".join(encoded)  # valid or not; cut every few bytes (before a character where it is UTF-8)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utf8map, "ROWS_PIECE", piece)
+        got = Utf8Map.from_mapping(CAMEL).map_text(data)
+    assert got == (reference.map_utf8([data], CAMEL)[0] if reference.valid_utf8([data]) else None)
+
+
 @pytest.mark.parametrize("raw", [b"\xe0\x9f\xbf", b"\xed\xa0\x80", b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xc1\xbf", b"\xf5\x80\x80\x80", b"a\xe2\x82"])
 def test_each_kind_of_invalid_utf8_is_found(raw):
     assert not valid_utf8(np.frombuffer(raw, dtype=np.uint8))
