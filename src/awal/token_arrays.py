@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import TextBatch, arrow_bytes
+from .batch import TextBatch, arrow_bytes, is_string_view
 from .cuts import piece_bounds
 
 SLICE_BYTES = 3 << 18  # rows are tokenised about this many bytes at a time (2,048 rows of 200 Arabic characters; long rows: fewer)
@@ -28,19 +28,23 @@ Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (sta
 
 
 def token_list_array(array: Any, spans: Spans) -> Any:
-    """The tokens of every row of a pyarrow ``string``/``large_string`` Array or ChunkedArray, as
-    ``list<string>`` (``list<large_string>``); nulls stay null, chunks are kept. ``spans`` gives
+    """The tokens of every row of a pyarrow ``string``/``large_string``/``string_view`` Array or
+    ChunkedArray, as ``list<string>`` (``list<large_string>`` for ``large_string``); nulls stay null, chunks are kept. ``spans`` gives
     the token spans of a batch (:func:`awal.tokenize.token_spans` with its options).
     None for any other input: the caller's general path handles it or names the error.
     """
     import pyarrow as pa
 
-    if not isinstance(array, (pa.Array, pa.ChunkedArray)) or not (
-        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-    ):
+    if not isinstance(array, (pa.Array, pa.ChunkedArray)):
+        return None
+    view = is_string_view(array.type)
+    if not (view or pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
-        return pa.chunked_array([token_list_array(chunk, spans) for chunk in array.chunks], type=pa.list_(array.type))
+        lists = [token_list_array(chunk, spans) for chunk in array.chunks]
+        return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))
+    if view:  # list<string>: a copy with offsets, not a decoding of every row
+        return token_list_array(array.cast(pa.string()), spans)
     filled = array.fill_null("") if array.null_count else array
     data, offsets = arrow_bytes(filled)
     cuts = piece_bounds(offsets, SLICE_BYTES)
