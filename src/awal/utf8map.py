@@ -3,11 +3,12 @@
 UTF-8 is self-synchronising: a lead byte (0xC2-0xF4) is never a continuation byte
 (0x80-0xBF), so in valid UTF-8 the byte after a 2-byte lead such as 0xD8 is that
 character's second byte. A map whose every key is a 2-byte character (U+0080-U+07FF)
-and whose every value is nothing or another 2-byte character (Arabic through ``camel``)
-is then an edit of byte pairs. The bytes are read as 16-bit words twice, from an even
-and from an odd position, and every word goes through one table of 65,536 entries: a
-word whose first byte is a lead is a character (its pair is written back changed, or as
-0xFE 0xFE, bytes UTF-8 never uses, when it is deleted); any other word (a second byte and
+and whose every value is nothing, one ASCII character or another 2-byte character (Arabic
+through ``camel``, Arabic to Buckwalter) is then an edit of byte pairs. The bytes are read as
+16-bit words twice, from an even and from an odd position, and every word goes through one
+table of 65,536 entries: a word whose first byte is a lead is a character (its pair is written
+back changed, with 0xFE, a byte UTF-8 never uses, for each byte that goes: both when the
+character is deleted, the second when it becomes ASCII); any other word (a second byte and
 what follows it) is left as it is, so each character is seen once, in the pass that
 starts on it. Pairs that are not UTF-8 come out as 0xFF 0xFF (see :func:`_checking_table`),
 so the same lookups check the bytes. One gather of the kept bytes drops the deleted ones;
@@ -18,7 +19,9 @@ what Arrow columns and canonical JSONL lines need.
 >>> data, offsets = m.run(np.frombuffer("مَدرسة".encode() + "بَ".encode(), np.uint8), np.array([0, 12, 16]))
 >>> [bytes(data[a:b]).decode() for a, b in zip(offsets, offsets[1:])]
 ['مدرسه', 'ب']
->>> Utf8Map.from_mapping({"a": "b"}) is None  # only 2-byte characters to 2-byte characters or nothing
+>>> Utf8Map.from_mapping({"ب": "b"}).map_text("باب".encode()).decode()
+'bاb'
+>>> Utf8Map.from_mapping({"a": "b"}) is None  # only 2-byte characters to 2-byte or ASCII characters or nothing
 True
 """
 
@@ -89,12 +92,14 @@ class Utf8Map:
 
     table: np.ndarray  # uint16 word (little-endian byte pair) -> new word; 0xFEFE: the pair is deleted
     leads: bytes  # the lead bytes of the characters the map changes
-    deletes: bool  # whether some character is deleted
+    deletes: bool  # whether some byte is deleted (a character deleted or made ASCII)
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, str]) -> "Utf8Map | None":
         """The map ``{character: replacement}`` on UTF-8 bytes, or None unless every key is a
-        2-byte character and every value is empty or a 2-byte character.
+        2-byte character and every value is empty, a 2-byte character or a printable ASCII one
+        that JSON writes as it is (not ``"`` or ``\\``): lines of text and of canonical JSON go
+        through the map as they are (see :mod:`awal.io`), so it never writes a line break or an escape.
 
         >>> Utf8Map.from_mapping({"ى": "ي", "ـ": ""}).leads
         b'\\xd9'
@@ -103,13 +108,13 @@ class Utf8Map:
         """
         table = _checking_table()
         for key, value in mapping.items():
-            if len(key) != 1 or not 0x80 <= ord(key) < 0x800 or len(value) > 1 or (value and not 0x80 <= ord(value) < 0x800):
+            if len(key) != 1 or not 0x80 <= ord(key) < 0x800 or len(value) > 1 or (value and not _one_pair_or_less(value)):
                 return None
-            table[_word(key)] = _word(value) if value else _DELETED_WORD
+            table[_word(key)] = _DELETED_WORD if not value else ord(value) | _DELETED << 8 if value.isascii() else _word(value)
         if not mapping:
             return None
         leads = bytes(sorted({key.encode("utf-8")[0] for key in mapping}))
-        return cls(table, leads, "" in mapping.values())
+        return cls(table, leads, any(len(value.encode("utf-8")) < 2 for value in mapping.values()))
 
     def run(self, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The map over rows of UTF-8 bytes: ``data`` (uint8) cut by ``offsets`` (int64, from 0 to
@@ -250,6 +255,16 @@ def _continuations_counted(data: np.ndarray, continuation: np.ndarray, top: int)
 def _pairs(table: np.ndarray, words: np.ndarray) -> np.ndarray:
     """The bytes of ``table[words]`` (:func:`awal.lookup.lookup`)."""
     return lookup(table, words).view(_U8)
+
+
+def _one_pair_or_less(value: str) -> bool:
+    """Whether the character ``value`` can replace a 2-byte one in place: a 2-byte character, or a
+    printable ASCII one JSON needs no escape for.
+
+    >>> [_one_pair_or_less(c) for c in ("ي", "b", "\\n", '"', "ⴰ")]
+    [True, True, False, False, False]
+    """
+    return 0x80 <= ord(value) < 0x800 or (" " <= value <= "~" and value not in '"\\')
 
 
 def _word(character: str) -> int:
