@@ -110,7 +110,7 @@ class Utf8Map:
         for key, value in mapping.items():
             if len(key) != 1 or not 0x80 <= ord(key) < 0x800 or len(value) > 1 or (value and not _one_pair_or_less(value)):
                 return None
-            table[_word(key)] = _DELETED_WORD if not value else ord(value) | _DELETED << 8 if value.isascii() else _word(value)
+            table[_word(key)] = _word(value) if value else _DELETED_WORD
         if not mapping:
             return None
         leads = bytes(sorted({key.encode("utf-8")[0] for key in mapping}))
@@ -268,6 +268,11 @@ def _one_pair_or_less(value: str) -> bool:
 
 
 def _word(character: str) -> int:
-    """The little-endian 16-bit word of a 2-byte character's UTF-8 pair."""
-    lead, second = character.encode("utf-8")
+    """The little-endian 16-bit word of a 2-byte character's UTF-8 pair; for an ASCII character,
+    its byte and one that goes (0xFE).
+
+    >>> hex(_word("ب")), hex(_word("b"))
+    ('0xa8d8', '0xfe62')
+    """
+    lead, second = character.encode("utf-8").ljust(2, bytes([_DELETED]))
     return lead | second << 8
