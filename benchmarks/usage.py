@@ -178,6 +178,19 @@ def arrow_rows(xs, h) -> None:
     note = h.same("normalize_array(camel) vs polars, no Arabic", out_a.to_pylist(), out_p.to_list())
     h.row("E", f"Arrow: normalize_array(camel), FLORES Latin+Tifinagh ({len(other):,} rows, no Arabic)", other_mb / t_a,
           other_mb / t_p, "polars str.replace_many", None, f"{note}; slices without a source byte are kept as they are")
+    from awal.arrow import transliterate_array
+    from awal.translit import _table_scheme
+
+    bw = _table_scheme("ar2bw").steps[0].mapping  # Arabic to Buckwalter: one character to one ASCII character
+    (t_a, out_a), (t_p, out_p), (t_l, out_l) = alternate([
+        lambda: transliterate_array(array, "ar2bw"),
+        lambda: series.str.replace_many(list(bw), list(bw.values())),
+        lambda: awal.transliterate(xs, "ar2bw"),
+    ], rounds=5)  # fmt: skip
+    note = h.same("transliterate_array(ar2bw) vs polars", out_a.to_pylist(), out_p.to_list())
+    h.row("E", "Arrow: transliterate_array(ar2bw) vs polars replace_many", mb / t_a, mb / t_p, "polars str.replace_many (51 pairs)", None, note)
+    h.same("transliterate_array(ar2bw) vs list path", out_a.to_pylist(), out_l)
+    h.row("E", "Arrow: transliterate_array(ar2bw) vs awal list path", mb / t_a, mb / t_l, 'awal.transliterate(list, "ar2bw")', None, note)
     pattern = r"\w+|[^\w\s]"
     (t_a, out_a), (t_p, out_p) = alternate([lambda: tokenize_array(array), lambda: series.str.extract_all(pattern)], rounds=5)
     n_a, n_p = len(out_a.flatten()), int(out_p.list.len().sum())

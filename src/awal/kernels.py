@@ -24,6 +24,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .lookup import lookup
+
 UNICODE_SIZE = 0x110000
 STARTS_MULTI, IRREGULAR = np.uint8(1), np.uint8(2)  # Matcher.flags bits
 SPECIAL = np.uint32(0xFFFFFFFD)  # Matcher.lookup value of a flagged code point (not a code point)
@@ -92,10 +94,10 @@ def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
     """``table[cp]`` for every code point: a 1:1 map, or a class or flag per code point.
 
-    ``np.take`` rather than ``table[cps]``: fancy indexing first converts the
-    uint32 code points to intp, which makes it about twice as slow.
+    :func:`awal.lookup.lookup` rather than ``table[cps]``: fancy indexing (and ``np.take``)
+    first converts the code points to intp, which makes it about twice as slow.
     """
-    return np.take(table, cps)
+    return lookup(table, cps)
 
 
 def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
