@@ -46,6 +46,7 @@ from awal.cache import cached_table, source_key
 from awal.arabizi_context import WordContext
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
+from awal.batch import text_of
 from awal.kernels import ranges
 
 __all__ = ["ArabiziModel", "romanize"]
@@ -102,7 +103,7 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
     has_lower = np.bincount(wid, weights=o != hi, minlength=len(tokens)) > 0
     keep = has_lower[wid] & np.isin(o, _EMPHATIC)
     prepped = np.where(keep, o, lo).astype(np.uint32)
-    text = str(memoryview(prepped), "utf-32-le", "surrogatepass")
+    text = text_of(prepped)
     preps, lows = text.split("\n"), low.split("\n")
     if o.size < 2:
         return preps, lows, []
@@ -160,7 +161,7 @@ def _spans_text(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[s
     lengths = ends - starts + 1  # each word, then a newline
     out = np.append(cps, np.uint32(10))[ranges(starts, lengths)]
     out[np.cumsum(lengths) - 1] = 10
-    return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+    return text_of(out[:-1]).split("\n")
 
 
 def _chunk_code(chunk: str) -> int:
@@ -265,7 +266,7 @@ def _lattice_forms(words: list[str]) -> list[str]:
     """
     if not words:
         return []
-    return str(memoryview(_marked_codes(words)), "utf-32-le", "surrogatepass").split("\n")
+    return text_of(_marked_codes(words)).split("\n")
 
 
 def _marked_codes(words: list[str]) -> np.ndarray:
@@ -990,7 +991,7 @@ class ArabiziModel:
         ids = mat[mat >= 0]
         e_first, e_len = np.append(e_first, e_cps.size), np.append(e_len, 1)
         out = np.append(e_cps, np.uint32(10))[ranges(e_first[ids], e_len[ids])]
-        return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+        return text_of(out[:-1]).split("\n")
 
     # ------------------------------------------------------------ public API
     def transliterate(self, texts: list[str]) -> list[str]:

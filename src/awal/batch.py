@@ -58,8 +58,8 @@ def text_of(cps: np.ndarray) -> str:
     """
     cps = np.ascontiguousarray(cps, dtype=np.uint32)
     if len(cps) >= _WIDE_ENOUGH and int(cps.max()) < 0xD800:
-        return str(memoryview(cps.astype(np.uint16)), "utf-16-le")
-    return str(memoryview(cps), _CODEC, _ERRORS)
+        return str(cps.astype(np.uint16).data, "utf-16-le")
+    return str(cps.data, _CODEC, _ERRORS)
 
 
 ACCEPTED = "str, a list or tuple of str, a pyarrow string array, a pandas Series or a NumPy array of str"
@@ -223,7 +223,7 @@ class TextBatch:
     def joined(self) -> str:
         """All strings concatenated, as one Python string."""
         if self.codepoints.dtype == np.uint16:  # UTF-16 code units without surrogates (map_text's joined way)
-            return str(memoryview(np.ascontiguousarray(self.codepoints)), "utf-16-le")
+            return str(np.ascontiguousarray(self.codepoints).data, "utf-16-le")
         return text_of(self.codepoints)
 
     def to_list(self) -> list[str]:

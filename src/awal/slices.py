@@ -225,7 +225,7 @@ class _Output:
     def text(self) -> str:
         self._close()
         texts = [
-            str(memoryview(part), "utf-16-le") if part.dtype == np.uint16 else str(memoryview(part), "utf-32-le", "surrogatepass")
+            str(part.data, "utf-16-le") if part.dtype == np.uint16 else str(part.data, "utf-32-le", "surrogatepass")
             for part in self.parts
         ]
         return texts[0] if len(texts) == 1 else "".join(texts)
