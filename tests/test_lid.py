@@ -273,6 +273,18 @@ def test_dialect_layer_learns_from_the_peak_word_and_round_trips(toy, tmp_path):
     assert Identifier.load(tmp_path / "m").dialect is None
 
 
+finite = st.floats(-60.0, 60.0, allow_nan=False)
+
+
+@given(st.lists(finite, min_size=3, max_size=6), finite, st.tuples(finite, finite, finite), st.permutations(range(3)))
+def test_dialect_layer_on_one_text_equals_the_batch_layer(z, peak, parameters, order):
+    """``apply_one`` (plain floats, :mod:`awal.lid.one`) gives :meth:`Dialect.apply`'s numbers."""
+    first, second = order[:2]
+    layer = Dialect(first, second, np.array(parameters[:2]), parameters[2])
+    batch = layer.apply(np.array([z]), np.array([peak]))[0]
+    np.testing.assert_allclose(layer.apply_one(list(z), peak), batch, rtol=1e-12, atol=1e-12)
+
+
 # ------------------------------------------------------------------ arabizi2ar keeps foreign tokens
 def test_arabizi2ar_leaves_french_urls_and_units():
     text = "ana m3a sa7bi, je suis vraiment content, chrit 200 dh https://x.ma/a"
