@@ -527,9 +527,15 @@ def section_normalize(xs: list[str]):
     with guard('B', 'camel profile vs camel-tools'):
         camel = peers.camel_normalize_fn()
         awal.normalize(xs[:10], "camel")  # compile the profile outside the timing
-        (t_a, out_a), (t_p, out_p) = race([lambda s: awal.normalize(s, "camel"), lambda s: [camel(x) for x in s]], xs)
+        from usage import list_floor
+
+        (t_a, out_a), (t_p, out_p), (t_f, out_f) = race(
+            [lambda s: awal.normalize(s, "camel"), lambda s: [camel(x) for x in s], list_floor], xs)
         note = same("camel", out_a, out_p, xs)
         row("B", 'normalize(x, "camel") vs camel-tools', mbs(t_a, mb), mbs(t_p, mb), "camel-tools 4 functions", 20, note)
+        assert out_f == xs, "the floor must give its input back"
+        row("B", "  floor of any list path (no work) vs camel-tools", mbs(t_f, mb), mbs(t_p, mb), "camel-tools 4 functions", None,
+            "join + UTF-16 encode + one gather + decode + split, 2,048 strings at a time (usage.list_floor), same rounds")
 
         lines = corpus.whole_corpus().split("\n")
         mb_lines = corpus.utf8_mb(lines)
@@ -684,15 +690,21 @@ def section_translit(xs: list[str]):
         for k, v in lookup.items():
             dense[ord(k)] = ord(v) if len(v) == 1 else (v or None)
         awal.transliterate(lines[:5], "tfng2latn")
-        (t_a, out_a), *peer_runs = race([
+        from usage import list_floor
+
+        (t_a, out_a), *peer_runs, (t_f, out_f) = race([
             lambda s: awal.transliterate(s, "tfng2latn"),
             lambda ls: [x.translate(as_dict) for x in ls],
             lambda ls: [x.translate(dense) for x in ls],
+            list_floor,
         ], lines)  # fmt: skip
         for (how, target), (t_p, out_p) in zip((("str.translate(dict)", 10), ("str.translate(dense list)", None)), peer_runs):
             note = same("tfng2latn", out_a, out_p, lines)
             row("C", f"tfng2latn vs {how}", mbs(t_a, mbt), mbs(t_p, mbt), how, target,
                 f"{note}; FLORES tzm_Tfng+taq_Tfng dev x{reps} ({len(lines):,} lines)")
+        assert out_f == lines, "the floor must give its input back"
+        row("C", "  floor of any list path (no work) vs str.translate(dict)", mbs(t_f, mbt), mbs(peer_runs[0][0], mbt),
+            "str.translate(dict)", None, "join + UTF-16 encode + one gather + decode + split (usage.list_floor), same rounds")
 
 
 # ============================================================================ D. tokenisation

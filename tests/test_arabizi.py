@@ -246,7 +246,7 @@ def test_fitted_accuracy_grouped_split(model, doda):
     assert not {doda.norm(a) for _, a in train} & {doda.norm(a) for _, a in test}
     fitted = model.fit(train)
     acc, cer = doda.score(fitted.transliterate([x for x, _ in test]), [y for _, y in test])
-    assert acc >= 84.0 and cer <= 5.0, (acc, cer)
+    assert acc >= 84.7 and cer <= 4.6, (acc, cer)  # 84.85 / 4.47 (round 7)
     shipped, _ = doda.score(model.transliterate([x for x, _ in test]), [y for _, y in test])
     assert acc > shipped, (acc, shipped)  # fitting on the user's pairs reads unseen words better
 
@@ -256,4 +256,4 @@ def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])
     # 3la is written على (the usual Arabic-script spelling, issue 14) where DODa's phrases write علا
-    assert acc >= 49.5, acc
+    assert acc >= 49.9, acc  # 50.0 (round 7)

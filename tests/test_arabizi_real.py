@@ -8,15 +8,17 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 import awal
-from awal.arabizi import ArabiziModel
+from awal.arabizi import ArabiziModel, _flat
 from awal.arabizi_context import WordContext
 from awal.cli import main
+from awal.rules import data_dir
 
 from strategies import INTERESTING, examples
 
@@ -92,6 +94,32 @@ def test_elongation_reads_as_the_darija_profile_cuts_it(model, long, short):
 
 def test_elongated_words_give_the_word(model):
     assert [plain(w) for w in model.transliterate(["bzzzzaf", "bezzzzaf", "wakhaaaa"])] == ["بزاف", "بزاف", "واخا"]
+
+
+
+def test_the_article_on_a_lexicon_word(model):
+    # a doubled first consonant is the article, not elongation (ssara7a is الصراحة, not صراحة), and so
+    # is l + consonant (lmosalsal المسلسل): the lexicon word takes ال; elongation still finds safi
+    words = ["safiii", "sara7a", "ssara7a", "SSara7a", "mosalsal", "lmosalsal", "lfikra", "ddar"]
+    assert [plain(w) for w in model.transliterate(words)] == [
+        "صافي", "صراحة", "الصراحة", "الصراحة", "مسلسل", "المسلسل", "الفكرة", "الدار"]
+
+
+@pytest.mark.parametrize("latin, arabic", [
+    ("hchouma 3lik", "حشومة عليك"), ("ma3andich fikra", "ماعنديش فكرة"), ("had lmosalsal", "هاد المسلسل"),
+    ("bsara7a sawtek zwin", "بصراحة صوتك زوين"), ("kathdar m3aya", "كاتهضر معايا"),
+    ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى و حنان"),
+    ("wahid men hbabi", "واحد من حبابي"), ("allah yehdik habaybi", "الله يهديك حبايبي"),
+])
+def test_frequent_words_of_real_comments(model, latin, arabic):
+    # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+def test_every_lexicon_word_on_one_line():
+    # a word's spellings live on one line: a second line for it would hide which spelling was added where
+    words = [line.split("\t")[0] for line in (data_dir() / "schemes" / "darija_lexicon.tsv").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]  # fmt: skip
+    assert sorted(w for w in set(words) if words.count(w) > 1) == []
 
 
 # ---------------------------------------------------------------- numbers, times, units, links kept
@@ -188,6 +216,19 @@ def test_doubled_letter_is_never_the_letter_twice(model):
         got = plain(model.transliterate([word])[0])
         assert got[0] != got[1] or got.startswith("لل"), (word, got)
 
+
+
+@pytest.mark.parametrize("word, half", [("mze3llin", 4), ("khffach", 2), ("kattnafs", 2), ("m3allem", 3), ("a33", 1)])
+def test_a_doubled_consonant_inside_a_word_is_one_letter(model, word, half):
+    # no chunk of the lattice ends between the two letters (they are one letter with shadda), so a
+    # fitted model cannot read them as two; in a run of three (mzzz) only the first pair is, and a word's
+    # start (ddar) is the article's, as before
+    cps, offsets = _flat([word])
+    halves = model._halves(cps, offsets)
+    assert halves.tolist() == [i == half for i in range(len(word))]
+    _, _, ends, _ = model._lattice(cps, offsets, np.ones(cps.size, dtype=bool), halves)
+    assert half + 1 not in ends.tolist() and len(word) in ends.tolist()
+    assert model._halves(*_flat(["mzzz", "ddar"])).tolist() == [False, True] + [False] * 6
 
 @pytest.mark.parametrize("latin, arabic", [("l7al", "الحال"), ("lbarh", "البارح"), ("lkhdma", "الخدمة"),
                                            ("l3chiya", "العشية"), ("lwa9t", "الوقت")])
@@ -315,7 +356,7 @@ def test_gold_sample_accuracy_per_class(model):
     assert len(rows) >= 150 and {r.error_class for r in rows} >= set(bench.ERROR_CLASSES)
     report = bench.per_class(model.transliterate, rows)
     words_acc = {cls: acc for cls, (acc, _cer, _n) in report.items()}
-    assert words_acc["all"] >= 86.0, report
+    assert words_acc["all"] >= 91.0, report  # 91.2 (round 7)
     for cls in ("function-words", "capitals", "numbers-units", "laughter-elongation"):
         assert words_acc[cls] >= 92.0, (cls, report)
     for cls in ("pronouns", "context", "loanwords", "general"):

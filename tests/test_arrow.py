@@ -72,7 +72,7 @@ def test_transliterate_and_detect_arrays():
 
 
 def test_wrong_types_are_clear():
-    with pytest.raises(TypeError, match="string or large_string"):
+    with pytest.raises(TypeError, match="string, large_string or string_view"):
         arrow.normalize_array(pa.array([1, 2]))
     with pytest.raises(TypeError, match="pyarrow Array or ChunkedArray"):
         arrow.tokenize_array(["a"])
@@ -128,3 +128,17 @@ def test_missing_pyarrow_names_the_extra(monkeypatch):
 def test_feature_unavailable_is_clear(monkeypatch):
     with pytest.raises(arrow.FeatureUnavailable, match="awal.nonexistent is not available"):
         arrow.feature("nonexistent")
+
+
+def test_string_view_arrays_give_what_strings_give():
+    if not hasattr(pa, "string_view"):
+        pytest.skip("pyarrow without string_view")
+    plain = pa.chunked_array([pa.array([*TEXTS, None]), pa.array([], pa.string()), pa.array(TEXTS[:2])])
+    view = pa.chunked_array([chunk.cast(pa.string_view()) for chunk in plain.chunks], type=pa.string_view())
+    functions = [partial(arrow.normalize_array, profile="search"), partial(arrow.normalize_array, profile="camel"),
+                 arrow.tokenize_array, arrow.sentences_array, arrow.detect_array, arrow.identify_array]
+    for function in functions:
+        got, want = function(view), function(plain)
+        assert got.to_pylist() == want.to_pylist()
+        assert [len(chunk) for chunk in got.chunks] == [len(chunk) for chunk in want.chunks]
+    assert arrow.normalize_array(view, "camel").type == pa.string_view()

@@ -23,15 +23,18 @@ options = st.fixed_dictionaries(
 )
 
 
-@given(values=rows, start=st.integers(0, 3), large=st.booleans(), chosen=options, slice_bytes=st.integers(1, 64))
-def test_token_lists_from_offsets(values, start, large, chosen, slice_bytes):
-    array = pa.array(values, type=pa.large_string() if large else pa.string()).slice(start)
+STRING_TYPES = ["string", "large_string"] + (["string_view"] if hasattr(pa, "string_view") else [])
+
+
+@given(values=rows, start=st.integers(0, 3), kind=st.sampled_from(STRING_TYPES), chosen=options, slice_bytes=st.integers(1, 64))
+def test_token_lists_from_offsets(values, start, kind, chosen, slice_bytes):
+    array = pa.array(values, type=getattr(pa, kind)()).slice(start)
     want = [None if v is None else tokens for v, tokens in zip(values[start:], awal.tokenize([v or "" for v in values[start:]], **chosen))]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(token_arrays, "SLICE_BYTES", slice_bytes)  # slices of a few rows, joined
         assert awal.tokenize(array, **chosen).to_pylist() == want
     got = awal.tokenize(array, **chosen)
-    assert got.type == pa.list_(array.type)
+    assert got.type == pa.list_(pa.large_string() if kind == "large_string" else pa.string())
     assert got.to_pylist() == want
     assert tokenize_array(array, **chosen).to_pylist() == want
     chunked = pa.chunked_array([array, array.slice(1)], type=array.type)
@@ -40,8 +43,9 @@ def test_token_lists_from_offsets(values, start, large, chosen, slice_bytes):
     assert got.to_pylist() == want + want[1:]
 
 
-def test_string_view_takes_the_general_path():
+def test_string_view_gives_lists_of_strings():
     if not hasattr(pa, "string_view"):
         pytest.skip("pyarrow without string_view")
     array = pa.array(["ما عندي والو!", None], type=pa.string_view())
     assert awal.tokenize(array).to_pylist() == [["ما", "عندي", "والو", "!"], None]
+    assert tokenize_array(pa.chunked_array([array, array])).type == pa.list_(pa.string())

@@ -105,17 +105,20 @@ def camel_lines(draw, shape: bool) -> bytes:
 
 
 @examples(200)
-@given(st.booleans().flatmap(lambda shape: st.lists(camel_lines(shape), min_size=1, max_size=8)), st.booleans())
-def test_the_byte_path_writes_what_parsing_writes(batch, newline):
-    """JsonlCodec.map_bytes (the camel map on UTF-8 bytes), where it takes a batch, gives the bytes of the parsing path."""
+@given(st.booleans().flatmap(lambda shape: st.lists(camel_lines(shape), min_size=1, max_size=8)), st.booleans(), st.booleans())
+def test_the_byte_path_writes_what_parsing_writes(batch, newline, to_ascii):
+    """JsonlCodec.map_bytes (the camel map, or Arabic to Buckwalter ASCII, on UTF-8 bytes), where it
+    takes a batch, gives the bytes of the parsing path."""
     import awal
     from awal.rules import list_mode
+    from awal.translit import _table_scheme
 
-    camel = list_mode(awal.Normalizer("camel").steps).utf8
+    umap = _table_scheme("ar2bw").list_mode.utf8 if to_ascii else list_mode(awal.Normalizer("camel").steps).utf8
+    function = (lambda texts: awal.transliterate(texts, "ar2bw")) if to_ascii else (lambda texts: awal.normalize(texts, "camel"))
     data = b"\n".join(batch) + (b"\n" if newline else b"")
-    mapped = JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, data), camel)
+    mapped = JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, data), umap)
     if mapped is not None:
-        assert mapped == (run_batch(data, None, False, lambda texts: awal.normalize(texts, "camel")), len(batch))
+        assert mapped == (run_batch(data, None, False, function), len(batch))
 
 
 def test_the_byte_path_takes_canonical_batches():

@@ -58,7 +58,8 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
 
 
 PIECES = ["3la", "m3a", "7mar", "b9it", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
-          "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام"]
+          "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام",
+          "٢٠٠", "٣km", "²", "𝟓", "۵dh"]  # digits of other scripts, a superscript and an astral digit
 
 
 @examples(60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,6 +44,12 @@ def mask_for(chars):
     return mask
 
 
+@lru_cache(maxsize=None)
+def charmap_of(items: tuple[tuple[str, str], ...]) -> kernels.CharMap:
+    """A compiled map, built once per mapping (dense tables over every code point)."""
+    return kernels.CharMap.from_mapping(dict(items))
+
+
 texts_with_keys = st.lists(st.text(alphabet=st.sampled_from("abcaxéﻻـ" + "ⴳⵯh\U0001f600") | st.characters(codec=None), max_size=30), max_size=6)
 
 
@@ -72,13 +80,53 @@ def test_delete(texts):
 @given(texts_with_keys)
 def test_expand(texts):
     b = batch_of(texts)
-    cps, offs, source = kernels.expand(b.codepoints, b.offsets, kernels.CharMap.from_mapping(EXPAND))
+    cps, offs, source = kernels.expand(b.codepoints, b.offsets, charmap_of(tuple(EXPAND.items())))
     expected = [reference.expand(t, EXPAND) for t in texts]
     assert strings_of(cps, offs) == [e[0] for e in expected]
     if source is None:
         source = np.arange(len(cps))
     local = [[i + int(b.offsets[k]) for i in e[1]] for k, e in enumerate(expected)]
     assert source.tolist() == sum(local, [])
+
+
+TWO_CHARS = {"x": "\\x", "a": "\\a", "\\": "\\\\", "ﻻ": "لا", "\U0001f600": "☺!", "é": "e"}  # every long value two characters
+
+
+@given(texts_with_keys)
+def test_expand_with_two_character_values(texts):
+    b = batch_of(texts)
+    charmap = charmap_of(tuple(TWO_CHARS.items()))
+    assert charmap.wide.two_chars is not None
+    cps, offs, source = kernels.expand(b.codepoints, b.offsets, charmap)
+    expected = [reference.expand(t, TWO_CHARS) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    local = [[i + int(b.offsets[k]) for i in e[1]] for k, e in enumerate(expected)]
+    assert (source.tolist() if source is not None else list(range(len(cps)))) == sum(local, [])
+
+
+@given(st.lists(st.integers(0, 9), max_size=30), st.data())
+def test_insert_sorted(values, data):
+    at = sorted(data.draw(st.lists(st.integers(0, len(values)), max_size=12)))
+    new = [100 + k for k in range(len(at))]
+    got = kernels.insert_sorted(np.array(values, dtype=np.int64), np.array(at, dtype=np.int64), np.array(new, dtype=np.int64))
+    assert got.tolist() == reference.insert_sorted(values, at, new)
+
+
+# BMP text without surrogates, with the characters from U+E000 up that sit beside the UTF-16 marks
+bmp_texts = st.lists(
+    st.text(alphabet=st.sampled_from("xéﻻـa\ue000\uffff\ufffd\uf8ff") | st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=30),
+    max_size=6,
+)
+
+
+@given(bmp_texts)
+def test_expand_on_utf16_units_equals_utf32(texts):
+    b = batch_of(texts)
+    for mapping in (EXPAND, {"x": "\ue000\uffff", "a": "", "ﻻ": "\ufffd"}, {"x": "yz", "a": "b"}, {"a": "b", "é": "ⴰ"}, {"é": ""}):
+        charmap = charmap_of(tuple(mapping.items()))
+        wide, offs, _ = kernels.expand(b.codepoints, b.offsets, charmap)
+        narrow, offs16, _ = kernels.expand(b.codepoints.astype(np.uint16), b.offsets, charmap, align=False)
+        assert narrow.dtype == np.uint16 and narrow.tolist() == wide.tolist() and offs16.tolist() == offs.tolist()
 
 
 @given(texts_with_keys)
@@ -92,6 +140,21 @@ def test_replace_longest_equals_greedy_scan(texts):
     for k, (spans, exp) in enumerate(zip(got_spans, expected)):
         base = int(b.offsets[k])
         assert [(s - base, e - base) for s, e in spans] == exp[1]
+
+
+TWO_CHAR_REPLACE = {"ab": "XY", "b": "yy", "c": "zz", "\U0001f600": "!!"}  # every value two characters
+TWO_CHAR_MATCHER = kernels.Matcher.from_pairs(TWO_CHAR_REPLACE.items())
+
+
+@given(texts_with_keys)
+def test_replace_longest_with_two_character_values(texts):
+    b = batch_of(texts)
+    cps, offs, start, end = kernels.replace_longest(b.codepoints, b.offsets, TWO_CHAR_MATCHER)
+    expected = [reference.replace_longest(t, TWO_CHAR_REPLACE) for t in texts]
+    assert strings_of(cps, offs) == [e[0] for e in expected]
+    spans = [(s - int(b.offsets[k]), e - int(b.offsets[k])) for k, (ss, es) in enumerate(zip(per_string(start, offs), per_string(end, offs)))
+             for s, e in zip(ss, es)]
+    assert spans == [span for e in expected for span in e[1]]
 
 
 @given(st.lists(st.text(alphabet="ab", max_size=200), max_size=4))

@@ -42,9 +42,9 @@ def run(umap: Utf8Map, encoded: list[bytes]) -> list[bytes] | None:
 
 @st.composite
 def two_byte_maps(draw):
-    """A map of 2-byte characters (mostly Arabic) to one of them or nothing."""
+    """A map of 2-byte characters (mostly Arabic) to one of them, a printable ASCII character or nothing."""
     keys = draw(st.lists(TWO_BYTE, min_size=1, max_size=20, unique=True))
-    return {key: draw(st.one_of(st.just(""), TWO_BYTE)) for key in keys}
+    return {key: draw(st.one_of(st.just(""), TWO_BYTE, st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters='"\\'))) for key in keys}
 
 
 @given(texts=rows)
@@ -84,6 +84,16 @@ def test_validity_is_that_of_the_decoder(encoded, numpy_only):
     assert (mapped is None) == (not reference.valid_utf8(encoded))
 
 
+@given(encoded=bytes_rows, piece=st.integers(1, 9))
+@examples(300)
+def test_one_text_in_pieces_is_the_character_map(encoded, piece):
+    data = b"".join(encoded)  # valid or not; cut every few bytes (before a character where it is UTF-8)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utf8map, "ROWS_PIECE", piece)
+        got = Utf8Map.from_mapping(CAMEL).map_text(data)
+    assert got == (reference.map_utf8([data], CAMEL)[0] if reference.valid_utf8([data]) else None)
+
+
 @pytest.mark.parametrize("raw", [b"\xe0\x9f\xbf", b"\xed\xa0\x80", b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xc1\xbf", b"\xf5\x80\x80\x80", b"a\xe2\x82"])
 def test_each_kind_of_invalid_utf8_is_found(raw):
     assert not valid_utf8(np.frombuffer(raw, dtype=np.uint8))
@@ -93,19 +103,27 @@ def test_maps_that_are_not_two_byte_pairs_take_the_other_ways():
     assert Utf8Map.from_mapping({"a": ""}) is None  # ASCII
     assert Utf8Map.from_mapping({"ى": "ي", "ⴰ": ""}) is None  # 3-byte key
     assert Utf8Map.from_mapping({"ة": "ه "}) is None  # two characters
-    assert Utf8Map.from_mapping({"ي": "a"}) is None  # to ASCII
+    assert Utf8Map.from_mapping({"ي": "ⴰ"}) is None  # to a 3-byte character
+    for value in ("\n", "\r", "\x00", '"', "\\", "\x7f"):  # a line break or a JSON escape: never in place
+        assert Utf8Map.from_mapping({"ي": value}) is None
     for profile in ("default", "search"):
         assert awal.Normalizer(profile)._compile()[1].utf8 is None  # context rules, NFC: code points
     assert awal.Normalizer("camel")._compile()[1].utf8 is not None
+    from awal.translit import _table_scheme
+
+    assert _table_scheme("ar2bw").list_mode.utf8 is not None and _table_scheme("bw2ar").list_mode.utf8 is None
 
 
 pa = pytest.importorskip("pyarrow")
 arrow_texts = st.lists(st.one_of(st.none(), utf8_texts), max_size=12)
 
 
-@given(values=arrow_texts, start=st.integers(0, 2), large=st.booleans(), rows=st.integers(1, 5))
-def test_arrow_camel_on_bytes_is_the_list_path(values, start, large, rows):
-    array = pa.array(values, type=pa.large_string() if large else pa.string()).slice(start)
+STRING_TYPES = ["string", "large_string"] + (["string_view"] if hasattr(pa, "string_view") else [])
+
+
+@given(values=arrow_texts, start=st.integers(0, 2), kind=st.sampled_from(STRING_TYPES), rows=st.integers(1, 5))
+def test_arrow_camel_on_bytes_is_the_list_path(values, start, kind, rows):
+    array = pa.array(values, type=getattr(pa, kind)()).slice(start)
     want = [None if v is None else awal.normalize(v, "camel") for v in values[start:]]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(batch, "STRINGS_PER_SLICE", rows)
@@ -117,6 +135,16 @@ def test_arrow_camel_on_bytes_is_the_list_path(values, start, large, rows):
     assert chunked.to_pylist() == want * 2
 
 
+@given(values=arrow_texts, start=st.integers(0, 2), kind=st.sampled_from(STRING_TYPES), rows=st.integers(1, 5))
+def test_arrow_buckwalter_on_bytes_is_the_list_path(values, start, kind, rows):
+    array = pa.array(values, type=getattr(pa, kind)()).slice(start)
+    want = [None if v is None else awal.transliterate(v, "ar2bw") for v in values[start:]]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utf8map, "ROWS_PIECE", rows)  # Arabic to ASCII: the second byte of every pair goes
+        got = awal.transliterate(array, "ar2bw")
+    assert got.type == array.type and got.to_pylist() == want
+
+
 def test_invalid_utf8_in_arrow_is_still_named():
     offsets = pa.py_buffer(pa.array([0, 4, 7], pa.int32()).buffers()[1])
     array = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer("ىَ".encode() + b"a\xd9b")])
@@ -125,17 +153,19 @@ def test_invalid_utf8_in_arrow_is_still_named():
 
 
 @given(lines=st.lists(st.text(alphabet=st.one_of(st.sampled_from([*ARABIC[:64], "\r", " ", "a"]), characters), max_size=12), max_size=6),
-       newline=st.booleans())
-def test_txt_lines_on_bytes_are_the_parsing_path(lines, newline):
+       newline=st.booleans(), to_ascii=st.booleans())
+def test_txt_lines_on_bytes_are_the_parsing_path(lines, newline, to_ascii):
     from awal.io import Chunk, TxtCodec
+    from awal.translit import _table_scheme
 
     data = "\n".join(lines).encode("utf-8", "surrogatepass") + (b"\n" if newline else b"")
     if not data:
         return
     chunk, codec = Chunk("t", 1, 0, data), TxtCodec()
-    mapped = codec.map_bytes(chunk, Utf8Map.from_mapping(CAMEL))
+    mapped = codec.map_bytes(chunk, _table_scheme("ar2bw").list_mode.utf8 if to_ascii else Utf8Map.from_mapping(CAMEL))
     if not reference.valid_utf8([data]):
         assert mapped is None
         return
     parsed = codec.parse(chunk, "strict")
-    assert mapped == (codec.render(parsed, awal.normalize(parsed.texts, "camel")), len(parsed.texts))
+    results = awal.transliterate(parsed.texts, "ar2bw") if to_ascii else awal.normalize(parsed.texts, "camel")
+    assert mapped == (codec.render(parsed, results), len(parsed.texts))

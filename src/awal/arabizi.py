@@ -46,6 +46,7 @@ from awal.cache import cached_table, source_key
 from awal.arabizi_context import WordContext
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
+from awal.batch import text_of
 from awal.kernels import ranges
 
 __all__ = ["ArabiziModel", "romanize"]
@@ -102,7 +103,7 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
     has_lower = np.bincount(wid, weights=o != hi, minlength=len(tokens)) > 0
     keep = has_lower[wid] & np.isin(o, _EMPHATIC)
     prepped = np.where(keep, o, lo).astype(np.uint32)
-    text = str(memoryview(prepped), "utf-32-le", "surrogatepass")
+    text = text_of(prepped)
     preps, lows = text.split("\n"), low.split("\n")
     if o.size < 2:
         return preps, lows, []
@@ -160,7 +161,7 @@ def _spans_text(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[s
     lengths = ends - starts + 1  # each word, then a newline
     out = np.append(cps, np.uint32(10))[ranges(starts, lengths)]
     out[np.cumsum(lengths) - 1] = 10
-    return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+    return text_of(out[:-1]).split("\n")
 
 
 def _chunk_code(chunk: str) -> int:
@@ -265,7 +266,7 @@ def _lattice_forms(words: list[str]) -> list[str]:
     """
     if not words:
         return []
-    return str(memoryview(_marked_codes(words)), "utf-32-le", "surrogatepass").split("\n")
+    return text_of(_marked_codes(words)).split("\n")
 
 
 def _marked_codes(words: list[str]) -> np.ndarray:
@@ -289,6 +290,23 @@ def _lattice_codes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 _ELONGATION_TWICE = regex.compile(r"(\p{L})\1")
+_DOUBLED_SUN = _letter_set("tdrzsn")  # a word-initial doubled one is the article (ddar, ssara7a)
+
+
+def _article_words(words: list[str]) -> list[int]:
+    """Indexes of the lowercase ``words`` that may be the article and another word of three letters
+    or more: ``l`` + a consonant or glide other than l (``lmosalsal``), or a doubled sun letter
+    (``ssara7a``).
+
+    >>> _article_words(["lmosalsal", "ssara7a", "lli", "tta", "lbs", "salam", "ddar", "lyoum"])
+    [0, 1, 6, 7]
+    """
+    cps = np.append(np.minimum(codes("\n".join(words)), 0x24F), np.uint32(10))
+    ends = np.flatnonzero(cps == 10)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    first, second = cps[starts], cps[np.minimum(starts + 1, cps.size - 1)]
+    article = ((first == ord("l")) & _AFTER_ARTICLE[second]) | ((first == second) & _DOUBLED_SUN[first])
+    return np.flatnonzero(article & (ends - starts >= 4)).tolist()
 
 
 def _laughter(word: str) -> str | None:
@@ -328,7 +346,7 @@ _KEY_BITS = 7  # bits a letter of that beginning takes in a sort key (2 + 8 * 7 
 _KEY_LETTERS = 0x3000  # letters below this are numbered by a table, others by a search (127 in all)
 
 
-def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
+def _prefix_tree(cps: np.ndarray, offsets: np.ndarray, halves: np.ndarray | None = None) -> tuple:
     """The words of ``(cps, offsets)`` as the prefix tree the beam search reads.
 
     Returns ``(order, sorted_offsets, row, creator, non_final, (final_words, final_bounds))``:
@@ -339,7 +357,9 @@ def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
     of nodes at each position that are no word's end (the root at 0), and the sorted words
     ending at each position (``final_words[final_bounds[p]:final_bounds[p + 1]]``, rows after
     those nodes). A word that starts with a doubled letter (``ddar``) shares nothing with
-    one that does not: the lattice reads that start otherwise.
+    one that does not: the lattice reads that start otherwise; nor do two words share the node of a
+    beginning where a chunk may end in one and not in the other (``halves``: the first halves of
+    doubled consonants, see :meth:`ArabiziModel._halves`: ``kak`` in ``kakk`` and ``kaki``).
 
     >>> order, so, row, creator, non_final, (words, bounds) = _prefix_tree(*_flat(["kan", "ka", "kbir"]))
     >>> order.tolist(), row.tolist(), non_final.tolist(), words.tolist(), bounds.tolist()
@@ -374,6 +394,11 @@ def _prefix_tree(cps: np.ndarray, offsets: np.ndarray) -> tuple:
         shared = np.zeros(W, dtype=np.int64)  # letters shared with the word before, never its end
         shared[1:] = np.where(differ == 0, SHARED_DEPTH, np.maximum(_KEY_BITS * SHARED_DEPTH - 1 - top, 0) // _KEY_BITS)
         shared[1:] = np.minimum(shared[1:], lens[order][:-1] - 1)
+        if halves is not None and W > 1:
+            start = first[order]
+            d = shared[1:]
+            last = np.maximum(d - 1, 0)  # the last shared letter of each word and the one before
+            shared[1:] -= (d > 0) & (halves[start[1:] + last] != halves[start[:-1] + last])
     slen = lens[order]
     so = np.zeros(W + 1, dtype=np.int64)
     np.cumsum(slen, out=so[1:])
@@ -603,6 +628,7 @@ class ArabiziModel:
             raise ValueError(f"a rule chunk has more than 4 letters: {max(chunks, key=len)!r}")
         # every chunk's groups in the three contexts, and its exact 16-bit-per-letter code
         single = np.full((_BMP, 3), -1, dtype=np.int64)
+        self._doubles = np.zeros(_BMP, dtype=bool)  # consonants whose doubled chunk reads mid-word and at the end
         by_len: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
         for chunk in chunks:
             gids = [self._group(chunk, ctx) for ctx in "IMF"]
@@ -610,6 +636,8 @@ class ArabiziModel:
                 single[ord(chunk)] = gids
             elif all(ord(c) < _BMP - 1 for c in chunk):
                 by_len[len(chunk)].append((_chunk_code(chunk), gids))
+                if len(chunk) == 2 and chunk[0] == chunk[1] and chunk[0] not in _VOWELS:
+                    self._doubles[ord(chunk[0])] = gids[1] >= 0 and gids[2] >= 0
         self._single = single
         self._multi: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for length, items in by_len.items():
@@ -663,10 +691,12 @@ class ArabiziModel:
             return prior
         n_chunk = sum(by_chunk.values())
         beta, alpha = 3.0, 3.0
-        keys = set(prior) | {a for a, c in by_chunk.items() if c >= 2 or a in prior}
+        by_ctx = self.learned.get((chunk, ctx), Counter())
+        # a reading of the chunk's pooled counts is one here only if the pairs show it here too (or the
+        # rules have nothing here): the article of a doubled first letter (nn الن) is no mid-word reading
+        keys = set(prior) | {a for a, c in by_chunk.items() if c >= 2 and (a in by_ctx or not prior)}
         base = {a: (by_chunk.get(a, 0) + beta * prior.get(a, 0.0)) / (n_chunk + beta * bool(prior))
                 for a in keys}
-        by_ctx = self.learned.get((chunk, ctx), Counter())
         n_ctx = sum(by_ctx.values())
         dist = {a: (by_ctx.get(a, 0) + alpha * base[a]) / (n_ctx + alpha) for a in keys}
         top = max(dist.values(), default=0.0)
@@ -721,9 +751,23 @@ class ArabiziModel:
             )
         return self._arrays
 
-    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _halves(self, cps: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Which letters of the words ``(cps, offsets)`` are the first half of a doubled consonant
+        inside a word (not its first letter, not after the same letter: a run of three is read as
+        before): one letter with shadda, no chunk ends there (``ddar``'s start is the article's, see
+        :meth:`_lattice`)."""
+        n = cps.size
+        out = np.zeros(n, dtype=bool)
+        if n > 2:
+            out[1:-1] = (cps[1:-1] == cps[2:]) & (cps[1:-1] != cps[:-2]) & self._doubles[np.minimum(cps[1:-1], _BMP - 1)]
+            out[offsets[:-1]] = False  # a word's first letter
+            out[offsets[1:-1] - 1] = False  # a word's last letter (the next is another word's)
+        return out
+
+    def _lattice(self, cps: np.ndarray, offsets: np.ndarray, needed: np.ndarray, halves: np.ndarray) -> tuple[np.ndarray, ...]:
         """Chunk occurrences of all words at once: (word, start, end, group), starts local; only
-        the chunks whose last letter is ``needed`` (a mask over ``cps``)."""
+        the chunks whose last letter is ``needed`` (a mask over ``cps``) and not in ``halves``
+        (:meth:`_halves`)."""
         n = len(cps)
         W = len(offsets) - 1
         lens = np.diff(offsets)
@@ -778,7 +822,7 @@ class ArabiziModel:
                     self._single[key] = g
             g1[miss] = [self._group_of[(chr(a), "IMF"[b])] for a, b in zip(c1[miss].tolist(), ctx[miss].tolist())]
         w_, s_, e_, g_ = (np.concatenate(x) for x in ([wid[at]] + ew, [l1] + es, [l1 + 1] + ee, [g1] + eg))
-        keep = (s_ > 0) | (e_ > doubled_half[w_])
+        keep = ((s_ > 0) | (e_ > doubled_half[w_])) & ~halves[offsets[w_] + e_ - 1]
         return w_[keep], s_[keep], e_[keep], g_[keep]
 
     def _search(self, cps: np.ndarray, offsets: np.ndarray, beam: int):
@@ -797,10 +841,12 @@ class ArabiziModel:
         score of minus infinity: no hypothesis).
         """
         B = max(1, int(beam))
-        order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets)
+        halves = self._halves(cps, offsets)
+        order, so, row, creator, non_final, (final_words, final_bounds) = _prefix_tree(cps, offsets, halves)
         slen = np.diff(so)
         # only the chunks that end at a node of the tree the word creates (or at its end)
-        ew, es, ee, eg = self._lattice(cps[ranges(offsets[order], slen)], so, creator)
+        sorted_letters = ranges(offsets[order], slen)
+        ew, es, ee, eg = self._lattice(cps[sorted_letters], so, creator, halves[sorted_letters])
         end_at = so[ew] + ee - 1
         _, g_start, g_len, f_emit, f_lp, chars, _, _, _ = self._emission_arrays()
         # every reading of every chunk is a candidate: its source node, its node, reading, log-prob
@@ -945,7 +991,7 @@ class ArabiziModel:
         ids = mat[mat >= 0]
         e_first, e_len = np.append(e_first, e_cps.size), np.append(e_len, 1)
         out = np.append(e_cps, np.uint32(10))[ranges(e_first[ids], e_len[ids])]
-        return str(memoryview(np.ascontiguousarray(out[:-1], dtype=np.uint32)), "utf-32-le", "surrogatepass").split("\n")
+        return text_of(out[:-1]).split("\n")
 
     # ------------------------------------------------------------ public API
     def transliterate(self, texts: list[str]) -> list[str]:
@@ -1026,14 +1072,20 @@ class ArabiziModel:
         lex = self.lexicon
         found = list(map(lex.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
-        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi)
+        if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi); a doubled first letter is the article (ssara7a)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
+            singles = [low[0] + w if len(low) > 3 and low[0] == low[1] and low[0] not in _VOWELS else w
+                       for w, low in zip(singles, (lowered[i] for i in doubled))]
             for i, single in zip(doubled, singles):
                 found[i] = lex.get(single)
         i = -1
         for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
             i = lowered.index("hh", i + 1)
             found[i] = found[i] or _laughter(tokens[i].lower())
+        for i in _article_words(lowered):  # the article on a lexicon word: lmosalsal, ssara7a
+            reading = lex.get(lowered[i][1:]) if found[i] is None else None
+            if reading is not None and len(reading) > 2 and not reading.startswith("ال") and " " not in reading:
+                found[i] = "ال" + reading
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
@@ -1074,6 +1126,9 @@ class ArabiziModel:
             head = [(w, s - top) for w, s in ranked]
         else:
             hit = self.lexicon.get(p.lower())
+            if hit is None:  # the article on a lexicon word, elongation: as transliterate reads the word
+                read = self._read_words([word])[0]
+                hit = read if read and (not lattice or read != lattice[0][0]) else None
             head = [(hit, 0.0)] if hit else []
         if head:
             known = {w for w, _ in head}

@@ -23,6 +23,8 @@ from itertools import combinations
 
 import numpy as np
 
+from awal.batch import text_of
+
 __all__ = ["VowelLetters", "MIN_COUNT"]
 
 MIN_COUNT = 5  # chosen on half of DODa dev (words and phrases), checked on the other half
@@ -48,7 +50,7 @@ _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
 
 
 def _text(cps: np.ndarray) -> str:
-    return str(memoryview(np.ascontiguousarray(cps, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+    return text_of(cps)
 
 
 def _skeleton(word: str) -> str:

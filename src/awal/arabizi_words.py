@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from awal.batch import text_of
 from awal.kernels import ranges
 
 __all__ = ["WordSpans", "find_words", "is_number", "codes"]
@@ -133,12 +134,12 @@ def _split(out: np.ndarray, cuts: np.ndarray) -> list[str]:
     the output does not hold (checked, so it cannot collide with the text), else slicing."""
     n_texts = cuts.size - 1
     if n_texts == 1:
-        return [str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")]
+        return [text_of(out)]
     for sep in _SPLIT_CANDIDATES:
         if not (out == sep).any():
             joined = np.insert(out, cuts[1:-1], sep).astype(np.uint32)
-            return str(memoryview(joined), "utf-32-le", "surrogatepass").split(chr(sep))
-    text = str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+            return text_of(joined).split(chr(sep))
+    text = text_of(out)
     bounds = cuts.tolist()
     return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 

@@ -2,9 +2,10 @@
 
 Every function here is module-level and picklable (bind its options with
 :func:`functools.partial`, never a lambda), takes a pyarrow ``Array`` or
-``ChunkedArray`` of ``string``/``large_string`` and gives back one with the
-same row count, order, nulls and chunking. Compiled tables are cached per
-process, so an engine worker pays for them once, not once per batch.
+``ChunkedArray`` of ``string``/``large_string`` (or ``string_view``, mapped as a
+copy with offsets) and gives back one with the same row count, order, nulls and
+chunking. Compiled tables are cached per process, so an engine worker pays for
+them once, not once per batch.
 pyarrow is an optional extra (``pip install 'awal[arrow]'``), imported on first use.
 
 Three levels:
@@ -65,6 +66,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .batch import is_string_view
 from .extras import optional
 from .normalize import Normalizer
 
@@ -131,8 +133,8 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        raise TypeError(f"expected a string or large_string array, got type {array.type}")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type)):
+        raise TypeError(f"expected a string, large_string or string_view array, got type {array.type}")
     return pa
 
 
@@ -160,7 +162,7 @@ def transliterate_array(array: Any, scheme: str) -> Any:
 
 
 def tokenize_array(array: Any, **options: bool) -> Any:
-    """Word tokens as a ``list<string>`` array (``list<large_string>`` for large input); nulls stay null.
+    """Word tokens as a ``list<string>`` array (``list<large_string>`` for ``large_string`` input); nulls stay null.
 
     ``options`` are those of :func:`awal.tokenize`, which this is (checked for an Arrow string array).
 
@@ -186,7 +188,8 @@ def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
-        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(array.type))
+        item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
+        return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
 
 

@@ -34,7 +34,8 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
@@ -79,23 +80,23 @@ class Stats:
     not_text: int = 0
     bad_json: int = 0
     bad_utf8: int = 0
-    problems: dict[str, list[str]] = field(default_factory=dict)
-    chars: list[np.ndarray] = field(default_factory=list)
-    words: list[np.ndarray] = field(default_factory=list)
-    hashes: list[np.ndarray] = field(default_factory=list)
-    script_letters: np.ndarray = field(default_factory=lambda: np.zeros(len(SCRIPTS), np.int64))
-    dominant: Counter = field(default_factory=Counter)
-    invisible: Counter = field(default_factory=Counter)
+    problems: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    chars: list[np.ndarray] = dataclasses.field(default_factory=list)
+    words: list[np.ndarray] = dataclasses.field(default_factory=list)
+    hashes: list[np.ndarray] = dataclasses.field(default_factory=list)
+    script_letters: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(len(SCRIPTS), np.int64))
+    dominant: Counter = dataclasses.field(default_factory=Counter)
+    invisible: Counter = dataclasses.field(default_factory=Counter)
     invisible_docs: int = 0
     letters: int = 0
     elongated: int = 0
     arabic_letters: int = 0
     diacritics: int = 0
-    sample: list[str] = field(default_factory=list)
+    sample: list[str] = dataclasses.field(default_factory=list)
     sample_bytes: int = 0
-    rule_changes: Counter = field(default_factory=Counter)
-    rule_docs: Counter = field(default_factory=Counter)
-    rule_example: dict[str, str] = field(default_factory=dict)
+    rule_changes: Counter = dataclasses.field(default_factory=Counter)
+    rule_docs: Counter = dataclasses.field(default_factory=Counter)
+    rule_example: dict[str, str] = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
 
     def problem(self, kind: str, where: str) -> None:
@@ -452,21 +453,8 @@ def _page(body: list[str]) -> str:
 
 
 # --------------------------------------------------------------------- CLI
-def add_command(sub: Any) -> None:
-    """Register ``awal audit`` on the CLI's sub-command parser."""
-    command = sub.add_parser(
-        "audit", help="one self-contained HTML report on a JSONL corpus (scripts, lengths, rules, duplicates, quality)",
-        description="Audit a corpus: awal audit corpus.jsonl --field text -o report.html",
-    )  # fmt: skip
-    command.add_argument("input", help="JSONL file (or .txt: one document per line)")
-    command.add_argument("--field", default="text", help="JSON field holding the text (default: text)")
-    command.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML report to write")
-    command.add_argument("--variety", default="default", help="quality thresholds and stop words (ary, arb, zgh, kab, ...)")
-    command.add_argument("--strict", action="store_true", help="stop at the first bad line instead of counting it")
-    command.set_defaults(run=run)
-
-
 def run(args: argparse.Namespace) -> int:
+    """``awal audit`` (its options are in :func:`awal.cli.build_parser`)."""
     try:
         stats = audit(args.input, args.field, args.variety, args.strict, progress=sys.stderr.isatty())
     except ValueError as e:

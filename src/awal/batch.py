@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from .cuts import piece_bounds
-from .utf8map import valid_utf8
+from .utf8map import untouched
 
 _CODEC = "utf-32-le"
 CHUNK = 1 << 19  # code points per slice in map_chunks: kernel temporaries stay in cache
@@ -58,8 +58,8 @@ def text_of(cps: np.ndarray) -> str:
     """
     cps = np.ascontiguousarray(cps, dtype=np.uint32)
     if len(cps) >= _WIDE_ENOUGH and int(cps.max()) < 0xD800:
-        return str(memoryview(cps.astype(np.uint16)), "utf-16-le")
-    return str(memoryview(cps), _CODEC, _ERRORS)
+        return str(cps.astype(np.uint16).data, "utf-16-le")
+    return str(cps.data, _CODEC, _ERRORS)
 
 
 ACCEPTED = "str, a list or tuple of str, a pyarrow string array, a pandas Series or a NumPy array of str"
@@ -151,7 +151,7 @@ class TextBatch:
             dtype = array.type
         else:
             raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-        if getattr(pa.types, "is_string_view", lambda t: False)(dtype):
+        if is_string_view(dtype):
             array = array.cast(pa.large_string())
         elif not (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)):
             raise TypeError(f"expected a pyarrow string or large_string array, got type {dtype}")
@@ -223,7 +223,7 @@ class TextBatch:
     def joined(self) -> str:
         """All strings concatenated, as one Python string."""
         if self.codepoints.dtype == np.uint16:  # UTF-16 code units without surrogates (map_text's joined way)
-            return str(memoryview(np.ascontiguousarray(self.codepoints)), "utf-16-le")
+            return str(np.ascontiguousarray(self.codepoints).data, "utf-16-le")
         return text_of(self.codepoints)
 
     def to_list(self) -> list[str]:
@@ -392,6 +392,8 @@ def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, le
         return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads, utf8) for chunk in array.chunks], type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
+    if is_string_view(array.type):  # (a copy with offsets: the ways below, not a decoding of every row)
+        return _map_arrow(array.cast(pa.large_string()), fn, utf16, leads, utf8).cast(array.type)
     done = _map_utf8(array, utf8) if utf8 is not None else None  # all rows at once (in pieces, into one buffer)
     if done is not None:
         return done
@@ -400,6 +402,15 @@ def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, le
         rows = array.slice(start, STRINGS_PER_SLICE)
         parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def is_string_view(dtype: Any) -> bool:
+    """Whether a pyarrow type is ``string_view`` (strings as views into buffers; pyarrow 16 and later).
+
+    >>> is_string_view(_arrow().string())
+    False
+    """
+    return bool(getattr(_arrow().types, "is_string_view", lambda t: False)(dtype))
 
 
 def arrow_bytes(array: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -455,9 +466,7 @@ def _untouched(rows: Any, leads: bytes) -> bool:
     if not (pa.types.is_string(rows.type) or pa.types.is_large_string(rows.type)):
         return False
     data, offsets = arrow_bytes(rows)
-    if any((data == lead).any() for lead in leads):
-        return False
-    return valid_utf8(data, offsets[:-1])
+    return untouched(data, offsets[:-1], leads)
 
 
 def _map_joined(

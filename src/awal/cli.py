@@ -31,7 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, audit
+from . import __version__
 from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
 from .io import (
     ERROR_POLICIES,
@@ -226,6 +226,7 @@ class Job:
         chunk = chunk.loaded()
         utf8 = self.operation.utf8_map()
         mapped = self.codec.map_bytes(chunk, utf8) if utf8 is not None else None  # no decoding where the bytes allow
+        counts: Counter[str]
         if mapped is not None:
             (rendered, rows), counts = mapped, Counter()
         else:
@@ -238,7 +239,7 @@ class Job:
                 raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
             rendered, rows, counts = self.codec.render(parsed, results), len(parsed.texts), parsed.counts
         if self.spool is not None and isinstance(rendered, bytes) and multiprocessing.parent_process() is not None:
-            rendered = Spooled.write(rendered, self.spool)
+            return Spooled.write(rendered, self.spool), rows, chunk.nbytes, counts
         return rendered, rows, chunk.nbytes, counts
 
 
@@ -510,6 +511,13 @@ def _tokenizer_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """``awal audit``, imported on use: the other commands never load the report code."""
+    from . import audit
+
+    return audit.run(args)
+
+
 def _demo(args: argparse.Namespace) -> int:
     """Print a before/after of the bundled samples with each built-in profile."""
     text = (data_dir() / "samples" / "mixed.txt").read_text(encoding="utf-8")
@@ -618,7 +626,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reference", default="fra_Latn", help="input (file stem) that parity is relative to")
     report.set_defaults(run=_tokenizer_report)
 
-    audit.add_command(sub)
+    audit = sub.add_parser(
+        "audit", help="one self-contained HTML report on a JSONL corpus (scripts, lengths, rules, duplicates, quality)",
+        description="Audit a corpus: awal audit corpus.jsonl --field text -o report.html",
+    )  # fmt: skip
+    audit.add_argument("input", help="JSONL file (or .txt: one document per line)")
+    audit.add_argument("--field", default="text", help="JSON field holding the text (default: text)")
+    audit.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML report to write")
+    audit.add_argument("--variety", default="default", help="quality thresholds and stop words (ary, arb, zgh, kab, ...)")
+    audit.add_argument("--strict", action="store_true", help="stop at the first bad line instead of counting it")
+    audit.set_defaults(run=_audit)
     command("demo", "normalise the bundled samples and show before/after", []).set_defaults(run=_demo)
     return parser
 

@@ -94,7 +94,8 @@ def _ordered_groups(mapping: dict[str, str]) -> list[tuple[str, list[str]]]:
             groups[v].append(k)
     owner = {k: v for v, ks in groups.items() for k in ks}
     after: dict[str, set[str]] = {v: {owner[c] for c in v if c in owner and owner[c] != v} for v in groups}
-    order, state = [], {}
+    order: list[str] = []
+    state: dict[str, int] = {}
 
     def visit(v: str, path: tuple[str, ...]) -> None:
         if state.get(v) == 2:
@@ -390,10 +391,10 @@ def sentencepiece_rules(normalizer, path: str | os.PathLike, max_run: int = 12) 
             chars = rule.chars or [chr(c) for c in np.flatnonzero(cm("letter") & blocks)]
             for ch in chars:
                 sources.update(ch * n for n in range(rule.limit + 1, max_run + 1))
-    sources = sorted(s for s in sources if s)
-    targets = normalizer(sources)
+    listed = sorted(s for s in sources if s)
+    targets = normalizer(listed)
     path = Path(path)
-    lines = [f"{_hex(s)}\t{_hex(t)}" for s, t in zip(sources, targets) if s != t]
+    lines = [f"{_hex(s)}\t{_hex(t)}" for s, t in zip(listed, targets) if s != t]
     # SentencePiece drops rules with an empty target? it accepts them (deletion)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

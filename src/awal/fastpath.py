@@ -36,6 +36,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .batch import text_of
 from .kernels import UNICODE_SIZE, Matcher
 from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep
 
@@ -94,7 +95,7 @@ def _translate(step: CharStep) -> TextFunction:
 def _matcher_pairs(m: Matcher) -> tuple[dict[str, str], dict[str, str]]:
     """A Matcher's keys back as text: ``(one-character keys, longer keys)`` with their replacements."""
     bounds = m.value_offsets.tolist()
-    text = str(memoryview(np.ascontiguousarray(m.values, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+    text = text_of(m.values)
     value = [text[a:b] for a, b in zip(bounds, bounds[1:])]
     singles = {chr(cp): value[vid] for cp, vid in zip(*(a.tolist() for a in (np.flatnonzero(m.single >= 0), m.single[m.single >= 0])))}
     longer = {}
@@ -168,7 +169,7 @@ def _one_string_batch(step: object) -> TextFunction:
     def run(text: str) -> str:
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         out = step.apply(cps, np.array([0, len(cps)], dtype=np.int64), align=False)[0]  # type: ignore[attr-defined]
-        return str(memoryview(np.ascontiguousarray(out, dtype=np.uint32)), "utf-32-le", "surrogatepass")
+        return text_of(out)
 
     return run
 

@@ -24,6 +24,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .lookup import lookup
+
 UNICODE_SIZE = 0x110000
 STARTS_MULTI, IRREGULAR = np.uint8(1), np.uint8(2)  # Matcher.flags bits
 SPECIAL = np.uint32(0xFFFFFFFD)  # Matcher.lookup value of a flagged code point (not a code point)
@@ -66,6 +68,23 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
+def insert_sorted(values: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``np.insert(values, at, new)`` for sorted ``at``: ``new[k]`` goes before ``values[at[k]]``
+    (after the last value when ``at[k] == len(values)``). One boolean-mask copy of the old
+    values, where ``np.insert`` sorts ``at`` again and copies through more temporaries.
+
+    >>> insert_sorted(np.array([1, 2, 3]), np.array([0, 2, 2, 3]), np.array([7, 8, 9, 10])).tolist()
+    [7, 1, 2, 8, 9, 3, 10]
+    """
+    result = np.empty(len(values) + len(at), dtype=values.dtype)
+    slots = at + np.arange(len(at))  # where each new value lands in the result
+    result[slots] = new
+    old = np.ones(len(result), dtype=bool)
+    old[slots] = False
+    result[old] = values
+    return result
+
+
 def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Index of the string that each flat position belongs to."""
     return np.searchsorted(offsets, positions, side="right") - 1
@@ -75,10 +94,10 @@ def string_ids(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
     """``table[cp]`` for every code point: a 1:1 map, or a class or flag per code point.
 
-    ``np.take`` rather than ``table[cps]``: fancy indexing first converts the
-    uint32 code points to intp, which makes it about twice as slow.
+    :func:`awal.lookup.lookup` rather than ``table[cps]``: fancy indexing (and ``np.take``)
+    first converts the code points to intp, which makes it about twice as slow.
     """
-    return np.take(table, cps)
+    return lookup(table, cps)
 
 
 def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,6 +206,7 @@ class Matcher:
     key_values: tuple[np.ndarray, ...]  # per length: value ids, in table order
     values: np.ndarray  # uint32 buffer of all replacement strings
     value_offsets: np.ndarray  # int64, value id v is values[value_offsets[v]:value_offsets[v+1]]
+    two_chars: tuple[np.ndarray, np.ndarray] | None = None  # every value two characters: (firsts, seconds) by value id
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
@@ -228,7 +248,9 @@ class Matcher:
             keys.append(mat)
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64))
         lookup = np.where(flags > 0, SPECIAL, one_to_one).astype(np.uint32)
-        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values, value_offsets)
+        two_chars = (values[0::2], values[1::2]) if len(lens) and (lens == 2).all() else None  # escapes, ligatures
+        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values,
+                   value_offsets, two_chars)
 
 
 def _pair_code(first, second):
@@ -349,25 +371,36 @@ def write_values(
     positions are touched until the final insert/delete. Returns
     ``(cps, offsets, source)`` with ``source`` only when ``align``.
     """
+    if m.two_chars is not None and not len(drop):  # every value two characters: one tail after each edit
+        firsts, seconds = m.two_chars
+        out[edit] = firsts[value_id]
+        result = insert_sorted(out, edit + 1, seconds[value_id])
+        source = insert_sorted(np.arange(len(out), dtype=np.int64), edit + 1, edit) if align else None
+        return result, offsets + np.searchsorted(edit, offsets), source
     first = m.value_offsets[value_id]
     size = m.value_offsets[value_id + 1] - first
-    out[edit[size > 0]] = m.values[first[size > 0]]
-    if (size == 0).any():
+    if size.min(initial=1) > 0:  # no empty value (transliteration tables): no masks
+        out[edit] = m.values[first]
+    else:
+        out[edit[size > 0]] = m.values[first[size > 0]]
         drop = np.union1d(drop, edit[size == 0])
     tail = np.maximum(size - 1, 0)
     if not tail.any() and not len(drop):  # every value was one character: nothing moves
         return out, offsets, (np.arange(len(out), dtype=np.int64) if align else None)
-    at = np.repeat(edit + 1, tail)
+    if (tail == 1).all():  # every value two characters (escapes, ligatures): one tail each
+        at, tails = edit + 1, m.values[first + 1]
+    else:
+        at, tails = np.repeat(edit + 1, tail), m.values[ranges(first + 1, tail)]
     added = np.zeros(len(edit) + 1, dtype=np.int64)
     np.cumsum(tail, out=added[1:])
     new_offsets = offsets + added[np.searchsorted(edit, offsets)] - np.searchsorted(drop, offsets)
     grown_drop = drop + added[np.searchsorted(edit, drop)]  # where the dropped positions sit after the inserts
-    result = np.insert(out, at, m.values[ranges(first + 1, tail)]) if len(at) else out
+    result = insert_sorted(out, at, tails) if len(at) else out
     if len(drop):
         result = np.delete(result, grown_drop)
     if not align:
         return result, new_offsets, None
-    source = np.insert(np.arange(len(out), dtype=np.int64), at, np.repeat(edit, tail))
+    source = insert_sorted(np.arange(len(out), dtype=np.int64), at, at - 1)
     return result, new_offsets, np.delete(source, grown_drop) if len(drop) else source
 
 
@@ -375,7 +408,8 @@ def write_values(
 DELETED = np.uint32(0xFFFFFFFF)  # CharMap.table value of a deleted character (not a code point)
 WIDE = np.uint32(0xFFFFFFFE)  # CharMap.table value of a character that expands to several
 # The same marks in CharMap.table16, whose input never holds surrogates: two surrogate values.
-DELETED16, WIDE16 = np.uint16(0xDFFF), np.uint16(0xDFFE)  # each pair differs in its last bit only
+DELETED16, WIDE16 = np.uint16(0xDFFF), np.uint16(0xDFFE)
+# In each pair WIDE is one below DELETED: ``mapped >= WIDE`` finds both (in UTF-16, with U+E000 and up).
 
 
 @dataclass(frozen=True)
@@ -392,6 +426,7 @@ class CharMap:
     table: np.ndarray
     wide: Matcher | None
     table16: np.ndarray | None = None
+    deletes: bool = True  # whether some character is deleted (else a map without long values moves nothing)
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, str]) -> "CharMap":
@@ -404,7 +439,7 @@ class CharMap:
             table16 = np.minimum(table[:0x10000], 0xFFFF).astype(np.uint16)  # the 1:1 part stays in the BMP
             table16[table[:0x10000] == DELETED] = DELETED16
             table16[table[:0x10000] == WIDE] = WIDE16
-        return cls(table, Matcher.from_pairs(wide.items()) if wide else None, table16)
+        return cls(table, Matcher.from_pairs(wide.items()) if wide else None, table16, "" in mapping.values())
 
 
 def fits_utf16(mapping: dict[str, str]) -> bool:
@@ -439,13 +474,16 @@ def expand(
         table, deleted, wide_mark = charmap.table, DELETED, WIDE
     mapped = map_table(cps, table)
     if charmap.wide is not None:
-        at = np.flatnonzero((mapped | 1) == deleted)  # either mark (they differ in the last bit only)
-        if not len(at):
-            return mapped, offsets, None
+        # both marks, in one comparison (in UTF-16 also the characters from U+E000 up, left as they are)
+        at = np.flatnonzero(mapped >= wide_mark)
         kind = mapped[at]
         wide = at[kind == wide_mark]
         if len(wide):
             return write_values(mapped, at[kind == deleted], offsets, wide, charmap.wide.single[cps[wide]], charmap.wide, align)
+        if not (kind == deleted).any():
+            return mapped, offsets, None
+    elif not charmap.deletes:  # a 1:1 map: nothing moves
+        return mapped, offsets, None
     plain = mapped != deleted
     if plain.all():
         return mapped, offsets, None

@@ -26,28 +26,48 @@ from typing import Iterable
 
 import numpy as np
 
-from .kernels import UNICODE_SIZE, identity_table
+from .kernels import UNICODE_SIZE, Matcher, identity_table
 from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep, Step
 from .unicode import combining_class_table, nfc_sensitive_table
 
 MOST_STEPS = 32  # bits of the table (uint16 up to 16 steps)
 
 
-def _sources(step: Step) -> np.ndarray:
-    """The code points where ``step`` may change anything (bool per code point)."""
-    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+def sources(step: Step) -> np.ndarray:
+    """The code points where ``step`` may change anything (bool per code point): a map's keys,
+    a context rule's keys, the characters whose runs a collapse rule cuts, every character of a
+    replacement's keys, the characters NFC may change or reorder. :func:`awal.slices.cut_rule`
+    keeps cuts away from them too.
+
+    >>> from awal.rules import CharStep
+    >>> np.flatnonzero(sources(CharStep.build(("x",), {"ـ": "", "ى": "ي"}))).tolist()
+    [1600, 1609]
+    """
     if isinstance(step, CharStep):
+        mask = np.zeros(UNICODE_SIZE, dtype=bool)
         mask[[ord(key) for key in step.mapping]] = True
-    elif isinstance(step, ContextStep):
-        mask = step.table != identity_table()
-    elif isinstance(step, CollapseStep):
-        mask = step.limit > 0
-    elif isinstance(step, NfcStep):
-        mask = nfc_sensitive_table() | (combining_class_table() != 0)
-    else:  # ReplaceStep: every character of a key
-        matcher = step.matcher
+        return mask
+    if isinstance(step, ContextStep):
+        return step.table != identity_table()
+    if isinstance(step, CollapseStep):
+        return step.limit > 0
+    if isinstance(step, NfcStep):
+        return nfc_sensitive_table() | (combining_class_table() != 0)
+    return key_chars(step.matcher)  # ReplaceStep
+
+
+def key_chars(matcher: Matcher, shortest: int = 1) -> np.ndarray:
+    """The code points in the keys of ``matcher`` of ``shortest`` characters or more (bool per code point).
+
+    >>> m = Matcher.from_pairs([("ab", "x"), ("c", "y")])
+    >>> [chr(cp) for cp in np.flatnonzero(key_chars(m))], [chr(cp) for cp in np.flatnonzero(key_chars(m, 2))]
+    (['a', 'b', 'c'], ['a', 'b'])
+    """
+    mask = np.zeros(UNICODE_SIZE, dtype=bool)
+    if shortest <= 1:
         mask[np.flatnonzero(matcher.single >= 0)] = True
-        for keys in matcher.keys:
+    for keys in matcher.keys:  # keys of two characters or more, by length
+        if keys.shape[1] >= shortest:
             mask[keys.ravel()] = True
     return mask
 
@@ -62,7 +82,7 @@ def step_triggers(steps: Iterable[Step]) -> np.ndarray | None:
     dtype = np.uint16 if len(steps) <= 16 else np.uint32
     later = np.zeros(UNICODE_SIZE, dtype=dtype)  # the steps after j a code point set off, met after step j
     for j in reversed(range(len(steps))):
-        step, sources = steps[j], _sources(steps[j])
+        step, changed = steps[j], sources(steps[j])
         if isinstance(step, CharStep):  # a key becomes its value
             before = later.copy()
             before[[ord(key) for key in step.mapping]] = _values_bits(later, list(step.mapping.values()))
@@ -72,8 +92,8 @@ def step_triggers(steps: Iterable[Step]) -> np.ndarray | None:
             before = later.copy()
         else:  # NFC or replacement: when it acts, anything may follow
             before = later.copy()
-            before[sources] |= dtype(((1 << len(steps)) - 1) ^ ((1 << (j + 1)) - 1))
-        before[sources] |= dtype(1 << j)
+            before[changed] |= dtype(((1 << len(steps)) - 1) ^ ((1 << (j + 1)) - 1))
+        before[changed] |= dtype(1 << j)
         later = before
     return later
 

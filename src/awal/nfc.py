@@ -58,8 +58,8 @@ def reorder_marks(
     positions only; spans are ``None`` when ``align`` is false.
     """
     n = len(cps)
-    start = np.arange(n, dtype=np.int64) if align else None
-    end = start + 1 if align else None
+    start: np.ndarray | None = np.arange(n, dtype=np.int64) if align else None
+    end: np.ndarray | None = start + 1 if start is not None else None
     none = np.zeros(0, dtype=np.int64)
     ccc_all = map_table(cps, combining_class_table())
     marks = np.flatnonzero(ccc_all)
@@ -85,7 +85,7 @@ def reorder_marks(
     out[members] = cps[members[order]]
     group = np.flatnonzero(np.r_[True, member_run[1:] != member_run[:-1]])  # first member of each bad run
     size = np.diff(np.r_[group, len(members)])
-    if align:
+    if start is not None and end is not None:
         start[members] = np.repeat(members[group], size)
         end[members] = np.repeat(members[group] + size, size)
     # A run after a precomposed letter sorts the same as NFC when its marks all
@@ -137,7 +137,7 @@ def nfc(
     if not changed:
         return (cps, offsets, start, end) if moved else (cps, offsets, None, None)
     out, new_offsets, s2, e2 = _splice(cps, offsets, changed, align)
-    if moved and align:
+    if moved and start is not None and end is not None:
         s2, e2 = compose(start, end, s2, e2)
     return out, new_offsets, s2, e2
 

@@ -102,7 +102,7 @@ def protected(cps: np.ndarray, offsets: np.ndarray, positions: np.ndarray, kinds
     lo = np.maximum(spaces[at - 1] + 1, offsets[string])
     hi = np.minimum(spaces[at], offsets[string + 1])
     for a, b in np.unique(np.stack([lo, hi], axis=1), axis=0).tolist():
-        for s, e in protected_in(str(memoryview(cps[a:b]), "utf-32-le", "surrogatepass"), kinds):
+        for s, e in protected_in(cps[a:b].tobytes().decode("utf-32-le", "surrogatepass"), kinds):
             first, last = np.searchsorted(positions, [a + s, a + e])
             out[first:last] = True
     return out

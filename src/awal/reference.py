@@ -37,6 +37,18 @@ def expand(text: str, table: Mapping[str, str]) -> tuple[str, list[int]]:
     return "".join(out), source
 
 
+def insert_sorted(values: list, at: list[int], new: list) -> list:
+    """``values`` with ``new[k]`` put before ``values[at[k]]`` (at the end for ``len(values)``), ``at`` sorted."""
+    out, k = [], 0
+    for i in range(len(values) + 1):
+        while k < len(at) and at[k] == i:
+            out.append(new[k])
+            k += 1
+        if i < len(values):
+            out.append(values[i])
+    return out
+
+
 def replace_longest(text: str, table: Mapping[str, str]) -> tuple[str, list[Span]]:
     """Scan left to right; at each position replace the longest key that matches."""
     longest = max(map(len, table), default=1)
@@ -411,7 +423,8 @@ def arabizi_readings(model, word: str, beam: int, nbest: int) -> list[tuple[str,
     over its positions one at a time (twin of :meth:`awal.arabizi.ArabiziModel._decode`).
 
     Every chunk of the rules ending at a position extends the ``beam`` hypotheses of its start,
-    in order of start, reading and hypothesis; the ``beam`` best candidates stay (the first of
+    in order of start, reading and hypothesis (no chunk ends between the two letters of a doubled
+    consonant inside the word: it is one letter); the ``beam`` best candidates stay (the first of
     equal scores), and one with the letter-model state of a better one drops out. Scores are
     summed in float32, as the search does.
     """
@@ -439,7 +452,9 @@ def arabizi_readings(model, word: str, beam: int, nbest: int) -> list[tuple[str,
     hyps: list[list[tuple]] = [[(np.float32(0.0), 0, "")] + [(minus_inf, 0, "")] * (beam - 1)]
     for t in range(1, n + 1):
         cands = []
-        for s in range(max(0, t - model._max_chunk), t):
+        half = (2 <= t < n and word[t - 1] == word[t] != word[t - 2]
+                and bool(model._doubles[min(ord(word[t - 1]), az._BMP - 1)]))
+        for s in range(max(0, t - model._max_chunk), t) if not half else ():
             g = group(word[s:t], ctx(s, t))
             if g < 0 or (s == 0 and t <= doubled) or not hyps[s]:
                 continue

@@ -172,7 +172,7 @@ def expand_chars(spec: Any, where: str) -> str:
         return spec
     if not isinstance(spec, list):
         raise RuleError(f"{where}: expected a string or a list of characters/ranges, got {type(spec).__name__}")
-    out = []
+    out: list[str] = []
     for item in spec:
         if not isinstance(item, str):
             raise RuleError(f"{where}: range items must be strings, got {item!r}")
@@ -347,9 +347,9 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
         if not limit < min_run <= MAX_RUN + 1:
             raise RuleError(f"{where}: 'min_run' must be a whole number from limit + 1 ({limit + 1}) to {MAX_RUN + 1}, got {min_run!r}")
         protect = raw.get("protect", list(PROTECT_KINDS))
-        unknown = [p for p in protect if p not in PROTECT_KINDS]
-        if unknown:
-            raise RuleError(f"{where}: unknown 'protect' name {unknown[0]!r}; known: {', '.join(PROTECT_KINDS)}")
+        strangers = [p for p in protect if p not in PROTECT_KINDS]
+        if strangers:
+            raise RuleError(f"{where}: unknown 'protect' name {strangers[0]!r}; known: {', '.join(PROTECT_KINDS)}")
         chars = expand_chars(raw.get("chars", []), where) if "chars" in raw else ""
         return Rule(chars=frozenset(chars), limit=limit, min_run=min_run, protect=tuple(dict.fromkeys(protect)), **common)
     return Rule(**common)  # nfc, casefold
@@ -616,19 +616,20 @@ def list_mode(steps: Iterable[Step]) -> ListMode:
     True
     """
     steps = tuple(steps)
-    char_maps = all(isinstance(step, CharStep) for step in steps)
+    maps = [step.mapping for step in steps if isinstance(step, CharStep)]
+    char_maps = len(maps) == len(steps)
     untouched = char_maps and all(
-        LIST_SEPARATOR not in step.mapping and not any(LIST_SEPARATOR in value for value in step.mapping.values())
-        for step in steps
+        LIST_SEPARATOR not in mapping and not any(LIST_SEPARATOR in value for value in mapping.values())
+        for mapping in maps
     )
-    utf16 = char_maps and all(kernels.fits_utf16(step.mapping) for step in steps)  # without building the tables
-    keys = np.array([ord(key) for step in steps for key in step.mapping] if char_maps else [], dtype=np.int64)
+    utf16 = char_maps and all(kernels.fits_utf16(mapping) for mapping in maps)  # without building the tables
+    keys = np.array([ord(key) for mapping in maps for key in mapping] if char_maps else [], dtype=np.int64)
     changes = leads = None
     if len(keys):
         changes = (int(keys.min()), int(keys.max()))
         firsts = {chr(key).encode("utf-8", "surrogatepass")[0] for key in keys.tolist()}
         leads = bytes(sorted(firsts)) if len(firsts) <= MOST_LEADS else None
-    utf8 = Utf8Map.from_mapping(steps[0].mapping) if len(steps) == 1 and char_maps else None
+    utf8 = Utf8Map.from_mapping(maps[0]) if len(steps) == 1 and char_maps else None
     return ListMode(LIST_SEPARATOR if untouched else None, utf16, changes, leads, utf8)
 
 
@@ -663,8 +664,7 @@ def compile_rule(rule: Rule) -> Step:
         table = kernels.identity_table()
         for k, v in rule.mapping.items():
             table[ord(k)] = ord(v)
-        conditions = tuple((*CONDITIONS[c], class_mask(cls)) for c, cls in rule.context)
-        conditions = tuple((sides, mask, negated) for sides, negated, mask in conditions)
+        conditions = tuple((CONDITIONS[c][0], class_mask(cls), CONDITIONS[c][1]) for c, cls in rule.context)
         skip = np.zeros(UNICODE_SIZE, dtype=bool)  # look past the rule's own characters too, so runs convert whole
         skip[[ord(k) for k in rule.mapping]] = True
         return ContextStep(names, table, conditions, skip | class_mask(rule.skip) if rule.skip else skip)

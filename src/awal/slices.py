@@ -37,8 +37,9 @@ import numpy as np
 from .batch import TextBatch, code_points, range_search, utf16_units
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
-from .rules import CharStep, CollapseStep, ContextStep, ListMode, NfcStep, ReplaceStep
-from .unicode import combining_class_table, nfc_sensitive_table, property_mask
+from .needs import key_chars, sources
+from .rules import CollapseStep, ContextStep, ListMode, ReplaceStep
+from .unicode import property_mask
 
 SLICE = 1 << 18  # a string of more characters than this is cut into slices
 PIECE = 1 << 17  # characters per slice, whatever the length: see map_long
@@ -92,13 +93,6 @@ class CutRule:
         return self.left.astype(np.uint8).tobytes(), self.right.astype(np.uint8).tobytes()
 
 
-def _chars(strings: Iterable[str]) -> np.ndarray:
-    mask = np.zeros(UNICODE_SIZE, dtype=bool)
-    cps = [ord(ch) for s in strings for ch in s]
-    mask[cps] = True
-    return mask
-
-
 def cut_rule(steps: Iterable[object]) -> CutRule | None:
     """The safe cuts for ``steps``; None if a step is of a kind this module does not know."""
     left = np.ones(UNICODE_SIZE, dtype=bool)
@@ -107,31 +101,19 @@ def cut_rule(steps: Iterable[object]) -> CutRule | None:
     for step in steps:
         if not known_step(step):
             return None
-        if isinstance(step, CharStep):  # keeps p and n as they are, so later steps see them at the cut
-            changed = _chars(step.mapping)
-            left &= ~changed
-            right &= ~changed
-        elif isinstance(step, ReplaceStep):
-            m = step.matcher
-            in_key = _chars("".join(map(chr, key)) for keys in m.keys for key in keys.tolist())
-            left &= ~in_key
-            right &= ~in_key
-        elif isinstance(step, ContextStep):
-            looked_at = step.table != np.arange(UNICODE_SIZE, dtype=step.table.dtype)
-            if step.skip is not None:
-                looked_at |= step.skip
-            left &= ~looked_at
-            right &= ~looked_at
-        elif isinstance(step, CollapseStep):
+        if isinstance(step, CollapseStep):
             distinct = True
             if step.protect:  # protected pieces are found in whitespace-free stretches: cut before a space
                 right &= property_mask(r"\p{White_Space}")
-        elif isinstance(step, NfcStep):  # starters NFC leaves as they are and never combines with what precedes
-            stable = (combining_class_table() == 0) & ~nfc_sensitive_table()
-            left &= stable
-            right &= stable
-        else:
-            return None
+            continue
+        if isinstance(step, ReplaceStep):  # no key occurrence may span the cut
+            unsafe = key_chars(step.matcher, shortest=2)
+        else:  # a map, NFC or a context rule: what it may change (and a context rule looks past)
+            unsafe = sources(step)
+            if isinstance(step, ContextStep) and step.skip is not None:
+                unsafe |= step.skip
+        left &= ~unsafe
+        right &= ~unsafe
     return CutRule(left, right, distinct)
 
 
@@ -243,7 +225,7 @@ class _Output:
     def text(self) -> str:
         self._close()
         texts = [
-            str(memoryview(part), "utf-16-le") if part.dtype == np.uint16 else str(memoryview(part), "utf-32-le", "surrogatepass")
+            str(part.data, "utf-16-le") if part.dtype == np.uint16 else str(part.data, "utf-32-le", "surrogatepass")
             for part in self.parts
         ]
         return texts[0] if len(texts) == 1 else "".join(texts)

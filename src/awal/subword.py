@@ -203,7 +203,7 @@ def evaluate(tokenizer, texts_by_language: dict[str, list[str]], reference: str 
     covered by 2+ tokens, from token offsets).
     """
     enc = _Encoder(tokenizer)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for lang, texts in texts_by_language.items():
         texts = list(texts)
         encoded = enc.encode(texts) if texts else []

@@ -132,14 +132,16 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     keep &= ~certain
     # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
     marks = np.bincount(chars.token, weights=np.isin(chars.cps, _SPECIAL_MARKS), minlength=n) > 0
-    first = cps[starts].astype(np.int64)
-    digit_first = (first >= 128) | ((first >= 48) & (first <= 57))  # a superset: \d is any script's digit
+    text = batch.joined()
+    first = cps[starts]
+    digit_first = (first >= 48) & (first <= 57)
+    other = np.flatnonzero(first >= 128)  # a digit of another script (\d, str.isdigit) is looked at in Python
+    digit_first[other] = [text[a].isdigit() for a in starts[other].tolist()]
     after_digit = np.zeros(n, dtype=bool)
     after_digit[1:] = digit_first[:-1] & (text_of[1:] == text_of[:-1])
-    text = batch.joined()
     for j in np.flatnonzero(~keep & (marks | digit_first | after_digit)).tolist():
         token_text = text[starts[j] : ends[j]]
-        if SPECIAL.search(token_text):
+        if marks[j] and SPECIAL.search(token_text):
             keep[j] = True
         elif UNIT.match(token_text) and (token_text[0].isdigit() or (after_digit[j] and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
             keep[j] = True
