@@ -18,11 +18,28 @@ its probability. It is fitted on held-out scores (the cross-validation folds of
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 FEATURES = ("score difference", "peak word difference")
+
+
+def features(z: np.ndarray, peak: np.ndarray, first: int, second: int) -> np.ndarray:
+    """The layer's :data:`FEATURES` per text: ``z[:, first] - z[:, second]`` and ``peak``."""
+    return np.column_stack([z[:, first] - z[:, second], peak])
+
+
+def logaddexp(a: float, b: float) -> float:
+    """``numpy.logaddexp`` of two Python floats.
+
+    >>> logaddexp(0.0, 0.0) == math.log(2.0), round(logaddexp(-1000.0, 0.0), 12)
+    (True, 0.0)
+    """
+    if a == b:
+        return a + math.log(2.0)
+    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
 
 
 @dataclass(frozen=True)
@@ -35,7 +52,7 @@ class Dialect:
     bias: float
 
     def features(self, z: np.ndarray, peak: np.ndarray) -> np.ndarray:
-        return np.column_stack([z[:, self.first] - z[:, self.second], peak])
+        return features(z, peak, self.first, self.second)
 
     def apply(self, z: np.ndarray, peak: np.ndarray) -> np.ndarray:
         """Log-scores ``z`` (texts, labels) with the pair's mass split by the layer (``peak``: per text)."""
@@ -48,12 +65,29 @@ class Dialect:
         out[:, self.second] = mass - np.logaddexp(0.0, odds)
         return out
 
+    def apply_one(self, z: list[float], peak: float) -> list[float]:
+        """:meth:`apply` on the log-scores of one text, in plain Python floats (no NumPy call:
+        :mod:`awal.lid.one` scores one short text this way).
+
+        >>> layer = Dialect(0, 1, np.array([1.0, 0.5]), -1.0)
+        >>> [round(math.exp(v), 3) for v in layer.apply_one([math.log(0.3), math.log(0.6), math.log(0.1)], 8.0)]
+        [0.818, 0.082, 0.1]
+        """
+        first, second = self.first, self.second
+        difference, weight = self.weights.tolist()
+        odds = (z[first] - z[second]) * difference + peak * weight + self.bias
+        mass = logaddexp(z[first], z[second])
+        out = list(z)
+        out[first] = mass - logaddexp(0.0, -odds)
+        out[second] = mass - logaddexp(0.0, odds)
+        return out
+
     @classmethod
     def fit(cls, first: int, second: int, z: np.ndarray, peak: np.ndarray, is_first: np.ndarray,
             sample_weight: np.ndarray, l2: float = 1e-3, steps: int = 50) -> "Dialect":  # fmt: skip
         """The weighted logistic regression of ``is_first`` on the features (Newton steps from 0,
         ``l2`` on the weights): texts of the two labels, held out from the models that scored them."""
-        x = np.column_stack([Dialect(first, second, np.zeros(2), 0.0).features(z, peak), np.ones(len(z))])
+        x = np.column_stack([features(z, peak, first, second), np.ones(len(z))])
         w = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
         t = np.asarray(is_first, dtype=np.float64)
         beta = np.zeros(x.shape[1])

@@ -128,7 +128,7 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            z = _split_pair(layer, z, max(peaks, default=0.0))
+            z = layer.apply_one(z, max(peaks, default=0.0))
         return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
@@ -232,25 +232,6 @@ def _word_hash(ids: list[int]) -> int:
     if len(ids) > head:
         value += (sum(ids[head:]) + len(ids) - head) * _KEYS[-1]
     return value & MASK64
-
-
-def _logaddexp(a: float, b: float) -> float:
-    """``numpy.logaddexp`` of two floats."""
-    if a == b:
-        return a + math.log(2.0)
-    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
-
-
-def _split_pair(layer: Dialect, z: list[float], peak: float) -> list[float]:
-    """:meth:`~awal.lid.dialect.Dialect.apply` on one text."""
-    first, second = layer.first, layer.second
-    weights = layer.weights.tolist()
-    odds = (z[first] - z[second]) * weights[0] + peak * weights[1] + layer.bias
-    mass = _logaddexp(z[first], z[second])
-    out = list(z)
-    out[first] = mass - _logaddexp(0.0, -odds)
-    out[second] = mass - _logaddexp(0.0, odds)
-    return out
 
 
 def _parts(state: dict) -> tuple:
