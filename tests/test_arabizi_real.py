@@ -301,6 +301,15 @@ def test_vowel_letters_only_where_the_latin_wrote_vowels():
     assert VowelLetters({"برنامج": 4}).correct(["barnamaj"], ["بارناماج"]) == ["بارناماج"]  # seen too rarely
 
 
+def test_a_long_reading_of_a_known_skeleton_is_left_alone():
+    # كلب with 20,000 ا inside: its skeleton is a known word's, but no known word is that long; looking at
+    # every pair of letters to drop would take hours (a fuzz input reached this through arabizi2ar)
+    from awal.arabizi_vowels import VowelLetters
+
+    reading = "ك" + "ا" * 20_000 + "لب"
+    assert VowelLetters({"كلب": 9, "كالب": 9}).correct(["k" + "a" * 20_000 + "lb"], [reading]) == [reading]
+
+
 # ---------------------------------------------------------------- internal separators (issue 10)
 def test_separator_characters_in_the_input():
     text = "\x00\x01\x1f\ufdd0\ufdd1\uffff"

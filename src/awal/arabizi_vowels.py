@@ -70,11 +70,15 @@ class VowelLetters:
             if count >= min_count and len(word) > 1:
                 self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
         self.skeletons = {_skeleton(w) for w in self.rank}
+        self.longest = max(map(len, self.rank), default=0)
 
     def _fewer_vowels(self, latin: str, reading: str) -> str | None:
         """The most frequent known word spelt by ``reading`` with one or two medial vowel letters
-        fewer, each written as a vowel in ``latin``; None if there is none."""
-        if _skeleton(reading) not in self.skeletons:
+        fewer, each written as a vowel in ``latin``; None if there is none.
+
+        A reading longer than the longest known word plus two has none (and its pairs of letters
+        to drop would grow with the square of its length)."""
+        if len(reading) > self.longest + 2 or _skeleton(reading) not in self.skeletons:
             return None
         latin = latin.lower()
         droppable = [i for i in range(1, len(reading) - 1)
