@@ -9,7 +9,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import awal
@@ -289,6 +289,21 @@ def test_token_offsets_and_spans_cover(text):
     if tokens:
         assert spans[0][0] == tokens[0][1] and spans[-1][1] == tokens[-1][2]
     assert 0.0 <= mixedness(text) <= 1.0
+
+
+@settings(max_examples=40)
+@given(st.lists(any_texts, max_size=5))
+def test_spans_and_mixedness_of_a_batch_are_those_of_each_text(texts):
+    assert language_spans(texts) == [language_spans(t) for t in texts]
+    assert mixedness(texts) == [mixedness(t) for t in texts]
+
+
+def test_spans_and_mixedness_keep_a_series_index():
+    pd = pytest.importorskip("pandas")
+    texts = pd.Series(["wach nta mzyan", "", "je suis content"], index=[3, 1, 2])
+    spans, mixed = language_spans(texts), mixedness(texts)
+    assert list(spans.index) == list(mixed.index) == [3, 1, 2]
+    assert spans[1] == [] and spans[2] == language_spans("je suis content") and mixed[3] == 0.0
 
 
 def test_code_switching_tokens():

@@ -24,7 +24,7 @@ from .tokenize import tokenize, tokenize_with_offsets
 from .translit import Transliterator, schemes, transliterate
 
 # Language identification loads its model on first use; its module on first access.
-_LAZY = {"Identifier": "lid", "identify": "lid", "identify_tokens": "lid", "language_spans": "lid"}
+_LAZY = {"Identifier": "lid", "identify": "lid", "identify_tokens": "lid", "language_spans": "lid", "mixedness": "lid"}
 
 
 def __getattr__(name: str):
@@ -47,6 +47,7 @@ __all__ = [
     "identify",
     "identify_tokens",
     "language_spans",
+    "mixedness",
     "normalize",
     "profiles",
     "quality",

@@ -135,23 +135,38 @@ def _token_rows_type(batch: TextBatch) -> Any:
     return pa.list_(pa.struct(fields))
 
 
-def language_spans(text: str, idf: Identifier | None = None) -> list[tuple[int, int, str]]:
+@accepts_columns
+def language_spans(x: Any, idf: Identifier | None = None) -> Any:
     """``(start, end, label)`` runs of one language; punctuation and numbers join the run
-    before them (or after, at the start); a text without letters is one ``und`` run."""
+    before them (or after, at the start); a text without letters is one ``und`` run, a text
+    without tokens none. A list of texts (or a pandas Series, a NumPy array) gives a list of
+    such lists, scored as one batch.
+
+    >>> language_spans(["", "2024 !"])
+    [[], [(0, 6, 'und')]]
+    """
     idf = idf or Identifier()
-    starts, ends, token_offsets, label = token_labels(_one_text(text), idf)
-    if not len(starts):
-        return []
+    single = isinstance(x, str)
+    batch = _one_text(x) if single else TextBatch.from_strings(list(x))
+    starts, ends, token_offsets, label = token_labels(batch, idf)
     filled = carried(label, token_offsets, len(idf.labels))
-    change = np.flatnonzero(np.r_[True, filled[1:] != filled[:-1]])
-    last = np.r_[change[1:] - 1, len(filled) - 1]
-    names = idf.labels + [UNDETERMINED]
-    return [(int(starts[a]), int(ends[b]), names[filled[a]]) for a, b in zip(change.tolist(), last.tolist())]
+    text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
+    change = np.flatnonzero(np.r_[True, (filled[1:] != filled[:-1]) | (text_of[1:] != text_of[:-1])][: len(filled)])
+    last = np.append(change[1:], len(filled))[: len(change)] - 1  # each run's last token
+    base = batch.offsets[:-1][text_of[change]]
+    names = np.array(idf.labels + [UNDETERMINED], dtype=object)[filled[change]].tolist()
+    runs = list(zip((starts[change] - base).tolist(), (ends[last] - base).tolist(), names))
+    if single:
+        return runs
+    bounds = np.r_[0, np.cumsum(np.bincount(text_of[change], minlength=len(batch)))].tolist()
+    return [runs[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+@accepts_columns
 def mixedness(x: Any, idf: Identifier | None = None) -> Any:
     """Share of a text's letters in words of other languages than its most frequent one
-    (0: one language; 0.5: half and half). A float per text (``str`` -> float)."""
+    (0: one language; 0.5: half and half). A float per text (``str`` -> float; a list, pandas
+    Series or NumPy array -> the same container of floats)."""
     idf = idf or Identifier()
     single = isinstance(x, str)
     batch = TextBatch.from_strings([x] if single else list(x))
