@@ -72,8 +72,7 @@ import numpy as np
 from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_type, text_of
 from .cache import cached_table, source_key
 from .columns import accepts_columns
-from .kernels import UNICODE_SIZE, ranges
-from .lookup import lookup
+from .kernels import UNICODE_SIZE, map_table, ranges
 from .patterns import SPECIAL
 from .token_arrays import token_list_array
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -256,7 +255,7 @@ def _spans(
     n = len(cps)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    code = lookup(code_table(), cps)
+    code = map_table(cps, code_table())
     firsts = offsets[:-1][offsets[:-1] < offsets[1:]]  # first position of every non-empty string
     base = _bases(code, firsts)  # the work is on bases: marks joined to a visible character drop out
     if base is None:

@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
-from .packed import MAX_FEATURES, OFFSET, unpack_totals
+from .packed import LANES, MAX_FEATURES, OFFSET, unpack_totals
 
 
 def longest_word(spec: FeatureSpec) -> int:
@@ -90,8 +90,9 @@ class Vocabulary:
     def levels(self) -> np.ndarray:
         """int32 ``(words, lanes + 1)``: each word's level sums per lane of its packed total (one lane
         per label, then zeros), then its feature count."""
-        out = np.empty((len(self.hashes), self.totals.shape[1] * 4 + 1), dtype=np.int32)
-        out[:, :-1] = unpack_totals(self.totals, self.totals.shape[1] * 4)
+        lanes = self.totals.shape[1] * LANES
+        out = np.empty((len(self.hashes), lanes + 1), dtype=np.int32)
+        out[:, :-1] = unpack_totals(self.totals, lanes)
         out[:, -1] = self.counts
         return out
 
