@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,15 @@ def test_fitted_accuracy_grouped_split(model, doda):
     assert acc >= 85.0 and cer <= 4.5, (acc, cer)  # 85.24 / 4.33 (round 8; the bar of issue 14 is 85)
     shipped, _ = doda.score(model.transliterate([x for x, _ in test]), [y for _, y in test])
     assert acc > shipped, (acc, shipped)  # fitting on the user's pairs reads unseen words better
+
+
+@pytest.mark.shared
+def test_fit_on_few_pairs_tunes_on_enough_words(model, doda):
+    # 2,000 pairs: a tenth is ~130 words, too few to choose the settings on (82.6 before round 8)
+    train, test = doda.grouped_split(doda.load_pairs("doda_words_dev.tsv"), test=0.2, seed=0)
+    fitted = model.fit(random.Random(0).sample(train, 2000))
+    acc, _ = doda.score(fitted.transliterate([x for x, _ in test]), [y for _, y in test])
+    assert acc >= 84.0, acc  # 84.09 (round 8)
 
 
 @pytest.mark.shared

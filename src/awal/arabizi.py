@@ -73,6 +73,7 @@ _SHADDA = "\u0651"
 _MARKS = regex.compile(r"[\u064B-\u0652\u0670\u0640]")
 _VOWELS = set("aeiouyéèêà")
 PAIR_MIN = 5  # fit: two neighbouring chunks seen together this often are learned as one chunk too
+TUNE_WORDS, TUNE_FOLDS = 1000, 3  # fit's tuning scores tenths of the pairs until ~1000 words (3 tenths at most)
 _FALLBACK_LOGP = -12.0  # an unseen letter mapping, when aligning training pairs
 _UNKNOWN_LOGP = -8.0  # a character no rule covers: kept as it is
 
@@ -1177,6 +1178,28 @@ class ArabiziModel:
             q, j = i, pj
         return path[::-1]
 
+    def _tune(self, data: list[tuple[str, str]], paths: list, base_lm: _CharLM, dev_forms: set[str],
+              totals: dict[tuple[float, int, float], float]) -> None:
+        """Add to ``totals[(letter-model weight, learned readings, data weight)]`` the accuracy of
+        that setting on the pairs whose Arabic is in ``dev_forms``, trained on the other pairs."""
+        train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
+        dev = [(w, a) for w, a in data if a in dev_forms]
+        words = sorted({w for w, _ in dev})
+        readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
+                    PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
+        for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
+            trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
+                                 beam=self.beam, homographs=self.homographs, context=self.context)
+            # the rules' own chunk readings, the learned ones, or learned with neighbouring
+            # chunks counted together (readings that depend on the letter next door)
+            for learn, learned in readings.items():
+                trial.learned = learned
+                for lam in (0.1, 0.15, 0.2, 0.3):
+                    trial.lm_weight = lam
+                    trial._reset()
+                    out = dict(zip(words, trial._read_words(words)))  # as transliterate reads them
+                    totals[(lam, learn, weight)] += sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
+
     def fit(self, pairs: Iterable[tuple[str, str]], iterations: int = 2, tune: bool = True) -> "ArabiziModel":
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
@@ -1186,7 +1209,8 @@ class ArabiziModel:
         neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
         ones, are chosen on a tenth of the words (grouped by Arabic form, so no Arabic word
         is in both parts), read as :meth:`transliterate` reads them (lexicon, word counts and
-        vowel letters included).
+        vowel letters included); with few pairs, on up to ``TUNE_FOLDS`` disjoint tenths, until
+        ``TUNE_WORDS`` words are scored (a tenth of 2,000 pairs is ~130 words: too few to choose).
 
         >>> m = ArabiziModel.default().fit([("kalb", "كلب"), ("kelb", "كلب")], tune=False)
         >>> m.transliterate(["kalb"])
@@ -1212,27 +1236,20 @@ class ArabiziModel:
         if tune and len(data) >= 50:
             groups = sorted({a for _, a in data})
             rng = np.random.default_rng(0)
-            dev_forms = set(rng.choice(groups, size=max(1, len(groups) // 10), replace=False).tolist())
-            train = [i for i, (_, a) in enumerate(data) if a not in dev_forms]
-            dev = [(w, a) for w, a in data if a in dev_forms]
-            words = sorted({w for w, _ in dev})
+            size = max(1, len(groups) // 10)
+            first = set(rng.choice(groups, size=size, replace=False).tolist())
+            rest = [g for g in groups if g not in first]
+            rest = [rest[i] for i in np.random.default_rng(1).permutation(len(rest))]
+            # a tenth of a few thousand pairs is a hundred words: several tenths are scored then
+            n_folds = min(TUNE_FOLDS, -(-TUNE_WORDS // size))
+            folds = [first] + [set(rest[k * size : (k + 1) * size]) for k in range(n_folds - 1)]
+            totals: dict[tuple[float, int, float], float] = defaultdict(float)
+            for dev_forms in folds:
+                self._tune(data, paths, base_lm, dev_forms, totals)
             best = (-1.0, model.lm_weight, 1, data_weight)
-            readings = {0: dict(self.learned), 1: _count(paths[i] for i in train),
-                        PAIR_MIN: _count((paths[i] for i in train), merged=PAIR_MIN)}
-            for weight in (0.3, 1.0):  # how much the user's Arabic words count in the letter model
-                trial = ArabiziModel(self.rules, self.lexicon, base_lm.add((data[i][1] for i in train), weight),
-                                     beam=self.beam, homographs=self.homographs, context=self.context)
-                # the rules' own chunk readings, the learned ones, or learned with neighbouring
-                # chunks counted together (readings that depend on the letter next door)
-                for learn, learned in readings.items():
-                    trial.learned = learned
-                    for lam in (0.1, 0.15, 0.2, 0.3):
-                        trial.lm_weight = lam
-                        trial._reset()
-                        out = dict(zip(words, trial._read_words(words)))  # as transliterate reads them
-                        acc = sum(_strip_arabic(out[w]) == a for w, a in dev) / len(dev)
-                        if acc > best[0]:
-                            best = (acc, lam, learn, weight)
+            for (lam, learn, weight), acc in totals.items():  # in grid order: the first best wins ties
+                if acc > best[0]:
+                    best = (acc, lam, learn, weight)
             _, model.lm_weight, learn, data_weight = best
             model.learned = dict(self.learned) if not learn else _count(paths, merged=learn if learn > 1 else 0)
         model.lm = base_lm.add((a for _, a in data), data_weight)
