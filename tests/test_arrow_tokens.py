@@ -49,3 +49,10 @@ def test_string_view_gives_lists_of_strings():
     array = pa.array(["ما عندي والو!", None], type=pa.string_view())
     assert awal.tokenize(array).to_pylist() == [["ما", "عندي", "والو", "!"], None]
     assert tokenize_array(pa.chunked_array([array, array])).type == pa.list_(pa.string())
+
+
+def test_invalid_utf8_names_the_row():
+    offsets = pa.py_buffer(pa.array([0, 3, 5], pa.int32()).buffers()[1])
+    array = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"abc\xffd")])
+    with pytest.raises(ValueError, match="invalid UTF-8 in Arrow row 1 at byte 0"):
+        awal.tokenize(array)
