@@ -66,7 +66,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .batch import is_string_view
+from .batch import TextBatch, is_string_view
 from .extras import optional
 from .normalize import Normalizer
 
@@ -139,9 +139,18 @@ def _check_strings(array: Any) -> Any:
 
 
 def _per_chunk(function: ArrayFunction, array: Any, result_type: Any) -> Any:
-    """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept)."""
+    """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept); a chunk
+    that is not UTF-8 is named by its row in the whole array, not in the chunk."""
     pa = pyarrow()
-    return pa.chunked_array([function(chunk) for chunk in array.chunks], type=result_type)
+    done, first = [], 0
+    for chunk in array.chunks:
+        try:
+            done.append(function(chunk))
+        except ValueError:
+            TextBatch.from_arrow(chunk, first_row=first)  # raises that error if the chunk is not UTF-8
+            raise
+        first += len(chunk)
+    return pa.chunked_array(done, type=result_type)
 
 
 def normalize_array(array: Any, profile: str | os.PathLike = "default") -> Any:
