@@ -161,7 +161,7 @@ def normalize_array(array: Any, profile: str | os.PathLike = "default") -> Any:
     ['لا', None]
     """
     _check_strings(array)
-    return normalizer(profile)(array)
+    return normalizer(profile)(array)  # type: ignore[arg-type]  # a path is hashable; os.PathLike's stub does not say so
 
 
 def transliterate_array(array: Any, scheme: str) -> Any:
@@ -279,7 +279,7 @@ def map_series(series: Any, function: ArrayFunction) -> Any:
     if not arrow_backed:
         return pd.Series(result.to_pylist(), index=series.index, name=series.name, dtype=object)
     if isinstance(series.dtype, pd.StringDtype) and (pa.types.is_string(result.type) or pa.types.is_large_string(result.type)):
-        values = pd.array(result, dtype=series.dtype)  # zero-copy; keeps the NA flavour (pd.NA or nan)
+        values: Any = pd.array(result, dtype=series.dtype)  # zero-copy; keeps the NA flavour (pd.NA or nan)
     else:
         values = pd.arrays.ArrowExtensionArray(result)
     return pd.Series(values, index=series.index, name=series.name)

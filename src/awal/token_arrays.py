@@ -44,7 +44,7 @@ def token_list_array(array: Any, spans: Spans, first_row: int = 0) -> Any:
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
         firsts = np.cumsum([0, *(len(chunk) for chunk in array.chunks)]).tolist()
         lists = [token_list_array(chunk, spans, first) for chunk, first in zip(array.chunks, firsts)]
-        return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))
+        return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))  # type: ignore[call-overload]  # (stubs: no list type)
     if view:  # list<string>: a copy with offsets, not a decoding of every row
         return token_list_array(array.cast(pa.string()), spans, first_row)
     filled = array.fill_null("") if array.null_count else array
