@@ -279,8 +279,7 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     n-grams inside each, then the whole word). Words of one length share one layout, so no search
     and no segment sums are needed, and summing weight rows over the first axis adds whole
     contiguous planes. ``lengths``: the words' lengths when some are shorter than ``L`` (their rows
-    past it are ignored, their missing features are the empty bucket ``spec.size``;
-    :func:`feature_counts` counts the others).
+    past it are ignored, their missing features are the empty bucket ``spec.size``).
 
     Each letter is multiplied by the hash constant once: ``(gram << 10 | id) * M`` is
     ``(gram * M << 10) + id * M`` (wrapping), and the order salt above the packed ids adds
@@ -329,18 +328,6 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     if spec.words:
         out[row] = _bucket_of_word(hashes, shift)
     return out.view(np.int64)
-
-
-def feature_counts(spec: FeatureSpec, lengths: np.ndarray) -> np.ndarray:
-    """The number of features of words of ``lengths`` letters (what :func:`word_buckets` gives them).
-
-    >>> feature_counts(FeatureSpec(orders=(1, 2, 3)), np.array([1, 2, 5])).tolist()
-    [4, 8, 17]
-    """
-    counts = np.full(len(lengths), int(spec.words), dtype=np.int64)
-    for n in spec.orders:
-        counts += lengths if n == 1 else np.where(lengths + 1 >= n, lengths + 3 - n, 0)
-    return counts
 
 
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:

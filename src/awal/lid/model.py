@@ -414,11 +414,10 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     unknown = np.flatnonzero(~known)
     if len(unknown):
         new = firsts[unknown]
-        levels, counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
-        lanes[unknown, :labels] = levels
-        lanes[unknown, labels] = counts
+        scored = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
-            differences[unknown] = difference(levels, counts, packed.scale, pair)
+            differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
     rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch

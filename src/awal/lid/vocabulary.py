@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
+from .features import FeatureSpec, by_length, symbols, word_buckets, word_hashes, words
 from .packed import LANES, MAX_FEATURES, OFFSET, unpack_totals
 
 
@@ -35,32 +35,29 @@ def longest_word(spec: FeatureSpec) -> int:
     return MAX_FEATURES // (len(spec.orders) + spec.words) - 1
 
 
-def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Level sums (int32 ``(m, labels)``, see :mod:`awal.lid.packed`) and feature counts of the
-    words ``ids[starts[i]:starts[i] + lengths[i]]`` whose :func:`~awal.lid.features.word_hashes`
-    are ``hashes`` (a longer word than the sums allow counts by its first letters). Words of one
-    length are scored together (:func:`~awal.lid.features.word_buckets`)."""
+def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The level sums and feature count of the words ``ids[starts[i]:starts[i] + lengths[i]]``
+    whose :func:`~awal.lid.features.word_hashes` are ``hashes`` (a longer word than the sums allow
+    counts by its first letters), as int16 lanes ``(m, width)`` of the model's packed rows (see
+    :mod:`awal.lid.packed`): label ``l``'s sum in lane ``l``, the count in lane ``labels``, zeros
+    after it. Words of one length are scored together (:func:`~awal.lid.features.word_buckets`)."""
     spec, packed = state["spec"], state["packed"]
     limit = longest_word(spec)
     cut = np.flatnonzero(lengths > limit)
     if len(cut):  # the whole-word feature of a cut word is the hash of what is left
         hashes = hashes.copy()
         hashes[cut] = word_hashes(ids, starts[cut], np.full(len(cut), limit))
-    lengths = np.minimum(lengths, limit)
-    order, ordered, groups = by_length(lengths)
+    order, ordered, groups = by_length(np.minimum(lengths, limit))
     ordered_starts, ordered_hashes = starts[order], hashes[order]
     total = np.empty((len(lengths), packed.width), dtype=np.uint16)  # in ``order``
-    rows = np.empty(len(lengths), dtype=np.int32)  # weight rows added per word: its group's features
     for longest, a, b in groups:
         letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
         buckets = word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b])
         packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=total[a:b])  # whole planes added, in cache
-        rows[a:b] = len(buckets)
-    levels = total[:, : packed.labels].astype(np.int32)
-    levels -= OFFSET * rows[:, None]  # each row's bytes are its levels plus OFFSET
-    out = np.empty_like(levels)
-    out[order] = levels
-    return out, feature_counts(spec, lengths)
+        total[a:b] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
+    out = np.empty_like(total)
+    out[order] = total
+    return out.view(np.int16)
 
 
 @dataclass(frozen=True)
@@ -83,8 +80,9 @@ class Vocabulary:
         hashes, first, frequency = np.unique(found.hashes, return_index=True, return_counts=True)
         top = np.sort(np.argsort(-frequency, kind="stable")[:size])
         chosen = first[top]
-        levels, counts = word_totals(state, ids, found.starts[chosen], found.lengths[chosen], found.hashes[chosen])
-        return cls(hashes[top], pack_totals(levels), counts)
+        lanes = word_totals(state, ids, found.starts[chosen], found.lengths[chosen], found.hashes[chosen])
+        labels = state["packed"].labels
+        return cls(hashes[top], pack_totals(lanes[:, :labels]), lanes[:, labels].astype(np.int64))
 
     @cached_property
     def levels(self) -> np.ndarray:
