@@ -54,7 +54,7 @@ def test_features_match_reference(texts):
 def test_word_scoring_equals_scoring_every_ngram(texts):
     weights = np.random.default_rng(0).normal(size=(SPEC.size + 1, 3)).astype(np.float32)
     weights[-1] = 0
-    state = {"table": ALPHABET.table(), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
+    state = {"table": ALPHABET.table(), "marked": ALPHABET.table(marked=True), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
     state["vocabulary"] = Vocabulary.build(state, ["kayn bzaf kayn", "سلام ⴰⵣⵓⵍ", *texts[:1]], size=3)  # some words looked up, others not
     feats = extract(ALPHABET, SPEC, *flat(texts))
     real = feats.buckets != SPEC.size
@@ -62,6 +62,17 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     sums, counts, letters, _ = word_sums(state, *flat(texts))
     np.testing.assert_allclose(sums, direct, atol=1e-9)
     assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
+
+
+@given(st.lists(any_texts | st.text(alphabet="ab 12٣\u064e", max_size=20), max_size=6))
+def test_letters_from_words_and_marked_digits_match_their_twin(texts):
+    """Letters per text (each text's word symbols less the digits the marked table shows) against
+    counting letter symbols one character at a time, on arbitrary Unicode."""
+    weights = np.zeros((SPEC.size + 1, 2), dtype=np.float32)
+    state = {"table": ALPHABET.table(), "marked": ALPHABET.table(marked=True), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b"]}
+    state["vocabulary"] = Vocabulary.build(state, ["kayn 123"], size=2)
+    _, _, letters, _ = word_sums(state, *flat(texts))
+    assert letters.tolist() == [reference.lid_letters(text, ALPHABET) for text in texts]
 
 
 @given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))

@@ -37,6 +37,7 @@ from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
 ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
 MAX_SYMBOLS = 1 << ID_BITS
 BOUNDARY, DROP = 0, 0xFFFF  # symbol of spaces/punctuation; marker of a code point to delete
+DIGIT_MARK = 0x8000  # added to the id of a symbol that is not a letter (a digit) in a marked table (Alphabet.table)
 FALLBACK = {"Arab": 1, "Latn": 2, "Tfng": 3}  # rare letters of these scripts share one id
 OTHER_LETTER, DIGIT = 4, 5
 FIRST_OWN = 6  # the first id given to a symbol of its own
@@ -123,10 +124,22 @@ class Alphabet:
         starts = np.flatnonzero(np.r_[True, table[1:] != table[:-1]]).astype(np.uint32)
         return cls(starts, table[starts].astype(np.uint16), letter)
 
-    def table(self) -> np.ndarray:
-        """The dense uint16 table (one entry per code point)."""
+    def table(self, marked: bool = False) -> np.ndarray:
+        """The dense uint16 table (one entry per code point); ``marked``: with :data:`DIGIT_MARK`
+        added to the ids that are neither letters nor the boundary (see :func:`unmark`).
+
+        >>> alphabet = Alphabet.build(["ab 12"] * 3)
+        >>> [bool(alphabet.table(marked)[ord(ch)] >= DIGIT_MARK) for marked in (False, True) for ch in "a1 "]
+        [False, False, False, False, True, False]
+        """
         lengths = np.diff(np.r_[self.run_starts.astype(np.int64), UNICODE_SIZE])
-        return np.repeat(self.run_ids, lengths)
+        ids = self.run_ids
+        if marked:
+            symbol = ids < MAX_SYMBOLS  # not DROP
+            digit = symbol & (ids != BOUNDARY)
+            digit[symbol] &= ~self.letter[ids[symbol]]
+            ids = ids | np.where(digit, DIGIT_MARK, 0).astype(np.uint16)
+        return np.repeat(ids, lengths)
 
 
 def flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -160,6 +173,20 @@ def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np
     if drop.any():
         ids, offsets, _ = remove(ids, offsets, ~drop, align=False)
     return ids, offsets
+
+
+def unmark(ids: np.ndarray) -> np.ndarray:
+    """The positions of the marked symbols (digits) of ids read from a marked table
+    (:meth:`Alphabet.table`), whose marks are taken off in place.
+
+    >>> ids = np.array([7, 5 | DIGIT_MARK, 0], dtype=np.uint16)
+    >>> unmark(ids).tolist(), ids.tolist()
+    ([1], [7, 5, 0])
+    """
+    marked = np.flatnonzero(ids >= DIGIT_MARK)
+    if len(marked):
+        ids[marked] -= DIGIT_MARK
+    return marked
 
 
 # Odd 64-bit keys, one per position in a word: np.random.default_rng(20261130).integers(1, 1 << 63, size=64,
