@@ -330,27 +330,28 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     out = np.empty((sum(length if n == 1 else length + 3 - n for n in orders) + spec.words, count), dtype=np.uint64)
     single = np.zeros((length + 2, count), dtype=np.uint64)  # id * M, a boundary (0) before and after every word
     np.multiply(letters, _MUL, out=single[1:-1], dtype=np.uint64)
-    position = np.arange(length + 2)[:, None]  # in single
     if lengths is not None:
-        single[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
+        beyond = np.arange(length + 2)[:, None] > lengths  # position in single past each word's end
+        np.copyto(single, 0, where=beyond)  # a boundary after each word's end
     shift = np.uint64(64 - spec.bits)
     gram, n, row = single, 1, 0
     for order in orders:
         while n < order:
-            gram = gram[:-1] << np.uint64(ID_BITS)
+            if gram is single:
+                gram = single[:-1] << np.uint64(ID_BITS)
+            else:  # in place: the rows of the orders before are written out
+                gram = gram[:-1]
+                gram <<= np.uint64(ID_BITS)
             gram += single[n:]
             n += 1
         part = gram[1:-1] if n == 1 else gram
         rows = out[row : row + len(part)]
         np.add(part, _SALTED[n], out=rows)
         rows >>= shift
-        if lengths is not None:
-            if n == 1:  # a letter of the word
-                valid = position[1:-1] <= lengths
-            else:  # inside the word and its boundaries, and not the whole word with both
-                first = position[: len(part)]
-                valid = (first + n - 1 <= lengths + 1) & ((first > 0) | (lengths + 2 != n))
-            rows[~valid] = spec.size
+        if lengths is not None:  # a letter past the end; or an n-gram reaching past the boundary after it
+            np.copyto(rows, spec.size, where=beyond[1 : length + 1] if n == 1 else beyond[n - 2 : n - 2 + len(part)])
+            if n > 2:  # the whole word with both boundaries is not an n-gram (it is the word feature)
+                rows[0, lengths == n - 2] = spec.size
         row += len(part)
     if spec.words:
         out[row] = _bucket_of_word(hashes, shift)
