@@ -178,9 +178,9 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
         candidate = table[slot]
-        same = keys[candidate] == pending_keys
-        chosen[pending[same]] = candidate[same]
-        pending, pending_keys = pending[~same], pending_keys[~same]
+        chosen[pending] = candidate  # right where the slot's index holds the same value; the others are redone
+        wrong = np.flatnonzero(keys[candidate] != pending_keys)
+        pending, pending_keys = pending[wrong], pending_keys[wrong]
         if not len(pending):
             break
     else:  # still sharing slots after every mix (never seen): sort the rest
