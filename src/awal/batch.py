@@ -425,8 +425,8 @@ def arrow_bytes(array: Any) -> tuple[np.ndarray, np.ndarray]:
     if not len(array):
         return np.zeros(0, np.uint8), np.zeros(1, np.int64)
     _, offset_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
-    offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
+    stored = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    offsets: np.ndarray = stored[array.offset : array.offset + len(array) + 1].astype(np.int64)
     start = int(offsets[0])
     offsets -= start
     if data_buffer is None:
