@@ -116,11 +116,11 @@ class Vocabulary:
         return {}
 
     @cached_property
-    def slots(self) -> tuple[np.ndarray, np.ndarray]:
-        """An open-addressing index of :attr:`hashes`: ``(position, hash)`` per slot (position
-        ``-1``: empty). A word sits at the slot its mixed hash points to or in the next ones (linear
+    def slots(self) -> np.ndarray:
+        """An open-addressing index of :attr:`hashes`: per slot a 16-byte record, uint64 ``(hash, position)``
+        (position ``-1``: empty). A word sits at the slot its mixed hash points to or in the next ones (linear
         probing), so finding a batch of words costs a few gathers from a small table instead of a
-        binary search each (3x faster)."""
+        binary search each (3x faster); one gather reads a slot's hash and position together (one cache miss)."""
         table = np.full(_slot_count(len(self.hashes)), -1, dtype=np.int64)
         pending = np.arange(len(self.hashes))
         slot = _home(self.hashes, len(table))
@@ -131,21 +131,26 @@ class Vocabulary:
             left = np.ones(len(pending), dtype=bool)
             left[np.flatnonzero(free)[first]] = False
             pending, slot = pending[left], (slot[left] + 1) % len(table)
-        return table, np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0).astype(np.uint64)
+        records = np.empty((len(table), 2), dtype=np.uint64)
+        records[:, 0] = np.where(table >= 0, self.hashes[np.maximum(table, 0)] if len(self.hashes) else 0, 0)
+        records[:, 1] = table.view(np.uint64)
+        return records.view(np.dtype((np.void, 16))).ravel()
 
     def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(found, position)``: which ``hashes`` are here, and where (``position`` is 0 where not found)."""
         if not len(self.hashes):
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
-        table, keys = self.slots
-        slot = _home(hashes, len(table))
-        entry = table[slot]
-        position = np.where(keys[slot] == hashes, entry, -1)
+        records = self.slots
+        slot = _home(hashes, len(records))
+        record = np.take(records, slot).view(np.uint64).reshape(-1, 2)
+        entry = record[:, 1].view(np.int64)
+        position = np.where(record[:, 0] == hashes, entry, -1)
         probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
         while len(probe):
-            slot[probe] = (slot[probe] + 1) % len(table)
-            entry = table[slot[probe]]
-            hit = keys[slot[probe]] == hashes[probe]
+            slot[probe] = (slot[probe] + 1) % len(records)
+            record = np.take(records, slot[probe]).view(np.uint64).reshape(-1, 2)
+            entry = record[:, 1].view(np.int64)
+            hit = record[:, 0] == hashes[probe]
             position[probe] = np.where(hit, entry, -1)
             probe = probe[~hit & (entry >= 0)]
         found = position >= 0
