@@ -358,6 +358,18 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     return out.view(np.int64)
 
 
+def feature_counts(spec: FeatureSpec, lengths: np.ndarray) -> np.ndarray:
+    """The number of features of words of ``lengths`` letters (what :func:`word_buckets` gives them).
+
+    >>> feature_counts(FeatureSpec(orders=(1, 2, 3)), np.array([1, 2, 5])).tolist()
+    [4, 8, 17]
+    """
+    counts = np.full(len(lengths), int(spec.words), dtype=np.int64)
+    for n in spec.orders:
+        counts += lengths if n == 1 else np.where(lengths + 1 >= n, lengths + 3 - n, 0)
+    return counts
+
+
 def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets: np.ndarray) -> Features:
     """:func:`extract` on symbol ids (see :func:`symbols`)."""
     padded, starts_pos = pad(ids, offsets)

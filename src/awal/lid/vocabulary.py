@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import FeatureSpec, by_length, symbols, word_buckets, word_hashes, words
+from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
 from .packed import LANES, MAX_FEATURES, OFFSET, unpack_totals
 
 
@@ -38,9 +38,10 @@ def longest_word(spec: FeatureSpec) -> int:
 def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """The level sums and feature count of the words ``ids[starts[i]:starts[i] + lengths[i]]``
     whose :func:`~awal.lid.features.word_hashes` are ``hashes`` (a longer word than the sums allow
-    counts by its first letters), as int16 lanes ``(m, width)`` of the model's packed rows (see
-    :mod:`awal.lid.packed`): label ``l``'s sum in lane ``l``, the count in lane ``labels``, zeros
-    after it. Words of one length are scored together (:func:`~awal.lid.features.word_buckets`)."""
+    counts by its first letters), as int16 lanes ``(m, lanes)``: label ``l``'s sum in lane ``l``, the
+    count in lane ``labels``, zeros after it. Words of one length are scored together
+    (:func:`~awal.lid.features.word_buckets`); their rows' count byte (:mod:`awal.lid.packed`) counts
+    their features, or :func:`~awal.lid.features.feature_counts` where the rows have none."""
     spec, packed = state["spec"], state["packed"]
     limit = longest_word(spec)
     cut = np.flatnonzero(lengths > limit)
@@ -49,12 +50,15 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
         hashes[cut] = word_hashes(ids, starts[cut], np.full(len(cut), limit))
     order, ordered, groups = by_length(np.minimum(lengths, limit))
     ordered_starts, ordered_hashes = starts[order], hashes[order]
-    total = np.empty((len(lengths), packed.width), dtype=np.uint16)  # in ``order``
+    width = packed.width
+    total = np.empty((len(lengths), max(width, packed.labels + 1)), dtype=np.uint16)  # in ``order``
     for longest, a, b in groups:
         letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
         buckets = word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b])
-        packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=total[a:b])  # whole planes added, in cache
-        total[a:b] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
+        packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=total[a:b, :width])  # whole planes added, in cache
+        total[a:b, :width] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
+    if not packed.counts:
+        total[:, packed.labels] = feature_counts(spec, ordered)
     out = np.empty_like(total)
     out[order] = total
     return out.view(np.int16)
