@@ -37,7 +37,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
 import numpy as np
 import regex
@@ -939,9 +939,9 @@ class ArabiziModel:
             cand[at] = s.ravel()
             cand_state[at] = st.ravel()
         fw_, fs_, fi_ = (np.concatenate(x) for x in zip(*finals))
-        c, b = np.divmod(hyp_cand, B)
+        c, beam_slot = np.divmod(hyp_cand, B)
         none = hyp_cand < 0
-        back = np.where(none, -1, hyp_base[start[c]] + src[c] * B + b)
+        back = np.where(none, -1, hyp_base[start[c]] + src[c] * B + beam_slot)
         return back, np.where(none, -1, em[c]), (order[fw_], fs_, fi_)
 
     def _decode(self, words: list[str], beam: int, nbest: int) -> list[list[tuple[str, float]]]:
@@ -1098,7 +1098,7 @@ class ArabiziModel:
         if need:
             best = dict(zip(need, self._vowels().correct(need, self._best(*_lattice_codes(need)))))
             found = [best[p] if f is None else f for f, p in zip(found, preps)]
-        return found
+        return cast("list[str]", found)  # every word read by now
 
     def candidates(self, word: str, n: int = 5, before: str = "", after: str = "") -> list[tuple[str, float]]:
         """Ranked Arabic spellings of one Latin word with log-scores, best first (the best scores 0).
@@ -1128,8 +1128,8 @@ class ArabiziModel:
             prev = _last_arabic(self.transliterate([before])[0]) if before else None
             nxt = _first_arabic(self.transliterate([after])[0]) if after else None
             ranked = self.context.rank(options, prev, nxt)
-            top = ranked[0][1]
-            head = [(w, s - top) for w, s in ranked]
+            top_score = ranked[0][1]
+            head = [(w, s - top_score) for w, s in ranked]
         else:
             hit = self.lexicon.get(p.lower())
             if hit is None:  # the article on a lexicon word, elongation: as transliterate reads the word
