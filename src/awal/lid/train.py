@@ -40,8 +40,8 @@ DIALECT_WINDOW_SHARE = 0.2  # of its training weight on short windows (1-3 words
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
 LINES_PER_LABEL = 300  # monolingual lines per label whose words teach the context layer
 TOKEN_BITS, TOKEN_EPOCHS = 16, 12  # the token model: 2^16 buckets, 12 epochs (see TOKEN_LINE_WORDS)
-TOKEN_LINE_WORDS = 60_000  # words of the other texts of each of its labels the token model also learns from (round 6: 20,000 words, 6 epochs;
-# 60,000 and 12 epochs: French tokens kept 93.9% -> 94.7% at the same Darija conversion in the grouped CV, benchmarks/README.md)
+TOKEN_LINE_WORDS = 150_000  # words of the other texts of each of its labels the token model also learns from (round 6: 20,000 words, 6 epochs;
+# round 7: 60,000 and 12 epochs; round 8: 150,000, every word of the thinner labels; grouped CV in benchmarks/README.md)
 TOKEN_BALANCE = 0.3  # how far the context layer evens out NArabizi's languages (0: as tagged, 1: all alike), chosen on the grouped CV
 TOKEN_LINE_SHARE = 0.5  # of each label's weight in the token model, on those words (the rest: NArabizi's tagged tokens)
 SOURCES = [
