@@ -99,9 +99,8 @@ class Context:
     def scores(self, own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None, letters: np.ndarray | None = None) -> np.ndarray:
         """Context log-probabilities ``(words, labels)`` (arguments as :func:`blocks`):
         ``log_softmax(blocks(own, text_of, local, letters) @ weights + bias)`` without building the
-        blocks; each block's product is computed once per word (per text for the text block) and
-        shifted to its neighbours, for both sets of blocks at once; a word keeps the second set's
-        sum if it is short.
+        blocks: each block's product is computed once per word (per text for the text block) and
+        shifted to its neighbours; the short words' second set is gathered and multiplied for them alone.
 
         >>> own = np.log(np.array([[0.9, 0.1], [0.3, 0.7], [0.8, 0.2], [0.5, 0.5]]))
         >>> layer = Context(np.random.default_rng(0).normal(size=(20, 2)), np.array([0.1, -0.1]))
@@ -112,30 +111,31 @@ class Context:
         n, k = own.shape
         if not n:
             return log_softmax(np.zeros((0, k)))
-        short = short_words(letters, n)
-        both = short.any()  # the second set only when a word uses it
         w = self.weights
-        sets = (w[: 5 * k], w[5 * k :]) if both else (w[: 5 * k],)
-        width = len(sets) * k
-
-        def block(b: int) -> np.ndarray:  # block b of each set, side by side
-            return np.hstack([part[b * k : (b + 1) * k] for part in sets])
-
-        products = single_thread_product(own, np.hstack([block(0), block(1), block(2)]))
-        z = products[:, :width].copy()
+        products = single_thread_product(own, np.hstack([w[:k], w[k : 2 * k], w[2 * k : 3 * k]]))
+        z = products[:, :k] + self.bias
         same = text_of[1:] == text_of[:-1]  # a word and the one after it are in one text
-        z[1:] += np.where(same[:, None], products[:-1, width : 2 * width], 0.0)
-        z[:-1] += np.where(same[:, None], products[1:, 2 * width :], 0.0)
+        z[1:] += np.where(same[:, None], products[:-1, k : 2 * k], 0.0)
+        z[:-1] += np.where(same[:, None], products[1:, 2 * k :], 0.0)
         firsts = np.flatnonzero(np.r_[True, ~same])
         counts = np.diff(np.r_[firsts, n])
         means = own if len(firsts) == n else np.add.reduceat(own, firsts, axis=0) / counts[:, None]  # one word per text: its own
-        z += np.repeat(single_thread_product(means, block(3)), counts, axis=0)
+        z += np.repeat(single_thread_product(means, w[3 * k : 4 * k]), counts, axis=0)
         if local is not None:
-            z += single_thread_product(local, block(4))
-        out = z[:, :k] + self.bias
-        if both:
-            out[short] += z[short, k:]
-        return log_softmax(out)
+            z += single_thread_product(local, w[4 * k : 5 * k])
+        short = np.flatnonzero(short_words(letters, n))
+        if len(short):  # their second set of blocks, gathered for them alone
+            x = np.zeros((len(short), 5 * k))
+            x[:, :k] = own[short]
+            before = np.r_[False, same][short]  # the short words with a word before them in their text
+            x[before, k : 2 * k] = own[short[before] - 1]
+            after = np.r_[same, False][short]
+            x[after, 2 * k : 3 * k] = own[short[after] + 1]
+            x[:, 3 * k : 4 * k] = means[np.repeat(np.arange(len(firsts)), counts)[short]]
+            if local is not None:
+                x[:, 4 * k :] = local[short]
+            z[short] += single_thread_product(x, w[5 * k :])
+        return log_softmax(z)
 
     @classmethod
     def fit(
