@@ -11,6 +11,10 @@ Run in ``benchmarks/.venv`` (camel-tools lives only there)::
 
     benchmarks/.venv/bin/python benchmarks/cli_bench.py              # 10 MB and 100 MB
     benchmarks/.venv/bin/python benchmarks/cli_bench.py --sizes 10,100,1000
+    benchmarks/.venv/bin/python benchmarks/cli_bench.py --scheme ar2bw    # awal transliterate instead
+
+With ``--scheme``, awal runs ``awal transliterate --scheme NAME`` (a table scheme), the camel-tools
+loop its ``CharMapper`` of the same name, and polars ``replace_many`` with the scheme's pairs.
 
 Child processes get a bytecode cache in the temporary folder (``PYTHONPYCACHEPREFIX``), filled
 by the start-up runs, as a pip-installed package has one (``--no-bytecode``: every run compiles
@@ -54,8 +58,8 @@ from corpus import data_dir  # noqa: E402
 CAMEL_LOOP = """
 import json, sys
 sys.path.insert(0, {here!r})
-from peers import camel_normalize_fn
-normalize = camel_normalize_fn()
+from peers import camel_charmap, camel_normalize_fn
+normalize = {function}
 with open({src!r}, encoding="utf-8") as fin, open({dst!r}, "w", encoding="utf-8") as fout:
     for line in fin:
         record = json.loads(line)
@@ -72,6 +76,14 @@ sources = deleted + ["إ", "أ", "ٱ", "آ", "ى", "ة"]
 targets = [""] * len(deleted) + ["ا", "ا", "ا", "ا", "ي", "ه"]
 frame = pl.read_ndjson({src!r})
 frame.with_columns(pl.col("text").str.replace_many(sources, targets)).write_ndjson({dst!r})
+"""
+# the same for a table scheme of one character to one: its pairs, as awal's table has them (ar2bw: 51)
+POLARS_SCHEME = """
+import polars as pl
+from awal.translit import _table_scheme
+pairs = _table_scheme({scheme!r}).steps[0].mapping
+frame = pl.read_ndjson({src!r})
+frame.with_columns(pl.col("text").str.replace_many(list(pairs), list(pairs.values()))).write_ndjson({dst!r})
 """
 
 
@@ -121,8 +133,9 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
     return wall, cpu, peak_tree / 1e6, peak_one / 1e6
 
 
-def awal_command(src: Path, dst: Path, workers: int, *options: str) -> list[str]:
-    return [sys.executable, "-m", "awal.cli", "normalize", str(src), "--field", "text", "--profile", "camel",
+def awal_command(src: Path, dst: Path, workers: int, *options: str, scheme: str | None = None) -> list[str]:
+    operation = ["normalize", "--profile", "camel"] if scheme is None else ["transliterate", "--scheme", scheme]
+    return [sys.executable, "-m", "awal.cli", *operation, str(src), "--field", "text",
             "-o", str(dst), "--workers", str(workers), *options]  # fmt: skip
 
 
@@ -134,6 +147,7 @@ def main() -> int:
     parser.add_argument("--no-camel", action="store_true", help="skip the camel-tools loop")
     parser.add_argument("--no-polars", action="store_true", help="skip the polars pipeline (read_ndjson, replace_many, write_ndjson)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds below 1000 MB, every case once a round; the median CPU run is kept (default: 1)")
+    parser.add_argument("--scheme", help="benchmark `awal transliterate --scheme SCHEME` (a table scheme such as ar2bw) instead of normalize camel")
     parser.add_argument("--dir", help="where to build the files (default: a temporary folder)")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="compile every module from source in every run (PYTHONDONTWRITEBYTECODE as set in the environment)")
@@ -151,16 +165,19 @@ def main() -> int:
         tiny, dst = Path(folder) / "tiny.jsonl", Path(folder) / "out.jsonl"
         tiny.write_text("".join(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(lines[:2])), encoding="utf-8")
         for w in workers:  # the fixed cost of one run: start-up (imports, profile, pool, first batch) on a tiny input
-            startup[w] = min((measure(awal_command(tiny, dst, w, "--batch-size", "1"), env)[:2] for _ in range(3)), key=lambda r: r[0])
+            startup[w] = min((measure(awal_command(tiny, dst, w, "--batch-size", "1", scheme=args.scheme), env)[:2] for _ in range(3)), key=lambda r: r[0])
             print(f"  start-up, --workers {w}: {startup[w][0]:.2f} s wall, {startup[w][1]:.2f} s CPU", file=sys.stderr, flush=True)
         for mb in sizes:
             src = Path(folder) / f"in-{mb}.jsonl"
             nbytes = build_jsonl(src, mb, lines)
-            runs = [(f"awal --workers {w}", awal_command(src, dst, w)) for w in workers]
+            runs = [(f"awal --workers {w}", awal_command(src, dst, w, scheme=args.scheme)) for w in workers]
             if not args.no_camel and mb <= args.camel_max:
-                runs.append(("camel-tools loop", [sys.executable, "-c", CAMEL_LOOP.format(here=str(HERE), src=str(src), dst=str(dst))]))
+                function = "camel_normalize_fn()" if args.scheme is None else f"camel_charmap({args.scheme!r})"
+                loop = CAMEL_LOOP.format(here=str(HERE), src=str(src), dst=str(dst), function=function)
+                runs.append(("camel-tools loop", [sys.executable, "-c", loop]))
             if not args.no_polars:
-                runs.append(("polars ndjson", [sys.executable, "-c", POLARS_PIPELINE.format(src=str(src), dst=str(dst))]))
+                pipeline = POLARS_PIPELINE if args.scheme is None else POLARS_SCHEME
+                runs.append(("polars ndjson", [sys.executable, "-c", pipeline.format(src=str(src), dst=str(dst), scheme=args.scheme)]))
             results: dict[str, list] = {name: [] for name, _ in runs}
             for _ in range(args.repeat if mb < 1000 else 1):  # in alternation: load changes hit every run alike
                 for name, command in runs:

@@ -49,3 +49,36 @@ def test_string_view_gives_lists_of_strings():
     array = pa.array(["ما عندي والو!", None], type=pa.string_view())
     assert awal.tokenize(array).to_pylist() == [["ما", "عندي", "والو", "!"], None]
     assert tokenize_array(pa.chunked_array([array, array])).type == pa.list_(pa.string())
+
+
+def test_invalid_utf8_names_the_row():
+    offsets = pa.py_buffer(pa.array([0, 3, 5], pa.int32()).buffers()[1])
+    array = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"abc\xffd")])
+    with pytest.raises(ValueError, match="invalid UTF-8 in Arrow row 1 at byte 0"):
+        awal.tokenize(array)
+
+
+def test_invalid_utf8_is_named_by_its_row_in_the_whole_array():
+    """Arrays of several slices and chunked arrays: the error names the row in the whole array."""
+    import numpy as np
+
+    from awal import arrow
+
+    rows = [b"abc " * 100] * 5000
+    rows[4500] = b"a\xffb"
+    offsets = np.cumsum([0] + [len(r) for r in rows]).astype(np.int32)
+    array = pa.Array.from_buffers(pa.string(), len(rows), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(rows))])
+    chunked = pa.chunked_array([array.slice(0, 3000), array.slice(3000)])
+    calls = [
+        awal.tokenize,
+        tokenize_array,
+        lambda x: awal.normalize(x, "search"),
+        lambda x: awal.normalize(x, "camel"),
+        lambda x: awal.transliterate(x, "ar2bw"),
+        arrow.sentences_array,
+        arrow.detect_array,
+    ]
+    for x in (array, chunked, chunked.cast(pa.large_string())):
+        for call in calls:
+            with pytest.raises(ValueError, match="invalid UTF-8 in Arrow row 4500 at byte 1 "):
+                call(x)

@@ -624,3 +624,40 @@ def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch
     assert list(cli.ordered_map(abs, [-3], workers=4)) == [3]
     assert list(cli.ordered_map(abs, [], workers=4)) == []
     assert started == []
+
+
+@pytest.mark.parametrize("scheme", ["ar2bw", "ar2hsb", "ar2safebw", "ar2xmlbw"])
+@pytest.mark.parametrize("kind", ["txt", "jsonl"])
+def test_table_schemes_on_bytes_write_what_decoding_writes(tmp_path, capsys, monkeypatch, scheme, kind):
+    """``transliterate`` with a scheme of 2-byte characters to ASCII or 2-byte ones maps the bytes
+    of a chunk (no decoding, as ``normalize --profile camel``): the same file as the decoding path."""
+    lines = [*ARABIC, "قَالَ \"لا\"\t\\ ـ ڭ", "ٱلْحَمْدُ لِلَّهِ ٣٫٥ 😀"]
+    src = tmp_path / f"in.{kind}"
+    if kind == "txt":
+        src.write_text("\r\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        jsonl(src, [{"id": i, "text": text} for i, text in enumerate(lines)])
+    assert Operation("transliterate", scheme).utf8_map() is not None
+    taken = []
+    mapped = cli.Job.__call__
+
+    def spy(job, chunk):
+        taken.append(job.codec.map_bytes(chunk.loaded(), job.operation.utf8_map()) is not None)
+        return mapped(job, chunk)
+
+    monkeypatch.setattr(cli.Job, "__call__", spy)
+    assert call(capsys, "transliterate", "--scheme", scheme, str(src), "-o", str(tmp_path / "bytes"))[0] == 0
+    assert taken and all(taken)
+    monkeypatch.setattr(cli.Job, "__call__", mapped)
+    monkeypatch.setattr(Operation, "utf8_map", lambda self: None)
+    assert call(capsys, "transliterate", "--scheme", scheme, str(src), "-o", str(tmp_path / "decoded"))[0] == 0
+    assert (tmp_path / "bytes").read_bytes() == (tmp_path / "decoded").read_bytes()
+    want = awal.transliterate(lines, scheme)
+    got = (tmp_path / "bytes").read_bytes().decode("utf-8")
+    assert got == "\r\n".join(want) + "\n" if kind == "txt" else [json.loads(line)["text"] for line in got.splitlines()] == want
+
+
+def test_model_and_expanding_schemes_are_not_byte_maps():
+    assert Operation("transliterate", "arabizi2ar").utf8_map() is None
+    assert Operation("transliterate", "bw2ar").utf8_map() is None
+    assert Operation("tokenize").utf8_map() is None

@@ -54,7 +54,7 @@ def test_features_match_reference(texts):
 def test_word_scoring_equals_scoring_every_ngram(texts):
     weights = np.random.default_rng(0).normal(size=(SPEC.size + 1, 3)).astype(np.float32)
     weights[-1] = 0
-    state = {"table": ALPHABET.table(), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
+    state = {"table": ALPHABET.table(), "marked": ALPHABET.table(marked=True), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b", "c"]}
     state["vocabulary"] = Vocabulary.build(state, ["kayn bzaf kayn", "سلام ⴰⵣⵓⵍ", *texts[:1]], size=3)  # some words looked up, others not
     feats = extract(ALPHABET, SPEC, *flat(texts))
     real = feats.buckets != SPEC.size
@@ -64,13 +64,25 @@ def test_word_scoring_equals_scoring_every_ngram(texts):
     assert counts.tolist() == feats.counts.tolist() and letters.tolist() == feats.letters.tolist()
 
 
-@given(st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
-@example(["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
-@example(["ab ab ab " * 3 + "a " * 4 + "abc " * 5 + "k" * 70])
-def test_words_and_word_totals_match_their_twins(texts):
+@given(st.lists(any_texts | st.text(alphabet="ab 12٣\u064e", max_size=20), max_size=6))
+def test_letters_from_words_and_marked_digits_match_their_twin(texts):
+    """Letters per text (each text's word symbols less the digits the marked table shows) against
+    counting letter symbols one character at a time, on arbitrary Unicode."""
+    weights = np.zeros((SPEC.size + 1, 2), dtype=np.float32)
+    state = {"table": ALPHABET.table(), "marked": ALPHABET.table(marked=True), "alphabet": ALPHABET, "spec": SPEC, "packed": PackedWeights.build(weights), "labels": ["a", "b"]}
+    state["vocabulary"] = Vocabulary.build(state, ["kayn 123"], size=2)
+    _, _, letters, _ = word_sums(state, *flat(texts))
+    assert letters.tolist() == [reference.lid_letters(text, ALPHABET) for text in texts]
+
+
+@pytest.mark.parametrize("labels", [5, 8])  # rows with a count byte, and rows without room for one
+@given(texts=st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
+@example(texts=["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
+@example(texts=["ab ab ab " * 3 + "a " * 4 + "abc " * 5 + "k" * 70])
+def test_words_and_word_totals_match_their_twins(texts, labels):
     """Word hashes (words longer than the 63 keyed positions included) and the length-grouped word
     sums (words cut at the packed sums' limit included) against the pure-Python twins."""
-    weights = np.random.default_rng(1).normal(size=(SPEC.size + 1, 5)).astype(np.float32)
+    weights = np.random.default_rng(1).normal(size=(SPEC.size + 1, labels)).astype(np.float32)
     weights[-1] = 0
     state = {"spec": FeatureSpec(bits=12), "packed": PackedWeights.build(weights)}
     limit = MAX_FEATURES // (len(state["spec"].orders) + state["spec"].words) - 1
@@ -80,7 +92,9 @@ def test_words_and_word_totals_match_their_twins(texts):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(features, "MIN_GROUP", min_group)
             found = words(ids, offsets)
-            total, counts = word_totals(state, ids, found.starts, found.lengths, found.hashes)
+            lanes = word_totals(state, ids, found.starts, found.lengths, found.hashes)
+            total, counts = lanes[:, :labels], lanes[:, labels]
+            assert not lanes[:, labels + 1 :].any()
         for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
             word = ids[start : start + length].tolist()
             assert int(found.hashes[j]) == reference.lid_word_hash(word)

@@ -66,7 +66,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .batch import is_string_view
+from .batch import TextBatch, is_string_view
 from .extras import optional
 from .normalize import Normalizer
 
@@ -139,9 +139,18 @@ def _check_strings(array: Any) -> Any:
 
 
 def _per_chunk(function: ArrayFunction, array: Any, result_type: Any) -> Any:
-    """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept)."""
+    """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept); a chunk
+    that is not UTF-8 is named by its row in the whole array, not in the chunk."""
     pa = pyarrow()
-    return pa.chunked_array([function(chunk) for chunk in array.chunks], type=result_type)
+    done, first = [], 0
+    for chunk in array.chunks:
+        try:
+            done.append(function(chunk))
+        except ValueError:
+            TextBatch.from_arrow(chunk, first_row=first)  # raises that error if the chunk is not UTF-8
+            raise
+        first += len(chunk)
+    return pa.chunked_array(done, type=result_type)
 
 
 def normalize_array(array: Any, profile: str | os.PathLike = "default") -> Any:
@@ -152,7 +161,7 @@ def normalize_array(array: Any, profile: str | os.PathLike = "default") -> Any:
     ['لا', None]
     """
     _check_strings(array)
-    return normalizer(profile)(array)
+    return normalizer(profile)(array)  # type: ignore[arg-type]  # a path is hashable; os.PathLike's stub does not say so
 
 
 def transliterate_array(array: Any, scheme: str) -> Any:
@@ -270,7 +279,7 @@ def map_series(series: Any, function: ArrayFunction) -> Any:
     if not arrow_backed:
         return pd.Series(result.to_pylist(), index=series.index, name=series.name, dtype=object)
     if isinstance(series.dtype, pd.StringDtype) and (pa.types.is_string(result.type) or pa.types.is_large_string(result.type)):
-        values = pd.array(result, dtype=series.dtype)  # zero-copy; keeps the NA flavour (pd.NA or nan)
+        values: Any = pd.array(result, dtype=series.dtype)  # zero-copy; keeps the NA flavour (pd.NA or nan)
     else:
         values = pd.arrays.ArrowExtensionArray(result)
     return pd.Series(values, index=series.index, name=series.name)

@@ -135,11 +135,12 @@ class TextBatch:
         return cls(cps, offsets, kind, {"tuple": isinstance(strings, tuple)})
 
     @classmethod
-    def from_arrow(cls, array: Any, utf16: bool = False) -> "TextBatch":
+    def from_arrow(cls, array: Any, utf16: bool = False, first_row: int = 0) -> "TextBatch":
         """Decode a (Large)StringArray or ChunkedArray with CPython's UTF-8 codec over the whole buffer.
 
         With ``utf16``, text with no character outside the BMP becomes uint16 code units
-        (for character maps only, see :func:`map_text`).
+        (for character maps only, see :func:`map_text`). An error names the row as ``first_row``
+        plus its index in ``array`` (a slice of a bigger array: its first row there).
         """
         pa = _arrow()
         chunks = None
@@ -173,7 +174,7 @@ class TextBatch:
         except UnicodeDecodeError as e:
             row = int(np.searchsorted(byte_off, e.start, side="right")) - 1
             raise ValueError(
-                f"invalid UTF-8 in Arrow row {row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
+                f"invalid UTF-8 in Arrow row {first_row + row} at byte {e.start - int(byte_off[row])} of that row: {e.reason}"
             ) from None
         units = utf16_units(text) if utf16 else None
         cps = units if units is not None else np.frombuffer(text.encode(_CODEC), dtype=np.uint32)
@@ -383,24 +384,29 @@ def map_text(
     return tuple(out) if isinstance(x, tuple) else out
 
 
-def _map_arrow(array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None, utf8: Any = None) -> Any:
+def _map_arrow(
+    array: Any, fn: Callable[[TextBatch], TextBatch], utf16: bool, leads: bytes | None = None, utf8: Any = None, first_row: int = 0
+) -> Any:
     """``fn`` over a pyarrow string array in slices of :data:`STRINGS_PER_SLICE` rows (a chunked
     array chunk by chunk): same type, nulls and chunks out; an array ``utf8`` can map is mapped
-    on its bytes, else a slice ``fn`` cannot change (see :func:`map_text`) is kept as it is."""
+    on its bytes, else a slice ``fn`` cannot change (see :func:`map_text`) is kept as it is.
+    Errors name rows from ``first_row`` on (the array's first row in a chunked array)."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array([_map_arrow(chunk, fn, utf16, leads, utf8) for chunk in array.chunks], type=array.type)
+        firsts = np.cumsum([0, *(len(chunk) for chunk in array.chunks)]).tolist()
+        chunks = [_map_arrow(chunk, fn, utf16, leads, utf8, first) for chunk, first in zip(array.chunks, firsts)]
+        return pa.chunked_array(chunks, type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
     if is_string_view(array.type):  # (a copy with offsets: the ways below, not a decoding of every row)
-        return _map_arrow(array.cast(pa.large_string()), fn, utf16, leads, utf8).cast(array.type)
+        return _map_arrow(array.cast(pa.large_string()), fn, utf16, leads, utf8, first_row).cast(array.type)
     done = _map_utf8(array, utf8) if utf8 is not None else None  # all rows at once (in pieces, into one buffer)
     if done is not None:
         return done
     parts = []
     for start in range(0, max(len(array), 1), STRINGS_PER_SLICE):
         rows = array.slice(start, STRINGS_PER_SLICE)
-        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16)).to_arrow())
+        parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16, first_row + start)).to_arrow())
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
@@ -425,8 +431,8 @@ def arrow_bytes(array: Any) -> tuple[np.ndarray, np.ndarray]:
     if not len(array):
         return np.zeros(0, np.uint8), np.zeros(1, np.int64)
     _, offset_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
-    offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
+    stored = np.frombuffer(offset_buffer, dtype=np.int64 if pa.types.is_large_string(array.type) else np.int32)
+    offsets: np.ndarray = stored[array.offset : array.offset + len(array) + 1].astype(np.int64)
     start = int(offsets[0])
     offsets -= start
     if data_buffer is None:

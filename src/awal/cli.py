@@ -194,8 +194,11 @@ class Operation:
 
     def utf8_map(self) -> Any:
         """The operation as a character map on UTF-8 bytes (:class:`awal.utf8map.Utf8Map`: ``normalize``
-        with a profile of 2-byte characters to 2-byte characters or nothing, such as ``camel``), or None."""
-        return normalizer(self.argument).list_mode.utf8 if self.name == "normalize" else None
+        with a profile of 2-byte characters to 2-byte characters or nothing, such as ``camel``, or
+        ``transliterate`` with such a table scheme, 2-byte characters to ASCII ones such as ``ar2bw``), or None."""
+        if self.name == "normalize":
+            return normalizer(self.argument).list_mode.utf8
+        return feature("Transliterator")(self.argument).list_mode.utf8 if self.name == "transliterate" else None
 
     def check(self) -> None:
         """Fail early (:class:`UsageError`) on an unknown profile or scheme, before reading any input;

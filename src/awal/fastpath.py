@@ -32,13 +32,13 @@ import re
 import unicodedata
 from dataclasses import fields
 from operator import methodcaller
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeGuard
 
 import numpy as np
 
 from .batch import text_of
 from .kernels import UNICODE_SIZE, Matcher
-from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep
+from .rules import CharStep, CollapseStep, ContextStep, NfcStep, ReplaceStep, Step
 
 TextFunction = Callable[[str], str]
 
@@ -47,7 +47,7 @@ def _char_class(chars: Iterable[str]) -> str:
     """A ``re`` class of ``chars`` as ranges; BMP and astral parts apart (``re`` tests a BMP-only
     class with one bitmap lookup, a class with astral members range by range)."""
     cps = sorted({ord(c) for c in chars})
-    parts = {False: [], True: []}
+    parts: dict[bool, list[str]] = {False: [], True: []}
     start = 0
     for i in range(1, len(cps) + 1):
         if i == len(cps) or cps[i] != cps[i - 1] + 1:
@@ -208,7 +208,7 @@ _FIELDS = {
 }
 
 
-def known_step(step: object) -> bool:
+def known_step(step: object) -> TypeGuard[Step]:
     """Whether ``step`` is of a kind this module compiles, with exactly the fields it reads
     (a kind that gained an option is not known until its compiler reads it)."""
     kind = type(step)

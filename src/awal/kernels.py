@@ -100,7 +100,7 @@ def map_table(cps: np.ndarray, table: np.ndarray) -> np.ndarray:
     return lookup(table, cps)
 
 
-def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def delete(cps: np.ndarray, offsets: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Remove code points whose ``drop[cp]`` is true; returns ``(cps, offsets, source)``."""
     return remove(cps, offsets, ~map_table(cps, drop))
 
@@ -237,7 +237,7 @@ class Matcher:
                 by_length.setdefault(len(key), []).append((key, vid))
         lengths = tuple(sorted(by_length, reverse=True))
         firsts = [(ord(k[0]), ord(k[1])) for group in by_length.values() for k, _ in group]
-        pairs = CodeTable.build(np.unique(_pair_code([a for a, _ in firsts], [b for _, b in firsts])))
+        first_pairs = CodeTable.build(np.unique(_pair_code([a for a, _ in firsts], [b for _, b in firsts])))
         tables, keys, key_values = [], [], []
         for length in lengths:
             mat = np.array([[ord(c) for c in k] for k, _ in by_length[length]], dtype=np.uint32)
@@ -249,7 +249,7 @@ class Matcher:
             key_values.append(np.array([v for _, v in by_length[length]], dtype=np.int64))
         lookup = np.where(flags > 0, SPECIAL, one_to_one).astype(np.uint32)
         two_chars = (values[0::2], values[1::2]) if len(lens) and (lens == 2).all() else None  # escapes, ligatures
-        return cls(single, one_to_one, lookup, flags, pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values,
+        return cls(single, one_to_one, lookup, flags, first_pairs, lengths, tuple(tables), tuple(keys), tuple(key_values), values,
                    value_offsets, two_chars)
 
 
@@ -354,7 +354,7 @@ def replace_longest(
     order = np.argsort(edit, kind="stable")
     edit, value_id = edit[order], value_id[order]
     out, new_offsets, source = write_values(out, covered, offsets, edit, value_id, m, align)
-    if not align:
+    if source is None:  # align is false
         return out, new_offsets, None, None
     span = np.ones(n, dtype=np.int64)
     span[pos] = length
@@ -468,10 +468,10 @@ def expand(
     >>> "".join(map(chr, out)), source.tolist()
     ('bلا', [0, 2, 2])
     """
+    table, deleted, wide_mark = charmap.table, DELETED, WIDE  # type: np.ndarray, np.unsignedinteger, np.unsignedinteger
     if cps.dtype == np.uint16:  # UTF-16 code units of text without surrogates (see awal.batch.map_text)
+        assert charmap.table16 is not None, "UTF-16 input needs a map without astral values"
         table, deleted, wide_mark = charmap.table16, DELETED16, WIDE16
-    else:
-        table, deleted, wide_mark = charmap.table, DELETED, WIDE
     mapped = map_table(cps, table)
     if charmap.wide is not None:
         # both marks, in one comparison (in UTF-16 also the characters from U+E000 up, left as they are)

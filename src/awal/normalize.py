@@ -128,7 +128,7 @@ class Normalizer(TextMap):
         end = start + 1
         for step in self.steps:
             cps, offsets, s, e = step.apply(cps, offsets)
-            if s is not None:
+            if s is not None and e is not None:  # both or neither: None when nothing moved
                 start, end = kernels.compose(start, end, s, e)
         start, end = kernels.tile(start, end, batch.offsets, offsets)
         return batch.replace(cps, offsets), start, end
@@ -185,7 +185,7 @@ class Normalizer(TextMap):
             shared._per_rule = [compile_rule(rule) for rule in self.rules]
         for rule, step in zip(self.rules, shared._per_rule):
             new, new_offsets, s, e = step.apply(cps, offsets)
-            if s is None:
+            if s is None or e is None:  # both or neither: None when nothing moved
                 s = np.arange(len(new), dtype=np.int64)
                 e = s + 1
             changes += [(rule.name, span, before, after) for span, before, after in _diff(cps, new, s, e, start, end, text)]

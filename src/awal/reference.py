@@ -359,6 +359,16 @@ def lid_buckets(text: str, table, orders: tuple[int, ...], bits: int, words: boo
     return lid_id_buckets(ids, orders, bits, words, pairs)
 
 
+def lid_letters(text: str, alphabet) -> int:
+    """The letters of one text, character by character (twin of the letter counts of
+    :func:`awal.lid.model.word_sums`, which count the symbols of its words less the digits
+    marked in :meth:`awal.lid.features.Alphabet.table`): symbols that are letters, combining marks dropped."""
+    from .lid import features as lf
+
+    table = alphabet.table()
+    return sum(bool(alphabet.letter[table[ord(ch)]]) for ch in text if table[ord(ch)] != lf.DROP)
+
+
 def lid_word_hash(word: list[int]) -> int:
     """The 64-bit hash of a word of symbol ids (twin of :func:`awal.lid.features.word_hashes`)."""
     from .lid import features as lf

@@ -27,10 +27,11 @@ SLICE_BYTES = 3 << 18  # rows are tokenised about this many bytes at a time (2,0
 Spans = Callable[[TextBatch], tuple[np.ndarray, np.ndarray, np.ndarray]]  # (starts, ends, token offsets)
 
 
-def token_list_array(array: Any, spans: Spans) -> Any:
+def token_list_array(array: Any, spans: Spans, first_row: int = 0) -> Any:
     """The tokens of every row of a pyarrow ``string``/``large_string``/``string_view`` Array or
     ChunkedArray, as ``list<string>`` (``list<large_string>`` for ``large_string``); nulls stay null, chunks are kept. ``spans`` gives
-    the token spans of a batch (:func:`awal.tokenize.token_spans` with its options).
+    the token spans of a batch (:func:`awal.tokenize.token_spans` with its options). Errors name rows
+    from ``first_row`` on (the array's first row in a chunked array).
     None for any other input: the caller's general path handles it or names the error.
     """
     import pyarrow as pa
@@ -41,10 +42,11 @@ def token_list_array(array: Any, spans: Spans) -> Any:
     if not (view or pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
-        lists = [token_list_array(chunk, spans) for chunk in array.chunks]
-        return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))
+        firsts = np.cumsum([0, *(len(chunk) for chunk in array.chunks)]).tolist()
+        lists = [token_list_array(chunk, spans, first) for chunk, first in zip(array.chunks, firsts)]
+        return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))  # type: ignore[call-overload]  # (stubs: no list type)
     if view:  # list<string>: a copy with offsets, not a decoding of every row
-        return token_list_array(array.cast(pa.string()), spans)
+        return token_list_array(array.cast(pa.string()), spans, first_row)
     filled = array.fill_null("") if array.null_count else array
     data, offsets = arrow_bytes(filled)
     cuts = piece_bounds(offsets, SLICE_BYTES)
@@ -52,7 +54,7 @@ def token_list_array(array: Any, spans: Spans) -> Any:
     for a, b in zip(cuts, cuts[1:]):  # slice by slice: code points, spans and copies stay in cache
         origin = int(offsets[a])
         rows = data[origin : offsets[b]]
-        starts, ends, token_offsets = _byte_spans(filled.slice(a, b - a), rows, spans)
+        starts, ends, token_offsets = _byte_spans(filled.slice(a, b - a), rows, spans, first_row + a)
         counts.append(np.diff(token_offsets))
         parts.append(arrow_bytes(_cut(pa, array.type, rows, starts, ends)) if len(starts) else None)
     token_offsets = np.cumsum(np.concatenate(counts), dtype=np.int64)  # [0, tokens of row 0, ...]
@@ -80,9 +82,10 @@ def _joined(pa: Any, string_type: Any, parts: list[tuple[np.ndarray, np.ndarray]
     return pa.Array.from_buffers(string_type, len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(values)])
 
 
-def _byte_spans(rows: Any, data: np.ndarray, spans: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(starts, ends, token offsets)`` of the tokens of ``rows`` (no nulls), in bytes of ``data``, their value bytes."""
-    starts, ends, token_offsets = spans(TextBatch.from_arrow(rows, utf16=True))  # (code units: code points but in the BMP)
+def _byte_spans(rows: Any, data: np.ndarray, spans: Spans, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(starts, ends, token offsets)`` of the tokens of ``rows`` (no nulls), in bytes of ``data``, their value
+    bytes; an error names rows from ``first_row`` on."""
+    starts, ends, token_offsets = spans(TextBatch.from_arrow(rows, utf16=True, first_row=first_row))  # (code units: code points but in the BMP)
     char_start = np.flatnonzero(data.view(np.int8) >= -0x40)  # byte of every code point: not 0x80-0xBF (valid UTF-8)
     byte_start, byte_end = np.take(char_start, starts), np.take(char_start, ends, mode="clip")
     byte_end[ends == len(char_start)] = len(data)  # a token that ends the slice

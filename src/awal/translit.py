@@ -175,6 +175,16 @@ class Transliterator(TextMap):
             self._model = ArabiziModel.default()
         return self._model
 
+    @property
+    def list_mode(self) -> ListMode:
+        """How lists, Arrow arrays and byte chunks may run through the scheme (:func:`awal.rules.list_mode`;
+        a model scheme: one string at a time). ``list_mode.utf8`` is the scheme as a map on UTF-8 bytes, if it is one.
+
+        >>> Transliterator("ar2bw").list_mode.utf8 is not None, Transliterator("bw2ar").list_mode.utf8
+        (True, None)
+        """
+        return ListMode(None, False) if self.scheme in MODEL_SCHEMES else _table_scheme(self.scheme).list_mode
+
     def _run_strings(self) -> Callable[[list[str]], list[str]]:
         if self.scheme == "arabizi2ar":
             if not self.keep_foreign:

@@ -124,7 +124,8 @@ class Utf8Map:
         :data:`ROWS_PIECE` bytes (every buffer stays in cache), the kept bytes gathered straight
         into one buffer; a piece with none of the map's leads is only checked."""
         bounds = piece_bounds(offsets, ROWS_PIECE)
-        out, new_offsets, written = None, np.zeros(len(offsets), dtype=np.int64), 0
+        out: np.ndarray | None = None
+        new_offsets, written = np.zeros(len(offsets), dtype=np.int64), 0
         scratch = np.empty(int(np.diff(offsets[bounds]).max(initial=0)) + 2, dtype=_U8)  # each piece's padded copy
         for a, b in zip(bounds, bounds[1:]):
             start = int(offsets[a])
@@ -142,6 +143,7 @@ class Utf8Map:
                 new_offsets[a : b + 1] = rows + written
                 written += len(piece)
             else:
+                assert out is not None  # a piece with deletions is marked in a copy: a change
                 kept = np.flatnonzero(keep)
                 np.take(marked, kept, out=out[written : written + len(kept)], mode="clip")  # (clip: written in place)
                 new_offsets[a : b + 1] = np.searchsorted(kept, rows) + written  # a row starts where its first kept byte is
@@ -207,8 +209,8 @@ def _identity_checking() -> np.ndarray:
     words = np.arange(1 << 16, dtype=np.uint32)
     first, second = words & 0xFF, words >> 8
     low, high = np.full(256, 0x80), np.full(256, 0xBF)  # the range of the byte after each lead
-    for lead, lo, hi in _SECOND_BYTES:
-        low[lead], high[lead] = lo, hi
+    for lead_byte, lo, hi in _SECOND_BYTES:
+        low[lead_byte], high[lead_byte] = lo, hi
     lead = (first >= 0xC2) & (first <= 0xF4)
     bad = (first == 0xC0) | (first == 0xC1) | (lead & ((second < low[first]) | (second > high[first])))
     bad |= (first < 0x80) & (second >= 0x80) & (second < 0xC0)  # a continuation byte after an ASCII one

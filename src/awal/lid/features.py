@@ -37,6 +37,7 @@ from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
 ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
 MAX_SYMBOLS = 1 << ID_BITS
 BOUNDARY, DROP = 0, 0xFFFF  # symbol of spaces/punctuation; marker of a code point to delete
+DIGIT_MARK = 0x8000  # added to the id of a symbol that is not a letter (a digit) in a marked table (Alphabet.table)
 FALLBACK = {"Arab": 1, "Latn": 2, "Tfng": 3}  # rare letters of these scripts share one id
 OTHER_LETTER, DIGIT = 4, 5
 FIRST_OWN = 6  # the first id given to a symbol of its own
@@ -123,10 +124,22 @@ class Alphabet:
         starts = np.flatnonzero(np.r_[True, table[1:] != table[:-1]]).astype(np.uint32)
         return cls(starts, table[starts].astype(np.uint16), letter)
 
-    def table(self) -> np.ndarray:
-        """The dense uint16 table (one entry per code point)."""
+    def table(self, marked: bool = False) -> np.ndarray:
+        """The dense uint16 table (one entry per code point); ``marked``: with :data:`DIGIT_MARK`
+        added to the ids that are neither letters nor the boundary (see :func:`unmark`).
+
+        >>> alphabet = Alphabet.build(["ab 12"] * 3)
+        >>> [bool(alphabet.table(marked)[ord(ch)] >= DIGIT_MARK) for marked in (False, True) for ch in "a1 "]
+        [False, False, False, False, True, False]
+        """
         lengths = np.diff(np.r_[self.run_starts.astype(np.int64), UNICODE_SIZE])
-        return np.repeat(self.run_ids, lengths)
+        ids = self.run_ids
+        if marked:
+            symbol = ids < MAX_SYMBOLS  # not DROP
+            digit = symbol & (ids != BOUNDARY)
+            digit[symbol] &= ~self.letter[ids[symbol]]
+            ids = ids | np.where(digit, DIGIT_MARK, 0).astype(np.uint16)
+        return np.repeat(ids, lengths)
 
 
 def flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -160,6 +173,20 @@ def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np
     if drop.any():
         ids, offsets, _ = remove(ids, offsets, ~drop, align=False)
     return ids, offsets
+
+
+def unmark(ids: np.ndarray) -> np.ndarray:
+    """The positions of the marked symbols (digits) of ids read from a marked table
+    (:meth:`Alphabet.table`), whose marks are taken off in place.
+
+    >>> ids = np.array([7, 5 | DIGIT_MARK, 0], dtype=np.uint16)
+    >>> unmark(ids).tolist(), ids.tolist()
+    ([1], [7, 5, 0])
+    """
+    marked = np.flatnonzero(ids >= DIGIT_MARK)
+    if len(marked):
+        ids[marked] -= DIGIT_MARK
+    return marked
 
 
 # Odd 64-bit keys, one per position in a word: np.random.default_rng(20261130).integers(1, 1 << 63, size=64,
@@ -279,8 +306,7 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     n-grams inside each, then the whole word). Words of one length share one layout, so no search
     and no segment sums are needed, and summing weight rows over the first axis adds whole
     contiguous planes. ``lengths``: the words' lengths when some are shorter than ``L`` (their rows
-    past it are ignored, their missing features are the empty bucket ``spec.size``;
-    :func:`feature_counts` counts the others).
+    past it are ignored, their missing features are the empty bucket ``spec.size``).
 
     Each letter is multiplied by the hash constant once: ``(gram << 10 | id) * M`` is
     ``(gram * M << 10) + id * M`` (wrapping), and the order salt above the packed ids adds
@@ -304,27 +330,28 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
     out = np.empty((sum(length if n == 1 else length + 3 - n for n in orders) + spec.words, count), dtype=np.uint64)
     single = np.zeros((length + 2, count), dtype=np.uint64)  # id * M, a boundary (0) before and after every word
     np.multiply(letters, _MUL, out=single[1:-1], dtype=np.uint64)
-    position = np.arange(length + 2)[:, None]  # in single
     if lengths is not None:
-        single[(position > lengths) & (position <= length)] = 0  # a boundary after each word's end
+        beyond = np.arange(length + 2)[:, None] > lengths  # position in single past each word's end
+        np.copyto(single, 0, where=beyond)  # a boundary after each word's end
     shift = np.uint64(64 - spec.bits)
     gram, n, row = single, 1, 0
     for order in orders:
         while n < order:
-            gram = gram[:-1] << np.uint64(ID_BITS)
+            if gram is single:
+                gram = single[:-1] << np.uint64(ID_BITS)
+            else:  # in place: the rows of the orders before are written out
+                gram = gram[:-1]
+                gram <<= np.uint64(ID_BITS)
             gram += single[n:]
             n += 1
         part = gram[1:-1] if n == 1 else gram
         rows = out[row : row + len(part)]
         np.add(part, _SALTED[n], out=rows)
         rows >>= shift
-        if lengths is not None:
-            if n == 1:  # a letter of the word
-                valid = position[1:-1] <= lengths
-            else:  # inside the word and its boundaries, and not the whole word with both
-                first = position[: len(part)]
-                valid = (first + n - 1 <= lengths + 1) & ((first > 0) | (lengths + 2 != n))
-            rows[~valid] = spec.size
+        if lengths is not None:  # a letter past the end; or an n-gram reaching past the boundary after it
+            np.copyto(rows, spec.size, where=beyond[1 : length + 1] if n == 1 else beyond[n - 2 : n - 2 + len(part)])
+            if n > 2:  # the whole word with both boundaries is not an n-gram (it is the word feature)
+                rows[0, lengths == n - 2] = spec.size
         row += len(part)
     if spec.words:
         out[row] = _bucket_of_word(hashes, shift)

@@ -31,7 +31,7 @@ from ..columns import accepts_columns
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
-from .features import Alphabet, FeatureSpec, pair_buckets, symbols, words
+from .features import Alphabet, FeatureSpec, pair_buckets, symbols, unmark, words
 from .learn import fit_temperature, train
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LEVELS, PackedWeights, pack32, unpack32
@@ -399,7 +399,8 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     each distinct other word is scored once from its n-grams, and texts add up their
     words' rows of integer levels (exactly: the same sums as over all n-grams), every
     label's lane at once (:func:`~awal.lid.packed.pack32`)."""
-    ids, offsets = symbols(state["table"], cps, offsets)
+    ids, offsets = symbols(state["marked"], cps, offsets)
+    digits = unmark(ids)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
@@ -416,11 +417,10 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     unknown = np.flatnonzero(~known)
     if len(unknown):
         new = firsts[unknown]
-        levels, counts = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
-        lanes[unknown, :labels] = levels
-        lanes[unknown, labels] = counts
+        scored = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
-            differences[unknown] = difference(levels, counts, packed.scale, pair)
+            differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
     rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
@@ -448,10 +448,12 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             filled = bounds[1:] > bounds[:-1]
             sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
             counts = counts + np.diff(bounds)
-    letters = np.zeros(n_texts, dtype=np.int64)
-    filled = offsets[1:] > offsets[:-1]
-    if filled.any():  # a segment sum (a cumulative sum would be a large temporary: fresh pages every call)
-        letters[filled] = np.add.reduceat(np.take(state["alphabet"].letter, ids), offsets[:-1][filled], dtype=np.int64)
+    letters = np.zeros(n_texts, dtype=np.int64)  # the symbols of its words (all letters or digits), less its digits
+    filled = found.bounds[1:] > found.bounds[:-1]
+    if filled.any():
+        letters[filled] = np.add.reduceat(found.lengths, found.bounds[:-1][filled])
+    if len(digits):
+        letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
     return sums, counts, letters, peak
 
 
@@ -464,7 +466,7 @@ def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndar
 
 def _state(labels, spec, alphabet, packed, bias, temperature, sources, context, vocabulary) -> dict:
     return {
-        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(), "packed": packed,
+        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(), "marked": alphabet.table(marked=True), "packed": packed,
         "bias": bias, "temperature": temperature, "sources": sources, "context": context, "vocabulary": vocabulary,
     }  # fmt: skip
 

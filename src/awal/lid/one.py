@@ -40,7 +40,7 @@ from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DR
 from .packed import OFFSET
 from .vocabulary import longest_word
 
-KNOWN_STATE = {"labels", "spec", "alphabet", "table", "packed", "bias", "temperature", "sources", "context",
+KNOWN_STATE = {"labels", "spec", "alphabet", "table", "marked", "packed", "bias", "temperature", "sources", "context",
                "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")

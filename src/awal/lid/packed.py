@@ -35,7 +35,10 @@ _PAIR_OFFSETS = np.uint64(0x8000000080000000)  # 2**31 in both 32-bit lanes
 
 @dataclass(frozen=True)
 class PackedWeights:
-    """``rows[b]`` = the bytes of bucket ``b`` (level + :data:`OFFSET` per label, then padding);
+    """``rows[b]`` = the bytes of bucket ``b``: level + :data:`OFFSET` per label, then (when the width
+    leaves room: :attr:`counts`) a *count byte* (:data:`OFFSET` + 1, or :data:`OFFSET` for the last
+    bucket: the empty feature), then padding (:data:`OFFSET`). A sum of ``k`` rows minus ``k * OFFSET``
+    in every lane holds the level sums and, after them, how many of the rows were not the empty feature.
     ``scale[l]`` turns label ``l``'s level back into a weight."""
 
     rows: np.ndarray  # one void item of ``width`` bytes per bucket
@@ -52,12 +55,20 @@ class PackedWeights:
 
     @classmethod
     def from_levels(cls, levels: np.ndarray, scale: np.ndarray) -> "PackedWeights":
-        """Pack quantised weights ``levels`` (int8, ``(buckets, labels)``) with their ``scale`` per label."""
+        """Pack quantised weights ``levels`` (int8, ``(buckets, labels)``, the last bucket the empty
+        feature) with their ``scale`` per label."""
         n_labels = levels.shape[1]
         width = -(-n_labels // 8) * 8
         rows = np.full((len(levels), width), OFFSET, dtype=np.uint8)
         np.add(levels.view(np.uint8), OFFSET, out=rows[:, :n_labels])  # wraps: the byte is level + 128
+        if width > n_labels:
+            rows[:-1, n_labels] += 1  # the count byte
         return cls(rows.view(np.dtype((np.void, width))).ravel(), width, np.asarray(scale, dtype=np.float64), n_labels)
+
+    @property
+    def counts(self) -> bool:
+        """Whether the rows carry the count byte (fewer labels than a multiple of 8)."""
+        return self.width > self.labels
 
     @property
     def words(self) -> int:
