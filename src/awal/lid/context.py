@@ -125,16 +125,17 @@ class Context:
             z += single_thread_product(local, w[4 * k : 5 * k])
         short = np.flatnonzero(short_words(letters, n))
         if len(short):  # their second set of blocks, gathered for them alone
-            x = np.zeros((len(short), 5 * k))
-            x[:, :k] = own[short]
-            before = np.r_[False, same][short]  # the short words with a word before them in their text
-            x[before, k : 2 * k] = own[short[before] - 1]
-            after = np.r_[same, False][short]
-            x[after, 2 * k : 3 * k] = own[short[after] + 1]
-            x[:, 3 * k : 4 * k] = means[np.repeat(np.arange(len(firsts)), counts)[short]]
+            before = (short > 0) & (text_of[short - 1] == text_of[short])  # a word before them in their text
+            after = (short < n - 1) & (text_of[np.minimum(short + 1, n - 1)] == text_of[short])
+            parts = [
+                own[short],
+                np.where(before[:, None], own[short - 1], 0.0),
+                np.where(after[:, None], own[np.minimum(short + 1, n - 1)], 0.0),
+                means[np.searchsorted(firsts, short, side="right") - 1],
+            ]
             if local is not None:
-                x[:, 4 * k :] = local[short]
-            z[short] += single_thread_product(x, w[5 * k :])
+                parts.append(local[short])
+            z[short] += single_thread_product(np.hstack(parts), w[5 * k : (5 + len(parts)) * k])
         return log_softmax(z)
 
     @classmethod
