@@ -117,8 +117,8 @@ def coarse(label: str) -> str:
 
 
 def kept_french(models, comments, fold_of_comment, margin: float = MARGIN) -> None:
-    """French tokens left as written, and Darija/MSA tokens converted, by the Darija-only conversion."""
-    french_total, french_kept, darija_total, darija_converted = 0, 0, 0, 0
+    """French (and English) tokens left as written, and Darija/MSA tokens converted, by the Darija-only conversion."""
+    french_total, french_kept, darija_total, darija_converted, english_total, english_kept = 0, 0, 0, 0, 0, 0
     for fold, model in enumerate(models):
         picked = [(key, toks, tags) for key, toks, tags in comments if fold_of_comment[key] == fold]
         texts = [" ".join(toks) for _, toks, _ in picked]
@@ -128,11 +128,15 @@ def kept_french(models, comments, fold_of_comment, margin: float = MARGIN) -> No
                 if tag == "fr" and any(ch.isalpha() for ch in token):
                     french_total += 1
                     french_kept += token == after
+                if tag == "en" and any(ch.isalpha() for ch in token):
+                    english_total += 1
+                    english_kept += token == after
                 if NARABIZI_TAGS.get(tag) in ARABIC_LATIN and any(ch.islower() for ch in token):
                     darija_total += 1
                     darija_converted += token != after
     print(f"French-tagged tokens left unchanged by Darija-only conversion (margin {margin:+.2f}): {french_kept}/{french_total} = {french_kept / max(french_total, 1):.4f}; "
-          f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}")  # fmt: skip
+          f"Arabic-in-Latin tokens (ar_dz, msa; with a lower-case letter) converted: {darija_converted}/{darija_total} = {darija_converted / max(darija_total, 1):.4f}; "
+          f"English-tagged tokens left unchanged: {english_kept}/{english_total}")  # fmt: skip
 
 
 def token_eval(models, comments, fold_of_comment, contexts) -> None:

@@ -18,7 +18,7 @@ from awal.lid import Identifier, ModelError, identify, identify_tokens, language
 from awal.lid import features
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
 from awal.lid.model import word_sums
-from awal.lid.context import Context, blocks, log_softmax
+from awal.lid.context import SHORT_LETTERS, Context, blocks, log_softmax
 from awal.lid.dialect import Dialect
 from awal.lid.packed import MAX_FEATURES, PackedWeights, pack32, pack_totals, unpack32, unpack_totals
 from awal.lid.vocabulary import Vocabulary, distinct, word_totals
@@ -177,16 +177,38 @@ def test_text_sums_in_64_bit_lanes_equal_packed_lanes(texts):
         assert np.array_equal(a, b)
 
 
-@given(st.lists(st.integers(0, 3), max_size=12), st.integers(0, 2**32 - 1), st.booleans())
-def test_context_scores_equal_the_blocks_product(texts, seed, with_local):
-    """The layer's scores, computed block by block and shifted, equal the product of the blocks."""
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 5)), max_size=12), st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+def test_context_scores_equal_the_blocks_product_and_their_twin(words, seed, with_local, with_letters):
+    """The layer's scores, computed block by block and shifted (the short words' blocks only where
+    a word is short), equal the product of the blocks and the word-by-word twin."""
     rng = np.random.default_rng(seed)
-    text_of = np.sort(np.array(texts, dtype=np.int64))
+    words = sorted(words)
+    text_of = np.array([t for t, _ in words], dtype=np.int64)
+    letters = np.array([n for _, n in words], dtype=np.int64) if with_letters else None
     own = np.log(rng.dirichlet(np.ones(3), size=len(text_of))) if len(text_of) else np.zeros((0, 3))
     local = own[::-1].copy() if with_local else None
-    layer = Context(rng.normal(size=(15, 3)), rng.normal(size=3))
-    direct = log_softmax(blocks(own, text_of, local) @ layer.weights + layer.bias)
-    np.testing.assert_allclose(layer.scores(own, text_of, local), direct, rtol=1e-9, atol=1e-12)
+    layer = Context(rng.normal(size=(30, 3)), rng.normal(size=3))
+    scores = layer.scores(own, text_of, local, letters)
+    direct = log_softmax(blocks(own, text_of, local, letters) @ layer.weights + layer.bias)
+    np.testing.assert_allclose(scores, direct, rtol=1e-9, atol=1e-12)
+    twin = reference.lid_context_logits(own.tolist(), text_of.tolist(), None if local is None else local.tolist(),
+                                        None if letters is None else letters.tolist(), layer.weights.tolist(), layer.bias.tolist(), SHORT_LETTERS)  # fmt: skip
+    np.testing.assert_allclose(scores, log_softmax(np.array(twin).reshape(-1, 3)), rtol=1e-9, atol=1e-12)
+
+
+def test_a_model_file_without_short_word_blocks_reads_as_zeros(toy, tmp_path):
+    """A version 4 model (context layer of five blocks) labels tokens as it did: no word is short for it."""
+    folder = toy.save(tmp_path / "v4")
+    header = json.loads((folder / "model.json").read_text())
+    with np.load(folder / "weights.npz") as arrays:
+        data = dict(arrays)
+    assert not data["context_weights"][15:].any()  # the toy's layer is the rule: no short-word weights
+    data["context_weights"] = data["context_weights"][: len(data["context_weights"]) // 2]
+    np.savez(folder / "weights.npz", **data)
+    (folder / "model.json").write_text(json.dumps({**header, "version": 4}))
+    old = Identifier.load(folder)
+    np.testing.assert_array_equal(old.context.weights, toy.context.weights)
+    assert identify_tokens("wach kayn la des gens", old) == identify_tokens("wach kayn la des gens", toy)
 
 
 def test_packed_sums_are_exact_to_the_limit():
@@ -374,6 +396,10 @@ def test_dialect_layer_learns_from_the_peak_word_and_round_trips(toy, tmp_path):
     header = json.loads((tmp_path / "m" / "model.json").read_text())
     header["version"], header["dialect"] = 3, None
     (tmp_path / "m" / "model.json").write_text(json.dumps(header))
+    with np.load(tmp_path / "m" / "weights.npz") as arrays:
+        data = dict(arrays)
+    data["context_weights"] = data["context_weights"][: len(data["context_weights"]) // 2]  # a version 3 layer has one set of blocks
+    np.savez(tmp_path / "m" / "weights.npz", **data)
     assert Identifier.load(tmp_path / "m").dialect is None
 
 

@@ -508,3 +508,24 @@ def arabizi_readings(model, word: str, beam: int, nbest: int) -> list[tuple[str,
         if len(out) < nbest and all(text != t for t, _ in out):
             out.append((text, float(score)))
     return out
+
+
+def lid_context_logits(own: list[list[float]], text_of: list[int], local: list[list[float]] | None, letters: list[int] | None,
+                       weights: list[list[float]], bias: list[float], short: int) -> list[list[float]]:  # fmt: skip
+    """The token context layer's logits (before the softmax), word by word (twin of
+    :meth:`awal.lid.context.Context.scores`): own scores, the neighbours' in the same text,
+    the text's mean, the token model's, and the same five again for a word of at most ``short`` letters."""
+    k = len(bias)
+    out = []
+    for i, row in enumerate(own):
+        mates = [j for j in range(len(own)) if text_of[j] == text_of[i]]
+        before = own[i - 1] if i > 0 and text_of[i - 1] == text_of[i] else [0.0] * k
+        after = own[i + 1] if i + 1 < len(own) and text_of[i + 1] == text_of[i] else [0.0] * k
+        mean = [sum(own[j][c] for j in mates) / len(mates) for c in range(k)]
+        features = [*row, *before, *after, *mean, *(local[i] if local is not None else [0.0] * k)]
+        if letters is not None and letters[i] <= short:
+            features += features
+        else:
+            features += [0.0] * len(features)
+        out.append([bias[c] + sum(x * weights[r][c] for r, x in enumerate(features)) for c in range(k)])
+    return out

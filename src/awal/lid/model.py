@@ -38,8 +38,8 @@ from .packed import LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, word_totals
 
 FORMAT = "awal-lid"
-VERSION = 4  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer
-READS = (3, 4)  # a version 3 file is a model without a dialect layer
+VERSION = 5  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks
+READS = (3, 4, 5)  # a version 3 file is a model without a dialect layer, a version 3 or 4 file one without short-word blocks in its context layer
 UNDETERMINED = "und"
 NEAR = 1e-9  # log-scores closer than this to a text's best are compared as probabilities (see Identifier._labels)
 SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache and reuse the same memory (larger
@@ -341,10 +341,12 @@ class Identifier:
         if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
             raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
-        expected = (len(BLOCKS) * len(labels), len(labels))
+        sets = 2 if header["version"] >= 5 else 1  # the context layer's sets of blocks (awal.lid.context)
+        expected = (sets * len(BLOCKS) * len(labels), len(labels))
         if data["context_weights"].shape != expected or data["context_bias"].shape != (len(labels),):
             raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {expected}")
-        context = Context(data["context_weights"].astype(np.float64), data["context_bias"].astype(np.float64))
+        weights = np.vstack([data["context_weights"], np.zeros(((2 - sets) * len(BLOCKS) * len(labels), len(labels)))])  # zeros: no word is short
+        context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64))
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
         if data["vocabulary_totals"].shape != (len(data["vocabulary_hashes"]), packed.words):
             raise ModelError(f"{folder / 'weights.npz'}: frequent-word sums of shape {data['vocabulary_totals'].shape}, expected {(len(data['vocabulary_hashes']), packed.words)}")

@@ -40,10 +40,10 @@ UNKNOWN_TO_TOKEN_MODEL = np.log(1e-4)  # its log-probability of a label it does 
 
 
 def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
-    """``(starts, ends, token_offsets, own, local, word)`` for every token of the batch: ``own``
+    """``(starts, ends, token_offsets, own, local, letters)`` for every token of the batch: ``own``
     ``(tokens, labels)`` are the log-probabilities of each token scored alone, ``local`` those
-    of the token model (``None`` without one; labels as ``idf``'s), ``word`` says which tokens
-    have letters."""
+    of the token model (``None`` without one; labels as ``idf``'s), ``letters`` the number of
+    letters of each token (words are the tokens with some)."""
     starts, ends, token_offsets = token_spans(batch)
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
@@ -53,18 +53,19 @@ def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarra
         names = idf.token_model.labels
         local = np.full(z_tokens.shape, UNKNOWN_TO_TOKEN_MODEL)
         local[:, [idf.labels.index(name) for name in names]] = log_softmax(idf.token_model.logits(tokens)[0])
-    return starts, ends, token_offsets, log_softmax(z_tokens), local, letters > 0
+    return starts, ends, token_offsets, log_softmax(z_tokens), local, letters
 
 
 def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
     ``(tokens, labels)`` are the context log-probabilities (own ones for tokens without letters),
     ``word`` says which tokens have letters."""
-    starts, ends, token_offsets, score, local, word = own_scores(batch, idf)
+    starts, ends, token_offsets, score, local, letters = own_scores(batch, idf)
+    word = letters > 0
     words = np.flatnonzero(word)
     if len(words):
         text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
-        score[words] = idf.context.scores(score[words], text_of[words], None if local is None else local[words])
+        score[words] = idf.context.scores(score[words], text_of[words], None if local is None else local[words], letters[words])
     return starts, ends, token_offsets, score, word
 
 

@@ -40,8 +40,8 @@ DIALECT_WINDOW_SHARE = 0.2  # of its training weight on short windows (1-3 words
 VOCABULARY_SIZE = 50_000  # frequent words of the lid/ files whose sums the model carries (awal.lid.vocabulary)
 LINES_PER_LABEL = 300  # monolingual lines per label whose words teach the context layer
 TOKEN_BITS, TOKEN_EPOCHS = 16, 12  # the token model: 2^16 buckets, 12 epochs (see TOKEN_LINE_WORDS)
-TOKEN_LINE_WORDS = 60_000  # words of the other texts of each of its labels the token model also learns from (round 6: 20,000 words, 6 epochs;
-# 60,000 and 12 epochs: French tokens kept 93.9% -> 94.7% at the same Darija conversion in the grouped CV, benchmarks/README.md)
+TOKEN_LINE_WORDS = 150_000  # words of the other texts of each of its labels the token model also learns from (round 6: 20,000 words, 6 epochs;
+# round 7: 60,000 and 12 epochs; round 8: 150,000, every word of the thinner labels; grouped CV in benchmarks/README.md)
 TOKEN_BALANCE = 0.3  # how far the context layer evens out NArabizi's languages (0: as tagged, 1: all alike), chosen on the grouped CV
 TOKEN_LINE_SHARE = 0.5  # of each label's weight in the token model, on those words (the rest: NArabizi's tagged tokens)
 SOURCES = [
@@ -107,7 +107,8 @@ def fit(examples: Examples, epochs: int = EPOCHS, sources: list[dict] | None = N
 @dataclass
 class TokenTable:
     """Words of tagged texts scored by a model that did not see them: ``own`` log-probabilities,
-    ``local`` those of its token model, ``text`` (a number per text, ascending), ``gold`` label index (-1: none), ``weight``, ``fold``."""
+    ``local`` those of its token model, ``text`` (a number per text, ascending), ``gold`` label index (-1: none), ``weight``, ``fold``,
+    ``letters`` (of each word)."""
 
     own: np.ndarray
     local: np.ndarray
@@ -115,13 +116,14 @@ class TokenTable:
     gold: np.ndarray
     weight: np.ndarray
     fold: np.ndarray
+    letters: np.ndarray
 
     def without(self, fold: int) -> "TokenTable":
         keep = self.fold != fold
-        return TokenTable(*(getattr(self, name)[keep] for name in ("own", "local", "text", "gold", "weight", "fold")))
+        return TokenTable(*(getattr(self, name)[keep] for name in ("own", "local", "text", "gold", "weight", "fold", "letters")))
 
     def context(self) -> Context:
-        return Context.fit(self.own, self.text, self.local, self.gold, self.weight)
+        return Context.fit(self.own, self.text, self.local, self.gold, self.weight, letters=self.letters)
 
 
 def tagged_texts(root: Path, examples: Examples, fold: np.ndarray) -> list[tuple[int, str, list[tuple[int, str]], str]]:
@@ -156,7 +158,8 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
     for k, model in enumerate(models):
         picked = [t for t in tagged if t[0] == k]
         batch = TextBatch.from_strings([text for _, text, _, _ in picked])
-        starts, _, token_offsets, own, local, word = own_scores(batch, model)
+        starts, _, token_offsets, own, local, letters = own_scores(batch, model)
+        word = letters > 0
         text_of = np.repeat(np.arange(len(picked)), np.diff(token_offsets))
         in_text = starts - batch.offsets[text_of]
         gold = np.full(len(starts), -1)
@@ -168,8 +171,8 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
                 index = {s: names.index(label) for s, label in tags}
                 gold[span] = [index.get(s, -1) for s in in_text[span].tolist()]
         kind = np.array([picked[i][3] == "narabizi" for i in range(len(picked))])[text_of]
-        parts.append((own[word], local[word], text_of[word] + 10**9 * k, gold[word], kind[word], np.full(int(word.sum()), k)))
-    own, local, text, gold, narabizi, fold = (np.concatenate(column) for column in zip(*parts))
+        parts.append((own[word], local[word], text_of[word] + 10**9 * k, gold[word], kind[word], np.full(int(word.sum()), k), letters[word]))
+    own, local, text, gold, narabizi, fold, letters = (np.concatenate(column) for column in zip(*parts))
     scored = gold >= 0
     language = np.array([ARABIC_IN_LATIN[0] if name in ARABIC_IN_LATIN else name for name in names])[np.maximum(gold, 0)]
     weight = np.zeros(len(gold))
@@ -179,7 +182,7 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
         weight[members] = (tagged.sum() / members.sum()) ** TOKEN_BALANCE
     weight[tagged] *= 0.5 / weight[tagged].sum()
     weight[~narabizi] = 0.5 / max(np.sum(~narabizi & scored), 1)
-    return TokenTable(own, local, text, gold, weight, fold)
+    return TokenTable(own, local, text, gold, weight, fold, letters)
 
 
 @dataclass
