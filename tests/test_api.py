@@ -1,5 +1,5 @@
-"""Conventions of the public API: `mypy --strict` on a user's script infers each result's type, one version
-source, `py.typed` in the wheel, a light `import awal`."""
+"""Conventions of the public API: `mypy --strict` on a user's script infers each result's type, the package
+type-checks, one version source, `py.typed` in the wheel, a light `import awal`."""
 
 from __future__ import annotations
 
@@ -99,6 +99,19 @@ def test_wrong_argument_type_is_a_mypy_error(tmp_path: Path, request: pytest.Fix
     assert run.returncode == 1
     assert re.search(r"wrong\.py:3: error: No overload variant of \"normalize\"", run.stdout), run.stdout
     assert re.search(r"wrong\.py:4: error: No overload variant of \"tokenize\"", run.stdout), run.stdout
+
+
+def test_the_package_type_checks(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """``mypy`` with the settings of pyproject.toml finds no error in awal's own code."""
+    cache = request.config.cache.mkdir("mypy-package") if hasattr(request.config, "cache") else tmp_path / "cache"
+    package = Path(awal.__file__).parent
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(cache), "--no-color-output", str(package)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_one_version_source() -> None:

@@ -91,13 +91,13 @@ class Identifier:
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
-        self._log_prior = None
+        self._log_prior: np.ndarray | None = None
 
     # ------------------------------------------------------------ the model
     @property
     def state(self) -> dict:
         if self._state is None:
-            self._state = _bundled()._state
+            self._state = _bundled().state
         return self._state
 
     @property
@@ -194,7 +194,7 @@ class Identifier:
         if one is None:
             return None
         log_prior = self.log_prior().tolist() if self.priors else None
-        out = run_fast(x, lambda text: one.probabilities(text, log_prior), LONGEST, SMALL_LIST)
+        out: Any = run_fast(x, lambda text: one.probabilities(text, log_prior), LONGEST, SMALL_LIST)
         return None if out is None or (type(x) is not str and None in out) else out
 
     def _label_one(self, p: list[float], letters: int) -> str:
@@ -230,9 +230,9 @@ class Identifier:
         names = self.labels
         one = self._one(x) if type(x) is str else None
         if one is not None:
-            p, letters = one
-            order = sorted(range(len(p)), key=lambda j: -p[j])[:k]
-            return [(names[j], p[j]) for j in order] if letters else []
+            one_p, one_letters = one
+            ranked = sorted(range(len(one_p)), key=lambda j: -one_p[j])[:k]
+            return [(names[j], one_p[j]) for j in ranked] if one_letters else []
         texts, single = _texts(x)
         p, letters = self.probabilities(texts)
         order = np.argsort(-p, axis=1, kind="stable")[:, :k]

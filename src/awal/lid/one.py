@@ -32,6 +32,7 @@ from dataclasses import fields
 from itertools import islice
 from operator import mul
 from struct import pack
+from typing import Any
 
 import numpy as np
 
@@ -161,7 +162,7 @@ class OneText:
             position = self.frequent.get(whole)
             learnt.append((word, ids, whole, position, None if position is not None else self._features(word[: self.limit])))
         grams = self.grams
-        rows = {key: grams.get(key) for *_, keys in learnt if keys is not None for key in keys}  # what this call reads
+        rows: dict[Any, Any] = {key: grams.get(key) for *_, keys in learnt if keys is not None for key in keys}  # what this call reads
         missing = [key for key, row in rows.items() if row is None]
         if missing:
             _forget_oldest(grams, len(missing), GRAMS_CACHED)

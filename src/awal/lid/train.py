@@ -159,6 +159,7 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
         picked = [t for t in tagged if t[0] == k]
         batch = TextBatch.from_strings([text for _, text, _, _ in picked])
         starts, _, token_offsets, own, local, letters = own_scores(batch, model)
+        assert local is not None, "the fold models carry a token model"
         word = letters > 0
         text_of = np.repeat(np.arange(len(picked)), np.diff(token_offsets))
         in_text = starts - batch.offsets[text_of]
@@ -176,12 +177,12 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
     scored = gold >= 0
     language = np.array([ARABIC_IN_LATIN[0] if name in ARABIC_IN_LATIN else name for name in names])[np.maximum(gold, 0)]
     weight = np.zeros(len(gold))
-    tagged = narabizi & scored
-    for name in np.unique(language[tagged]).tolist():  # rare languages of NArabizi count more (see TOKEN_BALANCE)
-        members = tagged & (language == name)
-        weight[members] = (tagged.sum() / members.sum()) ** TOKEN_BALANCE
-    weight[tagged] *= 0.5 / weight[tagged].sum()
-    weight[~narabizi] = 0.5 / max(np.sum(~narabizi & scored), 1)
+    narabizi_scored = narabizi & scored
+    for name in np.unique(language[narabizi_scored]).tolist():  # rare languages of NArabizi count more (see TOKEN_BALANCE)
+        members = narabizi_scored & (language == name)
+        weight[members] = (narabizi_scored.sum() / members.sum()) ** TOKEN_BALANCE
+    weight[narabizi_scored] *= 0.5 / weight[narabizi_scored].sum()
+    weight[~narabizi] = 0.5 / max(int(np.sum(~narabizi & scored)), 1)
     return TokenTable(own, local, text, gold, weight, fold, letters)
 
 
@@ -225,11 +226,11 @@ def dialect_table(models: list[Identifier], examples: Examples, fold: np.ndarray
     parts = []
     for k, model in enumerate(models):
         texts = subset(examples, in_pair & (fold == k))
-        for window, scored in ((False, texts), (True, windows(texts))):
+        for windowed, scored in ((False, texts), (True, windows(texts))):
             z, _, peak = model.base_logits(scored.texts, pair)
             flores = np.char.startswith(np.array(scored.groups, dtype=str), "flores:")
             is_first = np.array(scored.labels, dtype=str) == DIALECT_PAIR[0]
-            parts.append((z.reshape(-1, len(names)), peak, is_first, flores, np.full(len(peak), window), np.full(len(peak), k)))
+            parts.append((z.reshape(-1, len(names)), peak, is_first, flores, np.full(len(peak), windowed), np.full(len(peak), k)))
     z, peak, is_first, flores, window, fold_of = (np.concatenate(column) for column in zip(*parts))
     return DialectTable(pair, z, peak, is_first, flores, window, fold_of)
 
