@@ -928,11 +928,11 @@ class ArabiziModel:
             s = score[rw] + lp[lo:hi, None]
             st = state[rw]
             n_left, e_t = left[lo:hi], em[lo:hi]
-            for j in range(chars.shape[1]):
-                n = int(np.count_nonzero(n_left > j))  # the candidates with a j-th letter come first
+            for letter in range(chars.shape[1]):
+                n = int(np.count_nonzero(n_left > letter))  # the candidates with a letter at that position come first
                 if not n:
                     break
-                idx = st[:n] * _A + chars[e_t[:n], j, None]
+                idx = st[:n] * _A + chars[e_t[:n], letter, None]
                 s[:n] += lam * lm[idx]
                 st[:n] = idx % _STATES
             at = at_all[lo * B : hi * B]
