@@ -53,7 +53,7 @@ test-pythons:
 # AWAL_FUZZ_EXAMPLES=N to change the count, FUZZ_ARGS to pick tests (e.g. -k tokenize).
 fuzz: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -m fuzz -n $(FUZZ_WORKERS) --hypothesis-show-statistics tests $(FUZZ_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -m fuzz -n $(FUZZ_WORKERS) --timeout=0 --hypothesis-show-statistics tests $(FUZZ_ARGS)
 
 # Builds the benchmark's own environment (peers live only there) and runs every
 # side-by-side comparison and evaluation; the tables are recorded in
