@@ -66,7 +66,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .batch import TextBatch, is_string_view
+from .batch import TextBatch, chunk_rows, is_string_view
 from .extras import optional
 from .normalize import Normalizer
 
@@ -142,14 +142,13 @@ def _per_chunk(function: ArrayFunction, array: Any, result_type: Any) -> Any:
     """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept); a chunk
     that is not UTF-8 is named by its row in the whole array, not in the chunk."""
     pa = pyarrow()
-    done, first = [], 0
-    for chunk in array.chunks:
+    done = []
+    for chunk, first in zip(array.chunks, chunk_rows(array)):
         try:
             done.append(function(chunk))
         except ValueError:
             TextBatch.from_arrow(chunk, first_row=first)  # raises that error if the chunk is not UTF-8
             raise
-        first += len(chunk)
     return pa.chunked_array(done, type=result_type)
 
 

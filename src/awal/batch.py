@@ -393,8 +393,7 @@ def _map_arrow(
     Errors name rows from ``first_row`` on (the array's first row in a chunked array)."""
     pa = _arrow()
     if isinstance(array, pa.ChunkedArray):
-        firsts = np.cumsum([0, *(len(chunk) for chunk in array.chunks)]).tolist()
-        chunks = [_map_arrow(chunk, fn, utf16, leads, utf8, first) for chunk, first in zip(array.chunks, firsts)]
+        chunks = [_map_arrow(chunk, fn, utf16, leads, utf8, first) for chunk, first in zip(array.chunks, chunk_rows(array))]
         return pa.chunked_array(chunks, type=array.type)
     if not isinstance(array, pa.Array):
         return fn(TextBatch.from_input(array)).to_output()  # raises the TypeError
@@ -408,6 +407,15 @@ def _map_arrow(
         rows = array.slice(start, STRINGS_PER_SLICE)
         parts.append(rows if leads is not None and _untouched(rows, leads) else fn(TextBatch.from_arrow(rows, utf16, first_row + start)).to_arrow())
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def chunk_rows(array: Any) -> list[int]:
+    """The row of a pyarrow ChunkedArray where each of its chunks starts (what an error names).
+
+    >>> chunk_rows(_arrow().chunked_array([["a", "b"], [], ["c"]]))
+    [0, 2, 2]
+    """
+    return np.cumsum([0, *(len(chunk) for chunk in array.chunks)])[:-1].tolist()
 
 
 def is_string_view(dtype: Any) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .batch import TextBatch, arrow_bytes, is_string_view
+from .batch import TextBatch, arrow_bytes, chunk_rows, is_string_view
 from .cuts import piece_bounds
 
 SLICE_BYTES = 3 << 18  # rows are tokenised about this many bytes at a time (2,048 rows of 200 Arabic characters; long rows: fewer)
@@ -42,8 +42,7 @@ def token_list_array(array: Any, spans: Spans, first_row: int = 0) -> Any:
     if not (view or pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory, chunking kept
-        firsts = np.cumsum([0, *(len(chunk) for chunk in array.chunks)]).tolist()
-        lists = [token_list_array(chunk, spans, first) for chunk, first in zip(array.chunks, firsts)]
+        lists = [token_list_array(chunk, spans, first) for chunk, first in zip(array.chunks, chunk_rows(array))]
         return pa.chunked_array(lists, type=pa.list_(pa.string() if view else array.type))  # type: ignore[call-overload]  # (stubs: no list type)
     if view:  # list<string>: a copy with offsets, not a decoding of every row
         return token_list_array(array.cast(pa.string()), spans, first_row)
