@@ -310,6 +310,43 @@ def test_a_long_reading_of_a_known_skeleton_is_left_alone():
     assert VowelLetters({"كلب": 9, "كالب": 9}).correct(["k" + "a" * 20_000 + "lb"], [reading]) == [reading]
 
 
+@pytest.mark.parametrize("latin, arabic", [("sana", "سنة"), ("9ima", "قيمة"), ("jama3a", "جماعة"),
+                                           ("lmdina", "المدينة"), ("dawla", "دولة")])
+def test_final_a_of_a_known_noun_is_the_feminine_ending(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert plain(model.candidates(latin, 3)[0][0]) == arabic
+
+
+def test_final_a_keeps_the_letter_before_the_ending():
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters({"قوة": 50, "حالة": 9, "شارجة": 1})
+    # 9wiya is قوية, not قوة; حالا is no known word, حالة is; شارجة is seen too rarely; a known word stays
+    assert fix.correct(["9wiya", "7ala", "charja", "7ala"], ["قويا", "حالا", "شارجا", "قوة"]) == [
+        "قويا", "حالة", "شارجا", "قوة"]
+
+
+@pytest.mark.parametrize("text, arabic", [("ma ibghich", "ما يبغيش"), ("bach ijib", "باش يجيب"),
+                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف")])
+def test_i_after_a_word_calling_for_a_verb_is_the_imperfect_prefix(model, text, arabic):
+    assert plain(model.transliterate([text])[0]) == arabic
+    first, word = text.split()
+    assert plain(model.candidates(word, 2, before=first)[0][0]) == arabic.split()[1]
+
+
+def test_i_word_alone_or_after_other_words_keeps_the_rules_reading(model):
+    # a noun of the form ibda3 is إبداع; the pronoun i7na and lexicon words are not verbs
+    alone = model.transliterate(["ibda3", "idir"])
+    assert [w[0] for w in alone] == ["ا", "ا"]
+    assert model.transliterate(["ma i7na", "lbnat ibda3", "ma ila"]) == [
+        "ما حنا", "البنات " + alone[0], "ما " + model.transliterate(["ila"])[0]]
+
+
+@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik"])
+def test_lah_ykhalik(model, text):
+    assert plain(model.transliterate([text])[0]) == "الله يخليك"
+
+
 # ---------------------------------------------------------------- internal separators (issue 10)
 def test_separator_characters_in_the_input():
     text = "\x00\x01\x1f\ufdd0\ufdd1\uffff"

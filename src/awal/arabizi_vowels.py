@@ -10,11 +10,18 @@ word is taken (the most frequent one); after the article (ال, or ل as the rul
 ``l`` of ``l3alam``) the rest of the word is looked up, and the article written ال. Only letters the Latin spelling wrote as vowels may go
 (ا for a, و for o or u, ي for i), and only in words of four letters or more.
 
+A final ``a`` the rules wrote ا (``zan9a`` زانقا, ``mjmou3a`` مجموعا) is the noun ending ة when
+the reading is no known word and the word with ة is one, or becomes one with fewer vowel
+letters: Arabic script writes the feminine ending ة (زنقة, مجموعة), which the letter rules
+cannot tell from a final ا.
+
 >>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155, "عالم": 40})
 >>> fix.correct(["jadid", "t9dar", "hayed", "dar", "l3alam"], ["جاديد", "تقدار", "هايد", "دار", "لعالام"])
 ['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
 >>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
 ([''], ['', 'جديد'])
+>>> VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50}).correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
+['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ def _table(chars: str) -> np.ndarray:
 
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
+_ALEF, _TA_MARBUTA = "ا", "ة"
 
 
 def _text(cps: np.ndarray) -> str:
@@ -125,4 +133,24 @@ class VowelLetters:
                 better = self._fewer_vowels(latin[i], word[cut:])
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
+        ends = np.flatnonzero(np.r_[cps[1:] == 10, True] & (cps == ord(_ALEF)))
+        for i in np.cumsum(cps == 10)[ends].tolist():
+            if out[i] is readings[i]:  # not changed above
+                out[i] = self._noun_ending(latin[i], plain_words[i]) or out[i]
         return out
+
+    def _noun_ending(self, latin: str, word: str) -> str | None:
+        """``word`` (ending in ا, no known word) with the feminine ending ة when that is a known
+        word, or one with fewer vowel letters before the letter that precedes the ending (after the
+        article, the rest of the word)."""
+        if len(latin) < 3 or len(word) < 3 or word in self.known:
+            return None
+        rank = self.rank
+        cut = 2 if word[:2] == "ال" and word[2:-1] + _TA_MARBUTA in rank else 0
+        noun = word[cut:-1] + _TA_MARBUTA
+        if noun in rank:
+            return word[:cut] + noun
+        fewer = self._fewer_vowels(latin, noun) if len(latin) >= 4 else None
+        if fewer is None or fewer[-2:] != noun[-2:]:  # the letter before the ending stays (9wiya قوية, never قوة)
+            return None
+        return word[:cut] + fewer
