@@ -1046,9 +1046,12 @@ class ArabiziModel:
                           readings: list[str]) -> tuple[np.ndarray, list[str]]:
         """The ``i`` of a word right after a word calling for a verb read as the imperfect prefix ي
         (:func:`awal.arabizi_context.imperfect`), occurrence by occurrence; lexicon words keep theirs."""
+        follows = words.text[1:] == words.text[:-1]  # the word before is in the same text
+        if not follows.any():
+            return choice, readings
         is_cue = np.zeros(len(uwords), dtype=bool)
         is_cue[[uwords.index(w) for w in VERB_CUES.intersection(uwords)]] = True
-        occ = np.flatnonzero(is_cue[inv[:-1]] & (words.text[1:] == words.text[:-1])) + 1
+        occ = np.flatnonzero(is_cue[inv[:-1]] & follows) + 1
         verbs: dict[int, str | None] = {}
         for k in inv[occ].tolist():
             if k not in verbs:

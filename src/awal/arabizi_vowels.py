@@ -20,7 +20,8 @@ cannot tell from a final ا.
 ['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
 >>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
 ([''], ['', 'جديد'])
->>> VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50}).correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
+>>> nouns = VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50})
+>>> nouns.correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
 ['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
 """
 
@@ -78,6 +79,8 @@ class VowelLetters:
             if count >= min_count and len(word) > 1:
                 self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
         self.skeletons = {_skeleton(w) for w in self.rank}
+        # the skeletons of the known words ending in ة, without it: a final ا may be that ending
+        self._noun_stems = {sk[:-1] for sk in self.skeletons if sk[-1:] == _TA_MARBUTA}
         self.longest = max(map(len, self.rank), default=0)
 
     def _fewer_vowels(self, latin: str, reading: str) -> str | None:
@@ -133,8 +136,10 @@ class VowelLetters:
                 better = self._fewer_vowels(latin[i], word[cut:])
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
-        ends = np.flatnonzero(np.r_[cps[1:] == 10, True] & (cps == ord(_ALEF)))
-        for i in np.cumsum(cps == 10)[ends].tolist():
+        ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
+        stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
+        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist() if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
+        for i in nouns:
             if out[i] is readings[i]:  # not changed above
                 out[i] = self._noun_ending(latin[i], plain_words[i]) or out[i]
         return out
