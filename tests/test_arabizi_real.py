@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import awal
@@ -324,6 +324,22 @@ def test_final_a_keeps_the_letter_before_the_ending():
     # 9wiya is قوية, not قوة; حالا is no known word, حالة is; شارجة is seen too rarely; a known word stays
     assert fix.correct(["9wiya", "7ala", "charja", "7ala"], ["قويا", "حالا", "شارجا", "قوة"]) == [
         "قويا", "حالة", "شارجا", "قوة"]
+
+
+_READING_LETTERS = "اويةلقسمعدحرّ\u064e\n"
+_VOWEL_FIX_WORDS = {"قوة": 9, "عادة": 9, "سمعة": 9, "مدرسة": 9, "العادة": 9, "قسم": 9, "عدد": 9, "حرية": 9}
+
+
+@given(st.lists(st.tuples(st.text("aiouqsm3dhr", max_size=8), st.text(_READING_LETTERS, max_size=8)), max_size=12))
+@example([("3ada", "عادا"), ("l3ada", "العادا"), ("", ""), ("qisma", "قيسما"), ("3adad", "عاداد")])
+def test_vowel_letters_in_a_batch_as_one_by_one(pairs):
+    # the batch reads readings as one block of code points: each word comes out as it does alone
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters(_VOWEL_FIX_WORDS)
+    latin = [lat for lat, _ in pairs]
+    readings = [r.replace("\n", "") for _, r in pairs]
+    assert fix.correct(latin, readings) == [fix.correct([lat], [r])[0] for lat, r in zip(latin, readings)]
 
 
 @pytest.mark.parametrize("text, arabic", [("ma ibghich", "ما يبغيش"), ("bach ijib", "باش يجيب"),

@@ -78,7 +78,10 @@ class VowelLetters:
             word = word.translate(_MARKS)
             if count >= min_count and len(word) > 1:
                 self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
-        self.skeletons = {_skeleton(w) for w in self.rank}
+        self._lengths: dict[str, set[int]] = {}  # skeleton -> the lengths of the known words that have it
+        for w in self.rank:
+            self._lengths.setdefault(_skeleton(w), set()).add(len(w))
+        self.skeletons = set(self._lengths)
         # the skeletons of the known words ending in ة, without it: a final ا may be that ending
         self._noun_stems = {sk[:-1] for sk in self.skeletons if sk[-1:] == _TA_MARBUTA}
         self.longest = max(map(len, self.rank), default=0)
@@ -89,15 +92,20 @@ class VowelLetters:
 
         A reading longer than the longest known word plus two has none (and its pairs of letters
         to drop would grow with the square of its length)."""
-        if len(reading) > self.longest + 2 or _skeleton(reading) not in self.skeletons:
+        n = len(reading)
+        lengths = self._lengths.get(_skeleton(reading)) if n <= self.longest + 2 else None
+        if lengths is None or (n - 1 not in lengths and n - 2 not in lengths):  # no known word to become
             return None
         latin = latin.lower()
-        droppable = [i for i in range(1, len(reading) - 1)
+        droppable = [i for i in range(1, n - 1)
                      if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
         rank = self.rank
-        hits = [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
-        hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
-                                   for i, j in combinations(droppable, 2)) if w in rank]
+        hits = []
+        if n - 1 in lengths:
+            hits += [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
+        if n - 2 in lengths:
+            hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
+                                       for i, j in combinations(droppable, 2)) if w in rank]
         return min(hits)[1] if hits else None
 
     def correct(self, latin: list[str], readings: list[str]) -> list[str]:
@@ -138,7 +146,8 @@ class VowelLetters:
                     out[i] = ("ال" if cut else "") + better
         ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
         stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
-        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist() if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
+        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist()
+                 if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
         for i in nouns:
             if out[i] is readings[i]:  # not changed above
                 out[i] = self._noun_ending(latin[i], plain_words[i]) or out[i]
