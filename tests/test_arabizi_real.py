@@ -348,6 +348,10 @@ def test_i_after_a_word_calling_for_a_verb_is_the_imperfect_prefix(model, text, 
     assert plain(model.transliterate([text])[0]) == arabic
     first, word = text.split()
     assert plain(model.candidates(word, 2, before=first)[0][0]) == arabic.split()[1]
+    # the word before as transliterate finds it: punctuation and numbers are no words
+    for before in (first + ",", first + " 3 "):
+        assert plain(model.transliterate([f"{before} {word}"])[0]).split()[-1] == arabic.split()[1]
+        assert plain(model.candidates(word, 2, before=before)[0][0]) == arabic.split()[1]
 
 
 def test_i_word_alone_or_after_other_words_keeps_the_rules_reading(model):

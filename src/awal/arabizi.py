@@ -1170,8 +1170,9 @@ class ArabiziModel:
             known = {w for w, _ in head}
             rest = [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w not in known]
             lattice = head[:1] + sorted(head[1:] + rest, key=lambda ws: -ws[1])
-        cue = before.split()[-1:]
-        verb = imperfect(word, lattice[0][0]) if lattice and cue and cue[0] in VERB_CUES and not head else None
+        left = find_words([before]) if before else None  # the word before, as transliterate finds it
+        cue = left.joined[left.starts[-1] : left.ends[-1]] if left is not None and left.starts.size else ""
+        verb = imperfect(word, lattice[0][0]) if lattice and cue in VERB_CUES and not head else None
         if verb is not None:  # after a word calling for a verb, as transliterate reads it
             lattice = [(verb, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != verb]
         return lattice[:n]
