@@ -31,11 +31,11 @@ from ..columns import accepts_columns
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
-from .features import Alphabet, FeatureSpec, pair_buckets, symbols, unmark, words
+from .features import Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LEVELS, PackedWeights, pack32, unpack32
-from .vocabulary import Vocabulary, difference, distinct, word_totals
+from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
 VERSION = 5  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks
@@ -399,14 +399,14 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     each distinct other word is scored once from its n-grams, and texts add up their
     words' rows of integer levels (exactly: the same sums as over all n-grams), every
     label's lane at once (:func:`~awal.lid.packed.pack32`)."""
-    ids, offsets = symbols(state["marked"], cps, offsets)
-    digits = unmark(ids)
+    ids, offsets, digits = marked_symbols(state["marked"], cps, offsets)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
     labels = packed.labels
-    firsts, inverse = distinct(found.hashes)  # each distinct word is looked up or scored once
-    known, position = vocabulary.find(found.hashes[firsts])
+    grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
+    firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
+    known, position = vocabulary.find(grouped.hashes[firsts])
     table = vocabulary.rows(labels)
     lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)  # each distinct word's level sums, then its count
     differences = np.zeros(len(firsts))
@@ -416,11 +416,11 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             np.take(vocabulary.differences(packed.scale, pair), position, out=differences)
     unknown = np.flatnonzero(~known)
     if len(unknown):
-        new = firsts[unknown]
-        scored = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
+        scored = grouped_totals(state, ids, found.starts, grouped, firsts[unknown])
         lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
             differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
+    inverse = grouped.in_text_order(inverse)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
     rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
