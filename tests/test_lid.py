@@ -120,6 +120,17 @@ def test_logits_in_slices_equal_one_pass(texts, size):
             assert letters.tolist() == whole[1].tolist()
 
 
+@given(st.integers(1, 20).flatmap(lambda labels: st.lists(st.lists(st.floats(-50, 50) | st.sampled_from([0.0, 1e-10, -1e-10, 1.0]) | st.just(-np.inf),
+                                                              min_size=labels, max_size=labels), max_size=30)))
+def test_near_ties_match_their_twin(rows):
+    """Rows whose best label has another within NEAR of it (ties, near ties, -inf, 1 to 20 labels)."""
+    from awal.lid.model import NEAR, _near_ties
+
+    z = np.array(rows, dtype=np.float64).reshape(len(rows), -1 if rows else 1)
+    best = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
+    assert _near_ties(z, best).tolist() == reference.lid_near_ties(rows, NEAR)
+
+
 @given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300))
 @example([5] * 40 + [0] + list(range(2**60, 2**60 + 2**55, 2**50)))
 def test_distinct_matches_its_twin(keys):

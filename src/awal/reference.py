@@ -381,6 +381,17 @@ def lid_distinct(keys: list[int]) -> list[int]:
     return list(dict.fromkeys(keys))
 
 
+def lid_near_ties(rows: list[list[float]], near: float) -> list[int]:
+    """The rows where a label other than the best (the first largest) scores within ``near`` of it
+    (twin of :func:`awal.lid.model._near_ties`)."""
+    out = []
+    for i, row in enumerate(rows):
+        best = max(range(len(row)), key=lambda j: (row[j], -j))
+        if any(j != best and row[j] >= row[best] - near for j in range(len(row))):
+            out.append(i)
+    return out
+
+
 def lid_lane_sums(rows: list[list[int]], segments: list[int], width: int) -> list[list[int]]:
     """Per segment (``segments``: consecutive row counts), the column sums of its ``rows`` (twin of
     :func:`awal.lid.packed.pack32` rows of ``width`` lanes added and read back by :func:`awal.lid.packed.unpack32`)."""

@@ -178,9 +178,9 @@ class Identifier:
         if self.threshold > 0:
             return self._labels_of(*self.probabilities(texts))
         logits, letters = self.logits(texts)
-        z = logits + self.log_prior()
+        z = logits + self.log_prior() if self.priors else logits
         best = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
-        near = np.flatnonzero(np.count_nonzero(z >= z.max(axis=1, initial=-np.inf, keepdims=True) - NEAR, axis=1) > 1)
+        near = _near_ties(z, best)
         if len(near):  # as probabilities computes them: a tie goes to the first label
             p = np.exp(logits[near] + self.log_prior() - logits[near].max(axis=1, keepdims=True))
             best[near] = (p / p.sum(axis=1, keepdims=True)).argmax(axis=1)
@@ -363,6 +363,23 @@ class Identifier:
         return cls(threshold, priors, _state=state)
 
 
+def _near_ties(z: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """The rows of ``z`` where a label besides ``best`` (each row's argmax) is within :data:`NEAR` of it
+    (the labels' comparisons packed 8 to a word: no reduction along the short label axis).
+
+    >>> _near_ties(np.array([[0.0, 1.0, 1.0 - 1e-12], [2.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), np.array([1, 0, 0])).tolist()
+    [0, 2]
+    """
+    rows = np.arange(len(z))
+    close = np.zeros((len(z), -(-z.shape[1] // 8) * 8), dtype=bool)
+    np.greater_equal(z, (z[rows, best] - NEAR)[:, None], out=close[:, : z.shape[1]])
+    close[rows, best] = False
+    words = close.view(np.uint64)
+    for column in range(1, words.shape[1]):
+        words[:, 0] |= words[:, column]
+    return np.flatnonzero(words[:, 0])
+
+
 def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``(code points, offsets)`` of runs of ``texts`` of about :data:`SLICE_CHARS` characters each
     (a longer text alone)."""
@@ -407,13 +424,13 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
     firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
     known, position = vocabulary.find(grouped.hashes[firsts])
-    table = vocabulary.rows(labels)
-    lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)  # each distinct word's level sums, then its count
-    differences = np.zeros(len(firsts))
+    table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        np.take(table, position, out=lanes.view(table.dtype).ravel())
-        if pair is not None:
-            np.take(vocabulary.differences(packed.scale, pair), position, out=differences)
+        lanes = np.take(table, position).view(np.int16).reshape(len(firsts), -1)
+        differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position)
+    else:
+        lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
+        differences = np.zeros(len(firsts))
     unknown = np.flatnonzero(~known)
     if len(unknown):
         scored = grouped_totals(state, ids, found.starts, grouped, firsts[unknown])
