@@ -426,7 +426,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     known, position = vocabulary.find(grouped.hashes[firsts])
     table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        lanes = np.take(table, position).view(np.int16).reshape(len(firsts), -1)
+        lanes = np.take(table, position).view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
         differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position)
     else:
         lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
