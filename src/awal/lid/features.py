@@ -184,7 +184,7 @@ def marked_symbols(marked: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> 
     >>> [a.tolist() for a in marked_symbols(marked, np.array([1, 3, 2, 0, 2]), np.array([0, 3, 5]))]
     [[7, 5, 0, 5], [0, 2, 4], [1, 3]]
     """
-    ids = np.take(marked, cps)
+    ids = np.take(marked, cps, mode="wrap")
     high = np.flatnonzero(ids >= DIGIT_MARK)
     drop = ids[high] == DROP
     if drop.any():
@@ -457,7 +457,7 @@ def by_length(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[i
     ([1, 0, 2], [1, 2, 2], [(2, 0, 3)])
     """
     order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
-    ordered = lengths[order]
+    ordered = np.take(lengths, order, mode="wrap")
     edges = [0]
     for change in (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist():
         if change - edges[-1] >= MIN_GROUP:
@@ -493,12 +493,12 @@ def grouped_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
     positions: their first 63 letters so, the others by one sum)."""
     head = len(_POSITION_KEYS) - 1
     order, clipped, groups = by_length(np.minimum(lengths, head + 1))
-    ordered_starts = starts[order]
+    ordered_starts = np.take(starts, order, mode="wrap")
     hashed = np.empty(len(starts), dtype=np.uint64)  # in ``order``
     letters = []
     for longest, a, b in groups:
         position = np.arange(min(longest, head))[:, None]
-        letters.append(np.take(ids, ordered_starts[a:b] + position, mode="clip"))
+        letters.append(np.take(ids, ordered_starts[a:b] + position, mode="wrap"))  # past the end: ignored
         terms = np.multiply(letters[-1], _POSITION_KEYS[: len(position), None], dtype=np.uint64)
         if clipped[a] == longest:
             terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
@@ -507,7 +507,7 @@ def grouped_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
             terms[position >= clipped[a:b]] = 0  # past a shorter word's end
             terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
             hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
-    ordered = lengths[order]
+    ordered = np.take(lengths, order, mode="wrap")
     rest = ordered - head
     long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
     if len(long):

@@ -423,24 +423,24 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     labels = packed.labels
     grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
     firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
-    known, position = vocabulary.find(grouped.hashes[firsts])
+    known, position = vocabulary.find(np.take(grouped.hashes, firsts, mode="wrap"))
     table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        lanes = np.take(table, position).view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
-        differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position)
+        lanes = np.take(table, position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
+        differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position, mode="wrap")
     else:
         lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
         differences = np.zeros(len(firsts))
     unknown = np.flatnonzero(~known)
     if len(unknown):
-        scored = grouped_totals(state, ids, found.starts, grouped, firsts[unknown])
+        scored = grouped_totals(state, ids, found.starts, grouped, np.take(firsts, unknown, mode="wrap"))
         lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
             differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
     inverse = grouped.in_text_order(inverse)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
-    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
+    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
     filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     widest = int(np.diff(offsets).max(initial=0)) + 1
@@ -457,7 +457,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     counts = text_lanes[:, labels]
     peak = np.zeros(n_texts)
     if pair is not None and filled.any():
-        peak[filled] = np.maximum.reduceat(np.take(differences, inverse), bounds[:-1][filled])
+        peak[filled] = np.maximum.reduceat(np.take(differences, inverse, mode="wrap"), bounds[:-1][filled])
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order

@@ -73,13 +73,13 @@ def grouped_totals(state: dict, ids: np.ndarray, starts: np.ndarray, grouped: Le
         if c == d:
             continue
         chosen = picks[c:d]
-        lengths = grouped.lengths[chosen]
+        lengths = np.take(grouped.lengths, chosen, mode="wrap")
         if longest > limit:  # words cut at the limit: their whole-word hash changes
             total[c:d] = word_totals(state, ids, starts[grouped.order[chosen]], lengths, grouped.hashes[chosen]).view(np.uint16)
             continue
         shortest, most = int(lengths[0]), int(lengths[-1])
-        picked = np.take(letters[:most], chosen - a, axis=1)
-        _add_rows(spec, packed, picked, grouped.hashes[chosen], None if shortest == most else lengths, total[c:d])
+        picked = np.take(letters[:most], chosen - a, axis=1, mode="wrap")
+        _add_rows(spec, packed, picked, np.take(grouped.hashes, chosen, mode="wrap"), None if shortest == most else lengths, total[c:d])
         if not packed.counts:
             total[c:d, packed.labels] = feature_counts(spec, lengths)
     return total.view(np.int16)
@@ -181,7 +181,7 @@ class Vocabulary:
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
         records = self.slots
         slot = _home(hashes, len(records))
-        record = np.take(records, slot).view(np.uint64).reshape(-1, 2)
+        record = np.take(records, slot, mode="wrap").view(np.uint64).reshape(-1, 2)
         entry = record[:, 1].view(np.int64)
         position = np.where(record[:, 0] == hashes, entry, -1)
         probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
@@ -221,9 +221,9 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for mix in _MIXES:
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
-        candidate = table[slot]
+        candidate = np.take(table, slot, mode="wrap")
         chosen[pending] = candidate  # right where the slot's index holds the same value; the others are redone
-        wrong = np.flatnonzero(keys[candidate] != pending_keys)
+        wrong = np.flatnonzero(np.take(keys, candidate, mode="wrap") != pending_keys)
         pending, pending_keys = pending[wrong], pending_keys[wrong]
         if not len(pending):
             break
@@ -233,7 +233,7 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     firsts = np.flatnonzero(chosen == np.arange(n))
     number = np.empty(n, dtype=np.int64)
     number[firsts] = np.arange(len(firsts))
-    return firsts, number[chosen]
+    return firsts, np.take(number, chosen, mode="wrap")
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
