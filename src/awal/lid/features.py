@@ -504,7 +504,7 @@ def grouped_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
             terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
             hashed[a:b] += _KEY_SUMS[min(longest, head)]  # the (id + 1): each position's key once more
         else:
-            terms[position >= clipped[a:b]] = 0  # past a shorter word's end
+            np.copyto(terms, 0, where=position >= clipped[a:b])  # past a shorter word's end
             terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
             hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
     ordered = np.take(lengths, order, mode="wrap")

@@ -434,7 +434,10 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     unknown = np.flatnonzero(~known)
     if len(unknown):
         scored = grouped_totals(state, ids, found.starts, grouped, np.take(firsts, unknown, mode="wrap"))
-        lanes[unknown, : labels + 1] = scored[:, : labels + 1]
+        if scored.shape[1] == lanes.shape[1]:  # whole rows at once (their lanes past the count are zeros)
+            lanes.view(table.dtype).ravel()[unknown] = scored.view(table.dtype).ravel()
+        else:
+            lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
             differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
     inverse = grouped.in_text_order(inverse)
@@ -442,22 +445,14 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     width = rows.shape[1]
     rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
-    filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     widest = int(np.diff(offsets).max(initial=0)) + 1
     if widest * (len(spec.orders) + 2) * LEVELS < 2**31:  # no lane of a text's sum leaves 32 bits
-        text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
-        if filled.any():
-            text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0)
-        text_lanes = unpack32(text_rows)
+        text_lanes = unpack32(_per_segment(np.add, rows, bounds))
     else:  # a text of millions of characters: every lane in 64 bits
-        text_lanes = np.zeros((n_texts, 2 * rows.shape[1]), dtype=np.int64)
-        if filled.any():
-            text_lanes[filled] = np.add.reduceat(unpack32(rows), bounds[:-1][filled], axis=0)
+        text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    peak = np.zeros(n_texts)
-    if pair is not None and filled.any():
-        peak[filled] = np.maximum.reduceat(np.take(differences, inverse, mode="wrap"), bounds[:-1][filled])
+    peak = np.zeros(n_texts) if pair is None else _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -465,13 +460,26 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             filled = bounds[1:] > bounds[:-1]
             sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
             counts = counts + np.diff(bounds)
-    letters = np.zeros(n_texts, dtype=np.int64)  # the symbols of its words (all letters or digits), less its digits
-    filled = found.bounds[1:] > found.bounds[:-1]
-    if filled.any():
-        letters[filled] = np.add.reduceat(found.lengths, found.bounds[:-1][filled])
+    letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
         letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
     return sums, counts, letters, peak
+
+
+def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """``ufunc`` reduced over ``values[bounds[i]:bounds[i + 1]]`` (along the first axis) for each ``i``, 0 for an empty segment
+    (``reduceat`` alone would give it the next value).
+
+    >>> _per_segment(np.add, np.array([1, 2, 3]), np.array([0, 2, 2, 3])).tolist()
+    [3, 0, 3]
+    """
+    filled = bounds[1:] > bounds[:-1]
+    if filled.all():
+        return ufunc.reduceat(values, bounds[:-1], axis=0)
+    out = np.zeros((len(bounds) - 1, *values.shape[1:]), dtype=values.dtype)
+    if filled.any():
+        out[filled] = ufunc.reduceat(values, bounds[:-1][filled], axis=0)
+    return out
 
 
 def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndarray, np.ndarray]:

@@ -214,23 +214,28 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([7, 3, 7, 9, 3], 3)
     """
     n = len(keys)
-    chosen = np.empty(n, dtype=np.int64)
     bits = max(4, (4 * n).bit_length())  # a table 4 to 8 times the keys: few share a slot
     table = np.empty(1 << bits, dtype=np.int64)
-    pending, pending_keys = np.arange(n), keys
+    everyone = np.arange(n)
+    chosen, pending, pending_keys = None, everyone, keys
     for mix in _MIXES:
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
         candidate = np.take(table, slot, mode="wrap")
-        chosen[pending] = candidate  # right where the slot's index holds the same value; the others are redone
+        if chosen is None:  # right where the slot's index holds the same value; the others are redone
+            chosen = candidate
+        else:
+            chosen[pending] = candidate
         wrong = np.flatnonzero(np.take(keys, candidate, mode="wrap") != pending_keys)
-        pending, pending_keys = pending[wrong], pending_keys[wrong]
+        pending, pending_keys = np.take(pending, wrong, mode="wrap"), np.take(pending_keys, wrong, mode="wrap")
         if not len(pending):
             break
     else:  # still sharing slots after every mix (never seen): sort the rest
         _, first, inverse = np.unique(pending_keys, return_index=True, return_inverse=True)
         chosen[pending] = pending[first][inverse.ravel()]
-    firsts = np.flatnonzero(chosen == np.arange(n))
+    if chosen is None:  # no keys
+        return everyone, everyone
+    firsts = np.flatnonzero(chosen == everyone)
     number = np.empty(n, dtype=np.int64)
     number[firsts] = np.arange(len(firsts))
     return firsts, np.take(number, chosen, mode="wrap")
