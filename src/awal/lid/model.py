@@ -138,11 +138,14 @@ class Identifier:
         out, letters, peaks = [], [], []
         for cps, offsets in _slices(texts):
             sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
-            out.append((sums / np.sqrt(np.maximum(counts, 1))[:, None] + state["bias"]) / state["temperature"])
+            sums /= np.sqrt(np.maximum(counts, 1))[:, None]  # in place: (sums / root + bias) / temperature
+            sums += state["bias"]
+            sums /= state["temperature"]
+            out.append(sums)
             letters.append(n_letters)
             peaks.append(peak)
-        if not out:
-            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(out) < 2:
+            return (out[0], letters[0], peaks[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0))
         return np.concatenate(out), np.concatenate(letters), np.concatenate(peaks)
 
     def log_prior(self) -> np.ndarray:
