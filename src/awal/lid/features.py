@@ -456,10 +456,11 @@ def by_length(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[i
     >>> order.tolist(), ordered.tolist(), groups
     ([1, 0, 2], [1, 2, 2], [(2, 0, 3)])
     """
-    order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
-    ordered = np.take(lengths, order, mode="wrap")
+    counts = np.bincount(lengths)  # items per length
+    order = np.argsort(lengths.astype(np.uint8 if len(counts) <= 256 else np.uint16), kind="stable")  # a radix sort
+    ordered = np.repeat(np.arange(len(counts)), counts)
     edges = [0]
-    for change in (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist():
+    for change in np.cumsum(counts[counts > 0])[:-1].tolist():
         if change - edges[-1] >= MIN_GROUP:
             edges.append(change)
     edges = edges + [len(ordered)] if len(ordered) else []
