@@ -217,12 +217,12 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bits = max(4, (4 * n).bit_length())  # a table 4 to 8 times the keys: few share a slot
     table = np.empty(1 << bits, dtype=np.int64)
     everyone = np.arange(n)
-    chosen, pending, pending_keys = None, everyone, keys
-    for mix in _MIXES:
+    chosen, pending, pending_keys = everyone, everyone, keys
+    for round_, mix in enumerate(_MIXES):
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
         candidate = np.take(table, slot, mode="wrap")
-        if chosen is None:  # right where the slot's index holds the same value; the others are redone
+        if round_ == 0:  # right where the slot's index holds the same value; the others are redone
             chosen = candidate
         else:
             chosen[pending] = candidate
@@ -233,8 +233,6 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:  # still sharing slots after every mix (never seen): sort the rest
         _, first, inverse = np.unique(pending_keys, return_index=True, return_inverse=True)
         chosen[pending] = pending[first][inverse.ravel()]
-    if chosen is None:  # no keys
-        return everyone, everyone
     firsts = np.flatnonzero(chosen == everyone)
     number = np.empty(n, dtype=np.int64)
     number[firsts] = np.arange(len(firsts))
