@@ -613,6 +613,8 @@ def test_line_chunks_cut_whole_lines_and_count_them(lines, last_newline, batch_s
 
 
 def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch):
+    import multiprocessing
+
     from awal import cli
 
     assert build_parser().parse_args(["normalize"]).workers == 0
@@ -620,7 +622,7 @@ def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch
         build_parser().parse_args(["normalize", "--workers", "-1"])
     assert 1 <= cli.auto_workers() <= cli.MAX_AUTO_WORKERS
     started = []
-    monkeypatch.setattr(cli.multiprocessing, "get_context", lambda *method: started.append(1) or pytest.fail("no pool for one batch"))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *method: started.append(1) or pytest.fail("no pool for one batch"))
     assert list(cli.ordered_map(abs, [-3], workers=4)) == [3]
     assert list(cli.ordered_map(abs, [], workers=4)) == []
     assert started == []

@@ -7,37 +7,41 @@
 
 from __future__ import annotations
 
+import sys as _sys
+import types as _types
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-# The public API. Importing the functions here, after their modules, makes the
-# names `awal.normalize` and `awal.tokenize` the functions, whatever is imported
-# later (`from awal.tokenize import token_spans` no longer rebinds them). Tables
-# are built on first use, so this stays cheap.
-from .batch import TextBatch
-from .normalize import Normalizer, normalize, profiles
-from .quality import quality, quality_filter
-from .rules import RuleError
-from .scripts import dominant_script, script_spans
-from .sentences import sentence_spans, sentences
-from .shingles import shingles
-from .tokenize import tokenize, tokenize_with_offsets
-from .translit import Transliterator, schemes, transliterate
-
-# Language identification loads its model on first use; its module on first access.
-_LAZY = {"Identifier": "lid", "identify": "lid", "identify_tokens": "lid", "language_spans": "lid", "mixedness": "lid"}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'awal' has no attribute {name!r}")
-
-
-__all__ = [
+# The public API, each name with the module that defines it. `import awal` imports none of them
+# (nor NumPy): a name's module is imported on first access, so the command line and a program
+# that only transliterates never load what they do not use. Tables are built on first use.
+_API = {
+    "Identifier": "lid",
+    "Normalizer": "normalize",
+    "RuleError": "rules",
+    "TextBatch": "batch",
+    "Transliterator": "translit",
+    "dominant_script": "scripts",
+    "identify": "lid",
+    "identify_tokens": "lid",
+    "language_spans": "lid",
+    "mixedness": "lid",
+    "normalize": "normalize",
+    "profiles": "normalize",
+    "quality": "quality",
+    "quality_filter": "quality",
+    "schemes": "translit",
+    "script_spans": "scripts",
+    "sentence_spans": "sentences",
+    "sentences": "sentences",
+    "shingles": "shingles",
+    "tokenize": "tokenize",
+    "tokenize_with_offsets": "tokenize",
+    "transliterate": "translit",
+}
+__all__ = [  # (a list type checkers read: names in it are exported)
     "Identifier",
     "Normalizer",
     "RuleError",
@@ -61,3 +65,49 @@ __all__ = [
     "tokenize_with_offsets",
     "transliterate",
 ]
+
+if _TYPE_CHECKING:  # what the names are, for type checkers (at run time: __getattr__)
+    from typing import Any
+
+    from .batch import TextBatch
+    from .lid import Identifier, identify, identify_tokens, language_spans, mixedness
+    from .normalize import Normalizer, normalize, profiles
+    from .quality import quality, quality_filter
+    from .rules import RuleError
+    from .scripts import dominant_script, script_spans
+    from .sentences import sentence_spans, sentences
+    from .shingles import shingles
+    from .tokenize import tokenize, tokenize_with_offsets
+    from .translit import Transliterator, schemes, transliterate
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first access; or a submodule (``awal.batch``)."""
+    if name in _API:
+        value = getattr(_import_module(f".{_API[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    try:
+        return _import_module(f".{name}", __name__)
+    except ModuleNotFoundError as e:
+        if e.name != f"{__name__}.{name}":
+            raise
+    raise AttributeError(f"module 'awal' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*(name for name in globals() if not name.startswith("_") or name.startswith("__")), *_API})
+
+
+class _Package(_types.ModuleType):
+    """The package's module type: importing a submodule named like a function of the API
+    (``awal.normalize``, ``awal.tokenize``, ``awal.quality``...) does not rebind the name to the
+    module, so ``awal.tokenize`` is the function whatever was imported before."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _API and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

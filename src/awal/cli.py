@@ -11,9 +11,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.pool
 import os
 import re
 import shutil
@@ -29,7 +26,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:  # (multiprocessing is imported when a run starts worker processes)
+    import multiprocessing.context
+    import multiprocessing.pool
+    import multiprocessing.process
+
+# The command calls no BLAS routine (awal.lid's products are cut to run on one thread): without the
+# pool of OpenBLAS threads NumPy starts when it is imported, a run spends ~30 ms less CPU time.
+# Set before the imports below load NumPy; a value of the user's own is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from . import __version__
 from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
@@ -241,9 +248,16 @@ class Job:
             except (ValueError, TypeError) as e:
                 raise DataError(f"{chunk.source}: batch starting at line {chunk.first_line}: {e}") from None
             rendered, rows, counts = self.codec.render(parsed, results), len(parsed.texts), parsed.counts
-        if self.spool is not None and isinstance(rendered, bytes) and multiprocessing.parent_process() is not None:
+        if self.spool is not None and isinstance(rendered, bytes) and _in_worker():
             return Spooled.write(rendered, self.spool), rows, chunk.nbytes, counts
         return rendered, rows, chunk.nbytes, counts
+
+
+def _in_worker() -> bool:
+    """Whether this process is a worker of the pool (multiprocessing is imported: there is a pool)."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 SPOOL_PREFIX = "awal-spool-"
@@ -295,6 +309,8 @@ def worker_context() -> multiprocessing.context.BaseContext:
     (pyarrow's thread pool, the pool's own result thread): a worker could wait on one forever. The
     fork server is started once per process; platforms without it use their default.
     """
+    import multiprocessing
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
     context = multiprocessing.get_context("forkserver")
@@ -316,6 +332,8 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: i
     if workers <= 1 or len(first) < 2:
         yield from map(function, chain(first, items))
         return
+    import multiprocessing
+
     others = set(multiprocessing.active_children())
     with worker_context().Pool(workers, initializer=_worker_init) as pool:  # exit terminates it
         watched = set(multiprocessing.active_children()) - others  # the pool's own processes
@@ -341,6 +359,8 @@ def _result(pending: multiprocessing.pool.AsyncResult, workers: set[multiprocess
     ``multiprocessing.Pool`` replaces a dead worker but never finishes the batch it held, so a bare
     ``get()`` would wait forever: the run fails instead (exit 3), leaving no output behind.
     """
+    import multiprocessing
+
     while True:
         try:
             return pending.get(WATCH_INTERVAL)
