@@ -14,22 +14,22 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-# The public API, each name with the module that defines it. `import awal` imports none of them
-# (nor NumPy): a name's module is imported on first access, so the command line and a program
-# that only transliterates never load what they do not use. Tables are built on first use.
-_API = {
+# The public API. Normalisation (with NumPy and the rule engine every other function builds on) is
+# imported here, so a first call pays for its tables, not for imports; every other name imports its
+# module on first access (`__getattr__`): the command line and a program that only normalises never
+# load tokenisation, transliteration, quality or language identification. Tables are built on first use.
+from .batch import TextBatch
+from .normalize import Normalizer, normalize, profiles
+from .rules import RuleError
+
+_LAZY = {
     "Identifier": "lid",
-    "Normalizer": "normalize",
-    "RuleError": "rules",
-    "TextBatch": "batch",
     "Transliterator": "translit",
     "dominant_script": "scripts",
     "identify": "lid",
     "identify_tokens": "lid",
     "language_spans": "lid",
     "mixedness": "lid",
-    "normalize": "normalize",
-    "profiles": "normalize",
     "quality": "quality",
     "quality_filter": "quality",
     "schemes": "translit",
@@ -69,11 +69,8 @@ __all__ = [  # (a list type checkers read: names in it are exported)
 if _TYPE_CHECKING:  # what the names are, for type checkers (at run time: __getattr__)
     from typing import Any
 
-    from .batch import TextBatch
     from .lid import Identifier, identify, identify_tokens, language_spans, mixedness
-    from .normalize import Normalizer, normalize, profiles
     from .quality import quality, quality_filter
-    from .rules import RuleError
     from .scripts import dominant_script, script_spans
     from .sentences import sentence_spans, sentences
     from .shingles import shingles
@@ -83,8 +80,8 @@ if _TYPE_CHECKING:  # what the names are, for type checkers (at run time: __geta
 
 def __getattr__(name: str) -> Any:
     """A public name, imported from its module on first access; or a submodule (``awal.batch``)."""
-    if name in _API:
-        value = getattr(_import_module(f".{_API[name]}", __name__), name)
+    if name in _LAZY:
+        value = getattr(_import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
     try:
@@ -96,16 +93,16 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*(name for name in globals() if not name.startswith("_") or name.startswith("__")), *_API})
+    return sorted({*(name for name in globals() if not name.startswith("_") or name.startswith("__")), *_LAZY})
 
 
 class _Package(_types.ModuleType):
     """The package's module type: importing a submodule named like a function of the API
-    (``awal.normalize``, ``awal.tokenize``, ``awal.quality``...) does not rebind the name to the
-    module, so ``awal.tokenize`` is the function whatever was imported before."""
+    (``awal.tokenize``, ``awal.quality``, ``awal.sentences``, ``awal.shingles``) does not rebind the
+    name to the module, so ``awal.tokenize`` is the function whatever was imported before."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _API and isinstance(value, _types.ModuleType):
+        if name in _LAZY and isinstance(value, _types.ModuleType):
             return
         super().__setattr__(name, value)
 

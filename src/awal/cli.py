@@ -33,11 +33,6 @@ if TYPE_CHECKING:  # (multiprocessing is imported when a run starts worker proce
     import multiprocessing.pool
     import multiprocessing.process
 
-# The command calls no BLAS routine (awal.lid's products are cut to run on one thread): without the
-# pool of OpenBLAS threads NumPy starts when it is imported, a run spends ~30 ms less CPU time.
-# Set before the imports below load NumPy; a value of the user's own is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 from . import __version__
 from .arrow import FeatureUnavailable, detect_array, feature, identify_array, normalize_array, normalizer, pyarrow, tokenize_array, transliterate_array
 from .io import (
