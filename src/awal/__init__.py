@@ -102,7 +102,7 @@ class _Package(_types.ModuleType):
     name to the module, so ``awal.tokenize`` is the function whatever was imported before."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, _types.ModuleType):
+        if name in _LAZY and value is _sys.modules.get(f"{__name__}.{name}"):  # the import system binding the submodule
             return
         super().__setattr__(name, value)
 
