@@ -295,8 +295,8 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (mal
 def reuse_freed_memory() -> bool:
     """Have glibc's allocator keep the memory a batch frees for the next batch, instead of giving it back
     to the system and faulting every page of it in again: each batch allocates and frees tens of MB of
-    buffers, and by default most of them come from fresh pages (on 100 MB of JSONL, 4x fewer page
-    faults and ~0.15 s less system CPU time). Blocks up to 32 MB come from the heap, which keeps up to
+    buffers, and by default most of them come from fresh pages (on 100 MB of JSONL: 90,000 -> 13,000 page
+    faults, ~0.2 s less system CPU time). Blocks up to 32 MB come from the heap, which keeps up to
     128 MB free at its top. Whether it applied (False without glibc: nothing is changed)."""
     if not sys.platform.startswith("linux"):
         return False
