@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import awal
@@ -308,6 +308,63 @@ def test_a_long_reading_of_a_known_skeleton_is_left_alone():
 
     reading = "ك" + "ا" * 20_000 + "لب"
     assert VowelLetters({"كلب": 9, "كالب": 9}).correct(["k" + "a" * 20_000 + "lb"], [reading]) == [reading]
+
+
+@pytest.mark.parametrize("latin, arabic", [("sana", "سنة"), ("9ima", "قيمة"), ("jama3a", "جماعة"),
+                                           ("lmdina", "المدينة"), ("dawla", "دولة")])
+def test_final_a_of_a_known_noun_is_the_feminine_ending(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert plain(model.candidates(latin, 3)[0][0]) == arabic
+
+
+def test_final_a_keeps_the_letter_before_the_ending():
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters({"قوة": 50, "حالة": 9, "شارجة": 1})
+    # 9wiya is قوية, not قوة; حالا is no known word, حالة is; شارجة is seen too rarely; a known word stays
+    assert fix.correct(["9wiya", "7ala", "charja", "7ala"], ["قويا", "حالا", "شارجا", "قوة"]) == [
+        "قويا", "حالة", "شارجا", "قوة"]
+
+
+_READING_LETTERS = "اويةلقسمعدحرّ\u064e\n"
+_VOWEL_FIX_WORDS = {"قوة": 9, "عادة": 9, "سمعة": 9, "مدرسة": 9, "العادة": 9, "قسم": 9, "عدد": 9, "حرية": 9}
+
+
+@given(st.lists(st.tuples(st.text("aiouqsm3dhr", max_size=8), st.text(_READING_LETTERS, max_size=8)), max_size=12))
+@example([("3ada", "عادا"), ("l3ada", "العادا"), ("", ""), ("qisma", "قيسما"), ("3adad", "عاداد")])
+def test_vowel_letters_in_a_batch_as_one_by_one(pairs):
+    # the batch reads readings as one block of code points: each word comes out as it does alone
+    from awal.arabizi_vowels import VowelLetters
+
+    fix = VowelLetters(_VOWEL_FIX_WORDS)
+    latin = [lat for lat, _ in pairs]
+    readings = [r.replace("\n", "") for _, r in pairs]
+    assert fix.correct(latin, readings) == [fix.correct([lat], [r])[0] for lat, r in zip(latin, readings)]
+
+
+@pytest.mark.parametrize("text, arabic", [("ma ibghich", "ما يبغيش"), ("bach ijib", "باش يجيب"),
+                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف")])
+def test_i_after_a_word_calling_for_a_verb_is_the_imperfect_prefix(model, text, arabic):
+    assert plain(model.transliterate([text])[0]) == arabic
+    first, word = text.split()
+    assert plain(model.candidates(word, 2, before=first)[0][0]) == arabic.split()[1]
+    # the word before as transliterate finds it: punctuation and numbers are no words
+    for before in (first + ",", first + " 3 "):
+        assert plain(model.transliterate([f"{before} {word}"])[0]).split()[-1] == arabic.split()[1]
+        assert plain(model.candidates(word, 2, before=before)[0][0]) == arabic.split()[1]
+
+
+def test_i_word_alone_or_after_other_words_keeps_the_rules_reading(model):
+    # a noun of the form ibda3 is إبداع; the pronoun i7na and lexicon words are not verbs
+    alone = model.transliterate(["ibda3", "idir"])
+    assert [w[0] for w in alone] == ["ا", "ا"]
+    assert model.transliterate(["ma i7na", "lbnat ibda3", "ma ila"]) == [
+        "ما حنا", "البنات " + alone[0], "ما " + model.transliterate(["ila"])[0]]
+
+
+@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik"])
+def test_lah_ykhalik(model, text):
+    assert plain(model.transliterate([text])[0]) == "الله يخليك"
 
 
 # ---------------------------------------------------------------- internal separators (issue 10)

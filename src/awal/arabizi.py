@@ -43,7 +43,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_context import WordContext
+from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
 from awal.batch import text_of
@@ -1038,7 +1038,37 @@ class ArabiziModel:
             ambiguous = sorted(where[w] for w in self._ambiguous if w in where)
         if ambiguous:
             choice, readings = self._in_context(words, inv, uwords, readings, ambiguous)
+        if not VERB_CUES.isdisjoint(uwords):
+            choice, readings = self._verbs_after_cues(words, inv, choice, uwords, readings)
         return words.splice(readings, choice)
+
+    def _verbs_after_cues(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
+                          readings: list[str]) -> tuple[np.ndarray, list[str]]:
+        """The ``i`` of a word right after a word calling for a verb read as the imperfect prefix ي
+        (:func:`awal.arabizi_context.imperfect`), occurrence by occurrence; lexicon words keep theirs."""
+        follows = words.text[1:] == words.text[:-1]  # the word before is in the same text
+        if not follows.any():
+            return choice, readings
+        is_cue = np.zeros(len(uwords), dtype=bool)
+        is_cue[[uwords.index(w) for w in VERB_CUES.intersection(uwords)]] = True
+        occ = np.flatnonzero(is_cue[inv[:-1]] & follows) + 1
+        verbs: dict[int, str | None] = {}
+        for k in inv[occ].tolist():
+            if k not in verbs:
+                w = uwords[k]
+                verbs[k] = None if w.lower() in self.lexicon else imperfect(w, readings[k])
+        if not any(verbs.values()):
+            return choice, readings
+        readings, choice = list(readings), choice.copy()
+        added: dict[int, int] = {}
+        for j, k in zip(occ.tolist(), inv[occ].tolist()):
+            verb = verbs[k]
+            if verb is not None:
+                if k not in added:
+                    added[k] = len(readings)
+                    readings.append(verb)
+                choice[j] = added[k]
+        return choice, readings
 
     def _in_context(self, words: WordSpans, inv: np.ndarray, uwords: list[str], readings: list[str],
                     ambiguous: list[int]) -> tuple[np.ndarray, list[str]]:
@@ -1140,6 +1170,11 @@ class ArabiziModel:
             known = {w for w, _ in head}
             rest = [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w not in known]
             lattice = head[:1] + sorted(head[1:] + rest, key=lambda ws: -ws[1])
+        left = find_words([before]) if before else None  # the word before, as transliterate finds it
+        cue = left.joined[left.starts[-1] : left.ends[-1]] if left is not None and left.starts.size else ""
+        verb = imperfect(word, lattice[0][0]) if lattice and cue in VERB_CUES and not head else None
+        if verb is not None:  # after a word calling for a verb, as transliterate reads it
+            lattice = [(verb, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != verb]
         return lattice[:n]
 
     # ------------------------------------------------------------ learning

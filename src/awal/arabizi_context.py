@@ -16,6 +16,14 @@ and the bigram probabilities are interpolated with unigrams (absolute discountin
 ['حنا', 'هنا']
 >>> [w for w, _ in ctx.rank(["هنا", "حنا"], None, None)]
 ['هنا', 'حنا']
+
+A word starting with ``i`` and a consonant is a verb's imperfect prefix ي after a word
+that calls for a verb (``ma ibghich`` ما يبغيش, ``bach ijib`` باش يجيب, ``rbi ikhlik``
+ربي يخليك, ``li ichouf`` لي يشوف), where the letter rules, reading the word alone, write
+ا (``ibda3`` إبداع):
+
+>>> imperfect("ikhlik", "اخليك"), imperfect("Is3dk", "إسعدك"), imperfect("ila", "الا"), imperfect("i3jbk", "يعجبك")
+('يخليك', 'يسعدك', None, None)
 """
 
 from __future__ import annotations
@@ -24,10 +32,25 @@ import math
 from pathlib import Path
 from typing import Iterable, Sequence
 
-__all__ = ["WordContext", "SPELLING_STEP"]
+import regex
+
+__all__ = ["WordContext", "SPELLING_STEP", "VERB_CUES", "imperfect"]
 
 SPELLING_STEP = 1.5  # log-odds given up per place down a spelling's list in the lexicon
 _DISCOUNT = 0.75
+_CUE_WORDS = ("rabi", "rbi", "rebbi", "ma", "bach", "bash", "bch", "ghadi", "ghad", "li", "lli", "illi")
+# the cues as written in lower case, capitalised or in capitals (a set test on distinct words, no lowering)
+VERB_CUES = frozenset(w for c in _CUE_WORDS for w in (c, c.capitalize(), c.upper()))
+_IMPERFECT = regex.compile(r"[iI][b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z2-9][\p{L}2-9]{2}")
+
+
+def imperfect(latin: str, reading: str) -> str | None:
+    """``reading`` with the imperfect prefix ي for the initial ``i`` of ``latin`` (a consonant
+    and two letters or more follow), or None when the word is not spelt so or the
+    reading does not start with ا or إ."""
+    if reading[:1] in ("ا", "إ") and _IMPERFECT.match(latin):
+        return "ي" + reading[1:]
+    return None
 
 
 class WordContext:

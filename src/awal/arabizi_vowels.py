@@ -10,11 +10,19 @@ word is taken (the most frequent one); after the article (ال, or ل as the rul
 ``l`` of ``l3alam``) the rest of the word is looked up, and the article written ال. Only letters the Latin spelling wrote as vowels may go
 (ا for a, و for o or u, ي for i), and only in words of four letters or more.
 
+A final ``a`` the rules wrote ا (``zan9a`` زانقا, ``mjmou3a`` مجموعا) is the noun ending ة when
+the reading is no known word and the word with ة is one, or becomes one with fewer vowel
+letters: Arabic script writes the feminine ending ة (زنقة, مجموعة), which the letter rules
+cannot tell from a final ا.
+
 >>> fix = VowelLetters({"جديد": 19, "تقدر": 31, "هاد": 155, "عالم": 40})
 >>> fix.correct(["jadid", "t9dar", "hayed", "dar", "l3alam"], ["جاديد", "تقدار", "هايد", "دار", "لعالام"])
 ['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
 >>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
 ([''], ['', 'جديد'])
+>>> nouns = VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50})
+>>> nouns.correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
+['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ def _table(chars: str) -> np.ndarray:
 
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
+_ALEF, _TA_MARBUTA = "ا", "ة"
 
 
 def _text(cps: np.ndarray) -> str:
@@ -69,7 +78,12 @@ class VowelLetters:
             word = word.translate(_MARKS)
             if count >= min_count and len(word) > 1:
                 self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
-        self.skeletons = {_skeleton(w) for w in self.rank}
+        self._lengths: dict[str, set[int]] = {}  # skeleton -> the lengths of the known words that have it
+        for w in self.rank:
+            self._lengths.setdefault(_skeleton(w), set()).add(len(w))
+        self.skeletons = set(self._lengths)
+        # the skeletons of the known words ending in ة, without it: a final ا may be that ending
+        self._noun_stems = {sk[:-1] for sk in self.skeletons if sk[-1:] == _TA_MARBUTA}
         self.longest = max(map(len, self.rank), default=0)
 
     def _fewer_vowels(self, latin: str, reading: str) -> str | None:
@@ -78,15 +92,20 @@ class VowelLetters:
 
         A reading longer than the longest known word plus two has none (and its pairs of letters
         to drop would grow with the square of its length)."""
-        if len(reading) > self.longest + 2 or _skeleton(reading) not in self.skeletons:
+        n = len(reading)
+        lengths = self._lengths.get(_skeleton(reading)) if n <= self.longest + 2 else None
+        if lengths is None or (n - 1 not in lengths and n - 2 not in lengths):  # no known word to become
             return None
         latin = latin.lower()
-        droppable = [i for i in range(1, len(reading) - 1)
+        droppable = [i for i in range(1, n - 1)
                      if reading[i] in _WRITTEN_AS and any(v in latin for v in _WRITTEN_AS[reading[i]])]
         rank = self.rank
-        hits = [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
-        hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
-                                   for i, j in combinations(droppable, 2)) if w in rank]
+        hits = []
+        if n - 1 in lengths:
+            hits += [rank[w] for w in (reading[:i] + reading[i + 1 :] for i in droppable) if w in rank]
+        if n - 2 in lengths:
+            hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
+                                       for i, j in combinations(droppable, 2)) if w in rank]
         return min(hits)[1] if hits else None
 
     def correct(self, latin: list[str], readings: list[str]) -> list[str]:
@@ -125,4 +144,27 @@ class VowelLetters:
                 better = self._fewer_vowels(latin[i], word[cut:])
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
+        ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
+        stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
+        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist()
+                 if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
+        for i in nouns:
+            if out[i] is readings[i]:  # not changed above
+                out[i] = self._noun_ending(latin[i], plain_words[i]) or out[i]
         return out
+
+    def _noun_ending(self, latin: str, word: str) -> str | None:
+        """``word`` (ending in ا, no known word) with the feminine ending ة when that is a known
+        word, or one with fewer vowel letters before the letter that precedes the ending (after the
+        article, the rest of the word)."""
+        if len(latin) < 3 or len(word) < 3 or word in self.known:
+            return None
+        rank = self.rank
+        cut = 2 if word[:2] == "ال" and word[2:-1] + _TA_MARBUTA in rank else 0
+        noun = word[cut:-1] + _TA_MARBUTA
+        if noun in rank:
+            return word[:cut] + noun
+        fewer = self._fewer_vowels(latin, noun) if len(latin) >= 4 else None
+        if fewer is None or fewer[-2:] != noun[-2:]:  # the letter before the ending stays (9wiya قوية, never قوة)
+            return None
+        return word[:cut] + fewer
