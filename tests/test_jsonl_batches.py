@@ -117,8 +117,8 @@ def test_the_byte_path_writes_what_parsing_writes(batch, newline, to_ascii):
     function = (lambda texts: awal.transliterate(texts, "ar2bw")) if to_ascii else (lambda texts: awal.normalize(texts, "camel"))
     data = b"\n".join(batch) + (b"\n" if newline else b"")
     mapped = JsonlCodec(("text",)).map_bytes(Chunk("t", 1, 0, data), umap)
-    if mapped is not None:
-        assert mapped == (run_batch(data, None, False, function), len(batch))
+    if mapped is not None:  # only a chunk of whole lines ends in a newline: it holds that many records
+        assert mapped == (run_batch(data, None, False, function), data.count(b"\n"))
 
 
 def test_the_byte_path_takes_canonical_batches():

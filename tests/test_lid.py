@@ -16,12 +16,12 @@ import awal
 from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
 from awal.lid import features
-from awal.lid.features import Alphabet, FeatureSpec, extract, flat, symbols, words
+from awal.lid.features import Alphabet, FeatureSpec, extract, flat, marked_symbols, symbols, words
 from awal.lid.model import word_sums
 from awal.lid.context import SHORT_LETTERS, Context, blocks, log_softmax
 from awal.lid.dialect import Dialect
 from awal.lid.packed import MAX_FEATURES, PackedWeights, pack32, pack_totals, unpack32, unpack_totals
-from awal.lid.vocabulary import Vocabulary, distinct, word_totals
+from awal.lid.vocabulary import Vocabulary, distinct, grouped_totals, word_totals
 
 from strategies import texts as any_texts
 
@@ -75,6 +75,14 @@ def test_letters_from_words_and_marked_digits_match_their_twin(texts):
     assert letters.tolist() == [reference.lid_letters(text, ALPHABET) for text in texts]
 
 
+@given(st.lists(any_texts | st.text(alphabet="ab 12٣\u064e\u0301", max_size=20), max_size=6))
+def test_marked_symbols_match_their_twin(texts):
+    """Symbol ids, text offsets and digit positions from the marked table (one comparison finds digits
+    and combining marks) against reading the texts one character at a time."""
+    ids, offsets, digits = marked_symbols(ALPHABET.table(marked=True), *flat(texts))
+    assert (ids.tolist(), offsets.tolist(), digits.tolist()) == reference.lid_symbols(texts, ALPHABET)
+
+
 @pytest.mark.parametrize("labels", [5, 8])  # rows with a count byte, and rows without room for one
 @given(texts=st.lists(st.text(alphabet="kaynbzf ⴰⵣⵓⵍسلام3é\u064e!", max_size=160), max_size=5))
 @example(texts=["kayn" * 20 + " " + "ⴰ" * 45 + "! bzaf", "", "3"])
@@ -93,8 +101,11 @@ def test_words_and_word_totals_match_their_twins(texts, labels):
             patch.setattr(features, "MIN_GROUP", min_group)
             found = words(ids, offsets)
             lanes = word_totals(state, ids, found.starts, found.lengths, found.hashes)
+            picks = np.arange(0, len(found.starts), 2)  # every other word in length order, read from the groups' letters
+            grouped = grouped_totals(state, ids, found.starts, found.grouped, picks)
             total, counts = lanes[:, :labels], lanes[:, labels]
             assert not lanes[:, labels + 1 :].any()
+        assert grouped.tolist() == lanes[found.grouped.order[picks]].tolist()
         for j, (start, length) in enumerate(zip(found.starts.tolist(), found.lengths.tolist())):
             word = ids[start : start + length].tolist()
             assert int(found.hashes[j]) == reference.lid_word_hash(word)
@@ -118,6 +129,17 @@ def test_logits_in_slices_equal_one_pass(texts, size):
             z, letters = idf.logits(given_texts)
             np.testing.assert_allclose(z, whole[0], rtol=1e-12, atol=1e-12)
             assert letters.tolist() == whole[1].tolist()
+
+
+@given(st.integers(1, 20).flatmap(lambda labels: st.lists(st.lists(st.floats(-50, 50) | st.sampled_from([0.0, 1e-10, -1e-10, 1.0]) | st.just(-np.inf),
+                                                              min_size=labels, max_size=labels), max_size=30)))
+def test_near_ties_match_their_twin(rows):
+    """Rows whose best label has another within NEAR of it (ties, near ties, -inf, 1 to 20 labels)."""
+    from awal.lid.model import NEAR, _near_ties
+
+    z = np.array(rows, dtype=np.float64).reshape(len(rows), -1 if rows else 1)
+    best = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
+    assert _near_ties(z, best).tolist() == reference.lid_near_ties(rows, NEAR)
 
 
 @given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300))

@@ -369,6 +369,21 @@ def lid_letters(text: str, alphabet) -> int:
     return sum(bool(alphabet.letter[table[ord(ch)]]) for ch in text if table[ord(ch)] != lf.DROP)
 
 
+def lid_symbols(texts: list[str], alphabet) -> tuple[list[int], list[int], list[int]]:
+    """``(ids, offsets, digits)`` of a batch, character by character (twin of :func:`awal.lid.features.marked_symbols`):
+    the symbol ids of all texts (combining marks dropped), where each text starts, and the positions of the
+    symbols that are neither letters nor the boundary."""
+    from .lid import features as lf
+
+    table = alphabet.table()
+    ids: list[int] = []
+    offsets = [0]
+    for text in texts:
+        ids += [int(table[ord(ch)]) for ch in text if table[ord(ch)] != lf.DROP]
+        offsets.append(len(ids))
+    return ids, offsets, [i for i, symbol in enumerate(ids) if symbol != lf.BOUNDARY and not alphabet.letter[symbol]]
+
+
 def lid_word_hash(word: list[int]) -> int:
     """The 64-bit hash of a word of symbol ids (twin of :func:`awal.lid.features.word_hashes`)."""
     from .lid import features as lf
@@ -379,6 +394,17 @@ def lid_word_hash(word: list[int]) -> int:
 def lid_distinct(keys: list[int]) -> list[int]:
     """The distinct values of ``keys`` in order of first appearance (twin of :func:`awal.lid.vocabulary.distinct`)."""
     return list(dict.fromkeys(keys))
+
+
+def lid_near_ties(rows: list[list[float]], near: float) -> list[int]:
+    """The rows where a label other than the best (the first largest) scores within ``near`` of it
+    (twin of :func:`awal.lid.model._near_ties`)."""
+    out = []
+    for i, row in enumerate(rows):
+        best = max(range(len(row)), key=lambda j: (row[j], -j))
+        if any(j != best and row[j] >= row[best] - near for j in range(len(row))):
+            out.append(i)
+    return out
 
 
 def lid_lane_sums(rows: list[list[int]], segments: list[int], width: int) -> list[list[int]]:

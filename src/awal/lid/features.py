@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from ..kernels import UNICODE_SIZE, ranges, remove
+from ..kernels import UNICODE_SIZE, _kept, ranges, remove
 from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
 
 ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
@@ -126,7 +126,7 @@ class Alphabet:
 
     def table(self, marked: bool = False) -> np.ndarray:
         """The dense uint16 table (one entry per code point); ``marked``: with :data:`DIGIT_MARK`
-        added to the ids that are neither letters nor the boundary (see :func:`unmark`).
+        added to the ids that are neither letters nor the boundary (see :func:`marked_symbols`).
 
         >>> alphabet = Alphabet.build(["ab 12"] * 3)
         >>> [bool(alphabet.table(marked)[ord(ch)] >= DIGIT_MARK) for marked in (False, True) for ch in "a1 "]
@@ -175,18 +175,29 @@ def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np
     return ids, offsets
 
 
-def unmark(ids: np.ndarray) -> np.ndarray:
-    """The positions of the marked symbols (digits) of ids read from a marked table
-    (:meth:`Alphabet.table`), whose marks are taken off in place.
+def marked_symbols(marked: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`symbols` through a marked table (:meth:`Alphabet.table`): ``(ids, offsets, digits)``, the
+    marks taken off the ids and ``digits`` the positions of the marked ones. One comparison finds the
+    digits and the combining marks (:data:`DROP` is above :data:`DIGIT_MARK` too), both few.
 
-    >>> ids = np.array([7, 5 | DIGIT_MARK, 0], dtype=np.uint16)
-    >>> unmark(ids).tolist(), ids.tolist()
-    ([1], [7, 5, 0])
+    >>> marked = np.array([0, 7, 5 | DIGIT_MARK, DROP], dtype=np.uint16)
+    >>> [a.tolist() for a in marked_symbols(marked, np.array([1, 3, 2, 0, 2]), np.array([0, 3, 5]))]
+    [[7, 5, 0, 5], [0, 2, 4], [1, 3]]
     """
-    marked = np.flatnonzero(ids >= DIGIT_MARK)
-    if len(marked):
-        ids[marked] -= DIGIT_MARK
-    return marked
+    ids = np.take(marked, cps, mode="wrap")
+    high = np.flatnonzero(ids >= DIGIT_MARK)
+    drop = ids[high] == DROP
+    if drop.any():
+        gone = high[drop]
+        keep = np.ones(len(ids), dtype=bool)
+        keep[gone] = False
+        ids = _kept(ids, keep)
+        offsets = offsets - np.searchsorted(gone, offsets)
+        high = high[~drop]
+        high -= np.searchsorted(gone, high)
+    if len(high):
+        ids[high] -= DIGIT_MARK
+    return ids, offsets, high
 
 
 # Odd 64-bit keys, one per position in a word: np.random.default_rng(20261130).integers(1, 1 << 63, size=64,
@@ -390,13 +401,18 @@ def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets:
 @dataclass(frozen=True)
 class Words:
     """The words (maximal runs of non-boundary symbols) of a batch: ``starts``/``lengths`` in the
-    symbol buffer, ``bounds`` (text ``i``'s words are ``bounds[i]:bounds[i + 1]``), a 64-bit hash
-    of each, and the :attr:`text` each belongs to."""
+    symbol buffer, ``bounds`` (text ``i``'s words are ``bounds[i]:bounds[i + 1]``), their
+    :class:`LengthGroups` (letters and 64-bit hashes, by length), the :attr:`hashes` in text order
+    and the :attr:`text` each belongs to."""
 
     starts: np.ndarray
     lengths: np.ndarray
     bounds: np.ndarray
-    hashes: np.ndarray
+    grouped: "LengthGroups"
+
+    @cached_property
+    def hashes(self) -> np.ndarray:
+        return self.grouped.in_text_order(self.grouped.hashes)
 
     @cached_property
     def text(self) -> np.ndarray:
@@ -422,7 +438,7 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     closes[:-1] &= ~inside[1:] | text_start[1:n]
     starts = np.flatnonzero(opens)
     lengths = np.flatnonzero(closes) + 1 - starts
-    return Words(starts, lengths, np.searchsorted(starts, offsets), word_hashes(ids, starts, lengths))
+    return Words(starts, lengths, np.searchsorted(starts, offsets), grouped_hashes(ids, starts, lengths))
 
 
 MIN_GROUP = 256  # words: fewer of one length join the next lengths' group (see by_length)
@@ -440,20 +456,71 @@ def by_length(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[i
     >>> order.tolist(), ordered.tolist(), groups
     ([1, 0, 2], [1, 2, 2], [(2, 0, 3)])
     """
-    order = np.argsort(lengths.astype(np.uint16), kind="stable")  # a radix sort
-    ordered = lengths[order]
+    counts = np.bincount(lengths)  # items per length
+    order = np.argsort(lengths.astype(np.uint8 if len(counts) <= 256 else np.uint16), kind="stable")  # a radix sort
+    ordered = np.repeat(np.arange(len(counts)), counts)
     edges = [0]
-    for change in (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist():
+    for change in np.cumsum(counts[counts > 0])[:-1].tolist():
         if change - edges[-1] >= MIN_GROUP:
             edges.append(change)
     edges = edges + [len(ordered)] if len(ordered) else []
     return order, ordered, [(int(ordered[b - 1]), a, b) for a, b in zip(edges, edges[1:])]
 
 
+@dataclass(frozen=True)
+class LengthGroups:
+    """Words grouped by length (:func:`by_length`, lengths clipped at the 64 keyed positions) with
+    their letters and hashes: the words ``order[a:b]`` of group ``(longest, a, b)`` of :attr:`groups`
+    have their symbol ids in its :attr:`letters` matrix, ``(min(longest, 63), b - a)`` uint16, one letter
+    per row (rows past a shorter word's end hold other symbols), and :attr:`hashes` and :attr:`lengths`
+    follow ``order`` too."""
+
+    order: np.ndarray
+    lengths: np.ndarray
+    groups: list[tuple[int, int, int]]
+    letters: list[np.ndarray]
+    hashes: np.ndarray
+
+    def in_text_order(self, values: np.ndarray) -> np.ndarray:
+        """``values`` given in :attr:`order`, put back in the words' own order."""
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
+
+
+def grouped_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> LengthGroups:
+    """The words ``ids[starts[i]:starts[i] + lengths[i]]`` by length, with their letters and
+    :func:`word_hashes` (over the words of one length at once; longer words than the 63 keyed
+    positions: their first 63 letters so, the others by one sum)."""
+    head = len(_POSITION_KEYS) - 1
+    order, clipped, groups = by_length(np.minimum(lengths, head + 1))
+    ordered_starts = np.take(starts, order, mode="wrap")
+    hashed = np.empty(len(starts), dtype=np.uint64)  # in ``order``
+    letters = []
+    for longest, a, b in groups:
+        position = np.arange(min(longest, head))[:, None]
+        letters.append(np.take(ids, ordered_starts[a:b] + position, mode="wrap"))  # past the end: ignored
+        terms = np.multiply(letters[-1], _POSITION_KEYS[: len(position), None], dtype=np.uint64)
+        if clipped[a] == longest:
+            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            hashed[a:b] += _KEY_SUMS[min(longest, head)]  # the (id + 1): each position's key once more
+        else:
+            np.copyto(terms, 0, where=position >= clipped[a:b])  # past a shorter word's end
+            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
+    ordered = np.take(lengths, order, mode="wrap")
+    rest = ordered - head
+    long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
+    if len(long):
+        tail = ids[ranges(ordered_starts[long] + head, rest[long])].astype(np.uint64) + np.uint64(1)
+        hashed[long] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
+    return LengthGroups(order, ordered, groups, letters, hashed)
+
+
 def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The 64-bit hash of each word ``ids[starts[i]:starts[i] + lengths[i]]``: the sum of
-    ``(id + 1) * key[position in word]`` (wrapping uint64; positions past 63 share the last key),
-    over the words of one length at once (longer words: their first 63 letters so, the others by one sum).
+    ``(id + 1) * key[position in word]`` (wrapping uint64; positions past 63 share the last key)
+    (see :func:`grouped_hashes`).
 
     >>> ids = np.array([7, 8, 9] * 30, dtype=np.uint16)
     >>> h = word_hashes(ids, np.array([0, 3, 0, 1]), np.array([2, 2, 80, 2]))
@@ -462,25 +529,5 @@ def word_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.
     >>> int(h[2]) == sum((int(i) + 1) * int(_POSITION_KEYS[min(p, 63)]) for p, i in enumerate(ids[:80])) % 2**64
     True
     """
-    head = len(_POSITION_KEYS) - 1
-    order, clipped, groups = by_length(np.minimum(lengths, head + 1))
-    ordered_starts = starts[order]
-    hashed = np.empty(len(starts), dtype=np.uint64)  # in ``order``
-    for longest, a, b in groups:
-        position = np.arange(min(longest, head))[:, None]
-        terms = np.multiply(np.take(ids, ordered_starts[a:b] + position, mode="clip"), _POSITION_KEYS[: len(position), None], dtype=np.uint64)
-        if clipped[a] == longest:
-            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
-            hashed[a:b] += _KEY_SUMS[min(longest, head)]  # the (id + 1): each position's key once more
-        else:
-            terms[position >= clipped[a:b]] = 0  # past a shorter word's end
-            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
-            hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
-    out = np.empty(len(starts), dtype=np.uint64)
-    out[order] = hashed
-    rest = lengths - head
-    long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
-    if len(long):
-        tail = ids[ranges(starts[long] + head, rest[long])].astype(np.uint64) + np.uint64(1)
-        out[long] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]
-    return out
+    grouped = grouped_hashes(ids, starts, lengths)
+    return grouped.in_text_order(grouped.hashes)

@@ -31,11 +31,11 @@ from ..columns import accepts_columns
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
-from .features import Alphabet, FeatureSpec, pair_buckets, symbols, unmark, words
+from .features import Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LEVELS, PackedWeights, pack32, unpack32
-from .vocabulary import Vocabulary, difference, distinct, word_totals
+from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
 VERSION = 5  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks
@@ -138,11 +138,14 @@ class Identifier:
         out, letters, peaks = [], [], []
         for cps, offsets in _slices(texts):
             sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
-            out.append((sums / np.sqrt(np.maximum(counts, 1))[:, None] + state["bias"]) / state["temperature"])
+            sums /= np.sqrt(np.maximum(counts, 1))[:, None]  # in place: (sums / root + bias) / temperature
+            sums += state["bias"]
+            sums /= state["temperature"]
+            out.append(sums)
             letters.append(n_letters)
             peaks.append(peak)
-        if not out:
-            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(out) < 2:
+            return (out[0], letters[0], peaks[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0))
         return np.concatenate(out), np.concatenate(letters), np.concatenate(peaks)
 
     def log_prior(self) -> np.ndarray:
@@ -178,9 +181,9 @@ class Identifier:
         if self.threshold > 0:
             return self._labels_of(*self.probabilities(texts))
         logits, letters = self.logits(texts)
-        z = logits + self.log_prior()
+        z = logits + self.log_prior() if self.priors else logits
         best = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
-        near = np.flatnonzero(np.count_nonzero(z >= z.max(axis=1, initial=-np.inf, keepdims=True) - NEAR, axis=1) > 1)
+        near = _near_ties(z, best)
         if len(near):  # as probabilities computes them: a tie goes to the first label
             p = np.exp(logits[near] + self.log_prior() - logits[near].max(axis=1, keepdims=True))
             best[near] = (p / p.sum(axis=1, keepdims=True)).argmax(axis=1)
@@ -363,6 +366,23 @@ class Identifier:
         return cls(threshold, priors, _state=state)
 
 
+def _near_ties(z: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """The rows of ``z`` where a label besides ``best`` (each row's argmax) is within :data:`NEAR` of it
+    (the labels' comparisons packed 8 to a word: no reduction along the short label axis).
+
+    >>> _near_ties(np.array([[0.0, 1.0, 1.0 - 1e-12], [2.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), np.array([1, 0, 0])).tolist()
+    [0, 2]
+    """
+    rows = np.arange(len(z))
+    close = np.zeros((len(z), -(-z.shape[1] // 8) * 8), dtype=bool)
+    np.greater_equal(z, (z[rows, best] - NEAR)[:, None], out=close[:, : z.shape[1]])
+    close[rows, best] = False
+    words = close.view(np.uint64)
+    for column in range(1, words.shape[1]):
+        words[:, 0] |= words[:, column]
+    return np.flatnonzero(words[:, 0])
+
+
 def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``(code points, offsets)`` of runs of ``texts`` of about :data:`SLICE_CHARS` characters each
     (a longer text alone)."""
@@ -399,48 +419,43 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     each distinct other word is scored once from its n-grams, and texts add up their
     words' rows of integer levels (exactly: the same sums as over all n-grams), every
     label's lane at once (:func:`~awal.lid.packed.pack32`)."""
-    ids, offsets = symbols(state["marked"], cps, offsets)
-    digits = unmark(ids)
+    ids, offsets, digits = marked_symbols(state["marked"], cps, offsets)
     found = words(ids, offsets)
     n_texts = len(offsets) - 1
     spec, packed, vocabulary = state["spec"], state["packed"], state["vocabulary"]
     labels = packed.labels
-    firsts, inverse = distinct(found.hashes)  # each distinct word is looked up or scored once
-    known, position = vocabulary.find(found.hashes[firsts])
-    table = vocabulary.rows(labels)
-    lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)  # each distinct word's level sums, then its count
-    differences = np.zeros(len(firsts))
+    grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
+    firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
+    known, position = vocabulary.find(np.take(grouped.hashes, firsts, mode="wrap"))
+    table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        np.take(table, position, out=lanes.view(table.dtype).ravel())
-        if pair is not None:
-            np.take(vocabulary.differences(packed.scale, pair), position, out=differences)
+        lanes = np.take(table, position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
+        differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position, mode="wrap")
+    else:
+        lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
+        differences = np.zeros(len(firsts))
     unknown = np.flatnonzero(~known)
     if len(unknown):
-        new = firsts[unknown]
-        scored = word_totals(state, ids, found.starts[new], found.lengths[new], found.hashes[new])
-        lanes[unknown, : labels + 1] = scored[:, : labels + 1]
+        scored = grouped_totals(state, ids, found.starts, grouped, np.take(firsts, unknown, mode="wrap"))
+        if scored.shape[1] == lanes.shape[1]:  # whole rows at once (their lanes past the count are zeros)
+            lanes.view(table.dtype).ravel()[unknown] = scored.view(table.dtype).ravel()
+        else:
+            lanes[unknown, : labels + 1] = scored[:, : labels + 1]
         if pair is not None:
             differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
+    inverse = grouped.in_text_order(inverse)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
-    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse).view(np.int64).reshape(len(inverse), width)  # per word of the batch
+    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
-    filled = bounds[1:] > bounds[:-1]  # texts with words (reduceat would give the others their next word)
     widest = int(np.diff(offsets).max(initial=0)) + 1
     if widest * (len(spec.orders) + 2) * LEVELS < 2**31:  # no lane of a text's sum leaves 32 bits
-        text_rows = np.zeros((n_texts, rows.shape[1]), dtype=np.int64)
-        if filled.any():
-            text_rows[filled] = np.add.reduceat(rows, bounds[:-1][filled], axis=0)
-        text_lanes = unpack32(text_rows)
+        text_lanes = unpack32(_per_segment(np.add, rows, bounds))
     else:  # a text of millions of characters: every lane in 64 bits
-        text_lanes = np.zeros((n_texts, 2 * rows.shape[1]), dtype=np.int64)
-        if filled.any():
-            text_lanes[filled] = np.add.reduceat(unpack32(rows), bounds[:-1][filled], axis=0)
+        text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    peak = np.zeros(n_texts)
-    if pair is not None and filled.any():
-        peak[filled] = np.maximum.reduceat(np.take(differences, inverse), bounds[:-1][filled])
+    peak = np.zeros(n_texts) if pair is None else _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -448,13 +463,26 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
             filled = bounds[1:] > bounds[:-1]
             sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
             counts = counts + np.diff(bounds)
-    letters = np.zeros(n_texts, dtype=np.int64)  # the symbols of its words (all letters or digits), less its digits
-    filled = found.bounds[1:] > found.bounds[:-1]
-    if filled.any():
-        letters[filled] = np.add.reduceat(found.lengths, found.bounds[:-1][filled])
+    letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
         letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
     return sums, counts, letters, peak
+
+
+def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """``ufunc`` reduced over ``values[bounds[i]:bounds[i + 1]]`` (along the first axis) for each ``i``, 0 for an empty segment
+    (``reduceat`` alone would give it the next value).
+
+    >>> _per_segment(np.add, np.array([1, 2, 3]), np.array([0, 2, 2, 3])).tolist()
+    [3, 0, 3]
+    """
+    filled = bounds[1:] > bounds[:-1]
+    if filled.all():
+        return ufunc.reduceat(values, bounds[:-1], axis=0)
+    out = np.zeros((len(bounds) - 1, *values.shape[1:]), dtype=values.dtype)
+    if filled.any():
+        out[filled] = ufunc.reduceat(values, bounds[:-1][filled], axis=0)
+    return out
 
 
 def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndarray, np.ndarray]:

@@ -21,8 +21,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .features import FeatureSpec, by_length, feature_counts, symbols, word_buckets, word_hashes, words
-from .packed import LANES, MAX_FEATURES, OFFSET, unpack_totals
+from .features import FeatureSpec, LengthGroups, by_length, feature_counts, symbols, word_buckets, word_hashes, words
+from .packed import LANES, MAX_FEATURES, OFFSET, PackedWeights, unpack_totals
 
 
 def longest_word(spec: FeatureSpec) -> int:
@@ -50,18 +50,53 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
         hashes[cut] = word_hashes(ids, starts[cut], np.full(len(cut), limit))
     order, ordered, groups = by_length(np.minimum(lengths, limit))
     ordered_starts, ordered_hashes = starts[order], hashes[order]
-    width = packed.width
-    total = np.empty((len(lengths), max(width, packed.labels + 1)), dtype=np.uint16)  # in ``order``
+    total = _lanes(packed, len(lengths))  # in ``order``
     for longest, a, b in groups:
         letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
-        buckets = word_buckets(spec, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b])
-        packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=total[a:b, :width])  # whole planes added, in cache
-        total[a:b, :width] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
+        _add_rows(spec, packed, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b], total[a:b])
     if not packed.counts:
         total[:, packed.labels] = feature_counts(spec, ordered)
     out = np.empty_like(total)
     out[order] = total
     return out.view(np.int16)
+
+
+def grouped_totals(state: dict, ids: np.ndarray, starts: np.ndarray, grouped: LengthGroups, picks: np.ndarray) -> np.ndarray:
+    """:func:`word_totals` of the words at ``picks`` (ascending positions in the length order of
+    ``grouped``, the :class:`~awal.lid.features.LengthGroups` of words at ``starts``), in that order,
+    reading their letters from the groups' matrices: no second sort or gather of letters by length."""
+    spec, packed = state["spec"], state["packed"]
+    limit = longest_word(spec)
+    total = _lanes(packed, len(picks))
+    edges = np.searchsorted(picks, [a for _, a, _ in grouped.groups] + [len(grouped.order)]).tolist()
+    for (longest, a, _), letters, c, d in zip(grouped.groups, grouped.letters, edges, edges[1:]):
+        if c == d:
+            continue
+        chosen = picks[c:d]
+        lengths = np.take(grouped.lengths, chosen, mode="wrap")
+        if longest > limit:  # words cut at the limit: their whole-word hash changes
+            total[c:d] = word_totals(state, ids, starts[grouped.order[chosen]], lengths, grouped.hashes[chosen]).view(np.uint16)
+            continue
+        shortest, most = int(lengths[0]), int(lengths[-1])
+        picked = np.take(letters[:most], chosen - a, axis=1, mode="wrap")
+        _add_rows(spec, packed, picked, np.take(grouped.hashes, chosen, mode="wrap"), None if shortest == most else lengths, total[c:d])
+        if not packed.counts:
+            total[c:d, packed.labels] = feature_counts(spec, lengths)
+    return total.view(np.int16)
+
+
+def _lanes(packed: PackedWeights, count: int) -> np.ndarray:
+    """Room for the lanes of ``count`` words' sums (see :func:`word_totals`), uint16."""
+    return np.empty((count, max(packed.width, packed.labels + 1)), dtype=np.uint16)
+
+
+def _add_rows(spec: FeatureSpec, packed: PackedWeights, letters: np.ndarray, hashes: np.ndarray, lengths: np.ndarray | None, out: np.ndarray) -> None:
+    """Into ``out`` (uint16 lanes, one word a row), the sums of the weight rows of the words of ``letters``
+    (see :func:`~awal.lid.features.word_buckets`) less their offsets."""
+    buckets = word_buckets(spec, letters, hashes, lengths)
+    width = packed.width
+    packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=out[:, :width])  # whole planes added, in cache
+    out[:, :width] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
 
 
 @dataclass(frozen=True)
@@ -146,7 +181,7 @@ class Vocabulary:
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
         records = self.slots
         slot = _home(hashes, len(records))
-        record = np.take(records, slot).view(np.uint64).reshape(-1, 2)
+        record = np.take(records, slot, mode="wrap").view(np.uint64).reshape(-1, 2)
         entry = record[:, 1].view(np.int64)
         position = np.where(record[:, 0] == hashes, entry, -1)
         probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
@@ -179,26 +214,29 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([7, 3, 7, 9, 3], 3)
     """
     n = len(keys)
-    chosen = np.empty(n, dtype=np.int64)
     bits = max(4, (4 * n).bit_length())  # a table 4 to 8 times the keys: few share a slot
     table = np.empty(1 << bits, dtype=np.int64)
-    pending, pending_keys = np.arange(n), keys
-    for mix in _MIXES:
+    everyone = np.arange(n)
+    chosen, pending, pending_keys = everyone, everyone, keys
+    for round_, mix in enumerate(_MIXES):
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
-        candidate = table[slot]
-        chosen[pending] = candidate  # right where the slot's index holds the same value; the others are redone
-        wrong = np.flatnonzero(keys[candidate] != pending_keys)
-        pending, pending_keys = pending[wrong], pending_keys[wrong]
+        candidate = np.take(table, slot, mode="wrap")
+        if round_ == 0:  # right where the slot's index holds the same value; the others are redone
+            chosen = candidate
+        else:
+            chosen[pending] = candidate
+        wrong = np.flatnonzero(np.take(keys, candidate, mode="wrap") != pending_keys)
+        pending, pending_keys = np.take(pending, wrong, mode="wrap"), np.take(pending_keys, wrong, mode="wrap")
         if not len(pending):
             break
     else:  # still sharing slots after every mix (never seen): sort the rest
         _, first, inverse = np.unique(pending_keys, return_index=True, return_inverse=True)
         chosen[pending] = pending[first][inverse.ravel()]
-    firsts = np.flatnonzero(chosen == np.arange(n))
+    firsts = np.flatnonzero(chosen == everyone)
     number = np.empty(n, dtype=np.int64)
     number[firsts] = np.arange(len(firsts))
-    return firsts, number[chosen]
+    return firsts, np.take(number, chosen, mode="wrap")
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
