@@ -1,8 +1,9 @@
 """Conventions of the public API: `mypy --strict` on a user's script infers each result's type, the package
-type-checks, one version source, `py.typed` in the wheel, a light `import awal`."""
+type-checks, one version source, `py.typed` in the wheel, a light `import awal` (modules imported on use)."""
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import re
 import subprocess
@@ -137,6 +138,47 @@ def test_import_awal_stays_light() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def _modules_after(code: str) -> list[str]:
+    """The modules of awal, NumPy and the optional or heavy dependencies a fresh process has imported after ``code``."""
+    watched = ("awal", "numpy", "pandas", "pyarrow", "regex", "multiprocessing")
+    code += f"\nimport sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {watched!r}))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])
+
+
+def test_import_awal_imports_only_normalisation() -> None:
+    """``import awal`` loads NumPy and normalisation (what every function builds on, so a first call pays
+    for tables, not imports); tokenisation, transliteration, quality, language identification, ``regex``
+    and the optional pyarrow and pandas are imported when first used."""
+    loaded = set(_modules_after("import awal; awal.normalize('x', 'camel')"))
+    assert {"numpy", "awal.normalize", "awal.batch"} <= loaded
+    assert not {"awal.lid", "awal.tokenize", "awal.quality", "awal.translit", "awal.scripts", "pandas", "pyarrow", "regex"} & loaded
+    assert "awal.translit" in _modules_after("import awal; awal.transliterate('x', 'ar2bw')")
+
+
+def test_the_command_imports_only_what_it_runs(tmp_path: Path) -> None:
+    """``awal normalize`` on JSONL imports neither language identification, tokenisation, pyarrow, pandas, ``regex``
+    (before Python 3.11 the JSONL reader's patterns need it) nor (with one worker) ``multiprocessing``."""
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "أَهْلاً"}\n', encoding="utf-8")
+    code = f"from awal.cli import main; main(['normalize', '--profile', 'camel', {str(source)!r}, '--field', 'text', '--workers', '1'])"
+    loaded = set(_modules_after(code))
+    assert {"awal.cli", "awal.io.jsonl", "awal.utf8map", "numpy"} <= loaded
+    unneeded = {"awal.lid", "awal.tokenize", "awal.quality", "awal.arabizi", "pandas", "pyarrow", "multiprocessing"}
+    assert not (unneeded | ({"regex"} if sys.version_info >= (3, 11) else set())) & loaded
+
+
+def test_api_names_stay_functions_when_their_modules_are_imported() -> None:
+    """``awal.tokenize`` (``normalize``, ``quality``...) is the function even after ``import awal.tokenize``
+    or a module that imports it; submodules are still reachable as attributes."""
+    code = "import awal.quality, awal.tokenize, awal.normalize; print(awal.tokenize('a b'), awal.quality.__module__, awal.batch.__name__)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["['a',", "'b']", "awal.quality", "awal.batch"]
+    assert set(awal.__all__) <= set(dir(awal)) and callable(awal.shingles) and callable(awal.sentences)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        awal.nothing_here  # noqa: B018
 
 
 def test_wheel_ships_py_typed(tmp_path: Path) -> None:

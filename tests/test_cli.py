@@ -612,7 +612,19 @@ def test_line_chunks_cut_whole_lines_and_count_them(lines, last_newline, batch_s
         line, offset = line + chunk.payload.count(b"\n"), offset + len(chunk.payload)
 
 
+def test_freed_memory_is_kept_for_the_next_batch_with_glibc():
+    """The command tunes glibc's allocator where there is one (main and every worker call this), and
+    changes nothing elsewhere."""
+    import platform
+
+    from awal import cli
+
+    assert cli.reuse_freed_memory() == (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
+
+
 def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch):
+    import multiprocessing
+
     from awal import cli
 
     assert build_parser().parse_args(["normalize"]).workers == 0
@@ -620,7 +632,7 @@ def test_workers_default_to_every_cpu_and_start_only_for_two_batches(monkeypatch
         build_parser().parse_args(["normalize", "--workers", "-1"])
     assert 1 <= cli.auto_workers() <= cli.MAX_AUTO_WORKERS
     started = []
-    monkeypatch.setattr(cli.multiprocessing, "get_context", lambda *method: started.append(1) or pytest.fail("no pool for one batch"))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *method: started.append(1) or pytest.fail("no pool for one batch"))
     assert list(cli.ordered_map(abs, [-3], workers=4)) == [3]
     assert list(cli.ordered_map(abs, [], workers=4)) == []
     assert started == []

@@ -1,13 +1,13 @@
 """Patterns for pieces of text with a syntax of their own: URLs, e-mail addresses, mentions,
 hashtags, numbers and Roman numerals.
 
-The tokenizer keeps them whole (:data:`SPECIAL`); run collapsing leaves them alone
+The tokenizer keeps them whole (:func:`special_pattern`); run collapsing leaves them alone
 (:func:`protected`): ``https://example.com/aaa``, ``Louis XIII`` and ``0xFFF`` are not
 elongated words. No pattern matches whitespace, and every lookaround treats whitespace
 like the edge of the text, so a pattern finds the same matches in the whole text and
 in the whitespace-free stretch around a match (what :func:`protected` searches).
 
->>> [m.group() for m in SPECIAL.finditer("voir https://ex.ma/aaa, #Maroc et a@b.ma")]
+>>> [m.group() for m in special_pattern().finditer("voir https://ex.ma/aaa, #Maroc et a@b.ma")]
 ['https://ex.ma/aaa', '#Maroc', 'a@b.ma']
 >>> [m.group() for m in scanner(("roman",)).finditer("Louis XIII, XVIIIe siècle, mix")]
 ['XIII', 'XVIIIe', 'mix']
@@ -16,12 +16,15 @@ in the whitespace-free stretch around a match (what :func:`protected` searches).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import regex
 
 from .kernels import map_table
 from .unicode import property_mask
+
+if TYPE_CHECKING:
+    import regex
 
 _URL_CHAR = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"]"""
 _URL_END = r"""[^\p{White_Space}\p{Cc}\p{Cf}<>"'.,;:!?)\]}»،؛؟…]"""
@@ -37,8 +40,15 @@ NUMBER = r"(?<!\w)0[xX][0-9A-Fa-f]+(?!\w)|(?<!\d)\d+(?:[.,:/\u066b\u066c]\d+)*(?
 # numeral never holds a run of more than three letters (MMM, CCC, XXX, III).
 ROMAN = r"(?<!\w)(?i:(?=[mdclxvi])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?:e|er|ère|ème|th|st|nd|rd)?)(?!\w)"
 
-SPECIAL = regex.compile("|".join((URL, EMAIL, MENTION, HASHTAG)))
-"""What the tokenizer keeps as one token."""
+
+
+@lru_cache(maxsize=1)
+def special_pattern() -> regex.Pattern:
+    """What the tokenizer keeps as one token (compiled on first use: ``import awal.rules`` stays cheap)."""
+    import regex
+
+    return regex.compile("|".join((URL, EMAIL, MENTION, HASHTAG)))
+
 
 PROTECT_KINDS = ("url", "email", "hashtag", "number", "roman")
 PROTECT_PATTERNS = {"url": URL, "email": EMAIL, "hashtag": HASHTAG, "number": NUMBER, "roman": ROMAN}
@@ -50,6 +60,8 @@ the ASCII characters are protected: ``#Maroc`` stays, the Arabic of ``#مبرو�
 def scanner(kinds: tuple[str, ...]) -> regex.Pattern:
     """One pattern for the protected ``kinds``, alternatives in that order (a named group each):
     a left-to-right scan takes the first alternative that matches, pieces never overlap."""
+    import regex
+
     return regex.compile("|".join(f"(?P<{kind}>{PROTECT_PATTERNS[kind]})" for kind in kinds))
 
 
@@ -59,6 +71,8 @@ def protected_in(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
     >>> protected_in("Louis XIII à #Rabat_الرباط", ("roman", "hashtag"))
     [(6, 10), (13, 20)]
     """
+    import regex
+
     spans = []
     for match in scanner(kinds).finditer(text):
         if match.lastgroup != "hashtag":

@@ -73,7 +73,7 @@ from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_typ
 from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
-from .patterns import SPECIAL
+from .patterns import special_pattern
 from .token_arrays import token_list_array
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
@@ -213,7 +213,7 @@ def _special_spans(
     starts: list[int] = []
     ends: list[int] = []
     for a, b in zip(_positions(base, lo).tolist(), _positions(base, hi).tolist()):
-        for match in SPECIAL.finditer(text_of(cps[a:b])):
+        for match in special_pattern().finditer(text_of(cps[a:b])):
             starts.append(a + match.start())
             ends.append(a + match.end())
     if base is None:
@@ -534,7 +534,7 @@ def _special_tokens(text: str, tables: _FastTables) -> list[tuple[int, int]] | N
     for window in re.finditer(f"[^{tables.space[1:-1]}]+", text):  # the stretch between spaces around a trigger
         if not _TRIGGER.search(window.group()):
             continue
-        for match in SPECIAL.finditer(window.group()):
+        for match in special_pattern().finditer(window.group()):
             a, b = window.start() + match.start(), window.start() + match.end()
             before, after = text[a - 1 : a], text[b : b + 1]
             beyond = text[b + 1 : b + 2]  # a separator is glued when a digit follows, past any marks

@@ -20,7 +20,6 @@ import unicodedata
 from functools import lru_cache
 
 import numpy as np
-import regex
 
 from .cache import cached_table, source_key
 from .kernels import UNICODE_SIZE
@@ -28,6 +27,8 @@ from .kernels import UNICODE_SIZE
 
 def _cached(name: str, build):
     """``build()`` through the disk cache, keyed by this module's source and the ``regex`` version."""
+    import regex  # (here, not at the top: awal.rules imports this module, and most of its users never build a table)
+
     return cached_table(name, f"{source_key(__file__)}\0{regex.__version__}", build)
 
 
@@ -59,6 +60,8 @@ def property_mask(pattern: str) -> np.ndarray:
 
 
 def _property_mask(pattern: str) -> np.ndarray:
+    import regex
+
     mask = np.zeros(UNICODE_SIZE, dtype=bool)
     for m in regex.finditer(pattern + "+", _all_characters()):
         mask[m.start() : m.end()] = True

@@ -164,7 +164,9 @@ def _bare_quotes(raw: np.ndarray, quotes: np.ndarray) -> np.ndarray | None:
         return None
     if len(unicode) and (unicode[-1] + 6 > len(raw) or not {raw[u + 2 : u + 6].tobytes() for u in unicode.tolist()} <= _UNICODE_ESCAPES):
         return None
-    return np.setdiff1d(quotes, escapes[escaped == ord('"')] + 1, assume_unique=True)
+    bare = np.ones(len(quotes), dtype=bool)
+    bare[np.searchsorted(quotes, escapes[escaped == ord('"')] + 1)] = False  # (an escaped quote is one of quotes)
+    return quotes[bare]
 
 
 _ONE_DIGIT = str.maketrans("23456789", "11111111")
@@ -380,10 +382,10 @@ class JsonlCodec(Codec):
         if not data.endswith(b'"}\n'):
             return None
         raw = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 0x0A)
-        lines = len(ends)
-        if np.count_nonzero(raw < 0x20) != lines:  # a raw control character: not JSON (the general path reports it)
+        ends = np.flatnonzero(raw < 0x20)  # the line ends, if no raw control character is there
+        if (raw[ends] != 0x0A).any():  # one is: not JSON (the general path reports it)
             return None
+        lines = len(ends)
         if (raw[ends - 1] != ord("}")).any() or (raw[ends - 2] != ord('"')).any():
             return None
         key = f"{_dumps(self.field[0])}: \"".encode()
