@@ -75,6 +75,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     import py3langid
+    import usage
+
+    usage.installed_bytecode()  # the fresh interpreter of the first-identify row finds compiled bytecode
     import pycld2
 
     files = sorted((DATA / "flores200" / "dev").glob("*.dev"))

@@ -11,6 +11,7 @@ compute the same function.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,16 @@ import regex
 import corpus
 
 HERE = Path(__file__).resolve().parent
+BYTECODE = HERE / "out" / "bytecode"
+
+
+def installed_bytecode() -> None:
+    """Child interpreters started from now on write awal's compiled bytecode to ``benchmarks/out/bytecode``
+    and reuse it, as a pip-installed package has it (pip compiles at install time). Without this, a
+    session that sets PYTHONDONTWRITEBYTECODE compiles every module in every fresh process, and the
+    first-call and import rows time the compiler (cli_bench.py does the same in its own folder)."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(BYTECODE)
 ROUNDS = 7
 
 
