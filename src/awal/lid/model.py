@@ -460,8 +460,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
             bounds = np.searchsorted(pair_text, np.arange(n_texts + 1))
-            filled = bounds[1:] > bounds[:-1]
-            sums[filled] += np.add.reduceat(pair_rows, bounds[:-1][filled], axis=0)
+            sums += _per_segment(np.add, pair_rows, bounds)
             counts = counts + np.diff(bounds)
     letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
