@@ -43,6 +43,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
+from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -1040,7 +1041,62 @@ class ArabiziModel:
             choice, readings = self._in_context(words, inv, uwords, readings, ambiguous)
         if not VERB_CUES.isdisjoint(uwords):
             choice, readings = self._verbs_after_cues(words, inv, choice, uwords, readings)
+        if not PROCLITIC_FORMS.isdisjoint(uwords):
+            words, choice, readings = self._attach_proclitics(words, inv, choice, uwords, readings)
         return words.splice(readings, choice)
+
+    def _attach_proclitics(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
+                           readings: list[str]) -> tuple[WordSpans, np.ndarray, list[str]]:
+        """Proclitics written apart (``b naja7``, ``el bachir``) attached to the next word read in
+        their text, across spaces only (:mod:`awal.arabizi_clitics`): the span of the proclitic
+        grows over the spaces and the word, and reads as the joined Arabic word."""
+        is_pro = np.zeros(len(uwords), dtype=bool)
+        is_pro[[i for i, w in enumerate(uwords) if w in PROCLITIC_FORMS]] = True
+        pro = is_pro[inv]
+        follows = words.text[1:] == words.text[:-1]
+        occ = np.flatnonzero(pro[:-1] & follows).tolist()
+        joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
+        occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
+        if not occ:
+            return words, choice, readings
+        text: dict[int, str] = {}  # an occurrence's Arabic once the proclitics after it are attached
+        absorbed: dict[int, int] = {}  # chain head -> last occurrence it covers
+        for j in reversed(occ):
+            host = text.get(j + 1)
+            if host is None:
+                if pro[j + 1]:
+                    continue  # a proclitic with no word to attach to stays as it is
+                host = readings[choice[j + 1]]
+            if not any("\u0621" <= c <= "\u064a" for c in host):
+                continue
+            key = uwords[inv[j]].lower()
+            prefix = PROCLITICS[key]
+            if key == "l":
+                prefix = self._article_or_l(words, j)
+            text[j] = attach(prefix, host)
+            absorbed[j] = absorbed.pop(j + 1, j + 1)
+        if not absorbed:
+            return words, choice, readings
+        keep = np.ones(inv.size, dtype=bool)
+        new_ends = words.ends.copy()
+        choice, readings = choice.copy(), list(readings)
+        for head, last in absorbed.items():
+            keep[head + 1 : last + 1] = False
+            new_ends[head] = words.ends[last]
+            choice[head] = len(readings)
+            readings.append(text[head])
+        spans = WordSpans(words.texts, joined, words.cps, words.bounds, words.starts[keep], new_ends[keep],
+                          words.text[keep])
+        return spans, choice[keep], readings
+
+    def _article_or_l(self, words: WordSpans, j: int) -> str:
+        """A standalone ``l``: the article after a preposition (``f l mghrib`` فالمغرب), else
+        the preposition ل (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب)."""
+        if j and words.text[j - 1] == words.text[j]:
+            before = words.joined[words.starts[j - 1] : words.ends[j - 1]]
+            if before.lower() in ARTICLE_AFTER and not words.joined[words.ends[j - 1] : words.starts[j]].strip(" "):
+                return "ال"
+        return "ل"
 
     def _verbs_after_cues(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
                           readings: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -1175,7 +1231,22 @@ class ArabiziModel:
         verb = imperfect(word, lattice[0][0]) if lattice and cue in VERB_CUES and not head else None
         if verb is not None:  # after a word calling for a verb, as transliterate reads it
             lattice = [(verb, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != verb]
+        prefix = self._proclitic(word, cue, after)
+        if prefix is not None:  # a proclitic before a word: the part transliterate attaches to it
+            lattice = [(prefix, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != prefix]
         return lattice[:n]
+
+    def _proclitic(self, word: str, before: str, after: str) -> str | None:
+        """The Arabic a proclitic takes in front of the word ``after`` starts with (spaces between),
+        as :meth:`transliterate` attaches it; None when ``word`` is no proclitic or no word follows."""
+        if word not in PROCLITIC_FORMS:
+            return None
+        right = find_words([after.lstrip(" ")])
+        if not right.starts.size or right.starts[0] or right.joined[: right.ends[0]] in PROCLITIC_FORMS:
+            return None
+        if word.lower() == "l":
+            return "ال" if before.lower() in ARTICLE_AFTER else "ل"
+        return PROCLITICS[word.lower()]
 
     # ------------------------------------------------------------ learning
     def _align(self, word: str, target: str) -> list[tuple[str, str, str]] | None:
