@@ -266,5 +266,6 @@ def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])
     # 3la is written على (the usual Arabic-script spelling, issue 14) where DODa's phrases write علا, and
-    # w / o attached (وعشرين) where DODa writes و apart (واحد و عشرين): see benchmarks/README.md, round 10
-    assert acc >= 45.0, acc  # 45.1 (round 10; 50.0 in rounds 7-9 with every proclitic apart)
+    # w / o attached (وعشرين) where DODa writes و apart (واحد و عشرين), kola كل (DODa كولا) and the
+    # verb after allah with ي (DODa mostly ا), as AfriSenti's Arabic-script tweets write: benchmarks/README.md
+    assert acc >= 41.0, acc  # 41.2 (round 10; 50.0 in rounds 7-9)

@@ -111,6 +111,7 @@ def test_the_article_on_a_lexicon_word(model):
     ("bsara7a sawtek zwin", "بصراحة صوتك زوين"), ("kathdar m3aya", "كاتهضر معايا"),
     ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى وحنان"),
     ("wahid men hbabi", "واحد من حبابي"), ("allah yehdik habaybi", "الله يهديك حبايبي"),
+        ("kola nhar", "كل نهار"), ("kola wahed", "كل واحد"),
 ])
 def test_frequent_words_of_real_comments(model, latin, arabic):
     # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
@@ -344,7 +345,8 @@ def test_vowel_letters_in_a_batch_as_one_by_one(pairs):
 
 
 @pytest.mark.parametrize("text, arabic", [("ma ibghich", "ما يبغيش"), ("bach ijib", "باش يجيب"),
-                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف")])
+                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف"),
+                                          ("allah ikmel", "الله يكمل"), ("lah idir", "الله يدير")])
 def test_i_after_a_word_calling_for_a_verb_is_the_imperfect_prefix(model, text, arabic):
     assert plain(model.transliterate([text])[0]) == arabic
     first, word = text.split()
@@ -363,7 +365,7 @@ def test_i_word_alone_or_after_other_words_keeps_the_rules_reading(model):
         "ما حنا", "البنات " + alone[0], "ما " + model.transliterate(["ila"])[0]]
 
 
-@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik"])
+@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik", "allah ikhlik"])
 def test_lah_ykhalik(model, text):
     assert plain(model.transliterate([text])[0]) == "الله يخليك"
 
