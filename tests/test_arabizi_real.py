@@ -468,6 +468,18 @@ def test_proclitics_written_apart_are_attached(model, latin, arabic):
     assert plain(model.transliterate([latin])[0]) == arabic
 
 
+@pytest.mark.parametrize("latin, arabic", [("bhad", "بهاد"), ("fhanan", "فحنان"), ("okayn", "وكاين"), ("w3andi", "وعندي"),
+                                           ("flmghrib", "فالمغرب"), ("bsara7a", "بصراحة")])
+def test_a_proclitic_written_on_a_lexicon_word(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert plain(model.candidates(latin, 2)[0][0]) == arabic
+
+
+@pytest.mark.parametrize("latin, arabic", [("bali", "بالي"), ("bila", "بلا"), ("bghi", "بغي")])
+def test_words_of_their_own_are_no_proclitic_on_a_word(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
 @pytest.mark.parametrize(
     "latin, arabic",
     [("b 200 dh", "ب 200 dh"), ("f, dar", "ف, دار"), ("w\nana", "و\nأنا"), ("ana w", "أنا و"), ("b-dar", "ب-دار"),

@@ -43,7 +43,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach
+from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_reading
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -1178,6 +1178,9 @@ class ArabiziModel:
             reading = lex.get(lowered[i][1:]) if found[i] is None else None
             if reading is not None and len(reading) > 2 and not reading.startswith("ال") and " " not in reading:
                 found[i] = "ال" + reading
+        for i, low in enumerate(lowered):  # a proclitic on a lexicon word: bhad, fhanan, ohna
+            if found[i] is None and low[:1] in "bfwo":
+                found[i] = attached_reading(low, lex, self.homographs)
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))

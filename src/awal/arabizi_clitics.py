@@ -15,13 +15,20 @@ A standalone ``l`` is the article ال after a preposition (``f l mghrib`` فا�
 and the preposition ل otherwise (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب): writers who
 mean the article mostly write it attached (``lmatch``, read as before).
 
+A word written with one of ``b f w o`` in front of a lexicon word reads as that
+proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest is a
+short word starting with a vowel (``bali``, ``bila``, ``wala`` are words of their own) or a
+spelling of several words (``ohna``: وهنا or وحنا, left to the letter rules).
+
 >>> attach("ب", "نجاح"), attach("ل", "المغرب"), attach("ال", "المغرب"), attach("بال", "النسبة"), attach("و", "الله")
 ('بنجاح', 'للمغرب', 'المغرب', 'بالنسبة', 'والله')
 """
 
 from __future__ import annotations
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach"]
+from typing import Container
+
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_reading"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -46,3 +53,28 @@ def attach(prefix: str, host: str) -> str:
         if prefix in ("ل", "لل"):
             return "لل" + host[2:]
     return prefix + host
+
+
+_ATTACHED = {"b": "ب", "f": "ف", "w": "و", "o": "و"}
+_VOWELS = frozenset("aeiouy")
+
+
+def attached_reading(word: str, lexicon: dict[str, str], ambiguous: Container[str] = ()) -> str | None:
+    """The reading of the lowercase ``word`` as a proclitic ``b f w o`` written on a ``lexicon``
+    word (None when it is not one, or when that word is ``ambiguous``: its context is not read here).
+
+    >>> lex = {"had": "هاد", "lmghrib": "المغرب", "ali": "على", "hanan": "حنان"}
+    >>> lex.update(ghi="غير", hna="هنا")
+    >>> [attached_reading(w, lex, {"hna"}) for w in ("bhad", "flmghrib", "bali", "ohanan", "hhad", "bbhad", "bghi", "ohna")]
+    ['بهاد', 'فالمغرب', None, 'وحنان', None, None, None, None]
+    """
+    prefix = _ATTACHED.get(word[:1])
+    rest = word[1:]
+    if prefix is None or len(rest) < 3 or rest[0] == word[0] or (rest[0] in _VOWELS and len(rest) < 4):
+        return None
+    if word.startswith("bgh"):  # the verb بغى (bghi, bghat), never ب + غ...
+        return None
+    reading = lexicon.get(rest)
+    if reading is None or rest in ambiguous or len(reading) < 2 or " " in reading:
+        return None
+    return attach(prefix, reading)
