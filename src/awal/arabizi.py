@@ -1178,9 +1178,8 @@ class ArabiziModel:
             reading = lex.get(lowered[i][1:]) if found[i] is None else None
             if reading is not None and len(reading) > 2 and not reading.startswith("ال") and " " not in reading:
                 found[i] = "ال" + reading
-        for i, low in enumerate(lowered):  # a proclitic on a lexicon word: bhad, fhanan, ohna
-            if found[i] is None and low[:1] in "bfwo":
-                found[i] = attached_reading(low, lex, self.homographs)
+        for i in [i for i, (low, f) in enumerate(zip(lowered, found)) if low[0] in "bfwo" and f is None]:
+            found[i] = attached_reading(lowered[i], lex, self.homographs)  # a proclitic on a lexicon word: bhad
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))
