@@ -16,8 +16,8 @@ and the preposition ل otherwise (``l ihab`` لإيهاب, ``l lmghrib`` للم�
 mean the article mostly write it attached (``lmatch``, read as before).
 
 A word written with one of ``b f w o`` in front of a lexicon word reads as that
-proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest is a
-short word starting with a vowel (``bali``, ``bila``, ``wala`` are words of their own) or a
+proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest
+starts with a vowel (``bali``, ``bila``, ``wala``, ``wissam`` are words of their own) or is a
 spelling of several words (``ohna``: وهنا or وحنا, left to the letter rules).
 
 >>> attach("ب", "نجاح"), attach("ل", "المغرب"), attach("ال", "المغرب"), attach("بال", "النسبة"), attach("و", "الله")
@@ -70,7 +70,7 @@ def attached_reading(word: str, lexicon: dict[str, str], ambiguous: Container[st
     """
     prefix = _ATTACHED.get(word[:1])
     rest = word[1:]
-    if prefix is None or len(rest) < 3 or rest[0] == word[0] or (rest[0] in _VOWELS and len(rest) < 4):
+    if prefix is None or len(rest) < 3 or rest[0] == word[0] or rest[0] in _VOWELS:
         return None
     if word.startswith("bgh"):  # the verb بغى (bghi, bghat), never ب + غ...
         return None
