@@ -43,7 +43,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_reading
+from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_words
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -625,6 +625,7 @@ class ArabiziModel:
         self._cache: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
         self._vowel_letters: VowelLetters | None = None
+        self._words: dict[str, str] | None = None  # the lexicon and its words with a proclitic on them
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -1050,10 +1051,12 @@ class ArabiziModel:
         """Proclitics written apart (``b naja7``, ``el bachir``) attached to the next word read in
         their text, across spaces only (:mod:`awal.arabizi_clitics`): the span of the proclitic
         grows over the spaces and the word, and reads as the joined Arabic word."""
-        is_pro = np.zeros(len(uwords), dtype=bool)
-        is_pro[[i for i, w in enumerate(uwords) if w in PROCLITIC_FORMS]] = True
-        pro = is_pro[inv]
         follows = words.text[1:] == words.text[:-1]
+        if not follows.any():
+            return words, choice, readings
+        is_pro = np.zeros(len(uwords), dtype=bool)
+        is_pro[[uwords.index(w) for w in PROCLITIC_FORMS.intersection(uwords)]] = True
+        pro = is_pro[inv]
         occ = np.flatnonzero(pro[:-1] & follows).tolist()
         joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
         occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
@@ -1162,14 +1165,16 @@ class ArabiziModel:
         """
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
-        found = list(map(lex.get, lowered))
+        if self._words is None:  # a proclitic written on a lexicon word reads as the two: bhad بهاد
+            self._words = {**attached_words(lex, self.homographs), **lex}
+        found = list(map(self._words.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
         if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi); a doubled first letter is the article (ssara7a)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             singles = [low[0] + w if len(low) > 3 and low[0] == low[1] and low[0] not in _VOWELS else w
                        for w, low in zip(singles, (lowered[i] for i in doubled))]
             for i, single in zip(doubled, singles):
-                found[i] = lex.get(single)
+                found[i] = self._words.get(single)
         i = -1
         for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
             i = lowered.index("hh", i + 1)
@@ -1178,8 +1183,6 @@ class ArabiziModel:
             reading = lex.get(lowered[i][1:]) if found[i] is None else None
             if reading is not None and len(reading) > 2 and not reading.startswith("ال") and " " not in reading:
                 found[i] = "ال" + reading
-        for i in [i for i, (low, f) in enumerate(zip(lowered, found)) if low[0] in "bfwo" and f is None]:
-            found[i] = attached_reading(lowered[i], lex, self.homographs)  # a proclitic on a lexicon word: bhad
         if not self.homographs.keys().isdisjoint(lowered):
             self._ambiguous.update((t, low) for t, low in zip(tokens, lowered) if low in self.homographs)
         need = list(dict.fromkeys([p for p, f in zip(preps, found) if f is None]))

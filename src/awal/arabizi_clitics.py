@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Container
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_reading"]
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_words"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -59,22 +59,21 @@ _ATTACHED = {"b": "ب", "f": "ف", "w": "و", "o": "و"}
 _VOWELS = frozenset("aeiouy")
 
 
-def attached_reading(word: str, lexicon: dict[str, str], ambiguous: Container[str] = ()) -> str | None:
-    """The reading of the lowercase ``word`` as a proclitic ``b f w o`` written on a ``lexicon``
-    word (None when it is not one, or when that word is ``ambiguous``: its context is not read here).
+def attached_words(lexicon: dict[str, str], ambiguous: Container[str] = ()) -> dict[str, str]:
+    """Every lowercase spelling of a proclitic ``b f w o`` written on a ``lexicon`` word that
+    starts with a consonant and has three letters or more, with its reading (not the words in
+    ``ambiguous``: their context is not read here; not ``bgh``: the verb بغى).
 
-    >>> lex = {"had": "هاد", "lmghrib": "المغرب", "ali": "على", "hanan": "حنان"}
-    >>> lex.update(ghi="غير", hna="هنا")
-    >>> [attached_reading(w, lex, {"hna"}) for w in ("bhad", "flmghrib", "bali", "ohanan", "hhad", "bbhad", "bghi", "ohna")]
-    ['بهاد', 'فالمغرب', None, 'وحنان', None, None, None, None]
+    >>> lex = {"had": "هاد", "lmghrib": "المغرب", "ali": "على", "hanan": "حنان", "ghi": "غير", "hna": "هنا"}
+    >>> table = attached_words(lex, {"hna"})
+    >>> [table.get(w) for w in ("bhad", "flmghrib", "bali", "ohanan", "bbhad", "bghi", "ohna")]
+    ['بهاد', 'فالمغرب', None, 'وحنان', None, None, None]
     """
-    prefix = _ATTACHED.get(word[:1])
-    rest = word[1:]
-    if prefix is None or len(rest) < 3 or rest[0] == word[0] or rest[0] in _VOWELS:
-        return None
-    if word.startswith("bgh"):  # the verb بغى (bghi, bghat), never ب + غ...
-        return None
-    reading = lexicon.get(rest)
-    if reading is None or rest in ambiguous or len(reading) < 2 or " " in reading:
-        return None
-    return attach(prefix, reading)
+    table: dict[str, str] = {}
+    for rest, reading in lexicon.items():
+        if len(rest) < 3 or rest[0] in _VOWELS or rest in ambiguous or len(reading) < 2 or " " in reading:
+            continue
+        for latin, prefix in _ATTACHED.items():
+            if rest[0] != latin and not (latin == "b" and rest.startswith("gh")):
+                table[latin + rest] = attach(prefix, reading)
+    return table
