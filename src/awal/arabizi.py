@@ -6,7 +6,9 @@ with their Arabic readings by position in the word) and picks the best path with
 Arabic character 4-gram model; frequent words and function words come from a
 hand-written lexicon (``darija_lexicon.tsv``, looked up in any case), and a spelling
 with several readings (``li`` لي / اللي, ``hna`` هنا / حنا) is chosen by its
-neighbours (:mod:`awal.arabizi_context`); a reading that is no known word of Darija loses
+neighbours (:mod:`awal.arabizi_context`); the article and the one-letter prepositions written
+apart (``b naja7``, ``el bachir``) are attached to their word, as Arabic script writes them
+(:mod:`awal.arabizi_clitics`); a reading that is no known word of Darija loses
 the vowel letters the rules wrote too many when that gives one (:mod:`awal.arabizi_vowels`:
 ``jadid`` جديد). Numbers, times, units, URLs, handles and emoji stay as they are
 (:mod:`awal.arabizi_words`). Letter case is a feature, not a
