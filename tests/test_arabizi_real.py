@@ -533,3 +533,9 @@ def _without_proclitics(model: ArabiziModel, text: str) -> str:
         return model.transliterate([text])[0]
     finally:
         arabizi.PROCLITIC_FORMS = saved
+
+
+def test_proclitics_through_the_public_api_and_before_kept_words():
+    # with keep_foreign (the default) a proclitic before a kept French word stays apart
+    assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح والله"
+    assert plain(awal.transliterate("mchit f les vacances", "arabizi2ar")) == "مشيت ف les vacances"
