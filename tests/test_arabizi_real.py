@@ -539,3 +539,9 @@ def test_proclitics_through_the_public_api_and_before_kept_words():
     # with keep_foreign (the default) a proclitic before a kept French word stays apart
     assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح والله"
     assert plain(awal.transliterate("mchit f les vacances", "arabizi2ar")) == "مشيت ف les vacances"
+
+
+def test_fit_learns_from_phrases_that_attach_the_proclitics(model):
+    pairs = [("b zwiwen", "بزوين"), ("w zwiwen bzaf", "وزوين بزاف"), ("l lmzwiwen", "للمزوين")]
+    fitted = model.fit(pairs, tune=False)
+    assert fitted.transliterate(["zwiwen", "lmzwiwen", "b zwiwen"]) == ["زوين", "المزوين", "بزوين"]

@@ -45,7 +45,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_words
+from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_words, detach
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -1316,7 +1316,8 @@ class ArabiziModel:
     def fit(self, pairs: Iterable[tuple[str, str]], iterations: int = 2, tune: bool = True) -> "ArabiziModel":
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
-        Phrases are split into words when both sides have the same number of words.
+        Phrases are split into words when both sides have the same number of words, or when
+        the Arabic attaches the proclitics the Latin writes apart (:func:`awal.arabizi_clitics.detach`).
         With ``tune``, the letter-model weight, how much the pairs' Arabic words count in
         the letter model, and whether the learned chunk readings (alone, or with pairs of
         neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
@@ -1336,6 +1337,8 @@ class ArabiziModel:
             aw = [w for w in aw if w]
             if len(lw) == len(aw):
                 data += [(_prep(x), y) for x, y in zip(lw, aw) if _is_word(x)]
+            else:  # proclitics written apart in Latin, attached in Arabic (b naja7 بنجاح)
+                data += [(_prep(x), y) for x, y in detach(lw, aw) if _is_word(x)]
         forms = _lattice_forms([w for w, _ in data])
         base_lm = _CharLM().add(set(self.lexicon.values()))
         model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Container
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_words"]
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_words", "detach"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -77,3 +77,39 @@ def attached_words(lexicon: dict[str, str], ambiguous: Container[str] = ()) -> d
             if rest[0] != latin and not (latin == "b" and rest.startswith("gh")):
                 table[latin + rest] = attach(prefix, reading)
     return table
+
+
+def detach(latin: list[str], arabic: list[str]) -> list[tuple[str, str]]:
+    """Word pairs of a phrase whose Arabic attaches the proclitics its Latin writes apart: each
+    Latin word after standalone proclitics with its Arabic word less their letters (a training pair
+    ``b naja7`` / بنجاح gives ``naja7`` / نجاح); [] when the words do not line up so.
+
+    >>> detach(["b", "naja7", "w", "lah"], ["بنجاح", "والله"])
+    [('naja7', 'نجاح'), ('lah', 'الله')]
+    >>> detach(["f", "l", "mghrib"], ["فالمغرب"]), detach(["l", "lmghrib"], ["للمغرب"]), detach(["b", "naja7"], ["نجاح"])
+    ([('mghrib', 'مغرب')], [('lmghrib', 'المغرب')], [])
+    """
+    words, prefixes, pending = [], [], ""
+    for w in latin:
+        key = w.lower()
+        if key in PROCLITICS:
+            pending += "ال" if key == "l" and pending else PROCLITICS[key]
+        else:
+            words.append(w)
+            prefixes.append(pending)
+            pending = ""
+    if pending or len(words) != len(arabic):
+        return []
+    out = []
+    for w, prefix, a in zip(words, prefixes, arabic):
+        # (letters the phrase writes, letters the word has): ل before the article is written لل
+        ways = [(prefix, "")]
+        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل, or ال read as ل (l match: الماتش)
+            ways = [(prefix + "ل", "ال"), (prefix, ""), (prefix[:-1] + "ال", "")]
+        for written, own in ways:
+            if a.startswith(written) and len(a) > len(written) and (not own or w.lower().startswith("l")):
+                out.append((w, own + a[len(written):]))
+                break
+        else:
+            return []
+    return out
