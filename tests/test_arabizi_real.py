@@ -109,9 +109,9 @@ def test_the_article_on_a_lexicon_word(model):
 @pytest.mark.parametrize("latin, arabic", [
     ("hchouma 3lik", "حشومة عليك"), ("ma3andich fikra", "ماعنديش فكرة"), ("had lmosalsal", "هاد المسلسل"),
     ("bsara7a sawtek zwin", "بصراحة صوتك زوين"), ("kathdar m3aya", "كاتهضر معايا"),
-    ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى وحنان"),
+    ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى و حنان"),
     ("wahid men hbabi", "واحد من حبابي"), ("allah yehdik habaybi", "الله يهديك حبايبي"),
-        ("kola nhar", "كل نهار"), ("kola wahed", "كل واحد"),
+    ("kola nhar", "كل نهار"), ("kola wahed", "كل واحد"),
 ])
 def test_frequent_words_of_real_comments(model, latin, arabic):
     # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
@@ -276,8 +276,8 @@ def test_everyday_verbs(model, latin, arabic):
 
 
 def test_a_name_is_one_word(model):
-    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0].split()
-    assert len(out) == 4 and out[3].startswith("و") and len(out[3]) > 6  # و attached to the name
+    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0]
+    assert len(out.split()) == 5
 
 
 # ---------------------------------------------------------------- vowel letters: known words lose the rules' extra ones
@@ -460,8 +460,8 @@ def test_candidates_of_any_text_are_ranked(word, before, after):
 @pytest.mark.parametrize(
     "latin, arabic",
     [("b naja7", "بنجاح"), ("bi salam", "بسلام"), ("ghir b chwiya", "غير بشوية"), ("f l mghrib", "فالمغرب"),
-     ("l lmghrib", "للمغرب"), ("w lah", "والله"), ("o ana", "وأنا"), ("fel 3alam", "فالعالم"),
-     ("3la l match", "على الماتش"), ("El Jadida", "الجديدة"), ("B naja7", "بنجاح"), ("w b naja7", "وبنجاح"),
+     ("l lmghrib", "للمغرب"), ("fel 3alam", "فالعالم"),
+     ("3la l match", "على الماتش"), ("El Jadida", "الجديدة"), ("B naja7", "بنجاح"), ("w b naja7", "و بنجاح"),
      ("l ihab", "لإيهاب"), ("b  dar", "بدار")],
 )
 def test_proclitics_written_apart_are_attached(model, latin, arabic):
@@ -483,7 +483,7 @@ def test_words_of_their_own_are_no_proclitic_on_a_word(model, latin, arabic):
 @pytest.mark.parametrize(
     "latin, arabic",
     [("b 200 dh", "ب 200 dh"), ("f, dar", "ف, دار"), ("w\nana", "و\nأنا"), ("ana w", "أنا و"), ("b-dar", "ب-دار"),
-     ("fi dar", "في دار"), ("mn b3d", "من بعد")],
+     ("fi dar", "في دار"), ("mn b3d", "من بعد"), ("w lah", "و الله"), ("o ana", "و أنا")],
 )
 def test_proclitics_stay_apart_across_numbers_punctuation_and_lines(model, latin, arabic):
     assert plain(model.transliterate([latin])[0]) == arabic
@@ -537,11 +537,11 @@ def _without_proclitics(model: ArabiziModel, text: str) -> str:
 
 def test_proclitics_through_the_public_api_and_before_kept_words():
     # with keep_foreign (the default) a proclitic before a kept French word stays apart
-    assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح والله"
+    assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح و الله"
     assert plain(awal.transliterate("mchit f les vacances", "arabizi2ar")) == "مشيت ف les vacances"
 
 
 def test_fit_learns_from_phrases_that_attach_the_proclitics(model):
-    pairs = [("b zwiwen", "بزوين"), ("w zwiwen bzaf", "وزوين بزاف"), ("l lmzwiwen", "للمزوين")]
+    pairs = [("b zwiwen", "بزوين"), ("w zwiwen bzaf", "و زوين بزاف"), ("l lmzwiwen", "للمزوين")]
     fitted = model.fit(pairs, tune=False)
     assert fitted.transliterate(["zwiwen", "lmzwiwen", "b zwiwen"]) == ["زوين", "المزوين", "بزوين"]
