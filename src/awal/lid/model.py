@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
+import zipfile
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -31,10 +33,11 @@ from ..columns import accepts_columns
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
-from .features import Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
+from ..kernels import UNICODE_SIZE
+from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
 from .one import LONGEST, SMALL_LIST, one_text
-from .packed import LEVELS, PackedWeights, pack32, unpack32
+from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
@@ -325,37 +328,38 @@ class Identifier:
         folder = Path(path)
         header_path = folder / "model.json"
         try:
-            header = json.loads(header_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"{header_path}: no such model file (a model is a folder with model.json and weights.npz)") from None
+            header = json.loads(_model_file(header_path).read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ModelError(f"{header_path}: not a JSON model header ({e})") from None
+        except OSError as e:
+            raise ModelError(f"{header_path}: cannot read the model header ({e.strerror or e})") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ModelError(f"{header_path}: not an awal language-identification model (format {header.get('format') if isinstance(header, dict) else None!r})")
         if header.get("version") not in READS:
             raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads versions {', '.join(map(str, READS))}")
         try:
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
+            spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
+            labels = check_labels(header["labels"])
+            temperature = float(header["temperature"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelError(f"{header_path}: bad model header ({type(e).__name__}: {e})") from None
+        if not 0 < temperature < float("inf"):
+            raise ModelError(f"{header_path}: bad model header (temperature {temperature}, expected a positive number)")
+        weights_path = _model_file(folder / "weights.npz")
+        try:
+            with np.load(weights_path, allow_pickle=False) as arrays:
                 data = {name: arrays[name] for name in ARRAYS}
-        except (OSError, KeyError, ValueError) as e:
-            raise ModelError(f"{folder / 'weights.npz'}: cannot read the weights ({e})") from None
-        spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
-        labels = check_labels(header["labels"])
-        if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
-            raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
-        alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as e:
+            raise ModelError(f"{weights_path}: cannot read the weights ({e})") from None
         sets = 2 if header["version"] >= 5 else 1  # the context layer's sets of blocks (awal.lid.context)
-        expected = (sets * len(BLOCKS) * len(labels), len(labels))
-        if data["context_weights"].shape != expected or data["context_bias"].shape != (len(labels),):
-            raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {expected}")
+        _check_shapes(weights_path, data, spec, len(labels), sets)
+        alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
         weights = np.vstack([data["context_weights"], np.zeros(((2 - sets) * len(BLOCKS) * len(labels), len(labels)))])  # zeros: no word is short
         context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64))
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
-        if data["vocabulary_totals"].shape != (len(data["vocabulary_hashes"]), packed.words):
-            raise ModelError(f"{folder / 'weights.npz'}: frequent-word sums of shape {data['vocabulary_totals'].shape}, expected {(len(data['vocabulary_hashes']), packed.words)}")
         vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
-                       float(header["temperature"]), header.get("sources", []), context, vocabulary)  # fmt: skip
+                       temperature, header.get("sources", []), context, vocabulary)  # fmt: skip
         if header.get("dialect"):
             try:
                 state["dialect"] = Dialect.from_json(header["dialect"], labels)
@@ -364,6 +368,44 @@ class Identifier:
         state["path"] = str(folder)
         state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
         return cls(threshold, priors, _state=state)
+
+
+def _model_file(path: Path) -> Path:
+    """``path`` if it is a regular file (a link followed), else a :class:`ModelError` (a FIFO would block the read)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no such model file (a model is a folder with model.json and weights.npz)") from None
+    except OSError as e:
+        raise ModelError(f"{path}: cannot read the model file ({e.strerror or e})") from None
+    if not stat.S_ISREG(mode):
+        raise ModelError(f"{path}: not a regular file (a model is a folder with model.json and weights.npz)")
+    return path
+
+
+def _check_shapes(path: Path, data: dict[str, np.ndarray], spec: FeatureSpec, labels: int, sets: int) -> None:
+    """A :class:`ModelError` naming the first array of ``data`` (read from ``path``) whose shape or type does
+    not fit a model of ``labels`` labels with features ``spec`` and ``sets`` sets of context blocks."""
+    runs, words = len(data["run_starts"]), len(data["vocabulary_hashes"])
+    expected = {
+        "levels": (np.int8, (spec.size + 1, labels)), "scale": (None, (labels,)), "bias": (None, (labels,)),
+        "run_starts": (None, (runs,)), "run_ids": (np.uint16, (runs,)), "letter": (np.bool_, (MAX_SYMBOLS,)),
+        "context_weights": (None, (sets * len(BLOCKS) * labels, labels)), "context_bias": (None, (labels,)),
+        "vocabulary_hashes": (np.uint64, (words,)), "vocabulary_totals": (np.uint64, (words, -(-labels // LANES))),
+        "vocabulary_counts": (None, (words,)),
+    }  # fmt: skip
+    for name, (dtype, shape) in expected.items():
+        array = data[name]
+        numeric = array.dtype.kind in "biuf" if dtype is None else array.dtype == dtype
+        if array.shape != shape or not numeric:
+            want = f"{'numbers' if dtype is None else np.dtype(dtype).name} {shape}"
+            raise ModelError(f"{path}: {name} of shape {array.shape} ({array.dtype}), expected {want}")
+    starts = data["run_starts"].astype(np.int64)
+    if not runs or starts[0] != 0 or (np.diff(starts) <= 0).any() or starts[-1] >= UNICODE_SIZE:
+        raise ModelError(f"{path}: run_starts must rise from 0 below {UNICODE_SIZE}")
+    ids = data["run_ids"]
+    if ((ids >= MAX_SYMBOLS) & (ids != DROP)).any():
+        raise ModelError(f"{path}: run_ids must lie below {MAX_SYMBOLS} (or be {DROP}, a dropped code point)")
 
 
 def _near_ties(z: np.ndarray, best: np.ndarray) -> np.ndarray:

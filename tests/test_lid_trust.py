@@ -1,0 +1,99 @@
+"""Language identification against malformed models and wrong input (issue 10's standard for rounds 5-9's API)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from awal.lid import Identifier, ModelError
+from awal.lid.features import FeatureSpec
+
+TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
+LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
+
+
+@pytest.fixture(scope="module")
+def toy() -> Identifier:
+    return Identifier().fit(TEXTS, LABELS, spec=FeatureSpec(bits=12), epochs=2)
+
+
+def _header(change: Callable[[dict], object]) -> Callable[[Path], object]:
+    def edit(folder: Path) -> None:
+        header = json.loads((folder / "model.json").read_text())
+        change(header)
+        (folder / "model.json").write_text(json.dumps(header))
+
+    return edit
+
+
+def _arrays(change: Callable[[dict], object]) -> Callable[[Path], object]:
+    def edit(folder: Path) -> None:
+        with np.load(folder / "weights.npz") as arrays:
+            data = dict(arrays)
+        change(data)
+        np.savez(folder / "weights.npz", **data)
+
+    return edit
+
+
+def _replace(name: str, make: Callable[[Path], object]) -> Callable[[Path], object]:
+    def edit(folder: Path) -> None:
+        (folder / name).unlink()
+        make(folder / name)
+
+    return edit
+
+
+def _truncate(size: Callable[[int], int]) -> Callable[[Path], object]:
+    def edit(folder: Path) -> None:
+        data = (folder / "weights.npz").read_bytes()
+        (folder / "weights.npz").write_bytes(data[: size(len(data))])
+
+    return edit
+
+
+MALFORMED = {  # what is done to a saved model folder -> what the ModelError says
+    "weights truncated": (_truncate(lambda n: n // 2), r"weights\.npz: cannot read the weights"),
+    "weights empty": (_truncate(lambda n: 0), r"weights\.npz: cannot read the weights"),
+    "weights missing": (lambda f: (f / "weights.npz").unlink(), r"weights\.npz: no such model file"),
+    "weights a FIFO": (_replace("weights.npz", os.mkfifo), r"weights\.npz: not a regular file"),
+    "header a FIFO": (_replace("model.json", os.mkfifo), r"model\.json: not a regular file"),
+    "header a directory": (_replace("model.json", Path.mkdir), r"model\.json: not a regular file"),
+    "header a symlink loop": (_replace("model.json", lambda p: os.symlink(p, p)), r"model\.json: cannot read the model file"),
+    "weights a symlink loop": (_replace("weights.npz", lambda p: os.symlink(p, p)), r"weights\.npz: cannot read the model file"),
+    "header without orders": (_header(lambda h: h.pop("orders")), r"model\.json: bad model header \(KeyError: 'orders'\)"),
+    "labels not a list": (_header(lambda h: h.update(labels=5)), r"model\.json: bad model header"),
+    "bits not a number": (_header(lambda h: h.update(bits="x")), r"model\.json: bad model header"),
+    "bits out of range": (_header(lambda h: h.update(bits=40)), r"model\.json: bad model header.*bits must lie"),
+    "temperature NaN": (_header(lambda h: h.update(temperature=float("nan"))), r"model\.json: bad model header \(temperature nan"),
+    "a label too many": (_header(lambda h: h["labels"].append("eng_Latn")), r"weights\.npz: levels of shape"),
+    "bias too short": (_arrays(lambda a: a.update(bias=a["bias"][:1])), r"weights\.npz: bias of shape \(1,\)"),
+    "alphabet runs too short": (_arrays(lambda a: a.update(run_ids=a["run_ids"][:3])), r"weights\.npz: run_ids of shape \(3,\)"),
+    "alphabet id out of range": (_arrays(lambda a: a["run_ids"].__setitem__(1, 5000)), r"weights\.npz: run_ids must lie below"),
+    "word counts too short": (_arrays(lambda a: a.update(vocabulary_counts=np.zeros(3, np.int16))), r"vocabulary_counts of shape"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_model_folder_is_a_model_error_naming_the_file(toy, tmp_path, case):
+    """Each failed on round 9's code with a bare BadZipFile, EOFError, KeyError, TypeError, an IndexError
+    at the first call, or (a FIFO) a read that never returned."""
+    change, message = MALFORMED[case]
+    folder = toy.save(tmp_path / "m")
+    change(folder)
+    with pytest.raises(ModelError, match=message):
+        Identifier.load(folder)
+
+
+def test_broken_token_model_names_its_folder(toy, tmp_path):
+    folder = toy.save(tmp_path / "m")
+    toy.save(folder / "tokens")
+    (folder / "tokens" / "weights.npz").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(ModelError, match=r"tokens/weights\.npz: cannot read the weights"):
+        Identifier.load(folder)
+    assert Identifier.load(toy.save(tmp_path / "ok")).identify("wach labas") == toy.identify("wach labas")
