@@ -97,3 +97,17 @@ def test_broken_token_model_names_its_folder(toy, tmp_path):
     with pytest.raises(ModelError, match=r"tokens/weights\.npz: cannot read the weights"):
         Identifier.load(folder)
     assert Identifier.load(toy.save(tmp_path / "ok")).identify("wach labas") == toy.identify("wach labas")
+
+
+def test_shingles_of_no_texts_is_no_rows():
+    """Round 9 gave one empty row for an empty list or Arrow array, and a ValueError for an empty Series."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from awal import shingles
+
+    assert shingles([]) == [] and shingles(()) == []
+    assert shingles(pa.array([], pa.string())).to_pylist() == []
+    assert shingles(pa.chunked_array([], pa.string())).to_pylist() == []
+    assert len(shingles(pd.Series([], dtype=object))) == 0
+    assert len(shingles(np.array([], dtype=str))) == 0

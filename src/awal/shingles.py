@@ -131,4 +131,5 @@ def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
     if batch.kind == "arrow":
         pa = import_module("pyarrow")
         arrow_type = pa.list_(pa.uint64())
-    return per_input(batch, np.split(hashes, offsets[1:-1]), arrow_type)
+    per_text = np.split(hashes, offsets[1:-1]) if len(batch) else []  # (np.split of no cuts is one piece, even for no texts)
+    return per_input(batch, per_text, arrow_type)
