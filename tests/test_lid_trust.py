@@ -9,9 +9,13 @@ from typing import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awal.lid import Identifier, ModelError
 from awal.lid.features import FeatureSpec
+
+from strategies import texts as any_texts
 
 TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
 LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
@@ -111,3 +115,45 @@ def test_shingles_of_no_texts_is_no_rows():
     assert shingles(pa.chunked_array([], pa.string())).to_pylist() == []
     assert len(shingles(pd.Series([], dtype=object))) == 0
     assert len(shingles(np.array([], dtype=str))) == 0
+
+
+# ------------------------------------------------ one kind of input as another
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(any_texts, st.none()), max_size=5))
+def test_arrow_and_batches_give_what_each_text_gives(texts):
+    """A list gives what each text gives alone; an Arrow array (sliced, chunked, nulls kept) what the
+    list gives. language_spans and mixedness took no Arrow in round 9 (each scalar was "an item that is not a str")."""
+    import pyarrow as pa
+
+    import awal
+
+    present = [t for t in texts if t is not None]
+    padded = pa.array(["x", *texts], pa.large_string()).slice(1)
+    middle = len(texts) // 2
+    chunked = pa.chunked_array([padded[:middle], padded[middle:]], pa.large_string())
+    for fn in (awal.identify, awal.identify_tokens, awal.language_spans, awal.mixedness):
+        each = iter([_plain(fn(t)) for t in present])
+        expected = [None if t is None else next(each) for t in texts]
+        assert [_plain(row) for row in fn(present)] == [row for row, t in zip(expected, texts) if t is not None], fn
+        assert fn(padded).to_pylist() == expected == fn(chunked).to_pylist(), fn
+    idf = Identifier()
+    for one, many in zip([idf.top_k(t) for t in present], idf.top_k(present)):
+        assert [label for label, _ in one] == [label for label, _ in many]
+        np.testing.assert_allclose([p for _, p in one], [p for _, p in many], atol=1e-12)
+
+
+def _plain(value):
+    """A result as ``to_pylist`` gives it back (rows of spans and tokens as dicts)."""
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        names = ("token", "start", "end", "label") if len(value[0]) == 4 else ("start", "end", "label")
+        return [dict(zip(names, row)) for row in value]
+    return value
+
+
+@pytest.mark.parametrize("name", ["identify", "identify_tokens", "language_spans", "mixedness", "sentences", "shingles", "quality"])
+@pytest.mark.parametrize("bad", [None, b"salam", 5, ["salam", None], ["salam", b"x"], [["salam"]]])
+def test_wrong_types_say_what_to_pass(name, bad):
+    import awal
+
+    with pytest.raises(TypeError, match=r"expected .*str|item \d+ is \w+, not str"):
+        getattr(awal, name)(bad)
