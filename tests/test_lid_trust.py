@@ -157,3 +157,17 @@ def test_wrong_types_say_what_to_pass(name, bad):
 
     with pytest.raises(TypeError, match=r"expected .*str|item \d+ is \w+, not str"):
         getattr(awal, name)(bad)
+
+
+def test_scores_and_top_k_of_columns_score_missing_values_as_no_text_and_refuse_others():
+    """Round 9 scored any value that was not a str (an int, a nested list, each row of a 2-D array) as empty text, silently."""
+    import pandas as pd
+
+    idf = Identifier()
+    p = idf.scores(pd.Series(["wach labas", None, float("nan")]))
+    assert p.shape == (3, len(idf.labels)) and p[0].sum() == pytest.approx(1) and not p[1:].any()
+    assert [[label for label, _ in row] for row in idf.top_k(np.array([["wach labas", "je suis là"]]), k=1)] == [["ary_Latn"], ["fra_Latn"]]
+    for bad in (np.array(["salam", 3], dtype=object), pd.Series(["salam", ["x"]])):
+        for method in (idf.scores, idf.top_k):
+            with pytest.raises(TypeError, match=r"(item|index) 1 is (int|list), not str"):
+                method(bad)

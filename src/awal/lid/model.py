@@ -29,7 +29,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns
+from ..columns import accepts_columns, column_strings
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import Dialect
@@ -566,8 +566,13 @@ def _texts(x: Any) -> tuple[list[str], bool]:
         return [x], True
     if isinstance(x, (list, tuple)):
         return list(x), False
-    if type(x).__module__.startswith(("pandas", "numpy")):  # missing values score as empty text
-        return ["" if not isinstance(s, str) else s for s in x.tolist()], False
+    if type(x).__module__.startswith(("pandas", "numpy")):  # missing values score as empty text, others raise
+        strings, present = column_strings(x)
+        if present is None:
+            return strings, False
+        filled = np.full(len(present), "", dtype=object)
+        filled[present] = strings
+        return filled.tolist(), False
     return TextBatch.from_input(x).to_list(), False
 
 
