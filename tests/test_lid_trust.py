@@ -171,3 +171,30 @@ def test_scores_and_top_k_of_columns_score_missing_values_as_no_text_and_refuse_
         for method in (idf.scores, idf.top_k):
             with pytest.raises(TypeError, match=r"(item|index) 1 is (int|list), not str"):
                 method(bad)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda toy: Identifier(threshold=float("nan"), _state=toy.state), "threshold must be a number"),  # was: no threshold at all
+        (lambda toy: Identifier(threshold=None, _state=toy.state), "threshold must be a number"),
+        (lambda toy: Identifier(priors={"ary_Latn": float("inf")}, _state=toy.state).identify("je suis"), "positive finite"),  # was: the first label for every text
+        (lambda toy: Identifier(priors={"ary_Latn": "2"}, _state=toy.state).identify("x"), "positive finite"),  # was: '>' not supported
+        (lambda toy: toy.top_k("wach labas", k=-1), "k must be"),  # was: every label but the last
+        (lambda toy: toy.top_k(["wach labas"], k=1.5), "k must be"),
+        (lambda toy: toy.fit(TEXTS, LABELS, sample_weight=np.ones(3)), "sample_weight of shape"),  # was: IndexError
+        (lambda toy: toy.fit(TEXTS, LABELS, epochs=0), "epochs must be"),  # was: an untrained model
+        (lambda toy: toy.fit(TEXTS, LABELS, calibration=(TEXTS[:2], LABELS[:1])), "calibration: 2 texts but 1 labels"),  # was: fitted silently
+    ],
+)
+def test_identifier_options_out_of_range_are_errors(toy, make, message):
+    with pytest.raises(ValueError, match=message):
+        make(toy)
+
+
+def test_fit_takes_numpy_labels_as_str_and_names_a_text_that_is_not_a_str(toy):
+    fitted = Identifier().fit(np.array(TEXTS), np.array(LABELS), spec=FeatureSpec(bits=12), epochs=1)
+    assert type(fitted.labels[0]) is str and type(fitted.identify("wach labas")) is str  # was np.str_
+    with pytest.raises(TypeError, match="item 1 is NoneType, not str"):
+        Identifier().fit(["wach", None], ["ary_Latn", "fra_Latn"])
+    assert Identifier(threshold=np.float32(0.5), priors={"ary_Latn": np.float64(2)}, _state=toy.state).top_k("wach", k=np.int64(1))

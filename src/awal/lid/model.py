@@ -23,6 +23,7 @@ import re
 import stat
 import zipfile
 from difflib import get_close_matches
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -78,7 +79,7 @@ def check_labels(labels: Sequence[str]) -> list[str]:
             close = get_close_matches(str(label), KNOWN_LABELS, n=1, cutoff=0.6) if isinstance(label, str) else []
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"label {number} {label!r} is not of the form lang_Script (e.g. 'ary_Arab'){hint}")
-    return out
+    return [str(label) for label in out]  # (a NumPy array's labels are np.str_)
 
 
 class Identifier:
@@ -91,6 +92,8 @@ class Identifier:
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
+        if not isinstance(threshold, Real) or threshold != threshold:
+            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
@@ -159,8 +162,8 @@ class Identifier:
                 close = get_close_matches(unknown[0], self.labels, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"priors name labels the model does not have: {unknown}{hint}")
-            if any(not factor > 0 for factor in self.priors.values()):
-                raise ValueError(f"priors must be positive numbers, got {self.priors}")
+            if any(not isinstance(factor, Real) or not 0 < factor < float("inf") for factor in self.priors.values()):
+                raise ValueError(f"priors must be positive finite numbers, got {self.priors}")
             self._log_prior = np.log([float(self.priors.get(label, 1.0)) for label in self.labels])
         return self._log_prior
 
@@ -233,6 +236,8 @@ class Identifier:
 
     def top_k(self, x: Any, k: int = 3) -> Any:
         """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list)."""
+        if not isinstance(k, Integral) or k < 0:
+            raise ValueError(f"k must be a whole number of labels (0 or more), got {k!r}")
         names = self.labels
         one = self._one(x) if type(x) is str else None
         if one is not None:
@@ -261,9 +266,15 @@ class Identifier:
         ``calibration``: held-out ``(texts, labels)`` to fit the temperature on (else 1).
         """
         texts, _ = _texts(list(texts) if not isinstance(texts, str) else texts)
+        if not all(isinstance(text, str) for text in texts):
+            TextBatch.from_strings(texts)  # raises, naming the first item that is not a str
         labels = check_labels(labels)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        if sample_weight is not None and np.shape(sample_weight) != (len(texts),):
+            raise ValueError(f"{len(texts)} texts but sample_weight of shape {np.shape(sample_weight)}")
+        if not isinstance(epochs, Integral) or epochs < 1:
+            raise ValueError(f"epochs must be a whole number from 1, got {epochs!r}")
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
@@ -278,6 +289,8 @@ class Identifier:
         fitted = Identifier(self.threshold, self.priors, _state=state)
         if calibration is not None:
             held_texts, held_labels = calibration
+            if len(held_texts) != len(held_labels):
+                raise ValueError(f"calibration: {len(held_texts)} texts but {len(held_labels)} labels")
             unknown = sorted(set(held_labels) - set(names))
             if unknown:
                 raise ValueError(f"calibration labels {unknown} are not among the training labels")
