@@ -198,3 +198,13 @@ def test_fit_takes_numpy_labels_as_str_and_names_a_text_that_is_not_a_str(toy):
     with pytest.raises(TypeError, match="item 1 is NoneType, not str"):
         Identifier().fit(["wach", None], ["ary_Latn", "fra_Latn"])
     assert Identifier(threshold=np.float32(0.5), priors={"ary_Latn": np.float64(2)}, _state=toy.state).top_k("wach", k=np.int64(1))
+
+
+def test_shingles_n_is_checked_and_any_size_works():
+    """Round 9: n='2' gave "'<' not supported", n=2**70 an OverflowError."""
+    from awal import shingles
+
+    with pytest.raises(ValueError, match="n must be a whole number from 1"):
+        shingles("a b", n="2")
+    assert (shingles(["a b c", "d"], n=2**70)[0] == shingles("a b c", n=3)).all()
+    assert (shingles("a b c", n=np.int64(2)) == shingles("a b c", n=2)).all()
