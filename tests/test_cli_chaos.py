@@ -481,3 +481,23 @@ def test_train_tokenizer_follows_links_and_refuses_what_it_cannot_replace(corpus
         status, err = call(capsys, *train, str(corpus.parent / name))
         assert status == code and one_line(err) and message in err, err
     assert changed(before, snapshot(corpus.parent)) == set()
+
+
+def test_a_failed_run_called_in_process_leaves_the_callers_stdout_working(tmp_path, capfd):
+    """main() is a function too: round 9 pointed file descriptor 1 at /dev/null on every failure (and
+    leaked a descriptor), so whatever the calling program printed afterwards was lost."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"salam\n\xff\n")
+    free = _lowest_free_descriptor()
+    assert main(["normalize", str(bad), "-o", str(tmp_path / "out.txt")]) == EXIT_DATA
+    assert main(["normalize", str(tmp_path / "missing.txt")]) == EXIT_USAGE
+    print("still here", flush=True)
+    out, err = capfd.readouterr()
+    assert out == "still here\n" and "line 2, byte offset 6" in err
+    assert _lowest_free_descriptor() == free and not (tmp_path / "out.txt").exists()
+
+
+def _lowest_free_descriptor() -> int:
+    fd = os.dup(2)
+    os.close(fd)
+    return fd

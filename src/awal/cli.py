@@ -727,14 +727,21 @@ def _fail(message: str, code: int, newline: bool = False) -> int:
     except (OSError, AttributeError, ValueError):  # stderr closed too: the exit code still says it
         pass
     if code != EXIT_OK:
-        _silence_stdout()
+        try:  # what is left for stdout goes now: a program calling main() keeps its stdout
+            sys.stdout.flush()
+        except (OSError, AttributeError, ValueError):  # it cannot be written (closed pipe, full disk)
+            _silence_stdout()
     return code
 
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that flushing it at exit raises no second error (closed pipe, full disk)."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
     except (OSError, AttributeError, ValueError):
         pass
 
