@@ -501,3 +501,13 @@ def _lowest_free_descriptor() -> int:
     fd = os.dup(2)
     os.close(fd)
     return fd
+
+
+def test_identify_scores_and_tokens_together_is_a_usage_error(tmp_path, capsys):
+    """Round 9 gave the tokens and dropped --scores without a word."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "salam"}\n')
+    with pytest.raises(SystemExit) as exit:
+        main(["identify", str(corpus), "--scores", "--tokens", "-o", str(tmp_path / "out.jsonl")])
+    assert exit.value.code == EXIT_USAGE and "not allowed with argument --scores" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]

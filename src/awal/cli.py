@@ -650,8 +650,9 @@ def build_parser() -> argparse.ArgumentParser:
         "identify", "language of each text (ary_Arab, ary_Latn, arb_Arab, zgh_Tfng, fra_Latn..., und); structured formats get a 'lang' field",
         argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
     )  # fmt: skip
-    ident.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
-    ident.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
+    modes = ident.add_mutually_exclusive_group()
+    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    modes.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
     train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])
     train.add_argument("-o", "--output", required=True, metavar="FILE", help="tokenizer.json (hf) or NAME.model (sentencepiece; NAME.vocab and NAME.rules.tsv are written beside it)")
