@@ -208,3 +208,21 @@ def test_shingles_n_is_checked_and_any_size_works():
         shingles("a b", n="2")
     assert (shingles(["a b c", "d"], n=2**70)[0] == shingles("a b c", n=3)).all()
     assert (shingles("a b c", n=np.int64(2)) == shingles("a b c", n=2)).all()
+
+
+def test_bundled_models_pickle_by_name(toy):
+    """Spark, Dask and multiprocessing pickle what a function uses: round 9 shipped the bundled identifier's
+    arrays (~20 MB) and the shipped Arabizi model (~56 MB) to every worker once they had been used."""
+    import pickle
+
+    import awal
+
+    texts = ["salam khoya, je suis content", "ⴰⵣⵓⵍ", ""]
+    for made in (Identifier(threshold=0.2, priors={"arq_Arab": 0.5}), awal.Transliterator("arabizi2ar")):
+        run = made.identify if isinstance(made, Identifier) else made
+        before = run(texts)
+        data = pickle.dumps(made)
+        again = pickle.loads(data)
+        assert len(data) < 10_000 and (again.identify if isinstance(again, Identifier) else again)(texts) == before
+    fitted = pickle.loads(pickle.dumps(toy))  # a model of one's own travels whole
+    assert fitted.identify(TEXTS[:4]) == toy.identify(TEXTS[:4]) and fitted.labels == toy.labels

@@ -97,7 +97,16 @@ class Identifier:
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
+        self._bundled = _state is None  # the bundled model: pickled by name (see __getstate__)
         self._log_prior: np.ndarray | None = None
+
+    def __getstate__(self) -> dict:
+        """What pickle stores (Spark, Dask and multiprocessing ship an identifier to every worker):
+        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled."""
+        state = dict(self.__dict__)
+        if self._bundled:
+            state["_state"] = None
+        return state
 
     # ------------------------------------------------------------ the model
     @property
