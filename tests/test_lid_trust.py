@@ -226,3 +226,22 @@ def test_bundled_models_pickle_by_name(toy):
         assert len(data) < 10_000 and (again.identify if isinstance(again, Identifier) else again)(texts) == before
     fitted = pickle.loads(pickle.dumps(toy))  # a model of one's own travels whole
     assert fitted.identify(TEXTS[:4]) == toy.identify(TEXTS[:4]) and fitted.labels == toy.labels
+
+
+def test_a_failed_save_leaves_the_model_folder_as_it_was(toy, tmp_path, monkeypatch):
+    """Round 9 wrote weights.npz in place: a save that failed half-way (a full disk, Ctrl-C) left a truncated model."""
+    from awal.lid import model
+
+    folder = toy.save(tmp_path / "m")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def fail_half_way(file, **arrays):
+        file.write(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model.np, "savez", fail_half_way)
+    with pytest.raises(OSError):
+        toy.save(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    monkeypatch.undo()
+    assert Identifier.load(folder).identify("wach labas") == toy.identify("wach labas")

@@ -309,6 +309,8 @@ class Identifier:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``)."""
+        from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
+
         state = self.state
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -325,21 +327,23 @@ class Identifier:
             "sources": state["sources"],
         }
         alphabet = state["alphabet"]
-        np.savez(
-            folder / "weights.npz",
-            levels=state["packed"].levels(),
-            scale=state["packed"].scale,
-            bias=np.asarray(state["bias"], dtype=np.float32),
-            run_starts=alphabet.run_starts,
-            run_ids=alphabet.run_ids,
-            letter=alphabet.letter,
-            context_weights=state["context"].weights,
-            context_bias=state["context"].bias,
-            vocabulary_hashes=state["vocabulary"].hashes,
-            vocabulary_totals=state["vocabulary"].totals,
-            vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
-        )
-        (folder / "model.json").write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        with atomic_output(str(folder / "weights.npz")) as out:  # each file appears whole or not at all
+            np.savez(
+                out,
+                levels=state["packed"].levels(),
+                scale=state["packed"].scale,
+                bias=np.asarray(state["bias"], dtype=np.float32),
+                run_starts=alphabet.run_starts,
+                run_ids=alphabet.run_ids,
+                letter=alphabet.letter,
+                context_weights=state["context"].weights,
+                context_bias=state["context"].bias,
+                vocabulary_hashes=state["vocabulary"].hashes,
+                vocabulary_totals=state["vocabulary"].totals,
+                vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
+            )
+        with atomic_output(str(folder / "model.json")) as out:
+            out.write((json.dumps(header, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         if state.get("tokens") is not None:
             state["tokens"].save(folder / TOKEN_MODEL)
         return folder
