@@ -21,7 +21,6 @@ import json
 import os
 import re
 import stat
-import zipfile
 from difflib import get_close_matches
 from numbers import Integral, Real
 from pathlib import Path
@@ -351,6 +350,8 @@ class Identifier:
     @classmethod
     def load(cls, path: str | os.PathLike, threshold: float = 0.0, priors: dict[str, float] | None = None) -> "Identifier":
         """Read a model folder written by :meth:`save`; a clear :class:`ModelError` otherwise."""
+        import zipfile  # (NumPy reads .npz files with it)
+
         folder = Path(path)
         header_path = folder / "model.json"
         try:
