@@ -91,7 +91,7 @@ class Identifier:
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
-        if not isinstance(threshold, Real) or threshold != threshold:
+        if not (type(threshold) in (float, int) or isinstance(threshold, Real)) or threshold != threshold:  # (the ABC check is slow)
             raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
