@@ -9,12 +9,13 @@ from typing import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from awal.lid import Identifier, ModelError
 from awal.lid.features import FeatureSpec
 
+from strategies import examples
 from strategies import texts as any_texts
 
 TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
@@ -118,7 +119,7 @@ def test_shingles_of_no_texts_is_no_rows():
 
 
 # ------------------------------------------------ one kind of input as another
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(st.lists(st.one_of(any_texts, st.none()), max_size=5))
 def test_arrow_and_batches_give_what_each_text_gives(texts):
     """A list gives what each text gives alone; an Arrow array (sliced, chunked, nulls kept) what the
