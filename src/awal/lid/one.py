@@ -8,7 +8,7 @@ with the batch path on arbitrary Unicode):
 
 * symbols: one ``str.translate`` through a table filled from the model's code-point table the
   first time each character is seen (combining marks deleted, boundaries to NUL), one ``split``;
-* words: each distinct word's integer level sums, feature count, letters and peak difference are
+* words: each distinct word's integer level sums, feature count, letters, peak difference and marker kind are
   computed once (cached; a full cache drops its older half): from the model's frequent words
   (:mod:`awal.lid.vocabulary`) by its 64-bit hash, else from its n-grams, each n-gram's weight
   row read from the packed weights on first use (cached likewise);
@@ -37,12 +37,13 @@ from typing import Any
 import numpy as np
 
 from .dialect import FEATURES, Dialect
+from .markers import KINDS, NONE, Markers
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
 from .packed import OFFSET
 from .vocabulary import longest_word
 
 KNOWN_STATE = {"labels", "spec", "alphabet", "table", "marked", "packed", "bias", "temperature", "sources", "context",
-               "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
+               "vocabulary", "dialect", "path", "tokens", "one", "markers"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")
 # Where each path is faster (measured on ../shared/data/lid and FLORES lines, see benchmarks/README.md): a word
@@ -95,7 +96,8 @@ class OneText:
         self.vocabulary = vocabulary
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
-        self.words: dict[str, tuple[int, int, float, int]] = {}  # see _learn
+        self.words: dict[str, tuple[int, int, float, int, int]] = {}  # see _learn
+        self.markers = None if state.get("dialect") is None else state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
 
     def logits(self, text: str) -> tuple[list[float], int] | None:
         """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its
@@ -109,7 +111,7 @@ class OneText:
                 return None
             learnt = self._learn(new)
             found = [learnt[w] if entry is None else entry for w, entry in zip(words, found)]
-        packed, letters, peaks, hashes = zip(*found) if found else ((), (), (), ())
+        packed, letters, peaks, hashes, kinds = zip(*found) if found else ((), (), (), (), ())
         labels, scale = self.labels, self.scale
         total = sum(packed)
         count = total >> (TEXT_BITS * labels)
@@ -129,7 +131,7 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            z = layer.apply_one(z, max(peaks, default=0.0))
+            z = layer.apply_one(z, [max(peaks, default=0.0), *map(kinds.count, KINDS)])
         return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
@@ -146,8 +148,9 @@ class OneText:
         total = sum(p)
         return [a / total for a in p], letters
 
-    def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int]]:
-        """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash)``:
+    def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int, int]]:
+        """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash,
+        marker kind)`` (the kind: see :mod:`awal.lid.markers`):
         ``sums`` holds a word's level sums per label in lanes of :data:`TEXT_BITS` bits (each offset
         by :data:`WORD_OFFSET`) and its number of features above them. A word among the model's
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
@@ -177,11 +180,12 @@ class OneText:
                 total = sum(map(rows.__getitem__, keys))
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
-            peak = 0.0
+            peak, kind = 0.0, NONE
             if layer is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
-            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole)
+                kind = self.markers.word_kind(ids, whole)
+            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, kind)
         cache.update(out)
         return out
 
@@ -247,7 +251,7 @@ def _known(state: dict) -> bool:
         set(state) <= KNOWN_STATE
         and type(state["spec"]) is FeatureSpec
         and tuple(f.name for f in fields(FeatureSpec)) == KNOWN_SPEC
-        and (layer is None or (type(layer) is Dialect and tuple(f.name for f in fields(Dialect)) == KNOWN_DIALECT and len(FEATURES) == 2))
+        and (layer is None or (type(layer) is Dialect and tuple(f.name for f in fields(Dialect)) == KNOWN_DIALECT and len(FEATURES) == 5))
     )
 
 
