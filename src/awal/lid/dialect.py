@@ -80,7 +80,8 @@ class Dialect:
         difference, weight, *counted = self.weights.tolist()
         odds = (z[first] - z[second]) * difference + evidence[0] * weight + self.bias
         for count, factor in zip(evidence[1:], counted):
-            odds += math.log1p(count) * factor
+            if count:
+                odds += math.log1p(count) * factor
         mass = logaddexp(z[first], z[second])
         out = list(z)
         out[first] = mass - logaddexp(0.0, -odds)

@@ -61,6 +61,7 @@ ASPECT_LETTERS = 5  # at least, prefix included
 NEGATION = ("م", "ش")  # first and last letter: مكيقبلوش، ماكانش
 FUTURE = ("غ", "نت", "ي", "راوثن")  # غ, then ن or ت; or ي not followed by one of these (غير، غياب، غيوم)
 SHORTEST = 4  # letters of a negation or future form
+TOP_BITS = 16  # of a word hash: a table of them finds the few words that may be listed before a search
 
 
 def spellings(word: str, prefixes: tuple[str, ...]) -> set[str]:
@@ -87,6 +88,11 @@ class Markers:
     letter: dict[str, int]  # symbol of each letter the verb-form rules read
     darija_set: frozenset[int]  # the hashes again, for one word at a time
     msa_set: frozenset[int]
+    lead: np.ndarray  # bool per symbol: the first letter of a verb form (after و or ف)
+    nouns: dict[str, np.ndarray]  # bool per symbol: ASPECT's nouns per prefix, FUTURE's letters ("after", "future")
+    listed: np.ndarray  # the hashes of both lists, sorted
+    listed_kind: np.ndarray  # DARIJA_WORD or MSA_WORD for each
+    listed_top: np.ndarray  # bool per value of a hash's top TOP_BITS bits: whether a listed hash has it
 
     @classmethod
     def from_table(cls, table: np.ndarray) -> "Markers":
@@ -103,35 +109,50 @@ class Markers:
         letters = set("وف" + "".join(ASPECT) + "".join(ASPECT.values()) + "".join(NEGATION) + "".join(FUTURE))
         darija_hashes, msa_hashes = hashes(darija), hashes(msa)
         letter = {ch: int(table[ord(ch)]) for ch in sorted(letters)}
-        return cls(darija_hashes, msa_hashes, letter, frozenset(darija_hashes.tolist()), frozenset(msa_hashes.tolist()))
+
+        def symbols(chars: str) -> np.ndarray:
+            out = np.zeros(1 << 16, dtype=bool)
+            out[[letter[ch] for ch in chars]] = True
+            return out
+
+        nouns = {prefix: symbols(chars) for prefix, chars in ASPECT.items()} | {"after": symbols(FUTURE[1]), "future": symbols(FUTURE[3])}
+        listed = np.r_[darija_hashes, msa_hashes[~np.isin(msa_hashes, darija_hashes)]]
+        kind = np.r_[np.full(len(darija_hashes), DARIJA_WORD), np.full(len(listed) - len(darija_hashes), MSA_WORD)].astype(np.int8)
+        order = np.argsort(listed)
+        lead = symbols("".join(prefix[0] for prefix in ASPECT) + NEGATION[0] + FUTURE[0])
+        top = np.zeros(1 << TOP_BITS, dtype=bool)
+        top[(listed >> np.uint64(64 - TOP_BITS)).astype(np.int64)] = True
+        return cls(darija_hashes, msa_hashes, letter, frozenset(darija_hashes.tolist()), frozenset(msa_hashes.tolist()), lead, nouns, listed[order], kind[order], top)
 
     def kinds(self, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-        """The kind of each word ``ids[starts[i]:starts[i] + lengths[i]]`` (its hash ``hashes[i]``), int8."""
+        """The kind of each word ``ids[starts[i]:starts[i] + lengths[i]]`` (its hash ``hashes[i]``), int8:
+        listed words by one search among the sorted hashes, verb forms read from the letters of
+        the words that open with a verb prefix's letter."""
         out = np.zeros(len(starts), dtype=np.int8)
         if not len(starts):
             return out
         at = self.letter
-
-        def symbol(offset: np.ndarray) -> np.ndarray:  # each word's letter at ``offset`` (-1 past its end)
-            return np.where(offset < lengths, np.take(ids, starts + offset, mode="wrap").astype(np.int64), -1)
-
-        zero = np.zeros(len(starts), dtype=np.int64)
-        first = symbol(zero)
+        first = np.take(ids, starts, mode="wrap")
         shift = ((first == at["و"]) | (first == at["ف"])) & (lengths >= 6)
-        size = lengths - shift
-        a, b, c = symbol(zero + shift), symbol(zero + shift + 1), symbol(zero + shift + 2)
-        last = symbol(lengths - 1)
-        verb = np.zeros(len(starts), dtype=bool)
-        for prefix, nouns in ASPECT.items():
-            noun = np.isin(c, [at[ch] for ch in nouns])
-            verb |= (a == at[prefix[0]]) & (b == at[prefix[1]]) & ~noun & (size >= ASPECT_LETTERS)
-        verb |= (a == at[NEGATION[0]]) & (last == at[NEGATION[1]]) & (size >= SHORTEST)
-        g, after, y, nouns = FUTURE
-        future = np.isin(b, [at[ch] for ch in after]) | ((b == at[y]) & ~np.isin(c, [at[ch] for ch in nouns]))
-        verb |= (a == at[g]) & future & (size >= SHORTEST)
-        out[verb] = DARIJA_VERB
-        out[_member(hashes, self.msa)] = MSA_WORD
-        out[_member(hashes, self.darija)] = DARIJA_WORD
+        opens = starts + shift
+        picked = np.flatnonzero(np.take(self.lead, np.take(ids, opens, mode="wrap")) & (lengths - shift >= SHORTEST))
+        if len(picked):
+            begin, end, size = np.take(opens, picked), np.take(starts + lengths, picked), np.take(lengths - shift, picked)
+
+            def symbol(offset: int) -> np.ndarray:  # each picked word's letter at ``offset`` (all have 4 letters or more)
+                return np.take(ids, begin + offset, mode="wrap")
+
+            a, b, c, last = symbol(0), symbol(1), symbol(2), np.take(ids, end - 1, mode="wrap")
+            verb = (a == at[NEGATION[0]]) & (last == at[NEGATION[1]])
+            for prefix, nouns in ASPECT.items():
+                verb |= (a == at[prefix[0]]) & (b == at[prefix[1]]) & ~np.take(self.nouns[prefix], c) & (size >= ASPECT_LETTERS)
+            g, after, y, _ = FUTURE
+            verb |= (a == at[g]) & (np.take(self.nouns["after"], b) | ((b == at[y]) & ~np.take(self.nouns["future"], c)))
+            out[picked[verb]] = DARIJA_VERB
+        maybe = np.flatnonzero(np.take(self.listed_top, hashes >> np.uint64(64 - TOP_BITS)))  # a few percent of words
+        at_listed = np.minimum(np.searchsorted(self.listed, np.take(hashes, maybe)), len(self.listed) - 1)
+        listed = np.take(self.listed, at_listed) == np.take(hashes, maybe)
+        out[maybe[listed]] = np.take(self.listed_kind, at_listed[listed])
         return out
 
     def word_kind(self, ids: list[int], whole: int) -> int:

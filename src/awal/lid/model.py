@@ -462,8 +462,13 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     else:
         markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
         kinds = markers.kinds(ids, np.take(found.starts, np.take(grouped.order, firsts)), np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
-        counted = (np.take(kinds, inverse, mode="wrap")[:, None] == np.array(KINDS, dtype=np.int8)).astype(np.float64)
-        evidence = np.column_stack([_per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds), _per_segment(np.add, counted, bounds)])
+        evidence = np.zeros((n_texts, EVIDENCE))
+        evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
+        if kinds.any():  # count each text's marker words: few words, found from their kinds
+            kind = np.take(kinds, inverse, mode="wrap")
+            marked = np.flatnonzero(kind)
+            text = np.searchsorted(bounds, marked, side="right") - 1
+            evidence[:, 1:] = np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order

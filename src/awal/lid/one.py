@@ -59,6 +59,7 @@ ROW_OFFSET = OFFSET
 TEXT_BITS = 32  # lanes of a text's sum of word rows, each word's offset by WORD_OFFSET
 WORD_OFFSET = 1 << 16
 BOUNDARY_CHAR = chr(BOUNDARY)
+NO_MARKERS = (0,) * len(KINDS)  # a text without marker words (awal.lid.markers)
 _KEYS = [int(key) for key in _POSITION_KEYS.tolist()]
 _KEY_SUMS = [sum(_KEYS[:n]) for n in range(len(_KEYS) + 1)]
 
@@ -131,7 +132,7 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            z = layer.apply_one(z, [max(peaks, default=0.0), *map(kinds.count, KINDS)])
+            z = layer.apply_one(z, [max(peaks, default=0.0), *(map(kinds.count, KINDS) if any(kinds) else NO_MARKERS)])
         return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
