@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -54,6 +55,11 @@ class Dialect:
     weights: np.ndarray  # over FEATURES
     bias: float
 
+    @cached_property
+    def floats(self) -> list[float]:
+        """:attr:`weights` as Python floats (for :meth:`apply_one`)."""
+        return self.weights.tolist()
+
     def features(self, z: np.ndarray, evidence: np.ndarray) -> np.ndarray:
         return features(z, evidence, self.first, self.second)
 
@@ -77,7 +83,7 @@ class Dialect:
         [0.818, 0.082, 0.1]
         """
         first, second = self.first, self.second
-        difference, weight, *counted = self.weights.tolist()
+        difference, weight, *counted = self.floats
         odds = (z[first] - z[second]) * difference + evidence[0] * weight + self.bias
         for count, factor in zip(evidence[1:], counted):
             if count:

@@ -59,7 +59,8 @@ ROW_OFFSET = OFFSET
 TEXT_BITS = 32  # lanes of a text's sum of word rows, each word's offset by WORD_OFFSET
 WORD_OFFSET = 1 << 16
 BOUNDARY_CHAR = chr(BOUNDARY)
-NO_MARKERS = (0,) * len(KINDS)  # a text without marker words (awal.lid.markers)
+MARKER_BITS = 24  # a word's marker kind (awal.lid.markers) as 1 in its kind's lane of this many bits: a text (of at most LONGEST characters) sums them at once
+MARKER_LANE = (1 << MARKER_BITS) - 1
 _KEYS = [int(key) for key in _POSITION_KEYS.tolist()]
 _KEY_SUMS = [sum(_KEYS[:n]) for n in range(len(_KEYS) + 1)]
 
@@ -112,7 +113,7 @@ class OneText:
                 return None
             learnt = self._learn(new)
             found = [learnt[w] if entry is None else entry for w, entry in zip(words, found)]
-        packed, letters, peaks, hashes, kinds = zip(*found) if found else ((), (), (), (), ())
+        packed, letters, peaks, hashes, marked = zip(*found) if found else ((), (), (), (), ())
         labels, scale = self.labels, self.scale
         total = sum(packed)
         count = total >> (TEXT_BITS * labels)
@@ -132,7 +133,9 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            z = layer.apply_one(z, [max(peaks, default=0.0), *(map(kinds.count, KINDS) if any(kinds) else NO_MARKERS)])
+            lanes = sum(marked)  # the three kinds' counts (KINDS), one lane each
+            peak = max(peaks, default=0.0)
+            z = layer.apply_one(z, [peak, lanes & MARKER_LANE, (lanes >> MARKER_BITS) & MARKER_LANE, lanes >> 2 * MARKER_BITS] if lanes else [peak, 0, 0, 0])
         return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
@@ -151,7 +154,7 @@ class OneText:
 
     def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int, int]]:
         """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash,
-        marker kind)`` (the kind: see :mod:`awal.lid.markers`):
+        marker)`` (``marker``: 1 in the lane of its kind of :mod:`awal.lid.markers`, see :data:`MARKER_BITS`; 0 for none):
         ``sums`` holds a word's level sums per label in lanes of :data:`TEXT_BITS` bits (each offset
         by :data:`WORD_OFFSET`) and its number of features above them. A word among the model's
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
@@ -181,12 +184,13 @@ class OneText:
                 total = sum(map(rows.__getitem__, keys))
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
-            peak, kind = 0.0, NONE
+            peak, marker = 0.0, 0
             if layer is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
                 kind = self.markers.word_kind(ids, whole)
-            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, kind)
+                marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
+            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, marker)
         cache.update(out)
         return out
 
