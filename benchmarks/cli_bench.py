@@ -135,7 +135,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
 
 def awal_command(src: Path, dst: Path, workers: int, *options: str, scheme: str | None = None) -> list[str]:
     operation = ["normalize", "--profile", "camel"] if scheme is None else ["transliterate", "--scheme", scheme]
-    return [sys.executable, "-m", "awal.cli", *operation, str(src), "--field", "text",
+    return [sys.executable, "-m", "awal", *operation, str(src), "--field", "text",
             "-o", str(dst), "--workers", str(workers), *options]  # fmt: skip
 
 

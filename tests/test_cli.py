@@ -389,7 +389,7 @@ def test_workers_to_a_pipe_and_from_stdin_give_identical_output(tmp_path):
     src = jsonl(tmp_path / "in.jsonl", records)
     runs = [run_awal("normalize", str(src), "--batch-size", "50", "--workers", w) for w in ("1", "2")]
     runs.append(run_awal("normalize", "--field", "text", "--batch-size", "50", "--workers", "2", stdin=src.read_bytes()))
-    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    assert all(r.returncode == 0 and r.stderr == "" for r in runs), [r.stderr for r in runs]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     assert len(runs[0].stdout.splitlines()) == 2000
 

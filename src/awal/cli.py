@@ -739,5 +739,9 @@ def _silence_stdout() -> None:
         pass
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # ``python -m awal.cli`` runs as ``python -m awal`` does
+    # (a worker of the fork server then finds ``awal.__main__`` as the main module and does not
+    # run a second copy of this one over the ``awal.cli`` it preloaded)
+    import runpy
+
+    runpy.run_module("awal", run_name="__main__", alter_sys=True)
