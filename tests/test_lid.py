@@ -412,6 +412,8 @@ def test_dialect_layer_learns_from_the_peak_word_and_round_trips(toy, tmp_path):
     assert np.mean(out[:200, 0] > out[:200, 1]) > 0.8 and np.mean(out[200:, 1] > out[200:, 0]) > 0.8
     np.testing.assert_allclose(out[:, 2], 0.1)
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    elsewhere = np.log(np.array([[0.2, 0.1, 0.7]]))  # the best label is not one of the pair: the scores stay
+    assert layer.apply(elsewhere, evidence[:1]).tolist() == elsewhere.tolist()
     model = Identifier(_state=dict(toy.state))
     model.state["dialect"] = Dialect(0, 1, np.array([1.0, 0.5, 0.25, 0.5, -0.5]), -0.5)
     back = Identifier.load(model.save(tmp_path / "m"))

@@ -7,7 +7,9 @@ difference of the pair's calibrated log-scores, and the *peak*: the largest diff
 one of its words scored alone (its summed n-gram weights over the square root of their
 number); and how many of its words are Darija function words, Darija verb forms and MSA
 function words (:mod:`awal.lid.markers`, each as ``log(1 + count)``). A logistic on them
-splits the pair's probability mass; every other label keeps its probability. It is fitted on held-out scores (the cross-validation folds of
+splits the pair's probability mass in the texts whose best label is one of the pair; every
+other label keeps its probability, and texts the base model puts elsewhere keep all their scores
+(a Latin or Tifinagh text's Darija-vs-MSA split means nothing, and the token context layer reads it). It is fitted on held-out scores (the cross-validation folds of
 :mod:`awal.lid.train`), never on the texts it scores.
 
 >>> layer = Dialect(0, 1, np.array([1.0, 0.5, 0.0, 0.0, 0.0]), -1.0)
@@ -64,14 +66,19 @@ class Dialect:
         return features(z, evidence, self.first, self.second)
 
     def apply(self, z: np.ndarray, evidence: np.ndarray) -> np.ndarray:
-        """Log-scores ``z`` (texts, labels) with the pair's mass split by the layer (``evidence``: :data:`EVIDENCE` per text)."""
-        if not len(z):
+        """Log-scores ``z`` (texts, labels) with the pair's mass split by the layer (``evidence``: :data:`EVIDENCE`
+        per text) in the texts whose best label (``z``'s first largest) is one of the pair: the texts it is fitted
+        on (:meth:`awal.lid.train.DialectTable.fit`); the others keep their scores."""
+        top = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
+        inside = np.flatnonzero((top == self.first) | (top == self.second))
+        if not len(inside):
             return z
-        odds = self.features(z, evidence) @ self.weights + self.bias
-        mass = np.logaddexp(z[:, self.first], z[:, self.second])
+        z_in = z[inside]
+        odds = self.features(z_in, evidence[inside]) @ self.weights + self.bias
+        mass = np.logaddexp(z_in[:, self.first], z_in[:, self.second])
         out = z.copy()
-        out[:, self.first] = mass - np.logaddexp(0.0, -odds)
-        out[:, self.second] = mass - np.logaddexp(0.0, odds)
+        out[inside, self.first] = mass - np.logaddexp(0.0, -odds)
+        out[inside, self.second] = mass - np.logaddexp(0.0, odds)
         return out
 
     def apply_one(self, z: list[float], evidence: list[float]) -> list[float]:
@@ -81,8 +88,13 @@ class Dialect:
         >>> layer = Dialect(0, 1, np.array([1.0, 0.5, 0.0, 0.0, 0.0]), -1.0)
         >>> [round(math.exp(v), 3) for v in layer.apply_one([math.log(0.3), math.log(0.6), math.log(0.1)], [8.0, 0, 0, 0])]
         [0.818, 0.082, 0.1]
+        >>> [round(math.exp(v), 3) for v in layer.apply_one([math.log(0.2), math.log(0.1), math.log(0.7)], [8.0, 0, 0, 0])]  # not in the pair
+        [0.2, 0.1, 0.7]
         """
         first, second = self.first, self.second
+        top = z.index(max(z))
+        if top != first and top != second:
+            return z
         difference, weight, *counted = self.floats
         odds = (z[first] - z[second]) * difference + evidence[0] * weight + self.bias
         for count, factor in zip(evidence[1:], counted):
