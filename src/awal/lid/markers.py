@@ -70,7 +70,7 @@ def spellings(word: str, prefixes: tuple[str, ...]) -> set[str]:
     >>> sorted(spellings("اله", ("", "و")))
     ['آلة', 'آله', 'ألة', 'أله', 'إلة', 'إله', 'الة', 'اله', 'وآلة', 'وآله', 'وألة', 'وأله', 'وإلة', 'وإله', 'والة', 'واله']
     """
-    out = set()
+    out: set[str] = set()
     for prefix in prefixes:
         letters = [["ا", "أ", "إ", "آ"] if ch == "ا" else [ch] for ch in prefix + word]
         if letters[-1] == ["ه"]:

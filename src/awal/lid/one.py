@@ -160,7 +160,7 @@ class OneText:
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
         cache = self.words
         _forget_oldest(cache, len(words), WORDS_CACHED)  # concurrent calls: each reads what it learnt, never a cache entry twice
-        layer = self.parts[0].get("dialect")
+        layer, markers = self.parts[0].get("dialect"), self.markers
         labels, scale = self.labels, self.scale
         learnt = []
         for word in dict.fromkeys(words):
@@ -185,10 +185,10 @@ class OneText:
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
             peak, marker = 0.0, 0
-            if layer is not None:
+            if layer is not None and markers is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
-                kind = self.markers.word_kind(ids, whole)
+                kind = markers.word_kind(ids, whole)
                 marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
             out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, marker)
         cache.update(out)
