@@ -265,5 +265,7 @@ def test_fit_on_few_pairs_tunes_on_enough_words(model, doda):
 def test_phrases_accuracy(model, doda):
     pairs = doda.load_pairs("doda_sentences_dev.tsv")
     acc, _ = doda.score(model.transliterate([x for x, _ in pairs]), [y for _, y in pairs])
-    # 3la is written على (the usual Arabic-script spelling, issue 14) where DODa's phrases write علا
-    assert acc >= 49.9, acc  # 50.0 (round 7)
+    # 3la is written على (the usual Arabic-script spelling, issue 14) where DODa's phrases write علا, and
+    # w / o attached (وعشرين) where DODa writes و apart (واحد و عشرين), kola كل (DODa كولا) and the
+    # verb after allah with ي (DODa mostly ا), as AfriSenti's Arabic-script tweets write: benchmarks/README.md
+    assert acc >= 41.0, acc  # 41.2 (round 10; 50.0 in rounds 7-9)

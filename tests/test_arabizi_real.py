@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import awal
 from awal.arabizi import ArabiziModel, _flat
+from awal.arabizi_clitics import PROCLITIC_FORMS, PROCLITICS, attach
 from awal.arabizi_context import WordContext
 from awal.cli import main
 from awal.rules import data_dir
@@ -108,8 +109,9 @@ def test_the_article_on_a_lexicon_word(model):
 @pytest.mark.parametrize("latin, arabic", [
     ("hchouma 3lik", "حشومة عليك"), ("ma3andich fikra", "ماعنديش فكرة"), ("had lmosalsal", "هاد المسلسل"),
     ("bsara7a sawtek zwin", "بصراحة صوتك زوين"), ("kathdar m3aya", "كاتهضر معايا"),
-    ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى و حنان"),
+    ("mabrouk 3la najah", "مبروك على نجاح"), ("salma w hanane", "سلمى وحنان"),
     ("wahid men hbabi", "واحد من حبابي"), ("allah yehdik habaybi", "الله يهديك حبايبي"),
+        ("kola nhar", "كل نهار"), ("kola wahed", "كل واحد"),
 ])
 def test_frequent_words_of_real_comments(model, latin, arabic):
     # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
@@ -274,8 +276,8 @@ def test_everyday_verbs(model, latin, arabic):
 
 
 def test_a_name_is_one_word(model):
-    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0]
-    assert len(out.split()) == 5
+    out = model.transliterate(["salam 3la abdelaziz w fatimazahra"])[0].split()
+    assert len(out) == 4 and out[3].startswith("و") and len(out[3]) > 6  # و attached to the name
 
 
 # ---------------------------------------------------------------- vowel letters: known words lose the rules' extra ones
@@ -343,7 +345,8 @@ def test_vowel_letters_in_a_batch_as_one_by_one(pairs):
 
 
 @pytest.mark.parametrize("text, arabic", [("ma ibghich", "ما يبغيش"), ("bach ijib", "باش يجيب"),
-                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف")])
+                                          ("ghadi idir", "غادي يدير"), ("Bach Ichouf", "باش يشوف"),
+                                          ("allah ikmel", "الله يكمل"), ("lah idir", "الله يدير")])
 def test_i_after_a_word_calling_for_a_verb_is_the_imperfect_prefix(model, text, arabic):
     assert plain(model.transliterate([text])[0]) == arabic
     first, word = text.split()
@@ -362,7 +365,7 @@ def test_i_word_alone_or_after_other_words_keeps_the_rules_reading(model):
         "ما حنا", "البنات " + alone[0], "ما " + model.transliterate(["ila"])[0]]
 
 
-@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik"])
+@pytest.mark.parametrize("text", ["lah ykhalik", "lah ikhlik", "allah ykhallik", "allah ikhlik"])
 def test_lah_ykhalik(model, text):
     assert plain(model.transliterate([text])[0]) == "الله يخليك"
 
@@ -393,12 +396,16 @@ def test_any_text_keeps_everything_but_latin_words(texts):
     assert len(out) == len(texts)
     assert out == [model.transliterate([t])[0] for t in texts]  # batch == one text at a time
     for t, o in zip(texts, out):  # everything outside the Latin words is kept, in order
-        assert _OUTSIDE_WORDS.sub("", o) == _OUTSIDE_WORDS.sub("", t)
+        if PROCLITIC_FORMS.isdisjoint(_LATIN_WORDS.findall(t)):
+            assert _OUTSIDE_WORDS.sub("", o) == _OUTSIDE_WORDS.sub("", t)
+        else:  # but the spaces between a proclitic and its word
+            assert _OUTSIDE_WORDS.sub("", o).replace(" ", "") == _OUTSIDE_WORDS.sub("", t).replace(" ", "")
         for sep in SEPARATORS:
             assert o.count(sep) == t.count(sep)
 
 
 _OUTSIDE_WORDS = regex.compile(r"[\p{Latin}\p{Mn}0-9\p{Arabic}]")
+_LATIN_WORDS = regex.compile(r"[\p{Latin}\p{Mn}0-9]+")
 _MODEL: list[ArabiziModel] = []
 
 
@@ -445,3 +452,96 @@ def test_candidates_of_any_text_are_ranked(word, before, after):
     found = _shared_model().candidates(word, 3, before=before, after=after)
     scores = [s for _, s in found]
     assert 1 <= len(found) <= 3 and scores == sorted(scores, reverse=True)
+
+
+# ---------------------------------------------------------------- proclitics written apart
+# Arabic-script Darija writers attach the article and the one-letter prepositions (counts of
+# lid/ary_Arab.afrisenti.txt in awal.arabizi_clitics): the Latin words written apart become one word.
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [("b naja7", "بنجاح"), ("bi salam", "بسلام"), ("ghir b chwiya", "غير بشوية"), ("f l mghrib", "فالمغرب"),
+     ("l lmghrib", "للمغرب"), ("w lah", "والله"), ("o ana", "وأنا"), ("fel 3alam", "فالعالم"),
+     ("3la l match", "على الماتش"), ("El Jadida", "الجديدة"), ("B naja7", "بنجاح"), ("w b naja7", "وبنجاح"),
+     ("l ihab", "لإيهاب"), ("b  dar", "بدار")],
+)
+def test_proclitics_written_apart_are_attached(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+@pytest.mark.parametrize("latin, arabic", [("bhad", "بهاد"), ("fhanan", "فحنان"), ("okayn", "وكاين"), ("w3andi", "وعندي"),
+                                           ("flmghrib", "فالمغرب"), ("bsara7a", "بصراحة")])
+def test_a_proclitic_written_on_a_lexicon_word(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert plain(model.candidates(latin, 2)[0][0]) == arabic
+
+
+@pytest.mark.parametrize("latin, arabic", [("bali", "بالي"), ("bila", "بلا"), ("bghi", "بغي")])
+def test_words_of_their_own_are_no_proclitic_on_a_word(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [("b 200 dh", "ب 200 dh"), ("f, dar", "ف, دار"), ("w\nana", "و\nأنا"), ("ana w", "أنا و"), ("b-dar", "ب-دار"),
+     ("fi dar", "في دار"), ("mn b3d", "من بعد")],
+)
+def test_proclitics_stay_apart_across_numbers_punctuation_and_lines(model, latin, arabic):
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
+def test_candidates_of_a_proclitic_give_what_transliterate_attaches(model):
+    assert model.candidates("bi", 2, after="salam")[0][0] == "ب"
+    assert model.candidates("bi", 2)[0][0] == "بي"
+    assert model.candidates("l", 2, before="f", after=" mghrib")[0][0] == "ال"
+    assert model.candidates("l", 2, after="ihab")[0][0] == "ل"
+    assert model.candidates("l", 2, after="200")[0][0] == "ل"
+
+
+def _attached_one_by_one(latin: list[str], apart: list[str]) -> list[str]:
+    """The twin of the model's attaching: words read apart, then each proclitic written in front of
+    the (attached) word after it, right to left; ``l`` after a preposition is the article."""
+    out = list(apart)
+    joined = [False] * len(latin)
+    for j in range(len(latin) - 2, -1, -1):
+        key = latin[j].lower()
+        if key not in PROCLITICS or (latin[j + 1].lower() in PROCLITICS and not joined[j + 1]):
+            continue
+        prefix = PROCLITICS[key]
+        if key == "l":
+            prefix = "ال" if j and latin[j - 1].lower() in ("b", "bi", "f", "fi", "fe", "3la", "mn", "m3a") else "ل"
+        out[j], out[j + 1], joined[j] = attach(prefix, out[j + 1]), None, True
+    return [w for w in out if w is not None]
+
+
+@examples(150)
+@given(st.lists(st.sampled_from(["b", "bi", "f", "l", "el", "W", "o", "bel", "lil", "3la", "fi", "mn", "dar", "lmghrib",
+                                 "naja7", "ana", "ihab", "chwiya", "salam", "kbira", "hna", "li", "ma", "ikhlik"]),
+                min_size=1, max_size=7))
+def test_attaching_is_reading_apart_then_writing_in_front(latin):
+    model = _shared_model()
+    text = " ".join(latin)
+    apart_out = _without_proclitics(model, text)  # the word cache holds readings of single words only
+    assert model.transliterate([text])[0].split(" ") == _attached_one_by_one(latin, apart_out.split(" "))
+
+
+def _without_proclitics(model: ArabiziModel, text: str) -> str:
+    import awal.arabizi as arabizi
+
+    saved = arabizi.PROCLITIC_FORMS
+    arabizi.PROCLITIC_FORMS = frozenset()
+    try:
+        return model.transliterate([text])[0]
+    finally:
+        arabizi.PROCLITIC_FORMS = saved
+
+
+def test_proclitics_through_the_public_api_and_before_kept_words():
+    # with keep_foreign (the default) a proclitic before a kept French word stays apart
+    assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح والله"
+    assert plain(awal.transliterate("mchit f les vacances", "arabizi2ar")) == "مشيت ف les vacances"
+
+
+def test_fit_learns_from_phrases_that_attach_the_proclitics(model):
+    pairs = [("b zwiwen", "بزوين"), ("w zwiwen bzaf", "وزوين بزاف"), ("l lmzwiwen", "للمزوين")]
+    fitted = model.fit(pairs, tune=False)
+    assert fitted.transliterate(["zwiwen", "lmzwiwen", "b zwiwen"]) == ["زوين", "المزوين", "بزوين"]

@@ -6,7 +6,9 @@ with their Arabic readings by position in the word) and picks the best path with
 Arabic character 4-gram model; frequent words and function words come from a
 hand-written lexicon (``darija_lexicon.tsv``, looked up in any case), and a spelling
 with several readings (``li`` لي / اللي, ``hna`` هنا / حنا) is chosen by its
-neighbours (:mod:`awal.arabizi_context`); a reading that is no known word of Darija loses
+neighbours (:mod:`awal.arabizi_context`); the article and the one-letter prepositions written
+apart (``b naja7``, ``el bachir``) are attached to their word, as Arabic script writes them
+(:mod:`awal.arabizi_clitics`); a reading that is no known word of Darija loses
 the vowel letters the rules wrote too many when that gives one (:mod:`awal.arabizi_vowels`:
 ``jadid`` جديد). Numbers, times, units, URLs, handles and emoji stay as they are
 (:mod:`awal.arabizi_words`). Letter case is a feature, not a
@@ -43,6 +45,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
+from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_words, detach
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -624,6 +627,7 @@ class ArabiziModel:
         self._cache: dict[str, str] = {}
         self._ambiguous: dict[str, str] = {}  # tokens read so far whose spelling has several readings -> spelling
         self._vowel_letters: VowelLetters | None = None
+        self._words: dict[str, str] | None = None  # the lexicon and its words with a proclitic on them
         chunk_totals: dict[str, Counter] = defaultdict(Counter)
         for (chunk, _), cnt in self.learned.items():
             chunk_totals[chunk].update(cnt)
@@ -1040,7 +1044,64 @@ class ArabiziModel:
             choice, readings = self._in_context(words, inv, uwords, readings, ambiguous)
         if not VERB_CUES.isdisjoint(uwords):
             choice, readings = self._verbs_after_cues(words, inv, choice, uwords, readings)
+        if not PROCLITIC_FORMS.isdisjoint(uwords):
+            words, choice, readings = self._attach_proclitics(words, inv, choice, uwords, readings)
         return words.splice(readings, choice)
+
+    def _attach_proclitics(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
+                           readings: list[str]) -> tuple[WordSpans, np.ndarray, list[str]]:
+        """Proclitics written apart (``b naja7``, ``el bachir``) attached to the next word read in
+        their text, across spaces only (:mod:`awal.arabizi_clitics`): the span of the proclitic
+        grows over the spaces and the word, and reads as the joined Arabic word."""
+        follows = words.text[1:] == words.text[:-1]
+        if not follows.any():
+            return words, choice, readings
+        is_pro = np.zeros(len(uwords), dtype=bool)
+        is_pro[[uwords.index(w) for w in PROCLITIC_FORMS.intersection(uwords)]] = True
+        pro = is_pro[inv]
+        occ = np.flatnonzero(pro[:-1] & follows).tolist()
+        joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
+        occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
+        if not occ:
+            return words, choice, readings
+        text: dict[int, str] = {}  # an occurrence's Arabic once the proclitics after it are attached
+        absorbed: dict[int, int] = {}  # chain head -> last occurrence it covers
+        for j in reversed(occ):
+            host = text.get(j + 1)
+            if host is None:
+                if pro[j + 1]:
+                    continue  # a proclitic with no word to attach to stays as it is
+                host = readings[choice[j + 1]]
+            if not any("\u0621" <= c <= "\u064a" for c in host):
+                continue
+            key = uwords[inv[j]].lower()
+            prefix = PROCLITICS[key]
+            if key == "l":
+                prefix = self._article_or_l(words, j)
+            text[j] = attach(prefix, host)
+            absorbed[j] = absorbed.pop(j + 1, j + 1)
+        if not absorbed:
+            return words, choice, readings
+        keep = np.ones(inv.size, dtype=bool)
+        new_ends = words.ends.copy()
+        choice, readings = choice.copy(), list(readings)
+        for head, last in absorbed.items():
+            keep[head + 1 : last + 1] = False
+            new_ends[head] = words.ends[last]
+            choice[head] = len(readings)
+            readings.append(text[head])
+        spans = WordSpans(words.texts, joined, words.cps, words.bounds, words.starts[keep], new_ends[keep],
+                          words.text[keep])
+        return spans, choice[keep], readings
+
+    def _article_or_l(self, words: WordSpans, j: int) -> str:
+        """A standalone ``l``: the article after a preposition (``f l mghrib`` فالمغرب), else
+        the preposition ل (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب)."""
+        if j and words.text[j - 1] == words.text[j]:
+            before = words.joined[words.starts[j - 1] : words.ends[j - 1]]
+            if before.lower() in ARTICLE_AFTER and not words.joined[words.ends[j - 1] : words.starts[j]].strip(" "):
+                return "ال"
+        return "ل"
 
     def _verbs_after_cues(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
                           readings: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -1106,14 +1167,16 @@ class ArabiziModel:
         """
         preps, lowered, doubled = _prep_all(tokens)
         lex = self.lexicon
-        found = list(map(lex.get, lowered))
+        if self._words is None:  # a proclitic written on a lexicon word reads as the two: bhad بهاد
+            self._words = {**attached_words(lex, self.homographs), **lex}
+        found = list(map(self._words.get, lowered))
         doubled = [i for i in doubled if found[i] is None]
         if doubled:  # a lexicon word with a letter doubled (safii, safiiii -> safi); a doubled first letter is the article (ssara7a)
             singles = _ELONGATION_TWICE.sub(r"\1", "\n".join([lowered[i] for i in doubled])).split("\n")
             singles = [low[0] + w if len(low) > 3 and low[0] == low[1] and low[0] not in _VOWELS else w
                        for w, low in zip(singles, (lowered[i] for i in doubled))]
             for i, single in zip(doubled, singles):
-                found[i] = lex.get(single)
+                found[i] = self._words.get(single)
         i = -1
         for _ in range(lowered.count("hh")):  # laughter: hh once elongation is cut (hhhh, HHH)
             i = lowered.index("hh", i + 1)
@@ -1175,7 +1238,22 @@ class ArabiziModel:
         verb = imperfect(word, lattice[0][0]) if lattice and cue in VERB_CUES and not head else None
         if verb is not None:  # after a word calling for a verb, as transliterate reads it
             lattice = [(verb, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != verb]
+        prefix = self._proclitic(word, cue, after)
+        if prefix is not None:  # a proclitic before a word: the part transliterate attaches to it
+            lattice = [(prefix, 0.0)] + [(w, min(s, -1e-3) - 1.0) for w, s in lattice if w != prefix]
         return lattice[:n]
+
+    def _proclitic(self, word: str, before: str, after: str) -> str | None:
+        """The Arabic a proclitic takes in front of the word ``after`` starts with (spaces between),
+        as :meth:`transliterate` attaches it; None when ``word`` is no proclitic or no word follows."""
+        if word not in PROCLITIC_FORMS:
+            return None
+        right = find_words([after.lstrip(" ")])
+        if not right.starts.size or right.starts[0] or right.joined[: right.ends[0]] in PROCLITIC_FORMS:
+            return None
+        if word.lower() == "l":
+            return "ال" if before.lower() in ARTICLE_AFTER else "ل"
+        return PROCLITICS[word.lower()]
 
     # ------------------------------------------------------------ learning
     def _align(self, word: str, target: str) -> list[tuple[str, str, str]] | None:
@@ -1238,7 +1316,8 @@ class ArabiziModel:
     def fit(self, pairs: Iterable[tuple[str, str]], iterations: int = 2, tune: bool = True) -> "ArabiziModel":
         """A new model whose chunk readings, letter model and word memory learn from pairs.
 
-        Phrases are split into words when both sides have the same number of words.
+        Phrases are split into words when both sides have the same number of words, or when
+        the Arabic attaches the proclitics the Latin writes apart (:func:`awal.arabizi_clitics.detach`).
         With ``tune``, the letter-model weight, how much the pairs' Arabic words count in
         the letter model, and whether the learned chunk readings (alone, or with pairs of
         neighbouring chunks seen ``PAIR_MIN`` times learned as one chunk) replace the rules'
@@ -1258,6 +1337,8 @@ class ArabiziModel:
             aw = [w for w in aw if w]
             if len(lw) == len(aw):
                 data += [(_prep(x), y) for x, y in zip(lw, aw) if _is_word(x)]
+            else:  # proclitics written apart in Latin, attached in Arabic (b naja7 بنجاح)
+                data += [(_prep(x), y) for x, y in detach(lw, aw) if _is_word(x)]
         forms = _lattice_forms([w for w, _ in data])
         base_lm = _CharLM().add(set(self.lexicon.values()))
         model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam,

@@ -19,7 +19,8 @@ and the bigram probabilities are interpolated with unigrams (absolute discountin
 
 A word starting with ``i`` and a consonant is a verb's imperfect prefix ي after a word
 that calls for a verb (``ma ibghich`` ما يبغيش, ``bach ijib`` باش يجيب, ``rbi ikhlik``
-ربي يخليك, ``li ichouf`` لي يشوف), where the letter rules, reading the word alone, write
+ربي يخليك, ``li ichouf`` لي يشوف, ``allah ikmel`` الله يكمل: AfriSenti's Arabic-script Moroccan
+tweets write ي for about 4 in 5 verbs after الله), where the letter rules, reading the word alone, write
 ا (``ibda3`` إبداع):
 
 >>> imperfect("ikhlik", "اخليك"), imperfect("Is3dk", "إسعدك"), imperfect("ila", "الا"), imperfect("i3jbk", "يعجبك")
@@ -38,7 +39,7 @@ __all__ = ["WordContext", "SPELLING_STEP", "VERB_CUES", "imperfect"]
 
 SPELLING_STEP = 1.5  # log-odds given up per place down a spelling's list in the lexicon
 _DISCOUNT = 0.75
-_CUE_WORDS = ("rabi", "rbi", "rebbi", "ma", "bach", "bash", "bch", "ghadi", "ghad", "li", "lli", "illi")
+_CUE_WORDS = ("rabi", "rbi", "rebbi", "lah", "llah", "allah", "alah", "ma", "bach", "bash", "bch", "ghadi", "ghad", "li", "lli", "illi")
 # the cues as written in lower case, capitalised or in capitals (a set test on distinct words, no lowering)
 VERB_CUES = frozenset(w for c in _CUE_WORDS for w in (c, c.capitalize(), c.upper()))
 _IMPERFECT = regex.compile(r"[iI][b-df-hj-np-tv-zB-DF-HJ-NP-TV-Z2-9][\p{L}2-9]{2}")

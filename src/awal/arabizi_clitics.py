@@ -1,0 +1,115 @@
+"""Proclitics written apart in Arabizi and attached in Arabic script (``b naja7`` بنجاح).
+
+Latin-script writers often put the article and the one-letter prepositions apart
+(``el bachir``, ``b naja7``, ``f dar``, ``lil asaf``); Arabic-script Darija writers
+attach them. In the Moroccan tweets of AfriSenti (``lid/ary_Arab.afrisenti.txt``,
+1,474 lines) ال stands alone 3 times against ~4,250 words written with it, ب 13
+times (~220 attached), ف 43 (~410), ل 3 (~160). و stands alone 242 times, against
+~470 words with و attached, so it is attached too; ``fi`` في (160 times alone) and
+``d`` د (6 alone, 4 attached) are not proclitics here.
+
+A proclitic joins the next Latin word of its text when only spaces stand between
+them and that word is read (not a number or a kept token): its Arabic is written
+in front of the word's, with the spelling rules of the article (:func:`attach`).
+A standalone ``l`` is the article ال after a preposition (``f l mghrib`` فالمغرب)
+and the preposition ل otherwise (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب): writers who
+mean the article mostly write it attached (``lmatch``, read as before).
+
+A word written with one of ``b f w o`` in front of a lexicon word reads as that
+proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest
+starts with a vowel (``bali``, ``bila``, ``wala``, ``wissam`` are words of their own) or is a
+spelling of several words (``ohna``: وهنا or وحنا, left to the letter rules).
+
+>>> attach("ب", "نجاح"), attach("ل", "المغرب"), attach("ال", "المغرب"), attach("بال", "النسبة"), attach("و", "الله")
+('بنجاح', 'للمغرب', 'المغرب', 'بالنسبة', 'والله')
+"""
+
+from __future__ import annotations
+
+from typing import Container
+
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_words", "detach"]
+
+PROCLITICS = {
+    "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
+    "bl": "بال", "bel": "بال", "fl": "فال", "fel": "فال", "lil": "لل", "lel": "لل",
+    "w": "و", "o": "و", "ou": "و", "u": "و",
+}
+# the proclitics as written in lower case, capitalised or in capitals (a set test on distinct words)
+PROCLITIC_FORMS = frozenset(w for c in PROCLITICS for w in (c, c.capitalize(), c.upper()))
+# words after which a standalone l is the article (prepositions)
+ARTICLE_AFTER = frozenset("b bi f fi fe 3la 3al mn men min m3a ma3a 7ta hta".split())
+_ARTICLE = "ال"
+
+
+def attach(prefix: str, host: str) -> str:
+    """``host`` with the proclitic ``prefix`` written in front, as Arabic spelling joins them:
+    the article is not written twice, and ل before the article is لل."""
+    if host.startswith(_ARTICLE):
+        if prefix == _ARTICLE:
+            return host
+        if prefix.endswith(_ARTICLE):
+            return prefix[:-2] + host
+        if prefix in ("ل", "لل"):
+            return "لل" + host[2:]
+    return prefix + host
+
+
+_ATTACHED = {"b": "ب", "f": "ف", "w": "و", "o": "و"}
+_VOWELS = frozenset("aeiouy")
+
+
+def attached_words(lexicon: dict[str, str], ambiguous: Container[str] = ()) -> dict[str, str]:
+    """Every lowercase spelling of a proclitic ``b f w o`` written on a ``lexicon`` word that
+    starts with a consonant and has three letters or more, with its reading (not the words in
+    ``ambiguous``: their context is not read here; not ``bgh``: the verb بغى).
+
+    >>> lex = {"had": "هاد", "lmghrib": "المغرب", "ali": "على", "hanan": "حنان", "ghi": "غير", "hna": "هنا"}
+    >>> table = attached_words(lex, {"hna"})
+    >>> [table.get(w) for w in ("bhad", "flmghrib", "bali", "ohanan", "bbhad", "bghi", "ohna")]
+    ['بهاد', 'فالمغرب', None, 'وحنان', None, None, None]
+    """
+    table: dict[str, str] = {}
+    for rest, reading in lexicon.items():
+        if len(rest) < 3 or rest[0] in _VOWELS or rest in ambiguous or len(reading) < 2 or " " in reading:
+            continue
+        for latin, prefix in _ATTACHED.items():
+            if rest[0] != latin and not (latin == "b" and rest.startswith("gh")):
+                table[latin + rest] = attach(prefix, reading)
+    return table
+
+
+def detach(latin: list[str], arabic: list[str]) -> list[tuple[str, str]]:
+    """Word pairs of a phrase whose Arabic attaches the proclitics its Latin writes apart: each
+    Latin word after standalone proclitics with its Arabic word less their letters (a training pair
+    ``b naja7`` / بنجاح gives ``naja7`` / نجاح); [] when the words do not line up so.
+
+    >>> detach(["b", "naja7", "w", "lah"], ["بنجاح", "والله"])
+    [('naja7', 'نجاح'), ('lah', 'الله')]
+    >>> detach(["f", "l", "mghrib"], ["فالمغرب"]), detach(["l", "lmghrib"], ["للمغرب"]), detach(["b", "naja7"], ["نجاح"])
+    ([('mghrib', 'مغرب')], [('lmghrib', 'المغرب')], [])
+    """
+    words, prefixes, pending = [], [], ""
+    for w in latin:
+        key = w.lower()
+        if key in PROCLITICS:
+            pending += "ال" if key == "l" and pending else PROCLITICS[key]
+        else:
+            words.append(w)
+            prefixes.append(pending)
+            pending = ""
+    if pending or len(words) != len(arabic):
+        return []
+    out = []
+    for w, prefix, a in zip(words, prefixes, arabic):
+        # (letters the phrase writes, letters the word has): ل before the article is written لل
+        ways = [(prefix, "")]
+        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل, or ال read as ل (l match: الماتش)
+            ways = [(prefix + "ل", "ال"), (prefix, ""), (prefix[:-1] + "ال", "")]
+        for written, own in ways:
+            if a.startswith(written) and len(a) > len(written) and (not own or w.lower().startswith("l")):
+                out.append((w, own + a[len(written):]))
+                break
+        else:
+            return []
+    return out
