@@ -32,10 +32,11 @@ from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns, column_strings
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
-from .dialect import Dialect
+from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
+from .markers import KINDS, Markers
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
@@ -142,25 +143,25 @@ class Identifier:
         """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text
         (``texts``: a list of ``str`` or a :class:`~awal.batch.TextBatch`)."""
         layer = self.dialect
-        z, letters, peak = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
-        return (z if layer is None else layer.apply(z, peak)), letters
+        z, letters, evidence = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
+        return (z if layer is None else layer.apply(z, evidence)), letters
 
     def base_logits(self, texts: list[str] | TextBatch, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`logits` before the dialect layer, the letters, and per text the peak word
-        difference between the labels of index ``pair`` (zeros without a pair)."""
+        """:meth:`logits` before the dialect layer, the letters, and per text the dialect layer's
+        evidence for the labels of index ``pair`` (see :func:`word_sums`; zeros without a pair)."""
         state = self.state
-        out, letters, peaks = [], [], []
+        out, letters, evidences = [], [], []
         for cps, offsets in _slices(texts):
-            sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
+            sums, counts, n_letters, evidence = word_sums(state, cps, offsets, pair)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]  # in place: (sums / root + bias) / temperature
             sums += state["bias"]
             sums /= state["temperature"]
             out.append(sums)
             letters.append(n_letters)
-            peaks.append(peak)
+            evidences.append(evidence)
         if len(out) < 2:
-            return (out[0], letters[0], peaks[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0))
-        return np.concatenate(out), np.concatenate(letters), np.concatenate(peaks)
+            return (out[0], letters[0], evidences[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros((0, EVIDENCE)))
+        return np.concatenate(out), np.concatenate(letters), np.concatenate(evidences)
 
     def log_prior(self) -> np.ndarray:
         """The log of :attr:`priors` per label (0 for labels not named)."""
@@ -480,8 +481,9 @@ def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarr
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: the sum of its feature weights, its number of features and of letters, and its
-    peak word difference between the labels of index ``pair`` (see :mod:`awal.lid.dialect`; zeros without).
+    """Per text: the sum of its feature weights, its number of features and of letters, and the
+    evidence of the dialect layer (:mod:`awal.lid.dialect`) for the labels of index ``pair`` (zeros
+    without): its peak word difference and its number of words of each kind of :mod:`awal.lid.markers`.
 
     N-grams never cross words, so a text's sums are its words' sums: every word of the
     batch is looked up among the model's frequent words (see :mod:`awal.lid.vocabulary`),
@@ -524,7 +526,18 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    peak = np.zeros(n_texts) if pair is None else _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
+    if pair is None:
+        evidence = np.zeros((n_texts, EVIDENCE))
+    else:
+        markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
+        kinds = markers.kinds(ids, np.take(found.starts, np.take(grouped.order, firsts)), np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
+        evidence = np.zeros((n_texts, EVIDENCE))
+        evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
+        if kinds.any():  # count each text's marker words: few words, found from their kinds
+            kind = np.take(kinds, inverse, mode="wrap")
+            marked = np.flatnonzero(kind)
+            text = np.searchsorted(bounds, marked, side="right") - 1
+            evidence[:, 1:] = np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -534,7 +547,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
         letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
-    return sums, counts, letters, peak
+    return sums, counts, letters, evidence
 
 
 def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
