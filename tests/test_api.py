@@ -179,6 +179,8 @@ def test_api_names_stay_functions_when_their_modules_are_imported() -> None:
     assert set(awal.__all__) <= set(dir(awal)) and callable(awal.shingles) and callable(awal.sentences)
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         awal.nothing_here  # noqa: B018
+    for name in ("", "lid.model", "..x", "a.b"):  # round 9: awal itself, a submodule, ImportError, ModuleNotFoundError
+        assert not hasattr(awal, name)
 
 
 def test_wheel_ships_py_typed(tmp_path: Path) -> None:

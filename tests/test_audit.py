@@ -89,3 +89,17 @@ def test_renders_in_headless_chromium(tmp_path):
     assert loaded, "the page's load handler did not run"
     shown, total = map(int, loaded.groups())
     assert total >= 10 and shown == total
+
+
+def test_audit_never_writes_its_report_over_its_input(tmp_path, capsys):
+    """Round 9 replaced the corpus with the HTML report (exit 0) when -o named the input, directly or through a link."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(b'{"text": "salam"}\n{"other": 1}\n')
+    before = corpus.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(corpus)
+    for output in (corpus, tmp_path / "link.jsonl", tmp_path / "." / "c.jsonl"):
+        assert main(["audit", str(corpus), "-o", str(output)]) == 2
+        assert "would replace its input" in capsys.readouterr().err
+    assert corpus.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "link.jsonl"]
+    assert main(["audit", str(corpus), "-o", str(tmp_path / "r.html")]) == 0
+    assert "1 documents, 1 records without the field ->" in capsys.readouterr().err  # the counts, not only in the report

@@ -481,3 +481,33 @@ def test_train_tokenizer_follows_links_and_refuses_what_it_cannot_replace(corpus
         status, err = call(capsys, *train, str(corpus.parent / name))
         assert status == code and one_line(err) and message in err, err
     assert changed(before, snapshot(corpus.parent)) == set()
+
+
+def test_a_failed_run_called_in_process_leaves_the_callers_stdout_working(tmp_path, capfd):
+    """main() is a function too: round 9 pointed file descriptor 1 at /dev/null on every failure (and
+    leaked a descriptor), so whatever the calling program printed afterwards was lost."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"salam\n\xff\n")
+    free = _lowest_free_descriptor()
+    assert main(["normalize", str(bad), "-o", str(tmp_path / "out.txt")]) == EXIT_DATA
+    assert main(["normalize", str(tmp_path / "missing.txt")]) == EXIT_USAGE
+    print("still here", flush=True)
+    out, err = capfd.readouterr()
+    assert out == "still here\n" and "line 2, byte offset 6" in err
+    assert _lowest_free_descriptor() == free and not (tmp_path / "out.txt").exists()
+
+
+def _lowest_free_descriptor() -> int:
+    fd = os.dup(2)
+    os.close(fd)
+    return fd
+
+
+def test_identify_scores_and_tokens_together_is_a_usage_error(tmp_path, capsys):
+    """Round 9 gave the tokens and dropped --scores without a word."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "salam"}\n')
+    with pytest.raises(SystemExit) as exit:
+        main(["identify", str(corpus), "--scores", "--tokens", "-o", str(tmp_path / "out.jsonl")])
+    assert exit.value.code == EXIT_USAGE and "not allowed with argument --scores" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]

@@ -43,6 +43,13 @@ def _public_functions() -> dict[str, object]:
         "tokenize_with_offsets": awal.tokenize_with_offsets,
         "dominant_script": awal.dominant_script,
         "script_spans": awal.script_spans,
+        "transliterate:arabizi2ar(keep_foreign=False)": lambda x: awal.transliterate(x, "arabizi2ar", keep_foreign=False),
+        "identify": awal.identify,
+        "identify_tokens": awal.identify_tokens,
+        "language_spans": awal.language_spans,
+        "mixedness": awal.mixedness,
+        "sentences": awal.sentences,
+        "sentence_spans": awal.sentence_spans,
     }
     return functions
 

@@ -19,7 +19,8 @@ from strategies import texts as any_texts
 TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien", "ⴰⵣⵓⵍ ⴼⵍⴰⵡⵏ"] * 3
 TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn", "zgh_Tfng"] * 3
 LONG_WORDS = ["kayn" * 20 + " bzaf", "ⴰ" * 70, "wach " * 300, "é\u0301" * 45 + " nta"]  # past the packed sums' limit, past the 64 hash keys
-texts = st.one_of(any_texts, st.text(alphabet="kaynbzf wachlé ⴰⵣⵓⵍسلام3\u064e!\x00\U0001f600", max_size=60))
+texts = st.one_of(any_texts, st.text(alphabet="kaynbzf wachlé ⴰⵣⵓⵍسلام3\u064e!\x00\U0001f600", max_size=60),
+                  st.text(alphabet="كتنيمشغوفابلزدهذا ", max_size=40))  # Darija and MSA marker words (awal.lid.markers)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def toy() -> Identifier:
     """A model with every part the fast path reads: word pairs, frequent words, a dialect layer."""
     idf = Identifier().fit(TOY_TEXTS, TOY_LABELS, spec=FeatureSpec(bits=12, pairs=True), epochs=5)
     idf.state["vocabulary"] = Vocabulary.build(idf.state, ["kayn bzaf wach", "il y a"], size=3)
-    idf.state["dialect"] = Dialect(0, 1, np.array([0.7, 0.3]), -0.2)
+    idf.state["dialect"] = Dialect(0, 1, np.array([0.7, 0.3, 0.4, 0.2, -0.3]), -0.2)
     return idf
 
 

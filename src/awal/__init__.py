@@ -85,7 +85,8 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     try:
-        return _import_module(f".{name}", __name__)
+        if name.isidentifier():  # (not "", "lid.model" or "..x": no attribute names a module)
+            return _import_module(f".{name}", __name__)
     except ModuleNotFoundError as e:
         if e.name != f"{__name__}.{name}":
             raise

@@ -99,6 +99,11 @@ class Stats:
     rule_example: dict[str, str] = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
 
+    def input_problems(self) -> list[tuple[str, int]]:
+        """``(kind, count)`` of every kind of bad input, in the report's order."""
+        return [("records without the field", self.missing_field), ("field not text", self.not_text),
+                ("lines that are not JSON", self.bad_json), ("lines with invalid UTF-8", self.bad_utf8), ("empty texts", self.empty)]  # fmt: skip
+
     def problem(self, kind: str, where: str) -> None:
         shown = self.problems.setdefault(kind, [])
         if len(shown) < MAX_PROBLEMS:
@@ -386,9 +391,7 @@ def render(stats: Stats) -> str:
     out = [f"<h1>awal audit: {html.escape(Path(stats.path).name)}</h1>",
            f"<p>{stats.bytes:,} bytes, {stats.lines:,} lines, {stats.documents:,} documents (field <code>{html.escape(stats.field)}</code>), "
            f"read in {stats.seconds:.1f} s; thresholds of variety <code>{html.escape(stats.variety)}</code>; awal {awal.__version__}.</p>"]  # fmt: skip
-    bad = [("records without the field", stats.missing_field), ("field not text", stats.not_text),
-           ("lines that are not JSON", stats.bad_json), ("lines with invalid UTF-8", stats.bad_utf8), ("empty texts", stats.empty)]  # fmt: skip
-    out.append("<h2>Input problems</h2>" + _table([(k, f"{v:,}") for k, v in bad], ("problem", "count")))
+    out.append("<h2>Input problems</h2>" + _table([(k, f"{v:,}") for k, v in stats.input_problems()], ("problem", "count")))
     for kind, where in stats.problems.items():
         out.append(f"<p>{html.escape(kind)}: {html.escape(', '.join(where))}{' …' if len(where) == MAX_PROBLEMS else ''}</p>")
     if not stats.documents:
@@ -455,6 +458,8 @@ def _page(body: list[str]) -> str:
 # --------------------------------------------------------------------- CLI
 def run(args: argparse.Namespace) -> int:
     """``awal audit`` (its options are in :func:`awal.cli.build_parser`)."""
+    if _same_file(args.input, args.output):
+        raise UsageError(f"{args.output}: the report would replace its input (give another file name)")
     try:
         stats = audit(args.input, args.field, args.variety, args.strict, progress=sys.stderr.isatty())
     except ValueError as e:
@@ -464,5 +469,14 @@ def run(args: argparse.Namespace) -> int:
     page = render(stats)
     with atomic_output(args.output) as out:
         out.write(page.encode("utf-8"))
-    print(f"awal audit: {stats.documents:,} documents -> {args.output}", file=sys.stderr)
+    problems = "".join(f", {count:,} {kind}" for kind, count in stats.input_problems() if count)
+    print(f"awal audit: {stats.documents:,} documents{problems} -> {args.output}", file=sys.stderr)
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether the paths ``a`` and ``b`` name one existing file (through links, or two spellings)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False

@@ -650,8 +650,9 @@ def build_parser() -> argparse.ArgumentParser:
         "identify", "language of each text (ary_Arab, ary_Latn, arb_Arab, zgh_Tfng, fra_Latn..., und); structured formats get a 'lang' field",
         argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
     )  # fmt: skip
-    ident.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
-    ident.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
+    modes = ident.add_mutually_exclusive_group()
+    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    modes.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
     train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])
     train.add_argument("-o", "--output", required=True, metavar="FILE", help="tokenizer.json (hf) or NAME.model (sentencepiece; NAME.vocab and NAME.rules.tsv are written beside it)")
@@ -727,14 +728,21 @@ def _fail(message: str, code: int, newline: bool = False) -> int:
     except (OSError, AttributeError, ValueError):  # stderr closed too: the exit code still says it
         pass
     if code != EXIT_OK:
-        _silence_stdout()
+        try:  # what is left for stdout goes now: a program calling main() keeps its stdout
+            sys.stdout.flush()
+        except (OSError, AttributeError, ValueError):  # it cannot be written (closed pipe, full disk)
+            _silence_stdout()
     return code
 
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that flushing it at exit raises no second error (closed pipe, full disk)."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
     except (OSError, AttributeError, ValueError):
         pass
 

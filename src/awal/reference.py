@@ -384,6 +384,47 @@ def lid_symbols(texts: list[str], alphabet) -> tuple[list[int], list[int], list[
     return ids, offsets, [i for i, symbol in enumerate(ids) if symbol != lf.BOUNDARY and not alphabet.letter[symbol]]
 
 
+def lid_marker_counts(text: str, table) -> list[int]:
+    """How many words of one text are of each kind of :mod:`awal.lid.markers` (Darija words, Darija
+    verb forms, MSA words), character by character and word by word, the listed words compared as
+    tuples of symbols (twin of the counts in the evidence of :func:`awal.lid.model.word_sums`)."""
+    from .lid import features as lf
+    from .lid import markers as lm
+
+    def at(ch: str) -> int:
+        return int(table[ord(ch)])
+
+    def spelled(words: list[str], prefixes: tuple[str, ...]) -> set[tuple[int, ...]]:
+        return {tuple(map(at, spelling)) for word in words for spelling in lm.spellings(word, prefixes)}
+
+    darija, msa = spelled(lm.DARIJA_WORDS, ("", "و", "ف")), spelled(lm.MSA_WORDS, ("", "و"))
+
+    def kind(word: list[int]) -> int:
+        if tuple(word) in darija:
+            return lm.DARIJA_WORD
+        if tuple(word) in msa:
+            return lm.MSA_WORD
+        stem = word[1:] if len(word) >= 6 and word[0] in (at("و"), at("ف")) else word
+        a, b, c = (stem + [-1, -1, -1])[:3]
+        if len(stem) >= lm.ASPECT_LETTERS and any(a == at(p[0]) and b == at(p[1]) and c not in set(map(at, nouns)) for p, nouns in lm.ASPECT.items()):
+            return lm.DARIJA_VERB
+        if len(stem) >= lm.SHORTEST and a == at("م") and stem[-1] == at("ش"):
+            return lm.DARIJA_VERB
+        if len(stem) >= lm.SHORTEST and a == at("غ") and (b in (at("ن"), at("ت")) or (b == at("ي") and c not in set(map(at, "راوثن")))):
+            return lm.DARIJA_VERB
+        return lm.NONE
+
+    words, word = [], []
+    for symbol in [int(table[ord(ch)]) for ch in text if int(table[ord(ch)]) != lf.DROP] + [lf.BOUNDARY]:
+        if symbol != lf.BOUNDARY:
+            word.append(symbol)
+        elif word:
+            words.append(word)
+            word = []
+    kinds = [kind(w) for w in words]
+    return [kinds.count(k) for k in lm.KINDS]
+
+
 def lid_word_hash(word: list[int]) -> int:
     """The 64-bit hash of a word of symbol ids (twin of :func:`awal.lid.features.word_hashes`)."""
     from .lid import features as lf

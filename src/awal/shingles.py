@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 from importlib import import_module
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -91,9 +92,10 @@ def shingle_hashes(batch: TextBatch, n: int = 5) -> tuple[np.ndarray, np.ndarray
     >>> offsets.tolist(), bool(hashes[2] == hashes[0])
     ([0, 2, 2, 3], True)
     """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+    if not isinstance(n, Integral) or n < 1:
+        raise ValueError(f"n must be a whole number from 1, got {n!r}")
     starts, ends, token_offsets = token_spans(batch, keep_punctuation=False)
+    n = min(int(n), len(starts) + 1)  # (no text has more tokens: the same shingles, and no overflow for a huge n)
     data, position = _utf8_positions(batch)
     byte_start = position[starts]
     tokens = _fnv_ranges(data, byte_start, position[ends] - byte_start)
@@ -131,4 +133,5 @@ def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
     if batch.kind == "arrow":
         pa = import_module("pyarrow")
         arrow_type = pa.list_(pa.uint64())
-    return per_input(batch, np.split(hashes, offsets[1:-1]), arrow_type)
+    per_text = np.split(hashes, offsets[1:-1]) if len(batch) else []  # (np.split of no cuts is one piece, even for no texts)
+    return per_input(batch, per_text, arrow_type)

@@ -161,7 +161,16 @@ class Transliterator(TextMap):
     def __init__(self, scheme: str, model: Any = None, keep_foreign: bool = True):
         self.scheme = _check_name(scheme)
         self._model = model
+        self._shipped = model is None  # the shipped Arabizi model: pickled by name (see __getstate__)
         self.keep_foreign = keep_foreign
+
+    def __getstate__(self) -> dict:
+        """What pickle stores: the shipped Arabizi model (~56 MB pickled) is left out and built again where
+        it is unpickled (Spark, Dask and multiprocessing ship a transliterator to every worker)."""
+        state = dict(self.__dict__)
+        if self._shipped:
+            state["_model"] = None
+        return state
 
     def __repr__(self) -> str:
         return f"Transliterator({self.scheme!r})"

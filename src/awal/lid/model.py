@@ -20,21 +20,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from difflib import get_close_matches
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns
+from ..columns import accepts_columns, column_strings
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
-from .dialect import Dialect
-from .features import Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
+from .dialect import EVIDENCE, Dialect
+from ..kernels import UNICODE_SIZE
+from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
+from .markers import KINDS, Markers
 from .one import LONGEST, SMALL_LIST, one_text
-from .packed import LEVELS, PackedWeights, pack32, unpack32
+from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
@@ -75,7 +79,7 @@ def check_labels(labels: Sequence[str]) -> list[str]:
             close = get_close_matches(str(label), KNOWN_LABELS, n=1, cutoff=0.6) if isinstance(label, str) else []
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"label {number} {label!r} is not of the form lang_Script (e.g. 'ary_Arab'){hint}")
-    return out
+    return [str(label) for label in out]  # (a NumPy array's labels are np.str_)
 
 
 class Identifier:
@@ -88,10 +92,21 @@ class Identifier:
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
+        if not (type(threshold) in (float, int) or isinstance(threshold, Real)) or threshold != threshold:  # (the ABC check is slow)
+            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
+        self._bundled = _state is None  # the bundled model: pickled by name (see __getstate__)
         self._log_prior: np.ndarray | None = None
+
+    def __getstate__(self) -> dict:
+        """What pickle stores (Spark, Dask and multiprocessing ship an identifier to every worker):
+        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled."""
+        state = dict(self.__dict__)
+        if self._bundled:
+            state["_state"] = None
+        return state
 
     # ------------------------------------------------------------ the model
     @property
@@ -128,25 +143,25 @@ class Identifier:
         """Calibrated log-scores ``(texts, labels)`` and the number of letters of each text
         (``texts``: a list of ``str`` or a :class:`~awal.batch.TextBatch`)."""
         layer = self.dialect
-        z, letters, peak = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
-        return (z if layer is None else layer.apply(z, peak)), letters
+        z, letters, evidence = self.base_logits(texts, None if layer is None else (layer.first, layer.second))
+        return (z if layer is None else layer.apply(z, evidence)), letters
 
     def base_logits(self, texts: list[str] | TextBatch, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`logits` before the dialect layer, the letters, and per text the peak word
-        difference between the labels of index ``pair`` (zeros without a pair)."""
+        """:meth:`logits` before the dialect layer, the letters, and per text the dialect layer's
+        evidence for the labels of index ``pair`` (see :func:`word_sums`; zeros without a pair)."""
         state = self.state
-        out, letters, peaks = [], [], []
+        out, letters, evidences = [], [], []
         for cps, offsets in _slices(texts):
-            sums, counts, n_letters, peak = word_sums(state, cps, offsets, pair)
+            sums, counts, n_letters, evidence = word_sums(state, cps, offsets, pair)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]  # in place: (sums / root + bias) / temperature
             sums += state["bias"]
             sums /= state["temperature"]
             out.append(sums)
             letters.append(n_letters)
-            peaks.append(peak)
+            evidences.append(evidence)
         if len(out) < 2:
-            return (out[0], letters[0], peaks[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros(0))
-        return np.concatenate(out), np.concatenate(letters), np.concatenate(peaks)
+            return (out[0], letters[0], evidences[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros((0, EVIDENCE)))
+        return np.concatenate(out), np.concatenate(letters), np.concatenate(evidences)
 
     def log_prior(self) -> np.ndarray:
         """The log of :attr:`priors` per label (0 for labels not named)."""
@@ -156,8 +171,8 @@ class Identifier:
                 close = get_close_matches(unknown[0], self.labels, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"priors name labels the model does not have: {unknown}{hint}")
-            if any(not factor > 0 for factor in self.priors.values()):
-                raise ValueError(f"priors must be positive numbers, got {self.priors}")
+            if any(not isinstance(factor, Real) or not 0 < factor < float("inf") for factor in self.priors.values()):
+                raise ValueError(f"priors must be positive finite numbers, got {self.priors}")
             self._log_prior = np.log([float(self.priors.get(label, 1.0)) for label in self.labels])
         return self._log_prior
 
@@ -230,6 +245,8 @@ class Identifier:
 
     def top_k(self, x: Any, k: int = 3) -> Any:
         """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list)."""
+        if not isinstance(k, Integral) or k < 0:
+            raise ValueError(f"k must be a whole number of labels (0 or more), got {k!r}")
         names = self.labels
         one = self._one(x) if type(x) is str else None
         if one is not None:
@@ -258,9 +275,15 @@ class Identifier:
         ``calibration``: held-out ``(texts, labels)`` to fit the temperature on (else 1).
         """
         texts, _ = _texts(list(texts) if not isinstance(texts, str) else texts)
+        if not all(isinstance(text, str) for text in texts):
+            TextBatch.from_strings(texts)  # raises, naming the first item that is not a str
         labels = check_labels(labels)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        if sample_weight is not None and np.shape(sample_weight) != (len(texts),):
+            raise ValueError(f"{len(texts)} texts but sample_weight of shape {np.shape(sample_weight)}")
+        if not isinstance(epochs, Integral) or epochs < 1:
+            raise ValueError(f"epochs must be a whole number from 1, got {epochs!r}")
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
@@ -275,6 +298,8 @@ class Identifier:
         fitted = Identifier(self.threshold, self.priors, _state=state)
         if calibration is not None:
             held_texts, held_labels = calibration
+            if len(held_texts) != len(held_labels):
+                raise ValueError(f"calibration: {len(held_texts)} texts but {len(held_labels)} labels")
             unknown = sorted(set(held_labels) - set(names))
             if unknown:
                 raise ValueError(f"calibration labels {unknown} are not among the training labels")
@@ -284,6 +309,8 @@ class Identifier:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``)."""
+        from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
+
         state = self.state
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -300,21 +327,23 @@ class Identifier:
             "sources": state["sources"],
         }
         alphabet = state["alphabet"]
-        np.savez(
-            folder / "weights.npz",
-            levels=state["packed"].levels(),
-            scale=state["packed"].scale,
-            bias=np.asarray(state["bias"], dtype=np.float32),
-            run_starts=alphabet.run_starts,
-            run_ids=alphabet.run_ids,
-            letter=alphabet.letter,
-            context_weights=state["context"].weights,
-            context_bias=state["context"].bias,
-            vocabulary_hashes=state["vocabulary"].hashes,
-            vocabulary_totals=state["vocabulary"].totals,
-            vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
-        )
-        (folder / "model.json").write_text(json.dumps(header, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        with atomic_output(str(folder / "weights.npz")) as out:  # each file appears whole or not at all
+            np.savez(
+                out,
+                levels=state["packed"].levels(),
+                scale=state["packed"].scale,
+                bias=np.asarray(state["bias"], dtype=np.float32),
+                run_starts=alphabet.run_starts,
+                run_ids=alphabet.run_ids,
+                letter=alphabet.letter,
+                context_weights=state["context"].weights,
+                context_bias=state["context"].bias,
+                vocabulary_hashes=state["vocabulary"].hashes,
+                vocabulary_totals=state["vocabulary"].totals,
+                vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
+            )
+        with atomic_output(str(folder / "model.json")) as out:
+            out.write((json.dumps(header, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         if state.get("tokens") is not None:
             state["tokens"].save(folder / TOKEN_MODEL)
         return folder
@@ -322,40 +351,43 @@ class Identifier:
     @classmethod
     def load(cls, path: str | os.PathLike, threshold: float = 0.0, priors: dict[str, float] | None = None) -> "Identifier":
         """Read a model folder written by :meth:`save`; a clear :class:`ModelError` otherwise."""
+        import zipfile  # (NumPy reads .npz files with it)
+
         folder = Path(path)
         header_path = folder / "model.json"
         try:
-            header = json.loads(header_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"{header_path}: no such model file (a model is a folder with model.json and weights.npz)") from None
+            header = json.loads(_model_file(header_path).read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ModelError(f"{header_path}: not a JSON model header ({e})") from None
+        except OSError as e:
+            raise ModelError(f"{header_path}: cannot read the model header ({e.strerror or e})") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ModelError(f"{header_path}: not an awal language-identification model (format {header.get('format') if isinstance(header, dict) else None!r})")
         if header.get("version") not in READS:
             raise ModelError(f"{header_path}: model version {header.get('version')!r}, this awal reads versions {', '.join(map(str, READS))}")
         try:
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
+            spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
+            labels = check_labels(header["labels"])
+            temperature = float(header["temperature"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelError(f"{header_path}: bad model header ({type(e).__name__}: {e})") from None
+        if not 0 < temperature < float("inf"):
+            raise ModelError(f"{header_path}: bad model header (temperature {temperature}, expected a positive number)")
+        weights_path = _model_file(folder / "weights.npz")
+        try:
+            with np.load(weights_path, allow_pickle=False) as arrays:
                 data = {name: arrays[name] for name in ARRAYS}
-        except (OSError, KeyError, ValueError) as e:
-            raise ModelError(f"{folder / 'weights.npz'}: cannot read the weights ({e})") from None
-        spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
-        labels = check_labels(header["labels"])
-        if data["levels"].shape != (spec.size + 1, len(labels)) or data["levels"].dtype != np.int8 or data["scale"].shape != (len(labels),):
-            raise ModelError(f"{folder / 'weights.npz'}: weights of shape {data['levels'].shape} ({data['levels'].dtype}), expected int8 {(spec.size + 1, len(labels))}")
-        alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as e:
+            raise ModelError(f"{weights_path}: cannot read the weights ({e})") from None
         sets = 2 if header["version"] >= 5 else 1  # the context layer's sets of blocks (awal.lid.context)
-        expected = (sets * len(BLOCKS) * len(labels), len(labels))
-        if data["context_weights"].shape != expected or data["context_bias"].shape != (len(labels),):
-            raise ModelError(f"{folder / 'weights.npz'}: context layer of shape {data['context_weights'].shape}, expected {expected}")
+        _check_shapes(weights_path, data, spec, len(labels), sets)
+        alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
         weights = np.vstack([data["context_weights"], np.zeros(((2 - sets) * len(BLOCKS) * len(labels), len(labels)))])  # zeros: no word is short
         context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64))
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
-        if data["vocabulary_totals"].shape != (len(data["vocabulary_hashes"]), packed.words):
-            raise ModelError(f"{folder / 'weights.npz'}: frequent-word sums of shape {data['vocabulary_totals'].shape}, expected {(len(data['vocabulary_hashes']), packed.words)}")
         vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
-                       float(header["temperature"]), header.get("sources", []), context, vocabulary)  # fmt: skip
+                       temperature, header.get("sources", []), context, vocabulary)  # fmt: skip
         if header.get("dialect"):
             try:
                 state["dialect"] = Dialect.from_json(header["dialect"], labels)
@@ -364,6 +396,44 @@ class Identifier:
         state["path"] = str(folder)
         state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
         return cls(threshold, priors, _state=state)
+
+
+def _model_file(path: Path) -> Path:
+    """``path`` if it is a regular file (a link followed), else a :class:`ModelError` (a FIFO would block the read)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no such model file (a model is a folder with model.json and weights.npz)") from None
+    except OSError as e:
+        raise ModelError(f"{path}: cannot read the model file ({e.strerror or e})") from None
+    if not stat.S_ISREG(mode):
+        raise ModelError(f"{path}: not a regular file (a model is a folder with model.json and weights.npz)")
+    return path
+
+
+def _check_shapes(path: Path, data: dict[str, np.ndarray], spec: FeatureSpec, labels: int, sets: int) -> None:
+    """A :class:`ModelError` naming the first array of ``data`` (read from ``path``) whose shape or type does
+    not fit a model of ``labels`` labels with features ``spec`` and ``sets`` sets of context blocks."""
+    runs, words = len(data["run_starts"]), len(data["vocabulary_hashes"])
+    expected = {
+        "levels": (np.int8, (spec.size + 1, labels)), "scale": (None, (labels,)), "bias": (None, (labels,)),
+        "run_starts": (None, (runs,)), "run_ids": (np.uint16, (runs,)), "letter": (np.bool_, (MAX_SYMBOLS,)),
+        "context_weights": (None, (sets * len(BLOCKS) * labels, labels)), "context_bias": (None, (labels,)),
+        "vocabulary_hashes": (np.uint64, (words,)), "vocabulary_totals": (np.uint64, (words, -(-labels // LANES))),
+        "vocabulary_counts": (None, (words,)),
+    }  # fmt: skip
+    for name, (dtype, shape) in expected.items():
+        array = data[name]
+        numeric = array.dtype.kind in "biuf" if dtype is None else array.dtype == dtype
+        if array.shape != shape or not numeric:
+            want = f"{'numbers' if dtype is None else np.dtype(dtype).name} {shape}"
+            raise ModelError(f"{path}: {name} of shape {array.shape} ({array.dtype}), expected {want}")
+    starts = data["run_starts"].astype(np.int64)
+    if not runs or starts[0] != 0 or (np.diff(starts) <= 0).any() or starts[-1] >= UNICODE_SIZE:
+        raise ModelError(f"{path}: run_starts must rise from 0 below {UNICODE_SIZE}")
+    ids = data["run_ids"]
+    if ((ids >= MAX_SYMBOLS) & (ids != DROP)).any():
+        raise ModelError(f"{path}: run_ids must lie below {MAX_SYMBOLS} (or be {DROP}, a dropped code point)")
 
 
 def _near_ties(z: np.ndarray, best: np.ndarray) -> np.ndarray:
@@ -411,8 +481,9 @@ def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarr
 
 
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: the sum of its feature weights, its number of features and of letters, and its
-    peak word difference between the labels of index ``pair`` (see :mod:`awal.lid.dialect`; zeros without).
+    """Per text: the sum of its feature weights, its number of features and of letters, and the
+    evidence of the dialect layer (:mod:`awal.lid.dialect`) for the labels of index ``pair`` (zeros
+    without): its peak word difference and its number of words of each kind of :mod:`awal.lid.markers`.
 
     N-grams never cross words, so a text's sums are its words' sums: every word of the
     batch is looked up among the model's frequent words (see :mod:`awal.lid.vocabulary`),
@@ -455,7 +526,18 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    peak = np.zeros(n_texts) if pair is None else _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
+    if pair is None:
+        evidence = np.zeros((n_texts, EVIDENCE))
+    else:
+        markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
+        kinds = markers.kinds(ids, np.take(found.starts, np.take(grouped.order, firsts)), np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
+        evidence = np.zeros((n_texts, EVIDENCE))
+        evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
+        if kinds.any():  # count each text's marker words: few words, found from their kinds
+            kind = np.take(kinds, inverse, mode="wrap")
+            marked = np.flatnonzero(kind)
+            text = np.searchsorted(bounds, marked, side="right") - 1
+            evidence[:, 1:] = np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -465,7 +547,7 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
         letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
-    return sums, counts, letters, peak
+    return sums, counts, letters, evidence
 
 
 def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -524,8 +606,13 @@ def _texts(x: Any) -> tuple[list[str], bool]:
         return [x], True
     if isinstance(x, (list, tuple)):
         return list(x), False
-    if type(x).__module__.startswith(("pandas", "numpy")):  # missing values score as empty text
-        return ["" if not isinstance(s, str) else s for s in x.tolist()], False
+    if type(x).__module__.startswith(("pandas", "numpy")):  # missing values score as empty text, others raise
+        strings, present = column_strings(x)
+        if present is None:
+            return strings, False
+        filled = np.full(len(present), "", dtype=object)
+        filled[present] = strings
+        return filled.tolist(), False
     return TextBatch.from_input(x).to_list(), False
 
 

@@ -8,7 +8,7 @@ with the batch path on arbitrary Unicode):
 
 * symbols: one ``str.translate`` through a table filled from the model's code-point table the
   first time each character is seen (combining marks deleted, boundaries to NUL), one ``split``;
-* words: each distinct word's integer level sums, feature count, letters and peak difference are
+* words: each distinct word's integer level sums, feature count, letters, peak difference and marker kind are
   computed once (cached; a full cache drops its older half): from the model's frequent words
   (:mod:`awal.lid.vocabulary`) by its 64-bit hash, else from its n-grams, each n-gram's weight
   row read from the packed weights on first use (cached likewise);
@@ -37,12 +37,13 @@ from typing import Any
 import numpy as np
 
 from .dialect import FEATURES, Dialect
+from .markers import KINDS, NONE, Markers
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
 from .packed import OFFSET
 from .vocabulary import longest_word
 
 KNOWN_STATE = {"labels", "spec", "alphabet", "table", "marked", "packed", "bias", "temperature", "sources", "context",
-               "vocabulary", "dialect", "path", "tokens", "one"}  # fmt: skip
+               "vocabulary", "dialect", "path", "tokens", "one", "markers"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")
 # Where each path is faster (measured on ../shared/data/lid and FLORES lines, see benchmarks/README.md): a word
@@ -58,6 +59,8 @@ ROW_OFFSET = OFFSET
 TEXT_BITS = 32  # lanes of a text's sum of word rows, each word's offset by WORD_OFFSET
 WORD_OFFSET = 1 << 16
 BOUNDARY_CHAR = chr(BOUNDARY)
+MARKER_BITS = 24  # a word's marker kind (awal.lid.markers) as 1 in its kind's lane of this many bits: a text (of at most LONGEST characters) sums them at once
+MARKER_LANE = (1 << MARKER_BITS) - 1
 _KEYS = [int(key) for key in _POSITION_KEYS.tolist()]
 _KEY_SUMS = [sum(_KEYS[:n]) for n in range(len(_KEYS) + 1)]
 
@@ -95,7 +98,8 @@ class OneText:
         self.vocabulary = vocabulary
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
-        self.words: dict[str, tuple[int, int, float, int]] = {}  # see _learn
+        self.words: dict[str, tuple[int, int, float, int, int]] = {}  # see _learn
+        self.markers = None if state.get("dialect") is None else state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
 
     def logits(self, text: str) -> tuple[list[float], int] | None:
         """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its
@@ -109,7 +113,7 @@ class OneText:
                 return None
             learnt = self._learn(new)
             found = [learnt[w] if entry is None else entry for w, entry in zip(words, found)]
-        packed, letters, peaks, hashes = zip(*found) if found else ((), (), (), ())
+        packed, letters, peaks, hashes, marked = zip(*found) if found else ((), (), (), (), ())
         labels, scale = self.labels, self.scale
         total = sum(packed)
         count = total >> (TEXT_BITS * labels)
@@ -129,7 +133,9 @@ class OneText:
         z = [(s / root + b) / temperature for s, b in zip(sums, state["bias"].tolist())]
         layer = state.get("dialect")
         if layer is not None:
-            z = layer.apply_one(z, max(peaks, default=0.0))
+            lanes = sum(marked)  # the three kinds' counts (KINDS), one lane each
+            peak = max(peaks, default=0.0)
+            z = layer.apply_one(z, [peak, lanes & MARKER_LANE, (lanes >> MARKER_BITS) & MARKER_LANE, lanes >> 2 * MARKER_BITS] if lanes else [peak, 0, 0, 0])
         return z, sum(letters)
 
     def probabilities(self, text: str, log_prior: list[float] | None = None) -> tuple[list[float], int] | None:
@@ -146,14 +152,15 @@ class OneText:
         total = sum(p)
         return [a / total for a in p], letters
 
-    def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int]]:
-        """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash)``:
+    def _learn(self, words: list[str]) -> dict[str, tuple[int, int, float, int, int]]:
+        """Put ``words`` (given as symbols) in the cache (and return them) as ``(sums, letters, peak difference, hash,
+        marker)`` (``marker``: 1 in the lane of its kind of :mod:`awal.lid.markers`, see :data:`MARKER_BITS`; 0 for none):
         ``sums`` holds a word's level sums per label in lanes of :data:`TEXT_BITS` bits (each offset
         by :data:`WORD_OFFSET`) and its number of features above them. A word among the model's
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
         cache = self.words
         _forget_oldest(cache, len(words), WORDS_CACHED)  # concurrent calls: each reads what it learnt, never a cache entry twice
-        layer = self.parts[0].get("dialect")
+        layer, markers = self.parts[0].get("dialect"), self.markers
         labels, scale = self.labels, self.scale
         learnt = []
         for word in dict.fromkeys(words):
@@ -177,11 +184,13 @@ class OneText:
                 total = sum(map(rows.__getitem__, keys))
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
-            peak = 0.0
-            if layer is not None:
+            peak, marker = 0.0, 0
+            if layer is not None and markers is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
-            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole)
+                kind = markers.word_kind(ids, whole)
+                marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
+            out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, marker)
         cache.update(out)
         return out
 
@@ -247,7 +256,7 @@ def _known(state: dict) -> bool:
         set(state) <= KNOWN_STATE
         and type(state["spec"]) is FeatureSpec
         and tuple(f.name for f in fields(FeatureSpec)) == KNOWN_SPEC
-        and (layer is None or (type(layer) is Dialect and tuple(f.name for f in fields(Dialect)) == KNOWN_DIALECT and len(FEATURES) == 2))
+        and (layer is None or (type(layer) is Dialect and tuple(f.name for f in fields(Dialect)) == KNOWN_DIALECT and len(FEATURES) == 5))
     )
 
 

@@ -141,14 +141,15 @@ def language_spans(x: Any, idf: Identifier | None = None) -> Any:
     """``(start, end, label)`` runs of one language; punctuation and numbers join the run
     before them (or after, at the start); a text without letters is one ``und`` run, a text
     without tokens none. A list of texts (or a pandas Series, a NumPy array) gives a list of
-    such lists, scored as one batch.
+    such lists, scored as one batch; a pyarrow string array a ``list<struct<start, end, label>>``
+    array (nulls and chunks kept).
 
     >>> language_spans(["", "2024 !"])
     [[], [(0, 6, 'und')]]
     """
     idf = idf or Identifier()
     single = isinstance(x, str)
-    batch = _one_text(x) if single else TextBatch.from_strings(list(x))
+    batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
     filled = carried(label, token_offsets, len(idf.labels))
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
@@ -160,17 +161,26 @@ def language_spans(x: Any, idf: Identifier | None = None) -> Any:
     if single:
         return runs
     bounds = np.r_[0, np.cumsum(np.bincount(text_of[change], minlength=len(batch)))].tolist()
-    return [runs[a:b] for a, b in zip(bounds, bounds[1:])]
+    return per_input(batch, [runs[a:b] for a, b in zip(bounds, bounds[1:])], _arrow_type(batch, "spans"))
+
+
+def _arrow_type(batch: TextBatch, kind: str) -> Any:
+    """The Arrow type of :func:`language_spans` (``kind`` "spans") or :func:`mixedness` ("shares") for an Arrow batch, else None."""
+    if batch.kind != "arrow":
+        return None
+    import pyarrow as pa
+
+    return pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string())])) if kind == "spans" else pa.float64()
 
 
 @accepts_columns
 def mixedness(x: Any, idf: Identifier | None = None) -> Any:
     """Share of a text's letters in words of other languages than its most frequent one
     (0: one language; 0.5: half and half). A float per text (``str`` -> float; a list, pandas
-    Series or NumPy array -> the same container of floats)."""
+    Series or NumPy array -> the same container of floats; a pyarrow string array -> a ``double`` array)."""
     idf = idf or Identifier()
     single = isinstance(x, str)
-    batch = TextBatch.from_strings([x] if single else list(x))
+    batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
     und = len(idf.labels)
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
@@ -179,4 +189,4 @@ def mixedness(x: Any, idf: Identifier | None = None) -> Any:
     np.add.at(size, (text_of[word], label[word]), (ends - starts)[word])
     total = size.sum(axis=1)
     out = np.where(total > 0, 1.0 - size.max(axis=1) / np.maximum(total, 1), 0.0)
-    return float(out[0]) if single else out.tolist()
+    return float(out[0]) if single else per_input(batch, out.tolist(), _arrow_type(batch, "shares"))

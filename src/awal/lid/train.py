@@ -189,12 +189,12 @@ def token_table(models: list[Identifier], tagged: list[tuple[int, str, list[tupl
 @dataclass
 class DialectTable:
     """Texts of the :data:`DIALECT_PAIR` labels, and short windows of them, scored by a model
-    that did not see them (calibrated log-scores before the dialect layer, ``z``, and ``peak``,
-    see :mod:`awal.lid.dialect`)."""
+    that did not see them (calibrated log-scores before the dialect layer, ``z``, and the layer's
+    ``evidence``, see :mod:`awal.lid.dialect`)."""
 
     pair: tuple[int, int]
     z: np.ndarray
-    peak: np.ndarray
+    evidence: np.ndarray
     is_first: np.ndarray
     flores: np.ndarray
     window: np.ndarray
@@ -214,7 +214,7 @@ class DialectTable:
         for side in (True, False):
             members = use & (self.is_first == side)
             weight[members] *= 0.5 / max(weight[members].sum(), 1e-12)
-        return Dialect.fit(first, second, self.z[use], self.peak[use], self.is_first[use], weight[use])
+        return Dialect.fit(first, second, self.z[use], self.evidence[use], self.is_first[use], weight[use])
 
 
 def dialect_table(models: list[Identifier], examples: Examples, fold: np.ndarray) -> DialectTable:
@@ -227,12 +227,12 @@ def dialect_table(models: list[Identifier], examples: Examples, fold: np.ndarray
     for k, model in enumerate(models):
         texts = subset(examples, in_pair & (fold == k))
         for windowed, scored in ((False, texts), (True, windows(texts))):
-            z, _, peak = model.base_logits(scored.texts, pair)
+            z, _, evidence = model.base_logits(scored.texts, pair)
             flores = np.char.startswith(np.array(scored.groups, dtype=str), "flores:")
             is_first = np.array(scored.labels, dtype=str) == DIALECT_PAIR[0]
-            parts.append((z.reshape(-1, len(names)), peak, is_first, flores, np.full(len(peak), windowed), np.full(len(peak), k)))
-    z, peak, is_first, flores, window, fold_of = (np.concatenate(column) for column in zip(*parts))
-    return DialectTable(pair, z, peak, is_first, flores, window, fold_of)
+            parts.append((z.reshape(-1, len(names)), evidence, is_first, flores, np.full(len(z), windowed), np.full(len(z), k)))
+    z, evidence, is_first, flores, window, fold_of = (np.concatenate(column) for column in zip(*parts))
+    return DialectTable(pair, z, evidence, is_first, flores, window, fold_of)
 
 
 def calibrate(model: Identifier, temperature: float) -> Identifier:
