@@ -83,14 +83,12 @@ def spellings(word: str, prefixes: tuple[str, ...]) -> set[str]:
 class Markers:
     """The lists as the symbols of one model (:meth:`from_table`)."""
 
-    darija: np.ndarray  # sorted word hashes (:func:`~awal.lid.features.word_hashes`) of the Darija words' spellings
-    msa: np.ndarray  # likewise, MSA (none of the Darija ones)
     letter: dict[str, int]  # symbol of each letter the verb-form rules read
-    darija_set: frozenset[int]  # the hashes again, for one word at a time
-    msa_set: frozenset[int]
+    darija_set: frozenset[int]  # word hashes (:func:`~awal.lid.features.word_hashes`) of the Darija words' spellings
+    msa_set: frozenset[int]  # likewise, MSA (none of the Darija ones)
     lead: np.ndarray  # bool per symbol: the first letter of a verb form (after و or ف)
     nouns: dict[str, np.ndarray]  # bool per symbol: ASPECT's nouns per prefix, FUTURE's letters ("after", "future")
-    listed: np.ndarray  # the hashes of both lists, sorted
+    listed: np.ndarray  # the hashes of both sets, sorted
     listed_kind: np.ndarray  # DARIJA_WORD or MSA_WORD for each
     listed_top: np.ndarray  # bool per value of a hash's top TOP_BITS bits: whether a listed hash has it
 
@@ -122,7 +120,7 @@ class Markers:
         lead = symbols("".join(prefix[0] for prefix in ASPECT) + NEGATION[0] + FUTURE[0])
         top = np.zeros(1 << TOP_BITS, dtype=bool)
         top[(listed >> np.uint64(64 - TOP_BITS)).astype(np.int64)] = True
-        return cls(darija_hashes, msa_hashes, letter, frozenset(darija_hashes.tolist()), frozenset(msa_hashes.tolist()), lead, nouns, listed[order], kind[order], top)
+        return cls(letter, frozenset(darija_hashes.tolist()), frozenset(msa_hashes.tolist()), lead, nouns, listed[order], kind[order], top)
 
     def kinds(self, ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, hashes: np.ndarray) -> np.ndarray:
         """The kind of each word ``ids[starts[i]:starts[i] + lengths[i]]`` (its hash ``hashes[i]``), int8:
@@ -174,10 +172,3 @@ class Markers:
         if size >= SHORTEST and a == at[g] and (b in [at[ch] for ch in after] or (b == at[y] and c not in [at[ch] for ch in nouns])):
             return DARIJA_VERB
         return NONE
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
