@@ -129,14 +129,15 @@ def test_arrow_and_batches_give_what_each_text_gives(texts):
     import awal
 
     present = [t for t in texts if t is not None]
-    padded = pa.array(["x", *texts], pa.large_string()).slice(1)
+    arrow = not any("\ud800" <= ch <= "\udfff" for t in present for ch in t)  # an Arrow string is UTF-8: no lone surrogate
+    padded = pa.array(["x", *texts], pa.large_string()).slice(1) if arrow else None
     middle = len(texts) // 2
-    chunked = pa.chunked_array([padded[:middle], padded[middle:]], pa.large_string())
+    chunked = pa.chunked_array([padded[:middle], padded[middle:]], pa.large_string()) if arrow else None
     for fn in (awal.identify, awal.identify_tokens, awal.language_spans, awal.mixedness):
         each = iter([_plain(fn(t)) for t in present])
         expected = [None if t is None else next(each) for t in texts]
         assert [_plain(row) for row in fn(present)] == [row for row, t in zip(expected, texts) if t is not None], fn
-        assert fn(padded).to_pylist() == expected == fn(chunked).to_pylist(), fn
+        assert not arrow or fn(padded).to_pylist() == expected == fn(chunked).to_pylist(), fn
     idf = Identifier()
     for one, many in zip([idf.top_k(t) for t in present], idf.top_k(present)):
         assert [label for label, _ in one] == [label for label, _ in many]
