@@ -143,3 +143,18 @@ def test_threads_share_one_scorer(toy, monkeypatch):
 def test_no_letters_and_threshold(toy):
     assert Identifier().identify("") == UNDETERMINED and Identifier().scores("12")["ary_Arab"] == 0.0
     assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == UNDETERMINED
+
+
+def test_the_marker_lists_are_built_only_for_words_that_may_be_one():
+    # the Darija/MSA marker lists (awal.lid.markers) cost ~5 ms to build: text without a word opening with an
+    # Arabic letter (Arabizi, French, Tifinagh) never needs them, on either path
+    from awal.lid.model import Identifier, model_dir
+
+    for one_by_one in (False, True):
+        identifier = Identifier.load(model_dir())
+        latin = ["salam khoya labas 3lik", "ⴰⵣⵓⵍ ⴼⵍⵍⴰⵡⵏ", "Le chat dort."]
+        labels = [identifier.identify(text) for text in latin] if one_by_one else identifier.identify(latin)
+        assert labels == ["ary_Latn", "zgh_Tfng", "fra_Latn"] and "markers" not in identifier.state
+        darija = "كنبغي نمشي للدار دابا"
+        assert (identifier.identify(darija) if one_by_one else identifier.identify([darija] * (SMALL_LIST + 1))[0]) == "ary_Arab"
+        assert "markers" in identifier.state

@@ -62,6 +62,23 @@ NEGATION = ("م", "ش")  # first and last letter: مكيقبلوش، ماكان�
 FUTURE = ("غ", "نت", "ي", "راوثن")  # غ, then ن or ت; or ي not followed by one of these (غير، غياب، غيوم)
 SHORTEST = 4  # letters of a negation or future form
 TOP_BITS = 16  # of a word hash: a table of them finds the few words that may be listed before a search
+ARABIC_LETTERS = slice(0x0621, 0x064B)  # ء to ي: every listed spelling and every verb form opens with one of them
+
+
+def opening_symbols(table: np.ndarray) -> np.ndarray:
+    """bool per symbol of a model's ``table``: whether a marker word can open with it (the Arabic
+    letters' symbols). A batch none of whose words opens with one holds no marker word, and the
+    lists (:meth:`Markers.from_table`, ~5 ms) need not be built for it.
+
+    >>> from awal.lid.model import _bundled
+    >>> table = _bundled().state["table"]
+    >>> opens = opening_symbols(table)
+    >>> [bool(opens[table[ord(ch)]]) for ch in "دوأd1"]
+    [True, True, True, False, False]
+    """
+    out = np.zeros(1 << 16, dtype=bool)
+    out[table[ARABIC_LETTERS]] = True
+    return out
 
 
 def spellings(word: str, prefixes: tuple[str, ...]) -> set[str]:

@@ -36,7 +36,7 @@ from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
-from .markers import KINDS, Markers
+from .markers import KINDS, Markers, opening_symbols
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
@@ -529,11 +529,18 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     if pair is None:
         evidence = np.zeros((n_texts, EVIDENCE))
     else:
-        markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
-        kinds = markers.kinds(ids, np.take(found.starts, np.take(grouped.order, firsts)), np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
         evidence = np.zeros((n_texts, EVIDENCE))
         evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
-        if kinds.any():  # count each text's marker words: few words, found from their kinds
+        starts = np.take(found.starts, np.take(grouped.order, firsts))
+        opens = state.get("openers")
+        if opens is None:
+            opens = state.setdefault("openers", opening_symbols(state["table"]))
+        may_mark = np.take(opens, np.take(ids, starts, mode="wrap")).any()  # no word opening with an Arabic letter: no marker
+        kinds = None
+        if may_mark:
+            markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
+            kinds = markers.kinds(ids, starts, np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
+        if kinds is not None and kinds.any():  # count each text's marker words: few words, found from their kinds
             kind = np.take(kinds, inverse, mode="wrap")
             marked = np.flatnonzero(kind)
             text = np.searchsorted(bounds, marked, side="right") - 1

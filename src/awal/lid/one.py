@@ -37,13 +37,13 @@ from typing import Any
 import numpy as np
 
 from .dialect import FEATURES, Dialect
-from .markers import KINDS, NONE, Markers
+from .markers import KINDS, NONE, Markers, opening_symbols
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
 from .packed import OFFSET
 from .vocabulary import longest_word
 
 KNOWN_STATE = {"labels", "spec", "alphabet", "table", "marked", "packed", "bias", "temperature", "sources", "context",
-               "vocabulary", "dialect", "path", "tokens", "one", "markers"}  # fmt: skip
+               "vocabulary", "dialect", "path", "tokens", "one", "markers", "openers"}  # fmt: skip
 KNOWN_SPEC = ("orders", "bits", "words", "pairs")
 KNOWN_DIALECT = ("first", "second", "weights", "bias")
 # Where each path is faster (measured on ../shared/data/lid and FLORES lines, see benchmarks/README.md): a word
@@ -99,7 +99,7 @@ class OneText:
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
         self.words: dict[str, tuple[int, int, float, int, int]] = {}  # see _learn
-        self.markers = None if state.get("dialect") is None else state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
+        self.opening = frozenset(np.flatnonzero(opening_symbols(state["table"])).tolist())  # a marker word's first symbol
 
     def logits(self, text: str) -> tuple[list[float], int] | None:
         """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its
@@ -160,7 +160,8 @@ class OneText:
         frequent words takes its row from there, any other one sums the rows of its n-grams."""
         cache = self.words
         _forget_oldest(cache, len(words), WORDS_CACHED)  # concurrent calls: each reads what it learnt, never a cache entry twice
-        layer, markers = self.parts[0].get("dialect"), self.markers
+        state = self.parts[0]
+        layer = state.get("dialect")
         labels, scale = self.labels, self.scale
         learnt = []
         for word in dict.fromkeys(words):
@@ -185,11 +186,13 @@ class OneText:
                 levels = [((total >> (ROW_BITS * label)) & 0xFFFF) - ROW_OFFSET * count for label in range(labels)]
             packed = int.from_bytes(pack(self.lanes, *(level + WORD_OFFSET for level in levels[:labels]), count), "little")
             peak, marker = 0.0, 0
-            if layer is not None and markers is not None:
+            if layer is not None:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
-                kind = markers.word_kind(ids, whole)
-                marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
+                if ids[0] in self.opening:  # the lists are built on the first word that may be one of them
+                    markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
+                    kind = markers.word_kind(ids, whole)
+                    marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
             out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, marker)
         cache.update(out)
         return out
