@@ -45,7 +45,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_clitics import ARTICLE_AFTER, PROCLITIC_FORMS, PROCLITICS, attach, attached_words, detach
+from awal.arabizi_clitics import PROCLITIC_FORMS, attach, attached_words, detach, reading
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -584,7 +584,22 @@ def _read_lexicon(path: Path) -> dict[str, list[str]]:
     return lex
 
 
+def _among(words: list[str], forms: frozenset[str]) -> np.ndarray:
+    """Whether each of the distinct ``words`` is one of ``forms`` (a few, found by set intersection)."""
+    flags = np.zeros(len(words), dtype=bool)
+    flags[[words.index(w) for w in forms.intersection(words)]] = True
+    return flags
+
+
+def _word_before(words: WordSpans, j: int) -> str:
+    """The word before word ``j`` in its text when only spaces stand between them, else ""."""
+    if j and words.text[j - 1] == words.text[j] and not words.joined[words.ends[j - 1] : words.starts[j]].strip(" "):
+        return words.joined[words.starts[j - 1] : words.ends[j - 1]]
+    return ""
+
+
 # ---------------------------------------------------------------- the model
+
 class ArabiziModel:
     """Arabizi -> Arabic transliterator: weighted chunk rules + Arabic letter 4-gram model.
 
@@ -1056,9 +1071,7 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]
         if not follows.any():
             return words, choice, readings
-        is_pro = np.zeros(len(uwords), dtype=bool)
-        is_pro[[uwords.index(w) for w in PROCLITIC_FORMS.intersection(uwords)]] = True
-        pro = is_pro[inv]
+        pro = _among(uwords, PROCLITIC_FORMS)[inv]
         occ = np.flatnonzero(pro[:-1] & follows).tolist()
         joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
         occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
@@ -1074,11 +1087,7 @@ class ArabiziModel:
                 host = readings[choice[j + 1]]
             if not any("\u0621" <= c <= "\u064a" for c in host):
                 continue
-            key = uwords[inv[j]].lower()
-            prefix = PROCLITICS[key]
-            if key == "l":
-                prefix = self._article_or_l(words, j)
-            text[j] = attach(prefix, host)
+            text[j] = attach(reading(uwords[inv[j]], _word_before(words, j)), host)
             absorbed[j] = absorbed.pop(j + 1, j + 1)
         if not absorbed:
             return words, choice, readings
@@ -1094,15 +1103,6 @@ class ArabiziModel:
                           words.text[keep])
         return spans, choice[keep], readings
 
-    def _article_or_l(self, words: WordSpans, j: int) -> str:
-        """A standalone ``l``: the article after a preposition (``f l mghrib`` فالمغرب), else
-        the preposition ل (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب)."""
-        if j and words.text[j - 1] == words.text[j]:
-            before = words.joined[words.starts[j - 1] : words.ends[j - 1]]
-            if before.lower() in ARTICLE_AFTER and not words.joined[words.ends[j - 1] : words.starts[j]].strip(" "):
-                return "ال"
-        return "ل"
-
     def _verbs_after_cues(self, words: WordSpans, inv: np.ndarray, choice: np.ndarray, uwords: list[str],
                           readings: list[str]) -> tuple[np.ndarray, list[str]]:
         """The ``i`` of a word right after a word calling for a verb read as the imperfect prefix ي
@@ -1110,9 +1110,7 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]  # the word before is in the same text
         if not follows.any():
             return choice, readings
-        is_cue = np.zeros(len(uwords), dtype=bool)
-        is_cue[[uwords.index(w) for w in VERB_CUES.intersection(uwords)]] = True
-        occ = np.flatnonzero(is_cue[inv[:-1]] & follows) + 1
+        occ = np.flatnonzero(_among(uwords, VERB_CUES)[inv[:-1]] & follows) + 1
         verbs: dict[int, str | None] = {}
         for k in inv[occ].tolist():
             if k not in verbs:
@@ -1251,9 +1249,7 @@ class ArabiziModel:
         right = find_words([after.lstrip(" ")])
         if not right.starts.size or right.starts[0] or right.joined[: right.ends[0]] in PROCLITIC_FORMS:
             return None
-        if word.lower() == "l":
-            return "ال" if before.lower() in ARTICLE_AFTER else "ل"
-        return PROCLITICS[word.lower()]
+        return reading(word, before)
 
     # ------------------------------------------------------------ learning
     def _align(self, word: str, target: str) -> list[tuple[str, str, str]] | None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Container
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "attach", "attached_words", "detach"]
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "reading", "attach", "attached_words", "detach"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -40,6 +40,19 @@ PROCLITIC_FORMS = frozenset(w for c in PROCLITICS for w in (c, c.capitalize(), c
 # words after which a standalone l is the article (prepositions)
 ARTICLE_AFTER = frozenset("b bi f fi fe 3la 3al mn men min m3a ma3a 7ta hta".split())
 _ARTICLE = "ال"
+
+
+def reading(proclitic: str, before: str) -> str:
+    """The Arabic of a standalone ``proclitic`` after the word ``before`` ("" for none): a standalone
+    ``l`` is the article after a preposition (:data:`ARTICLE_AFTER`), else the preposition ل.
+
+    >>> reading("l", "f"), reading("L", ""), reading("B", "3la")
+    ('ال', 'ل', 'ب')
+    """
+    key = proclitic.lower()
+    if key == "l":
+        return _ARTICLE if before.lower() in ARTICLE_AFTER else "ل"
+    return PROCLITICS[key]
 
 
 def attach(prefix: str, host: str) -> str:

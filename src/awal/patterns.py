@@ -41,7 +41,6 @@ NUMBER = r"(?<!\w)0[xX][0-9A-Fa-f]+(?!\w)|(?<!\d)\d+(?:[.,:/\u066b\u066c]\d+)*(?
 ROMAN = r"(?<!\w)(?i:(?=[mdclxvi])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?:e|er|ère|ème|th|st|nd|rd)?)(?!\w)"
 
 
-
 @lru_cache(maxsize=1)
 def special_pattern() -> regex.Pattern:
     """What the tokenizer keeps as one token (compiled on first use: ``import awal.rules`` stays cheap)."""

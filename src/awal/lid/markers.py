@@ -110,6 +110,14 @@ class Markers:
     listed_top: np.ndarray  # bool per value of a hash's top TOP_BITS bits: whether a listed hash has it
 
     @classmethod
+    def of(cls, state: dict) -> "Markers":
+        """The lists as the symbols of a model ``state`` (``Identifier.state``): built on first use, then kept in it."""
+        markers = state.get("markers")
+        if markers is None:
+            markers = state.setdefault("markers", cls.from_table(state["table"]))
+        return markers
+
+    @classmethod
     def from_table(cls, table: np.ndarray) -> "Markers":
         """From a model's symbol table (``Identifier.state["table"]``)."""
 

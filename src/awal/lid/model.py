@@ -526,23 +526,17 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    if pair is None:
-        evidence = np.zeros((n_texts, EVIDENCE))
-    else:
-        evidence = np.zeros((n_texts, EVIDENCE))
+    evidence = np.zeros((n_texts, EVIDENCE))
+    if pair is not None:
         evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
         starts = np.take(found.starts, np.take(grouped.order, firsts))
         opens = state.get("openers")
         if opens is None:
             opens = state.setdefault("openers", opening_symbols(state["table"]))
-        may_mark = np.take(opens, np.take(ids, starts, mode="wrap")).any()  # no word opening with an Arabic letter: no marker
-        kinds = None
-        if may_mark:
-            markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
-            kinds = markers.kinds(ids, starts, np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
-        if kinds is not None and kinds.any():  # count each text's marker words: few words, found from their kinds
+        if np.take(opens, np.take(ids, starts, mode="wrap")).any():  # a word opening with an Arabic letter may be a marker word
+            kinds = Markers.of(state).kinds(ids, starts, np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
             kind = np.take(kinds, inverse, mode="wrap")
-            marked = np.flatnonzero(kind)
+            marked = np.flatnonzero(kind)  # count each text's marker words: few words, found from their kinds
             text = np.searchsorted(bounds, marked, side="right") - 1
             evidence[:, 1:] = np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
     if spec.pairs:

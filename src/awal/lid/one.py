@@ -190,8 +190,7 @@ class OneText:
                 first, second = layer.first, layer.second
                 peak = (levels[first] * scale[first] - levels[second] * scale[second]) / math.sqrt(max(count, 1))
                 if ids[0] in self.opening:  # the lists are built on the first word that may be one of them
-                    markers = state.get("markers") or state.setdefault("markers", Markers.from_table(state["table"]))
-                    kind = markers.word_kind(ids, whole)
+                    kind = Markers.of(state).word_kind(ids, whole)
                     marker = 0 if kind == NONE else 1 << (MARKER_BITS * KINDS.index(kind))
             out[word] = (packed, sum(map(self.letter.__getitem__, ids)), peak, whole, marker)
         cache.update(out)
