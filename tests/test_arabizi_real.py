@@ -436,6 +436,14 @@ def test_gold_sample_accuracy_per_class(model):
         assert words_acc[cls] >= 78.0, (cls, report)
 
 
+def test_hna_is_we_before_a_word_here_at_the_end(model):
+    out = model.transliterate(["hna mgharba w ftakhrin", "ja men hna", "wach nta hna", "hna kayn lkhir"])
+    assert [t.split()[0] for t in out] == ["حنا", "جا", "واش", "هنا"]  # kayn after hna: هنا كاين (the bigram)
+    assert [t.split()[-1] for t in out[1:3]] == ["هنا", "هنا"]
+    assert model.candidates("hna", 2, after="kanmchiw")[0][0] == "حنا"
+    assert model.candidates("hna", 2, before="men")[0][0] == "هنا"
+
+
 def test_real_gold_scoring_aligns_words(tmp_path):
     """The hand annotation of real tweets (kept outside the repository) is scored word by word
     after aligning the output's words to the gold's: a merged or split word costs, a standalone و
