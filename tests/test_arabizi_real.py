@@ -451,6 +451,11 @@ def test_frequent_words_of_real_comments(model):
                                           "كنبغيوك و كنموتو عليكم"]
 
 
+def test_standalone_l_after_had_wahd_dyal_is_the_article(model):
+    out = model.transliterate(["had l video zwin", "wa7d l match", "dyal l compte", "salami l ahla anis"])
+    assert [t.split()[1] for t in out] == ["الفيديو", "الماتش", "الكومبت", "لأحلى"]  # the preposition ل otherwise
+
+
 def test_real_gold_scoring_aligns_words(tmp_path):
     """The hand annotation of real tweets (kept outside the repository) is scored word by word
     after aligning the output's words to the gold's: a merged or split word costs, a standalone و
