@@ -449,6 +449,7 @@ def test_frequent_words_of_real_comments(model):
     texts = ["gal lia goliha ngolik", "salami l lfans man ga3 lmdon", "kadir m3ah khalina", "kanbghiwk w kanmoto 3likom"]
     assert model.transliterate(texts) == ["قال ليا قوليها نقوليك", "سلامي للفانز من كاع المدن", "كدير معاه خلينا",
                                           "كنبغيوك و كنموتو عليكم"]
+    assert model.transliterate(["kenza w samira m3a nassim"]) == ["كنزة و سميرة مع نسيم"]
 
 
 def test_standalone_l_after_had_wahd_dyal_is_the_article(model):
