@@ -413,8 +413,8 @@ def real_gold_report(systems: dict[str, Callable[[list[str]], list[str]]]) -> No
     systems = {"awal (transliterate, keep_foreign)": lambda t: transliterate(t, "arabizi2ar"), **systems}
     reports = {name: real_gold_scores(fn, gold, lines) for name, fn in systems.items()}
     words = sum(map(len, gold.values()))
-    print(f"\nReal tweets, hand-annotated ({path}: {len(gold)} lines, {words} words; a standalone و joins the next"
-          " word on both sides): word accuracy / CER % per error class\n")
+    print(f"\nReal tweets, hand-annotated ({path}: {len(gold)} lines, {words} words, {reports['awal']['all'][2]} once a"
+          " standalone و joins the next word, on both sides): word accuracy / CER % per error class\n")
     print("| class | words | " + " | ".join(reports) + " |")
     print("|---|---|" + "---|" * len(reports))
     for cls in (*ERROR_CLASSES, "all"):

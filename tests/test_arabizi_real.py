@@ -450,6 +450,7 @@ def test_frequent_words_of_real_comments(model):
     assert model.transliterate(texts) == ["قال ليا قوليها نقوليك", "سلامي للفانز من كاع المدن", "كدير معاه خلينا",
                                           "كنبغيوك و كنموتو عليكم"]
     assert model.transliterate(["kenza w samira m3a nassim"]) == ["كنزة و سميرة مع نسيم"]
+    assert model.transliterate(["tab3an kanchofhom kayhdro 3la tafahat"]) == ["طبعا كنشوفهم كيهضرو على تفاهات"]
 
 
 def test_standalone_l_after_had_wahd_dyal_is_the_article(model):
