@@ -161,7 +161,7 @@ class Identifier:
             letters.append(n_letters)
             if pair is not None:  # what the layer reads: the texts whose best label is one of the pair
                 best = sums.argmax(axis=1) if len(sums) else np.zeros(0, dtype=np.int64)
-                evidences.append(evidence_of(np.flatnonzero((best == pair[0]) | (best == pair[1]))))
+                evidences.append(evidence_of(((best == pair[0]) | (best == pair[1])).nonzero()[0]))
             else:
                 evidences.append(evidence_of(None))
             del evidence_of  # the slice's words: freed before the next slice (a peak twice as high costs fresh pages)
@@ -512,15 +512,15 @@ def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[in
     labels = packed.labels
     grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
     firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
-    known, position = vocabulary.find(np.take(grouped.hashes, firsts, mode="wrap"))
+    known, position = vocabulary.find(grouped.hashes.take(firsts, mode="wrap"))
     table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        lanes = np.take(table, position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
+        lanes = table.take(position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
     else:
         lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
-    unknown = np.flatnonzero(~known)
+    unknown = (~known).nonzero()[0]
     if len(unknown):
-        scored = grouped_totals(state, ids, found.starts, grouped, np.take(firsts, unknown, mode="wrap"))
+        scored = grouped_totals(state, ids, found.starts, grouped, firsts.take(unknown, mode="wrap"))
         if scored.shape[1] == lanes.shape[1]:  # whole rows at once (their lanes past the count are zeros)
             lanes.view(table.dtype).ravel()[unknown] = scored.view(table.dtype).ravel()
         else:
@@ -528,7 +528,7 @@ def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[in
     inverse = grouped.in_text_order(inverse)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
-    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
+    rows = rows.view(np.dtype((np.void, 8 * width))).ravel().take(inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
     widest = int(np.diff(offsets).max(initial=0)) + 1
     if widest * (len(spec.orders) + 2) * LEVELS < 2**31:  # no lane of a text's sum leaves 32 bits
@@ -543,7 +543,7 @@ def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[in
         if pair is None or (texts is not None and not len(texts)):
             return evidence
         if len(table):
-            differences = np.take(vocabulary.differences(packed.scale, pair), position, mode="wrap")
+            differences = vocabulary.differences(packed.scale, pair).take(position, mode="wrap")
         else:
             differences = np.zeros(len(firsts))
         if len(unknown):
@@ -551,10 +551,10 @@ def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[in
         if texts is None or len(texts) == n_texts:
             chosen, chosen_bounds, rows_of = inverse, found.bounds, slice(None)
         else:  # the words of these texts alone
-            sizes = np.take(np.diff(found.bounds), texts, mode="wrap")
-            chosen = np.take(inverse, ranges(np.take(found.bounds, texts, mode="wrap"), sizes), mode="wrap")
+            sizes = np.diff(found.bounds).take(texts, mode="wrap")
+            chosen = inverse.take(ranges(found.bounds.take(texts, mode="wrap"), sizes), mode="wrap")
             chosen_bounds, rows_of = np.r_[0, np.cumsum(sizes)], texts
-        evidence[rows_of, 0] = _per_segment(np.maximum, np.take(differences, chosen, mode="wrap"), chosen_bounds)
+        evidence[rows_of, 0] = _per_segment(np.maximum, differences.take(chosen, mode="wrap"), chosen_bounds)
         evidence[rows_of, 1:] = _marker_counts(state, ids, found, firsts, chosen, chosen_bounds)
         return evidence
 
@@ -580,20 +580,20 @@ def _marker_counts(state: dict, ids: np.ndarray, found, firsts: np.ndarray, inve
     opens = state.get("openers")
     if opens is None:
         opens = state.setdefault("openers", opening_symbols(state["table"]))
-    at = np.take(grouped.order, firsts, mode="wrap")  # each distinct word's place among the words
-    arabic = np.flatnonzero(np.take(opens, np.take(ids, np.take(found.starts, at, mode="wrap"), mode="wrap")))
+    at = grouped.order.take(firsts, mode="wrap")  # each distinct word's place among the words
+    arabic = opens.take(ids.take(found.starts.take(at, mode="wrap"), mode="wrap")).nonzero()[0]
     if not len(arabic):
         return np.zeros((n_texts, len(KINDS)))
-    picked = np.take(firsts, arabic, mode="wrap")
-    kinds = Markers.of(state).kinds(ids, np.take(found.starts, np.take(at, arabic, mode="wrap"), mode="wrap"),
-                                    np.take(grouped.lengths, picked, mode="wrap"), np.take(grouped.hashes, picked, mode="wrap"))  # fmt: skip
-    listed = np.flatnonzero(kinds)
+    picked = firsts.take(arabic, mode="wrap")
+    kinds = Markers.of(state).kinds(ids, found.starts.take(at.take(arabic, mode="wrap"), mode="wrap"),
+                                    grouped.lengths.take(picked, mode="wrap"), grouped.hashes.take(picked, mode="wrap"))  # fmt: skip
+    listed = kinds.nonzero()[0]
     kind_of = np.zeros(len(firsts), dtype=np.int8)  # per distinct word
-    kind_of[np.take(arabic, listed, mode="wrap")] = np.take(kinds, listed, mode="wrap")
-    kind = np.take(kind_of, inverse, mode="wrap")
-    marked = np.flatnonzero(kind)  # count each text's marker words: few words, found from their kinds
+    kind_of[arabic.take(listed, mode="wrap")] = kinds.take(listed, mode="wrap")
+    kind = kind_of.take(inverse, mode="wrap")
+    marked = kind.nonzero()[0]  # count each text's marker words: few words, found from their kinds
     text = np.searchsorted(bounds, marked, side="right") - 1
-    return np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
+    return np.bincount(text * len(KINDS) + kind.take(marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
 
 
 def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
