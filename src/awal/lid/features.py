@@ -358,12 +358,14 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
         part = gram[1:-1] if n == 1 else gram
         rows = out[row : row + len(part)]
         np.add(part, _SALTED[n], out=rows)
-        rows >>= shift
         if lengths is not None:  # a letter past the end; or an n-gram reaching past the boundary after it
+            rows >>= shift
             np.copyto(rows, spec.size, where=beyond[1 : length + 1] if n == 1 else beyond[n - 2 : n - 2 + len(part)])
             if n > 2:  # the whole word with both boundaries is not an n-gram (it is the word feature)
                 rows[0, lengths == n - 2] = spec.size
         row += len(part)
+    if lengths is None:  # words of one length: every order's rows shifted at once
+        out[:row] >>= shift
     if spec.words:
         out[row] = _bucket_of_word(hashes, shift)
     return out.view(np.int64)
