@@ -548,9 +548,9 @@ def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[in
             differences = np.zeros(len(firsts))
         if len(unknown):
             differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
-        if texts is None or len(texts) == n_texts:
-            chosen, chosen_bounds, rows_of = inverse, found.bounds, slice(None)
-        else:  # the words of these texts alone
+        chosen, chosen_bounds = inverse, found.bounds  # every text's words
+        rows_of: slice | np.ndarray = slice(None)  # their rows of the evidence
+        if texts is not None and len(texts) < n_texts:  # the words of these texts alone
             sizes = np.diff(found.bounds).take(texts, mode="wrap")
             chosen = inverse.take(ranges(found.bounds.take(texts, mode="wrap"), sizes), mode="wrap")
             chosen_bounds, rows_of = np.r_[0, np.cumsum(sizes)], texts
