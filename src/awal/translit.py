@@ -40,7 +40,7 @@ from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
-from .names import unknown_name
+from .names import check_flag, unknown_name
 from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
@@ -162,7 +162,7 @@ class Transliterator(TextMap):
         self.scheme = _check_name(scheme)
         self._model = model
         self._shipped = model is None  # the shipped Arabizi model: pickled by name (see __getstate__)
-        self.keep_foreign = keep_foreign
+        self.keep_foreign = check_flag("keep_foreign", keep_foreign)
 
     def __getstate__(self) -> dict:
         """What pickle stores: the shipped Arabizi model (~56 MB pickled) is left out and built again where
@@ -253,7 +253,7 @@ def transliterate(x: ArrayT, scheme: str, keep_foreign: bool = ...) -> ArrayT: .
 def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
     """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
     of text with a named scheme; the result has the input's type (``keep_foreign``: see :class:`Transliterator`)."""
-    return _transliterator(_check_name(scheme), keep_foreign)(x)
+    return _transliterator(_check_name(scheme), check_flag("keep_foreign", keep_foreign))(x)
 
 
 @lru_cache(maxsize=None)
