@@ -37,3 +37,39 @@ def test_an_unknown_tokenizer_option_suggests_the_close_name():
         awal.tokenize("7ta", split_digit=True)
     with pytest.raises(TypeError, match="did you mean 'keep_punctuation'"):
         awal.tokenize_with_offsets("7ta", keep_punctation=False)
+
+
+TEXTS = ("سلام عليكم. labas?", "", "ⴰⵣⵓⵍ 7ta 3lach")
+PER_TEXT = {  # every public function whose result is one value per text
+    "normalize": lambda x: awal.normalize(x),
+    "transliterate": lambda x: awal.transliterate(x, "ar2bw"),
+    "tokenize": lambda x: awal.tokenize(x),
+    "tokenize-options": lambda x: awal.tokenize(x, split_digits=True),
+    "tokenize_with_offsets": lambda x: awal.tokenize_with_offsets(x),
+    "sentences": lambda x: awal.sentences(x),
+    "sentence_spans": lambda x: awal.sentence_spans(x),
+    "shingles": lambda x: awal.shingles(x, n=2),
+    "dominant_script": lambda x: awal.dominant_script(x),
+    "script_spans": lambda x: awal.script_spans(x),
+    "identify": lambda x: awal.identify(x),
+    "top_k": lambda x: awal.Identifier().top_k(x, k=2),
+    "identify_tokens": lambda x: awal.identify_tokens(x),
+    "language_spans": lambda x: awal.language_spans(x),
+    "mixedness": lambda x: awal.mixedness(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PER_TEXT))
+def test_a_tuple_gives_a_tuple_of_what_the_list_gives(name):
+    # tokenize, sentences, shingles, ... gave a list for a tuple while normalize gave a tuple
+    run = PER_TEXT[name]
+    out, expected = run(TEXTS), run(list(TEXTS))
+    assert type(out) is tuple and type(expected) is list
+    assert len(out) == len(expected) == len(TEXTS)
+    for got, want in zip(out, expected):
+        assert type(got) is type(want)
+        if isinstance(want, np.ndarray):
+            assert np.array_equal(got, want)
+        else:
+            assert got == want
+    assert run(()) == ()

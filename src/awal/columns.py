@@ -1,6 +1,6 @@
-"""pandas Series and NumPy arrays of text: in as one list through the batch path, out as the same container.
+"""pandas Series, NumPy arrays and tuples of text: in as one list through the batch path, out as the same container.
 
-Every public function that takes a list of strings also takes a ``pandas.Series``
+Every public function that takes a list of strings also takes a tuple (a tuple of results back), a ``pandas.Series``
 or a NumPy array of ``str`` (``<U`` dtype, ``StringDType``) or ``object`` dtype,
 and gives back the same container: a Series keeps its index and name (and its
 dtype when the results are strings and the dtype is a pandas string dtype), an
@@ -58,7 +58,7 @@ def accepts_columns(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
-        if type(x) is str or not (isinstance(x, np.ndarray) or is_pandas(x)):
+        if type(x) is str or not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
         options = {key: value for key, value in kwargs.items() if key != name}
@@ -67,6 +67,8 @@ def accepts_columns(fn: F) -> F:
             results: list[Any] = fn(*before, strings, *after, **options)
             return results
 
+        if isinstance(x, tuple):  # a tuple in, a tuple out (a NamedTuple too: its values, as a plain tuple)
+            return tuple(run(list(x)))
         return _series(x, run) if is_pandas(x) else _array(x, run)
 
     return wrapper  # type: ignore[return-value]

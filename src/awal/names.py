@@ -7,7 +7,7 @@ unknown profile 'defualt'; did you mean 'default'? (available: camel, default, s
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def check_flag(name: str, value: object) -> bool:
     raise TypeError(f"{name} must be True or False, got {value!r}")
 
 
-def check_flags(options: dict[str, object], known: Iterable[str]) -> None:
+def check_flags(options: Mapping[str, object], known: Iterable[str]) -> None:
     """Every key of ``options`` a known flag name (close names suggested) and every value a bool.
 
     >>> check_flags({"split_digit": True}, ["split_digits", "keep_punctuation"])

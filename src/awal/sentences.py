@@ -265,7 +265,7 @@ def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
 
 @accepts_columns
 def sentences(x: Any, line_breaks: bool = True) -> Any:
-    """Sentences: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    """Sentences: ``str`` → ``list[str]``; a list → ``list[list[str]]`` (a tuple → a tuple of them); a pyarrow string
     array → a ``list<string>`` array (nulls and chunks kept); a pandas Series or NumPy array → the
     same container of lists (see :mod:`awal.columns`). See the module docstring for the rules.
 

@@ -114,7 +114,7 @@ _normalizers: dict[str, Normalizer] = {}
 
 @accepts_columns
 def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
-    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list/tuple → list of arrays; a pyarrow
+    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list → list of arrays (a tuple → a tuple of them); a pyarrow
     string array → a ``list<uint64>`` array (nulls and chunks kept).
 
     The text is normalised with ``profile`` first (``None``: as it is). See the module docstring

@@ -645,7 +645,7 @@ def token_spans(
     return start, end, np.searchsorted(start, offsets)
 
 
-OPTIONS = tuple(token_spans.__kwdefaults__)  # the flags tokenize and tokenize_with_offsets take
+OPTIONS = tuple(token_spans.__kwdefaults__ or {})  # the flags tokenize and tokenize_with_offsets take
 
 
 def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, token_offsets: np.ndarray) -> list[list[str]]:
@@ -701,7 +701,9 @@ def _collector_paused() -> Iterator[None]:
 @overload
 def tokenize(x: str, **options: bool) -> list[str]: ...
 @overload
-def tokenize(x: list[str] | tuple[str, ...], **options: bool) -> list[list[str]]: ...
+def tokenize(x: list[str], **options: bool) -> list[list[str]]: ...
+@overload
+def tokenize(x: tuple[str, ...], **options: bool) -> tuple[list[str], ...]: ...
 @overload
 def tokenize(x: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
 @overload
@@ -711,7 +713,7 @@ def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
 @overload
 def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    """Word tokens: ``str`` → ``list[str]``; a list → ``list[list[str]]`` (a tuple → a tuple of them); a pyarrow string
     array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
     chunks are kept); a pandas Series or NumPy array → the same container of token lists.
     See the module docstring for the rules and ``options``.
@@ -754,7 +756,9 @@ def _tokenize(x: Any, **options: bool) -> Any:
 @overload
 def tokenize_with_offsets(text: str, **options: bool) -> list[tuple[str, int, int]]: ...
 @overload
-def tokenize_with_offsets(text: list[str] | tuple[str, ...], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+def tokenize_with_offsets(text: list[str], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+@overload
+def tokenize_with_offsets(text: tuple[str, ...], **options: bool) -> tuple[list[tuple[str, int, int]], ...]: ...
 @overload
 def tokenize_with_offsets(text: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
 @overload

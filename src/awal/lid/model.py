@@ -243,8 +243,10 @@ class Identifier:
         p[letters == 0] = 0.0
         return dict(zip(self.labels, p[0].tolist())) if single else p
 
+    @accepts_columns
     def top_k(self, x: Any, k: int = 3) -> Any:
-        """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list)."""
+        """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list;
+        a tuple, pandas Series or NumPy array: the same container of such lists)."""
         if not isinstance(k, Integral) or k < 0:
             raise ValueError(f"k must be a whole number of labels (0 or more), got {k!r}")
         names = self.labels
