@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
+from .columns import is_null_column
 from .extras import optional
 from .normalize import Normalizer
 
@@ -133,8 +134,8 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type)):
-        raise TypeError(f"expected a string, large_string or string_view array, got type {array.type}")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)):
+        raise TypeError(f"expected a string, large_string, string_view or null array, got type {array.type}")
     return pa
 
 
@@ -195,7 +196,7 @@ def sentences_array(array: Any, line_breaks: bool = True) -> Any:
 def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
         item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
@@ -207,7 +208,7 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
     return feature("dominant_script")(array)
 

@@ -57,7 +57,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .batch import TextBatch, _is_arrow
-from .columns import column_strings, is_pandas
+from .columns import column_strings, is_null_column, is_pandas, strings_of_nulls
 from .kernels import map_table
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .segments import per_string, prefix_hashes, range_hashes, repeated, run_lengths, split
@@ -499,6 +499,8 @@ def quality(x: Any, variety: str = "default") -> Any:
     [0.667]
     """
     stop = _stop_hashes(load_variety(variety).name)
+    if is_null_column(x):  # a column with no value: every row null
+        x = strings_of_nulls(x)
     if isinstance(x, np.ndarray) or is_pandas(x):
         return _column_quality(x, variety)
     if isinstance(x, (list, tuple)):

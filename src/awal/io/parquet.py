@@ -40,7 +40,7 @@ def _parquet_input(path: str, column: str, output: str | None, batch_size: int, 
     if column not in schema.names:
         raise DataError(f"{path}: no column {column!r} (columns: {', '.join(schema.names)})")
     kind = schema.field(column).type
-    if not _is_string(pa, kind):
+    if not (_is_string(pa, kind) or pa.types.is_null(kind)):  # (null: a column with no value, nulls out)
         raise DataError(f"{path}: column {column!r} has type {kind}, not string")
     if output and output != column and output in schema.names:
         existing = schema.field(output).type

@@ -29,7 +29,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns, column_strings
+from ..columns import accepts_columns, column_strings, is_null_column, strings_of_nulls
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import EVIDENCE, Dialect
@@ -238,7 +238,7 @@ class Identifier:
         if one is not None:
             p, letters = one
             return dict(zip(self.labels, p if letters else [0.0] * len(p)))
-        texts, single = _texts(x)
+        texts, single = _texts(strings_of_nulls(x) if is_null_column(x) else x)
         p, letters = self.probabilities(texts)
         p[letters == 0] = 0.0
         return dict(zip(self.labels, p[0].tolist())) if single else p
