@@ -157,7 +157,7 @@ def _identify(texts: list[str], mode: str) -> list[Any]:
     or every token as ``token/label``."""
     idf = feature("Identifier")()
     if mode == "scores":
-        return [[f"{label}:{p:.4f}" for label, p in best] or ["und:1.0000"] for best in idf.top_k(texts, k=3)]
+        return [[f"{label}:{p:.4f}" for label, p in best] for best in idf.top_k(texts, k=3)]  # und: none (top_k's [])
     if mode == "tokens":
         from .lid import identify_tokens
 
@@ -651,7 +651,8 @@ def build_parser() -> argparse.ArgumentParser:
         argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
     )  # fmt: skip
     modes = ident.add_mutually_exclusive_group()
-    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p); "
+        "none for a text without letters (label und: nothing to measure), as Identifier.top_k gives []")
     modes.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
     train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])
