@@ -29,3 +29,35 @@ def test_scores_of_a_text_without_letters_are_none_as_top_k_gives(tmp_path, caps
     (tmp_path / "in.jsonl").write_text('{"text": "123"}\n', encoding="utf-8")
     code, out, _ = run(capsys, "identify", "--scores", str(tmp_path / "in.jsonl"))
     assert json.loads(out) == {"text": "123", "lang": []}
+
+
+BOM = "\ufeff"
+COMMANDS = [["normalize"], ["transliterate", "--scheme", "ar2bw"], ["tokenize"], ["detect"], ["identify"], ["identify", "--scores"], ["identify", "--tokens"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["txt", "jsonl", "csv"])
+def test_a_byte_order_mark_is_never_text_and_is_kept_only_where_the_output_is_text(tmp_path, capsys, command, fmt):
+    # identify/detect on txt echoed the BOM before the first label
+    texts = ["salam khoya", "بسم الله"]
+    body = {"txt": "\n".join(texts), "jsonl": "\n".join(json.dumps({"text": t}) for t in texts), "csv": "text\n" + "\n".join(texts)}[fmt]
+    plain, marked = tmp_path / f"plain.{fmt}", tmp_path / f"marked.{fmt}"
+    plain.write_text(body + "\n", encoding="utf-8")
+    marked.write_text(BOM + body + "\n", encoding="utf-8")
+    code, without, _ = run(capsys, *command, str(plain))
+    assert code == 0
+    code, out, _ = run(capsys, *command, str(marked))
+    kept = not (fmt == "txt" and command[0] in ("detect", "identify"))
+    assert code == 0 and out == (BOM + without if kept else without)
+
+
+def test_audit_skips_a_byte_order_mark(tmp_path, capsys):
+    # audit counted a BOM-led JSONL line as not JSON, and a BOM-led txt line as holding an invisible character
+    from awal.audit import audit
+
+    for name, body in [("a.jsonl", '{"text": "salam"}\n{"text": "labas"}\n'), ("a.txt", "salam\nlabas\n")]:
+        (tmp_path / name).write_text(BOM + body, encoding="utf-8")
+        (tmp_path / ("plain" + name)).write_text(body, encoding="utf-8")
+        marked, plain = audit(tmp_path / name), audit(tmp_path / ("plain" + name))
+        assert marked.documents == plain.documents == 2 and marked.bad_json == 0
+        assert marked.invisible == plain.invisible

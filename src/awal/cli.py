@@ -72,8 +72,9 @@ ends a line), jsonl (--field, a dotted path such as meta.text), csv/tsv
 (--field: a column of the header), parquet (needs pip install 'awal[arrow]').
 Output has the input's format: the field is replaced, or --output-field added
 (an existing one is replaced only if it holds null or the kind of value the
-command writes; a csv column always). A UTF-8 byte order mark and csv CRLF line
-endings are kept. JSONL that Python reads but that is not JSON or would not come
+command writes; a csv column always). A UTF-8 byte order mark is never part of
+the text: it is kept at the head of the output, except in the txt output of
+detect and identify (codes, not text); csv CRLF line endings are kept. JSONL that Python reads but that is not JSON or would not come
 back unchanged (NaN, 1e400, a key twice) is bad input; a lone surrogate escape
 ("\\ud800") is written back as that escape, so the output is always UTF-8.
 Stdin is txt, or jsonl when --field is given.
@@ -487,7 +488,8 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
         sink = None
         for path in paths:
             with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result) as source:
-                sink = sink or Sink(file, fmt, source.header, args.output)
+                codes = fmt == "txt" and operation.name in _DEFAULT_OUTPUT_FIELD  # labels, not the input's text: no BOM
+                sink = sink or Sink(file, fmt, b"" if codes else source.header, args.output)
                 job = Job(source.codec, operation, args.errors, spool)
                 chunks = source.chunks
                 if spool is not None and _regular(path) and fmt in ("txt", "jsonl"):
