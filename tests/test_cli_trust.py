@@ -61,3 +61,42 @@ def test_audit_skips_a_byte_order_mark(tmp_path, capsys):
         marked, plain = audit(tmp_path / name), audit(tmp_path / ("plain" + name))
         assert marked.documents == plain.documents == 2 and marked.bad_json == 0
         assert marked.invisible == plain.invisible
+
+
+def _table(path, rows):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.Table.from_pylist(rows), path)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+@pytest.mark.parametrize("command", [["identify"], ["normalize", "--output-field", "lang"]], ids=" ".join)
+def test_an_existing_output_field_is_refused_unless_replacing_is_asked(tmp_path, capsys, fmt, command):
+    # csv replaced the column silently, JSONL and parquet a value of the same kind (identify's default "lang" too)
+    rows = [{"text": "salam khoya", "lang": "mine"}, {"text": "labas", "lang": "also mine"}]
+    source = tmp_path / f"in.{fmt}"
+    if fmt == "jsonl":
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    elif fmt == "csv":
+        source.write_text("text,lang\n" + "".join(f"{r['text']},{r['lang']}\n" for r in rows), encoding="utf-8")
+    else:
+        _table(source, rows)
+    before = source.read_bytes()
+    target = tmp_path / f"out.{fmt}"
+    code, _, err = run(capsys, *command, str(source), "-o", str(target))
+    assert code != 0 and "'lang' exists already" in err and "--replace-output-field" in err
+    assert not target.exists() and source.read_bytes() == before
+    code, _, err = run(capsys, *command, str(source), "-o", str(target), "--replace-output-field")
+    assert code == 0, err
+    assert target.exists()
+
+
+def test_map_table_never_replaces_another_column_by_surprise():
+    pa = pytest.importorskip("pyarrow")
+    from awal import arrow
+
+    table = pa.table({"text": ["ﻻ"], "norm": ["keep me"]})
+    with pytest.raises(ValueError, match="'norm' exists already"):
+        arrow.normalize_table(table, "text", output="norm")
+    assert arrow.normalize_table(table, "text", output="norm", replace=True).column("norm").to_pylist() == ["لا"]
+    assert arrow.normalize_table(table, "text").column("text").to_pylist() == ["لا"]  # the column itself: in place

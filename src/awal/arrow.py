@@ -68,6 +68,7 @@ from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
 from .columns import is_null_column
+from .names import check_flag
 from .extras import optional
 from .normalize import Normalizer
 
@@ -227,40 +228,47 @@ def identify_array(array: Any, threshold: float = 0.0) -> Any:
 
 
 # ---------------------------------------------------------------- tables
-def map_table(table: Any, column: str, function: ArrayFunction, output: str | None = None) -> Any:
+def map_table(table: Any, column: str, function: ArrayFunction, output: str | None = None, replace: bool = False) -> Any:
     """Apply an array ``function`` to ``table[column]``; the result replaces it, or is appended as ``output``.
 
     Works on a ``pyarrow.Table`` or ``RecordBatch`` and returns the same kind.
-    If ``output`` names an existing column, that column is replaced in place.
+    An ``output`` naming another column that exists is a ``ValueError`` (nothing replaced by
+    surprise), unless ``replace=True``: then that column is replaced in place.
     """
     if column not in table.schema.names:
         raise KeyError(f"no column {column!r}; columns: {', '.join(table.schema.names)}")
-    result = function(table.column(column))
     name = output or column
+    if name != column and name in table.schema.names and not check_flag("replace", replace):
+        raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")
+    result = function(table.column(column))
     if name in table.schema.names:
         return table.set_column(table.schema.get_field_index(name), name, result)
     return table.append_column(name, result)
 
 
-def map_batches(batches: Iterable[Any], column: str, function: ArrayFunction, output: str | None = None) -> Iterator[Any]:
+def map_batches(
+    batches: Iterable[Any], column: str, function: ArrayFunction, output: str | None = None, replace: bool = False
+) -> Iterator[Any]:
     """:func:`map_table` over an iterator of record batches (Spark ``mapInArrow``)."""
     for batch in batches:
-        yield map_table(batch, column, function, output)
+        yield map_table(batch, column, function, output, replace)
 
 
-def normalize_table(table: Any, column: str, profile: str | os.PathLike = "default", output: str | None = None) -> Any:
-    """``table`` with ``column`` normalised (in place, or into a new column ``output``)."""
-    return map_table(table, column, lambda a: normalize_array(a, profile), output)
+def normalize_table(
+    table: Any, column: str, profile: str | os.PathLike = "default", output: str | None = None, replace: bool = False
+) -> Any:
+    """``table`` with ``column`` normalised (in place, or into a new column ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: normalize_array(a, profile), output, replace)
 
 
-def transliterate_table(table: Any, column: str, scheme: str, output: str | None = None) -> Any:
-    """``table`` with ``column`` transliterated (in place, or into a new column ``output``)."""
-    return map_table(table, column, lambda a: transliterate_array(a, scheme), output)
+def transliterate_table(table: Any, column: str, scheme: str, output: str | None = None, replace: bool = False) -> Any:
+    """``table`` with ``column`` transliterated (in place, or into a new column ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: transliterate_array(a, scheme), output, replace)
 
 
-def tokenize_table(table: Any, column: str, output: str | None = None, **options: bool) -> Any:
-    """``table`` with ``column`` tokenised into a ``list<string>`` column (in place, or ``output``)."""
-    return map_table(table, column, lambda a: tokenize_array(a, **options), output)
+def tokenize_table(table: Any, column: str, output: str | None = None, replace: bool = False, **options: bool) -> Any:
+    """``table`` with ``column`` tokenised into a ``list<string>`` column (in place, or ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: tokenize_array(a, **options), output, replace)
 
 
 # ---------------------------------------------------------------- pandas

@@ -71,8 +71,9 @@ formats (from the file extension, or --format): txt (a text per line; only \\n
 ends a line), jsonl (--field, a dotted path such as meta.text), csv/tsv
 (--field: a column of the header), parquet (needs pip install 'awal[arrow]').
 Output has the input's format: the field is replaced, or --output-field added
-(an existing one is replaced only if it holds null or the kind of value the
-command writes; a csv column always). A UTF-8 byte order mark is never part of
+(one that exists already is an error, unless --replace-output-field: then it is
+replaced if it holds null or the kind of value the command writes; a csv column
+always). A UTF-8 byte order mark is never part of
 the text: it is kept at the head of the output, except in the txt output of
 detect and identify (codes, not text); csv CRLF line endings are kept. JSONL that Python reads but that is not JSON or would not come
 back unchanged (NaN, 1e400, a key twice) is bad input; a lone surrogate escape
@@ -487,7 +488,7 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     with open_output(args.output) as file, spool_directory(args.workers) as spool:
         sink = None
         for path in paths:
-            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result) as source:
+            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result, args.replace_output_field) as source:
                 codes = fmt == "txt" and operation.name in _DEFAULT_OUTPUT_FIELD  # labels, not the input's text: no BOM
                 sink = sink or Sink(file, fmt, b"" if codes else source.header, args.output)
                 job = Job(source.codec, operation, args.errors, spool)
@@ -603,7 +604,10 @@ def _writing_options() -> _Parser:
     parent = _Parser(add_help=False)
     parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout): a regular file is replaced atomically (mode kept, a link followed); "
         "a FIFO, device or /dev/fd/N is written as a stream; see awal --help")
-    parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field")
+    parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field (a field or column "
+        "that exists already is an error, unless --replace-output-field)")
+    parent.add_argument("--replace-output-field", action="store_true", help="let the result replace an existing --output-field "
+        "(of the kind the command writes, or null)")
     parent.add_argument(
         "--workers", type=_at_least(0), default=0, metavar="N",
         help=f"processes working on batches in parallel, order kept (default 0: one per CPU, at most {MAX_AUTO_WORKERS}, "
