@@ -310,12 +310,16 @@ class Identifier:
         return fitted
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``)."""
+        """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``, and its token model in
+        the sub-folder ``tokens``). Each file is replaced whole; the token model first, ``model.json`` last,
+        all stamped with one save id (a digest of their content: the same model gives the same files), so
+        a folder whose save was cut short between two files is a :class:`ModelError` at load, never a mixed model."""
         from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
 
         state = self.state
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
+        tokens = state.get("tokens")
         header = {
             "format": FORMAT,
             "version": VERSION,
@@ -327,27 +331,27 @@ class Identifier:
             "temperature": state["temperature"],
             "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
+            "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),
         }
         alphabet = state["alphabet"]
+        arrays = {
+            "levels": state["packed"].levels(),
+            "scale": state["packed"].scale,
+            "bias": np.asarray(state["bias"], dtype=np.float32),
+            "run_starts": alphabet.run_starts,
+            "run_ids": alphabet.run_ids,
+            "letter": alphabet.letter,
+            "context_weights": state["context"].weights,
+            "context_bias": state["context"].bias,
+            "vocabulary_hashes": state["vocabulary"].hashes,
+            "vocabulary_totals": state["vocabulary"].totals,
+            "vocabulary_counts": state["vocabulary"].counts.astype(np.int16),
+        }
+        header["save"] = _digest(header, arrays)
         with atomic_output(str(folder / "weights.npz")) as out:  # each file appears whole or not at all
-            np.savez(
-                out,
-                levels=state["packed"].levels(),
-                scale=state["packed"].scale,
-                bias=np.asarray(state["bias"], dtype=np.float32),
-                run_starts=alphabet.run_starts,
-                run_ids=alphabet.run_ids,
-                letter=alphabet.letter,
-                context_weights=state["context"].weights,
-                context_bias=state["context"].bias,
-                vocabulary_hashes=state["vocabulary"].hashes,
-                vocabulary_totals=state["vocabulary"].totals,
-                vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
-            )
+            np.savez(out, **arrays, save=np.array(header["save"]))
         with atomic_output(str(folder / "model.json")) as out:
             out.write((json.dumps(header, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-        if state.get("tokens") is not None:
-            state["tokens"].save(folder / TOKEN_MODEL)
         return folder
 
     @classmethod
@@ -379,8 +383,11 @@ class Identifier:
         try:
             with np.load(weights_path, allow_pickle=False) as arrays:
                 data = {name: arrays[name] for name in ARRAYS}
+                stamp = str(arrays["save"]) if "save" in arrays.files else None
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as e:
             raise ModelError(f"{weights_path}: cannot read the weights ({e})") from None
+        if header.get("save") is not None and stamp != header["save"]:  # (files saved before round 11 have no stamp)
+            raise ModelError(f"{weights_path}: not from the save that wrote {header_path} (a save cut short?): save the model again")
         sets = 2 if header["version"] >= 5 else 1  # the context layer's sets of blocks (awal.lid.context)
         _check_shapes(weights_path, data, spec, len(labels), sets)
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
@@ -396,8 +403,38 @@ class Identifier:
             except (KeyError, TypeError, ValueError) as e:
                 raise ModelError(f"{header_path}: bad dialect layer ({e})") from None
         state["path"] = str(folder)
-        state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
+        state["tokens"] = _token_model(cls, folder, header.get("tokens", ...), header_path)
         return cls(threshold, priors, _state=state)
+
+
+def _digest(header: dict, arrays: dict[str, np.ndarray]) -> str:
+    """The save id of a model: a digest of its header and arrays (the same model, the same id)."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    for name, array in sorted(arrays.items()):
+        digest.update(f"{name} {array.dtype.str} {array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _save_id(folder: Path) -> str:
+    """The save id in ``folder/model.json`` (just written by :meth:`Identifier.save`)."""
+    return str(json.loads((folder / "model.json").read_text(encoding="utf-8"))["save"])
+
+
+def _token_model(cls: type[Identifier], folder: Path, expected: Any, header_path: Path) -> Identifier | None:
+    """The token model in ``folder/tokens`` that ``model.json`` names by its save id (``expected``; None: it has
+    none, whatever the folder holds); ``...`` for a header from before round 11: the sub-folder's model, if any."""
+    sub = folder / TOKEN_MODEL
+    if expected is ...:
+        return cls.load(sub) if (sub / "model.json").exists() else None
+    if expected is None:
+        return None
+    tokens = cls.load(sub)
+    if _save_id(sub) != expected:
+        raise ModelError(f"{sub}: not the token model {header_path} was saved with (a save cut short?): save the model again")
+    return tokens
 
 
 def _model_file(path: Path) -> Path:
