@@ -12,14 +12,18 @@ import numpy as np
 import pytest
 
 import awal.lid
+import awal.scripts
 import awal.slices
+import awal.tokenize
+import awal.translit
 from awal.lid import Identifier
 from awal.lid import vocabulary as vocabulary_module
 from awal.lid.model import model_dir
 
 
 def test_no_class_of_awal_uses_functools_cached_property():
-    """On Python < 3.12 it locks, with one lock for every instance of the class (round 10: awal.lid had 6)."""
+    """On Python < 3.12 it locks, with one lock for every instance of the class (round 10: awal.lid had 6): a process
+    forked while another thread builds a value must not inherit a held lock (tests/test_rule_files.py forks so)."""
     modules = [m for name, m in list(sys.modules.items()) if name == "awal" or name.startswith("awal.")]
     assert len(modules) > 20
     for module in modules:
