@@ -14,7 +14,9 @@ them and that word is read (not a number or a kept token): its Arabic is written
 in front of the word's, with the spelling rules of the article (:func:`attach`).
 A standalone ``l`` is the article ال after a preposition (``f l mghrib`` فالمغرب)
 and the preposition ل otherwise (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب): writers who
-mean the article mostly write it attached (``lmatch``, read as before).
+mean the article mostly write it attached (``lmatch``, read as before). One rule
+(:func:`reading`) for transliteration and for the training pairs fitting takes from
+phrases (:func:`detach`).
 
 A word written with one of ``b f w o`` in front of a lexicon word reads as that
 proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest
@@ -101,24 +103,30 @@ def detach(latin: list[str], arabic: list[str]) -> list[tuple[str, str]]:
     [('naja7', 'نجاح'), ('w', 'و'), ('lah', 'الله')]
     >>> detach(["f", "l", "mghrib"], ["فالمغرب"]), detach(["l", "lmghrib"], ["للمغرب"]), detach(["b", "naja7"], ["نجاح"])
     ([('mghrib', 'مغرب')], [('lmghrib', 'المغرب')], [])
+
+    A standalone ``l`` reads as :func:`reading` reads it for transliteration (the article after a
+    preposition, else ل), so fitting learns from the phrases the way they will be read:
+
+    >>> detach(["3la", "l", "blad"], ["على", "البلاد"]), detach(["l", "match"], ["الماتش"])
+    ([('3la', 'على'), ('blad', 'بلاد')], [])
     """
-    words, prefixes, pending = [], [], ""
+    words, prefixes, pending, before = [], [], "", ""
     for w in latin:
-        key = w.lower()
-        if key in PROCLITICS:
-            pending += "ال" if key == "l" and pending else PROCLITICS[key]
+        if w.lower() in PROCLITICS:
+            pending += reading(w, before)
         else:
             words.append(w)
             prefixes.append(pending)
             pending = ""
+        before = w
     if pending or len(words) != len(arabic):
         return []
     out = []
     for w, prefix, a in zip(words, prefixes, arabic):
         # (letters the phrase writes, letters the word has): ل before the article is written لل
         ways = [(prefix, "")]
-        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل, or ال read as ل (l match: الماتش)
-            ways = [(prefix + "ل", "ال"), (prefix, ""), (prefix[:-1] + "ال", "")]
+        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل: before a word that has the article, لل
+            ways = [(prefix + "ل", "ال"), (prefix, "")]
         for written, own in ways:
             if a.startswith(written) and len(a) > len(written) and (not own or w.lower().startswith("l")):
                 out.append((w, own + a[len(written):]))
