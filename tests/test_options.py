@@ -73,3 +73,41 @@ def test_a_tuple_gives_a_tuple_of_what_the_list_gives(name):
         else:
             assert got == want
     assert run(()) == ()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: awal.Identifier(threshold=True), "threshold must be a number"),  # was: threshold 1.0
+        (lambda: awal.Identifier(threshold=float("nan")), "threshold must be a number"),
+        (lambda: awal.Identifier(priors={"ary_Latn": True})("salam"), "positive finite"),
+        (lambda: awal.Identifier().top_k("salam", k=True), "k must be a whole number from 0"),  # was: k = 1
+        (lambda: awal.shingles("a b c", n=True), "n must be a whole number from 1"),  # was: n = 1
+        (lambda: awal.Transliterator("arabizi2ar").candidates("salam", n=-1), "n must be a whole number"),  # was: []
+        (lambda: awal.Transliterator("ar2bw").candidates("سلام", n="3"), "n must be a whole number"),
+        (lambda: awal.Transliterator("arabizi2ar").candidates("salam", n="3"), "n must be a whole number"),  # was: '>' not supported
+    ],
+)
+def test_numbers_out_of_range_or_bools_are_value_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: awal.Identifier(priors=[1, 2]), "priors must be a dict"),  # was: cannot convert dictionary update sequence
+        (lambda: awal.identify_tokens("salam", 3), "idf must be an awal.Identifier"),  # was: 'int' object has no attribute 'logits'
+        (lambda: awal.language_spans("salam", ""), "idf must be an awal.Identifier"),  # was: "" taken for the bundled model
+        (lambda: awal.mixedness("salam", "ary"), "idf must be an awal.Identifier"),
+    ],
+)
+def test_wrong_kinds_of_model_options_are_type_errors(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+def test_numpy_numbers_still_work():
+    assert len(awal.Identifier().top_k("salam", k=np.int64(2))) == 2
+    assert np.array_equal(awal.shingles("a b c d", n=np.int64(2)), awal.shingles("a b c d", n=2))
+    assert awal.Identifier(threshold=np.float64(0.5)).threshold == 0.5

@@ -7,6 +7,7 @@ unknown profile 'defualt'; did you mean 'default'? (available: camel, default, s
 from __future__ import annotations
 
 import difflib
+from numbers import Integral
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -52,3 +53,16 @@ def check_flags(options: Mapping[str, object], known: Iterable[str]) -> None:
         if name not in known:
             raise TypeError(str(unknown_name("option", name, known)))
         check_flag(name, value)
+
+
+def check_whole(name: str, value: object, minimum: int) -> int:
+    """``value`` as an ``int`` if it is a whole number (a NumPy integer too) of at least ``minimum``, else a
+    ``ValueError`` (``True`` is not a count, ``"3"`` and ``2.5`` are not whole numbers).
+
+    >>> check_whole("n", True, 1)
+    Traceback (most recent call last):
+    ValueError: n must be a whole number from 1, got True
+    """
+    if type(value) is bool or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be a whole number from {minimum}, got {value!r}")
+    return int(value)

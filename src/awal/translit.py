@@ -40,7 +40,7 @@ from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
-from .names import check_flag, unknown_name
+from .names import check_flag, check_whole, unknown_name
 from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
@@ -227,6 +227,7 @@ class Transliterator(TextMap):
         """
         if not isinstance(word, str):
             raise TypeError(f"expected str, got {type(word).__name__}")
+        n = check_whole("n", n, 0)
         if self.scheme == "arabizi2ar":
             return self.model.candidates(word, n, before=before, after=after)
         return [(self(word), 0.0)]

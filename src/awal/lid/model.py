@@ -22,15 +22,16 @@ import os
 import re
 import stat
 from difflib import get_close_matches
-from numbers import Integral, Real
+from numbers import Real
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns, column_strings, is_null_column, strings_of_nulls
 from ..fastpath import run_fast
+from ..names import check_whole
 from .context import BLOCKS, Context
 from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE
@@ -92,8 +93,10 @@ class Identifier:
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
-        if not (type(threshold) in (float, int) or isinstance(threshold, Real)) or threshold != threshold:  # (the ABC check is slow)
-            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")
+        if not (type(threshold) in (float, int) or isinstance(threshold, Real) and type(threshold) is not bool) or threshold != threshold:
+            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")  # (the ABC check is slow: last)
+        if priors is not None and not isinstance(priors, Mapping):
+            raise TypeError(f"priors must be a dict {{label: factor}}, got {type(priors).__name__}")
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
@@ -171,7 +174,7 @@ class Identifier:
                 close = get_close_matches(unknown[0], self.labels, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"priors name labels the model does not have: {unknown}{hint}")
-            if any(not isinstance(factor, Real) or not 0 < factor < float("inf") for factor in self.priors.values()):
+            if any(not isinstance(factor, Real) or type(factor) is bool or not 0 < factor < float("inf") for factor in self.priors.values()):
                 raise ValueError(f"priors must be positive finite numbers, got {self.priors}")
             self._log_prior = np.log([float(self.priors.get(label, 1.0)) for label in self.labels])
         return self._log_prior
@@ -247,8 +250,7 @@ class Identifier:
     def top_k(self, x: Any, k: int = 3) -> Any:
         """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list;
         a tuple, pandas Series or NumPy array: the same container of such lists)."""
-        if not isinstance(k, Integral) or k < 0:
-            raise ValueError(f"k must be a whole number of labels (0 or more), got {k!r}")
+        k = check_whole("k", k, 0)
         names = self.labels
         one = self._one(x) if type(x) is str else None
         if one is not None:
@@ -284,8 +286,7 @@ class Identifier:
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
         if sample_weight is not None and np.shape(sample_weight) != (len(texts),):
             raise ValueError(f"{len(texts)} texts but sample_weight of shape {np.shape(sample_weight)}")
-        if not isinstance(epochs, Integral) or epochs < 1:
-            raise ValueError(f"epochs must be a whole number from 1, got {epochs!r}")
+        check_whole("epochs", epochs, 1)
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
