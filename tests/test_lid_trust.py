@@ -107,6 +107,23 @@ def test_broken_token_model_names_its_folder(toy, tmp_path):
     assert Identifier.load(toy.save(tmp_path / "ok")).identify("wach labas") == toy.identify("wach labas")
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_header(lambda h: h.update(save="0" * 32)), r"weights\.npz: not from the save that wrote"),
+        (_header(lambda h: h.update(tokens="0" * 32)), r"tokens: not the token model"),
+        (lambda f: _header(lambda h: h.pop("save"))(f / "tokens"), r"tokens: not the token model"),  # (an old-format token folder)
+        (lambda f: [p.unlink() for p in (f / "tokens").iterdir()], r"tokens/model\.json: no such model file"),
+    ],
+    ids=["weights of another save", "tokens of another save", "tokens without a stamp", "tokens folder emptied"],
+)
+def test_stamps_that_do_not_match_are_model_errors(toy, tmp_path, change, message):
+    folder = _with_tokens(toy, toy).save(tmp_path / "m")
+    change(folder)
+    with pytest.raises(ModelError, match=message):
+        Identifier.load(folder)
+
+
 def test_shingles_of_no_texts_is_no_rows():
     """Round 9 gave one empty row for an empty list or Arrow array, and a ValueError for an empty Series."""
     import pandas as pd

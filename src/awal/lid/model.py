@@ -332,7 +332,7 @@ class Identifier:
             "temperature": state["temperature"],
             "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
-            "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),
+            "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),  # (just written: not None)
         }
         alphabet = state["alphabet"]
         arrays = {
@@ -419,9 +419,10 @@ def _digest(header: dict, arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _save_id(folder: Path) -> str:
-    """The save id in ``folder/model.json`` (just written by :meth:`Identifier.save`)."""
-    return str(json.loads((folder / "model.json").read_text(encoding="utf-8"))["save"])
+def _save_id(folder: Path) -> str | None:
+    """The save id in ``folder/model.json`` (None for a model saved before round 11)."""
+    save = json.loads((folder / "model.json").read_text(encoding="utf-8")).get("save")
+    return None if save is None else str(save)
 
 
 def _token_model(cls: type[Identifier], folder: Path, expected: Any, header_path: Path) -> Identifier | None:
