@@ -310,3 +310,24 @@ def test_saving_the_same_model_twice_gives_the_same_bytes(toy, tmp_path):
     first, second = toy.save(tmp_path / "a"), toy.save(tmp_path / "b")
     for name in ("model.json", "weights.npz"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_pickles_load_in_a_fresh_process(toy, tmp_path):
+    """What an engine does: pickle here, unpickle in a new interpreter that has loaded nothing (options kept:
+    threshold, priors, keep_foreign; a fitted model whole)."""
+    import pickle
+    import subprocess
+    import sys
+
+    import awal
+
+    texts = ["salam khoya, je suis content", "كيداير لباس", "ⴰⵣⵓⵍ", ""]
+    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy]
+    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2)]
+    (tmp_path / "made.pkl").write_bytes(pickle.dumps(made))
+    script = (
+        "import pickle, sys; idf, tr, toy = pickle.load(open(sys.argv[1], 'rb')); texts = pickle.loads(bytes.fromhex(sys.argv[2])); "
+        "sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), toy.top_k(texts, k=2), idf.threshold, idf.priors, tr.keep_foreign]))"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "made.pkl"), pickle.dumps(texts).hex()], capture_output=True, check=True)
+    assert pickle.loads(out.stdout) == [*expected, 0.3, {"ary_Latn": 2.0}, False]
