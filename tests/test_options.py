@@ -111,3 +111,10 @@ def test_numpy_numbers_still_work():
     assert len(awal.Identifier().top_k("salam", k=np.int64(2))) == 2
     assert np.array_equal(awal.shingles("a b c d", n=np.int64(2)), awal.shingles("a b c d", n=2))
     assert awal.Identifier(threshold=np.float64(0.5)).threshold == 0.5
+
+
+def test_a_quality_variety_that_is_not_a_name_is_a_type_error_and_close_names_are_quoted():
+    with pytest.raises(TypeError, match="variety must be a str name, got int"):  # was: 'int' object is not iterable
+        awal.quality_filter("x", variety=3)
+    with pytest.raises(ValueError, match="unknown variety 'aryy'; did you mean 'ary' or 'ar'"):
+        awal.quality("x", variety="aryy")
