@@ -118,3 +118,12 @@ def test_a_quality_variety_that_is_not_a_name_is_a_type_error_and_close_names_ar
         awal.quality_filter("x", variety=3)
     with pytest.raises(ValueError, match="unknown variety 'aryy'; did you mean 'ary' or 'ar'"):
         awal.quality("x", variety="aryy")
+
+
+def test_at_most_three_proclitics_attach_in_a_row():
+    """A run of standalone proclitics made each one a longer copy of the word (memory grew as the run's square:
+    a 400 KB line of 'b b b ... x' killed the process); more than three in a row is not Arabizi writing."""
+    assert awal.transliterate("b b naja7", "arabizi2ar") == "ببنجاح"
+    assert awal.transliterate("b " * 5 + "naja7", "arabizi2ar") == "ب ب بببنجاح"
+    long = awal.transliterate("b " * 20_000 + "naja7", "arabizi2ar")
+    assert long == "ب " * 19_997 + "بببنجاح"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Container
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "reading", "attach", "attached_words", "detach"]
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "MOST_IN_A_ROW", "reading", "attach", "attached_words", "detach"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -41,6 +41,10 @@ PROCLITICS = {
 PROCLITIC_FORMS = frozenset(w for c in PROCLITICS for w in (c, c.capitalize(), c.upper()))
 # words after which a standalone l is the article (prepositions)
 ARTICLE_AFTER = frozenset("b bi f fi fe 3la 3al mn men min m3a ma3a 7ta hta".split())
+# proclitics attached in a row at most (``w b l``: 3); more are not Arabizi writing and stay apart, so a line of
+# thousands of them costs no more than its length (each attached one was a longer copy of the word: memory grew
+# as the square of the run, ~250 MB for 16,000 and the process killed for 200,000)
+MOST_IN_A_ROW = 3
 _ARTICLE = "ال"
 
 
