@@ -19,6 +19,7 @@ import awal.translit
 from awal.lid import Identifier
 from awal.lid import vocabulary as vocabulary_module
 from awal.lid.model import model_dir
+from forking import in_forked_child
 
 
 def test_no_class_of_awal_uses_functools_cached_property():
@@ -54,22 +55,7 @@ def test_a_fork_while_another_thread_builds_a_lazy_value_does_not_hang(monkeypat
     builder.start()
     try:
         assert inside.wait(10)
-        pid = os.fork()
-        if pid == 0:  # the child builds the same kind of value for another instance, then leaves at once
-            try:
-                _vocabulary(2).slots
-            finally:
-                os._exit(0)
-        for _ in range(100):  # up to 10 s
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            threading.Event().wait(0.1)
-        else:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail("the forked child hung")
-        assert os.waitstatus_to_exitcode(status) == 0
+        in_forked_child(lambda: _vocabulary(2).slots, seconds=10)  # the same kind of value for another instance
     finally:
         release.set()
         builder.join()

@@ -9,6 +9,7 @@ import pytest
 
 import awal
 from awal import Normalizer, RuleError
+from forking import in_forked_child
 
 
 def profile(tmp_path, text):
@@ -132,23 +133,8 @@ def test_fork_while_another_thread_compiles():
     worker = threading.Thread(target=compile_forever, daemon=True)
     worker.start()
     try:
-        for _ in range(5):
-            pid = os.fork()
-            if pid == 0:  # the child compiles too, then leaves at once
-                try:
-                    Normalizer("search")("ﻻ")
-                finally:
-                    os._exit(0)
-            for _ in range(200):  # up to 20 s
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    break
-                threading.Event().wait(0.1)
-            else:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                pytest.fail("the forked child hung")
-            assert os.waitstatus_to_exitcode(status) == 0
+        for _ in range(5):  # the child compiles too, then leaves at once
+            in_forked_child(lambda: Normalizer("search")("ﻻ"))
     finally:
         stop.set()
         worker.join()
