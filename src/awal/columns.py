@@ -79,10 +79,12 @@ def accepts_columns(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
+        if type(x) is str:
+            return fn(*args, **kwargs)
         if is_null_column(x):  # every value missing: the string path, and text results are the column itself
             out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
             return x if getattr(out, "type", None) == "string" else out
-        if type(x) is str or not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
+        if not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
         options = {key: value for key, value in kwargs.items() if key != name}

@@ -37,7 +37,9 @@ def check_flag(name: str, value: object) -> bool:
     Traceback (most recent call last):
     TypeError: keep_foreign must be True or False, got 'no'
     """
-    if isinstance(value, (bool, np.bool_)):
+    if value is True or value is False:
+        return value
+    if isinstance(value, np.bool_):
         return bool(value)
     raise TypeError(f"{name} must be True or False, got {value!r}")
 

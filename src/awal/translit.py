@@ -254,7 +254,9 @@ def transliterate(x: ArrayT, scheme: str, keep_foreign: bool = ...) -> ArrayT: .
 def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
     """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
     of text with a named scheme; the result has the input's type (``keep_foreign``: see :class:`Transliterator`)."""
-    return _transliterator(_check_name(scheme), check_flag("keep_foreign", keep_foreign))(x)
+    if keep_foreign is not True and keep_foreign is not False:  # (inline: a short string takes ~2 us in all)
+        keep_foreign = check_flag("keep_foreign", keep_foreign)
+    return _transliterator(_check_name(scheme), keep_foreign)(x)
 
 
 @lru_cache(maxsize=None)
