@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from typing import Callable
 
 import pytest
@@ -11,8 +12,11 @@ import pytest
 
 def in_forked_child(work: Callable[[], object], seconds: float = 20) -> None:
     """Fork, run ``work`` in the child and leave it at once; fail the test if the child hangs past
-    ``seconds`` (it is killed) or does not exit 0."""
-    pid = os.fork()
+    ``seconds`` (it is killed) or does not exit 0. (Python 3.12+ warns that forking a threaded process may
+    deadlock the child: that is what the callers test.)"""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:
         try:
             work()
