@@ -69,6 +69,14 @@ def test_a_table_with_a_null_column(tmp_path):
     assert table.column("norm").type == pa.null() and table.num_rows == 2
 
 
+def test_replace_output_field_replaces_a_parquet_null_column(tmp_path, capsys):
+    # was refused: "exists with type null; awal replaces only a column of the type it writes"
+    pq.write_table(pa.table({"text": ["salam khoya"], "lang": pa.nulls(1)}), tmp_path / "in.parquet")
+    args = ["identify", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.parquet"), "--replace-output-field"]
+    assert main(args) == 0, capsys.readouterr().err
+    assert pq.read_table(tmp_path / "out.parquet").column("lang").to_pylist() == ["ary_Latn"]
+
+
 @pytest.mark.parametrize(
     "command, kind",
     [(["normalize"], pa.null()), (["tokenize"], pa.list_(pa.string())), (["identify"], pa.null()), (["identify", "--scores"], pa.list_(pa.string()))],

@@ -47,7 +47,7 @@ def _parquet_input(path: str, column: str, output: str | None, batch_size: int, 
             raise DataError(f"{path}: output column {output!r} exists already: {REPLACE_HINT}")
         existing = schema.field(output).type
         fits = pa.types.is_list(existing) or pa.types.is_large_list(existing) if result is list else _is_string(pa, existing)
-        if not fits:
+        if not (fits or pa.types.is_null(existing)):  # (null: a column with no value, as a JSON null is replaced)
             raise DataError(f"{path}: output column {output!r} exists with type {existing}; awal replaces only a column of the type it writes: choose another --output-field")
 
     def chunks() -> Iterator[Chunk]:
