@@ -120,6 +120,21 @@ def test_a_quality_variety_that_is_not_a_name_is_a_type_error_and_close_names_ar
         awal.quality("x", variety="aryy")
 
 
+@pytest.mark.parametrize(
+    "pairs, error, message",
+    [
+        ([("kalb", 1)], TypeError, r"pair 0 is \('kalb', 1\): expected \(latin, arabic\), two str"),  # was: a bytes-like object is required
+        ([("kalb", "كلب"), (None, "كلب")], TypeError, "pair 1 is"),
+        ("kalb", TypeError, "pair 0 is 'kalb'"),  # was: not enough values to unpack
+        ([("a",)], TypeError, "pair 0 is"),
+        ([], ValueError, "at least one"),  # was: IndexError
+    ],
+)
+def test_fit_names_the_pair_that_is_not_two_strings(pairs, error, message):
+    with pytest.raises(error, match=message):
+        awal.Transliterator("arabizi2ar").fit(pairs)
+
+
 def test_at_most_three_proclitics_attach_in_a_row():
     """A run of standalone proclitics made each one a longer copy of the word (memory grew as the run's square:
     a 400 KB line of 'b b b ... x' killed the process); more than three in a row is not Arabizi writing."""

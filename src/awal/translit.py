@@ -236,6 +236,12 @@ class Transliterator(TextMap):
         """A new ``arabizi2ar`` transliterator whose model is fitted on ``(latin, arabic)`` pairs."""
         if self.scheme != "arabizi2ar":
             raise ValueError(f"only arabizi2ar learns from examples, not {self.scheme!r}")
+        pairs = [pairs] if isinstance(pairs, str) else list(pairs)
+        for i, pair in enumerate(pairs):
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(side, str) for side in pair)):
+                raise TypeError(f"pair {i} is {pair!r}: expected (latin, arabic), two str")
+        if not pairs:
+            raise ValueError("fit needs at least one (latin, arabic) pair")
         return Transliterator(self.scheme, self.model.fit(pairs), self.keep_foreign)
 
 
