@@ -584,10 +584,16 @@ def _read_lexicon(path: Path) -> dict[str, list[str]]:
     return lex
 
 
-def _among(words: list[str], forms: frozenset[str]) -> np.ndarray:
-    """Whether each of the distinct ``words`` is one of ``forms`` (a few, found by set intersection)."""
+def _among(words: list[str], forms: frozenset[str], ids: np.ndarray) -> np.ndarray:
+    """Whether each of the distinct ``words`` is one of ``forms``, looked up only for the words
+    ``ids`` (the only ones the caller reads: False for the others).
+
+    >>> _among(["b", "naja7", "f", "l"], frozenset({"b", "f", "l"}), np.array([3, 1, 0, 1])).tolist()
+    [True, False, False, True]
+    """
     flags = np.zeros(len(words), dtype=bool)
-    flags[[words.index(w) for w in forms.intersection(words)]] = True
+    ids = np.unique(ids)
+    flags[ids[np.array([words[k] in forms for k in ids.tolist()], dtype=bool)]] = True
     return flags
 
 
@@ -1071,7 +1077,8 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]
         if not follows.any():
             return words, choice, readings
-        pro = _among(uwords, PROCLITIC_FORMS)[inv]
+        after = np.flatnonzero(follows)  # a proclitic there, or the word it would attach to after it
+        pro = _among(uwords, PROCLITIC_FORMS, inv[np.r_[after, after + 1]])[inv]
         occ = np.flatnonzero(pro[:-1] & follows).tolist()
         joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
         occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
@@ -1110,7 +1117,7 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]  # the word before is in the same text
         if not follows.any():
             return choice, readings
-        occ = np.flatnonzero(_among(uwords, VERB_CUES)[inv[:-1]] & follows) + 1
+        occ = np.flatnonzero(_among(uwords, VERB_CUES, inv[:-1][follows])[inv[:-1]] & follows) + 1
         verbs: dict[int, str | None] = {}
         for k in inv[occ].tolist():
             if k not in verbs:
