@@ -165,12 +165,18 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
     idf = idf or Identifier()
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
-    local_starts = (starts - batch.offsets[text_of]).tolist()
-    local_ends = (ends - batch.offsets[text_of]).tolist()
+    local_starts, local_ends = starts - batch.offsets[text_of], ends - batch.offsets[text_of]
+    # a text that is one kept token and nothing else (a French word alone, a URL): its only piece is ""
+    alone = (local_starts == 0) & (local_ends == np.diff(batch.offsets)[text_of])
+    alone[1:] &= text_of[1:] != text_of[:-1]  # no kept token before it in its text
+    alone[:-1] &= text_of[:-1] != text_of[1:]  # nor after it
     spans: dict[int, list[tuple[int, int]]] = {}
-    for i, a, b in zip(text_of.tolist(), local_starts, local_ends):
+    for i, a, b in zip(text_of[~alone].tolist(), local_starts[~alone].tolist(), local_ends[~alone].tolist()):
         spans.setdefault(i, []).append((a, b))
     pieces = list(texts)  # stretches to convert: text i's first one is pieces[i], the others follow the texts
+    whole = text_of[alone].tolist()
+    for i in whole:
+        pieces[i] = ""
     layout: dict[int, list[str | int]] = {}  # per text with kept tokens: a kept token's text, or a piece index
     for i, kept in spans.items():
         text = texts[i]
@@ -189,6 +195,8 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
         layout[i] = parts
     converted = convert(pieces) if pieces else []
     out = converted[: len(texts)]
+    for i in whole:
+        out[i] += texts[i]
     for i, parts in layout.items():
         out[i] = "".join(p if isinstance(p, str) else converted[p] for p in parts)
     return out
