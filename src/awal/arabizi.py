@@ -124,13 +124,13 @@ def _prep_all(tokens: list[str]) -> tuple[list[str], list[str], list[int]]:
 
 
 _HASH_P = np.uint64(0x100000001B3)
+_HASH_PINV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
 
 
 def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(inverse, first)``: a distinct-text id for every span and one span of each text.
 
-    The spans (never empty) are gathered one after another and hashed (64-bit polynomial in
-    the letter's place inside its span, wrapping arithmetic) and made unique with
+    Spans are hashed (64-bit polynomial, wrapping arithmetic) and made unique with
     ``np.unique``; every span is then compared with its representative letter by
     letter, so a hash collision can never merge two different words.
 
@@ -138,18 +138,22 @@ def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tupl
     >>> bool(inv[0] == inv[2] != inv[1]), sorted(first.tolist())
     (True, [0, 1])
     """
-    lens = ends - starts
-    letters = cps[ranges(starts, lens)]  # the spans' letters, one span after another
-    firsts = np.cumsum(lens) - lens
+    n = cps.size
     with np.errstate(over="ignore"):
-        powers = np.ones(int(lens.max()), dtype=np.uint64)  # P**i for a letter i places into its span
-        np.cumprod(np.full(powers.size - 1, _HASH_P, dtype=np.uint64), out=powers[1:])
-        place = np.arange(letters.size) - np.repeat(firsts, lens)
-        h = np.add.reduceat(letters.astype(np.uint64) * powers[place], firsts)
-        h ^= lens.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        one = np.ones(1, dtype=np.uint64)
+        pw = np.concatenate([one, np.cumprod(np.full(n - 1, _HASH_P, dtype=np.uint64))])  # P**i
+        ipw = np.concatenate([one, np.cumprod(np.full(n - 1, _HASH_PINV, dtype=np.uint64))])  # P**-i
+        acc = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(cps.astype(np.uint64) * pw, out=acc[1:])
+        h = (acc[ends] - acc[starts]) * ipw[starts]
+        h ^= (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     _, first, inv = np.unique(h, return_index=True, return_inverse=True)
     inv = inv.ravel()
-    same = np.array_equal(lens, lens[first][inv]) and np.array_equal(letters, letters[ranges(firsts[first][inv], lens)])
+    lens = ends - starts
+    rep_start = starts[first][inv]
+    same = np.array_equal(lens, lens[first][inv]) and np.array_equal(
+        cps[ranges(starts, lens)], cps[ranges(rep_start, lens)]
+    )
     if not same:  # a collision: fall back to exact grouping of the words as strings
         words = [cps[a:b].tobytes() for a, b in zip(starts.tolist(), ends.tolist())]
         index: dict[bytes, int] = {}
