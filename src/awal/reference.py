@@ -603,7 +603,8 @@ def distinct_spans(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], 
     each (numbered in order of first occurrence) and the first occurrence of each distinct one
     (twin of :func:`awal.arabizi._unique_spans`, up to the numbering of the distinct spans)."""
     index: dict[str, int] = {}
-    inverse, first = [], []
+    inverse: list[int] = []
+    first: list[int] = []
     for i, (a, b) in enumerate(spans):
         k = index.setdefault(text[a:b], len(index))
         if k == len(first):
