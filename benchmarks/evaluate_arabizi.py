@@ -11,6 +11,10 @@ Three parts:
 * The Latin Darija of ``../shared/data/lid/ary_Latn.afrisenti.txt`` (CC BY 4.0, real
   tweets, no Arabic side): how many tokens of each error class occur and how they come
   out (numbers and links kept, laughter as ه, function words as in the lexicon).
+* Only when ``$AWAL_REAL_GOLD`` names a file: a hand annotation of some of those tweets
+  (``line<TAB>latin<TAB>arabic[|alternative...]<TAB>loanwords or empty``, one row a word,
+  kept outside the repository: the tweets must not be copied into it), scored word by
+  word after aligning each system's output words to the gold words of the line.
 
 Scoring follows ``../shared/reference/anchors.md``: exact word accuracy and CER (edit
 distance / reference length, summed over the set) after deleting harakat incl. shadda
@@ -220,6 +224,133 @@ def real_text_classes(model) -> list[tuple[str, int, float]]:
     return [(k, n, 100.0 * ok / max(1, n)) for k, (n, ok) in counts.items()]
 
 
+_REAL_TOKEN = regex.compile(r"\d+(?:[.,:]\d+)+|[\p{L}\p{M}\p{N}'’]+")
+_PRONOUNS = frozenset("""ana nta nti nte ntia ntya ntina ntiya nitina inta enta anta enti inti howa hwa hoa huwa
+hiya hia hya hya 7na i7na ahna ntoma ntouma ntoum ntuma homa houma huma hom""".split())
+_FUNCTION_WORDS = frozenset("""3la 3al li lli elli illi f fi fl fel b bi l el al m3a ma3a dial dyal diyal dyali
+diali dyalk dyalo dyalha dyalna dyalhom men mn min man ila ola wla wela walla o w ou u wa had hadi hada hadak hadik
+hadok hado hadchi dak dik dakchi rah ra raha rahom rak raki ghir gha ghi ri rir bach bash bla ach chno achno shno
+chkon chkoun fin fach mnin mli ta hta 7ta hata la ma machi wach wax ya a lah allah alah llah wlah walah wallah
+walahi wllah kif bhal b7al ki daba db 3lach chi shi lik lih liha lia lya liya lina likom lihom 3lih 3liha 3lik
+3lina 3likom 3lihom 3lia fih fiha fik fihom bih biha bik m3ak m3ah m3aha m3ana m3ahom 3nd 3and 3ndi 3andi 3ando
+3ndo 3andha 3ndha 3ndk 3andk ewa iwa aywa wakha bzaf bzf bezaf bzzaf kolchi kulchi kol kola""".split())
+
+
+class RealWord(NamedTuple):
+    latin: str
+    forms: frozenset[str]
+    error_class: str
+
+
+def real_word_class(latin: str, loanword: bool) -> str:
+    """The error class of an annotated real word (its last Latin token decides).
+
+    >>> [real_word_class(w, False) for w in ("100dh", "hhhh", "bzaaaf", "Salam", "nta", "f l7adid", "zwin")]
+    ['numbers-units', 'laughter-elongation', 'laughter-elongation', 'capitals', 'pronouns', 'function-words', 'general']
+    """
+    from awal.arabizi_words import is_number
+
+    last = latin.split()[-1]
+    low = last.lower()
+    if is_number(last) or not regex.search(r"\p{L}", last):
+        return "numbers-units"
+    if regex.fullmatch(r"h{2,}|(?:ha){2,}h?", low) or regex.search(r"(\p{L})\1\1", low):
+        return "laughter-elongation"
+    if loanword:
+        return "loanwords"
+    if last[:1].isupper():
+        return "capitals"
+    if low in _PRONOUNS:
+        return "pronouns"
+    if low in _FUNCTION_WORDS or latin.split()[0].lower() in ("f", "b", "l", "bi", "fi", "el", "al"):
+        return "function-words"
+    return "general"
+
+
+def load_real_gold(path: Path) -> dict[int, list[RealWord]]:
+    """{line number in ary_Latn.afrisenti.txt: its annotated words}, ``#`` lines skipped."""
+    lines: dict[int, list[RealWord]] = {}
+    for lineno, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not row.strip() or row.startswith("#"):
+            continue
+        cells = row.split("\t")
+        if len(cells) != 4 or not cells[0].isdigit() or not cells[2]:
+            raise ValueError(f"{path}:{lineno}: expected 'line<TAB>latin<TAB>arabic[|alt...]<TAB>loanwords or empty'")
+        forms = frozenset(norm(a) for a in cells[2].split("|"))
+        lines.setdefault(int(cells[0]), []).append(
+            RealWord(cells[1], forms, real_word_class(cells[1], cells[3] == "loanwords")))
+    return lines
+
+
+def _join_wa(words: list[tuple[frozenset[str], str]]) -> list[tuple[frozenset[str], str]]:
+    """A standalone و joins the next word and takes its class (writers put و apart or not: not scored).
+
+    >>> _join_wa([(frozenset({"و"}), "general"), (frozenset({"لا"}), "pronouns")])
+    [(frozenset({'ولا'}), 'pronouns')]
+    """
+    out: list[tuple[frozenset[str], str]] = []
+    for forms, cls in words:
+        if out and out[-1][0] == frozenset({"و"}):
+            out[-1] = (frozenset("و" + f for f in forms), cls)
+        else:
+            out.append((forms, cls))
+    return out
+
+
+def align_words(gold: list[frozenset[str]], got: list[str]) -> tuple[list[str | None], list[str]]:
+    """For each gold word the output word aligned to it (None when deleted), and the inserted words.
+
+    >>> align_words([frozenset({"a"}), frozenset({"b", "c"})], ["x", "c", "d"])
+    (['x', 'c'], ['d'])
+    """
+    n, m = len(gold), len(got)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = i
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (got[j - 1] not in gold[i - 1]))
+    pairs: list[str | None] = [None] * n
+    extra: list[str] = []
+    i, j = n, m
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (got[j - 1] not in gold[i - 1]):
+            pairs[i - 1] = got[j - 1]
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+        else:
+            extra.append(got[j - 1])
+            j -= 1
+    return pairs, extra
+
+
+def real_gold_scores(transliterate: Callable[[list[str]], list[str]], gold: dict[int, list[RealWord]],
+                     lines: list[str]) -> dict[str, tuple[float, float, int]]:
+    """{class: (word accuracy %, CER %, words)} over the annotated real tweets, and "all"."""
+    numbers = sorted(gold)
+    outs = transliterate([lines[n - 1] for n in numbers])
+    right: dict[str, list[int]] = {c: [0, 0, 0, 0] for c in (*ERROR_CLASSES, "all")}  # ok, words, edits, chars
+    for n, out in zip(numbers, outs):
+        got = [norm(t) for t in _REAL_TOKEN.findall(out) if regex.search(r"[\p{L}\p{N}]", t)]
+        got = [next(iter(f)) for f, _ in _join_wa([(frozenset({g}), "") for g in got])]
+        joined = _join_wa([(w.forms, w.error_class) for w in gold[n]])
+        gold_forms, classes = [f for f, _ in joined], [c for _, c in joined]
+        pairs, extra = align_words(gold_forms, got)
+        for cls, forms_k, pred in zip(classes, gold_forms, pairs):
+            ref_len = min(len(f) for f in forms_k)
+            edits = ref_len if pred is None else min(edit_distance(pred, f) for f in forms_k)
+            for key in (cls, "all"):
+                right[key][0] += pred is not None and pred in forms_k
+                right[key][1] += 1
+                right[key][2] += edits
+                right[key][3] += ref_len
+        right["all"][2] += sum(map(len, extra))
+    return {c: (100.0 * ok / n, 100.0 * e / max(1, ch), n) for c, (ok, n, e, ch) in right.items() if n}
+
+
 def grouped_split(pairs: list[tuple[str, str]], test: float = 0.2, seed: int = 0):
     """Split pairs so that no (normalised) Arabic form is in both parts."""
     forms = sorted({norm(a) for _, a in pairs})
@@ -267,6 +398,29 @@ def arabizikit_peer() -> Callable[[list[str]], list[str]] | None:
         return [" ".join(arabizikit_to_arabic(w) for w in t.split()) for t in texts]
 
     return peer
+
+
+def real_gold_report(systems: dict[str, Callable[[list[str]], list[str]]]) -> None:
+    """Print the per-class scores on the annotated real tweets named by $AWAL_REAL_GOLD (or say it is skipped)."""
+    path = os.environ.get("AWAL_REAL_GOLD")
+    if not path:
+        print("\n(real-comment gold skipped: set AWAL_REAL_GOLD to an annotation of lid/ary_Latn.afrisenti.txt)")
+        return
+    from awal import transliterate
+
+    gold = load_real_gold(Path(path))
+    lines = (shared_dir() / "data" / "lid" / "ary_Latn.afrisenti.txt").read_text(encoding="utf-8").splitlines()
+    systems = {"awal (transliterate, keep_foreign)": lambda t: transliterate(t, "arabizi2ar"), **systems}
+    reports = {name: real_gold_scores(fn, gold, lines) for name, fn in systems.items()}
+    words = sum(map(len, gold.values()))
+    print(f"\nReal tweets, hand-annotated ({path}: {len(gold)} lines, {words} words, {reports['awal']['all'][2]} once a"
+          " standalone و joins the next word, on both sides): word accuracy / CER % per error class\n")
+    print("| class | words | " + " | ".join(reports) + " |")
+    print("|---|---|" + "---|" * len(reports))
+    for cls in (*ERROR_CLASSES, "all"):
+        if cls in reports["awal"]:
+            cells = [f"{r[cls][0]:.1f} / {r[cls][1]:.1f}" for r in reports.values()]
+            print(f"| {cls} | {reports['awal'][cls][2]} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -331,6 +485,8 @@ def main() -> None:
         n = reports["awal"][cls][2]
         cells = [f"{r[cls][0]:.1f} / {r[cls][1]:.1f}" for r in reports.values()]
         print(f"| {cls} | {n} | " + " | ".join(cells) + " |")
+
+    real_gold_report(systems)
 
     print("\nReal Latin Darija tweets (lid/ary_Latn.afrisenti.txt, no Arabic side): tokens per class, % as intended\n")
     print("| class | tokens | handled |")

@@ -436,6 +436,47 @@ def test_gold_sample_accuracy_per_class(model):
         assert words_acc[cls] >= 78.0, (cls, report)
 
 
+def test_hna_is_we_before_a_word_here_at_the_end(model):
+    out = model.transliterate(["hna mgharba w ftakhrin", "ja men hna", "wach nta hna", "hna kayn lkhir"])
+    assert [t.split()[0] for t in out] == ["حنا", "جا", "واش", "هنا"]  # kayn after hna: هنا كاين (the bigram)
+    assert [t.split()[-1] for t in out[1:3]] == ["هنا", "هنا"]
+    assert model.candidates("hna", 2, after="kanmchiw")[0][0] == "حنا"
+    assert model.candidates("hna", 2, before="men")[0][0] == "هنا"
+
+
+def test_frequent_words_of_real_comments(model):
+    # round 11 lexicon: words seen 3+ times in the Latin tweets outside the annotated sample; g of قال as ق
+    texts = ["gal lia goliha ngolik", "salami l lfans man ga3 lmdon", "kadir m3ah khalina", "kanbghiwk w kanmoto 3likom"]
+    assert model.transliterate(texts) == ["قال ليا قوليها نقوليك", "سلامي للفانز من كاع المدن", "كدير معاه خلينا",
+                                          "كنبغيوك و كنموتو عليكم"]
+    assert model.transliterate(["kenza w samira m3a nassim"]) == ["كنزة و سميرة مع نسيم"]
+    assert model.transliterate(["tab3an kanchofhom kayhdro 3la tafahat"]) == ["طبعا كنشوفهم كيهضرو على تفاهات"]
+
+
+def test_standalone_l_after_had_wahd_dyal_is_the_article(model):
+    out = model.transliterate(["had l video zwin", "wa7d l match", "dyal l compte", "salami l ahla anis"])
+    assert [t.split()[1] for t in out] == ["الفيديو", "الماتش", "الكومبت", "لأحلى"]  # the preposition ل otherwise
+
+
+def test_real_gold_scoring_aligns_words(tmp_path):
+    """The hand annotation of real tweets (kept outside the repository) is scored word by word
+    after aligning the output's words to the gold's: a merged or split word costs, a standalone و
+    does not, any alternative counts."""
+    bench = _bench()
+    gold_file = tmp_path / "gold.tsv"
+    gold_file.write_text("# comment\n2\tsalam\tسلام\t\n2\tw\tو\t\n2\t3lik\tعليك\t\n"
+                         "1\tnta\tنتا|انتا\t\n1\tf l7adid\tفالحديد\t\n1\tfans\tفانز\tloanwords\n", encoding="utf-8")
+    gold = bench.load_real_gold(gold_file)
+    assert [w.error_class for w in gold[1]] == ["pronouns", "function-words", "loanwords"]
+    outputs = {"nta f l7adid fans": "انتا ف الحديد فانس", "Salam w 3lik 😂": "سلام وعليك 😂"}
+    report = bench.real_gold_scores(lambda texts: [outputs[t] for t in texts], gold, list(outputs))
+    assert report["all"][2] == 5 and report["all"][0] == 60.0  # انتا, سلامو|عليك joined; فالحديد split, فانس
+    assert report["pronouns"][0] == 100.0 and report["function-words"][0] == 50.0 and report["loanwords"][0] == 0.0
+    gold_file.write_text("1\tnta\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="gold.tsv:1"):
+        bench.load_real_gold(gold_file)
+
+
 def test_saved_model_keeps_context_and_homographs(model, tmp_path):
     fitted = model.fit([("zwiwen", "زوين")], tune=False)
     path = tmp_path / "m.npz"
