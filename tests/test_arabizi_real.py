@@ -444,7 +444,7 @@ def test_hna_is_we_before_a_word_here_at_the_end(model):
     assert model.candidates("hna", 2, before="men")[0][0] == "هنا"
 
 
-def test_frequent_words_of_real_comments(model):
+def test_lexicon_words_seen_often_in_real_comments(model):
     # round 11 lexicon: words seen 3+ times in the Latin tweets outside the annotated sample; g of قال as ق
     texts = ["gal lia goliha ngolik", "salami l lfans man ga3 lmdon", "kadir m3ah khalina", "kanbghiwk w kanmoto 3likom"]
     assert model.transliterate(texts) == ["قال ليا قوليها نقوليك", "سلامي للفانز من كاع المدن", "كدير معاه خلينا",

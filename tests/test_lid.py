@@ -17,7 +17,7 @@ from awal import reference
 from awal.lid import Identifier, ModelError, identify, identify_tokens, language_spans, mixedness
 from awal.lid import features
 from awal.lid.features import Alphabet, FeatureSpec, extract, flat, marked_symbols, symbols, words
-from awal.lid.model import word_sums
+from awal.lid.model import slice_sums, word_sums
 from awal.lid.context import SHORT_LETTERS, Context, blocks, log_softmax
 from awal.lid.dialect import EVIDENCE, Dialect
 from awal.lid.markers import DARIJA_WORDS, MSA_WORDS
@@ -465,10 +465,26 @@ def test_marker_counts_equal_the_reference(texts):
     assert evidence[:, 1:].astype(int).tolist() == [reference.lid_marker_counts(text, state["table"]) for text in texts]
 
 
+@given(st.lists(any_texts | arabic_texts | st.sampled_from(MARKED_TEXTS), max_size=8), st.data())
+def test_evidence_of_some_texts_equals_their_rows_of_every_texts(texts, data):
+    """:func:`slice_sums`'s evidence for a subset of the texts (what the dialect layer reads: the texts whose
+    best label is one of its pair) is their rows of the evidence of all texts, and zeros elsewhere."""
+    identifier = Identifier()
+    pair = (identifier.dialect.first, identifier.dialect.second)
+    chosen = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(texts) - 1, 0)), max_size=len(texts)))), dtype=np.int64)
+    *_, evidence_of = slice_sums(identifier.state, *flat(texts), pair)
+    every, some = evidence_of(None), evidence_of(chosen)
+    np.testing.assert_array_equal(some[chosen], every[chosen])
+    assert not np.delete(some, chosen, axis=0).any()
+
+
 def test_marker_words_of_the_bundled_model():
-    state = awal.lid.model._bundled().state
-    _, _, evidence = awal.lid.model._bundled().base_logits(["راه كيقلب على الدار ديالو", "هذا الذي يجب أن نفعله", "il y a des gens"], (0, 1))
-    assert evidence[:, 1:].tolist() == [[2, 1, 0], [0, 0, 4], [0, 0, 0]] and "markers" in state  # راه ديالو, كيقلب; هذا الذي يجب أن
+    identifier = awal.lid.model._bundled()
+    pair = (identifier.dialect.first, identifier.dialect.second)
+    _, _, evidence = identifier.base_logits(["راه كيقلب على الدار ديالو", "هذا الذي يجب أن نفعله", "il y a des gens"], pair)
+    assert evidence[:, 1:].tolist() == [[2, 1, 0], [0, 0, 4], [0, 0, 0]] and "markers" in identifier.state  # راه ديالو, كيقلب; هذا الذي يجب أن
+    _, _, evidence = identifier.base_logits(["راه كيقلب على الدار ديالو", "il y a des gens"], (0, 1))  # Darija is not one of this pair:
+    assert not evidence.any()  # no text's best label is in it, and no evidence is read
 
 
 # ------------------------------------------------------------------ arabizi2ar keeps foreign tokens

@@ -98,7 +98,7 @@ class Alphabet:
         (most frequent first, at most :data:`MAX_SYMBOLS`), fallbacks for the rest."""
         fold = fold_table()
         cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        keys, counts = np.unique(np.take(fold, cps), return_counts=True)
+        keys, counts = np.unique(fold.take(cps), return_counts=True)
         keep = (keys != BOUNDARY) & (keys != DROP) & (counts >= min_count)
         keys, counts = keys[keep], counts[keep]
         own = keys[np.argsort(-counts, kind="stable")][: MAX_SYMBOLS - FIRST_OWN]
@@ -111,7 +111,7 @@ class Alphabet:
         key_id[letter & (key_id == 0)] = OTHER_LETTER
         key_id[category == CATEGORIES.index("Nd")] = DIGIT
         key_id[own] = np.arange(FIRST_OWN, FIRST_OWN + len(own), dtype=np.uint16)
-        ids = np.where(fold == DROP, DROP, np.take(key_id, np.minimum(fold, UNICODE_SIZE - 1)))
+        ids = np.where(fold == DROP, DROP, key_id.take(np.minimum(fold, UNICODE_SIZE - 1)))
         ids[fold == BOUNDARY] = BOUNDARY
         is_letter = np.ones(MAX_SYMBOLS, dtype=bool)
         is_letter[[BOUNDARY, DIGIT]] = False
@@ -168,7 +168,7 @@ class Features:
 
 def symbols(table: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symbol ids of a batch, combining marks removed (offsets follow)."""
-    ids = np.take(table, cps)
+    ids = table.take(cps)
     drop = ids == DROP
     if drop.any():
         ids, offsets, _ = remove(ids, offsets, ~drop, align=False)
@@ -184,8 +184,8 @@ def marked_symbols(marked: np.ndarray, cps: np.ndarray, offsets: np.ndarray) -> 
     >>> [a.tolist() for a in marked_symbols(marked, np.array([1, 3, 2, 0, 2]), np.array([0, 3, 5]))]
     [[7, 5, 0, 5], [0, 2, 4], [1, 3]]
     """
-    ids = np.take(marked, cps, mode="wrap")
-    high = np.flatnonzero(ids >= DIGIT_MARK)
+    ids = marked.take(cps, mode="wrap")
+    high = (ids >= DIGIT_MARK).nonzero()[0]
     drop = ids[high] == DROP
     if drop.any():
         gone = high[drop]
@@ -358,12 +358,14 @@ def word_buckets(spec: FeatureSpec, letters: np.ndarray, hashes: np.ndarray, len
         part = gram[1:-1] if n == 1 else gram
         rows = out[row : row + len(part)]
         np.add(part, _SALTED[n], out=rows)
-        rows >>= shift
         if lengths is not None:  # a letter past the end; or an n-gram reaching past the boundary after it
+            rows >>= shift
             np.copyto(rows, spec.size, where=beyond[1 : length + 1] if n == 1 else beyond[n - 2 : n - 2 + len(part)])
             if n > 2:  # the whole word with both boundaries is not an n-gram (it is the word feature)
                 rows[0, lengths == n - 2] = spec.size
         row += len(part)
+    if lengths is None:  # words of one length: every order's rows shifted at once
+        out[:row] >>= shift
     if spec.words:
         out[row] = _bucket_of_word(hashes, shift)
     return out.view(np.int64)
@@ -394,7 +396,7 @@ def extract_ids(alphabet: Alphabet, spec: FeatureSpec, ids: np.ndarray, offsets:
     flat_buckets = buckets.reshape(-1)
     starts = starts_pos * k  # the final boundary's row belongs to no text
     counts = np.diff(np.r_[0, np.cumsum(flat_buckets != spec.size)][starts])
-    letters = np.diff(np.r_[0, np.cumsum(np.take(alphabet.letter, padded))][starts_pos])
+    letters = np.diff(np.r_[0, np.cumsum(alphabet.letter.take(padded))][starts_pos])
     return Features(flat_buckets, starts, counts, letters)
 
 
@@ -436,8 +438,8 @@ def words(ids: np.ndarray, offsets: np.ndarray) -> Words:
     opens[1:] &= ~inside[:-1] | text_start[1:n]
     closes = inside.copy()
     closes[:-1] &= ~inside[1:] | text_start[1:n]
-    starts = np.flatnonzero(opens)
-    lengths = np.flatnonzero(closes) + 1 - starts
+    starts = opens.nonzero()[0]
+    lengths = closes.nonzero()[0] + 1 - starts
     return Words(starts, lengths, np.searchsorted(starts, offsets), grouped_hashes(ids, starts, lengths))
 
 
@@ -494,23 +496,23 @@ def grouped_hashes(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
     positions: their first 63 letters so, the others by one sum)."""
     head = len(_POSITION_KEYS) - 1
     order, clipped, groups = by_length(np.minimum(lengths, head + 1))
-    ordered_starts = np.take(starts, order, mode="wrap")
+    ordered_starts = starts.take(order, mode="wrap")
     hashed = np.empty(len(starts), dtype=np.uint64)  # in ``order``
     letters = []
     for longest, a, b in groups:
         position = np.arange(min(longest, head))[:, None]
-        letters.append(np.take(ids, ordered_starts[a:b] + position, mode="wrap"))  # past the end: ignored
+        letters.append(ids.take(ordered_starts[a:b] + position, mode="wrap"))  # past the end: ignored
         terms = np.multiply(letters[-1], _POSITION_KEYS[: len(position), None], dtype=np.uint64)
         if clipped[a] == longest:
-            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            np.add.reduce(terms, axis=0, dtype=np.uint64, out=hashed[a:b])
             hashed[a:b] += _KEY_SUMS[min(longest, head)]  # the (id + 1): each position's key once more
         else:
             np.copyto(terms, 0, where=position >= clipped[a:b])  # past a shorter word's end
-            terms.sum(axis=0, dtype=np.uint64, out=hashed[a:b])
+            np.add.reduce(terms, axis=0, dtype=np.uint64, out=hashed[a:b])
             hashed[a:b] += _KEY_SUMS[np.minimum(clipped[a:b], head)]
-    ordered = np.take(lengths, order, mode="wrap")
+    ordered = lengths.take(order, mode="wrap")
     rest = ordered - head
-    long = np.flatnonzero(rest > 0)  # the letters past the head share the last key
+    long = (rest > 0).nonzero()[0]  # the letters past the head share the last key
     if len(long):
         tail = ids[ranges(ordered_starts[long] + head, rest[long])].astype(np.uint64) + np.uint64(1)
         hashed[long] += np.add.reduceat(tail, np.r_[0, np.cumsum(rest[long])[:-1]]) * _POSITION_KEYS[head]

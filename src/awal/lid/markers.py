@@ -155,27 +155,27 @@ class Markers:
         if not len(starts):
             return out
         at = self.letter
-        first = np.take(ids, starts, mode="wrap")
+        first = ids.take(starts, mode="wrap")
         shift = ((first == at["و"]) | (first == at["ف"])) & (lengths >= 6)
         opens = starts + shift
-        picked = np.flatnonzero(np.take(self.lead, np.take(ids, opens, mode="wrap")) & (lengths - shift >= SHORTEST))
+        picked = (self.lead.take(ids.take(opens, mode="wrap")) & (lengths - shift >= SHORTEST)).nonzero()[0]
         if len(picked):
-            begin, end, size = np.take(opens, picked), np.take(starts + lengths, picked), np.take(lengths - shift, picked)
+            begin, end, size = opens.take(picked), (starts + lengths).take(picked), (lengths - shift).take(picked)
 
             def symbol(offset: int) -> np.ndarray:  # each picked word's letter at ``offset`` (all have 4 letters or more)
-                return np.take(ids, begin + offset, mode="wrap")
+                return ids.take(begin + offset, mode="wrap")
 
-            a, b, c, last = symbol(0), symbol(1), symbol(2), np.take(ids, end - 1, mode="wrap")
+            a, b, c, last = symbol(0), symbol(1), symbol(2), ids.take(end - 1, mode="wrap")
             verb = (a == at[NEGATION[0]]) & (last == at[NEGATION[1]])
             for prefix, nouns in ASPECT.items():
-                verb |= (a == at[prefix[0]]) & (b == at[prefix[1]]) & ~np.take(self.nouns[prefix], c) & (size >= ASPECT_LETTERS)
+                verb |= (a == at[prefix[0]]) & (b == at[prefix[1]]) & ~self.nouns[prefix].take(c) & (size >= ASPECT_LETTERS)
             g, after, y, _ = FUTURE
-            verb |= (a == at[g]) & (np.take(self.nouns["after"], b) | ((b == at[y]) & ~np.take(self.nouns["future"], c)))
+            verb |= (a == at[g]) & (self.nouns["after"].take(b) | ((b == at[y]) & ~self.nouns["future"].take(c)))
             out[picked[verb]] = DARIJA_VERB
-        maybe = np.flatnonzero(np.take(self.listed_top, hashes >> np.uint64(64 - TOP_BITS)))  # a few percent of words
-        at_listed = np.minimum(np.searchsorted(self.listed, np.take(hashes, maybe)), len(self.listed) - 1)
-        listed = np.take(self.listed, at_listed) == np.take(hashes, maybe)
-        out[maybe[listed]] = np.take(self.listed_kind, at_listed[listed])
+        maybe = self.listed_top.take(hashes >> np.uint64(64 - TOP_BITS)).nonzero()[0]  # a few percent of words
+        at_listed = np.minimum(np.searchsorted(self.listed, hashes.take(maybe)), len(self.listed) - 1)
+        listed = self.listed.take(at_listed) == hashes.take(maybe)
+        out[maybe[listed]] = self.listed_kind.take(at_listed[listed])
         return out
 
     def word_kind(self, ids: list[int], whole: int) -> int:

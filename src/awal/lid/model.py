@@ -24,7 +24,7 @@ import stat
 from difflib import get_close_matches
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from ..columns import accepts_columns, column_strings
 from ..fastpath import run_fast
 from .context import BLOCKS, Context
 from .dialect import EVIDENCE, Dialect
-from ..kernels import UNICODE_SIZE
+from ..kernels import UNICODE_SIZE, ranges
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
 from .markers import KINDS, Markers, opening_symbols
@@ -148,17 +148,23 @@ class Identifier:
 
     def base_logits(self, texts: list[str] | TextBatch, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`logits` before the dialect layer, the letters, and per text the dialect layer's
-        evidence for the labels of index ``pair`` (see :func:`word_sums`; zeros without a pair)."""
+        evidence for the labels of index ``pair`` (see :func:`word_sums`; zeros without a pair, and for the
+        texts whose best label here is not one of the pair: the layer splits the pair's mass in the others only)."""
         state = self.state
         out, letters, evidences = [], [], []
         for cps, offsets in _slices(texts):
-            sums, counts, n_letters, evidence = word_sums(state, cps, offsets, pair)
+            sums, counts, n_letters, evidence_of = slice_sums(state, cps, offsets, pair)
             sums /= np.sqrt(np.maximum(counts, 1))[:, None]  # in place: (sums / root + bias) / temperature
             sums += state["bias"]
             sums /= state["temperature"]
             out.append(sums)
             letters.append(n_letters)
-            evidences.append(evidence)
+            if pair is not None:  # what the layer reads: the texts whose best label is one of the pair
+                best = sums.argmax(axis=1) if len(sums) else np.zeros(0, dtype=np.int64)
+                evidences.append(evidence_of(((best == pair[0]) | (best == pair[1])).nonzero()[0]))
+            else:
+                evidences.append(evidence_of(None))
+            del evidence_of  # the slice's words: freed before the next slice (a peak twice as high costs fresh pages)
         if len(out) < 2:
             return (out[0], letters[0], evidences[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros((0, EVIDENCE)))
         return np.concatenate(out), np.concatenate(letters), np.concatenate(evidences)
@@ -483,7 +489,16 @@ def _slices(texts: list[str] | TextBatch) -> Iterator[tuple[np.ndarray, np.ndarr
 def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per text: the sum of its feature weights, its number of features and of letters, and the
     evidence of the dialect layer (:mod:`awal.lid.dialect`) for the labels of index ``pair`` (zeros
-    without): its peak word difference and its number of words of each kind of :mod:`awal.lid.markers`.
+    without): its peak word difference and its number of words of each kind of :mod:`awal.lid.markers`
+    (see :func:`slice_sums`)."""
+    sums, counts, letters, evidence_of = slice_sums(state, cps, offsets, pair)
+    return sums, counts, letters, evidence_of(None)
+
+
+def slice_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, Callable[[np.ndarray | None], np.ndarray]]:
+    """:func:`word_sums`, the evidence as a function of the texts it is wanted for (their indices
+    in ascending order, ``None`` for all; the other texts' rows are zeros): the dialect layer reads
+    it only for the texts whose best label is one of its pair, known once the sums are.
 
     N-grams never cross words, so a text's sums are its words' sums: every word of the
     batch is looked up among the model's frequent words (see :mod:`awal.lid.vocabulary`),
@@ -497,27 +512,23 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     labels = packed.labels
     grouped = found.grouped  # the words by length: hashes, distinct words and their sums in that order
     firsts, inverse = distinct(grouped.hashes)  # each distinct word is looked up or scored once
-    known, position = vocabulary.find(np.take(grouped.hashes, firsts, mode="wrap"))
+    known, position = vocabulary.find(grouped.hashes.take(firsts, mode="wrap"))
     table = vocabulary.rows(labels)  # each distinct word's level sums, then its count, in int16 lanes
     if len(table):  # every word's row from the frequent words: the others' are replaced below
-        lanes = np.take(table, position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
-        differences = np.zeros(len(firsts)) if pair is None else np.take(vocabulary.differences(packed.scale, pair), position, mode="wrap")
+        lanes = table.take(position, mode="wrap").view(np.int16).reshape(len(firsts), table.dtype.itemsize // 2)
     else:
         lanes = np.zeros((len(firsts), table.dtype.itemsize // 2), dtype=np.int16)
-        differences = np.zeros(len(firsts))
-    unknown = np.flatnonzero(~known)
+    unknown = (~known).nonzero()[0]
     if len(unknown):
-        scored = grouped_totals(state, ids, found.starts, grouped, np.take(firsts, unknown, mode="wrap"))
+        scored = grouped_totals(state, ids, found.starts, grouped, firsts.take(unknown, mode="wrap"))
         if scored.shape[1] == lanes.shape[1]:  # whole rows at once (their lanes past the count are zeros)
             lanes.view(table.dtype).ravel()[unknown] = scored.view(table.dtype).ravel()
         else:
             lanes[unknown, : labels + 1] = scored[:, : labels + 1]
-        if pair is not None:
-            differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
     inverse = grouped.in_text_order(inverse)
     rows = pack32(lanes[:, : 2 * (labels // 2 + 1)])
     width = rows.shape[1]
-    rows = np.take(rows.view(np.dtype((np.void, 8 * width))).ravel(), inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
+    rows = rows.view(np.dtype((np.void, 8 * width))).ravel().take(inverse, mode="wrap").view(np.int64).reshape(len(inverse), width)  # per word of the batch
     bounds = found.bounds
     widest = int(np.diff(offsets).max(initial=0)) + 1
     if widest * (len(spec.orders) + 2) * LEVELS < 2**31:  # no lane of a text's sum leaves 32 bits
@@ -526,19 +537,27 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
         text_lanes = _per_segment(np.add, unpack32(rows), bounds)
     sums = text_lanes[:, :labels] * packed.scale
     counts = text_lanes[:, labels]
-    evidence = np.zeros((n_texts, EVIDENCE))
-    if pair is not None:
-        evidence[:, 0] = _per_segment(np.maximum, np.take(differences, inverse, mode="wrap"), bounds)
-        starts = np.take(found.starts, np.take(grouped.order, firsts))
-        opens = state.get("openers")
-        if opens is None:
-            opens = state.setdefault("openers", opening_symbols(state["table"]))
-        if np.take(opens, np.take(ids, starts, mode="wrap")).any():  # a word opening with an Arabic letter may be a marker word
-            kinds = Markers.of(state).kinds(ids, starts, np.take(grouped.lengths, firsts), np.take(grouped.hashes, firsts, mode="wrap"))
-            kind = np.take(kinds, inverse, mode="wrap")
-            marked = np.flatnonzero(kind)  # count each text's marker words: few words, found from their kinds
-            text = np.searchsorted(bounds, marked, side="right") - 1
-            evidence[:, 1:] = np.bincount(text * len(KINDS) + np.take(kind, marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
+
+    def evidence_of(texts: np.ndarray | None) -> np.ndarray:
+        evidence = np.zeros((n_texts, EVIDENCE))
+        if pair is None or (texts is not None and not len(texts)):
+            return evidence
+        if len(table):
+            differences = vocabulary.differences(packed.scale, pair).take(position, mode="wrap")
+        else:
+            differences = np.zeros(len(firsts))
+        if len(unknown):
+            differences[unknown] = difference(scored[:, :labels], scored[:, labels], packed.scale, pair)
+        chosen, chosen_bounds = inverse, found.bounds  # every text's words
+        rows_of: slice | np.ndarray = slice(None)  # their rows of the evidence
+        if texts is not None and len(texts) < n_texts:  # the words of these texts alone
+            sizes = np.diff(found.bounds).take(texts, mode="wrap")
+            chosen = inverse.take(ranges(found.bounds.take(texts, mode="wrap"), sizes), mode="wrap")
+            chosen_bounds, rows_of = np.r_[0, np.cumsum(sizes)], texts
+        evidence[rows_of, 0] = _per_segment(np.maximum, differences.take(chosen, mode="wrap"), chosen_bounds)
+        evidence[rows_of, 1:] = _marker_counts(state, ids, found, firsts, chosen, chosen_bounds)
+        return evidence
+
     if spec.pairs:
         pair_rows, pair_text = _pair_rows(spec, packed, found)
         if len(pair_text):  # pairs come in text order
@@ -548,7 +567,33 @@ def word_sums(state: dict, cps: np.ndarray, offsets: np.ndarray, pair: tuple[int
     letters = _per_segment(np.add, found.lengths, found.bounds)  # the symbols of its words (all letters or digits), less its digits
     if len(digits):
         letters -= np.bincount(np.searchsorted(offsets, digits, side="right") - 1, minlength=n_texts)
-    return sums, counts, letters, evidence
+    return sums, counts, letters, evidence_of
+
+
+def _marker_counts(state: dict, ids: np.ndarray, found, firsts: np.ndarray, inverse: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Per text, its number of words of each kind of :mod:`awal.lid.markers`: the texts' words are the distinct
+    words ``inverse`` (``firsts``: the distinct words among ``found``, :func:`~awal.lid.features.words` of ``ids``, as
+    :func:`slice_sums` finds them), text ``i``'s at ``bounds[i]:bounds[i + 1]``. Only the distinct words that open
+    with an Arabic letter can be marker words: the kinds are read for them alone."""
+    grouped = found.grouped
+    n_texts = len(bounds) - 1
+    opens = state.get("openers")
+    if opens is None:
+        opens = state.setdefault("openers", opening_symbols(state["table"]))
+    at = grouped.order.take(firsts, mode="wrap")  # each distinct word's place among the words
+    arabic = opens.take(ids.take(found.starts.take(at, mode="wrap"), mode="wrap")).nonzero()[0]
+    if not len(arabic):
+        return np.zeros((n_texts, len(KINDS)))
+    picked = firsts.take(arabic, mode="wrap")
+    kinds = Markers.of(state).kinds(ids, found.starts.take(at.take(arabic, mode="wrap"), mode="wrap"),
+                                    grouped.lengths.take(picked, mode="wrap"), grouped.hashes.take(picked, mode="wrap"))  # fmt: skip
+    listed = kinds.nonzero()[0]
+    kind_of = np.zeros(len(firsts), dtype=np.int8)  # per distinct word
+    kind_of[arabic.take(listed, mode="wrap")] = kinds.take(listed, mode="wrap")
+    kind = kind_of.take(inverse, mode="wrap")
+    marked = kind.nonzero()[0]  # count each text's marker words: few words, found from their kinds
+    text = np.searchsorted(bounds, marked, side="right") - 1
+    return np.bincount(text * len(KINDS) + kind.take(marked) - 1, minlength=n_texts * len(KINDS)).reshape(n_texts, len(KINDS))
 
 
 def _per_segment(ufunc: np.ufunc, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:

@@ -52,7 +52,7 @@ def word_totals(state: dict, ids: np.ndarray, starts: np.ndarray, lengths: np.nd
     ordered_starts, ordered_hashes = starts[order], hashes[order]
     total = _lanes(packed, len(lengths))  # in ``order``
     for longest, a, b in groups:
-        letters = np.take(ids, ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
+        letters = ids.take(ordered_starts[a:b] + np.arange(longest)[:, None], mode="clip")
         _add_rows(spec, packed, letters, ordered_hashes[a:b], None if ordered[a] == longest else ordered[a:b], total[a:b])
     if not packed.counts:
         total[:, packed.labels] = feature_counts(spec, ordered)
@@ -73,13 +73,13 @@ def grouped_totals(state: dict, ids: np.ndarray, starts: np.ndarray, grouped: Le
         if c == d:
             continue
         chosen = picks[c:d]
-        lengths = np.take(grouped.lengths, chosen, mode="wrap")
+        lengths = grouped.lengths.take(chosen, mode="wrap")
         if longest > limit:  # words cut at the limit: their whole-word hash changes
             total[c:d] = word_totals(state, ids, starts[grouped.order[chosen]], lengths, grouped.hashes[chosen]).view(np.uint16)
             continue
         shortest, most = int(lengths[0]), int(lengths[-1])
-        picked = np.take(letters[:most], chosen - a, axis=1, mode="wrap")
-        _add_rows(spec, packed, picked, np.take(grouped.hashes, chosen, mode="wrap"), None if shortest == most else lengths, total[c:d])
+        picked = letters[:most].take(chosen - a, axis=1, mode="wrap")
+        _add_rows(spec, packed, picked, grouped.hashes.take(chosen, mode="wrap"), None if shortest == most else lengths, total[c:d])
         if not packed.counts:
             total[c:d, packed.labels] = feature_counts(spec, lengths)
     return total.view(np.int16)
@@ -95,7 +95,7 @@ def _add_rows(spec: FeatureSpec, packed: PackedWeights, letters: np.ndarray, has
     (see :func:`~awal.lid.features.word_buckets`) less their offsets."""
     buckets = word_buckets(spec, letters, hashes, lengths)
     width = packed.width
-    packed.row_bytes(buckets).sum(axis=0, dtype=np.uint16, out=out[:, :width])  # whole planes added, in cache
+    np.add.reduce(packed.row_bytes(buckets), axis=0, dtype=np.uint16, out=out[:, :width])  # whole planes added, in cache
     out[:, :width] -= OFFSET * len(buckets)  # each row's bytes are its levels plus OFFSET (wraps: int16 lanes)
 
 
@@ -181,13 +181,13 @@ class Vocabulary:
             return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
         records = self.slots
         slot = _home(hashes, len(records))
-        record = np.take(records, slot, mode="wrap").view(np.uint64).reshape(-1, 2)
+        record = records.take(slot, mode="wrap").view(np.uint64).reshape(-1, 2)
         entry = record[:, 1].view(np.int64)
         position = np.where(record[:, 0] == hashes, entry, -1)
-        probe = np.flatnonzero((position < 0) & (entry >= 0))  # another word holds the slot: look further
+        probe = ((position < 0) & (entry >= 0)).nonzero()[0]  # another word holds the slot: look further
         while len(probe):
             slot[probe] = (slot[probe] + 1) % len(records)
-            record = np.take(records, slot[probe]).view(np.uint64).reshape(-1, 2)
+            record = records.take(slot[probe]).view(np.uint64).reshape(-1, 2)
             entry = record[:, 1].view(np.int64)
             hit = record[:, 0] == hashes[probe]
             position[probe] = np.where(hit, entry, -1)
@@ -221,22 +221,22 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for round_, mix in enumerate(_MIXES):
         slot = ((pending_keys * mix) >> np.uint64(64 - bits)).view(np.int64)
         table[slot] = pending  # of several indices for one slot, one stays
-        candidate = np.take(table, slot, mode="wrap")
+        candidate = table.take(slot, mode="wrap")
         if round_ == 0:  # right where the slot's index holds the same value; the others are redone
             chosen = candidate
         else:
             chosen[pending] = candidate
-        wrong = np.flatnonzero(np.take(keys, candidate, mode="wrap") != pending_keys)
-        pending, pending_keys = np.take(pending, wrong, mode="wrap"), np.take(pending_keys, wrong, mode="wrap")
+        wrong = (keys.take(candidate, mode="wrap") != pending_keys).nonzero()[0]
+        pending, pending_keys = pending.take(wrong, mode="wrap"), pending_keys.take(wrong, mode="wrap")
         if not len(pending):
             break
     else:  # still sharing slots after every mix (never seen): sort the rest
         _, first, inverse = np.unique(pending_keys, return_index=True, return_inverse=True)
         chosen[pending] = pending[first][inverse.ravel()]
-    firsts = np.flatnonzero(chosen == everyone)
+    firsts = (chosen == everyone).nonzero()[0]
     number = np.empty(n, dtype=np.int64)
     number[firsts] = np.arange(len(firsts))
-    return firsts, np.take(number, chosen, mode="wrap")
+    return firsts, number.take(chosen, mode="wrap")
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
