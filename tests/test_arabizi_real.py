@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import awal
 from awal.arabizi import ArabiziModel, _flat
-from awal.arabizi_clitics import PROCLITIC_FORMS, PROCLITICS, attach
+from awal.arabizi_clitics import MOST_IN_A_ROW, PROCLITIC_FORMS, PROCLITICS, attach
 from awal.arabizi_context import WordContext
 from awal.cli import main
 from awal.rules import data_dir
@@ -540,12 +540,17 @@ def test_candidates_of_a_proclitic_give_what_transliterate_attaches(model):
 
 def _attached_one_by_one(latin: list[str], apart: list[str]) -> list[str]:
     """The twin of the model's attaching: words read apart, then each proclitic written in front of
-    the (attached) word after it, right to left; ``l`` after a preposition is the article."""
+    the (attached) word after it, right to left; ``l`` after a preposition is the article; at most
+    ``MOST_IN_A_ROW`` proclitics in a row."""
     out = list(apart)
     joined = [False] * len(latin)
+    in_a_row = [0] * len(latin)  # proclitics attached from j on
     for j in range(len(latin) - 2, -1, -1):
         key = latin[j].lower()
         if key not in PROCLITICS or (latin[j + 1].lower() in PROCLITICS and not joined[j + 1]):
+            continue
+        in_a_row[j] = 1 + (in_a_row[j + 1] if joined[j + 1] else 0)
+        if in_a_row[j] > MOST_IN_A_ROW:
             continue
         prefix = PROCLITICS[key]
         if key == "l":

@@ -72,7 +72,7 @@ def test_transliterate_and_detect_arrays():
 
 
 def test_wrong_types_are_clear():
-    with pytest.raises(TypeError, match="string, large_string or string_view"):
+    with pytest.raises(TypeError, match="string, large_string, string_view or null"):
         arrow.normalize_array(pa.array([1, 2]))
     with pytest.raises(TypeError, match="pyarrow Array or ChunkedArray"):
         arrow.tokenize_array(["a"])
@@ -85,7 +85,9 @@ def test_tables_append_replace_and_record_batches():
     assert appended.column("norm").to_pylist() == arrow.normalize_array(pa.array(TEXTS), "search").to_pylist()
     replaced = arrow.tokenize_table(table, "text")
     assert replaced.column_names == ["id", "text"] and replaced.schema.field("text").type == pa.list_(pa.string())
-    again = arrow.transliterate_table(appended, "text", "ar2bw", output="norm")  # an existing output is replaced
+    with pytest.raises(ValueError, match="output column 'norm' exists already"):  # never replaced by surprise
+        arrow.transliterate_table(appended, "text", "ar2bw", output="norm")
+    again = arrow.transliterate_table(appended, "text", "ar2bw", output="norm", replace=True)
     assert again.column_names == ["id", "text", "norm"]
     batches = list(arrow.map_batches(table.to_batches(max_chunksize=3), "text", partial(arrow.normalize_array, profile="search")))
     assert all(isinstance(b, pa.RecordBatch) for b in batches)

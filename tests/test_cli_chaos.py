@@ -374,10 +374,12 @@ def test_output_field_under_a_non_object_and_over_other_kinds(tmp_path, capsys):
     src.write_text('{"text": "a", "x": "s", "n": 5, "tok": ["a"]}\n', encoding="utf-8")
     for field, message in [("x.y", "'x' is a JSON string, not an object"), ("n", "already holds a JSON number"),
                            ("tok", "already holds a JSON array")]:  # fmt: skip
-        code, err = call(capsys, "normalize", str(src), "--output-field", field, "-o", str(tmp_path / "o.jsonl"))
+        code, err = call(capsys, "normalize", str(src), "--output-field", field, "--replace-output-field", "-o", str(tmp_path / "o.jsonl"))
         assert code == EXIT_DATA and one_line(err) and message in err and "line 1, byte offset 0" in err
-    assert call(capsys, "tokenize", str(src), "--output-field", "tok", "-o", str(tmp_path / "o.jsonl"))[0] == 0
-    assert call(capsys, "normalize", str(src), "--output-field", "x", "-o", str(tmp_path / "o.jsonl"))[0] == 0  # a string: replaced
+    assert call(capsys, "tokenize", str(src), "--output-field", "tok", "--replace-output-field", "-o", str(tmp_path / "o.jsonl"))[0] == 0
+    code, err = call(capsys, "normalize", str(src), "--output-field", "x", "-o", str(tmp_path / "o.jsonl"))
+    assert code == EXIT_DATA and "'x' exists already" in err  # a string, not replaced unless asked:
+    assert call(capsys, "normalize", str(src), "--output-field", "x", "--replace-output-field", "-o", str(tmp_path / "o.jsonl"))[0] == 0
 
 
 def test_parquet_output_column_of_another_type_is_refused(tmp_path, capsys):
@@ -385,7 +387,7 @@ def test_parquet_output_column_of_another_type_is_refused(tmp_path, capsys):
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table({"text": ["ﻻ"], "n": [5]}), tmp_path / "a.parquet")
-    code, err = call(capsys, "normalize", str(tmp_path / "a.parquet"), "--output-field", "n", "-o", str(tmp_path / "o.parquet"))
+    code, err = call(capsys, "normalize", str(tmp_path / "a.parquet"), "--output-field", "n", "--replace-output-field", "-o", str(tmp_path / "o.parquet"))
     assert code == EXIT_DATA and one_line(err) and "'n' exists with type int64" in err
 
 

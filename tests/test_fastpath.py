@@ -167,7 +167,7 @@ def test_tatweel_words_and_dashes(text):
 @given(strings=st.lists(token_texts, max_size=10))
 def test_tokenize_small_lists(strings):
     assert awal.tokenize(strings) == [batch_tokens(s) for s in strings]
-    assert awal.tokenize(tuple(strings)) == [batch_tokens(s) for s in strings]
+    assert awal.tokenize(tuple(strings)) == tuple(batch_tokens(s) for s in strings)
 
 
 def test_token_regex_declines_what_it_does_not_cover():

@@ -95,13 +95,33 @@ def test_malformed_model_folder_is_a_model_error_naming_the_file(toy, tmp_path, 
         Identifier.load(folder)
 
 
+def _with_tokens(model: Identifier, tokens: Identifier) -> Identifier:
+    return Identifier(_state={**model.state, "tokens": tokens})
+
+
 def test_broken_token_model_names_its_folder(toy, tmp_path):
-    folder = toy.save(tmp_path / "m")
-    toy.save(folder / "tokens")
+    folder = _with_tokens(toy, toy).save(tmp_path / "m")
     (folder / "tokens" / "weights.npz").write_bytes(b"PK\x03\x04 not a zip")
     with pytest.raises(ModelError, match=r"tokens/weights\.npz: cannot read the weights"):
         Identifier.load(folder)
     assert Identifier.load(toy.save(tmp_path / "ok")).identify("wach labas") == toy.identify("wach labas")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_header(lambda h: h.update(save="0" * 32)), r"weights\.npz: not from the save that wrote"),
+        (_header(lambda h: h.update(tokens="0" * 32)), r"tokens: not the token model"),
+        (lambda f: _header(lambda h: h.pop("save"))(f / "tokens"), r"tokens: not the token model"),  # (an old-format token folder)
+        (lambda f: [p.unlink() for p in (f / "tokens").iterdir()], r"tokens/model\.json: no such model file"),
+    ],
+    ids=["weights of another save", "tokens of another save", "tokens without a stamp", "tokens folder emptied"],
+)
+def test_stamps_that_do_not_match_are_model_errors(toy, tmp_path, change, message):
+    folder = _with_tokens(toy, toy).save(tmp_path / "m")
+    change(folder)
+    with pytest.raises(ModelError, match=message):
+        Identifier.load(folder)
 
 
 def test_shingles_of_no_texts_is_no_rows():
@@ -111,7 +131,7 @@ def test_shingles_of_no_texts_is_no_rows():
 
     from awal import shingles
 
-    assert shingles([]) == [] and shingles(()) == []
+    assert shingles([]) == [] and shingles(()) == ()  # (round 11: a tuple gives a tuple)
     assert shingles(pa.array([], pa.string())).to_pylist() == []
     assert shingles(pa.chunked_array([], pa.string())).to_pylist() == []
     assert len(shingles(pd.Series([], dtype=object))) == 0
@@ -168,7 +188,8 @@ def test_scores_and_top_k_of_columns_score_missing_values_as_no_text_and_refuse_
     idf = Identifier()
     p = idf.scores(pd.Series(["wach labas", None, float("nan")]))
     assert p.shape == (3, len(idf.labels)) and p[0].sum() == pytest.approx(1) and not p[1:].any()
-    assert [[label for label, _ in row] for row in idf.top_k(np.array([["wach labas", "je suis là"]]), k=1)] == [["ary_Latn"], ["fra_Latn"]]
+    best = idf.top_k(np.array([["wach labas", "je suis là"]]), k=1)  # (round 11: the array's shape kept, as identify does)
+    assert best.shape == (1, 2) and [[label for label, _ in row] for row in best.ravel()] == [["ary_Latn"], ["fra_Latn"]]
     for bad in (np.array(["salam", 3], dtype=object), pd.Series(["salam", ["x"]])):
         for method in (idf.scores, idf.top_k):
             with pytest.raises(TypeError, match=r"(item|index) 1 is (int|list), not str"):
@@ -247,3 +268,66 @@ def test_a_failed_save_leaves_the_model_folder_as_it_was(toy, tmp_path, monkeypa
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     monkeypatch.undo()
     assert Identifier.load(folder).identify("wach labas") == toy.identify("wach labas")
+
+
+@pytest.mark.parametrize("cut", ["before model.json", "after the token model"])
+def test_a_save_cut_short_between_two_files_never_loads_as_a_mixed_model(toy, tmp_path, monkeypatch, cut):
+    """Round 10 replaced the files one after the other: a crash between two left a model that loaded,
+    one file from each save."""
+    from awal.io import output
+
+    other = Identifier().fit(TEXTS[::-1], LABELS[::-1], spec=FeatureSpec(bits=12), epochs=1)
+    folder = _with_tokens(toy, toy).save(tmp_path / "m")
+    real = output.atomic_output
+    fail_on = "model.json" if cut == "before model.json" else "weights.npz"
+
+    def crash(path, *args, **kwargs):
+        if path.endswith(fail_on) and "/tokens/" not in path:
+            raise KeyboardInterrupt  # the process stops here
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(output, "atomic_output", crash)
+    with pytest.raises(KeyboardInterrupt):
+        _with_tokens(other, other).save(folder)
+    monkeypatch.undo()
+    with pytest.raises(ModelError, match="a save cut short"):
+        Identifier.load(folder)
+    again = _with_tokens(other, other).save(folder)  # saving again mends it
+    assert Identifier.load(again).identify(TEXTS) == other.identify(TEXTS)
+
+
+def test_a_model_saved_without_tokens_ignores_a_stale_token_folder_and_old_headers_still_load(toy, tmp_path):
+    folder = _with_tokens(toy, toy).save(tmp_path / "m")
+    assert Identifier.load(folder).state["tokens"] is not None
+    toy.save(folder)  # no token model now: the old sub-folder stays but is not this model's
+    assert Identifier.load(folder).state["tokens"] is None
+    _with_tokens(toy, toy).save(folder)
+    _header(lambda h: [h.pop("save"), h.pop("tokens")])(folder)  # as saved before round 11 (the shipped model)
+    assert Identifier.load(folder).state["tokens"] is not None
+
+
+def test_saving_the_same_model_twice_gives_the_same_bytes(toy, tmp_path):
+    first, second = toy.save(tmp_path / "a"), toy.save(tmp_path / "b")
+    for name in ("model.json", "weights.npz"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_pickles_load_in_a_fresh_process(toy, tmp_path):
+    """What an engine does: pickle here, unpickle in a new interpreter that has loaded nothing (options kept:
+    threshold, priors, keep_foreign; a fitted model whole)."""
+    import pickle
+    import subprocess
+    import sys
+
+    import awal
+
+    texts = ["salam khoya, je suis content", "كيداير لباس", "ⴰⵣⵓⵍ", ""]
+    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy]
+    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2)]
+    (tmp_path / "made.pkl").write_bytes(pickle.dumps(made))
+    script = (
+        "import pickle, sys; idf, tr, toy = pickle.load(open(sys.argv[1], 'rb')); texts = pickle.loads(bytes.fromhex(sys.argv[2])); "
+        "sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), toy.top_k(texts, k=2), idf.threshold, idf.priors, tr.keep_foreign]))"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "made.pkl"), pickle.dumps(texts).hex()], capture_output=True, check=True)
+    assert pickle.loads(out.stdout) == [*expected, 0.3, {"ary_Latn": 2.0}, False]

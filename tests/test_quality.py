@@ -84,7 +84,7 @@ def test_pandas_and_numpy_columns():
 
 
 def test_unknown_variety_suggests():
-    with pytest.raises(ValueError, match="did you mean ary"):
+    with pytest.raises(ValueError, match="did you mean 'ary'"):
         ql.quality("x", "aryy")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 
 import pytest
 
 import awal
 from awal import Normalizer, RuleError
+from forking import in_forked_child
 
 
 def profile(tmp_path, text):
@@ -122,18 +122,6 @@ def test_unknown_names_suggest_close_ones(call, message):
         call()
 
 
-def test_no_lock_held_while_compiling():
-    """A process forked while another thread compiles a Normalizer must not inherit a held lock:
-    compilation is lock-free (no functools.cached_property, which locks on Python < 3.12)."""
-    import functools
-
-    for module in ("normalize", "translit", "rules", "tokenize", "scripts"):
-        mod = sys.modules[f"awal.{module}"]
-        for cls in vars(mod).values():
-            if isinstance(cls, type) and cls.__module__ == mod.__name__:
-                assert not any(isinstance(v, functools.cached_property) for v in vars(cls).values()), cls
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_fork_while_another_thread_compiles():
     stop = threading.Event()
@@ -145,23 +133,8 @@ def test_fork_while_another_thread_compiles():
     worker = threading.Thread(target=compile_forever, daemon=True)
     worker.start()
     try:
-        for _ in range(5):
-            pid = os.fork()
-            if pid == 0:  # the child compiles too, then leaves at once
-                try:
-                    Normalizer("search")("ﻻ")
-                finally:
-                    os._exit(0)
-            for _ in range(200):  # up to 20 s
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    break
-                threading.Event().wait(0.1)
-            else:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                pytest.fail("the forked child hung")
-            assert os.waitstatus_to_exitcode(status) == 0
+        for _ in range(5):  # the child compiles too, then leaves at once
+            in_forked_child(lambda: Normalizer("search")("ﻻ"))
     finally:
         stop.set()
         worker.join()

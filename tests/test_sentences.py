@@ -60,7 +60,7 @@ def test_offsets_point_into_the_input():
 def test_containers():
     items = ["Salam. Labas?", "", "ⴰⵣⵓⵍ⵰ ⴰⵎⴰⵏ"]
     expected = [["Salam.", "Labas?"], [], ["ⴰⵣⵓⵍ⵰", "ⴰⵎⴰⵏ"]]
-    assert awal.sentences(items) == awal.sentences(tuple(items)) == expected
+    assert awal.sentences(items) == expected and awal.sentences(tuple(items)) == tuple(expected)  # (a tuple: a tuple)
     array = pa.array(items[:1] + [None] + items[1:])
     assert awal.sentences(array).to_pylist() == expected[:1] + [None] + expected[1:]
     chunked = awal.sentences(pa.chunked_array([array[:2], array[2:]]))

@@ -94,7 +94,7 @@ def test_options(text, options, expected):
 def test_containers_and_errors():
     assert tokenize([]) == []
     assert tokenize(["", "a b"]) == [[], ["a", "b"]]
-    assert tokenize(("x",)) == [["x"]]
+    assert tokenize(("x",)) == (["x"],)  # a tuple gives a tuple (round 11)
     assert tokenize_with_offsets(["ab", "", " c"]) == [[("ab", 0, 2)], [], [("c", 1, 2)]]
     for bad in (None, 3, b"bytes", ["ok", 1]):
         with pytest.raises(TypeError):

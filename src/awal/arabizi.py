@@ -45,7 +45,7 @@ import numpy as np
 import regex
 
 from awal.cache import cached_table, source_key
-from awal.arabizi_clitics import PROCLITIC_FORMS, attach, attached_words, detach, reading
+from awal.arabizi_clitics import MOST_IN_A_ROW, PROCLITIC_FORMS, attach, attached_words, detach, reading
 from awal.arabizi_context import VERB_CUES, WordContext, imperfect
 from awal.arabizi_vowels import VowelLetters
 from awal.arabizi_words import WordSpans, codes, find_words, is_number, word_chars
@@ -1091,6 +1091,8 @@ class ArabiziModel:
         text: dict[int, str] = {}  # an occurrence's Arabic once the proclitics after it are attached
         absorbed: dict[int, int] = {}  # chain head -> last occurrence it covers
         for j in reversed(occ):
+            if absorbed.get(j + 1, j) - j > MOST_IN_A_ROW:
+                continue  # more in a row than writers put: apart as written (and text's strings stay short)
             host = text.get(j + 1)
             if host is None:
                 if pro[j + 1]:

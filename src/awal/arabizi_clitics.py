@@ -15,7 +15,8 @@ in front of the word's, with the spelling rules of the article (:func:`attach`).
 A standalone ``l`` is the article ال after a preposition (``f l mghrib`` فالمغرب)
 or a word that calls for it (``had l video`` هاد الفيديو, ``wa7d l match`` واحد الماتش, ``dyal l compte``:
 in the Latin tweets 11 of 11 such ``l``), and the preposition ل otherwise (``l ihab`` لإيهاب, ``l lmghrib`` للمغرب): writers who
-mean the article mostly write it attached (``lmatch``, read as before).
+mean the article mostly write it attached (``lmatch``, read as before). One rule (:func:`reading`) for
+transliteration and for the training pairs fitting takes from phrases (:func:`detach`).
 
 A word written with one of ``b f w o`` in front of a lexicon word reads as that
 proclitic and the word (``bhad`` بهاد, ``fhanan`` فحنان, ``okayn`` وكاين), unless the rest
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 from typing import Container
 
-__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "reading", "attach", "attached_words", "detach"]
+__all__ = ["PROCLITICS", "PROCLITIC_FORMS", "ARTICLE_AFTER", "MOST_IN_A_ROW", "reading", "attach", "attached_words", "detach"]
 
 PROCLITICS = {
     "b": "ب", "bi": "ب", "f": "ف", "l": "ل", "el": "ال", "al": "ال",
@@ -42,6 +43,10 @@ PROCLITIC_FORMS = frozenset(w for c in PROCLITICS for w in (c, c.capitalize(), c
 # article follows (had هاد, wa7d واحد, dyal ديال: had l video هاد الفيديو)
 ARTICLE_AFTER = frozenset("""b bi f fi fe 3la 3al mn men min m3a ma3a 7ta hta had hadak hadik wa7d wahd wahed
 wa7ed dyal dial diyal""".split())
+# proclitics attached in a row at most (``w b l``: 3); more are not Arabizi writing and stay apart, so a line of
+# thousands of them costs no more than its length (each attached one was a longer copy of the word: memory grew
+# as the square of the run, ~250 MB for 16,000 and the process killed for 200,000)
+MOST_IN_A_ROW = 3
 _ARTICLE = "ال"
 
 
@@ -104,24 +109,30 @@ def detach(latin: list[str], arabic: list[str]) -> list[tuple[str, str]]:
     [('naja7', 'نجاح'), ('w', 'و'), ('lah', 'الله')]
     >>> detach(["f", "l", "mghrib"], ["فالمغرب"]), detach(["l", "lmghrib"], ["للمغرب"]), detach(["b", "naja7"], ["نجاح"])
     ([('mghrib', 'مغرب')], [('lmghrib', 'المغرب')], [])
+
+    A standalone ``l`` reads as :func:`reading` reads it for transliteration (the article after a
+    preposition, else ل), so fitting learns from the phrases the way they will be read:
+
+    >>> detach(["3la", "l", "blad"], ["على", "البلاد"]), detach(["l", "match"], ["الماتش"])
+    ([('3la', 'على'), ('blad', 'بلاد')], [])
     """
-    words, prefixes, pending = [], [], ""
+    words, prefixes, pending, before = [], [], "", ""
     for w in latin:
-        key = w.lower()
-        if key in PROCLITICS:
-            pending += "ال" if key == "l" and pending else PROCLITICS[key]
+        if w.lower() in PROCLITICS:
+            pending += reading(w, before)
         else:
             words.append(w)
             prefixes.append(pending)
             pending = ""
+        before = w
     if pending or len(words) != len(arabic):
         return []
     out = []
     for w, prefix, a in zip(words, prefixes, arabic):
         # (letters the phrase writes, letters the word has): ل before the article is written لل
         ways = [(prefix, "")]
-        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل, or ال read as ل (l match: الماتش)
-            ways = [(prefix + "ل", "ال"), (prefix, ""), (prefix[:-1] + "ال", "")]
+        if prefix.endswith("ل") and not prefix.endswith("ال"):  # ل: before a word that has the article, لل
+            ways = [(prefix + "ل", "ال"), (prefix, "")]
         for written, own in ways:
             if a.startswith(written) and len(a) > len(written) and (not own or w.lower().startswith("l")):
                 out.append((w, own + a[len(written):]))

@@ -67,6 +67,8 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
+from .columns import is_null_column
+from .names import check_flag
 from .extras import optional
 from .normalize import Normalizer
 
@@ -133,8 +135,8 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type)):
-        raise TypeError(f"expected a string, large_string or string_view array, got type {array.type}")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)):
+        raise TypeError(f"expected a string, large_string, string_view or null array, got type {array.type}")
     return pa
 
 
@@ -195,7 +197,7 @@ def sentences_array(array: Any, line_breaks: bool = True) -> Any:
 def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
         item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
@@ -207,7 +209,7 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray):  # chunk by chunk: bounded memory
+    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
         return _per_chunk(detect_array, array, pa.string())
     return feature("dominant_script")(array)
 
@@ -226,40 +228,47 @@ def identify_array(array: Any, threshold: float = 0.0) -> Any:
 
 
 # ---------------------------------------------------------------- tables
-def map_table(table: Any, column: str, function: ArrayFunction, output: str | None = None) -> Any:
+def map_table(table: Any, column: str, function: ArrayFunction, output: str | None = None, replace: bool = False) -> Any:
     """Apply an array ``function`` to ``table[column]``; the result replaces it, or is appended as ``output``.
 
     Works on a ``pyarrow.Table`` or ``RecordBatch`` and returns the same kind.
-    If ``output`` names an existing column, that column is replaced in place.
+    An ``output`` naming another column that exists is a ``ValueError`` (nothing replaced by
+    surprise), unless ``replace=True``: then that column is replaced in place.
     """
     if column not in table.schema.names:
         raise KeyError(f"no column {column!r}; columns: {', '.join(table.schema.names)}")
-    result = function(table.column(column))
     name = output or column
+    if name != column and name in table.schema.names and not check_flag("replace", replace):
+        raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")
+    result = function(table.column(column))
     if name in table.schema.names:
         return table.set_column(table.schema.get_field_index(name), name, result)
     return table.append_column(name, result)
 
 
-def map_batches(batches: Iterable[Any], column: str, function: ArrayFunction, output: str | None = None) -> Iterator[Any]:
+def map_batches(
+    batches: Iterable[Any], column: str, function: ArrayFunction, output: str | None = None, replace: bool = False
+) -> Iterator[Any]:
     """:func:`map_table` over an iterator of record batches (Spark ``mapInArrow``)."""
     for batch in batches:
-        yield map_table(batch, column, function, output)
+        yield map_table(batch, column, function, output, replace)
 
 
-def normalize_table(table: Any, column: str, profile: str | os.PathLike = "default", output: str | None = None) -> Any:
-    """``table`` with ``column`` normalised (in place, or into a new column ``output``)."""
-    return map_table(table, column, lambda a: normalize_array(a, profile), output)
+def normalize_table(
+    table: Any, column: str, profile: str | os.PathLike = "default", output: str | None = None, replace: bool = False
+) -> Any:
+    """``table`` with ``column`` normalised (in place, or into a new column ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: normalize_array(a, profile), output, replace)
 
 
-def transliterate_table(table: Any, column: str, scheme: str, output: str | None = None) -> Any:
-    """``table`` with ``column`` transliterated (in place, or into a new column ``output``)."""
-    return map_table(table, column, lambda a: transliterate_array(a, scheme), output)
+def transliterate_table(table: Any, column: str, scheme: str, output: str | None = None, replace: bool = False) -> Any:
+    """``table`` with ``column`` transliterated (in place, or into a new column ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: transliterate_array(a, scheme), output, replace)
 
 
-def tokenize_table(table: Any, column: str, output: str | None = None, **options: bool) -> Any:
-    """``table`` with ``column`` tokenised into a ``list<string>`` column (in place, or ``output``)."""
-    return map_table(table, column, lambda a: tokenize_array(a, **options), output)
+def tokenize_table(table: Any, column: str, output: str | None = None, replace: bool = False, **options: bool) -> Any:
+    """``table`` with ``column`` tokenised into a ``list<string>`` column (in place, or ``output``: see :func:`map_table`)."""
+    return map_table(table, column, lambda a: tokenize_array(a, **options), output, replace)
 
 
 # ---------------------------------------------------------------- pandas

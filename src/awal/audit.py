@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import io
 import json
 import os
 import sys
@@ -46,6 +47,7 @@ import awal
 
 from .batch import TextBatch, _segment_sums
 from .io import DataError, UsageError, atomic_output
+from .io.chunks import read_bom
 from .kernels import map_table
 from .normalize import Normalizer
 from .quality import SIGNALS, explain, load_variety, quality
@@ -112,10 +114,14 @@ class Stats:
 
 # ------------------------------------------------------------------ reading
 def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Iterator[list[str]]:
-    """Batches of texts from a JSONL (or plain text) stream; bad lines counted in ``stats``."""
-    offset = 0
+    """Batches of texts from a JSONL (or plain text) stream; bad lines counted in ``stats``. A UTF-8 byte
+    order mark at the start is skipped, as every command skips it (byte offsets still count it)."""
+    bom, head = read_bom(stream)
+    offset = len(bom)
     while True:
         lines = stream.readlines(BATCH_BYTES)
+        if head:  # (not a BOM: the bytes read_bom took start the first line)
+            lines, head = io.BytesIO(head + b"".join(lines)).readlines(), b""
         if not lines:
             return
         if jsonl:

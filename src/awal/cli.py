@@ -71,9 +71,11 @@ formats (from the file extension, or --format): txt (a text per line; only \\n
 ends a line), jsonl (--field, a dotted path such as meta.text), csv/tsv
 (--field: a column of the header), parquet (needs pip install 'awal[arrow]').
 Output has the input's format: the field is replaced, or --output-field added
-(an existing one is replaced only if it holds null or the kind of value the
-command writes; a csv column always). A UTF-8 byte order mark and csv CRLF line
-endings are kept. JSONL that Python reads but that is not JSON or would not come
+(one that exists already is an error, unless --replace-output-field: then it is
+replaced if it holds null or the kind of value the command writes; a csv column
+always). A UTF-8 byte order mark is never part of
+the text: it is kept at the head of the output, except in the txt output of
+detect and identify (codes, not text); csv CRLF line endings are kept. JSONL that Python reads but that is not JSON or would not come
 back unchanged (NaN, 1e400, a key twice) is bad input; a lone surrogate escape
 ("\\ud800") is written back as that escape, so the output is always UTF-8.
 Stdin is txt, or jsonl when --field is given.
@@ -157,7 +159,7 @@ def _identify(texts: list[str], mode: str) -> list[Any]:
     or every token as ``token/label``."""
     idf = feature("Identifier")()
     if mode == "scores":
-        return [[f"{label}:{p:.4f}" for label, p in best] or ["und:1.0000"] for best in idf.top_k(texts, k=3)]
+        return [[f"{label}:{p:.4f}" for label, p in best] for best in idf.top_k(texts, k=3)]  # und: none (top_k's [])
     if mode == "tokens":
         from .lid import identify_tokens
 
@@ -486,8 +488,9 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     with open_output(args.output) as file, spool_directory(args.workers) as spool:
         sink = None
         for path in paths:
-            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result) as source:
-                sink = sink or Sink(file, fmt, source.header, args.output)
+            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result, args.replace_output_field) as source:
+                codes = fmt == "txt" and operation.name in _DEFAULT_OUTPUT_FIELD  # labels, not the input's text: no BOM
+                sink = sink or Sink(file, fmt, b"" if codes else source.header, args.output)
                 job = Job(source.codec, operation, args.errors, spool)
                 chunks = source.chunks
                 if spool is not None and _regular(path) and fmt in ("txt", "jsonl"):
@@ -601,7 +604,10 @@ def _writing_options() -> _Parser:
     parent = _Parser(add_help=False)
     parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout): a regular file is replaced atomically (mode kept, a link followed); "
         "a FIFO, device or /dev/fd/N is written as a stream; see awal --help")
-    parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field")
+    parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field (a field or column "
+        "that exists already is an error, unless --replace-output-field)")
+    parent.add_argument("--replace-output-field", action="store_true", help="let the result replace an existing --output-field "
+        "(of the kind the command writes, or null)")
     parent.add_argument(
         "--workers", type=_at_least(0), default=0, metavar="N",
         help=f"processes working on batches in parallel, order kept (default 0: one per CPU, at most {MAX_AUTO_WORKERS}, "
@@ -651,7 +657,8 @@ def build_parser() -> argparse.ArgumentParser:
         argument=lambda a: "tokens" if a.tokens else "scores" if a.scores else "label",
     )  # fmt: skip
     modes = ident.add_mutually_exclusive_group()
-    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p)")
+    modes.add_argument("--scores", action="store_true", help="the three best labels with their probability (label:p); "
+        "none for a text without letters (label und: nothing to measure), as Identifier.top_k gives []")
     modes.add_argument("--tokens", action="store_true", help="every token with its language (token/label)")
 
     train = command("train-tokenizer", "train a BPE/Unigram subword tokenizer with awal's normalisation inside (needs awal[subword])", [reading])

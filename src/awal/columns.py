@@ -1,6 +1,6 @@
-"""pandas Series and NumPy arrays of text: in as one list through the batch path, out as the same container.
+"""pandas Series, NumPy arrays and tuples of text: in as one list through the batch path, out as the same container.
 
-Every public function that takes a list of strings also takes a ``pandas.Series``
+Every public function that takes a list of strings also takes a tuple (a tuple of results back), a ``pandas.Series``
 or a NumPy array of ``str`` (``<U`` dtype, ``StringDType``) or ``object`` dtype,
 and gives back the same container: a Series keeps its index and name (and its
 dtype when the results are strings and the dtype is a pandas string dtype), an
@@ -8,7 +8,11 @@ array keeps its shape. The values go through the function's list path in one
 call (``tolist`` and the batch kernels, no Python call per element).
 
 Missing values stay missing: ``None``, a float NaN and pandas' ``NA``/``NaT``
-are not processed and come back as they were, in the same positions. Any other
+are not processed and come back as they were, in the same positions. A pyarrow
+array of type ``null`` (a column with no value, common in real tables) is read as
+a string array of nulls: a function giving text (normalize, transliterate,
+identify, dominant_script) gives the column back as it is, the others their usual
+type with every row null. Any other
 value that is not a ``str`` raises ``TypeError`` naming its position.
 
 pandas is never imported by awal unless the input is already a pandas object
@@ -46,6 +50,23 @@ def is_pandas(x: Any) -> bool:
     return type(x).__module__.partition(".")[0] == "pandas"
 
 
+def is_null_column(x: Any) -> bool:
+    """True for a pyarrow array or chunked array of type ``null`` (a column where every value is missing).
+
+    >>> import pyarrow as pa
+    >>> is_null_column(pa.nulls(2)), is_null_column(pa.array(["a"])), is_null_column([None])
+    (True, False, False)
+    """
+    return type(x).__module__.startswith("pyarrow") and str(getattr(x, "type", "")) == "null"
+
+
+def strings_of_nulls(column: Any) -> Any:
+    """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept)."""
+    import pyarrow as pa  # already imported: the input is a pyarrow object
+
+    return column.cast(pa.string())
+
+
 def accepts_columns(fn: F) -> F:
     """Let ``fn(x, ...)`` (or a method ``fn(self, x, ...)``) take a pandas Series or a NumPy array for ``x``.
 
@@ -58,7 +79,12 @@ def accepts_columns(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
-        if type(x) is str or not (isinstance(x, np.ndarray) or is_pandas(x)):
+        if type(x) is str:
+            return fn(*args, **kwargs)
+        if is_null_column(x):  # every value missing: the string path, and text results are the column itself
+            out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
+            return x if getattr(out, "type", None) == "string" else out
+        if not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
         options = {key: value for key, value in kwargs.items() if key != name}
@@ -67,6 +93,8 @@ def accepts_columns(fn: F) -> F:
             results: list[Any] = fn(*before, strings, *after, **options)
             return results
 
+        if isinstance(x, tuple):  # a tuple in, a tuple out (a NamedTuple too: its values, as a plain tuple)
+            return tuple(run(list(x)))
         return _series(x, run) if is_pandas(x) else _array(x, run)
 
     return wrapper  # type: ignore[return-value]

@@ -49,7 +49,6 @@ each cited to its source) and says why each dropped text was dropped.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -57,8 +56,9 @@ from typing import Any, Iterator
 import numpy as np
 
 from .batch import TextBatch, _is_arrow
-from .columns import column_strings, is_pandas
+from .columns import column_strings, is_null_column, is_pandas, strings_of_nulls
 from .kernels import map_table
+from .names import did_you_mean
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .segments import per_string, prefix_hashes, range_hashes, repeated, run_lengths, split
 from .sentences import lower_table, sentence_counts
@@ -129,11 +129,11 @@ def load_variety(name: str = "default") -> Variety:
     >>> load_variety("tzm_Tfng").name, "ⴷ" in load_variety("tzm_Tfng").stop_words
     ('zgh', True)
     """
+    if not isinstance(name, str):
+        raise TypeError(f"variety must be a str name, got {type(name).__name__}")
     known = varieties()
     if name not in known:
-        close = difflib.get_close_matches(name, known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ValueError(f"unknown variety {name!r}{hint} (known: {', '.join(sorted(set(known.values())))})")
+        raise ValueError(f"unknown variety {name!r}; {did_you_mean(name, known)}(known: {', '.join(sorted(set(known.values())))})")
     files = _quality_files()
     table = files[known[name]]
     base = load_variety(table["extends"]) if "extends" in table else None
@@ -499,6 +499,8 @@ def quality(x: Any, variety: str = "default") -> Any:
     [0.667]
     """
     stop = _stop_hashes(load_variety(variety).name)
+    if is_null_column(x):  # a column with no value: every row null
+        x = strings_of_nulls(x)
     if isinstance(x, np.ndarray) or is_pandas(x):
         return _column_quality(x, variety)
     if isinstance(x, (list, tuple)):

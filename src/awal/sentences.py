@@ -42,6 +42,7 @@ import numpy as np
 from .batch import TextBatch, per_input, string_list_type
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table
+from .names import check_flag
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
 
@@ -253,6 +254,7 @@ def _lists(batch: TextBatch, line_breaks: bool, text: bool) -> list[list[Any]]:
 
 
 def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
+    line_breaks = check_flag("line_breaks", line_breaks)
     batch = TextBatch.from_input(x)
     arrow_type = None
     if batch.kind == "arrow":
@@ -263,7 +265,7 @@ def _apply(x: Any, line_breaks: bool, text: bool) -> Any:
 
 @accepts_columns
 def sentences(x: Any, line_breaks: bool = True) -> Any:
-    """Sentences: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    """Sentences: ``str`` → ``list[str]``; a list → ``list[list[str]]`` (a tuple → a tuple of them); a pyarrow string
     array → a ``list<string>`` array (nulls and chunks kept); a pandas Series or NumPy array → the
     same container of lists (see :mod:`awal.columns`). See the module docstring for the rules.
 

@@ -28,13 +28,13 @@ True
 from __future__ import annotations
 
 from importlib import import_module
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 
 from .batch import TextBatch, per_input
 from .columns import accepts_columns
+from .names import check_whole
 from .normalize import Normalizer
 from .tokenize import token_spans
 
@@ -92,10 +92,9 @@ def shingle_hashes(batch: TextBatch, n: int = 5) -> tuple[np.ndarray, np.ndarray
     >>> offsets.tolist(), bool(hashes[2] == hashes[0])
     ([0, 2, 2, 3], True)
     """
-    if not isinstance(n, Integral) or n < 1:
-        raise ValueError(f"n must be a whole number from 1, got {n!r}")
+    n = check_whole("n", n, 1)
     starts, ends, token_offsets = token_spans(batch, keep_punctuation=False)
-    n = min(int(n), len(starts) + 1)  # (no text has more tokens: the same shingles, and no overflow for a huge n)
+    n = min(n, len(starts) + 1)  # (no text has more tokens: the same shingles, and no overflow for a huge n)
     data, position = _utf8_positions(batch)
     byte_start = position[starts]
     tokens = _fnv_ranges(data, byte_start, position[ends] - byte_start)
@@ -114,7 +113,7 @@ _normalizers: dict[str, Normalizer] = {}
 
 @accepts_columns
 def shingles(x: Any, n: int = 5, profile: str | None = "dedup") -> Any:
-    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list/tuple → list of arrays; a pyarrow
+    """Word ``n``-gram hashes: ``str`` → ``uint64`` array; a list → list of arrays (a tuple → a tuple of them); a pyarrow
     string array → a ``list<uint64>`` array (nulls and chunks kept).
 
     The text is normalised with ``profile`` first (``None``: as it is). See the module docstring

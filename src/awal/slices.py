@@ -29,7 +29,6 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Callable, Iterable
 
 import numpy as np
@@ -37,6 +36,7 @@ import numpy as np
 from .batch import TextBatch, code_points, range_search, utf16_units
 from .fastpath import known_step
 from .kernels import UNICODE_SIZE
+from .lazy import lazy
 from .needs import key_chars, sources
 from .rules import CollapseStep, ContextStep, ListMode, ReplaceStep
 from .unicode import property_mask
@@ -87,7 +87,7 @@ class CutRule:
             lo, width = lo + width, min(4 * width, _WINDOW)
         return None
 
-    @cached_property
+    @lazy
     def _bytes(self) -> tuple[bytes, bytes]:
         """``left`` and ``right`` as bytes, for tests one character at a time (built once)."""
         return self.left.astype(np.uint8).tobytes(), self.right.astype(np.uint8).tobytes()

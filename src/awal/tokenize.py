@@ -73,6 +73,7 @@ from .batch import TextBatch, _is_arrow, list_slices, per_input, string_list_typ
 from .cache import cached_table, source_key
 from .columns import accepts_columns
 from .kernels import UNICODE_SIZE, map_table, ranges
+from .names import check_flags
 from .patterns import special_pattern
 from .token_arrays import token_list_array
 from .unicode import CATEGORIES, SCRIPTS, category_mask, general_category_table, property_mask, script_table
@@ -644,6 +645,9 @@ def token_spans(
     return start, end, np.searchsorted(start, offsets)
 
 
+OPTIONS = tuple(token_spans.__kwdefaults__ or {})  # the flags tokenize and tokenize_with_offsets take
+
+
 def tokens_from_spans(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, token_offsets: np.ndarray) -> list[list[str]]:
     """The tokens as Python strings, one list per string of the batch.
 
@@ -697,7 +701,9 @@ def _collector_paused() -> Iterator[None]:
 @overload
 def tokenize(x: str, **options: bool) -> list[str]: ...
 @overload
-def tokenize(x: list[str] | tuple[str, ...], **options: bool) -> list[list[str]]: ...
+def tokenize(x: list[str], **options: bool) -> list[list[str]]: ...
+@overload
+def tokenize(x: tuple[str, ...], **options: bool) -> tuple[list[str], ...]: ...
 @overload
 def tokenize(x: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
 @overload
@@ -707,7 +713,7 @@ def tokenize(x: pd.Series[Any], **options: bool) -> pd.Series[Any]: ...
 @overload
 def tokenize(x: npt.NDArray[Any], **options: bool) -> npt.NDArray[np.object_]: ...
 def tokenize(x: Any, **options: bool) -> Any:
-    """Word tokens: ``str`` → ``list[str]``; a list/tuple → ``list[list[str]]``; a pyarrow string
+    """Word tokens: ``str`` → ``list[str]``; a list → ``list[list[str]]`` (a tuple → a tuple of them); a pyarrow string
     array → a ``list<string>`` array (``list<large_string>`` for large strings; nulls stay null,
     chunks are kept); a pandas Series or NumPy array → the same container of token lists.
     See the module docstring for the rules and ``options``.
@@ -717,10 +723,13 @@ def tokenize(x: Any, **options: bool) -> Any:
     >>> tokenize(["7ta 3lach?", ""], split_digits=True)
     [['7', 'ta', '3', 'lach', '?'], []]
     """
-    if type(x) is str and not options:  # one short string: the regex when it covers it, before any wrapper
-        tokens = _fast_tokens(x)
-        if tokens is not None:
-            return tokens
+    if not options:
+        if type(x) is str:  # one short string: the regex when it covers it, before any wrapper
+            tokens = _fast_tokens(x)
+            if tokens is not None:
+                return tokens
+    else:
+        check_flags(options, OPTIONS)
     return _tokenize(x, **options)
 
 
@@ -747,7 +756,9 @@ def _tokenize(x: Any, **options: bool) -> Any:
 @overload
 def tokenize_with_offsets(text: str, **options: bool) -> list[tuple[str, int, int]]: ...
 @overload
-def tokenize_with_offsets(text: list[str] | tuple[str, ...], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+def tokenize_with_offsets(text: list[str], **options: bool) -> list[list[tuple[str, int, int]]]: ...
+@overload
+def tokenize_with_offsets(text: tuple[str, ...], **options: bool) -> tuple[list[tuple[str, int, int]], ...]: ...
 @overload
 def tokenize_with_offsets(text: pa.Array[Any], **options: bool) -> pa.Array[Any]: ...
 @overload
@@ -766,10 +777,13 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     >>> tokenize_with_offsets("مرحبا، @awal")
     [('مرحبا', 0, 5), ('،', 5, 6), ('@awal', 7, 12)]
     """
-    if type(text) is str and not options:
-        spans = _fast_spans(text)
-        if spans is not None:
-            return spans
+    if not options:
+        if type(text) is str:
+            spans = _fast_spans(text)
+            if spans is not None:
+                return spans
+    else:
+        check_flags(options, OPTIONS)
     batch = TextBatch.from_input(text)
     starts, ends, token_offsets = token_spans(batch, **options)
     tokens = tokens_from_spans(batch, starts, ends, np.array([0, len(starts)]))[0]  # all of them, one list

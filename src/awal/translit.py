@@ -40,7 +40,7 @@ from .batch import TextBatch, map_strings, map_text
 from .columns import TextMap
 from .fastpath import TextFunction, run_fast, text_function
 from .kernels import Matcher
-from .names import unknown_name
+from .names import check_flag, check_whole, unknown_name
 from .rules import CharStep, ListMode, ReplaceStep, RuleError, data_dir, list_mode, read_rule_file, read_table, run_steps
 from .slices import SLICE, CutRule, cut_rule, run_long
 
@@ -162,7 +162,7 @@ class Transliterator(TextMap):
         self.scheme = _check_name(scheme)
         self._model = model
         self._shipped = model is None  # the shipped Arabizi model: pickled by name (see __getstate__)
-        self.keep_foreign = keep_foreign
+        self.keep_foreign = check_flag("keep_foreign", keep_foreign)
 
     def __getstate__(self) -> dict:
         """What pickle stores: the shipped Arabizi model (~56 MB pickled) is left out and built again where
@@ -227,6 +227,7 @@ class Transliterator(TextMap):
         """
         if not isinstance(word, str):
             raise TypeError(f"expected str, got {type(word).__name__}")
+        n = check_whole("n", n, 0)
         if self.scheme == "arabizi2ar":
             return self.model.candidates(word, n, before=before, after=after)
         return [(self(word), 0.0)]
@@ -235,6 +236,12 @@ class Transliterator(TextMap):
         """A new ``arabizi2ar`` transliterator whose model is fitted on ``(latin, arabic)`` pairs."""
         if self.scheme != "arabizi2ar":
             raise ValueError(f"only arabizi2ar learns from examples, not {self.scheme!r}")
+        pairs = [pairs] if isinstance(pairs, str) else list(pairs)
+        for i, pair in enumerate(pairs):
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(side, str) for side in pair)):
+                raise TypeError(f"pair {i} is {pair!r}: expected (latin, arabic), two str")
+        if not pairs:
+            raise ValueError("fit needs at least one (latin, arabic) pair")
         return Transliterator(self.scheme, self.model.fit(pairs), self.keep_foreign)
 
 
@@ -253,6 +260,8 @@ def transliterate(x: ArrayT, scheme: str, keep_foreign: bool = ...) -> ArrayT: .
 def transliterate(x: Any, scheme: str, keep_foreign: bool = True) -> Any:
     """Transliterate ``str``, ``list[str]``, a pyarrow string array, a pandas Series or a NumPy array
     of text with a named scheme; the result has the input's type (``keep_foreign``: see :class:`Transliterator`)."""
+    if keep_foreign is not True and keep_foreign is not False:  # (inline: a short string takes ~2 us in all)
+        keep_foreign = check_flag("keep_foreign", keep_foreign)
     return _transliterator(_check_name(scheme), keep_foreign)(x)
 
 

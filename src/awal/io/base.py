@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 STDIO = "-"  # stdin as an input, stdout as the output
 
 
+REPLACE_HINT = "choose another --output-field, or pass --replace-output-field to replace it"
+
+
 class DataError(ValueError):
     """The input data is bad (invalid UTF-8, malformed JSON, missing field); the message says where."""
 

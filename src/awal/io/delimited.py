@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
 
-from .base import Codec, DataError, Input, Parsed, _text
+from .base import REPLACE_HINT, Codec, DataError, Input, Parsed, _text
 from .chunks import Chunk, read_bom
 
 
@@ -51,7 +51,7 @@ class CsvCodec(Codec):
 
 
 def _csv_input(
-    stream: BinaryIO, source: str, delimiter: str, column: str, output: str | None, errors: str, batch_size: int
+    stream: BinaryIO, source: str, delimiter: str, column: str, output: str | None, errors: str, batch_size: int, replace: bool = False
 ) -> Input:
     """The records of a csv/tsv stream. Invalid UTF-8 and malformed quoting are handled per record:
     ``skip`` drops exactly the record that holds them (its physical lines, not the ones after), and
@@ -115,6 +115,8 @@ def _csv_input(
     if column not in header:
         raise DataError(f"{source}: line 1: no column {column!r} in the header ({', '.join(header)})")
     index = header.index(column)
+    if output and output != column and output in header and not replace:
+        raise DataError(f"{source}: line 1: output column {output!r} exists already: {REPLACE_HINT}")
     out = header.index(output) if output in header else (len(header) if output else index)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=newline[0]).writerow(header + ([output] if out == len(header) else []))

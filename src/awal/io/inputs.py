@@ -49,16 +49,17 @@ def open_input(
     errors: str,
     batch_size: int,
     result: type = str,
+    replace: bool = False,
 ) -> Iterator[Input]:
     """Open ``path`` (``"-"`` for stdin) as ``fmt`` and give an :class:`Input` (closed on exit).
     ``result`` is what the operation gives per text (``str``, or ``list`` for tokens): an existing
-    ``output_field`` holding something else is an error. A UTF-8 byte order mark is skipped and
+    ``output_field`` is an error, unless ``replace`` (then only one holding something else is). A UTF-8 byte order mark is skipped and
     becomes the header of the output."""
     source = "<stdin>" if path == STDIO else path
     if fmt == "parquet":
         if path == STDIO:
             raise UsageError("parquet cannot be read from stdin (it needs a seekable file): pass a file path")
-        yield _parquet_input(path, field or "text", output_field, batch_size, result)
+        yield _parquet_input(path, field or "text", output_field, batch_size, result, replace)
         return
     if fmt == "txt" and (field or output_field):
         raise UsageError("--field/--output-field need a structured format (jsonl, csv, tsv, parquet), not txt")
@@ -69,10 +70,10 @@ def open_input(
         if fmt in ("txt", "jsonl"):
             bom, head = read_bom(stream)
             chunks = line_chunks(stream, source, batch_size, head, offset=len(bom))
-            codec = TxtCodec() if fmt == "txt" else JsonlCodec(_split_path(field, "text") or ("text",), _split_path(output_field, None), output_kind=result)
+            codec = TxtCodec() if fmt == "txt" else JsonlCodec(_split_path(field, "text") or ("text",), _split_path(output_field, None), output_kind=result, replace=replace)
             yield Input(codec, chunks, bom)
         elif fmt in ("csv", "tsv"):
-            yield _csv_input(stream, source, "," if fmt == "csv" else "\t", field or "text", output_field, errors, batch_size)
+            yield _csv_input(stream, source, "," if fmt == "csv" else "\t", field or "text", output_field, errors, batch_size, replace)
         else:
             raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     finally:

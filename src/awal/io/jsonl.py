@@ -27,7 +27,7 @@ if sys.version_info >= (3, 11):
 else:  # the possessive quantifiers below (*+, ++) came to `re` in 3.11; `regex` has them
     import regex as re
 
-from .base import Codec, DataError, Parsed
+from .base import REPLACE_HINT, Codec, DataError, Parsed
 from ..kernels import ranges
 from .chunks import Chunk, _newlines, split_lines
 
@@ -278,6 +278,7 @@ class JsonlCodec(Codec):
     output: tuple[str, ...] | None = None
     splice: bool = True  # False: every line takes the general path (tests compare the two)
     output_kind: type = str  # what a result is (list: tokens); an existing output member of another kind is an error
+    replace: bool = False  # False: an existing output member is an error, whatever it holds
 
     def _new_key(self) -> str | None:
         """The output member's key as JSON when it is added next to the field, else None."""
@@ -452,6 +453,8 @@ class JsonlCodec(Codec):
             if key not in value:
                 return None
             value = value[key]
+        if not self.replace:
+            return f"output field {'.'.join(self.output)!r} exists already: {REPLACE_HINT}"
         if value is None or isinstance(value, self.output_kind):
             return None
         return (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..arrow import FeatureUnavailable, pyarrow
-from .base import Codec, DataError, Input, Parsed
+from .base import REPLACE_HINT, Codec, DataError, Input, Parsed
 from .chunks import Chunk
 
 
@@ -24,12 +24,12 @@ class ArrowCodec(Codec):
     def render(self, parsed: Parsed, results: Any) -> Any:
         from ..arrow import map_table
 
-        return map_table(parsed.items[0], self.column, lambda _: results, self.output)
+        return map_table(parsed.items[0], self.column, lambda _: results, self.output, replace=True)  # (checked on opening)
 
 
-def _parquet_input(path: str, column: str, output: str | None, batch_size: int, result: type = str) -> Input:
+def _parquet_input(path: str, column: str, output: str | None, batch_size: int, result: type = str, replace: bool = False) -> Input:
     """Record batches of ``path``; a file that is not Parquet (or is cut short) is a :class:`DataError`,
-    and so is an ``output`` column that exists with another type than ``result`` gives (str, or list of tokens)."""
+    and so is an ``output`` column that exists (unless ``replace``), or exists with another type than ``result`` gives (str, or list of tokens)."""
     pq = _parquet()
     pa = pyarrow()
     try:
@@ -40,12 +40,14 @@ def _parquet_input(path: str, column: str, output: str | None, batch_size: int, 
     if column not in schema.names:
         raise DataError(f"{path}: no column {column!r} (columns: {', '.join(schema.names)})")
     kind = schema.field(column).type
-    if not _is_string(pa, kind):
+    if not (_is_string(pa, kind) or pa.types.is_null(kind)):  # (null: a column with no value, nulls out)
         raise DataError(f"{path}: column {column!r} has type {kind}, not string")
     if output and output != column and output in schema.names:
+        if not replace:
+            raise DataError(f"{path}: output column {output!r} exists already: {REPLACE_HINT}")
         existing = schema.field(output).type
         fits = pa.types.is_list(existing) or pa.types.is_large_list(existing) if result is list else _is_string(pa, existing)
-        if not fits:
+        if not (fits or pa.types.is_null(existing)):  # (null: a column with no value, as a JSON null is replaced)
             raise DataError(f"{path}: output column {output!r} exists with type {existing}; awal replaces only a column of the type it writes: choose another --output-field")
 
     def chunks() -> Iterator[Chunk]:

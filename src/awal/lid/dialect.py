@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
+
+from ..lazy import lazy
 
 FEATURES = ("score difference", "peak word difference", "Darija words", "Darija verb forms", "MSA words")
 EVIDENCE = 4  # numbers per text besides the scores: the peak and the count of each kind of marker word (markers.KINDS)
@@ -57,7 +58,7 @@ class Dialect:
     weights: np.ndarray  # over FEATURES
     bias: float
 
-    @cached_property
+    @lazy
     def floats(self) -> list[float]:
         """:attr:`weights` as Python floats (for :meth:`apply_one`)."""
         return self.weights.tolist()

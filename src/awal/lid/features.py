@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Iterable, Iterator
 
 import numpy as np
 
 from ..kernels import UNICODE_SIZE, _kept, ranges, remove
+from ..lazy import lazy
 from ..unicode import CATEGORIES, SCRIPTS, general_category_table, script_table
 
 ID_BITS = 10  # bits per symbol in a packed n-gram: at most 1024 symbols, 6-grams fit in 64 bits
@@ -412,11 +412,11 @@ class Words:
     bounds: np.ndarray
     grouped: "LengthGroups"
 
-    @cached_property
+    @lazy
     def hashes(self) -> np.ndarray:
         return self.grouped.in_text_order(self.grouped.hashes)
 
-    @cached_property
+    @lazy
     def text(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
 

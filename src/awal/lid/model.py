@@ -22,15 +22,16 @@ import os
 import re
 import stat
 from difflib import get_close_matches
-from numbers import Integral, Real
+from numbers import Real
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns, column_strings
+from ..columns import accepts_columns, column_strings, is_null_column, strings_of_nulls
 from ..fastpath import run_fast
+from ..names import check_whole
 from .context import BLOCKS, Context
 from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE, ranges
@@ -92,8 +93,10 @@ class Identifier:
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
-        if not (type(threshold) in (float, int) or isinstance(threshold, Real)) or threshold != threshold:  # (the ABC check is slow)
-            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")
+        if not (type(threshold) in (float, int) or isinstance(threshold, Real) and type(threshold) is not bool) or threshold != threshold:
+            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")  # (the ABC check is slow: last)
+        if priors is not None and not isinstance(priors, Mapping):
+            raise TypeError(f"priors must be a dict {{label: factor}}, got {type(priors).__name__}")
         self.threshold = float(threshold)
         self.priors = dict(priors or {})
         self._state = _state
@@ -177,7 +180,7 @@ class Identifier:
                 close = get_close_matches(unknown[0], self.labels, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"priors name labels the model does not have: {unknown}{hint}")
-            if any(not isinstance(factor, Real) or not 0 < factor < float("inf") for factor in self.priors.values()):
+            if any(not isinstance(factor, Real) or type(factor) is bool or not 0 < factor < float("inf") for factor in self.priors.values()):
                 raise ValueError(f"priors must be positive finite numbers, got {self.priors}")
             self._log_prior = np.log([float(self.priors.get(label, 1.0)) for label in self.labels])
         return self._log_prior
@@ -244,15 +247,16 @@ class Identifier:
         if one is not None:
             p, letters = one
             return dict(zip(self.labels, p if letters else [0.0] * len(p)))
-        texts, single = _texts(x)
+        texts, single = _texts(strings_of_nulls(x) if is_null_column(x) else x)
         p, letters = self.probabilities(texts)
         p[letters == 0] = 0.0
         return dict(zip(self.labels, p[0].tolist())) if single else p
 
+    @accepts_columns
     def top_k(self, x: Any, k: int = 3) -> Any:
-        """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list)."""
-        if not isinstance(k, Integral) or k < 0:
-            raise ValueError(f"k must be a whole number of labels (0 or more), got {k!r}")
+        """The ``k`` best ``(label, probability)`` pairs, best first (a list of them per text for a list;
+        a tuple, pandas Series or NumPy array: the same container of such lists)."""
+        k = check_whole("k", k, 0)
         names = self.labels
         one = self._one(x) if type(x) is str else None
         if one is not None:
@@ -288,8 +292,7 @@ class Identifier:
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
         if sample_weight is not None and np.shape(sample_weight) != (len(texts),):
             raise ValueError(f"{len(texts)} texts but sample_weight of shape {np.shape(sample_weight)}")
-        if not isinstance(epochs, Integral) or epochs < 1:
-            raise ValueError(f"epochs must be a whole number from 1, got {epochs!r}")
+        check_whole("epochs", epochs, 1)
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
@@ -314,12 +317,16 @@ class Identifier:
         return fitted
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``)."""
+        """Write the model to the folder ``path`` (``model.json`` + ``weights.npz``, and its token model in
+        the sub-folder ``tokens``). Each file is replaced whole; the token model first, ``model.json`` last,
+        all stamped with one save id (a digest of their content: the same model gives the same files), so
+        a folder whose save was cut short between two files is a :class:`ModelError` at load, never a mixed model."""
         from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
 
         state = self.state
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
+        tokens = state.get("tokens")
         header = {
             "format": FORMAT,
             "version": VERSION,
@@ -331,27 +338,27 @@ class Identifier:
             "temperature": state["temperature"],
             "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
+            "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),  # (just written: not None)
         }
         alphabet = state["alphabet"]
+        arrays = {
+            "levels": state["packed"].levels(),
+            "scale": state["packed"].scale,
+            "bias": np.asarray(state["bias"], dtype=np.float32),
+            "run_starts": alphabet.run_starts,
+            "run_ids": alphabet.run_ids,
+            "letter": alphabet.letter,
+            "context_weights": state["context"].weights,
+            "context_bias": state["context"].bias,
+            "vocabulary_hashes": state["vocabulary"].hashes,
+            "vocabulary_totals": state["vocabulary"].totals,
+            "vocabulary_counts": state["vocabulary"].counts.astype(np.int16),
+        }
+        header["save"] = _digest(header, arrays)
         with atomic_output(str(folder / "weights.npz")) as out:  # each file appears whole or not at all
-            np.savez(
-                out,
-                levels=state["packed"].levels(),
-                scale=state["packed"].scale,
-                bias=np.asarray(state["bias"], dtype=np.float32),
-                run_starts=alphabet.run_starts,
-                run_ids=alphabet.run_ids,
-                letter=alphabet.letter,
-                context_weights=state["context"].weights,
-                context_bias=state["context"].bias,
-                vocabulary_hashes=state["vocabulary"].hashes,
-                vocabulary_totals=state["vocabulary"].totals,
-                vocabulary_counts=state["vocabulary"].counts.astype(np.int16),
-            )
+            np.savez(out, **arrays, save=np.array(header["save"]))
         with atomic_output(str(folder / "model.json")) as out:
             out.write((json.dumps(header, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-        if state.get("tokens") is not None:
-            state["tokens"].save(folder / TOKEN_MODEL)
         return folder
 
     @classmethod
@@ -383,8 +390,11 @@ class Identifier:
         try:
             with np.load(weights_path, allow_pickle=False) as arrays:
                 data = {name: arrays[name] for name in ARRAYS}
+                stamp = str(arrays["save"]) if "save" in arrays.files else None
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as e:
             raise ModelError(f"{weights_path}: cannot read the weights ({e})") from None
+        if header.get("save") is not None and stamp != header["save"]:  # (files saved before round 11 have no stamp)
+            raise ModelError(f"{weights_path}: not from the save that wrote {header_path} (a save cut short?): save the model again")
         sets = 2 if header["version"] >= 5 else 1  # the context layer's sets of blocks (awal.lid.context)
         _check_shapes(weights_path, data, spec, len(labels), sets)
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
@@ -400,8 +410,39 @@ class Identifier:
             except (KeyError, TypeError, ValueError) as e:
                 raise ModelError(f"{header_path}: bad dialect layer ({e})") from None
         state["path"] = str(folder)
-        state["tokens"] = cls.load(folder / TOKEN_MODEL) if (folder / TOKEN_MODEL / "model.json").exists() else None
+        state["tokens"] = _token_model(cls, folder, header.get("tokens", ...), header_path)
         return cls(threshold, priors, _state=state)
+
+
+def _digest(header: dict, arrays: dict[str, np.ndarray]) -> str:
+    """The save id of a model: a digest of its header and arrays (the same model, the same id)."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(header, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    for name, array in sorted(arrays.items()):
+        digest.update(f"{name} {array.dtype.str} {array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _save_id(folder: Path) -> str | None:
+    """The save id in ``folder/model.json`` (None for a model saved before round 11)."""
+    save = json.loads((folder / "model.json").read_text(encoding="utf-8")).get("save")
+    return None if save is None else str(save)
+
+
+def _token_model(cls: type[Identifier], folder: Path, expected: Any, header_path: Path) -> Identifier | None:
+    """The token model in ``folder/tokens`` that ``model.json`` names by its save id (``expected``; None: it has
+    none, whatever the folder holds); ``...`` for a header from before round 11: the sub-folder's model, if any."""
+    sub = folder / TOKEN_MODEL
+    if expected is ...:
+        return cls.load(sub) if (sub / "model.json").exists() else None
+    if expected is None:
+        return None
+    tokens = cls.load(sub)
+    if _save_id(sub) != expected:
+        raise ModelError(f"{sub}: not the token model {header_path} was saved with (a save cut short?): save the model again")
+    return tokens
 
 
 def _model_file(path: Path) -> Path:

@@ -97,6 +97,16 @@ def carried(label: np.ndarray, token_offsets: np.ndarray, und: int) -> np.ndarra
     return np.where(from_before, label[np.maximum(before, 0)], np.where(from_after, label[np.minimum(after, n - 1)], und))
 
 
+def _identifier(idf: Any) -> Identifier:
+    """``idf``, or the bundled model for None; a ``TypeError`` for anything else (``idf or Identifier()``
+    took a 0 or "" for the bundled model and failed deep inside on any other value)."""
+    if idf is None:
+        return Identifier()
+    if not isinstance(idf, Identifier):
+        raise TypeError(f"idf must be an awal.Identifier (None: the bundled model), got {type(idf).__name__}")
+    return idf
+
+
 def _one_text(text: Any) -> TextBatch:
     if not isinstance(text, str):
         raise TypeError(f"expected a str, got {type(text).__name__}")
@@ -110,7 +120,7 @@ def identify_tokens(x: Any, idf: Identifier | None = None) -> Any:
     A list of texts gives a list of such lists (scored as one batch: much faster than a loop),
     a pandas Series or NumPy array the same container of lists, a pyarrow string array a
     ``list<struct<token, start, end, label>>`` array (nulls and chunks kept)."""
-    idf = idf or Identifier()
+    idf = _identifier(idf)
     single = isinstance(x, str)
     batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
@@ -147,7 +157,7 @@ def language_spans(x: Any, idf: Identifier | None = None) -> Any:
     >>> language_spans(["", "2024 !"])
     [[], [(0, 6, 'und')]]
     """
-    idf = idf or Identifier()
+    idf = _identifier(idf)
     single = isinstance(x, str)
     batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)
@@ -178,7 +188,7 @@ def mixedness(x: Any, idf: Identifier | None = None) -> Any:
     """Share of a text's letters in words of other languages than its most frequent one
     (0: one language; 0.5: half and half). A float per text (``str`` -> float; a list, pandas
     Series or NumPy array -> the same container of floats; a pyarrow string array -> a ``double`` array)."""
-    idf = idf or Identifier()
+    idf = _identifier(idf)
     single = isinstance(x, str)
     batch = _one_text(x) if single else TextBatch.from_input(x)
     starts, ends, token_offsets, label = token_labels(batch, idf)

@@ -17,10 +17,10 @@ integers), so scores do not change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
+from ..lazy import lazy
 from .features import FeatureSpec, LengthGroups, by_length, feature_counts, symbols, word_buckets, word_hashes, words
 from .packed import LANES, MAX_FEATURES, OFFSET, PackedWeights, unpack_totals
 
@@ -123,7 +123,7 @@ class Vocabulary:
         labels = state["packed"].labels
         return cls(hashes[top], pack_totals(lanes[:, :labels]), lanes[:, labels].astype(np.int64))
 
-    @cached_property
+    @lazy
     def levels(self) -> np.ndarray:
         """int32 ``(words, lanes + 1)``: each word's level sums per lane of its packed total (one lane
         per label, then zeros), then its feature count."""
@@ -150,11 +150,11 @@ class Vocabulary:
             self._derived[key] = difference(self.levels[:, :-1], self.counts, scale, pair)
         return self._derived[key]
 
-    @cached_property
+    @lazy
     def _derived(self) -> dict:
         return {}
 
-    @cached_property
+    @lazy
     def slots(self) -> np.ndarray:
         """An open-addressing index of :attr:`hashes`: per slot a 16-byte record, uint64 ``(hash, position)``
         (position ``-1``: empty). A word sits at the slot its mixed hash points to or in the next ones (linear
