@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import numpy as np
 
-from awal.arabizi import ArabiziModel, _flat, _lattice_codes, _lattice_forms, _prefix_tree, romanize
-from awal.reference import arabizi_readings
+from awal.arabizi import ArabiziModel, _flat, _lattice_codes, _lattice_forms, _prefix_tree, _unique_spans, romanize
+from awal.arabizi_words import codes
+from awal.reference import arabizi_readings, distinct_spans
 
 from strategies import examples
 
@@ -31,6 +32,22 @@ def _bench():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+# ---------------------------------------------------------------- distinct words of a batch
+@examples(60)
+@given(st.lists(st.text(min_size=1, max_size=6) | st.sampled_from(["wa", "la", "w", "a\U0001F600", "\ud800", "\x00"]),
+                min_size=1, max_size=30), st.data())
+def test_unique_spans_group_the_spans_as_strings(pieces, data):
+    text = "".join(pieces)
+    bounds = np.cumsum([0] + [len(p) for p in pieces])
+    spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    spans = data.draw(st.permutations(spans))  # any order, as words of several texts come
+    inv, first = _unique_spans(codes(text), np.array([a for a, _ in spans]), np.array([b for _, b in spans]))
+    ref_inv, ref_first = distinct_spans(text, spans)
+    renumber = {k: n for n, k in enumerate(dict.fromkeys(inv.tolist()))}  # the kernel numbers by hash order
+    assert [renumber[k] for k in inv.tolist()] == ref_inv
+    assert sorted(first.tolist()) == ref_first and all(inv[first[k]] == k for k in range(len(first)))
 
 
 # ---------------------------------------------------------------- prefix tree of the search

@@ -90,3 +90,37 @@ def test_convert_darija_keeps_layout(toy):
     assert keep.convert_darija([], upper, toy) == []
     repeated = ["kayn", "je suis kayn", "kayn", "", "je suis kayn"]
     assert keep.convert_darija(repeated, upper, toy) == [keep.convert_darija([t], upper, toy)[0] for t in repeated]
+
+
+def reference_convert(texts: list[str], convert, idf: Identifier) -> list[str]:
+    """The obvious layout, text by text: the stretch before the first kept token (empty or not),
+    then each kept token as written and each non-empty stretch after it, every stretch converted alone."""
+    starts, ends, text_of = keep.kept_tokens(TextBatch.from_strings(texts), idf)
+    offsets = np.cumsum([0] + [len(t) for t in texts])
+    kept: dict[int, list[tuple[int, int]]] = {}
+    for a, b, i in zip(starts.tolist(), ends.tolist(), text_of.tolist()):
+        kept.setdefault(i, []).append((a - int(offsets[i]), b - int(offsets[i])))
+    out = []
+    for i, text in enumerate(texts):
+        spans = kept.get(i)
+        if not spans:
+            out.append(convert([text])[0])
+            continue
+        parts, cursor = [convert([text[: spans[0][0]]])[0]], spans[0][0]
+        for a, b in spans:
+            if a > cursor:
+                parts.append(convert([text[cursor:a]])[0])
+            parts.append(text[a:b])
+            cursor = b
+        if cursor < len(text):
+            parts.append(convert([text[cursor:]])[0])
+        out.append("".join(parts))
+    return out
+
+
+@examples(60)
+@given(st.lists(st.lists(st.sampled_from(PIECES) | any_texts, max_size=4).map(" ".join) | st.sampled_from(PIECES), max_size=6))
+def test_convert_darija_equals_the_layout_text_by_text(toy, texts):
+    # a marking converter: an empty stretch shows as "<>" (a text that is one kept token has one, before it)
+    mark = lambda pieces: [f"<{p.upper()}>" for p in pieces]  # noqa: E731
+    assert keep.convert_darija(texts, mark, toy) == reference_convert(texts, mark, toy)

@@ -133,6 +133,10 @@ def _unique_spans(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tupl
     Spans are hashed (64-bit polynomial, wrapping arithmetic) and made unique with
     ``np.unique``; every span is then compared with its representative letter by
     letter, so a hash collision can never merge two different words.
+
+    >>> inv, first = _unique_spans(codes("wa la wa"), np.array([0, 3, 6]), np.array([2, 5, 8]))
+    >>> bool(inv[0] == inv[2] != inv[1]), sorted(first.tolist())
+    (True, [0, 1])
     """
     n = cps.size
     with np.errstate(over="ignore"):
@@ -584,10 +588,16 @@ def _read_lexicon(path: Path) -> dict[str, list[str]]:
     return lex
 
 
-def _among(words: list[str], forms: frozenset[str]) -> np.ndarray:
-    """Whether each of the distinct ``words`` is one of ``forms`` (a few, found by set intersection)."""
+def _among(words: list[str], forms: frozenset[str], ids: np.ndarray) -> np.ndarray:
+    """Whether each of the distinct ``words`` is one of ``forms``, looked up only for the words
+    ``ids`` (the only ones the caller reads: False for the others).
+
+    >>> _among(["b", "naja7", "f", "l"], frozenset({"b", "f", "l"}), np.array([3, 1, 0, 1])).tolist()
+    [True, False, False, True]
+    """
     flags = np.zeros(len(words), dtype=bool)
-    flags[[words.index(w) for w in forms.intersection(words)]] = True
+    ids = np.unique(ids)
+    flags[ids[np.array([words[k] in forms for k in ids.tolist()], dtype=bool)]] = True
     return flags
 
 
@@ -1071,7 +1081,8 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]
         if not follows.any():
             return words, choice, readings
-        pro = _among(uwords, PROCLITIC_FORMS)[inv]
+        after = np.flatnonzero(follows)  # a proclitic there, or the word it would attach to after it
+        pro = _among(uwords, PROCLITIC_FORMS, inv[np.r_[after, after + 1]])[inv]
         occ = np.flatnonzero(pro[:-1] & follows).tolist()
         joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
         occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
@@ -1112,7 +1123,7 @@ class ArabiziModel:
         follows = words.text[1:] == words.text[:-1]  # the word before is in the same text
         if not follows.any():
             return choice, readings
-        occ = np.flatnonzero(_among(uwords, VERB_CUES)[inv[:-1]] & follows) + 1
+        occ = np.flatnonzero(_among(uwords, VERB_CUES, inv[:-1][follows])[inv[:-1]] & follows) + 1
         verbs: dict[int, str | None] = {}
         for k in inv[occ].tolist():
             if k not in verbs:

@@ -647,7 +647,7 @@ def map_strings(x: Any, fn: Callable[[list[str]], list[str]]) -> Any:
     if isinstance(x, str):
         return fn([x])[0]
     if isinstance(x, (list, tuple)):
-        if not all(isinstance(s, str) for s in x):
+        if not set(map(type, x)) <= {str} and not all(isinstance(s, str) for s in x):  # the types first: one C pass
             TextBatch.from_strings(x)  # raises the TypeError naming the item
         out = fn(list(x))
         return tuple(out) if isinstance(x, tuple) else out

@@ -596,3 +596,18 @@ def lid_context_logits(own: list[list[float]], text_of: list[int], local: list[l
             features += [0.0] * len(features)
         out.append([bias[c] + sum(x * weights[r][c] for r, x in enumerate(features)) for c in range(k)])
     return out
+
+
+def distinct_spans(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """``(inverse, first)`` of the non-empty spans ``text[a:b]`` by string: the distinct span of
+    each (numbered in order of first occurrence) and the first occurrence of each distinct one
+    (twin of :func:`awal.arabizi._unique_spans`, up to the numbering of the distinct spans)."""
+    index: dict[str, int] = {}
+    inverse: list[int] = []
+    first: list[int] = []
+    for i, (a, b) in enumerate(spans):
+        k = index.setdefault(text[a:b], len(index))
+        if k == len(first):
+            first.append(i)
+        inverse.append(k)
+    return inverse, first

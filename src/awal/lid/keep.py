@@ -96,8 +96,9 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
         & (np.bincount(token, weights=before_letter, minlength=n) > 0)
     )
     text = batch.joined()
-    for j in np.flatnonzero(found & chars.digit[np.r_[0, np.cumsum(lengths)[:-1]]]).tolist():
-        found[j] = not is_number(text[starts[j] : ends[j]])  # 3rd, 5km: numbers (only they start with a digit)
+    digit_first = np.flatnonzero(found & chars.digit[np.r_[0, np.cumsum(lengths)[:-1]]])
+    for j, a, b in zip(digit_first.tolist(), starts[digit_first].tolist(), ends[digit_first].tolist()):
+        found[j] = not is_number(text[a:b])  # 3rd, 5km: numbers (only they start with a digit)
     return found
 
 
@@ -145,11 +146,13 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     digit_first = starts_with_digit(cps, starts)
     after_digit = np.zeros(n, dtype=bool)
     after_digit[1:] = digit_first[:-1] & (text_of[1:] == text_of[:-1])
-    for j in np.flatnonzero(~keep & (marks | digit_first | after_digit)).tolist():
-        token_text = text[starts[j] : ends[j]]
-        if marks[j] and SPECIAL.search(token_text):
+    maybe = np.flatnonzero(~keep & (marks | digit_first | after_digit))
+    for j, a, b, marked, after in zip(maybe.tolist(), starts[maybe].tolist(), ends[maybe].tolist(), marks[maybe].tolist(),
+                                      after_digit[maybe].tolist()):
+        token_text = text[a:b]
+        if marked and SPECIAL.search(token_text):
             keep[j] = True
-        elif UNIT.match(token_text) and (token_text[0].isdigit() or (after_digit[j] and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
+        elif UNIT.match(token_text) and (token_text[0].isdigit() or (after and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
             keep[j] = True
     picked = np.flatnonzero(keep)
     return starts[picked], ends[picked], text_of[picked]
@@ -165,12 +168,18 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
     idf = idf or Identifier()
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
-    local_starts = (starts - batch.offsets[text_of]).tolist()
-    local_ends = (ends - batch.offsets[text_of]).tolist()
+    local_starts, local_ends = starts - batch.offsets[text_of], ends - batch.offsets[text_of]
+    # a text that is one kept token and nothing else (a French word alone, a URL): its only piece is ""
+    alone = (local_starts == 0) & (local_ends == np.diff(batch.offsets)[text_of])
+    alone[1:] &= text_of[1:] != text_of[:-1]  # no kept token before it in its text
+    alone[:-1] &= text_of[:-1] != text_of[1:]  # nor after it
     spans: dict[int, list[tuple[int, int]]] = {}
-    for i, a, b in zip(text_of.tolist(), local_starts, local_ends):
+    for i, a, b in zip(text_of[~alone].tolist(), local_starts[~alone].tolist(), local_ends[~alone].tolist()):
         spans.setdefault(i, []).append((a, b))
     pieces = list(texts)  # stretches to convert: text i's first one is pieces[i], the others follow the texts
+    whole = text_of[alone].tolist()
+    for i in whole:
+        pieces[i] = ""
     layout: dict[int, list[str | int]] = {}  # per text with kept tokens: a kept token's text, or a piece index
     for i, kept in spans.items():
         text = texts[i]
@@ -189,6 +198,8 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
         layout[i] = parts
     converted = convert(pieces) if pieces else []
     out = converted[: len(texts)]
+    for i in whole:
+        out[i] += texts[i]
     for i, parts in layout.items():
         out[i] = "".join(p if isinstance(p, str) else converted[p] for p in parts)
     return out
