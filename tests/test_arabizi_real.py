@@ -584,7 +584,8 @@ def _without_proclitics(model: ArabiziModel, text: str) -> str:
 def test_proclitics_through_the_public_api_and_before_kept_words():
     # with keep_foreign (the default) a proclitic before a kept French word stays apart
     assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح و الله"
-    assert plain(awal.transliterate("mchit f les vacances", "arabizi2ar")) == "مشيت ف les vacances"
+    # (`f` with Darija on both sides: in `mchit f les vacances` it sits at the keep margin, -0.49 against -0.5)
+    assert plain(awal.transliterate("ana f les vacances daba", "arabizi2ar")) == "أنا ف les vacances دابا"
 
 
 def test_fit_learns_from_phrases_that_attach_the_proclitics(model):

@@ -388,6 +388,29 @@ def test_context_layer_learns_what_neighbours_say():
         blocks(own, text_of, np.zeros((150, 3)))
 
 
+def test_token_context_reads_no_score_below_the_floor():
+    """The context layer reads each label's log-probability floored at SCORE_FLOOR: a Latin word's
+    Arabic-script labels lie far below it, by amounts that say nothing (round 10's Darija/MSA layer
+    moved them and the token macro-F1 fell from 0.711 to 0.645), so pushing them further down
+    leaves every word's context probabilities as they were."""
+    from awal.batch import TextBatch
+    from awal.lid.tokens import SCORE_FLOOR, own_scores, token_scores
+
+    model = Identifier()
+    batch = TextBatch.from_strings(["salam khoya je suis vraiment content lyoum bzaf", "wach nta mzyan ghir chwiya"])
+    _, _, _, own, local, letters = own_scores(batch, model)
+    assert own.min() >= SCORE_FLOOR and local is not None and local.min() >= SCORE_FLOOR
+    word = letters > 0
+    floored = [i for i in range(len(model.labels)) if (own[word, i] == SCORE_FLOOR).all()]  # Arabic-script labels, for these words
+    others = [i for i in range(len(model.labels)) if i not in floored]
+    assert floored and all(model.labels[i].endswith("_Arab") for i in floored), [model.labels[i] for i in floored]
+    lower = Identifier(_state=dict(model.state))
+    lower.state["bias"] = model.state["bias"] - 3.0 * model.state["temperature"] * np.isin(np.arange(len(model.labels)), floored)
+    before, after = token_scores(batch, model)[3][word], token_scores(batch, lower)[3][word]
+    np.testing.assert_allclose(np.exp(after[:, others]), np.exp(before[:, others]), atol=1e-3)  # what the mass below the floor was
+    assert (after.argmax(axis=1) == before.argmax(axis=1)).all()
+
+
 def test_token_model_and_context_round_trip(toy, tmp_path):
     model = Identifier(_state=dict(toy.state))
     model.state["tokens"] = Identifier().fit(["je", "suis", "wach", "kayn", "des", "bzaf"], ["fra_Latn", "fra_Latn", "ary_Latn", "ary_Latn", "fra_Latn", "ary_Latn"], spec=FeatureSpec(bits=10), epochs=3)

@@ -36,14 +36,18 @@ from .context import log_softmax
 from .model import UNDETERMINED, Identifier
 
 
-UNKNOWN_TO_TOKEN_MODEL = np.log(1e-4)  # its log-probability of a label it does not have
+SCORE_FLOOR = np.log(1e-3)  # the lowest log-probability the context layer reads (see own_scores); also the token model's for a label it does not have
 
 
 def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """``(starts, ends, token_offsets, own, local, letters)`` for every token of the batch: ``own``
     ``(tokens, labels)`` are the log-probabilities of each token scored alone, ``local`` those
     of the token model (``None`` without one; labels as ``idf``'s), ``letters`` the number of
-    letters of each token (words are the tokens with some)."""
+    letters of each token (words are the tokens with some). Both are floored at :data:`SCORE_FLOOR`:
+    below it a log-probability only says "not this label", and how far below is noise the context
+    layer would read (a Latin word's Arabic-script labels sit at -5 to -14, set by n-grams never
+    seen in that script and moved by the Darija/MSA layer: round 10's change to that layer took the
+    grouped-CV token macro-F1 from 0.711 to 0.645, benchmarks/README.md)."""
     starts, ends, token_offsets = token_spans(batch)
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
@@ -51,9 +55,9 @@ def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarra
     local = None
     if idf.token_model is not None:
         names = idf.token_model.labels
-        local = np.full(z_tokens.shape, UNKNOWN_TO_TOKEN_MODEL)
-        local[:, [idf.labels.index(name) for name in names]] = log_softmax(idf.token_model.logits(tokens)[0])
-    return starts, ends, token_offsets, log_softmax(z_tokens), local, letters
+        local = np.full(z_tokens.shape, SCORE_FLOOR)
+        local[:, [idf.labels.index(name) for name in names]] = np.maximum(log_softmax(idf.token_model.logits(tokens)[0]), SCORE_FLOOR)
+    return starts, ends, token_offsets, np.maximum(log_softmax(z_tokens), SCORE_FLOOR), local, letters
 
 
 def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
