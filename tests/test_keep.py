@@ -23,7 +23,7 @@ from strategies import examples, texts as any_texts
 TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gens je suis", "c'est vraiment très bien"] * 3
 TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
 LATIN_LETTER = regex.compile(r"[\p{Latin}\p{Mn}]")
-CHAT_WORD = regex.compile(r"(?=.*[3579][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
+CHAT_WORD = regex.compile(r"(?=.*[35789][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
     return out
 
 
-PIECES = ["3la", "m3a", "7mar", "b9it", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
+PIECES = ["3la", "m3a", "7mar", "b9it", "d8eb", "8h30", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
           "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام",
           "٢٠٠", "٣km", "²", "𝟓", "۵dh"]  # digits of other scripts, a superscript and an astral digit
 
@@ -74,6 +74,8 @@ def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypat
     upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731  a marker converter
     assert keep.convert_darija(["je suis 3la m3a b9it gens"], upper, toy) == ["je suis 3LA M3A B9IT gens"]
     assert keep.convert_darija(["3la m3a 7mar"], upper, french) == ["3LA M3A 7MAR"]
+    # 8 is ه before a letter (DODa's d8eb ذهب, der8am درهم); 8h30 is a time
+    assert keep.convert_darija(["d8eb", "der8am 8h30"], upper, french) == ["D8EB", "DER8AM 8h30"]
     calls = []
     monkeypatch.setattr(keep, "token_scores", lambda *a: calls.append(a) or token_scores(*a))
     # texts of such words, numbers and punctuation only are not scored at all

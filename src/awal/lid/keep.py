@@ -6,7 +6,7 @@ Latin-script languages other than Arabic in Latin script (French, English, Spani
 Kabyle... together) as on Arabic in Latin script: a French word split between French and
 Spanish still stays, and a word in doubt leans to staying (a French word turned into Arabic
 letters is lost; a Darija word left in Latin letters is still readable). A word that writes
-a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``b9it``: ع خ ح ق) is Arabizi by
+a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``d8eb``, ``b9it``: ع خ ح ه ق) is Arabizi by
 its spelling alone and is always converted; a text whose words are all such words, or that
 has no Latin letter (nothing in it to convert), is not scored at all. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
 unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
@@ -41,7 +41,7 @@ UNIT = regex.compile(
 )
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
 MARGIN = -0.5  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
-CHAT_DIGITS = "3579"  # ع خ ح ق: before a letter inside a Latin word, only Arabizi writes them
+CHAT_DIGITS = "35789"  # ع خ ح ه ق: before a letter inside a Latin word, only Arabizi writes them (2 ء is not one: French writes 2m1, 2eme)
 _CHAT_DIGIT_CODES = np.array([ord(d) for d in CHAT_DIGITS], dtype=np.uint32)
 _SPECIAL_MARKS = np.array([ord(c) for c in "@#:."], dtype=np.uint32)  # every SPECIAL token holds one
 
@@ -77,10 +77,10 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     letter, and no number, ordinal or measure (``3rd``, ``5km``, ``7h30``) (``chars``: the
     tokens' :class:`TokenChars`, when the caller has them).
 
-    >>> b = TextBatch.from_strings(["3la m3a 3rd 5G ps5 b7al salam"])
-    >>> s, e = np.array([0, 4, 8, 12, 15, 19, 24]), np.array([3, 7, 11, 14, 18, 23, 29])
+    >>> b = TextBatch.from_strings(["3la m3a 3rd 5G ps5 b7al salam d8eb 8h30"])
+    >>> s, e = np.array([0, 4, 8, 12, 15, 19, 24, 30, 35]), np.array([3, 7, 11, 14, 18, 23, 29, 34, 39])
     >>> chat_digit_words(b, s, e).tolist()
-    [True, True, False, False, False, True, False]
+    [True, True, False, False, False, True, False, True, False]
     """
     n = len(starts)
     if not n:
