@@ -308,6 +308,7 @@ def test_error_in_a_late_batch_leaves_no_output(tmp_path, capsys):
     [
         (["normalize", "nope.txt"], "no such file: nope.txt"),
         (["normalize", "--field", "a", "--format", "txt"], "need a structured format"),
+        (["identify", "--replace-output-field", "--format", "txt"], "need a structured format"),  # was silently ignored
         (["normalize", "--format", "parquet", "-o", "o.parquet"], "parquet cannot be read from stdin"),
         (["normalize", "--format", "parquet"], "parquet output needs a file"),
         (["normalize", "--profile-file", "missing.toml"], "missing.toml"),

@@ -61,8 +61,8 @@ def open_input(
             raise UsageError("parquet cannot be read from stdin (it needs a seekable file): pass a file path")
         yield _parquet_input(path, field or "text", output_field, batch_size, result, replace)
         return
-    if fmt == "txt" and (field or output_field):
-        raise UsageError("--field/--output-field need a structured format (jsonl, csv, tsv, parquet), not txt")
+    if fmt == "txt" and (field or output_field or replace):
+        raise UsageError("--field/--output-field/--replace-output-field need a structured format (jsonl, csv, tsv, parquet), not txt")
     if path == STDIO and sys.stdin is None:  # closed when Python started (``<&-``)
         raise OSError(errno.EBADF, "stdin is not open (closed with <&-?)")
     stream = sys.stdin.buffer if path == STDIO else open(path, "rb")
