@@ -84,3 +84,26 @@ def test_sentencepiece_info_logs_are_silenced():
     code = "import awal.export as e; e._charsmap(((chr(97), chr(98)),))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "builder.cc" not in run.stderr, run.stderr
+
+
+def _redefined(body: list[ast.stmt]) -> list[str]:
+    """Names a module or class body defines twice with ``def``/``class``: the second hides the first
+    (a test so hidden never runs). ``typing.overload`` signatures are the one intended case."""
+    implemented: set[str] = set()  # names defined by something else than an overload signature
+    twice = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if not any("overload" in ast.unparse(d) for d in getattr(node, "decorator_list", [])):
+                if node.name in implemented:
+                    twice.append(node.name)
+                implemented.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                twice += [f"{node.name}.{name}" for name in _redefined(node.body)]
+    return twice
+
+
+def test_no_function_or_test_is_defined_twice():
+    """Round 11 merged a test with the name of an earlier parametrised one, which then silently stopped running."""
+    files = [*SOURCE.rglob("*.py"), *Path(__file__).parent.glob("*.py")]
+    found = {str(p): twice for p in files if (twice := _redefined(ast.parse(p.read_text(encoding="utf-8")).body))}
+    assert found == {}
