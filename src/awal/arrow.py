@@ -237,8 +237,8 @@ def map_table(table: Any, column: str, function: ArrayFunction, output: str | No
     """
     if column not in table.schema.names:
         raise KeyError(f"no column {column!r}; columns: {', '.join(table.schema.names)}")
-    name = output or column
-    if name != column and name in table.schema.names and not check_flag("replace", replace):
+    name, replace = output or column, check_flag("replace", replace)
+    if name != column and name in table.schema.names and not replace:
         raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")
     result = function(table.column(column))
     if name in table.schema.names:

@@ -81,6 +81,14 @@ def opening_symbols(table: np.ndarray) -> np.ndarray:
     return out
 
 
+def openers(state: dict) -> np.ndarray:
+    """:func:`opening_symbols` of a model ``state``'s table (``Identifier.state``): built on first use, then kept in it."""
+    opens = state.get("openers")
+    if opens is None:
+        opens = state.setdefault("openers", opening_symbols(state["table"]))
+    return opens
+
+
 def spellings(word: str, prefixes: tuple[str, ...]) -> set[str]:
     """``word`` with each prefix, each alef in its four forms and a final ه also as ة.
 

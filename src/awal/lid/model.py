@@ -37,7 +37,7 @@ from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE, ranges
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
-from .markers import KINDS, Markers, opening_symbols
+from .markers import KINDS, Markers, openers
 from .one import LONGEST, SMALL_LIST, one_text
 from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
@@ -618,9 +618,7 @@ def _marker_counts(state: dict, ids: np.ndarray, found, firsts: np.ndarray, inve
     with an Arabic letter can be marker words: the kinds are read for them alone."""
     grouped = found.grouped
     n_texts = len(bounds) - 1
-    opens = state.get("openers")
-    if opens is None:
-        opens = state.setdefault("openers", opening_symbols(state["table"]))
+    opens = openers(state)
     at = grouped.order.take(firsts, mode="wrap")  # each distinct word's place among the words
     arabic = opens.take(ids.take(found.starts.take(at, mode="wrap"), mode="wrap")).nonzero()[0]
     if not len(arabic):

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .dialect import FEATURES, Dialect
-from .markers import KINDS, NONE, Markers, opening_symbols
+from .markers import KINDS, NONE, Markers, openers
 from .features import _MUL, _ORDER_SALT, _PAIR_MUL, _POSITION_KEYS, BOUNDARY, DROP, ID_BITS, FeatureSpec
 from .packed import OFFSET
 from .vocabulary import longest_word
@@ -99,7 +99,7 @@ class OneText:
         self.frequent = dict(zip(vocabulary.hashes.tolist(), range(len(vocabulary.hashes))))
         self.lanes = f"<{self.labels + 1}I"  # a word's sums as bytes (TEXT_BITS lanes)
         self.words: dict[str, tuple[int, int, float, int, int]] = {}  # see _learn
-        self.opening = frozenset(np.flatnonzero(opening_symbols(state["table"])).tolist())  # a marker word's first symbol
+        self.opening = frozenset(np.flatnonzero(openers(state)).tolist())  # a marker word's first symbol
 
     def logits(self, text: str) -> tuple[list[float], int] | None:
         """Calibrated log-scores of ``text`` per label (:meth:`~awal.lid.model.Identifier.logits`) and its
