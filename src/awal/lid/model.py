@@ -32,7 +32,7 @@ from ..batch import TextBatch, code_points, utf16_units
 from ..columns import accepts_columns, column_strings, is_null_column, strings_of_nulls
 from ..fastpath import run_fast
 from ..names import check_whole
-from .context import BLOCKS, Context
+from .context import BLOCKS, SCORE_FLOOR, Context
 from .dialect import EVIDENCE, Dialect
 from ..kernels import UNICODE_SIZE, ranges
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
@@ -43,8 +43,9 @@ from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
-VERSION = 5  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks
-READS = (3, 4, 5)  # a version 3 file is a model without a dialect layer, a version 3 or 4 file one without short-word blocks in its context layer
+VERSION = 6  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks; 5: no score floor
+READS = (3, 4, 5, 6)  # a version 3 file is a model without a dialect layer, a version 3 or 4 file one without short-word blocks in its context layer
+# a file before version 6 does not say the context layer's score floor: round 11's saves (version 5 with a save stamp) used SCORE_FLOOR, older ones none
 UNDETERMINED = "und"
 NEAR = 1e-9  # log-scores closer than this to a text's best are compared as probabilities (see Identifier._labels)
 SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache and reuse the same memory (larger
@@ -336,6 +337,7 @@ class Identifier:
             "words": state["spec"].words,
             "pairs": state["spec"].pairs,
             "temperature": state["temperature"],
+            "score_floor": state["context"].floor,
             "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
             "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),  # (just written: not None)
@@ -382,6 +384,7 @@ class Identifier:
             spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
             labels = check_labels(header["labels"])
             temperature = float(header["temperature"])
+            floor = _score_floor(header)
         except (KeyError, TypeError, ValueError) as e:
             raise ModelError(f"{header_path}: bad model header ({type(e).__name__}: {e})") from None
         if not 0 < temperature < float("inf"):
@@ -399,7 +402,7 @@ class Identifier:
         _check_shapes(weights_path, data, spec, len(labels), sets)
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
         weights = np.vstack([data["context_weights"], np.zeros(((2 - sets) * len(BLOCKS) * len(labels), len(labels)))])  # zeros: no word is short
-        context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64))
+        context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64), floor)
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
         vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
@@ -412,6 +415,18 @@ class Identifier:
         state["path"] = str(folder)
         state["tokens"] = _token_model(cls, folder, header.get("tokens", ...), header_path)
         return cls(threshold, priors, _state=state)
+
+
+def _score_floor(header: dict) -> float | None:
+    """The lowest log-probability the context layer of a model file was trained to read (``None``: unfloored)."""
+    if "score_floor" in header:
+        floor = header["score_floor"]
+        if floor is not None and (type(floor) not in (int, float) or not -float("inf") < floor < 0):
+            raise ValueError(f"score_floor {floor!r}, expected a negative number or null")
+        return None if floor is None else float(floor)
+    if header["version"] >= 6:
+        raise KeyError("score_floor")
+    return SCORE_FLOOR if header["version"] == 5 and header.get("save") is not None else None
 
 
 def _digest(header: dict, arrays: dict[str, np.ndarray]) -> str:
