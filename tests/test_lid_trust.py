@@ -321,13 +321,20 @@ def test_pickles_load_in_a_fresh_process(toy, tmp_path):
 
     import awal
 
+    from awal.lid.model import model_dir
+    from awal.lid.tokens import identify_tokens
+
     texts = ["salam khoya, je suis content", "كيداير لباس", "ⴰⵣⵓⵍ", ""]
-    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy]
-    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2)]
+    loaded = Identifier.load(model_dir())  # a model from a folder: it travels as its files' arrays
+    unused = len(pickle.dumps(loaded))
+    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy, loaded]
+    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist()]
+    assert len(pickle.dumps(loaded)) < unused + 1_000 < 8_000_000  # round 11: 16 MB, 27 MB once used (the tables built on use travelled too)
     (tmp_path / "made.pkl").write_bytes(pickle.dumps(made))
     script = (
-        "import pickle, sys; idf, tr, toy = pickle.load(open(sys.argv[1], 'rb')); texts = pickle.loads(bytes.fromhex(sys.argv[2])); "
-        "sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), toy.top_k(texts, k=2), idf.threshold, idf.priors, tr.keep_foreign]))"
+        "import pickle, sys; from awal.lid.tokens import identify_tokens; idf, tr, toy, loaded = pickle.load(open(sys.argv[1], 'rb')); "
+        "texts = pickle.loads(bytes.fromhex(sys.argv[2])); sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), "
+        "toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist(), idf.threshold, idf.priors, tr.keep_foreign]))"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "made.pkl"), pickle.dumps(texts).hex()], capture_output=True, check=True)
     assert pickle.loads(out.stdout) == [*expected, 0.3, {"ary_Latn": 2.0}, False]

@@ -53,6 +53,8 @@ SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache 
 TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
 ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
           "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
+STORED = ("labels", "spec", "alphabet", "packed", "bias", "temperature", "sources", "context", "vocabulary",
+          "dialect", "path", "tokens")  # a model state's parts that its files hold (a pickle too); the others are built from them  # fmt: skip
 LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")  # ISO 639 code _ ISO 15924 script
 KNOWN_LABELS = (
     "ary_Arab", "ary_Latn", "arb_Arab", "arb_Latn", "arz_Arab", "arq_Arab", "arq_Latn", "aeb_Arab", "aeb_Latn",
@@ -106,11 +108,19 @@ class Identifier:
 
     def __getstate__(self) -> dict:
         """What pickle stores (Spark, Dask and multiprocessing ship an identifier to every worker):
-        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled."""
+        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled;
+        another model travels as what its files store (:data:`STORED`), never the tables built from them on use."""
         state = dict(self.__dict__)
         if self._bundled:
             state["_state"] = None
+        elif self._state is not None:
+            state["_state"] = _stored(self._state)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self._state is not None:
+            self._state = _with_tables(self._state)
 
     # ------------------------------------------------------------ the model
     @property
@@ -674,10 +684,25 @@ def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndar
 
 
 def _state(labels, spec, alphabet, packed, bias, temperature, sources, context, vocabulary) -> dict:
-    return {
-        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(), "marked": alphabet.table(marked=True), "packed": packed,
+    return _with_tables({
+        "labels": list(labels), "spec": spec, "alphabet": alphabet, "packed": packed,
         "bias": bias, "temperature": temperature, "sources": sources, "context": context, "vocabulary": vocabulary,
-    }  # fmt: skip
+    })  # fmt: skip
+
+
+def _with_tables(stored: dict) -> dict:
+    """A model state from its :data:`STORED` parts: with its alphabet's lookup tables (built here, 4 MB)."""
+    return {**stored, "table": stored["alphabet"].table(), "marked": stored["alphabet"].table(marked=True)}
+
+
+def _stored(state: dict) -> dict:
+    """The :data:`STORED` parts of a model ``state``, without what was built from them on use (the
+    one-text scorer, marker lists, the frequent words' index: ~11 MB more once a model has run)."""
+    from dataclasses import replace
+
+    stored = {name: state[name] for name in STORED if name in state}
+    stored["vocabulary"] = replace(state["vocabulary"])  # (its lazy index and rows left behind)
+    return stored
 
 
 def _no_vocabulary(packed: PackedWeights) -> Vocabulary:
