@@ -85,7 +85,7 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     n = len(starts)
     if not n:
         return np.zeros(0, dtype=bool)
-    chars = chars or TokenChars.of(batch, starts, ends)
+    chars = TokenChars.of(batch, starts, ends) if chars is None else chars
     cps, token, lengths = chars.cps, chars.token, ends - starts
     letter = chars.wordlike & ~chars.digit
     before_letter = np.zeros(cps.size, dtype=bool)
@@ -165,7 +165,7 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
     if len(distinct) < len(texts):
         read = dict(zip(distinct, convert_darija(distinct, convert, idf, margin)))
         return [read[text] for text in texts]
-    idf = idf or Identifier()
+    idf = Identifier() if idf is None else idf  # (an identifier that is falsy, e.g. with a __len__, is still the one given)
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
     local_starts, local_ends = starts - batch.offsets[text_of], ends - batch.offsets[text_of]

@@ -307,7 +307,7 @@ class Identifier:
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
-        spec = spec or FeatureSpec()
+        spec = FeatureSpec() if spec is None else spec
         alphabet = Alphabet.build(texts)
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
