@@ -3,7 +3,6 @@ each test failed on round 11's code."""
 
 from __future__ import annotations
 
-import numpy as np
 
 from awal.lid import Identifier
 
