@@ -140,6 +140,12 @@ def _check_strings(array: Any) -> Any:
     return pa
 
 
+def _by_chunk(pa: Any, array: Any) -> bool:
+    """Whether ``array`` is run chunk by chunk (bounded memory): a ChunkedArray of strings (a ``null`` one
+    goes whole, as the :func:`_check_strings` that let it in: every row stays null)."""
+    return isinstance(array, pa.ChunkedArray) and not is_null_column(array)
+
+
 def _per_chunk(function: ArrayFunction, array: Any, result_type: Any) -> Any:
     """Apply ``function`` to each chunk of a ChunkedArray (bounded memory, chunking kept); a chunk
     that is not UTF-8 is named by its row in the whole array, not in the chunk."""
@@ -197,7 +203,7 @@ def sentences_array(array: Any, line_breaks: bool = True) -> Any:
 def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
+    if _by_chunk(pa, array):
         item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
@@ -209,7 +215,7 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
+    if _by_chunk(pa, array):
         return _per_chunk(detect_array, array, pa.string())
     return feature("dominant_script")(array)
 
