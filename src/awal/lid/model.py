@@ -33,7 +33,7 @@ from ..columns import accepts_columns, column_strings, is_null_column, strings_o
 from ..fastpath import run_fast
 from ..names import check_whole
 from .context import BLOCKS, SCORE_FLOOR, Context
-from .dialect import EVIDENCE, Dialect
+from .dialect import EVIDENCE, Dialect, in_pair
 from ..kernels import UNICODE_SIZE, ranges
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
@@ -173,11 +173,7 @@ class Identifier:
             sums /= state["temperature"]
             out.append(sums)
             letters.append(n_letters)
-            if pair is not None:  # what the layer reads: the texts whose best label is one of the pair
-                best = sums.argmax(axis=1) if len(sums) else np.zeros(0, dtype=np.int64)
-                evidences.append(evidence_of(((best == pair[0]) | (best == pair[1])).nonzero()[0]))
-            else:
-                evidences.append(evidence_of(None))
+            evidences.append(evidence_of(None if pair is None else in_pair(sums, *pair)))  # what the layer reads
             del evidence_of  # the slice's words: freed before the next slice (a peak twice as high costs fresh pages)
         if len(out) < 2:
             return (out[0], letters[0], evidences[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros((0, EVIDENCE)))
