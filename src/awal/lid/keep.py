@@ -32,7 +32,7 @@ from ..batch import TextBatch
 from ..kernels import ranges
 from ..tokenize import token_spans
 from .model import Identifier
-from .tokens import token_scores
+from .tokens import Spans, token_scores
 
 ARABIC_IN_LATIN = ("ary_Latn", "arq_Latn", "arb_Latn", "aeb_Latn")  # converted; other *_Latn labels stay
 SPECIAL = regex.compile(r"(?i)^(?:https?://|www\.|@|#)|^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -111,13 +111,18 @@ def starts_with_digit(cps: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.char.isdigit(cps[starts].astype(np.uint32).view("U1"))
 
 
-def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float) -> np.ndarray:
-    """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps."""
+def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float, spans: Spans) -> np.ndarray:
+    """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps (``spans``: the batch's
+    :func:`~awal.tokenize.token_spans`, a text's tokens the same alone: they are not computed again)."""
     lengths = np.diff(batch.offsets)[texts]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     sub = TextBatch(batch.codepoints[ranges(batch.offsets[texts], lengths)], offsets)
-    _, _, _, score, word = token_scores(sub, idf)
+    starts, ends, token_offsets = spans
+    counts = np.diff(token_offsets)[texts]
+    picked = ranges(token_offsets[texts], counts)
+    shift = np.repeat(offsets[:-1] - batch.offsets[texts], counts)
+    _, _, _, score, word = token_scores(sub, idf, (starts[picked] + shift, ends[picked] + shift, np.r_[0, np.cumsum(counts)]))
     names = idf.labels
     foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
     arabic = np.isin(names, ARABIC_IN_LATIN)
@@ -126,7 +131,7 @@ def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, ma
 
 def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
-    starts, ends, token_offsets = token_spans(batch)
+    spans = starts, ends, token_offsets = token_spans(batch)
     n = len(starts)
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
     keep = np.zeros(n, dtype=bool)
@@ -138,7 +143,7 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     certain = chat_digit_words(batch, starts, ends, chars)
     scored = np.flatnonzero(np.bincount(text_of, weights=lettered & ~certain, minlength=len(batch)) > 0)
     if len(scored):
-        keep[ranges(token_offsets[scored], np.diff(token_offsets)[scored])] = _kept_by_identifier(batch, idf, scored, margin)
+        keep[ranges(token_offsets[scored], np.diff(token_offsets)[scored])] = _kept_by_identifier(batch, idf, scored, margin, spans)
     keep &= ~certain
     # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
     marks = np.bincount(chars.token, weights=np.isin(chars.cps, _SPECIAL_MARKS), minlength=n) > 0

@@ -37,7 +37,10 @@ from .model import UNDETERMINED, Identifier
 
 
 
-def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (starts, ends, token_offsets) of awal.tokenize.token_spans
+
+
+def own_scores(batch: TextBatch, idf: Identifier, spans: Spans | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """``(starts, ends, token_offsets, own, local, letters)`` for every token of the batch: ``own``
     ``(tokens, labels)`` are the log-probabilities of each token scored alone, ``local`` those
     of the token model (``None`` without one; labels as ``idf``'s), ``letters`` the number of
@@ -47,8 +50,9 @@ def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarra
     below it a log-probability only says "not this label", and how far below is noise the context
     layer would read (a Latin word's Arabic-script labels sit at -5 to -14, set by n-grams never
     seen in that script and moved by the Darija/MSA layer: round 10's change to that layer took the
-    grouped-CV token macro-F1 from 0.711 to 0.645, benchmarks/README.md)."""
-    starts, ends, token_offsets = token_spans(batch)
+    grouped-CV token macro-F1 from 0.711 to 0.645, benchmarks/README.md). ``spans``: the batch's
+    :func:`~awal.tokenize.token_spans`, when the caller has them."""
+    starts, ends, token_offsets = token_spans(batch) if spans is None else spans
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
     z_tokens, letters = idf.logits(tokens)
@@ -62,11 +66,11 @@ def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarra
     return starts, ends, token_offsets, np.maximum(log_softmax(z_tokens), lowest), local, letters
 
 
-def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def token_scores(batch: TextBatch, idf: Identifier, spans: Spans | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
     ``(tokens, labels)`` are the context log-probabilities (own ones for tokens without letters),
-    ``word`` says which tokens have letters."""
-    starts, ends, token_offsets, score, local, letters = own_scores(batch, idf)
+    ``word`` says which tokens have letters (``spans``: as :func:`own_scores`)."""
+    starts, ends, token_offsets, score, local, letters = own_scores(batch, idf, spans)
     word = letters > 0
     words = np.flatnonzero(word)
     if len(words):
