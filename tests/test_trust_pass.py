@@ -51,3 +51,20 @@ def test_a_texts_token_spans_are_the_same_alone_or_in_a_batch(texts, data):
     alone = token_spans(sub)
     assert (starts[picked] + shift).tolist() == alone[0].tolist() and (ends[picked] + shift).tolist() == alone[1].tolist()
     assert np.r_[0, np.cumsum(counts)].tolist() == alone[2].tolist()
+
+
+def test_an_empty_column_has_the_type_a_full_one_of_the_same_function_has():
+    """Round 11 gave an empty (or all-missing) pandas string Series back as a string Series from tokenize, top_k and
+    sentences (a Series of lists when not empty), an empty ``<U`` array as ``<U1``: a Dask partition that happens to be
+    empty got another dtype than its neighbours."""
+    import pandas as pd
+
+    import awal
+
+    idf = Identifier()
+    for empty, full in [(pd.Series([], dtype="string[pyarrow]"), pd.Series(["salam"], dtype="string[pyarrow]")),
+                        (pd.Series([None, None], dtype="string[python]"), pd.Series(["salam", None], dtype="string[python]")),
+                        (np.array([], dtype=str), np.array(["salam"]))]:  # fmt: skip
+        for function in (awal.tokenize, awal.sentences, idf.top_k, awal.identify, awal.normalize):
+            kinds = [d.kind if isinstance(d, np.dtype) else d for d in (function(empty).dtype, function(full).dtype)]  # (<U1, <U8: text both)
+            assert kinds[0] == kinds[1], (function, empty)

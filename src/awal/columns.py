@@ -184,13 +184,13 @@ def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarr
     kind = array.dtype.kind
     if kind == "U":
         results = run(array.ravel().tolist())
-        out = np.array(results, dtype=str) if _all_str(results) else _objects(results)
+        out = np.array(results, dtype=str) if _text_results(results, run) else _objects(results)
         return out.reshape(array.shape)
     values = _object_values(array)
     present = _present(values)
     results = run(_strings(values, present))
     out = _merge(results, values, present)
-    if kind == "T" and _all_str(results):
+    if kind == "T" and _text_results(results, run):
         out = out.astype(array.dtype)
     return out.reshape(array.shape)
 
@@ -202,7 +202,7 @@ def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
     strings, present = _series_strings(series)
     results = run(strings)
     values = series.to_numpy(dtype=object)
-    keep = isinstance(series.dtype, pd.StringDtype) and _all_str(results)
+    keep = isinstance(series.dtype, pd.StringDtype) and _text_results(results, run)
     return pd.Series(
         _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object
     )
@@ -224,6 +224,12 @@ def _is_missing(value: Any) -> bool:
     if value is None or is_pandas(value):
         return True
     return isinstance(value, (float, np.floating)) and bool(value != value)
+
+
+def _text_results(results: list[Any], run: Callable[[list[str]], list[Any]]) -> bool:
+    """Whether ``run`` gives text: its ``results`` are all ``str``; none (no text, or every value missing): its result
+    for an empty text is (an empty column's type is the one a full column of the same function has, not text always)."""
+    return _all_str(results) if results else _all_str(run([""]))
 
 
 def _all_str(values: list[Any]) -> bool:
