@@ -3,6 +3,8 @@ each bug's test failed on round 11's code; the others check what a refactor reli
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -68,3 +70,19 @@ def test_an_empty_column_has_the_type_a_full_one_of_the_same_function_has():
         for function in (awal.tokenize, awal.sentences, idf.top_k, awal.identify, awal.normalize):
             kinds = [d.kind if isinstance(d, np.dtype) else d for d in (function(empty).dtype, function(full).dtype)]  # (<U1, <U8: text both)
             assert kinds[0] == kinds[1], (function, empty)
+
+
+def test_replace_output_field_without_an_output_field_is_a_usage_error(tmp_path, capsys):
+    """Round 11 ignored --replace-output-field where the command writes into --field (normalize, transliterate,
+    tokenize without --output-field): the flag a user passed did nothing, silently. Nothing is written."""
+    from awal.cli import main
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "salam", "lang": "x"}\n', encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    target.write_text("before\n")
+    for command in (["normalize"], ["transliterate", "--scheme", "arabizi2ar"], ["tokenize"]):
+        assert main([*command, str(source), "-o", str(target), "--replace-output-field"]) == 2
+        assert "--replace-output-field needs --output-field" in capsys.readouterr().err and target.read_text() == "before\n"
+    assert main(["identify", str(source), "-o", str(target), "--replace-output-field"]) == 0  # its default field, lang, replaced
+    assert json.loads(target.read_text())["lang"] == "ary_Latn"
