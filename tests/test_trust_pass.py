@@ -86,3 +86,22 @@ def test_replace_output_field_without_an_output_field_is_a_usage_error(tmp_path,
         assert "--replace-output-field needs --output-field" in capsys.readouterr().err and target.read_text() == "before\n"
     assert main(["identify", str(source), "-o", str(target), "--replace-output-field"]) == 0  # its default field, lang, replaced
     assert json.loads(target.read_text())["lang"] == "ary_Latn"
+
+
+def test_a_mistyped_field_or_column_gets_the_close_name(tmp_path, capsys):
+    """Round 11 listed the fields or columns there were, with no suggestion, where every other unknown name gets one."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import pytest
+
+    from awal.arrow import transliterate_table
+    from awal.cli import main
+
+    (tmp_path / "in.jsonl").write_text('{"txt": "salam", "id": 1}\n', encoding="utf-8")
+    (tmp_path / "in.csv").write_text("txt,id\nsalam,1\n", encoding="utf-8")
+    pq.write_table(pa.table({"txt": ["salam"], "id": [1]}), tmp_path / "in.parquet")
+    for name in ("in.jsonl", "in.csv", "in.parquet"):
+        assert main(["normalize", str(tmp_path / name), "--field", "text", "-o", str(tmp_path / ("out." + name))]) != 0
+        assert "did you mean 'txt'?" in capsys.readouterr().err and not (tmp_path / ("out." + name)).exists()
+    with pytest.raises(KeyError, match="did you mean 'txt'"):
+        transliterate_table(pa.table({"txt": ["salam"]}), "text", "arabizi2ar")

@@ -68,7 +68,7 @@ from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
 from .columns import is_null_column
-from .names import check_flag
+from .names import check_flag, did_you_mean
 from .extras import optional
 from .normalize import Normalizer
 
@@ -242,7 +242,7 @@ def map_table(table: Any, column: str, function: ArrayFunction, output: str | No
     surprise), unless ``replace=True``: then that column is replaced in place.
     """
     if column not in table.schema.names:
-        raise KeyError(f"no column {column!r}; columns: {', '.join(table.schema.names)}")
+        raise KeyError(f"no column {column!r}; {did_you_mean(str(column), table.schema.names)}columns: {', '.join(table.schema.names)}")
     name, replace = output or column, check_flag("replace", replace)
     if name != column and name in table.schema.names and not replace:
         raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")
