@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
-from .columns import is_null_column
+from .columns import is_dictionary_of_text, is_null_column
 from .names import check_flag, did_you_mean
 from .extras import optional
 from .normalize import Normalizer
@@ -135,8 +135,9 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)):
-        raise TypeError(f"expected a string, large_string, string_view or null array, got type {array.type}")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)
+            or is_dictionary_of_text(array)):
+        raise TypeError(f"expected a string, large_string, string_view, dictionary of strings or null array, got type {array.type}")
     return pa
 
 
@@ -204,7 +205,8 @@ def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
     if _by_chunk(pa, array):
-        item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
+        kind = array.type.value_type if is_dictionary_of_text(array) else array.type  # (the strings a dictionary encodes)
+        item = pa.string() if is_string_view(kind) else kind  # (as awal.sentences gives for string_view)
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
 

@@ -12,7 +12,9 @@ are not processed and come back as they were, in the same positions. A pyarrow
 array of type ``null`` (a column with no value, common in real tables) is read as
 a string array of nulls: a function giving text (normalize, transliterate,
 identify, dominant_script) gives the column back as it is, the others their usual
-type with every row null. Any other
+type with every row null. A pyarrow ``dictionary`` array of strings (a pandas
+categorical, a Parquet column written from one) is read as the strings it encodes:
+results come back as plain (not dictionary-encoded) arrays. Any other
 value that is not a ``str`` raises ``TypeError`` naming its position.
 
 pandas is never imported by awal unless the input is already a pandas object
@@ -60,6 +62,26 @@ def is_null_column(x: Any) -> bool:
     return type(x).__module__.startswith("pyarrow") and str(getattr(x, "type", "")) == "null"
 
 
+def is_dictionary_of_text(x: Any) -> bool:
+    """True for a pyarrow array or chunked array of dictionary-encoded strings (string, large_string or string_view values).
+
+    >>> import pyarrow as pa
+    >>> is_dictionary_of_text(pa.array(["a", "a"]).dictionary_encode()), is_dictionary_of_text(pa.array([1]).dictionary_encode())
+    (True, False)
+    """
+    if not type(x).__module__.startswith("pyarrow"):
+        return False
+    import pyarrow as pa  # already imported: the input is a pyarrow object
+
+    kind = getattr(x, "type", None)
+    return isinstance(kind, pa.DictionaryType) and str(kind.value_type) in ("string", "large_string", "string_view")
+
+
+def strings_of_dictionary(column: Any) -> Any:
+    """A dictionary-encoded column of text as the strings it encodes (nulls and chunks kept)."""
+    return column.cast(column.type.value_type)
+
+
 def strings_of_nulls(column: Any) -> Any:
     """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept)."""
     import pyarrow as pa  # already imported: the input is a pyarrow object
@@ -81,6 +103,9 @@ def accepts_columns(fn: F) -> F:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
         if type(x) is str:
             return fn(*args, **kwargs)
+        if is_dictionary_of_text(x):  # the strings it encodes, then as any column of them
+            decoded = strings_of_dictionary(x)
+            return wrapper(*args[:at], decoded, *args[at + 1 :], **kwargs) if len(args) > at else wrapper(*args, **{**kwargs, name: decoded})
         if is_null_column(x):  # every value missing: the string path, and text results are the column itself
             out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
             return x if getattr(out, "type", None) == "string" else out
