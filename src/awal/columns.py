@@ -103,12 +103,13 @@ def accepts_columns(fn: F) -> F:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
         if type(x) is str:
             return fn(*args, **kwargs)
-        if is_dictionary_of_text(x):  # the strings it encodes, then as any column of them
-            decoded = strings_of_dictionary(x)
-            return wrapper(*args[:at], decoded, *args[at + 1 :], **kwargs) if len(args) > at else wrapper(*args, **{**kwargs, name: decoded})
-        if is_null_column(x):  # every value missing: the string path, and text results are the column itself
-            out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
-            return x if getattr(out, "type", None) == "string" else out
+        if type(x).__module__.startswith("pyarrow"):  # (one test for the other inputs)
+            if is_dictionary_of_text(x):  # the strings it encodes, then as any column of them
+                decoded = strings_of_dictionary(x)
+                return wrapper(*args[:at], decoded, *args[at + 1 :], **kwargs) if len(args) > at else wrapper(*args, **{**kwargs, name: decoded})
+            if is_null_column(x):  # every value missing: the string path, and text results are the column itself
+                out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
+                return x if getattr(out, "type", None) == "string" else out
         if not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
