@@ -82,6 +82,11 @@ def strings_of_dictionary(column: Any) -> Any:
     return column.cast(column.type.value_type)
 
 
+def plain_strings(x: Any) -> Any:
+    """A ``null`` or dictionary-encoded Arrow column as the string column it stands for; anything else as it is."""
+    return strings_of_nulls(x) if is_null_column(x) else strings_of_dictionary(x) if is_dictionary_of_text(x) else x
+
+
 def strings_of_nulls(column: Any) -> Any:
     """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept)."""
     import pyarrow as pa  # already imported: the input is a pyarrow object

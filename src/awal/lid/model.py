@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns, column_strings, is_dictionary_of_text, is_null_column, strings_of_dictionary, strings_of_nulls
+from ..columns import accepts_columns, column_strings, plain_strings
 from ..fastpath import run_fast
 from ..names import check_whole
 from .context import BLOCKS, SCORE_FLOOR, Context
@@ -254,7 +254,7 @@ class Identifier:
         if one is not None:
             p, letters = one
             return dict(zip(self.labels, p if letters else [0.0] * len(p)))
-        texts, single = _texts(strings_of_nulls(x) if is_null_column(x) else strings_of_dictionary(x) if is_dictionary_of_text(x) else x)
+        texts, single = _texts(plain_strings(x))
         p, letters = self.probabilities(texts)
         p[letters == 0] = 0.0
         return dict(zip(self.labels, p[0].tolist())) if single else p
