@@ -130,3 +130,18 @@ def test_dictionary_encoded_text_reads_as_the_strings_it_encodes(tmp_path, capsy
     pd.DataFrame({"text": pd.Series(["salam khoya", None, "salam khoya"], dtype="category")}).to_parquet(tmp_path / "in.parquet")
     assert main(["identify", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.parquet")]) == 0, capsys.readouterr().err
     assert pq.read_table(tmp_path / "out.parquet").column("lang").to_pylist() == ["ary_Latn", None, "ary_Latn"]
+
+
+def test_an_empty_model_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    """``Identifier.save("")`` wrote model.json and weights.npz into the current folder (``Path("")`` is ``.``)."""
+    import pytest
+
+    from awal.lid.features import FeatureSpec
+
+    monkeypatch.chdir(tmp_path)
+    toy = Identifier().fit(["wach nta labas", "kayn bzaf", "je suis là", "il y a des gens"], ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"],
+                           spec=FeatureSpec(bits=10), epochs=1)  # fmt: skip
+    for call in (lambda: toy.save(""), lambda: Identifier.load("")):
+        with pytest.raises(ValueError, match="path is empty"):
+            call()
+    assert not list(tmp_path.iterdir())

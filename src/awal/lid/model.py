@@ -331,7 +331,7 @@ class Identifier:
         from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
 
         state = self.state
-        folder = Path(path)
+        folder = _folder(path)
         folder.mkdir(parents=True, exist_ok=True)
         tokens = state.get("tokens")
         header = {
@@ -374,7 +374,7 @@ class Identifier:
         """Read a model folder written by :meth:`save`; a clear :class:`ModelError` otherwise."""
         import zipfile  # (NumPy reads .npz files with it)
 
-        folder = Path(path)
+        folder = _folder(path)
         header_path = folder / "model.json"
         try:
             header = json.loads(_model_file(header_path).read_text(encoding="utf-8"))
@@ -421,6 +421,14 @@ class Identifier:
         state["path"] = str(folder)
         state["tokens"] = _token_model(cls, folder, header.get("tokens", ...), header_path)
         return cls(threshold, priors, _state=state)
+
+
+def _folder(path: str | os.PathLike) -> Path:
+    """``path`` as a ``Path``; an empty one is a ``ValueError`` (``Path("")`` is the current folder: an unset
+    variable would have saved a model there, or read one from it)."""
+    if os.fspath(path) in ("", b""):
+        raise ValueError("the model folder's path is empty")
+    return Path(path)
 
 
 def _score_floor(header: dict) -> float | None:
