@@ -35,8 +35,6 @@ from ..tokenize import token_spans
 from .context import UNFLOORED_UNKNOWN, log_softmax
 from .model import UNDETERMINED, Identifier
 
-
-
 Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (starts, ends, token_offsets) of awal.tokenize.token_spans
 
 
