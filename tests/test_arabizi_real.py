@@ -588,6 +588,13 @@ def test_proclitics_through_the_public_api_and_before_kept_words():
     assert plain(awal.transliterate("ana f les vacances daba", "arabizi2ar")) == "أنا ف les vacances دابا"
 
 
+def test_a_darija_word_alone_is_converted_a_french_or_english_one_kept():
+    # alone, these Darija words looked Kabyle to the identifier and stayed in Latin letters
+    assert [plain(awal.transliterate(w, "arabizi2ar")) for w in ("mezyan", "temma", "tberrid")] == ["مزيان", "تما", "تبريد"]
+    lone = ["bonjour", "merci", "voiture", "maison", "demain", "hello", "weekend", "thanks"]
+    assert awal.transliterate(lone, "arabizi2ar") == lone
+
+
 def test_fit_learns_from_phrases_that_attach_the_proclitics(model):
     pairs = [("b zwiwen", "بزوين"), ("w zwiwen bzaf", "و زوين بزاف"), ("l lmzwiwen", "للمزوين")]
     fitted = model.fit(pairs, tune=False)

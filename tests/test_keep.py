@@ -45,8 +45,12 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
     # texts with nothing to convert (no Latin letter) or only chat-digit words are not scored
     scored = {t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])
               and not (CHAT_WORD.fullmatch(tokens[j]) and not is_number(tokens[j]))}
+    lettered = [t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])]
     for j, token in enumerate(tokens):
-        mass = [np.logaddexp.reduce(score[j, cols]) if cols else -np.inf for cols in (foreign, arabic)]
+        # a word alone in its text, in ASCII: Kabyle is not counted as foreign
+        lone = lettered.count(text_of[j]) == 1 and LATIN_LETTER.search(token) and token.isascii()
+        cols = [i for i in foreign if not (lone and names[i] == keep.LONE_NOT_FOREIGN)]
+        mass = [np.logaddexp.reduce(score[j, c]) if c else -np.inf for c in (cols, arabic)]
         chat = CHAT_WORD.fullmatch(token) is not None and not is_number(token)
         kept = bool(word[j]) and mass[0] > mass[1] + margin and not chat and text_of[j] in scored
         after_number = j > 0 and text_of[j - 1] == text_of[j] and keep.NUMBER.match(tokens[j - 1])
@@ -83,6 +87,16 @@ def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypat
     assert len(calls) == 1 and len(calls[0][0]) == 2  # the two texts with another word ("dh", "kayn")
     assert keep.convert_darija(["سلام عليكم", "٣ 😂 !"], upper, french) == ["سلام عليكم", "٣ 😂 !"]
     assert len(calls) == 1  # nothing in them to convert: not scored
+
+
+def test_a_lone_ascii_word_is_not_kept_for_kabyle():
+    texts = ["kayn bzaf dyal nas tikkelt", "il y a des gens", "tameddit tikkelt yiwen wactal"] * 3
+    idf = Identifier().fit(texts, ["ary_Latn", "fra_Latn", "kab_Latn"] * 3, spec=FeatureSpec(bits=12), epochs=5)
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731
+    # alone, a word the identifier gives to Kabyle is converted; French alone, or Kabyle among
+    # other words or written with a Kabyle letter, stays
+    assert keep.convert_darija(["tikkelt", "gens", "tikkelt yiwen", "tikkelt 200 !", "tikkelţ"], upper, idf) == [
+        "TIKKELT", "gens", "tikkelt yiwen", "TIKKELT 200 !", "tikkelţ"]
 
 
 def test_convert_darija_keeps_layout(toy):
