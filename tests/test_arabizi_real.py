@@ -288,6 +288,12 @@ def test_known_word_with_fewer_vowel_letters(model, latin, arabic):
     assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
 
 
+@pytest.mark.parametrize("latin, arabic", [("akbar", "أكبر"), ("a9al", "أقل"), ("a7san", "أحسن"), ("lakbar", "الأكبر")])
+def test_known_word_with_a_hamza_on_its_first_alef(model, latin, arabic):
+    # the rules write ا for the first a (اكبار); the known word writes أ
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
 def test_batch_without_letters_for_the_vowel_step():
     # a presentation-form ligature is a word whose reading has no letter to look at
     assert ArabiziModel.default().transliterate(["\ufefb إلهَ"]) == ["\ufefb إلهَ"]
