@@ -11,8 +11,8 @@ its spelling alone and is always converted; a text whose words are all such word
 has no Latin letter (nothing in it to convert), is not scored at all. In a short text (one or
 two words with a letter), a word written in ASCII only is kept for Kabyle only when Kabyle alone
 has ``exp(SHORT_TEXT_KABYLE_MARGIN)`` times the probability of Arabic in Latin script: without
-more words around it, a Darija word with its consonant clusters (``mezyan``, ``temma``,
-``tberrid``) looks as Kabyle as Darija. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
+more words around it, a Darija word with its consonant clusters (``mezyan``, ``nemla``,
+``tellaja``) looks as Kabyle as Darija. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
 unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
 to the converter in one batched call.
 
