@@ -36,7 +36,7 @@ from ..batch import TextBatch
 from ..kernels import ranges
 from ..tokenize import token_spans
 from .model import Identifier
-from .tokens import token_scores
+from .tokens import Spans, token_scores
 
 ARABIC_IN_LATIN = ("ary_Latn", "arq_Latn", "arb_Latn", "aeb_Latn")  # converted; other *_Latn labels stay
 SPECIAL = regex.compile(r"(?i)^(?:https?://|www\.|@|#)|^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -91,7 +91,7 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     n = len(starts)
     if not n:
         return np.zeros(0, dtype=bool)
-    chars = chars or TokenChars.of(batch, starts, ends)
+    chars = TokenChars.of(batch, starts, ends) if chars is None else chars
     cps, token, lengths = chars.cps, chars.token, ends - starts
     letter = chars.wordlike & ~chars.digit
     before_letter = np.zeros(cps.size, dtype=bool)
@@ -117,14 +117,19 @@ def starts_with_digit(cps: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.char.isdigit(cps[starts].astype(np.uint32).view("U1"))
 
 
-def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float, short: np.ndarray) -> np.ndarray:
+def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float, short: np.ndarray, spans: Spans) -> np.ndarray:
     """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps; ``short``: which
-    of those tokens are ASCII words of a text of :data:`FEW_WORDS` words or fewer (see module doc)."""
+    of those tokens are ASCII words of a text of :data:`FEW_WORDS` words or fewer (see module doc); ``spans``:
+    the batch's :func:`~awal.tokenize.token_spans` (a text's tokens are the same alone: not computed again)."""
     lengths = np.diff(batch.offsets)[texts]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     sub = TextBatch(batch.codepoints[ranges(batch.offsets[texts], lengths)], offsets)
-    _, _, _, score, word = token_scores(sub, idf)
+    starts, ends, token_offsets = spans
+    counts = np.diff(token_offsets)[texts]
+    picked = ranges(token_offsets[texts], counts)
+    shift = np.repeat(offsets[:-1] - batch.offsets[texts], counts)
+    _, _, _, score, word = token_scores(sub, idf, (starts[picked] + shift, ends[picked] + shift, np.r_[0, np.cumsum(counts)]))
     names = idf.labels
     foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
     arabic = _log_mass(score[:, np.isin(names, ARABIC_IN_LATIN)])
@@ -139,7 +144,7 @@ def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, ma
 
 def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
-    starts, ends, token_offsets = token_spans(batch)
+    spans = starts, ends, token_offsets = token_spans(batch)
     n = len(starts)
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
     keep = np.zeros(n, dtype=bool)
@@ -154,7 +159,7 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
         in_scored = ranges(token_offsets[scored], np.diff(token_offsets)[scored])
         short = lettered & (np.bincount(text_of, weights=lettered, minlength=len(batch)) <= FEW_WORDS)[text_of]
         short[chars.token[chars.cps > 127]] = False  # ASCII words only
-        keep[in_scored] = _kept_by_identifier(batch, idf, scored, margin, short[in_scored])
+        keep[in_scored] = _kept_by_identifier(batch, idf, scored, margin, short[in_scored], spans)
     keep &= ~certain
     # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
     marks = np.bincount(chars.token, weights=np.isin(chars.cps, _SPECIAL_MARKS), minlength=n) > 0
@@ -181,7 +186,7 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
     if len(distinct) < len(texts):
         read = dict(zip(distinct, convert_darija(distinct, convert, idf, margin)))
         return [read[text] for text in texts]
-    idf = idf or Identifier()
+    idf = Identifier() if idf is None else idf  # (an identifier that is falsy, e.g. with a __len__, is still the one given)
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
     local_starts, local_ends = starts - batch.offsets[text_of], ends - batch.offsets[text_of]
