@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import shutil
@@ -64,7 +63,7 @@ def main() -> int:
         rss = after.ru_maxrss / 1024  # Linux: KiB
         report = (Path(folder) / "report.html").stat().st_size
     mb = size / 1e6
-    print(f"| corpus | CPU s | MB/s (CPU) | wall s | MB/s (wall) | peak RSS | report |\n|---:|---:|---:|---:|---:|---:|---:|")
+    print("| corpus | CPU s | MB/s (CPU) | wall s | MB/s (wall) | peak RSS | report |\n|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {mb:.0f} MB | {cpu:.2f} | {mb / cpu:.1f} | {wall:.2f} | {mb / wall:.1f} | {rss:.0f} MB | {report / 1e3:.0f} kB |")
     return 0 if mb / cpu >= 20 and rss <= 400 else 1
 

@@ -288,6 +288,12 @@ def test_known_word_with_fewer_vowel_letters(model, latin, arabic):
     assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
 
 
+@pytest.mark.parametrize("latin, arabic", [("akbar", "أكبر"), ("a9al", "أقل"), ("a7san", "أحسن"), ("lakbar", "الأكبر")])
+def test_known_word_with_a_hamza_on_its_first_alef(model, latin, arabic):
+    # the rules write ا for the first a (اكبار); the known word writes أ
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
 def test_batch_without_letters_for_the_vowel_step():
     # a presentation-form ligature is a word whose reading has no letter to look at
     assert ArabiziModel.default().transliterate(["\ufefb إلهَ"]) == ["\ufefb إلهَ"]
@@ -586,6 +592,14 @@ def test_proclitics_through_the_public_api_and_before_kept_words():
     assert plain(awal.transliterate("b naja7 w lah", "arabizi2ar")) == "بنجاح و الله"
     # (`f` with Darija on both sides: in `mchit f les vacances` it sits at the keep margin, -0.49 against -0.5)
     assert plain(awal.transliterate("ana f les vacances daba", "arabizi2ar")) == "أنا ف les vacances دابا"
+
+
+def test_a_darija_word_alone_is_converted_a_french_or_english_one_kept():
+    # alone, these Darija words looked Kabyle to the identifier and stayed in Latin letters
+    assert plain(awal.transliterate("mezyan", "arabizi2ar")) == "مزيان"
+    assert not any(regex.search("[a-z]", awal.transliterate(w, "arabizi2ar")) for w in ("nemla", "tellaja", "nemla kbira"))
+    lone = ["bonjour", "merci", "voiture", "maison", "demain", "hello", "weekend", "thanks"]
+    assert awal.transliterate(lone, "arabizi2ar") == lone
 
 
 def test_fit_learns_from_phrases_that_attach_the_proclitics(model):

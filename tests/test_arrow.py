@@ -72,7 +72,7 @@ def test_transliterate_and_detect_arrays():
 
 
 def test_wrong_types_are_clear():
-    with pytest.raises(TypeError, match="string, large_string, string_view or null"):
+    with pytest.raises(TypeError, match="string, large_string, string_view, dictionary of strings or null"):
         arrow.normalize_array(pa.array([1, 2]))
     with pytest.raises(TypeError, match="pyarrow Array or ChunkedArray"):
         arrow.tokenize_array(["a"])

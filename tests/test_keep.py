@@ -45,10 +45,15 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
     # texts with nothing to convert (no Latin letter) or only chat-digit words are not scored
     scored = {t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])
               and not (CHAT_WORD.fullmatch(tokens[j]) and not is_number(tokens[j]))}
+    lettered = [t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])]
     for j, token in enumerate(tokens):
-        mass = [np.logaddexp.reduce(score[j, cols]) if cols else -np.inf for cols in (foreign, arabic)]
+        # an ASCII word of a short text: Kabyle alone must outweigh Arabic by SHORT_TEXT_KABYLE_MARGIN
+        short = lettered.count(text_of[j]) <= keep.FEW_WORDS and LATIN_LETTER.search(token) and token.isascii()
+        others = [i for i in foreign if not (short and names[i] == keep.KABYLE)]
+        mass = [np.logaddexp.reduce(score[j, c]) if c else -np.inf for c in (others, arabic)]
+        kabyle = [score[j, i] - mass[1] for i in foreign if short and names[i] == keep.KABYLE]
         chat = CHAT_WORD.fullmatch(token) is not None and not is_number(token)
-        kept = bool(word[j]) and mass[0] > mass[1] + margin and not chat and text_of[j] in scored
+        kept = bool(word[j]) and (mass[0] > mass[1] + margin or any(k > keep.SHORT_TEXT_KABYLE_MARGIN for k in kabyle)) and not chat and text_of[j] in scored
         after_number = j > 0 and text_of[j - 1] == text_of[j] and keep.NUMBER.match(tokens[j - 1])
         kept = kept or bool(keep.SPECIAL.search(token))
         kept = kept or bool(keep.UNIT.match(token) and (token[0].isdigit() or after_number))
@@ -83,6 +88,18 @@ def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypat
     assert len(calls) == 1 and len(calls[0][0]) == 2  # the two texts with another word ("dh", "kayn")
     assert keep.convert_darija(["سلام عليكم", "٣ 😂 !"], upper, french) == ["سلام عليكم", "٣ 😂 !"]
     assert len(calls) == 1  # nothing in them to convert: not scored
+
+
+def test_a_word_of_a_short_text_in_ascii_is_not_kept_for_kabyle():
+    texts = ["kayn bzaf dyal nas tikkelt", "il y a des gens", "tameddit tikkelt yiwen wactal"] * 3
+    idf = Identifier().fit(texts, ["ary_Latn", "fra_Latn", "kab_Latn"] * 3, spec=FeatureSpec(bits=12), epochs=5)
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731
+    # alone (or with one other word), a word the identifier finds about as Kabyle as Darija is
+    # converted; French alone, a plainly Kabyle word alone, Kabyle among two other words or written
+    # with a letter outside ASCII, stays
+    texts = ["tikkelt", "gens", "yiwen", "tikkelt 200 !", "tikkelt kayn", "tikkelt yiwen wactal", "tikkelţ"]
+    assert keep.convert_darija(texts, upper, idf) == [
+        "TIKKELT", "gens", "yiwen", "TIKKELT 200 !", "TIKKELT KAYN", "tikkelt yiwen wactal", "tikkelţ"]
 
 
 def test_convert_darija_keeps_layout(toy):

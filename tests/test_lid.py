@@ -394,7 +394,8 @@ def test_token_context_reads_no_score_below_the_floor():
     moved them and the token macro-F1 fell from 0.711 to 0.645), so pushing them further down
     leaves every word's context probabilities as they were."""
     from awal.batch import TextBatch
-    from awal.lid.tokens import SCORE_FLOOR, own_scores, token_scores
+    from awal.lid.context import SCORE_FLOOR
+    from awal.lid.tokens import own_scores, token_scores
 
     model = Identifier()
     batch = TextBatch.from_strings(["salam khoya je suis vraiment content lyoum bzaf", "wach nta mzyan ghir chwiya"])

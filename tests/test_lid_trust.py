@@ -321,13 +321,49 @@ def test_pickles_load_in_a_fresh_process(toy, tmp_path):
 
     import awal
 
+    from awal.lid.model import model_dir
+    from awal.lid.tokens import identify_tokens
+
     texts = ["salam khoya, je suis content", "كيداير لباس", "ⴰⵣⵓⵍ", ""]
-    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy]
-    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2)]
+    loaded = Identifier.load(model_dir())  # a model from a folder: it travels as its files' arrays
+    unused = len(pickle.dumps(loaded))
+    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy, loaded]
+    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist()]
+    assert len(pickle.dumps(loaded)) < unused + 1_000 < 8_000_000  # round 11: 16 MB, 27 MB once used (the tables built on use travelled too)
     (tmp_path / "made.pkl").write_bytes(pickle.dumps(made))
     script = (
-        "import pickle, sys; idf, tr, toy = pickle.load(open(sys.argv[1], 'rb')); texts = pickle.loads(bytes.fromhex(sys.argv[2])); "
-        "sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), toy.top_k(texts, k=2), idf.threshold, idf.priors, tr.keep_foreign]))"
+        "import pickle, sys; from awal.lid.tokens import identify_tokens; idf, tr, toy, loaded = pickle.load(open(sys.argv[1], 'rb')); "
+        "texts = pickle.loads(bytes.fromhex(sys.argv[2])); sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), "
+        "toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist(), idf.threshold, idf.priors, tr.keep_foreign]))"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "made.pkl"), pickle.dumps(texts).hex()], capture_output=True, check=True)
     assert pickle.loads(out.stdout) == [*expected, 0.3, {"ary_Latn": 2.0}, False]
+
+
+def test_the_context_layers_score_floor_travels_with_the_model(toy, tmp_path):
+    """Round 11 floored the scores the context layer reads (log 1e-3) without a trace in the model file: a model
+    saved by round 10's code (its layer trained on unfloored scores) loaded and gave other token labels, silently.
+    The floor is now stored (format 6); a round-11 save (version 5, stamped) reads with the floor, an older one without."""
+    from dataclasses import replace
+
+    from awal.batch import TextBatch
+    from awal.lid.context import SCORE_FLOOR, log_softmax
+    from awal.lid.tokens import own_scores
+
+    folder = toy.save(tmp_path / "m")
+    assert json.loads((folder / "model.json").read_text())["score_floor"] == SCORE_FLOOR
+    assert Identifier.load(folder).context.floor == SCORE_FLOOR
+    _header(lambda h: [h.pop("score_floor"), h.update(version=5)])(folder)  # round 11's save
+    assert Identifier.load(folder).context.floor == SCORE_FLOOR
+    _header(lambda h: h.pop("save"))(folder)  # round 10's
+    assert Identifier.load(folder).context.floor is None
+    for bad in ("x", True, 0.5, None):
+        _header(lambda h: h.update(version=6, score_floor=bad) if bad is not None else [h.update(version=6), h.pop("score_floor", 0)])(folder)
+        with pytest.raises(ModelError, match=r"model\.json: bad model header.*score_floor"):
+            Identifier.load(folder)
+    bundled = Identifier()
+    unfloored = Identifier(_state={**bundled.state, "context": replace(bundled.context, floor=None)})
+    batch = TextBatch.from_strings(["salam khoya je suis content lyoum"])
+    own, local = own_scores(batch, unfloored)[3:5]
+    assert own.min() < SCORE_FLOOR and local is not None and local.min() < SCORE_FLOOR
+    np.testing.assert_array_equal(own, log_softmax(bundled.logits(TextBatch.from_strings("salam khoya je suis content lyoum".split()))[0]))

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import INTERESTING, batches, examples, texts
 
-import awal
 from awal import reference
 from awal.batch import TextBatch
 

@@ -601,9 +601,14 @@ def _among(words: list[str], forms: frozenset[str], ids: np.ndarray) -> np.ndarr
     return flags
 
 
+def _only_spaces(joined: str, end: int, start: int) -> bool:
+    """Whether only spaces (or nothing) stand in ``joined`` between a word's ``end`` and the next word's ``start``."""
+    return not joined[end:start].strip(" ")
+
+
 def _word_before(words: WordSpans, j: int) -> str:
     """The word before word ``j`` in its text when only spaces stand between them, else ""."""
-    if j and words.text[j - 1] == words.text[j] and not words.joined[words.ends[j - 1] : words.starts[j]].strip(" "):
+    if j and words.text[j - 1] == words.text[j] and _only_spaces(words.joined, words.ends[j - 1], words.starts[j]):
         return words.joined[words.starts[j - 1] : words.ends[j - 1]]
     return ""
 
@@ -1085,7 +1090,7 @@ class ArabiziModel:
         pro = _among(uwords, PROCLITIC_FORMS, inv[np.r_[after, after + 1]])[inv]
         occ = np.flatnonzero(pro[:-1] & follows).tolist()
         joined, starts, ends = words.joined, words.starts.tolist(), words.ends.tolist()
-        occ = [j for j in occ if ends[j] < starts[j + 1] and not joined[ends[j] : starts[j + 1]].strip(" ")]
+        occ = [j for j in occ if ends[j] < starts[j + 1] and _only_spaces(joined, ends[j], starts[j + 1])]
         if not occ:
             return words, choice, readings
         text: dict[int, str] = {}  # an occurrence's Arabic once the proclitics after it are attached

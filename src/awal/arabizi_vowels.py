@@ -8,7 +8,9 @@ Darija (the word counts of ``darija_bigrams.tsv``: licence-clean tweets and FLOR
 dropping one or two of its medial ا و ي gives a word seen ``MIN_COUNT`` times or more, that
 word is taken (the most frequent one); after the article (ال, or ل as the rules read the
 ``l`` of ``l3alam``) the rest of the word is looked up, and the article written ال. Only letters the Latin spelling wrote as vowels may go
-(ا for a, و for o or u, ي for i), and only in words of four letters or more.
+(ا for a, و for o or u, ي for i), and only in words of four letters or more. A known word whose
+first letter is أ or آ is found under ا too, as the rules write it (``a9al`` اقال: أقل), but
+not for a Latin ``i`` (never أ or آ).
 
 A final ``a`` the rules wrote ا (``zan9a`` زانقا, ``mjmou3a`` مجموعا) is the noun ending ة when
 the reading is no known word and the word with ة is one, or becomes one with fewer vowel
@@ -20,6 +22,8 @@ cannot tell from a final ا.
 ['جديد', 'تقدر', 'هايد', 'دار', 'العالم']
 >>> fix.correct(["e"], [""]), fix.correct(["e", "jadid"], ["", "جاديد"])
 ([''], ['', 'جديد'])
+>>> VowelLetters({"أكبر": 20, "أشرف": 9}).correct(["akbar", "achraf", "ichraf"], ["اكبار", "اشراف", "اشراف"])
+['أكبر', 'أشرف', 'اشراف']
 >>> nouns = VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50})
 >>> nouns.correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
 ['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
@@ -56,6 +60,7 @@ def _table(chars: str) -> np.ndarray:
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
 _ALEF, _TA_MARBUTA = "ا", "ة"
+_HAMZA_SEATS, _HAMZA_SEAT_FREE = "أآ", "ا"  # a known word's first letter, and the letter the rules write for it
 
 
 def _text(cps: np.ndarray) -> str:
@@ -72,12 +77,15 @@ class VowelLetters:
 
     def __init__(self, counts: dict[str, int], min_count: int = MIN_COUNT) -> None:
         self.known = {w.translate(_MARKS) for w in counts}
-        # the words a reading may become, each with its sort key (most frequent first), and their skeletons
+        self.known |= {_HAMZA_SEAT_FREE + w[1:] for w in self.known if w[:1] in _HAMZA_SEATS}
+        # the words a reading may become, each with its sort key (most frequent first), and their
+        # skeletons; a word starting with أ or آ is found under ا too (the rules write ا for a: a9all اقال)
         self.rank: dict[str, tuple[int, str]] = {}
         for word, count in counts.items():
             word = word.translate(_MARKS)
             if count >= min_count and len(word) > 1:
-                self.rank[word] = min(self.rank.get(word, (-count, word)), (-count, word))
+                for key in (word, _HAMZA_SEAT_FREE + word[1:]) if word[0] in _HAMZA_SEATS else (word,):
+                    self.rank[key] = min(self.rank.get(key, (-count, word)), (-count, word))
         self._lengths: dict[str, set[int]] = {}  # skeleton -> the lengths of the known words that have it
         for w in self.rank:
             self._lengths.setdefault(_skeleton(w), set()).add(len(w))
@@ -106,6 +114,8 @@ class VowelLetters:
         if n - 2 in lengths:
             hits += [rank[w] for w in (reading[:i] + reading[i + 1 : j] + reading[j + 1 :]
                                        for i, j in combinations(droppable, 2)) if w in rank]
+        if latin[:1] == "i":  # i is never أ or آ (ichraf اشراف is not أشرف)
+            hits = [h for h in hits if h[1][0] not in _HAMZA_SEATS or reading[0] in _HAMZA_SEATS]
         return min(hits)[1] if hits else None
 
     def correct(self, latin: list[str], readings: list[str]) -> list[str]:
@@ -163,7 +173,7 @@ class VowelLetters:
         cut = 2 if word[:2] == "ال" and word[2:-1] + _TA_MARBUTA in rank else 0
         noun = word[cut:-1] + _TA_MARBUTA
         if noun in rank:
-            return word[:cut] + noun
+            return word[:cut] + rank[noun][1]
         fewer = self._fewer_vowels(latin, noun) if len(latin) >= 4 else None
         if fewer is None or fewer[-2:] != noun[-2:]:  # the letter before the ending stays (9wiya قوية, never قوة)
             return None

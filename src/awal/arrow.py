@@ -67,8 +67,8 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
-from .columns import is_null_column
-from .names import check_flag
+from .columns import is_dictionary_of_text, is_null_column
+from .names import check_flag, did_you_mean
 from .extras import optional
 from .normalize import Normalizer
 
@@ -135,9 +135,16 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)):
-        raise TypeError(f"expected a string, large_string, string_view or null array, got type {array.type}")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)
+            or is_dictionary_of_text(array)):
+        raise TypeError(f"expected a string, large_string, string_view, dictionary of strings or null array, got type {array.type}")
     return pa
+
+
+def _by_chunk(pa: Any, array: Any) -> bool:
+    """Whether ``array`` is run chunk by chunk (bounded memory): a ChunkedArray of strings (a ``null`` one
+    goes whole, as the :func:`_check_strings` that let it in: every row stays null)."""
+    return isinstance(array, pa.ChunkedArray) and not is_null_column(array)
 
 
 def _per_chunk(function: ArrayFunction, array: Any, result_type: Any) -> Any:
@@ -197,8 +204,9 @@ def sentences_array(array: Any, line_breaks: bool = True) -> Any:
 def _list_array(array: Any, lists_of: Callable[[Any], Any]) -> Any:
     """``lists_of(array)`` (an awal function giving a list array for an Arrow array), chunk by chunk."""
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
-        item = pa.string() if is_string_view(array.type) else array.type  # (as awal.sentences gives for string_view)
+    if _by_chunk(pa, array):
+        kind = array.type.value_type if is_dictionary_of_text(array) else array.type  # (the strings a dictionary encodes)
+        item = pa.string() if is_string_view(kind) else kind  # (as awal.sentences gives for string_view)
         return _per_chunk(lambda chunk: _list_array(chunk, lists_of), array, pa.list_(item))
     return lists_of(array)
 
@@ -209,7 +217,7 @@ def detect_array(array: Any) -> Any:
     Nulls stay null; the result has the input's chunking.
     """
     pa = _check_strings(array)
-    if isinstance(array, pa.ChunkedArray) and not is_null_column(array):  # chunk by chunk: bounded memory
+    if _by_chunk(pa, array):
         return _per_chunk(detect_array, array, pa.string())
     return feature("dominant_script")(array)
 
@@ -236,7 +244,7 @@ def map_table(table: Any, column: str, function: ArrayFunction, output: str | No
     surprise), unless ``replace=True``: then that column is replaced in place.
     """
     if column not in table.schema.names:
-        raise KeyError(f"no column {column!r}; columns: {', '.join(table.schema.names)}")
+        raise KeyError(f"no column {column!r}; {did_you_mean(str(column), table.schema.names)}columns: {', '.join(table.schema.names)}")
     name, replace = output or column, check_flag("replace", replace)
     if name != column and name in table.schema.names and not replace:
         raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")

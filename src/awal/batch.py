@@ -155,7 +155,7 @@ class TextBatch:
         if is_string_view(dtype):
             array = array.cast(pa.large_string())
         elif not (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)):
-            raise TypeError(f"expected a pyarrow string or large_string array, got type {dtype}")
+            raise TypeError(f"expected a pyarrow string, large_string, string_view, dictionary of strings or null array, got type {dtype}")
         valid = None
         if array.null_count:
             valid = np.asarray(array.is_valid())

@@ -481,6 +481,8 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     if fmt == "parquet" and args.output == STDIO:
         raise UsageError("parquet output needs a file: pass -o FILE.parquet")
     output_field = args.output_field or (_DEFAULT_OUTPUT_FIELD.get(operation.name) if fmt != "txt" else None)
+    if args.replace_output_field and output_field is None and fmt != "txt":  # (txt: the input's error says it needs a structured format)
+        raise UsageError(f"--replace-output-field needs --output-field: {operation.name} writes into --field by default, replacing nothing else")
     regular = all(map(_regular, paths))
     progress = Progress(sum(os.path.getsize(p) for p in paths) if regular and fmt != "parquet" else None)
     problems: Counter = Counter()

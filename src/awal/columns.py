@@ -12,7 +12,9 @@ are not processed and come back as they were, in the same positions. A pyarrow
 array of type ``null`` (a column with no value, common in real tables) is read as
 a string array of nulls: a function giving text (normalize, transliterate,
 identify, dominant_script) gives the column back as it is, the others their usual
-type with every row null. Any other
+type with every row null. A pyarrow ``dictionary`` array of strings (a pandas
+categorical, a Parquet column written from one) is read as the strings it encodes:
+results come back as plain (not dictionary-encoded) arrays. Any other
 value that is not a ``str`` raises ``TypeError`` naming its position.
 
 pandas is never imported by awal unless the input is already a pandas object
@@ -60,6 +62,31 @@ def is_null_column(x: Any) -> bool:
     return type(x).__module__.startswith("pyarrow") and str(getattr(x, "type", "")) == "null"
 
 
+def is_dictionary_of_text(x: Any) -> bool:
+    """True for a pyarrow array or chunked array of dictionary-encoded strings (string, large_string or string_view values).
+
+    >>> import pyarrow as pa
+    >>> is_dictionary_of_text(pa.array(["a", "a"]).dictionary_encode()), is_dictionary_of_text(pa.array([1]).dictionary_encode())
+    (True, False)
+    """
+    if not type(x).__module__.startswith("pyarrow"):
+        return False
+    import pyarrow as pa  # already imported: the input is a pyarrow object
+
+    kind = getattr(x, "type", None)
+    return isinstance(kind, pa.DictionaryType) and str(kind.value_type) in ("string", "large_string", "string_view")
+
+
+def strings_of_dictionary(column: Any) -> Any:
+    """A dictionary-encoded column of text as the strings it encodes (nulls and chunks kept)."""
+    return column.cast(column.type.value_type)
+
+
+def plain_strings(x: Any) -> Any:
+    """A ``null`` or dictionary-encoded Arrow column as the string column it stands for; anything else as it is."""
+    return strings_of_nulls(x) if is_null_column(x) else strings_of_dictionary(x) if is_dictionary_of_text(x) else x
+
+
 def strings_of_nulls(column: Any) -> Any:
     """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept)."""
     import pyarrow as pa  # already imported: the input is a pyarrow object
@@ -81,9 +108,13 @@ def accepts_columns(fn: F) -> F:
         x: Any = args[at] if len(args) > at else kwargs.get(name)
         if type(x) is str:
             return fn(*args, **kwargs)
-        if is_null_column(x):  # every value missing: the string path, and text results are the column itself
-            out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
-            return x if getattr(out, "type", None) == "string" else out
+        if type(x).__module__.startswith("pyarrow"):  # (one test for the other inputs)
+            if is_dictionary_of_text(x):  # the strings it encodes, then as any column of them
+                decoded = strings_of_dictionary(x)
+                return wrapper(*args[:at], decoded, *args[at + 1 :], **kwargs) if len(args) > at else wrapper(*args, **{**kwargs, name: decoded})
+            if is_null_column(x):  # every value missing: the string path, and text results are the column itself
+                out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
+                return x if getattr(out, "type", None) == "string" else out
         if not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
@@ -184,13 +215,13 @@ def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarr
     kind = array.dtype.kind
     if kind == "U":
         results = run(array.ravel().tolist())
-        out = np.array(results, dtype=str) if _all_str(results) else _objects(results)
+        out = np.array(results, dtype=str) if _text_results(results, run) else _objects(results)
         return out.reshape(array.shape)
     values = _object_values(array)
     present = _present(values)
     results = run(_strings(values, present))
     out = _merge(results, values, present)
-    if kind == "T" and _all_str(results):
+    if kind == "T" and _text_results(results, run):
         out = out.astype(array.dtype)
     return out.reshape(array.shape)
 
@@ -202,7 +233,7 @@ def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
     strings, present = _series_strings(series)
     results = run(strings)
     values = series.to_numpy(dtype=object)
-    keep = isinstance(series.dtype, pd.StringDtype) and _all_str(results)
+    keep = isinstance(series.dtype, pd.StringDtype) and _text_results(results, run)
     return pd.Series(
         _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object
     )
@@ -224,6 +255,12 @@ def _is_missing(value: Any) -> bool:
     if value is None or is_pandas(value):
         return True
     return isinstance(value, (float, np.floating)) and bool(value != value)
+
+
+def _text_results(results: list[Any], run: Callable[[list[str]], list[Any]]) -> bool:
+    """Whether ``run`` gives text: its ``results`` are all ``str``; none (no text, or every value missing): its result
+    for an empty text is (an empty column's type is the one a full column of the same function has, not text always)."""
+    return _all_str(results) if results else _all_str(run([""]))
 
 
 def _all_str(values: list[Any]) -> bool:

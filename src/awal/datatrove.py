@@ -218,7 +218,7 @@ def recipe(
         identify = hasattr(awal, "identify")
         if not identify:
             warnings.warn("awal.identify is not available in this awal: the recipe runs without language identification", stacklevel=2)
-    config = config or MinhashConfig()
+    config = MinhashConfig() if config is None else config
     first: list[Any] = [JsonlReader(input_folder)]
     if identify:
         first.append(AwalLanguageFilter(languages or []))

@@ -56,7 +56,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .batch import TextBatch, _is_arrow
-from .columns import column_strings, is_null_column, is_pandas, strings_of_nulls
+from .columns import column_strings, is_pandas, plain_strings
 from .kernels import map_table
 from .names import did_you_mean
 from .rules import data_dir, tomllib  # tomllib, or tomli on Python 3.10
@@ -499,8 +499,7 @@ def quality(x: Any, variety: str = "default") -> Any:
     [0.667]
     """
     stop = _stop_hashes(load_variety(variety).name)
-    if is_null_column(x):  # a column with no value: every row null
-        x = strings_of_nulls(x)
+    x = plain_strings(x)  # (an Arrow null column: every row null)
     if isinstance(x, np.ndarray) or is_pandas(x):
         return _column_quality(x, variety)
     if isinstance(x, (list, tuple)):

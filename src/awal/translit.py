@@ -152,7 +152,8 @@ class Transliterator(TextMap):
 
     For ``arabizi2ar``, ``keep_foreign=True`` (the default) leaves as written the tokens the
     language identifier labels French, English or another Latin-script language in their
-    sentence, URLs, mentions and units after numbers (``200 dh``): see :mod:`awal.lid.keep`.
+    sentence (in a text of one or two words, Kabyle only when plainly Kabyle: alone, ``nemla`` is
+    converted), URLs, mentions and units after numbers (``200 dh``): see :mod:`awal.lid.keep`.
 
     >>> Transliterator("ar2bw").candidates("كتاب")
     [('ktAb', 0.0)]

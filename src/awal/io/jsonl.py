@@ -29,6 +29,7 @@ else:  # the possessive quantifiers below (*+, ++) came to `re` in 3.11; `regex`
 
 from .base import REPLACE_HINT, Codec, DataError, Parsed
 from ..kernels import ranges
+from ..names import did_you_mean
 from .chunks import Chunk, _newlines, split_lines
 
 
@@ -434,7 +435,8 @@ class JsonlCodec(Codec):
         except NotJson as e:
             problem = f"not JSON that can be written back: {e}"
         except KeyError:
-            problem = f"no field {where!r}" + (f" (keys: {', '.join(map(str, record))})" if isinstance(record, dict) else "")
+            keys = list(map(str, record)) if isinstance(record, dict) else None
+            problem = f"no field {where!r}" + (f" ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})" if keys is not None else "")
         if errors != "skip":
             offset = _line_offset(chunk, n) + len(line[:column].encode("utf-8", _LONE_SURROGATES))
             raise DataError(f"{chunk.source}: line {n}, byte offset {offset}: {problem}")

@@ -28,6 +28,8 @@ import numpy as np
 BLOCKS = ("own", "before", "after", "text", "token model")  # then the same five again for short words
 SHORT_LETTERS = 2  # a word of at most this many letters is short (its second set of blocks is not zero)
 NEIGHBOUR_WEIGHT = 0.35  # the rule: own + 0.35 * (before + after)
+SCORE_FLOOR = float(np.log(1e-3))  # the lowest log-probability a layer trained since round 11 reads (see awal.lid.tokens.own_scores)
+UNFLOORED_UNKNOWN = float(np.log(1e-4))  # what a layer trained on unfloored scores read as the token model's score of a label it lacks
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -86,10 +88,13 @@ def blocks(own: np.ndarray, text_of: np.ndarray, local: np.ndarray | None = None
 
 @dataclass(frozen=True)
 class Context:
-    """The layer: ``weights`` ``(10 * labels, labels)`` (see :func:`blocks`) and ``bias`` ``(labels,)``."""
+    """The layer: ``weights`` ``(10 * labels, labels)`` (see :func:`blocks`) and ``bias`` ``(labels,)``;
+    ``floor``: the lowest log-probability it reads, the one it was trained with (``None``: a layer
+    trained on unfloored scores, saved before round 11; a model file stores it)."""
 
     weights: np.ndarray
     bias: np.ndarray
+    floor: float | None = SCORE_FLOOR
 
     @classmethod
     def rule(cls, n_labels: int, neighbour: float = NEIGHBOUR_WEIGHT) -> "Context":

@@ -38,6 +38,17 @@ def features(z: np.ndarray, evidence: np.ndarray, first: int, second: int) -> np
     return np.column_stack([z[:, first] - z[:, second], evidence[:, 0], np.log1p(evidence[:, 1:])])
 
 
+def in_pair(z: np.ndarray, first: int, second: int) -> np.ndarray:
+    """The rows of log-scores ``z`` (texts, labels) whose best label (the first largest) is ``first`` or
+    ``second``, ascending: the texts the layer reads and changes.
+
+    >>> in_pair(np.array([[0.0, 1.0, 2.0], [3.0, 1.0, 0.0], [1.0, 1.0, 0.0]]), 0, 1).tolist()
+    [1, 2]
+    """
+    top = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
+    return np.flatnonzero((top == first) | (top == second))
+
+
 def logaddexp(a: float, b: float) -> float:
     """``numpy.logaddexp`` of two Python floats.
 
@@ -70,8 +81,7 @@ class Dialect:
         """Log-scores ``z`` (texts, labels) with the pair's mass split by the layer (``evidence``: :data:`EVIDENCE`
         per text) in the texts whose best label (``z``'s first largest) is one of the pair: the texts it is fitted
         on (:meth:`awal.lid.train.DialectTable.fit`); the others keep their scores."""
-        top = z.argmax(axis=1) if len(z) else np.zeros(0, dtype=np.int64)
-        inside = np.flatnonzero((top == self.first) | (top == self.second))
+        inside = in_pair(z, self.first, self.second)
         if not len(inside):
             return z
         z_in = z[inside]

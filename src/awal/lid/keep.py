@@ -8,7 +8,11 @@ Spanish still stays, and a word in doubt leans to staying (a French word turned 
 letters is lost; a Darija word left in Latin letters is still readable). A word that writes
 a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``d8eb``, ``b9it``: ع خ ح ه ق) is Arabizi by
 its spelling alone and is always converted; a text whose words are all such words, or that
-has no Latin letter (nothing in it to convert), is not scored at all. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
+has no Latin letter (nothing in it to convert), is not scored at all. In a short text (one or
+two words with a letter), a word written in ASCII only is kept for Kabyle only when Kabyle alone
+has ``exp(SHORT_TEXT_KABYLE_MARGIN)`` times the probability of Arabic in Latin script: without
+more words around it, a Darija word with its consonant clusters (``mezyan``, ``nemla``,
+``tellaja``) looks as Kabyle as Darija. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
 unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
 to the converter in one batched call.
 
@@ -32,7 +36,7 @@ from ..batch import TextBatch
 from ..kernels import ranges
 from ..tokenize import token_spans
 from .model import Identifier
-from .tokens import token_scores
+from .tokens import Spans, token_scores
 
 ARABIC_IN_LATIN = ("ary_Latn", "arq_Latn", "arb_Latn", "aeb_Latn")  # converted; other *_Latn labels stay
 SPECIAL = regex.compile(r"(?i)^(?:https?://|www\.|@|#)|^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -40,6 +44,8 @@ UNIT = regex.compile(
     r"(?i)^(?:\d+(?:[.,]\d+)?)?(?:dh|dhs|drh|dirhams?|mad|da|dzd|eur|euros?|usd|\$|€|%|km|m|cm|mm|kg|g|mg|l|cl|ml|h|min|s|go|mo|gb|mb|kb|k|ko)$"
 )
 NUMBER = regex.compile(r"^\d+(?:[.,:/]\d+)*$")
+FEW_WORDS = 2  # a text of this many words or fewer is short (module doc)
+KABYLE, SHORT_TEXT_KABYLE_MARGIN = "kab_Latn", 2.0  # log-odds Kabyle alone must have over Arabic in Latin script in a short text
 MARGIN = -0.5  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
 CHAT_DIGITS = "35789"  # ع خ ح ه ق: before a letter inside a Latin word, only Arabizi writes them (2 ء is not one: French writes 2m1, 2eme)
 _CHAT_DIGIT_CODES = np.array([ord(d) for d in CHAT_DIGITS], dtype=np.uint32)
@@ -85,7 +91,7 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     n = len(starts)
     if not n:
         return np.zeros(0, dtype=bool)
-    chars = chars or TokenChars.of(batch, starts, ends)
+    chars = TokenChars.of(batch, starts, ends) if chars is None else chars
     cps, token, lengths = chars.cps, chars.token, ends - starts
     letter = chars.wordlike & ~chars.digit
     before_letter = np.zeros(cps.size, dtype=bool)
@@ -111,22 +117,34 @@ def starts_with_digit(cps: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.char.isdigit(cps[starts].astype(np.uint32).view("U1"))
 
 
-def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float) -> np.ndarray:
-    """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps."""
+def _kept_by_identifier(batch: TextBatch, idf: Identifier, texts: np.ndarray, margin: float, short: np.ndarray, spans: Spans) -> np.ndarray:
+    """Which tokens of the batch's texts ``texts`` (in token order) the identifier keeps; ``short``: which
+    of those tokens are ASCII words of a text of :data:`FEW_WORDS` words or fewer (see module doc); ``spans``:
+    the batch's :func:`~awal.tokenize.token_spans` (a text's tokens are the same alone: not computed again)."""
     lengths = np.diff(batch.offsets)[texts]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     sub = TextBatch(batch.codepoints[ranges(batch.offsets[texts], lengths)], offsets)
-    _, _, _, score, word = token_scores(sub, idf)
+    starts, ends, token_offsets = spans
+    counts = np.diff(token_offsets)[texts]
+    picked = ranges(token_offsets[texts], counts)
+    shift = np.repeat(offsets[:-1] - batch.offsets[texts], counts)
+    _, _, _, score, word = token_scores(sub, idf, (starts[picked] + shift, ends[picked] + shift, np.r_[0, np.cumsum(counts)]))
     names = idf.labels
     foreign = np.array([name.endswith("_Latn") and name not in ARABIC_IN_LATIN for name in names])
-    arabic = np.isin(names, ARABIC_IN_LATIN)
-    return word & (_log_mass(score[:, foreign]) > _log_mass(score[:, arabic]) + margin)
+    arabic = _log_mass(score[:, np.isin(names, ARABIC_IN_LATIN)])
+    kept = word & (_log_mass(score[:, foreign]) > arabic + margin)
+    if short.any() and KABYLE in names:
+        at = np.flatnonzero(short & kept)
+        kabyle = np.asarray(names) == KABYLE
+        kept[at] = ((_log_mass(score[at][:, foreign & ~kabyle]) > arabic[at] + margin)
+                    | (score[at, np.flatnonzero(kabyle)[0]] > arabic[at] + SHORT_TEXT_KABYLE_MARGIN))
+    return kept
 
 
 def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, text index)`` of the tokens to leave as written, in order (``margin``: see :data:`MARGIN`)."""
-    starts, ends, token_offsets = token_spans(batch)
+    spans = starts, ends, token_offsets = token_spans(batch)
     n = len(starts)
     text_of = np.repeat(np.arange(len(batch)), np.diff(token_offsets))
     keep = np.zeros(n, dtype=bool)
@@ -138,7 +156,10 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
     certain = chat_digit_words(batch, starts, ends, chars)
     scored = np.flatnonzero(np.bincount(text_of, weights=lettered & ~certain, minlength=len(batch)) > 0)
     if len(scored):
-        keep[ranges(token_offsets[scored], np.diff(token_offsets)[scored])] = _kept_by_identifier(batch, idf, scored, margin)
+        in_scored = ranges(token_offsets[scored], np.diff(token_offsets)[scored])
+        short = lettered & (np.bincount(text_of, weights=lettered, minlength=len(batch)) <= FEW_WORDS)[text_of]
+        short[chars.token[chars.cps > 127]] = False  # ASCII words only
+        keep[in_scored] = _kept_by_identifier(batch, idf, scored, margin, short[in_scored], spans)
     keep &= ~certain
     # URLs, mentions, units after numbers: the regular expressions only on the tokens that may be one
     marks = np.bincount(chars.token, weights=np.isin(chars.cps, _SPECIAL_MARKS), minlength=n) > 0
@@ -165,7 +186,7 @@ def convert_darija(texts: list[str], convert: Callable[[list[str]], list[str]], 
     if len(distinct) < len(texts):
         read = dict(zip(distinct, convert_darija(distinct, convert, idf, margin)))
         return [read[text] for text in texts]
-    idf = idf or Identifier()
+    idf = Identifier() if idf is None else idf  # (an identifier that is falsy, e.g. with a __len__, is still the one given)
     batch = TextBatch.from_strings(texts)
     starts, ends, text_of = kept_tokens(batch, idf, margin)
     local_starts, local_ends = starts - batch.offsets[text_of], ends - batch.offsets[text_of]

@@ -29,11 +29,11 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..batch import TextBatch, code_points, utf16_units
-from ..columns import accepts_columns, column_strings, is_null_column, strings_of_nulls
+from ..columns import accepts_columns, column_strings, plain_strings
 from ..fastpath import run_fast
 from ..names import check_whole
-from .context import BLOCKS, Context
-from .dialect import EVIDENCE, Dialect
+from .context import BLOCKS, SCORE_FLOOR, Context
+from .dialect import EVIDENCE, Dialect, in_pair
 from ..kernels import UNICODE_SIZE, ranges
 from .features import DROP, MAX_SYMBOLS, Alphabet, FeatureSpec, marked_symbols, pair_buckets, words
 from .learn import fit_temperature, train
@@ -43,8 +43,9 @@ from .packed import LANES, LEVELS, PackedWeights, pack32, unpack32
 from .vocabulary import Vocabulary, difference, distinct, grouped_totals
 
 FORMAT = "awal-lid"
-VERSION = 5  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks
-READS = (3, 4, 5)  # a version 3 file is a model without a dialect layer, a version 3 or 4 file one without short-word blocks in its context layer
+VERSION = 6  # 1: float16 weights; 2: no word pairs, no context layer; 3: no dialect layer; 4: no short-word blocks; 5: no score floor
+READS = (3, 4, 5, 6)  # a version 3 file is a model without a dialect layer, a version 3 or 4 file one without short-word blocks in its context layer
+# a file before version 6 does not say the context layer's score floor: round 11's saves (version 5 with a save stamp) used SCORE_FLOOR, older ones none
 UNDETERMINED = "und"
 NEAR = 1e-9  # log-scores closer than this to a text's best are compared as probabilities (see Identifier._labels)
 SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache and reuse the same memory (larger
@@ -52,6 +53,8 @@ SLICE_CHARS = 1 << 18  # characters scored per batch: temporaries stay in cache 
 TOKEN_MODEL = "tokens"  # sub-folder of a model folder holding its token model, if it has one
 ARRAYS = ("levels", "scale", "bias", "run_starts", "run_ids", "letter", "context_weights", "context_bias",
           "vocabulary_hashes", "vocabulary_totals", "vocabulary_counts")  # of weights.npz  # fmt: skip
+STORED = ("labels", "spec", "alphabet", "packed", "bias", "temperature", "sources", "context", "vocabulary",
+          "dialect", "path", "tokens")  # a model state's parts that its files hold (a pickle too); the others are built from them  # fmt: skip
 LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")  # ISO 639 code _ ISO 15924 script
 KNOWN_LABELS = (
     "ary_Arab", "ary_Latn", "arb_Arab", "arb_Latn", "arz_Arab", "arq_Arab", "arq_Latn", "aeb_Arab", "aeb_Latn",
@@ -105,11 +108,19 @@ class Identifier:
 
     def __getstate__(self) -> dict:
         """What pickle stores (Spark, Dask and multiprocessing ship an identifier to every worker):
-        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled."""
+        the bundled model's ~20 MB of arrays are left out and loaded again where it is unpickled;
+        another model travels as what its files store (:data:`STORED`), never the tables built from them on use."""
         state = dict(self.__dict__)
         if self._bundled:
             state["_state"] = None
+        elif self._state is not None:
+            state["_state"] = _stored(self._state)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self._state is not None:
+            self._state = _with_tables(self._state)
 
     # ------------------------------------------------------------ the model
     @property
@@ -162,11 +173,7 @@ class Identifier:
             sums /= state["temperature"]
             out.append(sums)
             letters.append(n_letters)
-            if pair is not None:  # what the layer reads: the texts whose best label is one of the pair
-                best = sums.argmax(axis=1) if len(sums) else np.zeros(0, dtype=np.int64)
-                evidences.append(evidence_of(((best == pair[0]) | (best == pair[1])).nonzero()[0]))
-            else:
-                evidences.append(evidence_of(None))
+            evidences.append(evidence_of(None if pair is None else in_pair(sums, *pair)))  # what the layer reads
             del evidence_of  # the slice's words: freed before the next slice (a peak twice as high costs fresh pages)
         if len(out) < 2:
             return (out[0], letters[0], evidences[0]) if out else (np.zeros((0, len(self.labels))), np.zeros(0, dtype=np.int64), np.zeros((0, EVIDENCE)))
@@ -247,7 +254,7 @@ class Identifier:
         if one is not None:
             p, letters = one
             return dict(zip(self.labels, p if letters else [0.0] * len(p)))
-        texts, single = _texts(strings_of_nulls(x) if is_null_column(x) else x)
+        texts, single = _texts(plain_strings(x))
         p, letters = self.probabilities(texts)
         p[letters == 0] = 0.0
         return dict(zip(self.labels, p[0].tolist())) if single else p
@@ -296,7 +303,7 @@ class Identifier:
         names = sorted(set(labels))
         if len(names) < 2:
             raise ValueError(f"fit needs at least two labels, got {names}")
-        spec = spec or FeatureSpec()
+        spec = FeatureSpec() if spec is None else spec
         alphabet = Alphabet.build(texts)
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
@@ -324,7 +331,7 @@ class Identifier:
         from ..io.output import atomic_output  # (the CLI's file handling: not loaded to identify)
 
         state = self.state
-        folder = Path(path)
+        folder = _folder(path)
         folder.mkdir(parents=True, exist_ok=True)
         tokens = state.get("tokens")
         header = {
@@ -336,6 +343,7 @@ class Identifier:
             "words": state["spec"].words,
             "pairs": state["spec"].pairs,
             "temperature": state["temperature"],
+            "score_floor": state["context"].floor,
             "dialect": None if state.get("dialect") is None else state["dialect"].to_json(state["labels"]),
             "sources": state["sources"],
             "tokens": None if tokens is None else _save_id(tokens.save(folder / TOKEN_MODEL)),  # (just written: not None)
@@ -366,7 +374,7 @@ class Identifier:
         """Read a model folder written by :meth:`save`; a clear :class:`ModelError` otherwise."""
         import zipfile  # (NumPy reads .npz files with it)
 
-        folder = Path(path)
+        folder = _folder(path)
         header_path = folder / "model.json"
         try:
             header = json.loads(_model_file(header_path).read_text(encoding="utf-8"))
@@ -382,6 +390,7 @@ class Identifier:
             spec = FeatureSpec(tuple(header["orders"]), int(header["bits"]), bool(header["words"]), bool(header["pairs"]))
             labels = check_labels(header["labels"])
             temperature = float(header["temperature"])
+            floor = _score_floor(header)
         except (KeyError, TypeError, ValueError) as e:
             raise ModelError(f"{header_path}: bad model header ({type(e).__name__}: {e})") from None
         if not 0 < temperature < float("inf"):
@@ -399,7 +408,7 @@ class Identifier:
         _check_shapes(weights_path, data, spec, len(labels), sets)
         alphabet = Alphabet(data["run_starts"], data["run_ids"], data["letter"])
         weights = np.vstack([data["context_weights"], np.zeros(((2 - sets) * len(BLOCKS) * len(labels), len(labels)))])  # zeros: no word is short
-        context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64))
+        context = Context(weights.astype(np.float64), data["context_bias"].astype(np.float64), floor)
         packed = PackedWeights.from_levels(data["levels"], data["scale"])
         vocabulary = Vocabulary(data["vocabulary_hashes"], data["vocabulary_totals"], data["vocabulary_counts"].astype(np.int64))
         state = _state(labels, spec, alphabet, packed, data["bias"].astype(np.float64),
@@ -412,6 +421,26 @@ class Identifier:
         state["path"] = str(folder)
         state["tokens"] = _token_model(cls, folder, header.get("tokens", ...), header_path)
         return cls(threshold, priors, _state=state)
+
+
+def _folder(path: str | os.PathLike) -> Path:
+    """``path`` as a ``Path``; an empty one is a ``ValueError`` (``Path("")`` is the current folder: an unset
+    variable would have saved a model there, or read one from it)."""
+    if os.fspath(path) in ("", b""):
+        raise ValueError("the model folder's path is empty")
+    return Path(path)
+
+
+def _score_floor(header: dict) -> float | None:
+    """The lowest log-probability the context layer of a model file was trained to read (``None``: unfloored)."""
+    if "score_floor" in header:
+        floor = header["score_floor"]
+        if floor is not None and (type(floor) not in (int, float) or not -float("inf") < floor < 0):
+            raise ValueError(f"score_floor {floor!r}, expected a negative number or null")
+        return None if floor is None else float(floor)
+    if header["version"] >= 6:
+        raise KeyError("score_floor")
+    return SCORE_FLOOR if header["version"] == 5 and header.get("save") is not None else None
 
 
 def _digest(header: dict, arrays: dict[str, np.ndarray]) -> str:
@@ -659,10 +688,25 @@ def _pair_rows(spec: FeatureSpec, packed: PackedWeights, found) -> tuple[np.ndar
 
 
 def _state(labels, spec, alphabet, packed, bias, temperature, sources, context, vocabulary) -> dict:
-    return {
-        "labels": list(labels), "spec": spec, "alphabet": alphabet, "table": alphabet.table(), "marked": alphabet.table(marked=True), "packed": packed,
+    return _with_tables({
+        "labels": list(labels), "spec": spec, "alphabet": alphabet, "packed": packed,
         "bias": bias, "temperature": temperature, "sources": sources, "context": context, "vocabulary": vocabulary,
-    }  # fmt: skip
+    })  # fmt: skip
+
+
+def _with_tables(stored: dict) -> dict:
+    """A model state from its :data:`STORED` parts: with its alphabet's lookup tables (built here, 4 MB)."""
+    return {**stored, "table": stored["alphabet"].table(), "marked": stored["alphabet"].table(marked=True)}
+
+
+def _stored(state: dict) -> dict:
+    """The :data:`STORED` parts of a model ``state``, without what was built from them on use (the
+    one-text scorer, marker lists, the frequent words' index: ~11 MB more once a model has run)."""
+    from dataclasses import replace
+
+    stored = {name: state[name] for name in STORED if name in state}
+    stored["vocabulary"] = replace(state["vocabulary"])  # (its lazy index and rows left behind)
+    return stored
 
 
 def _no_vocabulary(packed: PackedWeights) -> Vocabulary:

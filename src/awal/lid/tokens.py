@@ -32,39 +32,43 @@ from ..batch import TextBatch, per_input, string_list_type
 from ..columns import accepts_columns
 from ..kernels import ranges
 from ..tokenize import token_spans
-from .context import log_softmax
+from .context import UNFLOORED_UNKNOWN, log_softmax
 from .model import UNDETERMINED, Identifier
 
+Spans = tuple[np.ndarray, np.ndarray, np.ndarray]  # (starts, ends, token_offsets) of awal.tokenize.token_spans
 
-SCORE_FLOOR = np.log(1e-3)  # the lowest log-probability the context layer reads (see own_scores); also the token model's for a label it does not have
 
-
-def own_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+def own_scores(batch: TextBatch, idf: Identifier, spans: Spans | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """``(starts, ends, token_offsets, own, local, letters)`` for every token of the batch: ``own``
     ``(tokens, labels)`` are the log-probabilities of each token scored alone, ``local`` those
     of the token model (``None`` without one; labels as ``idf``'s), ``letters`` the number of
-    letters of each token (words are the tokens with some). Both are floored at :data:`SCORE_FLOOR`:
+    letters of each token (words are the tokens with some). Both are floored at the context layer's
+    :attr:`~awal.lid.context.Context.floor` (:data:`~awal.lid.context.SCORE_FLOOR`, also the token
+    model's score of a label it does not have; a layer saved before round 11 reads them unfloored):
     below it a log-probability only says "not this label", and how far below is noise the context
     layer would read (a Latin word's Arabic-script labels sit at -5 to -14, set by n-grams never
     seen in that script and moved by the Darija/MSA layer: round 10's change to that layer took the
-    grouped-CV token macro-F1 from 0.711 to 0.645, benchmarks/README.md)."""
-    starts, ends, token_offsets = token_spans(batch)
+    grouped-CV token macro-F1 from 0.711 to 0.645, benchmarks/README.md). ``spans``: the batch's
+    :func:`~awal.tokenize.token_spans`, when the caller has them."""
+    starts, ends, token_offsets = token_spans(batch) if spans is None else spans
     lengths = ends - starts
     tokens = TextBatch(batch.codepoints[ranges(starts, lengths)], np.r_[0, np.cumsum(lengths)].astype(np.int64))
     z_tokens, letters = idf.logits(tokens)
+    floor = idf.context.floor
+    lowest = -np.inf if floor is None else floor
     local = None
     if idf.token_model is not None:
         names = idf.token_model.labels
-        local = np.full(z_tokens.shape, SCORE_FLOOR)
-        local[:, [idf.labels.index(name) for name in names]] = np.maximum(log_softmax(idf.token_model.logits(tokens)[0]), SCORE_FLOOR)
-    return starts, ends, token_offsets, np.maximum(log_softmax(z_tokens), SCORE_FLOOR), local, letters
+        local = np.full(z_tokens.shape, UNFLOORED_UNKNOWN if floor is None else floor)
+        local[:, [idf.labels.index(name) for name in names]] = np.maximum(log_softmax(idf.token_model.logits(tokens)[0]), lowest)
+    return starts, ends, token_offsets, np.maximum(log_softmax(z_tokens), lowest), local, letters
 
 
-def token_scores(batch: TextBatch, idf: Identifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def token_scores(batch: TextBatch, idf: Identifier, spans: Spans | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(starts, ends, token_offsets, scores, word)`` for every token of the batch: ``scores``
     ``(tokens, labels)`` are the context log-probabilities (own ones for tokens without letters),
-    ``word`` says which tokens have letters."""
-    starts, ends, token_offsets, score, local, letters = own_scores(batch, idf)
+    ``word`` says which tokens have letters (``spans``: as :func:`own_scores`)."""
+    starts, ends, token_offsets, score, local, letters = own_scores(batch, idf, spans)
     word = letters > 0
     words = np.flatnonzero(word)
     if len(words):
