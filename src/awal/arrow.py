@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
-from .columns import is_dictionary_of_text, is_null_column
+from .columns import is_dictionary_of_text, is_null_column, is_text_type
 from .names import check_flag, did_you_mean
 from .extras import optional
 from .normalize import Normalizer
@@ -135,8 +135,7 @@ def _check_strings(array: Any) -> Any:
     pa = pyarrow()
     if not isinstance(array, (pa.Array, pa.ChunkedArray)):
         raise TypeError(f"expected a pyarrow Array or ChunkedArray, got {type(array).__name__}")
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or is_string_view(array.type) or is_null_column(array)
-            or is_dictionary_of_text(array)):
+    if not is_text_type(array.type):
         raise TypeError(f"expected a string, large_string, string_view, dictionary of strings or null array, got type {array.type}")
     return pa
 

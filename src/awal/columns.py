@@ -62,8 +62,24 @@ def is_null_column(x: Any) -> bool:
     return type(x).__module__.startswith("pyarrow") and str(getattr(x, "type", "")) == "null"
 
 
+STRING_TYPES = ("string", "large_string", "string_view")  # the pyarrow types of text, by name
+
+
+def is_text_type(kind: Any) -> bool:
+    """Whether awal reads a pyarrow column of type ``kind`` as text: a string type of :data:`STRING_TYPES`,
+    ``null`` (no value at all) or a dictionary of strings (the one test for the API and the command line).
+
+    >>> import pyarrow as pa
+    >>> [is_text_type(t) for t in (pa.large_string(), pa.null(), pa.dictionary(pa.int8(), pa.string()), pa.int64())]
+    [True, True, True, False]
+    """
+    import pyarrow as pa  # already imported: ``kind`` is a pyarrow type
+
+    return str(kind) == "null" or str(kind.value_type if isinstance(kind, pa.DictionaryType) else kind) in STRING_TYPES
+
+
 def is_dictionary_of_text(x: Any) -> bool:
-    """True for a pyarrow array or chunked array of dictionary-encoded strings (string, large_string or string_view values).
+    """True for a pyarrow array or chunked array of dictionary-encoded strings (values of :data:`STRING_TYPES`).
 
     >>> import pyarrow as pa
     >>> is_dictionary_of_text(pa.array(["a", "a"]).dictionary_encode()), is_dictionary_of_text(pa.array([1]).dictionary_encode())
@@ -74,7 +90,7 @@ def is_dictionary_of_text(x: Any) -> bool:
     import pyarrow as pa  # already imported: the input is a pyarrow object
 
     kind = getattr(x, "type", None)
-    return isinstance(kind, pa.DictionaryType) and str(kind.value_type) in ("string", "large_string", "string_view")
+    return isinstance(kind, pa.DictionaryType) and str(kind.value_type) in STRING_TYPES
 
 
 def strings_of_dictionary(column: Any) -> Any:

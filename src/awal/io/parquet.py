@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..arrow import FeatureUnavailable, pyarrow
+from ..columns import is_text_type
 from ..names import did_you_mean
 from .base import REPLACE_HINT, Codec, DataError, Input, Parsed
 from .chunks import Chunk
@@ -41,7 +42,7 @@ def _parquet_input(path: str, column: str, output: str | None, batch_size: int, 
     if column not in schema.names:
         raise DataError(f"{path}: no column {column!r} ({did_you_mean(str(column), schema.names)}columns: {', '.join(schema.names)})")
     kind = schema.field(column).type
-    if not (_is_string(pa, kind) or pa.types.is_null(kind) or isinstance(kind, pa.DictionaryType) and _is_string(pa, kind.value_type)):  # (null: a column with no value, nulls out; dictionary: a pandas categorical's)
+    if not is_text_type(kind):  # (null: a column with no value, nulls out; dictionary: a pandas categorical's)
         raise DataError(f"{path}: column {column!r} has type {kind}, not string")
     if output and output != column and output in schema.names:
         if not replace:
