@@ -278,7 +278,7 @@ def test_scores_top_k_threshold(toy):
     assert set(scores) == {"ary_Latn", "fra_Latn"} and abs(sum(scores.values()) - 1) < 1e-9
     top = toy.top_k(["wach labas", "!!"], k=1)
     assert top[0][0][0] == "ary_Latn" and top[1] == []
-    assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == "und"
+    assert Identifier(threshold=1.0, _state=toy.state).identify(["wach labas"]) == ["und"]  # below 1: und
     shifted = Identifier(priors={"ary_Latn": 1e-6}, _state=toy.state)
     assert shifted.identify("wach labas") == "fra_Latn" and shifted.scores("wach labas")["ary_Latn"] < scores["ary_Latn"]
     with pytest.raises(ValueError, match="did you mean 'fra_Latn'"):

@@ -142,7 +142,9 @@ def test_threads_share_one_scorer(toy, monkeypatch):
 
 def test_no_letters_and_threshold(toy):
     assert Identifier().identify("") == UNDETERMINED and Identifier().scores("12")["ary_Arab"] == 0.0
-    assert Identifier(threshold=1.01, _state=toy.state).identify("wach labas") == UNDETERMINED
+    best = max(toy.scores("wach labas").values())  # a threshold just above the best probability makes it und
+    assert Identifier(threshold=best, _state=toy.state).identify("wach labas") == "ary_Latn"
+    assert Identifier(threshold=np.nextafter(best, 1), _state=toy.state).identify("wach labas") == UNDETERMINED
 
 
 def test_the_marker_lists_are_built_only_for_words_that_may_be_one():

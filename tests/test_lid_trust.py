@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awal.lid import Identifier, ModelError
+from awal.lid import Identifier, ModelError, identify
 from awal.lid.features import FeatureSpec
 
 from strategies import examples
@@ -201,6 +201,10 @@ def test_scores_and_top_k_of_columns_score_missing_values_as_no_text_and_refuse_
     [
         (lambda toy: Identifier(threshold=float("nan"), _state=toy.state), "threshold must be a number"),  # was: no threshold at all
         (lambda toy: Identifier(threshold=None, _state=toy.state), "threshold must be a number"),
+        (lambda toy: Identifier(threshold=2, _state=toy.state), r"0 to 1 \(a probability\), got 2$"),  # was: every text und
+        (lambda toy: Identifier(threshold=-1, _state=toy.state), "0 to 1 .*got -1$"),  # was: the same as 0
+        (lambda toy: Identifier(threshold=1.01, _state=toy.state), "got 1.01$"),
+        (lambda toy: identify("wach", threshold=float("inf")), "got inf$"),
         (lambda toy: Identifier(priors={"ary_Latn": float("inf")}, _state=toy.state).identify("je suis"), "positive finite"),  # was: the first label for every text
         (lambda toy: Identifier(priors={"ary_Latn": "2"}, _state=toy.state).identify("x"), "positive finite"),  # was: '>' not supported
         (lambda toy: toy.top_k("wach labas", k=-1), "k must be"),  # was: every label but the last

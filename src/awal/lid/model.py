@@ -89,15 +89,15 @@ def check_labels(labels: Sequence[str]) -> list[str]:
 class Identifier:
     """Calibrated language scores per text; ``Identifier()`` is the bundled model.
 
-    ``threshold``: a text whose best probability is below it is ``und``.
+    ``threshold``: a probability, 0 to 1; a text whose best probability is below it is ``und``.
     ``priors``: ``{label: factor}`` multiplying a label's probability before renormalising,
     for a corpus whose mix differs from the model's (uniform) one, e.g. Moroccan text where
     Algerian is rare: ``Identifier(priors={"arq_Arab": 0.1})``.
     """
 
     def __init__(self, threshold: float = 0.0, priors: dict[str, float] | None = None, _state: dict | None = None):
-        if not (type(threshold) in (float, int) or isinstance(threshold, Real) and type(threshold) is not bool) or threshold != threshold:
-            raise ValueError(f"threshold must be a number (a probability: 0 to 1), got {threshold!r}")  # (the ABC check is slow: last)
+        if not (type(threshold) in (float, int) or isinstance(threshold, Real) and type(threshold) is not bool) or not 0 <= threshold <= 1:
+            raise ValueError(f"threshold must be a number from 0 to 1 (a probability), got {threshold!r}")  # (the ABC check is slow: last; NaN fails the range)
         if priors is not None and not isinstance(priors, Mapping):
             raise TypeError(f"priors must be a dict {{label: factor}}, got {type(priors).__name__}")
         self.threshold = float(threshold)
