@@ -10,9 +10,9 @@ call (``tolist`` and the batch kernels, no Python call per element).
 Missing values stay missing: ``None``, a float NaN and pandas' ``NA``/``NaT``
 are not processed and come back as they were, in the same positions. A pyarrow
 array of type ``null`` (a column with no value, common in real tables) is read as
-a string array of nulls: a function giving text (normalize, transliterate,
-identify, dominant_script) gives the column back as it is, the others their usual
-type with every row null. A pyarrow ``dictionary`` array of strings (a pandas
+the ``string`` array of nulls it stands for: every function gives its usual type
+(``string`` for text and labels) with every row null, so an output column has one
+type whether or not a file held any text. A pyarrow ``dictionary`` array of strings (a pandas
 categorical, a Parquet column written from one) is read as the strings it encodes:
 results come back as plain (not dictionary-encoded) arrays. Any other
 value that is not a ``str`` raises ``TypeError`` naming its position.
@@ -104,10 +104,18 @@ def plain_strings(x: Any) -> Any:
 
 
 def strings_of_nulls(column: Any) -> Any:
-    """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept)."""
+    """A ``null`` column as the ``string`` column it stands for (every row null, chunks kept, empty ones too:
+    ``cast`` drops them).
+
+    >>> import pyarrow as pa
+    >>> strings_of_nulls(pa.chunked_array([pa.nulls(1), pa.nulls(0)])).num_chunks
+    2
+    """
     import pyarrow as pa  # already imported: the input is a pyarrow object
 
-    return column.cast(pa.string())
+    if isinstance(column, pa.ChunkedArray):
+        return pa.chunked_array([pa.nulls(len(chunk), pa.string()) for chunk in column.chunks], pa.string())
+    return pa.nulls(len(column), pa.string())
 
 
 def accepts_columns(fn: F) -> F:
@@ -128,9 +136,8 @@ def accepts_columns(fn: F) -> F:
             if is_dictionary_of_text(x):  # the strings it encodes, then as any column of them
                 decoded = strings_of_dictionary(x)
                 return wrapper(*args[:at], decoded, *args[at + 1 :], **kwargs) if len(args) > at else wrapper(*args, **{**kwargs, name: decoded})
-            if is_null_column(x):  # every value missing: the string path, and text results are the column itself
-                out = fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
-                return x if getattr(out, "type", None) == "string" else out
+            if is_null_column(x):  # every value missing: as the string column of nulls it stands for
+                return fn(*args[:at], strings_of_nulls(x), *args[at + 1 :], **{k: v for k, v in kwargs.items() if k != name})
         if not (isinstance(x, (np.ndarray, tuple)) or is_pandas(x)):
             return fn(*args, **kwargs)
         before, after = args[:at], args[at + 1 :]
