@@ -318,7 +318,7 @@ def test_saving_the_same_model_twice_gives_the_same_bytes(toy, tmp_path):
 
 def test_pickles_load_in_a_fresh_process(toy, tmp_path):
     """What an engine does: pickle here, unpickle in a new interpreter that has loaded nothing (options kept:
-    threshold, priors, keep_foreign; a fitted model whole)."""
+    threshold, priors, keep_foreign; a fitted model whole, a fitted transliterator as what it is made of)."""
     import pickle
     import subprocess
     import sys
@@ -331,14 +331,18 @@ def test_pickles_load_in_a_fresh_process(toy, tmp_path):
     texts = ["salam khoya, je suis content", "كيداير لباس", "ⴰⵣⵓⵍ", ""]
     loaded = Identifier.load(model_dir())  # a model from a folder: it travels as its files' arrays
     unused = len(pickle.dumps(loaded))
-    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy, loaded]
-    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist()]
+    fitted = awal.Transliterator("arabizi2ar").fit([("kelb zwin", "كلب زوين"), ("ghzala", "غزالة"), ("sbe3", "سبع")])
+    made = [Identifier(threshold=0.3, priors={"ary_Latn": 2.0}), awal.Transliterator("arabizi2ar", keep_foreign=False), toy, loaded, fitted]
+    expected = [made[0].identify(texts), made[1](texts), toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist(),
+                fitted(texts + ["kelb ghzala sbe3 zwin", "l9alb"]), fitted.candidates("kelb", after="zwin")]  # fmt: skip
     assert len(pickle.dumps(loaded)) < unused + 1_000 < 8_000_000  # round 11: 16 MB, 27 MB once used (the tables built on use travelled too)
+    assert len(pickle.dumps(fitted)) < 1_000_000  # round 12: 56 MB (the letter model's dense counts and the table built from them)
     (tmp_path / "made.pkl").write_bytes(pickle.dumps(made))
     script = (
-        "import pickle, sys; from awal.lid.tokens import identify_tokens; idf, tr, toy, loaded = pickle.load(open(sys.argv[1], 'rb')); "
+        "import pickle, sys; from awal.lid.tokens import identify_tokens; idf, tr, toy, loaded, fitted = pickle.load(open(sys.argv[1], 'rb')); "
         "texts = pickle.loads(bytes.fromhex(sys.argv[2])); sys.stdout.buffer.write(pickle.dumps([idf.identify(texts), tr(texts), "
-        "toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist(), idf.threshold, idf.priors, tr.keep_foreign]))"
+        "toy.top_k(texts, k=2), identify_tokens(texts, loaded), loaded.scores(texts).tolist(), "
+        "fitted(texts + ['kelb ghzala sbe3 zwin', 'l9alb']), fitted.candidates('kelb', after='zwin'), idf.threshold, idf.priors, tr.keep_foreign]))"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "made.pkl"), pickle.dumps(texts).hex()], capture_output=True, check=True)
     assert pickle.loads(out.stdout) == [*expected, 0.3, {"ary_Latn": 2.0}, False]

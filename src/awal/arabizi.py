@@ -471,16 +471,16 @@ class _CharLM:
         """``_CharLM().add(words)`` with its counts and table kept in the disk cache under ``key``
         (a hash of the files ``words`` come from)."""
         words = list(words)
-
-        def sparse_counts() -> np.ndarray:
-            counts = cls().add(words).counts
-            nonzero = np.flatnonzero(counts)
-            return np.stack([nonzero.astype(np.float64), counts[nonzero]])  # indices < 2**53: exact
-
-        index, values = cached_table("arabizi-lm-counts", key, sparse_counts)
-        counts = np.zeros(_A**_ORDER)
-        counts[index.astype(np.int64)] = values
+        counts = _dense(cached_table("arabizi-lm-counts", key, lambda: _sparse(cls().add(words).counts)))
         return cls(counts, cached_table("arabizi-lm-table", key, lambda: cls(counts).table()))
+
+    def __getstate__(self) -> dict:
+        """What pickle stores: the counts' nonzero cells (a few thousand of 2.2 million: 36 MB dense),
+        never the table built from them (18 MB, built again on use)."""
+        return {"counts": _sparse(self.counts)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.counts, self._table = _dense(state["counts"]), None
 
     def add(self, words: Iterable[str], weight: float = 1.0) -> "_CharLM":
         idx: list[int] = []
@@ -512,6 +512,23 @@ class _CharLM:
                 p = np.where(tot > 0, pk, lower)
             self._table = np.log(p).astype(np.float32).ravel()
         return self._table
+
+
+def _sparse(counts: np.ndarray) -> np.ndarray:
+    """The nonzero cells of a letter model's counts as one ``(2, n)`` array: indices (< 2**53: exact as floats), counts.
+
+    >>> _dense(_sparse(_CharLM().add(["كلب"]).counts)).sum()
+    np.float64(4.0)
+    """
+    nonzero = np.flatnonzero(counts)
+    return np.stack([nonzero.astype(np.float64), counts[nonzero]])
+
+
+def _dense(sparse: np.ndarray) -> np.ndarray:
+    """The counts :func:`_sparse` stands for."""
+    counts = np.zeros(_A**_ORDER)
+    counts[sparse[0].astype(np.int64)] = sparse[1]
+    return counts
 
 
 # ---------------------------------------------------------------- rule files
@@ -615,6 +632,9 @@ def _word_before(words: WordSpans, j: int) -> str:
 
 # ---------------------------------------------------------------- the model
 
+_MADE_OF = ("rules", "lexicon", "homographs", "_word_context", "lm", "learned", "lm_weight", "beam")  # see ArabiziModel.__getstate__
+
+
 class ArabiziModel:
     """Arabizi -> Arabic transliterator: weighted chunk rules + Arabic letter 4-gram model.
 
@@ -643,6 +663,15 @@ class ArabiziModel:
         self.learned: dict[tuple[str, str], Counter] = learned or {}
         self.lm_weight = lm_weight
         self.beam = beam
+        self._reset()
+
+    def __getstate__(self) -> dict:
+        """What pickle stores (a fitted model shipped to workers): what the model was made of, never the
+        tables and caches :meth:`_reset` builds from it (built again where it is unpickled)."""
+        return {name: self.__dict__[name] for name in _MADE_OF}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
         self._reset()
 
     def _reset(self) -> None:

@@ -166,8 +166,9 @@ class Transliterator(TextMap):
         self.keep_foreign = check_flag("keep_foreign", keep_foreign)
 
     def __getstate__(self) -> dict:
-        """What pickle stores: the shipped Arabizi model (~56 MB pickled) is left out and built again where
-        it is unpickled (Spark, Dask and multiprocessing ship a transliterator to every worker)."""
+        """What pickle stores: the shipped Arabizi model is left out and built again where it is unpickled
+        (Spark, Dask and multiprocessing ship a transliterator to every worker); a fitted one travels as
+        what it is made of (see ``ArabiziModel.__getstate__``)."""
         state = dict(self.__dict__)
         if self._shipped:
             state["_model"] = None
