@@ -288,7 +288,7 @@ def test_csv_missing_column_and_short_row(tmp_path, capsys):
     src = tmp_path / "in.csv"
     src.write_text("id,text\n1,a\n2\n", encoding="utf-8")
     code, err = call(capsys, "normalize", str(src), "--field", "body")
-    assert code == EXIT_DATA and "no column 'body' in the header (columns: id, text)" in err
+    assert code == EXIT_DATA and "line 1, the header: no column 'body' (columns: id, text)" in err
     code, err = call(capsys, "normalize", str(src), "-o", str(tmp_path / "o.csv"))
     assert code == EXIT_DATA and f"{src}: line 3, byte offset 12: the row has 1 columns" in err
     assert not (tmp_path / "o.csv").exists()

@@ -68,7 +68,7 @@ from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
 from .columns import is_dictionary_of_text, is_null_column, is_text_type
-from .names import check_flag, did_you_mean
+from .names import check_flag, column_problem
 from .extras import optional
 from .normalize import Normalizer
 
@@ -242,9 +242,10 @@ def map_table(table: Any, column: str, function: ArrayFunction, output: str | No
     An ``output`` naming another column that exists is a ``ValueError`` (nothing replaced by
     surprise), unless ``replace=True``: then that column is replaced in place.
     """
-    if column not in table.schema.names:
-        raise KeyError(f"no column {column!r}; {did_you_mean(str(column), table.schema.names)}columns: {', '.join(table.schema.names)}")
     name, replace = output or column, check_flag("replace", replace)
+    problem = column_problem(table.schema.names, column, name)
+    if problem:
+        raise KeyError(problem)
     if name != column and name in table.schema.names and not replace:
         raise ValueError(f"output column {name!r} exists already: choose another output, or pass replace=True to replace it")
     result = function(table.column(column))

@@ -23,6 +23,25 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
 
 
+def column_problem(names: list[str], column: str, output: str | None = None) -> str | None:
+    """Why ``column`` of a table with columns ``names`` (a csv header, an Arrow schema) cannot be read, or the
+    ``output`` column replaced: missing (close names suggested), or there more than once (an ``output`` not
+    there is added: no problem); ``None`` when each is there once.
+
+    >>> column_problem(["id", "text"], "txt")
+    "no column 'txt' (did you mean 'text'? columns: id, text)"
+    >>> column_problem(["text", "id", "id"], "text", output="id")
+    "column 'id' occurs 2 times (columns 2, 3): awal cannot tell which one is meant"
+    """
+    for name in (column, output) if output in names else (column,):
+        at = [number for number, known in enumerate(names, 1) if known == name]
+        if not at:
+            return f"no column {name!r} ({did_you_mean(str(name), names)}columns: {', '.join(names)})"
+        if len(at) > 1:
+            return f"column {name!r} occurs {len(at)} times (columns {', '.join(map(str, at))}): awal cannot tell which one is meant"
+    return None
+
+
 def unknown_name(what: str, name: str, known: Iterable[str]) -> ValueError:
     """A ``ValueError`` saying ``name`` is not a known ``what``, with close names first."""
     known = sorted(known)

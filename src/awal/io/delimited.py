@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
 
-from ..names import did_you_mean
+from ..names import column_problem
 from .base import REPLACE_HINT, Codec, DataError, Input, Parsed, _text
 from .chunks import Chunk, read_bom
 
@@ -113,8 +113,9 @@ def _csv_input(
     if first_record is None:
         raise DataError(f"{source}: empty file, expected a header row")
     header = first_record[2]
-    if column not in header:
-        raise DataError(f"{source}: line 1: no column {column!r} in the header ({did_you_mean(str(column), header)}columns: {', '.join(header)})")
+    problem = column_problem(header, column, output)
+    if problem:
+        raise DataError(f"{source}: line 1, the header: {problem}")
     index = header.index(column)
     if output and output != column and output in header and not replace:
         raise DataError(f"{source}: line 1: output column {output!r} exists already: {REPLACE_HINT}")

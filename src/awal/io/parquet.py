@@ -8,7 +8,7 @@ from typing import Any
 
 from ..arrow import FeatureUnavailable, pyarrow
 from ..columns import is_text_type
-from ..names import did_you_mean
+from ..names import column_problem
 from .base import REPLACE_HINT, Codec, DataError, Input, Parsed
 from .chunks import Chunk
 
@@ -39,8 +39,9 @@ def _parquet_input(path: str, column: str, output: str | None, batch_size: int, 
     except pa.ArrowException as e:
         raise DataError(f"{path}: not a readable Parquet file ({e})") from None
     schema = parquet.schema_arrow
-    if column not in schema.names:
-        raise DataError(f"{path}: no column {column!r} ({did_you_mean(str(column), schema.names)}columns: {', '.join(schema.names)})")
+    problem = column_problem(schema.names, column, output)
+    if problem:
+        raise DataError(f"{path}: {problem}")
     kind = schema.field(column).type
     if not is_text_type(kind):  # (null: a column with no value, nulls out; dictionary: a pandas categorical's)
         raise DataError(f"{path}: column {column!r} has type {kind}, not string")

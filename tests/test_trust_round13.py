@@ -1,0 +1,37 @@
+"""Round 13's adversarial pass (the Trust issue's standard: a pipeline can hand awal its files and objects):
+each bug's test failed on round 12's code."""
+
+from __future__ import annotations
+
+import pytest
+
+from awal.cli import main
+
+EXIT_DATA = 1
+
+
+def test_a_column_named_twice_is_an_error_not_a_guess(tmp_path, capsys):
+    """Round 12 read the first of two csv columns called ``text`` (JSONL refuses a key twice) and stopped on an
+    internal error (exit 70, ``KeyError``) for a Parquet file or an Arrow table with two."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from awal.arrow import map_table, normalize_array
+
+    (tmp_path / "in.csv").write_text("text,id,text\nﻻ,1,ﻻ\n", encoding="utf-8")
+    (tmp_path / "lang.csv").write_text("text,lang,lang\nﻻ,x,y\n", encoding="utf-8")
+    twice = pa.Table.from_arrays([pa.array(["ﻻ"]), pa.array([1]), pa.array(["ﻻ"])], names=["text", "id", "text"])
+    pq.write_table(twice, tmp_path / "in.parquet")
+    pq.write_table(twice.rename_columns(["text", "lang", "lang"]), tmp_path / "lang.parquet")
+    for name, command in [
+        ("in.csv", ["normalize"]),
+        ("in.parquet", ["normalize"]),
+        ("lang.csv", ["identify", "--replace-output-field"]),
+        ("lang.parquet", ["identify", "--replace-output-field"]),
+    ]:
+        out = tmp_path / ("out." + name)
+        code = main([*command, str(tmp_path / name), "--field", "text", "-o", str(out)])
+        which = "'text' occurs 2 times (columns 1, 3)" if name.startswith("in") else "'lang' occurs 2 times (columns 2, 3)"
+        err = capsys.readouterr().err
+        assert code == EXIT_DATA and f"{name}: " in err and which in err and not out.exists(), (name, code, err)
+    with pytest.raises(KeyError, match="occurs 2 times"):
+        map_table(twice, "text", normalize_array)
