@@ -35,3 +35,17 @@ def test_a_column_named_twice_is_an_error_not_a_guess(tmp_path, capsys):
         assert code == EXIT_DATA and f"{name}: " in err and which in err and not out.exists(), (name, code, err)
     with pytest.raises(KeyError, match="occurs 2 times"):
         map_table(twice, "text", normalize_array)
+
+
+def test_an_output_the_command_cannot_create_is_named_as_it_is(tmp_path, capsys):
+    """Round 12 named the link's own folder for a dangling link (``cannot write out.txt: directory <the folder
+    holding out.txt, which exists> does not exist``) and called an empty ``-o ''`` a directory."""
+    (tmp_path / "in.txt").write_text("salam\n", encoding="utf-8")
+    (tmp_path / "out.txt").symlink_to(tmp_path / "gone" / "x.txt")
+    for output, message in [
+        (tmp_path / "out.txt", f"(it is a link to {tmp_path / 'gone' / 'x.txt'}): directory {tmp_path / 'gone'} does not exist"),
+        ("", "cannot write an empty path"),
+    ]:
+        assert main(["normalize", str(tmp_path / "in.txt"), "-o", str(output)]) == 2
+        assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]

@@ -228,6 +228,8 @@ def replaceable(path: str) -> tuple[Path, os.stat_result | None]:
     Traceback (most recent call last):
     awal.io.UsageError: cannot write /nonexistent-dir/x.json: directory /nonexistent-dir does not exist
     """
+    if not path:
+        raise UsageError("cannot write an empty path: give a file name")
     target = Path(os.path.realpath(path))
     try:
         info: os.stat_result | None = os.stat(target)
@@ -240,7 +242,8 @@ def replaceable(path: str) -> tuple[Path, os.stat_result | None]:
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise UsageError(f"cannot write {path}: it is not a regular file, and this output is made of files")
     if not target.parent.is_dir():
-        raise UsageError(f"cannot write {path}: directory {Path(path).absolute().parent} does not exist")
+        link = f" (it is a link to {target})" if os.path.islink(path) else ""
+        raise UsageError(f"cannot write {path}{link}: directory {target.parent} does not exist")
     if info is not None:
         try:
             _writable(target, info)
