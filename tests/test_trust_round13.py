@@ -49,3 +49,22 @@ def test_an_output_the_command_cannot_create_is_named_as_it_is(tmp_path, capsys)
         assert main(["normalize", str(tmp_path / "in.txt"), "-o", str(output)]) == 2
         assert message in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
+
+
+@pytest.mark.parametrize("option", ["--field", "--output-field"])
+def test_an_empty_field_name_is_a_usage_error(tmp_path, capsys, option):
+    """Round 12: ``--field ''`` on stdin read each JSON line as txt (the whole line normalised, its JSON kept by
+    chance), and ``--output-field ''`` wrote into --field, replacing the text it was asked to keep."""
+    (tmp_path / "in.jsonl").write_text('{"text": "ﻻ"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit:
+        main(["normalize", str(tmp_path / "in.jsonl"), option, "", "-o", str(tmp_path / "out.jsonl")])
+    assert exit.value.code == 2 and f"argument {option}: an empty name" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_jsonl_key_with_a_dot_is_not_suggested_as_itself(tmp_path, capsys):
+    """Round 12 answered ``--field a.b`` on ``{"a.b": ...}`` with "no field 'a.b' (did you mean 'a.b'? ...)"."""
+    (tmp_path / "in.jsonl").write_text('{"a.b": "ﻻ"}\n', encoding="utf-8")
+    assert main(["normalize", str(tmp_path / "in.jsonl"), "--field", "a.b"]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "line 1, byte offset 0: no field 'a.b': a dot separates the names of a path" in err and "did you mean" not in err

@@ -588,11 +588,18 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 _positive = _at_least(1)
 
 
+def _name(value: str) -> str:
+    """A field or column name: never empty (``--field ''`` read stdin as txt, ``--output-field ''`` replaced --field)."""
+    if not value:
+        raise argparse.ArgumentTypeError("an empty name: give a field or column name")
+    return value
+
+
 def _reading_options() -> _Parser:
     parent = _Parser(add_help=False)
     parent.add_argument("inputs", nargs="*", metavar="FILE", help="input files (default: stdin; '-' is stdin; a FIFO or <(...) is read as a stream)")
     parent.add_argument("--format", choices=FORMATS, help="input format (default: from the file extension)")
-    parent.add_argument("--field", help="jsonl: field path (a.b.c), csv/tsv/parquet: column (default: text)")
+    parent.add_argument("--field", type=_name, help="jsonl: field path (a.b.c), csv/tsv/parquet: column (default: text)")
     parent.add_argument(
         "--errors", choices=ERROR_POLICIES, default="strict",
         help="bad lines: stop with an error (strict), replace invalid UTF-8 with U+FFFD (replace), "
@@ -606,7 +613,7 @@ def _writing_options() -> _Parser:
     parent = _Parser(add_help=False)
     parent.add_argument("-o", "--output", default=STDIO, metavar="FILE", help="output file (default: stdout): a regular file is replaced atomically (mode kept, a link followed); "
         "a FIFO, device or /dev/fd/N is written as a stream; see awal --help")
-    parent.add_argument("--output-field", metavar="FIELD", help="write the result here instead of replacing --field (a field or column "
+    parent.add_argument("--output-field", type=_name, metavar="FIELD", help="write the result here instead of replacing --field (a field or column "
         "that exists already is an error, unless --replace-output-field)")
     parent.add_argument("--replace-output-field", action="store_true", help="let the result replace an existing --output-field "
         "(of the kind the command writes, or null)")

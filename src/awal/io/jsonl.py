@@ -436,7 +436,10 @@ class JsonlCodec(Codec):
             problem = f"not JSON that can be written back: {e}"
         except KeyError:
             keys = list(map(str, record)) if isinstance(record, dict) else None
-            problem = f"no field {where!r}" + (f" ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})" if keys is not None else "")
+            if keys is not None and where in keys and len(self.field) > 1:  # (did you mean would name the field given)
+                problem = f"no field {where!r}: a dot separates the names of a path (a.b: member b of member a), so a key with a dot cannot be named"
+            else:
+                problem = f"no field {where!r}" + (f" ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})" if keys is not None else "")
         if errors != "skip":
             offset = _line_offset(chunk, n) + len(line[:column].encode("utf-8", _LONE_SURROGATES))
             raise DataError(f"{chunk.source}: line {n}, byte offset {offset}: {problem}")
