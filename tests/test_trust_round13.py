@@ -68,3 +68,19 @@ def test_a_jsonl_key_with_a_dot_is_not_suggested_as_itself(tmp_path, capsys):
     assert main(["normalize", str(tmp_path / "in.jsonl"), "--field", "a.b"]) == EXIT_DATA
     err = capsys.readouterr().err
     assert "line 1, byte offset 0: no field 'a.b': a dot separates the names of a path" in err and "did you mean" not in err
+
+
+@pytest.mark.parametrize("kind", ["string", "large_string"])
+def test_a_pandas_arrow_string_column_keeps_its_dtype_and_index(kind):
+    """``pd.read_parquet(..., dtype_backend="pyarrow")`` gives ``ArrowDtype(string)`` columns: round 12 gave text
+    results back as ``object`` for them (a ``str``/``string`` column kept its dtype)."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    import awal
+
+    series = pd.Series(["ﻻ", None, "salam khoya"], index=[7, 3, 10], name="text", dtype=pd.ArrowDtype(getattr(pa, kind)()))
+    for function in (awal.normalize, awal.identify, awal.dominant_script, lambda s: awal.transliterate(s, "arabizi2ar")):
+        out = function(series)
+        assert out.dtype == series.dtype and list(out.index) == [7, 3, 10] and out.name == "text"
+        assert out.isna().tolist() == [False, True, False] and out[10] == function(["salam khoya"])[0]
+    assert awal.tokenize(series).dtype == object  # (lists: not a string dtype)

@@ -250,13 +250,15 @@ def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarr
 
 
 def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
-    """``run`` over a pandas Series: same index and name; a pandas string dtype is kept for str results."""
+    """``run`` over a pandas Series: same index and name; a pandas string dtype (``str``, ``string``, or an
+    ``ArrowDtype`` of ``string``/``large_string`` as ``read_parquet(dtype_backend="pyarrow")`` gives) is kept for str results."""
     import pandas as pd  # already imported: the input is a pandas object
 
     strings, present = _series_strings(series)
     results = run(strings)
     values = series.to_numpy(dtype=object)
-    keep = isinstance(series.dtype, pd.StringDtype) and _text_results(results, run)
+    arrow = isinstance(series.dtype, pd.ArrowDtype) and str(series.dtype.pyarrow_dtype) in ("string", "large_string")
+    keep = (arrow or isinstance(series.dtype, pd.StringDtype)) and _text_results(results, run)
     return pd.Series(
         _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object
     )
