@@ -216,9 +216,16 @@ def test_malformed_profile_names_file_and_line(tmp_path, body, message):
 
 def test_profile_file_with_invalid_utf8(tmp_path):
     path = tmp_path / "mine.toml"
-    path.write_bytes(b'description = "\xff"\n')
-    with pytest.raises(RuleError, match="invalid UTF-8 at byte 15"):
+    path.write_bytes(b'# mine\ndescription = "\xff"\n')
+    with pytest.raises(RuleError, match=r"mine.toml: line 2, byte offset 22: invalid UTF-8 \(invalid start byte\)$"):  # (round 12: no line)
         Normalizer.from_file(path)
+
+
+def test_profile_file_with_a_byte_order_mark(tmp_path):
+    """Notepad saves UTF-8 with a byte order mark: round 12 read it as text ("Invalid statement (at line 1, column 1)")."""
+    path = tmp_path / "mine.toml"
+    path.write_bytes(b'\xef\xbb\xbfextends = "default"\r\ndrop = ["tatweel"]\r\n')
+    assert Normalizer.from_file(path)("كـتاب") == "كـتاب" and Normalizer("default")("كـتاب") == "كتاب"
 
 
 def test_character_rules_fuse_into_one_pass():

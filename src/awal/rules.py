@@ -356,8 +356,9 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
 
 
 def read_rule_file(path: str | Path, what: str = "profile file") -> str:
-    """The UTF-8 text of a regular file; anything else (a FIFO, a device, a folder) is refused
-    without waiting for a writer. Errors are :class:`RuleError` naming the file."""
+    """The UTF-8 text of a regular file, without a byte order mark (an editor's, never part of a rule);
+    anything else (a FIFO, a device, a folder) is refused without waiting for a writer. Errors are
+    :class:`RuleError` naming the file (and the line and byte offset of invalid UTF-8)."""
     path = Path(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once, then is refused
@@ -374,9 +375,10 @@ def read_rule_file(path: str | Path, what: str = "profile file") -> str:
     finally:
         os.close(fd)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
-        raise RuleError(f"{path}: invalid UTF-8 at byte {e.start}") from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise RuleError(f"{path}: line {line}, byte offset {e.start}: invalid UTF-8 ({e.reason})") from None
 
 
 def load_profile_file(path: str | Path, resolve_builtin) -> tuple[str, list[Rule]]:
