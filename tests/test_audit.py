@@ -42,11 +42,36 @@ def test_bad_records_are_counted_and_located(tmp_path):
     path = write_jsonl(tmp_path / "bad.jsonl", [{"text": "ok"}, {"body": "no text field"}, {"text": 3}], b"{not json\n\xff\xfe\n")
     stats = audit.audit(path, "text")
     assert (stats.documents, stats.missing_field, stats.not_text, stats.bad_json, stats.bad_utf8) == (1, 1, 1, 2, 1)
-    assert stats.problems["no field 'text'"] == ["line 2 (byte 15)"]
+    assert stats.problems["no field 'text'"] == ["line 2, byte offset 15"]
     page = audit.render(stats)
-    assert "records without the field</td><td>1</td>" in page and "line 4 (byte" in page
-    with pytest.raises(DataError, match=r"bad.jsonl: line 2 \(byte 15\): no field 'text'"):
+    assert "records without the field</td><td>1</td>" in page and "line 4, byte offset" in page
+    with pytest.raises(DataError, match=r"bad.jsonl: line 2, byte offset 15: no field 'text'"):
         audit.audit(path, "text", strict=True)
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [  # round 12: "line 2 (byte 13): invalid UTF-8 at byte 23", "not JSON: Expecting ',' delimiter: line 2 column 1 (char 12)"
+        (b'{"text": "b\xff"}\n', "line 2, byte offset 29: invalid UTF-8 (invalid start byte)"),
+        (b'{"text": "b"\n', "line 2, byte offset 30: malformed JSON (Expecting ',' delimiter at column 13)"),
+        (b'{"text": 3}\n', "line 2, byte offset 18: field 'text' is a JSON number, not a string"),
+    ],
+)
+def test_strict_errors_say_what_and_where_as_the_other_commands_do(tmp_path, capsys, raw, message):
+    from awal.cli import main
+
+    path = write_jsonl(tmp_path / "in.jsonl", [{"text": "salam"}], raw)
+    assert main(["audit", str(path), "--strict", "-o", str(tmp_path / "r.html")]) == 1
+    assert f"in.jsonl: {message}" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
+    if b"3}" not in raw:  # the same words and offset as normalize's
+        assert main(["normalize", str(path), "--field", "text"]) == 1 and f"in.jsonl: {message}" in capsys.readouterr().err
+
+
+def test_a_nested_field_is_read_as_every_command_reads_it(tmp_path):
+    """Round 12 looked ``meta.text`` up as one key: every record counted as without the field."""
+    path = write_jsonl(tmp_path / "in.jsonl", [{"meta": {"text": "salam khoya"}}, {"meta": {"text": "wach"}}, {"meta": {}}])
+    stats = audit.audit(path, "meta.text")
+    assert (stats.documents, stats.missing_field) == (2, 1)
 
 
 def test_empty_corpus_says_so(tmp_path):

@@ -48,6 +48,7 @@ import awal
 from .batch import TextBatch, _segment_sums
 from .io import DataError, UsageError, atomic_output
 from .io.chunks import read_bom
+from .io.jsonl import _json_type, _path_get
 from .kernels import map_table
 from .normalize import Normalizer
 from .quality import SIGNALS, explain, load_variety, quality
@@ -117,7 +118,7 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
     """Batches of texts from a JSONL (or plain text) stream; bad lines counted in ``stats``. A UTF-8 byte
     order mark at the start is skipped, as every command skips it (byte offsets still count it)."""
     bom, head = read_bom(stream)
-    offset = len(bom)
+    offset, path = len(bom), tuple(stats.field.split("."))  # (a nested field a.b as every command reads it)
     while True:
         lines = stream.readlines(BATCH_BYTES)
         if head:  # (not a BOM: the bytes read_bom took start the first line)
@@ -125,7 +126,7 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
         if not lines:
             return
         if jsonl:
-            fast = _block(lines, stats)
+            fast = _block(lines, stats, path)
             if fast is not None:
                 offset += sum(map(len, lines))
                 stats.bytes = offset
@@ -134,13 +135,13 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
         texts: list[str] = []
         for raw in lines:
             stats.lines += 1
-            where = f"line {stats.lines} (byte {offset})"
-            offset += len(raw)
+            start, offset = offset, offset + len(raw)
+            where = f"line {stats.lines}, byte offset {start}"
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 if strict:
-                    raise DataError(f"{stats.path}: {where}: invalid UTF-8 at byte {offset - len(raw) + e.start}") from None
+                    raise DataError(f"{stats.path}: line {stats.lines}, byte offset {start + e.start}: invalid UTF-8 ({e.reason})") from None
                 stats.bad_utf8 += 1
                 stats.problem("invalid UTF-8 (replaced by U+FFFD)", where)
                 line = raw.decode("utf-8", "replace")
@@ -150,22 +151,25 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError as e:
+                record = json.loads(line.rstrip("\r\n"))  # (JSON's own line and column: of this line)
+            except json.JSONDecodeError as e:
                 if strict:
-                    raise DataError(f"{stats.path}: {where}: not JSON: {e}") from None
+                    at = start + len(line[: e.pos].encode("utf-8", "surrogatepass"))
+                    raise DataError(f"{stats.path}: line {stats.lines}, byte offset {at}: malformed JSON ({e.msg} at column {e.colno})") from None
                 stats.bad_json += 1
                 stats.problem("not JSON", where)
                 continue
-            value = record.get(stats.field) if isinstance(record, dict) else None
-            if not isinstance(record, dict) or stats.field not in record:
+            try:
+                value = _path_get(record, path)
+            except KeyError:
                 if strict:
-                    raise DataError(f"{stats.path}: {where}: no field {stats.field!r}")
+                    raise DataError(f"{stats.path}: {where}: no field {stats.field!r}") from None
                 stats.missing_field += 1
                 stats.problem(f"no field {stats.field!r}", where)
-            elif not isinstance(value, str):
+                continue
+            if not isinstance(value, str):
                 if strict:
-                    raise DataError(f"{stats.path}: {where}: field {stats.field!r} is {type(value).__name__}, not text")
+                    raise DataError(f"{stats.path}: {where}: field {stats.field!r} is a JSON {_json_type(value)}, not a string")
                 stats.not_text += 1
                 stats.problem(f"field {stats.field!r} not text", where)
             else:
@@ -174,13 +178,13 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
         yield texts
 
 
-def _block(lines: list[bytes], stats: Stats) -> list[str] | None:
+def _block(lines: list[bytes], stats: Stats, path: tuple[str, ...]) -> list[str] | None:
     """The texts of a block of JSONL lines parsed as one JSON array (one C call), or None when some
     line is bad (invalid UTF-8, not JSON, not an object with a text field): the caller then goes
     line by line to count and locate the problems."""
     try:
         records = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
-        texts = [record[stats.field] for record in records]
+        texts = [_path_get(record, path) for record in records]
     except (ValueError, TypeError, KeyError):
         return None
     if not all(isinstance(t, str) for t in texts):

@@ -687,7 +687,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Audit a corpus: awal audit corpus.jsonl --field text -o report.html",
     )  # fmt: skip
     audit.add_argument("input", help="JSONL file (or .txt: one document per line)")
-    audit.add_argument("--field", default="text", help="JSON field holding the text (default: text)")
+    audit.add_argument("--field", type=_name, default="text", help="JSON field holding the text, a path a.b for a nested one (default: text)")
     audit.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML report to write")
     audit.add_argument("--variety", default="default", help="quality thresholds and stop words (ary, arb, zgh, kab, ...)")
     audit.add_argument("--strict", action="store_true", help="stop at the first bad line instead of counting it")
