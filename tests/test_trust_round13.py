@@ -84,3 +84,25 @@ def test_a_pandas_arrow_string_column_keeps_its_dtype_and_index(kind):
         assert out.dtype == series.dtype and list(out.index) == [7, 3, 10] and out.name == "text"
         assert out.isna().tolist() == [False, True, False] and out[10] == function(["salam khoya"])[0]
     assert awal.tokenize(series).dtype == object  # (lists: not a string dtype)
+
+
+def test_subword_commands_name_a_bad_corpus_or_tokenizer_file(tmp_path, capsys):
+    """Round 12 stopped on internal errors (exit 70): an empty corpus for train-tokenizer ("ValueError: cannot train
+    a tokenizer on an empty corpus"), and a --tokenizer that is missing, a folder or not a tokenizer for
+    tokenizer-report ("Exception: No such file or directory (os error 2)", naming no file)."""
+    pytest.importorskip("tokenizers")
+    (tmp_path / "blank.txt").write_text("\n  \n", encoding="utf-8")
+    (tmp_path / "corpus.txt").write_text("salam khoya\n" * 20, encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    assert main(["train-tokenizer", str(tmp_path / "blank.txt"), "-o", str(tmp_path / "tok.json"), "--vocab-size", "300"]) == EXIT_DATA
+    assert "blank.txt: no text to train on" in capsys.readouterr().err and not (tmp_path / "tok.json").exists()
+    for tokenizer, message in [("none.json", "none.json: no such tokenizer file"), ("folder", "(it is a directory)"), ("corpus.txt", "corpus.txt: not a tokenizers JSON file")]:
+        assert main(["tokenizer-report", str(tmp_path / "corpus.txt"), "--tokenizer", str(tmp_path / tokenizer)]) == 2
+        assert message in capsys.readouterr().err
+
+
+def test_load_tokenizer_names_the_file():
+    subword = pytest.importorskip("awal.subword")
+    pytest.importorskip("tokenizers")
+    with pytest.raises(FileNotFoundError, match="none.json: no such tokenizer file"):
+        subword.evaluate("none.json", {"ary": ["salam"]})

@@ -531,6 +531,9 @@ def _train_tokenizer(args: argparse.Namespace) -> int:
     target, _ = replaceable(args.output)  # a directory, a FIFO, a read-only file: refused before training
     paths, fmt = _inputs(args)
     texts = [t for path in paths for t in iter_texts(args, path, fmt)]
+    if not any(map(str.strip, texts)):  # (awal.subword.train's ValueError would be an internal error here)
+        names = ", ".join("<stdin>" if p == STDIO else p for p in paths)
+        raise DataError(f"{names}: no text to train on (every text is blank or missing)")
     profile = None if args.profile == "none" else args.profile
     # train into a scratch folder next to the target, move the files only on success
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
@@ -548,9 +551,13 @@ def _train_tokenizer(args: argparse.Namespace) -> int:
 
 
 def _tokenizer_report(args: argparse.Namespace) -> int:
+    try:
+        tokenizer = _subword(lambda subword: subword.load_tokenizer(args.tokenizer))
+    except (FileNotFoundError, ValueError) as e:
+        raise UsageError(f"--tokenizer {e}") from None
     paths, fmt = _inputs(args)
     corpora = {("stdin" if p == STDIO else Path(p).stem): list(iter_texts(args, p, fmt)) for p in paths}
-    rows = _subword(lambda subword: subword.evaluate(args.tokenizer, corpora, reference=args.reference))
+    rows = _subword(lambda subword: subword.evaluate(tokenizer, corpora, reference=args.reference))
     print(_subword(lambda subword: subword.report_table(rows)))
     return EXIT_OK
 

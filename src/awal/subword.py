@@ -22,7 +22,7 @@ from .export import proto_fields, hf_normalizer, sentencepiece_normalize, senten
 from .extras import optional
 from .normalize import Normalizer
 
-__all__ = ["hf_normalizer", "sentencepiece_rules", "sentencepiece_normalize", "train", "evaluate", "report_table", "report_chart", "PRE_TOKENIZER_PATTERN"]
+__all__ = ["hf_normalizer", "sentencepiece_rules", "sentencepiece_normalize", "train", "evaluate", "load_tokenizer", "report_table", "report_chart", "PRE_TOKENIZER_PATTERN"]
 
 # GPT-2 style split, but letters keep their combining marks (harakat, Tifinagh/Latin
 # diacritics) so vocalised Arabic is not cut at every haraka.
@@ -137,18 +137,30 @@ def _train_spm(texts, kind, vocab_size, norm, byte_fallback, output):
 
 
 # --------------------------------------------------------------- evaluation
+def load_tokenizer(path: str | os.PathLike) -> Any:
+    """A ``tokenizers.Tokenizer`` from a tokenizer.json, or a ``SentencePieceProcessor`` from a ``.model`` file;
+    a path that is not such a file is a ``FileNotFoundError`` or ``ValueError`` naming it (the libraries' own
+    errors name no file: ``Exception: No such file or directory (os error 2)``)."""
+    path = str(path)
+    sentencepiece = path.endswith(".model")
+    library = optional("sentencepiece" if sentencepiece else "tokenizers")  # (a missing extra: its ImportError first)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no such tokenizer file" + (" (it is a directory)" if os.path.isdir(path) else ""))
+    try:
+        return library.SentencePieceProcessor(model_file=path) if sentencepiece else library.Tokenizer.from_file(path)
+    except Exception as e:  # (both libraries raise a bare Exception or RuntimeError)
+        kind = "a SentencePiece .model" if sentencepiece else "a tokenizers JSON file"
+        raise ValueError(f"{path}: not {kind} ({e})") from None
+
+
 class _Encoder:
     """Uniform view of HF and SentencePiece tokenizers: tokens with character offsets."""
 
     def __init__(self, tokenizer):
         self.sp = self.hf = None
         if isinstance(tokenizer, (str, os.PathLike)):
-            p = str(tokenizer)
-            if p.endswith(".model"):
-                self.sp = optional("sentencepiece").SentencePieceProcessor(model_file=p)
-            else:
-                self.hf = optional("tokenizers").Tokenizer.from_file(p)
-        elif type(tokenizer).__name__ == "SentencePieceProcessor":
+            tokenizer = load_tokenizer(tokenizer)
+        if type(tokenizer).__name__ == "SentencePieceProcessor":
             self.sp = tokenizer
         elif hasattr(tokenizer, "encode_batch"):
             self.hf = tokenizer
