@@ -106,3 +106,22 @@ def test_load_tokenizer_names_the_file():
     pytest.importorskip("tokenizers")
     with pytest.raises(FileNotFoundError, match="none.json: no such tokenizer file"):
         subword.evaluate("none.json", {"ary": ["salam"]})
+
+
+@pytest.mark.parametrize("pairs", [[("", "")], [("123", "٣")], [("salam", "hello")], [("wach", "!")]])
+def test_fitting_on_pairs_without_a_word_to_learn_is_a_value_error(pairs):
+    """Round 12: IndexError deep in the lattice search ("index 0 is out of bounds for axis 0 with size 0")."""
+    import awal
+
+    with pytest.raises(ValueError, match="no pair gives a Latin word and its Arabic-script word"):
+        awal.Transliterator("arabizi2ar").fit(pairs)
+
+
+@pytest.mark.parametrize("options", [{"before": 5}, {"after": ["wach"]}, {"before": None}])
+def test_candidates_context_must_be_text(options):
+    """Round 12: ``before=5`` gave "sequence item 0: expected str instance, int found"; ``None`` passed as ""."""
+    import awal
+
+    name = next(iter(options))
+    with pytest.raises(TypeError, match=f"^{name} must be a str, got"):
+        awal.Transliterator("arabizi2ar").candidates("hna", **options)

@@ -1382,6 +1382,8 @@ class ArabiziModel:
                 data += [(_prep(x), y) for x, y in zip(lw, aw) if _is_word(x)]
             else:  # proclitics written apart in Latin, attached in Arabic (b naja7 بنجاح)
                 data += [(_prep(x), y) for x, y in detach(lw, aw) if _is_word(x)]
+        if not data:  # (nothing to align: the search below would index an empty lattice)
+            raise ValueError("no pair gives a Latin word and its Arabic-script word to learn from (words pair up when both sides have as many)")
         forms = _lattice_forms([w for w, _ in data])
         base_lm = _CharLM().add(set(self.lexicon.values()))
         model = ArabiziModel(self.rules, self.lexicon, base_lm, dict(self.learned), self.lm_weight, self.beam,

@@ -227,8 +227,9 @@ class Transliterator(TextMap):
         ``before`` and ``after`` (the text around the word) rank an Arabizi spelling
         that stands for several words by its neighbours.
         """
-        if not isinstance(word, str):
-            raise TypeError(f"expected str, got {type(word).__name__}")
+        for name, value in (("word", word), ("before", before), ("after", after)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, got {type(value).__name__}")
         n = check_whole("n", n, 0)
         if self.scheme == "arabizi2ar":
             return self.model.candidates(word, n, before=before, after=after)
