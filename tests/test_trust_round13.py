@@ -125,3 +125,17 @@ def test_candidates_context_must_be_text(options):
     name = next(iter(options))
     with pytest.raises(TypeError, match=f"^{name} must be a str, got"):
         awal.Transliterator("arabizi2ar").candidates("hna", **options)
+
+
+@pytest.mark.parametrize("command", ["identify", "detect"])
+@pytest.mark.parametrize("name", ["in.jsonl", "in.csv"])
+def test_codes_over_the_texts_read_need_replace_output_field(tmp_path, capsys, command, name):
+    """Round 12: ``identify --output-field text`` (the field read) wrote the labels over the texts, with no
+    --replace-output-field, where any other existing field is refused."""
+    (tmp_path / "in.jsonl").write_text('{"text": "salam khoya"}\n', encoding="utf-8")
+    (tmp_path / "in.csv").write_text("text\nsalam khoya\n", encoding="utf-8")
+    out = tmp_path / ("out." + name)
+    assert main([command, str(tmp_path / name), "--output-field", "text", "-o", str(out)]) == 2
+    assert "--output-field text is the field read" in capsys.readouterr().err and not out.exists()
+    assert main([command, str(tmp_path / name), "--output-field", "text", "--replace-output-field", "-o", str(out)]) == 0
+    assert "salam khoya" not in out.read_text(encoding="utf-8")

@@ -483,6 +483,9 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     output_field = args.output_field or (_DEFAULT_OUTPUT_FIELD.get(operation.name) if fmt != "txt" else None)
     if args.replace_output_field and output_field is None and fmt != "txt":  # (txt: the input's error says it needs a structured format)
         raise UsageError(f"--replace-output-field needs --output-field: {operation.name} writes into --field by default, replacing nothing else")
+    if output_field == (args.field or "text") and operation.name in _DEFAULT_OUTPUT_FIELD and not args.replace_output_field:
+        raise UsageError(f"--output-field {output_field} is the field read: {operation.name} would write its codes over the texts; "
+                         "pass --replace-output-field to do so")  # fmt: skip
     regular = all(map(_regular, paths))
     progress = Progress(sum(os.path.getsize(p) for p in paths) if regular and fmt != "parquet" else None)
     problems: Counter = Counter()
