@@ -139,3 +139,22 @@ def test_codes_over_the_texts_read_need_replace_output_field(tmp_path, capsys, c
     assert "--output-field text is the field read" in capsys.readouterr().err and not out.exists()
     assert main([command, str(tmp_path / name), "--output-field", "text", "--replace-output-field", "-o", str(out)]) == 0
     assert "salam khoya" not in out.read_text(encoding="utf-8")
+
+
+def test_numbers_come_back_as_a_float_column():
+    """Round 12 gave mixedness of a NumPy array or pandas Series as an object column (``describe`` counted
+    unique values, ``np.histogram`` gave object bins); Arrow gave double."""
+    pd = pytest.importorskip("pandas")
+    import numpy as np
+
+    import awal
+
+    series = pd.Series(["salam khoya, je suis content", None, "wach"], index=[5, 2, 9])
+    for column in (series, series.iloc[1:2], series.iloc[:0]):
+        out = awal.mixedness(column)
+        assert out.dtype == np.float64 and list(out.index) == list(column.index) and out.isna().tolist() == column.isna().tolist()
+    assert awal.mixedness(series)[5] == awal.mixedness("salam khoya, je suis content")
+    for array in (np.array([["salam khoya, je suis content", "wach"]]), np.array(["wach", None], dtype=object), np.array([], dtype=object)):
+        out = awal.mixedness(array)
+        assert out.dtype == np.float64 and out.shape == array.shape
+    assert np.isnan(awal.mixedness(np.array(["wach", None], dtype=object))[1])

@@ -8,7 +8,8 @@ array keeps its shape. The values go through the function's list path in one
 call (``tolist`` and the batch kernels, no Python call per element).
 
 Missing values stay missing: ``None``, a float NaN and pandas' ``NA``/``NaT``
-are not processed and come back as they were, in the same positions. A pyarrow
+are not processed and come back as they were, in the same positions (as NaN where the
+results are numbers, :func:`awal.mixedness`'s: a float64 column). A pyarrow
 array of type ``null`` (a column with no value, common in real tables) is read as
 the ``string`` array of nulls it stands for: every function gives its usual type
 (``string`` for text and labels) with every row null, so an output column has one
@@ -225,7 +226,7 @@ def _series_strings(series: Any) -> tuple[list[str], np.ndarray | None]:
     missing = np.asarray(pd.isna(values), dtype=bool)
     present = ~missing if missing.any() else None
     strings = _strings(values, present)
-    if not _all_str(strings):
+    if not _all(str, strings):
         bad = next(i for i, s in enumerate(strings) if not isinstance(s, str))
         label = series.index[np.flatnonzero(present)[bad] if present is not None else bad]
         raise TypeError(f"the Series value at index {label!r} is {type(strings[bad]).__name__}, not str")
@@ -234,17 +235,17 @@ def _series_strings(series: Any) -> tuple[list[str], np.ndarray | None]:
 
 def _array(array: np.ndarray, run: Callable[[list[str]], list[Any]]) -> np.ndarray:
     """``run`` over a NumPy array of text, same shape out: str results in the input's dtype
-    (``<U`` of the needed width, the same ``StringDType``, object), other results in an object array."""
+    (``<U`` of the needed width, the same ``StringDType``, object), numbers in a float64 array (NaN where a value is missing), other results in an object array."""
     kind = array.dtype.kind
     if kind == "U":
         results = run(array.ravel().tolist())
-        out = np.array(results, dtype=str) if _text_results(results, run) else _objects(results)
+        out = np.array(results, dtype=str) if _results_are(str, results, run) else _merge(results, None, None, run)
         return out.reshape(array.shape)
     values = _object_values(array)
     present = _present(values)
     results = run(_strings(values, present))
-    out = _merge(results, values, present)
-    if kind == "T" and _text_results(results, run):
+    out = _merge(results, values, present, run)
+    if kind == "T" and _results_are(str, results, run):
         out = out.astype(array.dtype)
     return out.reshape(array.shape)
 
@@ -258,10 +259,9 @@ def _series(series: Any, run: Callable[[list[str]], list[Any]]) -> Any:
     results = run(strings)
     values = series.to_numpy(dtype=object)
     arrow = isinstance(series.dtype, pd.ArrowDtype) and str(series.dtype.pyarrow_dtype) in ("string", "large_string")
-    keep = (arrow or isinstance(series.dtype, pd.StringDtype)) and _text_results(results, run)
-    return pd.Series(
-        _merge(results, values, present), index=series.index, name=series.name, dtype=series.dtype if keep else object
-    )
+    keep = (arrow or isinstance(series.dtype, pd.StringDtype)) and _results_are(str, results, run)
+    out = _merge(results, values, present, run)
+    return pd.Series(out, index=series.index, name=series.name, dtype=series.dtype if keep else out.dtype)
 
 
 def _present(values: np.ndarray) -> np.ndarray | None:
@@ -282,14 +282,14 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, (float, np.floating)) and bool(value != value)
 
 
-def _text_results(results: list[Any], run: Callable[[list[str]], list[Any]]) -> bool:
-    """Whether ``run`` gives text: its ``results`` are all ``str``; none (no text, or every value missing): its result
-    for an empty text is (an empty column's type is the one a full column of the same function has, not text always)."""
-    return _all_str(results) if results else _all_str(run([""]))
+def _results_are(kind: type, results: list[Any], run: Callable[[list[str]], list[Any]]) -> bool:
+    """Whether ``run`` gives values of ``kind`` (``str``, ``float``): its ``results`` are; none (no text, or every value
+    missing): its result for an empty text is (an empty column's type is the one a full column of the same function has)."""
+    return _all(kind, results) if results else _all(kind, run([""]))
 
 
-def _all_str(values: list[Any]) -> bool:
-    return all(map(isinstance, values, repeat(str)))
+def _all(kind: type, values: list[Any]) -> bool:
+    return all(map(isinstance, values, repeat(kind)))
 
 
 def _strings(values: np.ndarray, present: np.ndarray | None) -> list[Any]:
@@ -302,9 +302,14 @@ def _objects(results: list[Any]) -> np.ndarray:
     return np.fromiter(results, dtype=object, count=len(results))
 
 
-def _merge(results: list[Any], values: np.ndarray, present: np.ndarray | None) -> np.ndarray:
-    """An object array: ``results`` where ``present``, the (missing) ``values`` elsewhere."""
-    if present is None:
+def _merge(results: list[Any], values: np.ndarray | None, present: np.ndarray | None, run: Callable[[list[str]], list[Any]]) -> np.ndarray:
+    """``results`` where ``present`` (everywhere when None), the (missing) ``values`` elsewhere: an object array,
+    or a float64 one with NaN for the missing values when ``run`` gives numbers (:func:`awal.mixedness`)."""
+    if _results_are(float, results, run):
+        numbers = np.full(len(values) if values is not None else len(results), np.nan)
+        numbers[slice(None) if present is None else present] = results
+        return numbers
+    if present is None or values is None:
         return _objects(results)
     out = values.copy()
     out[present] = _objects(results)
