@@ -158,3 +158,13 @@ def test_numbers_come_back_as_a_float_column():
         out = awal.mixedness(array)
         assert out.dtype == np.float64 and out.shape == array.shape
     assert np.isnan(awal.mixedness(np.array(["wach", None], dtype=object))[1])
+
+
+def test_a_bare_carriage_return_in_csv_is_explained(tmp_path, capsys):
+    """Round 12 passed on Python's hint "do you need to open the file in universal-newline mode?", which a
+    command-line user cannot act on (old Mac files end lines with \\r alone)."""
+    (tmp_path / "in.csv").write_bytes(b"text,id\na\rb,1\n")
+    assert main(["normalize", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv")]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "in.csv: line 2, byte offset 8: a carriage return (\\r) alone inside an unquoted field" in err and "universal" not in err
+    assert not (tmp_path / "out.csv").exists()

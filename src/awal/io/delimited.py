@@ -94,6 +94,8 @@ def _csv_input(
             except csv.Error as e:
                 if "unexpected end of data" in str(e):
                     problem = f"a quoted field opened in the record of line {first} is never closed (unbalanced quote)"
+                elif "new-line character seen in unquoted field" in str(e):  # (Python's hint names an open() mode)
+                    problem = f"a carriage return (\\r) alone inside an unquoted field: {name} records end with \\n or \\r\\n"
                 else:
                     problem = f"malformed {name} ({e})"
                 if errors != "skip":
