@@ -77,6 +77,7 @@ MALFORMED = {  # what is done to a saved model folder -> what the ModelError say
     "bits out of range": (_header(lambda h: h.update(bits=40)), r"model\.json: bad model header.*bits must lie"),
     "temperature NaN": (_header(lambda h: h.update(temperature=float("nan"))), r"model\.json: bad model header \(temperature nan"),
     "a label too many": (_header(lambda h: h["labels"].append("eng_Latn")), r"weights\.npz: levels of shape"),
+    "a label twice": (_header(lambda h: h.update(labels=["ary_Latn"] * 2)), r"model\.json: bad model header \(label 'ary_Latn' occurs 2 times\)"),  # round 12: loaded
     "bias too short": (_arrays(lambda a: a.update(bias=a["bias"][:1])), r"weights\.npz: bias of shape \(1,\)"),
     "alphabet runs too short": (_arrays(lambda a: a.update(run_ids=a["run_ids"][:3])), r"weights\.npz: run_ids of shape \(3,\)"),
     "alphabet id out of range": (_arrays(lambda a: a["run_ids"].__setitem__(1, 5000)), r"weights\.npz: run_ids must lie below"),

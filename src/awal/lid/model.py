@@ -395,6 +395,9 @@ class Identifier:
             raise ModelError(f"{header_path}: bad model header ({type(e).__name__}: {e})") from None
         if not 0 < temperature < float("inf"):
             raise ModelError(f"{header_path}: bad model header (temperature {temperature}, expected a positive number)")
+        if len(set(labels)) < len(labels):  # (two columns of one label: its texts split between them)
+            twice = next(label for label in labels if labels.count(label) > 1)
+            raise ModelError(f"{header_path}: bad model header (label {twice!r} occurs {labels.count(twice)} times)")
         weights_path = _model_file(folder / "weights.npz")
         try:
             with np.load(weights_path, allow_pickle=False) as arrays:
