@@ -168,3 +168,12 @@ def test_a_bare_carriage_return_in_csv_is_explained(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "in.csv: line 2, byte offset 8: a carriage return (\\r) alone inside an unquoted field" in err and "universal" not in err
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("option, value", [("--workers", "1.5"), ("--batch-size", "x")])
+def test_a_count_that_is_not_a_whole_number_is_named(tmp_path, capsys, option, value):
+    """Round 12: "argument --workers: invalid parse value: '1.5'" (argparse names the checking function)."""
+    (tmp_path / "in.txt").write_text("salam\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit:
+        main(["normalize", str(tmp_path / "in.txt"), option, value])
+    assert exit.value.code == 2 and f"argument {option}: expected a whole number, got '{value}'" in capsys.readouterr().err

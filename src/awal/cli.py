@@ -587,7 +587,10 @@ def _demo(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 def _at_least(minimum: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
-        number = int(value)
+        try:
+            number = int(value)
+        except ValueError:  # (argparse would say "invalid parse value", after this function's name)
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
         if number < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         return number
