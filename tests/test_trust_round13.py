@@ -177,3 +177,21 @@ def test_a_count_that_is_not_a_whole_number_is_named(tmp_path, capsys, option, v
     with pytest.raises(SystemExit) as exit:
         main(["normalize", str(tmp_path / "in.txt"), option, value])
     assert exit.value.code == 2 and f"argument {option}: expected a whole number, got '{value}'" in capsys.readouterr().err
+
+
+def test_the_series_functions_of_awal_arrow_check_their_input_as_the_api_does():
+    """Round 12's ``normalize_series`` (Dask ``map_partitions``) took bytes as text, said "ArrowTypeError: Expected
+    bytes, got a 'int' object" for a number, with no position, and an AttributeError for a list; the API named
+    a label as ``np.int64(8)``."""
+    pd = pytest.importorskip("pandas")
+    import awal
+    from awal.arrow import normalize_series, tokenize_series
+
+    for function in (normalize_series, tokenize_series, awal.normalize):
+        with pytest.raises(TypeError, match=r"^the Series value at index 8 is int, not str$"):
+            function(pd.Series(["salam", 5], index=[3, 8]))
+        with pytest.raises(TypeError, match="at index 0 is bytes, not str"):
+            function(pd.Series([b"salam"]))
+    with pytest.raises(TypeError, match="expected a pandas Series, got list"):
+        normalize_series(["salam"])
+    assert normalize_series(pd.Series(["ﻻ", None], index=[5, 1])).tolist()[0] == "لا"

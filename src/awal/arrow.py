@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import TextBatch, chunk_rows, is_string_view
-from .columns import is_dictionary_of_text, is_null_column, is_text_type
+from .columns import column_strings, is_dictionary_of_text, is_null_column, is_text_type
 from .names import check_flag, column_problem
 from .extras import optional
 from .normalize import Normalizer
@@ -289,7 +289,11 @@ def map_series(series: Any, function: ArrayFunction) -> Any:
     import pandas as pd
 
     pa = pyarrow()
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(series).__name__}")
     arrow_backed = isinstance(series.dtype, pd.ArrowDtype) or getattr(series.dtype, "storage", None) == "pyarrow"
+    if not arrow_backed:
+        column_strings(series)  # a value that is not text is a TypeError naming its index (pyarrow would take bytes as text)
     array = pa.array(series.array) if arrow_backed else pa.array(series.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
     result = function(array)
     if not arrow_backed:

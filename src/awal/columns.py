@@ -229,6 +229,7 @@ def _series_strings(series: Any) -> tuple[list[str], np.ndarray | None]:
     if not _all(str, strings):
         bad = next(i for i, s in enumerate(strings) if not isinstance(s, str))
         label = series.index[np.flatnonzero(present)[bad] if present is not None else bad]
+        label = label.item() if isinstance(label, np.generic) else label  # (8, not np.int64(8))
         raise TypeError(f"the Series value at index {label!r} is {type(strings[bad]).__name__}, not str")
     return strings, present
 
