@@ -195,3 +195,16 @@ def test_the_series_functions_of_awal_arrow_check_their_input_as_the_api_does():
     with pytest.raises(TypeError, match="expected a pandas Series, got list"):
         normalize_series(["salam"])
     assert normalize_series(pd.Series(["ﻻ", None], index=[5, 1])).tolist()[0] == "لا"
+
+
+def test_tokens_of_large_strings_are_large_strings_in_every_function():
+    """Round 12's tokenize_with_offsets gave ``string`` tokens for ``large_string`` input where tokenize and
+    identify_tokens give ``large_string`` (a column of over 2 GiB of tokens would overflow)."""
+    pa = pytest.importorskip("pyarrow")
+    import awal
+
+    column = pa.array(["salam khoya", None], pa.large_string())
+    assert awal.tokenize(column).type.value_type == pa.large_string()
+    for function in (awal.tokenize_with_offsets, awal.identify_tokens):
+        assert function(column).type.value_type.field("token").type == pa.large_string()
+    assert awal.tokenize_with_offsets(column).to_pylist() == awal.tokenize_with_offsets(column.cast(pa.string())).to_pylist()

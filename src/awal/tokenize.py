@@ -794,6 +794,6 @@ def tokenize_with_offsets(text: Any, **options: bool) -> Any:
     result = _per_string(triples, token_offsets)
     if batch.kind == "arrow":
         pa = import_module("pyarrow")
-        fields = [("token", pa.string()), ("start", pa.int64()), ("end", pa.int64())]
+        fields = [("token", string_list_type(batch).value_type), ("start", pa.int64()), ("end", pa.int64())]  # (large for large input)
         return batch.rows_to_arrow(result, pa.list_(pa.struct(fields)))
     return result[0] if batch.kind == "str" else result
