@@ -208,3 +208,36 @@ def test_tokens_of_large_strings_are_large_strings_in_every_function():
     for function in (awal.tokenize_with_offsets, awal.identify_tokens):
         assert function(column).type.value_type.field("token").type == pa.large_string()
     assert awal.tokenize_with_offsets(column).to_pylist() == awal.tokenize_with_offsets(column.cast(pa.string())).to_pylist()
+
+
+def _parquet_with_invalid_utf8(path, pa, pq):
+    import numpy as np
+
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(np.array([0, 5, 7], np.int32).tobytes()), pa.py_buffer(b"salam\xff\xfe")])
+    pq.write_table(pa.table({"id": [1, 2, 3, 4, 5], "text": pa.chunked_array([pa.array(["wach", "ﻻ", "ok"]), bad])}), path)
+
+
+def test_invalid_utf8_in_parquet_is_named_by_row_and_follows_errors(tmp_path):
+    """A Parquet writer that does not check UTF-8 can store it. Round 12 said "batch starting at line 4: invalid
+    UTF-8 in Arrow row 1 at byte 0 of that row" (a row counted from 0 in a batch counted from 1), ignored
+    --errors replace/skip, and once a batch had been written the failed run printed "Exception ignored in:
+    ParquetWriter.__del__ ... write to closed file"."""
+    import subprocess
+    import sys
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    _parquet_with_invalid_utf8(tmp_path / "in.parquet", pa, pq)
+    out = tmp_path / "out.parquet"
+
+    def run(*options):
+        command = [sys.executable, "-m", "awal", "normalize", str(tmp_path / "in.parquet"), "-o", str(out), "--batch-size", "2", *options]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    failed = run()
+    assert failed.returncode == EXIT_DATA and not out.exists()
+    assert failed.stderr == "awal: error: " + str(tmp_path / "in.parquet") + ": row 5: invalid UTF-8 at byte 0 of its 'text' value (invalid start byte)\n"
+    assert run("--errors", "replace").returncode == 0
+    table = pq.read_table(out)
+    assert table.column("text").to_pylist() == ["wach", "لا", "ok", "salam", "\ufffd\ufffd"] and table.column("text").type == pa.string()
+    assert run("--errors", "skip").returncode == 0 and pq.read_table(out).column("id").to_pylist() == [1, 2, 3, 4]

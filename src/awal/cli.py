@@ -492,19 +492,24 @@ def run(args: argparse.Namespace, operation: Operation) -> int:
     result = list if operation.name == "tokenize" else str
     with open_output(args.output) as file, spool_directory(args.workers) as spool:
         sink = None
-        for path in paths:
-            with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result, args.replace_output_field) as source:
-                codes = fmt == "txt" and operation.name in _DEFAULT_OUTPUT_FIELD  # labels, not the input's text: no BOM
-                sink = sink or Sink(file, fmt, b"" if codes else source.header, args.output)
-                job = Job(source.codec, operation, args.errors, spool)
-                chunks = source.chunks
-                if spool is not None and _regular(path) and fmt in ("txt", "jsonl"):
-                    chunks = (chunk.by_reference() for chunk in chunks)  # workers read their lines themselves
-                for rendered, rows, nbytes, counts in ordered_map(job, chunks, args.workers):
-                    sink.write(rendered)
-                    problems.update(counts)
-                    progress.update(rows, nbytes)
-                problems.update(source.counts)
+        try:
+            for path in paths:
+                with open_input(path, fmt, args.field, output_field, args.errors, args.batch_size, result, args.replace_output_field) as source:
+                    codes = fmt == "txt" and operation.name in _DEFAULT_OUTPUT_FIELD  # labels, not the input's text: no BOM
+                    sink = sink or Sink(file, fmt, b"" if codes else source.header, args.output)
+                    job = Job(source.codec, operation, args.errors, spool)
+                    chunks = source.chunks
+                    if spool is not None and _regular(path) and fmt in ("txt", "jsonl"):
+                        chunks = (chunk.by_reference() for chunk in chunks)  # workers read their lines themselves
+                    for rendered, rows, nbytes, counts in ordered_map(job, chunks, args.workers):
+                        sink.write(rendered)
+                        problems.update(counts)
+                        progress.update(rows, nbytes)
+                    problems.update(source.counts)
+        except BaseException:
+            if sink is not None:
+                sink.discard()
+            raise
         if sink is not None:
             sink.close()
     progress.close()

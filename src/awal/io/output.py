@@ -47,6 +47,14 @@ class Sink:
                 self.writer.close()
             self.file.flush()
 
+    def discard(self) -> None:
+        """After a failed run (its output is thrown away): close the Parquet writer while its file is open,
+        so that it never tries to, from the garbage collector, once the file is closed ("Exception ignored")."""
+        if self.writer is not None:
+            with suppress(Exception):
+                self.writer.close()
+            self.writer = None
+
 
 def _unnamed_files_work(directory: Path) -> bool:
     """Whether ``directory`` supports an ``O_TMPFILE`` file that is later given a name (probed once)."""

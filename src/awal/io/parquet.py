@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..arrow import FeatureUnavailable, pyarrow
-from ..columns import is_text_type
+from ..columns import is_text_type, plain_strings
 from ..names import column_problem
 from .base import REPLACE_HINT, Codec, DataError, Input, Parsed
 from .chunks import Chunk
@@ -21,7 +22,34 @@ class ArrowCodec(Codec):
     output: str
 
     def parse(self, chunk: Chunk, errors: str) -> Parsed:
-        return Parsed(chunk.payload.column(self.column), [chunk.payload])
+        """The text column of a record batch, its invalid UTF-8 (a writer that did not check) handled as the
+        line formats handle it: an error naming the row (``chunk.first_line`` is the batch's first, from 1),
+        or each such value decoded with U+FFFD (``replace``) or its row left out (``skip``), counted."""
+        batch, counts = chunk.payload, Counter()
+        column = batch.column(self.column)
+        try:
+            column.validate(full=True)
+        except pyarrow().ArrowInvalid:
+            batch = self._valid_utf8(chunk, column, errors, counts)
+        return Parsed(batch.column(self.column), [batch], counts)
+
+    def _valid_utf8(self, chunk: Chunk, column: Any, errors: str, counts: Counter) -> Any:
+        pa = pyarrow()
+        values = plain_strings(column).cast(pa.large_binary()).to_pylist()
+        texts, keep = [], []
+        for row, value in enumerate(values):
+            try:
+                texts.append(None if value is None else value.decode("utf-8"))
+            except UnicodeDecodeError as e:
+                if errors == "strict":
+                    raise DataError(f"{chunk.source}: row {chunk.first_line + row}: invalid UTF-8 at byte {e.start} of its {self.column!r} value ({e.reason})") from None
+                counts[f"invalid UTF-8 ({'replaced' if errors == 'replace' else 'skipped'})"] += 1
+                texts.append(value.decode("utf-8", "replace"))
+                keep.append(row) if errors == "replace" else None
+                continue
+            keep.append(row)
+        batch = chunk.payload.set_column(chunk.payload.schema.get_field_index(self.column), self.column, pa.array(texts, pa.large_string()).cast(column.type))
+        return batch if len(keep) == len(values) else batch.take(pa.array(keep, pa.int64()))
 
     def render(self, parsed: Parsed, results: Any) -> Any:
         from ..arrow import map_table
