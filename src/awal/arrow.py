@@ -292,9 +292,17 @@ def map_series(series: Any, function: ArrayFunction) -> Any:
     if not isinstance(series, pd.Series):
         raise TypeError(f"expected a pandas Series, got {type(series).__name__}")
     arrow_backed = isinstance(series.dtype, pd.ArrowDtype) or getattr(series.dtype, "storage", None) == "pyarrow"
-    if not arrow_backed:
-        column_strings(series)  # a value that is not text is a TypeError naming its index (pyarrow would take bytes as text)
-    array = pa.array(series.array) if arrow_backed else pa.array(series.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    if arrow_backed:
+        array = pa.array(series.array)
+    else:  # the type inferred, not asked for: a conversion to strings would take bytes as text
+        objects = series.to_numpy(dtype=object)
+        try:
+            array = pa.array(objects, from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            array = None
+        if array is None or not is_text_type(array.type):
+            column_strings(series)  # the TypeError naming the index of a value that is not text
+            array = pa.array(objects, type=pa.large_string(), from_pandas=True)
     result = function(array)
     if not arrow_backed:
         return pd.Series(result.to_pylist(), index=series.index, name=series.name, dtype=object)

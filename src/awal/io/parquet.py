@@ -25,7 +25,7 @@ class ArrowCodec(Codec):
         """The text column of a record batch, its invalid UTF-8 (a writer that did not check) handled as the
         line formats handle it: an error naming the row (``chunk.first_line`` is the batch's first, from 1),
         or each such value decoded with U+FFFD (``replace``) or its row left out (``skip``), counted."""
-        batch, counts = chunk.payload, Counter()
+        batch, counts = chunk.payload, Counter[str]()
         column = batch.column(self.column)
         try:
             column.validate(full=True)
