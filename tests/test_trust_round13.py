@@ -241,3 +241,13 @@ def test_invalid_utf8_in_parquet_is_named_by_row_and_follows_errors(tmp_path):
     table = pq.read_table(out)
     assert table.column("text").to_pylist() == ["wach", "لا", "ok", "salam", "\ufffd\ufffd"] and table.column("text").type == pa.string()
     assert run("--errors", "skip").returncode == 0 and pq.read_table(out).column("id").to_pylist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("header", [b"te\xffxt,id\n", b'text,"id"x\n'])
+def test_errors_skip_never_skips_a_csv_header(tmp_path, capsys, header):
+    """Round 12 skipped a header with invalid UTF-8 under --errors skip and read the first record as the header
+    ("no column 'text' (columns: salam, 1)"), or wrote a file of that record's columns."""
+    (tmp_path / "in.csv").write_bytes(header + b"salam,1\nwach,2\n")
+    assert main(["normalize", str(tmp_path / "in.csv"), "--field", "id", "--errors", "skip", "-o", str(tmp_path / "out.csv")]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "in.csv: line 1" in err and "no column" not in err and not (tmp_path / "out.csv").exists(), err

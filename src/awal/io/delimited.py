@@ -87,6 +87,7 @@ def _csv_input(
     def records() -> Iterator[tuple[int, int, list[str]]]:  # (first physical line, its byte offset, row) of every record kept
         while True:
             first, start = reader.line_num + 1, position["offset"]
+            skip = errors == "skip" and first > 1  # (never the header: the next record would be read as one)
             try:
                 row = next(reader)
             except StopIteration:
@@ -98,15 +99,17 @@ def _csv_input(
                     problem = f"a carriage return (\\r) alone inside an unquoted field: {name} records end with \\n or \\r\\n"
                 else:
                     problem = f"malformed {name} ({e})"
-                if errors != "skip":
+                if not skip:
                     raise DataError(f"{source}: line {first}, byte offset {start}: {problem}") from None
                 counts[f"malformed {name} (skipped)"] += 1
                 continue
             spanned = range(first, reader.line_num + 1)
             if bad_lines and not bad_lines.isdisjoint(spanned):
                 bad_lines.difference_update(spanned)
+                if errors == "skip" and not skip:
+                    raise DataError(f"{source}: line 1, the header: invalid UTF-8 (--errors skip never skips the header)")
                 counts[f"invalid UTF-8 ({'replaced' if errors == 'replace' else 'skipped'})"] += 1
-                if errors == "skip":
+                if skip:
                     continue
             yield first, start, row
 
