@@ -251,3 +251,13 @@ def test_errors_skip_never_skips_a_csv_header(tmp_path, capsys, header):
     assert main(["normalize", str(tmp_path / "in.csv"), "--field", "id", "--errors", "skip", "-o", str(tmp_path / "out.csv")]) == EXIT_DATA
     err = capsys.readouterr().err
     assert "in.csv: line 1" in err and "no column" not in err and not (tmp_path / "out.csv").exists(), err
+
+
+def test_a_vocabulary_sentencepiece_refuses_is_a_usage_error(tmp_path, capsys):
+    """Round 12: an internal error (exit 70) for a --vocab-size smaller than the corpus' characters."""
+    pytest.importorskip("sentencepiece")
+    (tmp_path / "corpus.txt").write_text("".join(f"salam khoya {n} كيداير لاباس ⴰⵣⵓⵍ\n" for n in range(200)), encoding="utf-8")
+    args = ["train-tokenizer", str(tmp_path / "corpus.txt"), "-o", str(tmp_path / "sp.model"), "--library", "sentencepiece", "--vocab-size", "20"]
+    assert main(args) == 2
+    assert "sentencepiece cannot train this: Vocabulary size is smaller than required_chars" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.txt"]

@@ -545,9 +545,12 @@ def _train_tokenizer(args: argparse.Namespace) -> int:
     profile = None if args.profile == "none" else args.profile
     # train into a scratch folder next to the target, move the files only on success
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as scratch:
-        _subword(lambda subword: subword.train(
-            texts, kind=args.kind, library=args.library, vocab_size=args.vocab_size, profile=profile, output=Path(scratch) / target.name
-        ))  # fmt: skip
+        try:
+            _subword(lambda subword: subword.train(
+                texts, kind=args.kind, library=args.library, vocab_size=args.vocab_size, profile=profile, output=Path(scratch) / target.name
+            ))  # fmt: skip
+        except RuntimeError as e:  # the library refused the options for this corpus (a vocabulary too small for its characters)
+            raise UsageError(f"{args.library} cannot train this: {str(e).rsplit('] ', 1)[-1]}") from None
         produced = sorted(Path(scratch).iterdir())  # tokenizer.json, or x.model + x.vocab + x.rules.tsv
         moves = [(file, *replaceable(str(target.parent / file.name))) for file in produced]  # every one checked first
         for file, destination, existing in moves:
