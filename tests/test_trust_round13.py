@@ -261,3 +261,13 @@ def test_a_vocabulary_sentencepiece_refuses_is_a_usage_error(tmp_path, capsys):
     assert main(args) == 2
     assert "sentencepiece cannot train this: Vocabulary size is smaller than required_chars" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.txt"]
+
+
+def test_a_reference_that_is_no_input_is_a_usage_error(tmp_path, capsys):
+    """Round 12 printed the report with parity "-" on every row for a mistyped --reference."""
+    pytest.importorskip("tokenizers")
+    (tmp_path / "ary.txt").write_text("salam khoya labas\n" * 30, encoding="utf-8")
+    assert main(["train-tokenizer", str(tmp_path / "ary.txt"), "-o", str(tmp_path / "tok.json"), "--vocab-size", "300"]) == 0
+    capsys.readouterr()
+    assert main(["tokenizer-report", str(tmp_path / "ary.txt"), "--tokenizer", str(tmp_path / "tok.json"), "--reference", "ar"]) == 2
+    assert "--reference ar is not an input's name; did you mean 'ary'?" in capsys.readouterr().err

@@ -567,8 +567,11 @@ def _tokenizer_report(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as e:
         raise UsageError(f"--tokenizer {e}") from None
     paths, fmt = _inputs(args)
-    corpora = {("stdin" if p == STDIO else Path(p).stem): list(iter_texts(args, p, fmt)) for p in paths}
-    rows = _subword(lambda subword: subword.evaluate(tokenizer, corpora, reference=args.reference))
+    names = ["stdin" if p == STDIO else Path(p).stem for p in paths]
+    if args.reference is not None and args.reference not in names:  # (parity would be "-" on every row)
+        raise UsageError(f"--reference {args.reference} is not an input's name{did_you_mean(args.reference, names)}; inputs: {', '.join(names)}")
+    corpora = {name: list(iter_texts(args, p, fmt)) for name, p in zip(names, paths)}
+    rows = _subword(lambda subword: subword.evaluate(tokenizer, corpora, reference=args.reference or "fra_Latn"))
     print(_subword(lambda subword: subword.report_table(rows)))
     return EXIT_OK
 
@@ -700,7 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=_train_tokenizer)
     report = command("tokenizer-report", "fertility and parity of a tokenizer, one row per input file (needs awal[subword])", [reading])
     report.add_argument("--tokenizer", required=True, metavar="FILE", help="tokenizer.json or a SentencePiece .model")
-    report.add_argument("--reference", default="fra_Latn", help="input (file stem) that parity is relative to")
+    report.add_argument("--reference", help="input (file stem) that parity is relative to (default: fra_Latn, when it is one)")
     report.set_defaults(run=_tokenizer_report)
 
     audit = sub.add_parser(
