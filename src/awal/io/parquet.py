@@ -34,10 +34,10 @@ class ArrowCodec(Codec):
         return Parsed(batch.column(self.column), [batch], counts)
 
     def _valid_utf8(self, chunk: Chunk, column: Any, errors: str, counts: Counter) -> Any:
+        """The batch of ``chunk`` with the invalid UTF-8 of ``column`` (its text column) handled by ``errors``."""
         pa = pyarrow()
-        values = plain_strings(column).cast(pa.large_binary()).to_pylist()
-        texts, keep = [], []
-        for row, value in enumerate(values):
+        texts, dropped = [], set()
+        for row, value in enumerate(plain_strings(column).cast(pa.large_binary()).to_pylist()):
             try:
                 texts.append(None if value is None else value.decode("utf-8"))
             except UnicodeDecodeError as e:
@@ -45,11 +45,10 @@ class ArrowCodec(Codec):
                     raise DataError(f"{chunk.source}: row {chunk.first_line + row}: invalid UTF-8 at byte {e.start} of its {self.column!r} value ({e.reason})") from None
                 counts[f"invalid UTF-8 ({'replaced' if errors == 'replace' else 'skipped'})"] += 1
                 texts.append(value.decode("utf-8", "replace"))
-                keep.append(row) if errors == "replace" else None
-                continue
-            keep.append(row)
+                if errors == "skip":
+                    dropped.add(row)
         batch = chunk.payload.set_column(chunk.payload.schema.get_field_index(self.column), self.column, pa.array(texts, pa.large_string()).cast(column.type))
-        return batch if len(keep) == len(values) else batch.take(pa.array(keep, pa.int64()))
+        return batch.filter(pa.array([row not in dropped for row in range(len(texts))])) if dropped else batch
 
     def render(self, parsed: Parsed, results: Any) -> Any:
         from ..arrow import map_table
