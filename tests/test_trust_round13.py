@@ -271,3 +271,23 @@ def test_a_reference_that_is_no_input_is_a_usage_error(tmp_path, capsys):
     capsys.readouterr()
     assert main(["tokenizer-report", str(tmp_path / "ary.txt"), "--tokenizer", str(tmp_path / "tok.json"), "--reference", "ar"]) == 2
     assert "--reference ar is not an input's name; did you mean 'ary'?" in capsys.readouterr().err
+
+
+def test_a_pickled_arabizi_model_comes_back_with_every_attribute():
+    """A fitted model pickles only what it is made of (``_MADE_OF``) and builds the rest again: an attribute added
+    to the model and to neither would be lost on the way to a worker, silently."""
+    import pickle
+
+    import numpy as np
+
+    import awal
+    from awal.arabizi import _MADE_OF
+
+    model = awal.Transliterator("arabizi2ar").fit([("kelb zwin", "كلب زوين"), ("sbe3", "سبع")]).model
+    model.transliterate(["kelb", "hna"])  # (caches filled: they are not sent)
+    back = pickle.loads(pickle.dumps(model))
+    assert vars(back).keys() == vars(model).keys()
+    for name in set(_MADE_OF) - {"lm", "_word_context"}:
+        assert getattr(back, name) == getattr(model, name), name
+    assert np.array_equal(back.lm.counts, model.lm.counts) and np.array_equal(back.lm.table(), model.lm.table())
+    assert back.context.unigrams == model.context.unigrams
