@@ -291,3 +291,16 @@ def test_a_pickled_arabizi_model_comes_back_with_every_attribute():
         assert getattr(back, name) == getattr(model, name), name
     assert np.array_equal(back.lm.counts, model.lm.counts) and np.array_equal(back.lm.table(), model.lm.table())
     assert back.context.unigrams == model.context.unigrams
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [  # round 12: "malformed JSON (Expecting value at column 16)", "no field 'text'"
+        (b'[{"text": "a"},\n {"text": "b"}]\n', "line 1, byte offset 15: malformed JSON (Expecting value at column 16; a JSON array is not JSONL"),
+        (b'[{"text": "a"}, {"text": "b"}]\n', "line 1, byte offset 0: no field 'text': the line is a JSON array, not an object"),
+    ],
+)
+def test_a_json_array_read_as_jsonl_says_so(tmp_path, capsys, data, message):
+    (tmp_path / "in.json").write_bytes(data)
+    assert main(["normalize", str(tmp_path / "in.json"), "--field", "text"]) == EXIT_DATA
+    assert f"in.json: {message}" in capsys.readouterr().err

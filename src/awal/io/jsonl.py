@@ -431,15 +431,18 @@ class JsonlCodec(Codec):
                 texts.append(text)
                 return
         except json.JSONDecodeError as e:
-            problem, column = f"malformed JSON ({e.msg} at column {e.colno})", e.pos
+            hint = "; a JSON array is not JSONL, one object per line" if line.lstrip().startswith("[") else ""
+            problem, column = f"malformed JSON ({e.msg} at column {e.colno}{hint})", e.pos
         except NotJson as e:
             problem = f"not JSON that can be written back: {e}"
         except KeyError:
             keys = list(map(str, record)) if isinstance(record, dict) else None
             if keys is not None and where in keys and len(self.field) > 1:  # (did you mean would name the field given)
                 problem = f"no field {where!r}: a dot separates the names of a path (a.b: member b of member a), so a key with a dot cannot be named"
+            elif keys is None:  # (a JSON array file read as JSONL gives such lines)
+                problem = f"no field {where!r}: the line is a JSON {_json_type(record)}, not an object (JSONL: one object per line)"
             else:
-                problem = f"no field {where!r}" + (f" ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})" if keys is not None else "")
+                problem = f"no field {where!r} ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})"
         if errors != "skip":
             offset = _line_offset(chunk, n) + len(line[:column].encode("utf-8", _LONE_SURROGATES))
             raise DataError(f"{chunk.source}: line {n}, byte offset {offset}: {problem}")
