@@ -594,10 +594,10 @@ def test_shipped_model_on_unseen_darija_arabizi(shared_data):
     rows = [line.split("\t") for line in lines[::8]]
     labels = Counter(identify([row[0] for row in rows]))
     arabizi = (labels["ary_Latn"] + labels["arb_Latn"]) / len(rows)
-    assert arabizi >= 0.97, labels.most_common(6)  # 0.983 with the round-5 model
-    assert labels["ary_Latn"] / len(rows) >= 0.93, labels.most_common(6)  # 0.950 (ary_Latn offset -1: precision against French/English first)
+    assert arabizi >= 0.97, labels.most_common(6)  # 0.983 with the round-5 model, 0.981 in round 13 (2^16 buckets, ary_Latn offset -1.125)
+    assert labels["ary_Latn"] / len(rows) >= 0.93, labels.most_common(6)  # 0.941 (ary_Latn offset -1.125: precision against French/English first; 0.950 at -1)
     arabic = Counter(identify([row[1] for row in rows]))  # the Arabic side: the dataset's rule-script spelling
-    assert arabic["ary_Arab"] / len(rows) >= 0.79, arabic.most_common(6)  # 0.802 (round 10: marker words; 0.811 with the arq_Arab offset -1.5 of round 9; 0.778 at -1.0, 0.653 in round 4)
+    assert arabic["ary_Arab"] / len(rows) >= 0.79, arabic.most_common(6)  # 0.796 (round 13, 2^16 buckets; round 10: 0.802 with marker words; 0.811 with the arq_Arab offset -1.5 of round 9; 0.778 at -1.0, 0.653 in round 4)
 
 
 @pytest.mark.shared
