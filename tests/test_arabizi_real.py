@@ -294,6 +294,14 @@ def test_known_word_with_a_hamza_on_its_first_alef(model, latin, arabic):
     assert plain(model.transliterate([latin])[0]) == arabic
 
 
+@pytest.mark.parametrize("latin, arabic", [("imchi", "يمشي"), ("i9der", "يقدر"), ("idiro", "يديرو"), ("idkhel", "يدخل"),
+                                           ("insan", "انسان"), ("imkan", "امكان")])
+def test_a_first_i_is_the_imperfect_prefix_of_a_known_verb(model, latin, arabic):
+    # alone too, not only after a cue word: Moroccan imperatives have no i (mchi, dkhol); nouns keep ا
+    assert plain(model.transliterate([latin])[0]) == arabic
+    assert plain(model.transliterate([f"wach {latin} daba"])[0]).split()[1] == arabic
+
+
 def test_batch_without_letters_for_the_vowel_step():
     # a presentation-form ligature is a word whose reading has no letter to look at
     assert ArabiziModel.default().transliterate(["\ufefb إلهَ"]) == ["\ufefb إلهَ"]

@@ -12,6 +12,12 @@ word is taken (the most frequent one); after the article (ال, or ل as the rul
 first letter is أ or آ is found under ا too, as the rules write it (``a9al`` اقال: أقل), but
 not for a Latin ``i`` (never أ or آ).
 
+A word starting with ``i`` and a consonant (``imchi``, ``i9der``, ``idiro``) that the rules read with
+ا or إ first and that is no known word is the imperfect of a verb when ي in its place gives a
+known word (يمشي, يقدر, يديرو): Moroccan writers spell the imperative without that ``i`` (``mchi``,
+``dkhol``), and the word counts hold the verbs, not the ا spellings (MSA nouns such as ``imkan``
+إمكان or ``insan`` انسان stay, their ي form being no word).
+
 A final ``a`` the rules wrote ا (``zan9a`` زانقا, ``mjmou3a`` مجموعا) is the noun ending ة when
 the reading is no known word and the word with ة is one, or becomes one with fewer vowel
 letters: Arabic script writes the feminine ending ة (زنقة, مجموعة), which the letter rules
@@ -24,6 +30,8 @@ cannot tell from a final ا.
 ([''], ['', 'جديد'])
 >>> VowelLetters({"أكبر": 20, "أشرف": 9}).correct(["akbar", "achraf", "ichraf"], ["اكبار", "اشراف", "اشراف"])
 ['أكبر', 'أشرف', 'اشراف']
+>>> VowelLetters({"يمشي": 8, "يقدر": 6, "انسان": 9}).correct(["imchi", "i9der", "insan", "imkan"], ["امشي", "اقدر", "انسان", "امكان"])
+['يمشي', 'يقدر', 'انسان', 'امكان']
 >>> nouns = VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50})
 >>> nouns.correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
 ['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
@@ -35,6 +43,7 @@ from itertools import combinations
 
 import numpy as np
 
+from awal.arabizi_context import imperfect
 from awal.batch import text_of
 
 __all__ = ["VowelLetters", "MIN_COUNT"]
@@ -60,6 +69,7 @@ def _table(chars: str) -> np.ndarray:
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
 _ALEF, _TA_MARBUTA = "ا", "ة"
+_IMPERFECT_FROM = np.array([ord("ا"), ord("إ")], dtype=np.uint32)  # what the rules write for the i of imchi
 _HAMZA_SEATS, _HAMZA_SEAT_FREE = "أآ", "ا"  # a known word's first letter, and the letter the rules write for it
 
 
@@ -154,6 +164,15 @@ class VowelLetters:
                 better = self._fewer_vowels(latin[i], word[cut:])
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
+        # a verb's imperfect prefix: a first ا or إ of a Latin i + consonant (imchi) that is ي in a known word
+        firsts = np.r_[0, np.flatnonzero(cps == 10) + 1]
+        firsts = firsts[firsts < cps.size]
+        alef_first = np.cumsum(cps == 10)[firsts[np.isin(cps[firsts], _IMPERFECT_FROM)]]
+        for i in alef_first.tolist():
+            word = plain_words[i]
+            verb = imperfect(latin[i], word) if out[i] is readings[i] and word not in known else None
+            if verb is not None and verb in self.rank:
+                out[i] = verb
         ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
         stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
         nouns = [i for i in np.cumsum(kept == 10)[ends].tolist()
