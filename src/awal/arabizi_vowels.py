@@ -68,8 +68,8 @@ def _table(chars: str) -> np.ndarray:
 
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
+_IS_IMPERFECT_FROM = _table("اإ")  # what the rules write first for the i of imchi
 _ALEF, _TA_MARBUTA = "ا", "ة"
-_IMPERFECT_FROM = np.array([ord("ا"), ord("إ")], dtype=np.uint32)  # what the rules write for the i of imchi
 _HAMZA_SEATS, _HAMZA_SEAT_FREE = "أآ", "ا"  # a known word's first letter, and the letter the rules write for it
 
 
@@ -151,9 +151,10 @@ class VowelLetters:
         bs, known = self.skeletons, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
         listed = bs & set(skeletons)
-        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & _IS_ARTICLE_START[np.minimum(kept, _TABLE_END)])
+        word_of, at_start, clipped = np.cumsum(kept == 10), np.r_[True, kept[:-1] == 10], np.minimum(kept, _TABLE_END)
+        starts = np.flatnonzero(at_start & _IS_ARTICLE_START[clipped])
         if starts.size:
-            article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
+            article = {skeletons[i] for i in word_of[starts].tolist()}
             listed |= {sk for sk in article if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}
         for i in [i for i, sk in enumerate(skeletons) if sk in listed]:
             word = plain_words[i]
@@ -165,17 +166,14 @@ class VowelLetters:
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
         # a verb's imperfect prefix: a first ا or إ of a Latin i + consonant (imchi) that is ي in a known word
-        firsts = np.r_[0, np.flatnonzero(cps == 10) + 1]
-        firsts = firsts[firsts < cps.size]
-        alef_first = np.cumsum(cps == 10)[firsts[np.isin(cps[firsts], _IMPERFECT_FROM)]]
-        for i in alef_first.tolist():
+        rank = self.rank
+        for i in word_of[at_start & _IS_IMPERFECT_FROM[clipped]].tolist():
             word = plain_words[i]
-            verb = imperfect(latin[i], word) if out[i] is readings[i] and word not in known else None
-            if verb is not None and verb in self.rank:
-                out[i] = verb
+            if "ي" + word[1:] in rank and out[i] is readings[i] and word not in known:
+                out[i] = imperfect(latin[i], word) or out[i]
         ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
         stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
-        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist()
+        nouns = [i for i in word_of[ends].tolist()
                  if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
         for i in nouns:
             if out[i] is readings[i]:  # not changed above
