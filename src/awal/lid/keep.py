@@ -14,8 +14,10 @@ two words with a letter), a word written in ASCII only is kept for Kabyle only w
 has ``exp(SHORT_TEXT_KABYLE_MARGIN)`` times the probability of Arabic in Latin script: without
 more words around it, a Darija word with its consonant clusters (``mezyan``, ``nemla``,
 ``tellaja``) looks as Kabyle as Darija. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
-unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
-to the converter in one batched call.
+unit after a number (``200 dh``, ``3,5 km``, ``50%``). A letter alone between two converted words of
+its text is converted (``bzaf a bent bladi``, ``9issa d mosalsal``): Darija writes its vocative ``a``, ``d``
+(ديال), ``l`` and verb prefixes apart so, and alone a letter says nothing of its language. Everything
+between kept tokens goes to the converter in one batched call.
 
 >>> from awal.lid.model import Identifier
 >>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
@@ -203,6 +205,11 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
             keep[j] = True
         elif UNIT.match(token_text) and (token_text[0].isdigit() or (after and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
             keep[j] = True
+    # a letter alone between two converted words of its text is Darija's (a khoya, 9issa d mosalsal, n w9ef)
+    converted = lettered & ~keep
+    inside = np.zeros(n, dtype=bool)
+    inside[1:-1] = (text_of[:-2] == text_of[1:-1]) & (text_of[2:] == text_of[1:-1]) & converted[:-2] & converted[2:]
+    keep &= ~(inside & lettered & (ends - starts == 1))
     picked = np.flatnonzero(keep)
     return starts[picked], ends[picked], text_of[picked]
 
