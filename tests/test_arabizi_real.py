@@ -303,6 +303,7 @@ def test_a_first_i_is_the_imperfect_prefix_of_a_known_verb(model, latin, arabic)
     # alone too, not only after a cue word: Moroccan imperatives have no i (mchi, dkhol); nouns keep ا
     assert plain(model.transliterate([latin])[0]) == arabic
     assert plain(model.transliterate([f"wach {latin} daba"])[0]).split()[1] == arabic
+    assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
 
 
 def test_batch_without_letters_for_the_vowel_step():
