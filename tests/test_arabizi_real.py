@@ -306,6 +306,13 @@ def test_a_first_i_is_the_imperfect_prefix_of_a_known_verb(model, latin, arabic)
     assert model.candidates(latin, 3)[0][0] == model.transliterate([latin])[0]
 
 
+@pytest.mark.parametrize("latin, arabic", [("l2insan", "الإنسان"), ("l2amam", "الأمام"), ("l2oghniya", "الأغنية"),
+                                           ("w2ana", "وأنا"), ("b2imkan", "بإمكان")])
+def test_a_hamza_after_the_article_or_a_proclitic_sits_as_at_a_word_start(model, latin, arabic):
+    # the 2 is the first letter of the word the article or b f w is written on: أ إ, not the medial ئ ؤ
+    assert plain(model.transliterate([latin])[0]) == arabic
+
+
 def test_batch_without_letters_for_the_vowel_step():
     # a presentation-form ligature is a word whose reading has no letter to look at
     assert ArabiziModel.default().transliterate(["\ufefb إلهَ"]) == ["\ufefb إلهَ"]
