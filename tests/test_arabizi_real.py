@@ -114,7 +114,7 @@ def test_the_article_on_a_lexicon_word(model):
     ("kola nhar", "كل نهار"), ("kola wahed", "كل واحد"),
     ("kol mrra nfker fiha", "كل مرة نفكر فيها"), ("sa7i7 had lkelma", "صحيح هاد الكلمة"),
     ("chi la7da w nji", "شي لحظة و نجي"), ("fakhora bik", "فخورة بيك"), ("jat dayfa 3andna", "جات ضيفة عندنا"),
-    ("l7al9a jdida", "الحلقة جديدة"), ("bismilah nbdaw", "بسم الله نبداو"), ("lahoma amin", "اللهم آمين"), ("lmostawa mzyan", "المستوى مزيان"), ("ana machghoul daba", "أنا مشغول دابا"),
+    ("l7al9a jdida", "الحلقة جديدة"), ("lmostawa mzyan", "المستوى مزيان"), ("ana machghoul daba", "أنا مشغول دابا"),
 ])
 def test_frequent_words_of_real_comments(model, latin, arabic):
     # written for this test: words that the letter rules alone read wrong (هشوما, فيكرا, ساوتك, حانان)
