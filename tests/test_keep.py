@@ -24,6 +24,14 @@ TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gen
 TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
 LATIN_LETTER = regex.compile(r"[\p{Latin}\p{Mn}]")
 CHAT_WORD = regex.compile(r"(?=.*[35789][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
+SPELT_DARIJA = regex.compile(r"(?=.{5,}$).*[a-z]2[a-z].*|(?=.{3,6}$).*[aeiou][379]|(?=.{7,}$)ma.*[cs]h")
+
+
+def chat_word(token: str) -> bool:
+    """Arabizi by its spelling alone (keep.chat_digit_words), written out with regular expressions."""
+    if not regex.fullmatch(r"(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+", token) or is_number(token):
+        return False
+    return bool(CHAT_WORD.fullmatch(token) or SPELT_DARIJA.fullmatch(token))
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +49,10 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
     text = batch.joined()
     text_of = np.repeat(np.arange(len(texts)), np.diff(token_offsets)).tolist()
     tokens = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
-    out = []
+    out, flags = [], []
     # texts with nothing to convert (no Latin letter) or only chat-digit words are not scored
     scored = {t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])
-              and not (CHAT_WORD.fullmatch(tokens[j]) and not is_number(tokens[j]))}
+              and not chat_word(tokens[j])}
     lettered = [t for j, t in enumerate(text_of) if LATIN_LETTER.search(tokens[j])]
     for j, token in enumerate(tokens):
         # an ASCII word of a short text: Kabyle alone must outweigh Arabic by SHORT_TEXT_KABYLE_MARGIN
@@ -52,19 +60,26 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
         others = [i for i in foreign if not (short and names[i] == keep.KABYLE)]
         mass = [np.logaddexp.reduce(score[j, c]) if c else -np.inf for c in (others, arabic)]
         kabyle = [score[j, i] - mass[1] for i in foreign if short and names[i] == keep.KABYLE]
-        chat = CHAT_WORD.fullmatch(token) is not None and not is_number(token)
+        chat = chat_word(token)
         kept = bool(word[j]) and (mass[0] > mass[1] + margin or any(k > keep.SHORT_TEXT_KABYLE_MARGIN for k in kabyle)) and not chat and text_of[j] in scored
         after_number = j > 0 and text_of[j - 1] == text_of[j] and keep.NUMBER.match(tokens[j - 1])
         kept = kept or bool(keep.SPECIAL.search(token))
         kept = kept or bool(keep.UNIT.match(token) and (token[0].isdigit() or after_number))
-        if kept:
+        flags.append(kept)
+    converted = [bool(LATIN_LETTER.search(t)) and not k for t, k in zip(tokens, flags)]
+    for j, token in enumerate(tokens):
+        # a letter alone between two converted words of its text is converted
+        inside = 0 < j < len(tokens) - 1 and text_of[j - 1] == text_of[j] == text_of[j + 1] and converted[j - 1] and converted[j + 1]
+        if flags[j] and not (inside and len(token) == 1 and LATIN_LETTER.search(token)):
             out.append((int(starts[j]), int(ends[j]), text_of[j]))
     return out
 
 
 PIECES = ["3la", "m3a", "7mar", "b9it", "d8eb", "8h30", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
           "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام",
-          "٢٠٠", "٣km", "²", "𝟓", "۵dh"]  # digits of other scripts, a superscript and an astral digit
+          "٢٠٠", "٣km", "²", "𝟓", "۵dh",
+          "so2al", "b2b", "r2d2", "fo9", "mp3", "sba7", "iphone7", "makaynch", "match", "mash", "Ma9lobch",
+          "a", "d", "l", "n", "é", "A"]  # digits of other scripts, a superscript and an astral digit
 
 
 @examples(60)
@@ -88,6 +103,26 @@ def test_chat_digit_words_are_darija_whatever_the_identifier_says(toy, monkeypat
     assert len(calls) == 1 and len(calls[0][0]) == 2  # the two texts with another word ("dh", "kayn")
     assert keep.convert_darija(["سلام عليكم", "٣ 😂 !"], upper, french) == ["سلام عليكم", "٣ 😂 !"]
     assert len(calls) == 1  # nothing in them to convert: not scored
+
+
+def test_words_spelt_as_only_darija_spells_are_converted_whatever_the_identifier_says():
+    french = Identifier().fit(["so2al makaynch fo9 sba7", "kayn bzaf"] * 3, ["fra_Latn", "ary_Latn"] * 3, spec=FeatureSpec(bits=12), epochs=5)
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731
+    # the hamza 2 inside a word, 3 7 9 last after a vowel, the negation ma...ch around a verb
+    assert keep.convert_darija(["so2al makaynch fo9 sba7"], upper, french) == ["SO2AL MAKAYNCH FO9 SBA7"]
+    assert keep.convert_darija(["mas2oul", "mafhemtch", "mabghitsh", "rja3"], upper, french) == ["MAS2OUL", "MAFHEMTCH", "MABGHITSH", "RJA3"]
+    # not so: 2 in a short word (b2b), no vowel before the last digit (mp3), a long word (iphone7), match
+    assert chat_word("so2al") and chat_word("makaynch") and chat_word("fo9")
+    assert not any(map(chat_word, ["b2b", "r2d2", "mp3", "ps5", "iphone7", "match", "mash", "Mach"]))
+
+
+def test_a_letter_alone_between_converted_words_is_converted():
+    upper = lambda pieces: [p.upper() for p in pieces]  # noqa: E731
+    french = Identifier().fit(["a d l n", "kayn bzaf"] * 3, ["fra_Latn", "ary_Latn"] * 3, spec=FeatureSpec(bits=12), epochs=5)
+    # Darija's vocative a, d (ديال), l and verb prefixes written apart, between two Darija words
+    assert keep.convert_darija(["3la a b7al", "9issa d m3a"], upper, french) == ["3LA A B7AL", "9ISSA D M3A"]
+    # not at a text's edge, not beside a kept word, not a longer word
+    assert keep.convert_darija(["a m3a", "m3a d", "3la a d", "3la ad m3a"], upper, french) == ["a M3A", "M3A d", "3LA a d", "3LA ad M3A"]
 
 
 def test_a_word_of_a_short_text_in_ascii_is_not_kept_for_kabyle():

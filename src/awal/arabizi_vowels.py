@@ -12,6 +12,12 @@ word is taken (the most frequent one); after the article (ال, or ل as the rul
 first letter is أ or آ is found under ا too, as the rules write it (``a9al`` اقال: أقل), but
 not for a Latin ``i`` (never أ or آ).
 
+A word starting with ``i`` and a consonant (``imchi``, ``i9der``, ``idiro``) that the rules read with
+ا or إ first and that is no known word is the imperfect of a verb when ي in its place gives a
+known word (يمشي, يقدر, يديرو): Moroccan writers spell the imperative without that ``i`` (``mchi``,
+``dkhol``), and the word counts hold the verbs, not the ا spellings (MSA nouns such as ``imkan``
+إمكان or ``insan`` انسان stay, their ي form being no word).
+
 A final ``a`` the rules wrote ا (``zan9a`` زانقا, ``mjmou3a`` مجموعا) is the noun ending ة when
 the reading is no known word and the word with ة is one, or becomes one with fewer vowel
 letters: Arabic script writes the feminine ending ة (زنقة, مجموعة), which the letter rules
@@ -24,6 +30,8 @@ cannot tell from a final ا.
 ([''], ['', 'جديد'])
 >>> VowelLetters({"أكبر": 20, "أشرف": 9}).correct(["akbar", "achraf", "ichraf"], ["اكبار", "اشراف", "اشراف"])
 ['أكبر', 'أشرف', 'اشراف']
+>>> VowelLetters({"يمشي": 8, "يقدر": 6, "انسان": 9}).correct(["imchi", "i9der", "insan", "imkan"], ["امشي", "اقدر", "انسان", "امكان"])
+['يمشي', 'يقدر', 'انسان', 'امكان']
 >>> nouns = VowelLetters({"زنقة": 9, "مجموعة": 7, "ماشي": 50})
 >>> nouns.correct(["zan9a", "mjmou3a", "lmjmou3a", "mchaa"], ["زانقا", "مجموعا", "المجموعا", "مشاا"])
 ['زنقة', 'مجموعة', 'المجموعة', 'مشاا']
@@ -35,6 +43,7 @@ from itertools import combinations
 
 import numpy as np
 
+from awal.arabizi_context import imperfect
 from awal.batch import text_of
 
 __all__ = ["VowelLetters", "MIN_COUNT"]
@@ -59,6 +68,7 @@ def _table(chars: str) -> np.ndarray:
 
 _IS_VOWEL, _IS_MARK = _table(_VOWEL_LETTERS), _table(_MARK_CHARS)
 _IS_ARTICLE_START = _table("لا")  # the first letter of ل and ال
+_IS_IMPERFECT_FROM = _table("اإ")  # what the rules write first for the i of imchi
 _ALEF, _TA_MARBUTA = "ا", "ة"
 _HAMZA_SEATS, _HAMZA_SEAT_FREE = "أآ", "ا"  # a known word's first letter, and the letter the rules write for it
 
@@ -141,9 +151,10 @@ class VowelLetters:
         bs, known = self.skeletons, self.known
         # a word with the article (ال, or ل as Darija writes it) is looked up without it too
         listed = bs & set(skeletons)
-        starts = np.flatnonzero(np.r_[True, kept[:-1] == 10] & _IS_ARTICLE_START[np.minimum(kept, _TABLE_END)])
+        word_of, at_start, clipped = np.cumsum(kept == 10), np.r_[True, kept[:-1] == 10], np.minimum(kept, _TABLE_END)
+        starts = np.flatnonzero(at_start & _IS_ARTICLE_START[clipped])
         if starts.size:
-            article = {skeletons[i] for i in np.cumsum(kept == 10)[starts].tolist()}
+            article = {skeletons[i] for i in word_of[starts].tolist()}
             listed |= {sk for sk in article if sk[:1] == "ل" and sk[1:] in bs or sk[:2] == "ال" and sk[2:] in bs}
         for i in [i for i, sk in enumerate(skeletons) if sk in listed]:
             word = plain_words[i]
@@ -154,9 +165,15 @@ class VowelLetters:
                 better = self._fewer_vowels(latin[i], word[cut:])
                 if better is not None:  # the article written in full, as the lexicon does (l7out الحوت)
                     out[i] = ("ال" if cut else "") + better
+        # a verb's imperfect prefix: a first ا or إ of a Latin i + consonant (imchi) that is ي in a known word
+        rank = self.rank
+        for i in word_of[at_start & _IS_IMPERFECT_FROM[clipped]].tolist():
+            word = plain_words[i]
+            if "ي" + word[1:] in rank and out[i] is readings[i] and word not in known:
+                out[i] = imperfect(latin[i], word) or out[i]
         ends = np.flatnonzero(np.r_[kept[1:] == 10, True] & (kept == ord(_ALEF)))
         stems = self._noun_stems  # the word with ة has the skeleton sk[:-1] + ة (or is looked up after ال)
-        nouns = [i for i in np.cumsum(kept == 10)[ends].tolist()
+        nouns = [i for i in word_of[ends].tolist()
                  if skeletons[i][:-1] in stems or skeletons[i][:2] == "ال"]
         for i in nouns:
             if out[i] is readings[i]:  # not changed above

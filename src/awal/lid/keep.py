@@ -6,15 +6,18 @@ Latin-script languages other than Arabic in Latin script (French, English, Spani
 Kabyle... together) as on Arabic in Latin script: a French word split between French and
 Spanish still stays, and a word in doubt leans to staying (a French word turned into Arabic
 letters is lost; a Darija word left in Latin letters is still readable). A word that writes
-a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``d8eb``, ``b9it``: ع خ ح ه ق) is Arabizi by
-its spelling alone and is always converted; a text whose words are all such words, or that
+a chat digit before a letter (``3la``, ``m3a``, ``7mar``, ``d8eb``, ``b9it``: ع خ ح ه ق), a ``2`` inside a
+word (``so2al``), ``3 7 9`` last in a short word (``so9``) or the negation ``ma...ch`` (``makaynch``) is
+Arabizi by its spelling alone (:func:`chat_digit_words`) and is always converted; a text whose words are all such words, or that
 has no Latin letter (nothing in it to convert), is not scored at all. In a short text (one or
 two words with a letter), a word written in ASCII only is kept for Kabyle only when Kabyle alone
 has ``exp(SHORT_TEXT_KABYLE_MARGIN)`` times the probability of Arabic in Latin script: without
 more words around it, a Darija word with its consonant clusters (``mezyan``, ``nemla``,
 ``tellaja``) looks as Kabyle as Darija. Any other token stays when it is a URL, e-mail, @mention or #hashtag, or a
-unit after a number (``200 dh``, ``3,5 km``, ``50%``). Everything between such tokens goes
-to the converter in one batched call.
+unit after a number (``200 dh``, ``3,5 km``, ``50%``). A letter alone between two converted words of
+its text is converted (``bzaf a bent bladi``, ``9issa d mosalsal``): Darija writes its vocative ``a``, ``d``
+(ديال), ``l`` and verb prefixes apart so, and alone a letter says nothing of its language. Everything
+between kept tokens goes to the converter in one batched call.
 
 >>> from awal.lid.model import Identifier
 >>> idf = Identifier().fit(["kayn bzaf dyal nas wach", "il y a des gens je suis"] * 3,
@@ -49,6 +52,12 @@ KABYLE, SHORT_TEXT_KABYLE_MARGIN = "kab_Latn", 2.0  # log-odds Kabyle alone must
 MARGIN = -0.5  # log-odds by which the foreign labels must outweigh Arabic in Latin script (benchmarks/evaluate_lid.py sweeps it)
 CHAT_DIGITS = "35789"  # ع خ ح ه ق: before a letter inside a Latin word, only Arabizi writes them (2 ء is not one: French writes 2m1, 2eme)
 _CHAT_DIGIT_CODES = np.array([ord(d) for d in CHAT_DIGITS], dtype=np.uint32)
+HAMZA_LENGTH = 5  # a 2 between two lower-case letters is the hamza in a word this long (so2al, mo2amara; not b2b, r2d2)
+NEGATION_LENGTH = 7  # ma + a verb + ch: Darija's negation around a verb (makaynch, mab9itch, maymkench)
+_CH_FIRST = np.array([ord("c"), ord("s")], dtype=np.uint32)
+FINAL_DIGITS, FINAL_DIGIT_LONGEST = "379", 6  # ع ح ق written last after a vowel in a short word (so9, sba7, rja3; not iphone7)
+_FINAL_DIGITS = np.array([ord(d) for d in FINAL_DIGITS], dtype=np.uint32)
+_VOWEL_CODES = np.array([ord(c) for c in "aeiou"], dtype=np.uint32)
 _SPECIAL_MARKS = np.array([ord(c) for c in "@#:."], dtype=np.uint32)  # every SPECIAL token holds one
 
 
@@ -79,14 +88,23 @@ class TokenChars:
 
 def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, chars: TokenChars | None = None) -> np.ndarray:
     """Which tokens ``batch.codepoints[starts[i]:ends[i]]`` are Arabizi by their spelling: Latin
-    word characters only, two letters or more, a chat digit (:data:`CHAT_DIGITS`) right before a
-    letter, and no number, ordinal or measure (``3rd``, ``5km``, ``7h30``) (``chars``: the
-    tokens' :class:`TokenChars`, when the caller has them).
+    word characters only, two letters or more, no number, ordinal or measure (``3rd``, ``5km``,
+    ``7h30``), and one of: a chat digit (:data:`CHAT_DIGITS`) right before a letter (``m3a``); a
+    ``2`` between two lower-case letters in a word of :data:`HAMZA_LENGTH` characters or more
+    (``so2al``: ء); a :data:`FINAL_DIGITS` digit last, after a vowel, in a word of 3 to
+    :data:`FINAL_DIGIT_LONGEST` characters (``so9``, ``sba7``); or Darija's negation around a verb,
+    ``ma`` ... ``ch``/``sh``, in a word of :data:`NEGATION_LENGTH` letters or more (``makaynch``).
+    No French, English, Spanish or Kabyle word of ``../shared/data/lid`` or FLORES is spelt so
+    (``mackintosh`` once). ``chars``: the tokens' :class:`TokenChars`, when the caller has them.
 
     >>> b = TextBatch.from_strings(["3la m3a 3rd 5G ps5 b7al salam d8eb 8h30"])
     >>> s, e = np.array([0, 4, 8, 12, 15, 19, 24, 30, 35]), np.array([3, 7, 11, 14, 18, 23, 29, 34, 39])
     >>> chat_digit_words(b, s, e).tolist()
     [True, True, False, False, False, True, False, True, False]
+    >>> b = TextBatch.from_strings(["so2al b2b fo9 mp3 makaynch match"])
+    >>> s, e = np.array([0, 6, 10, 14, 18, 27]), np.array([5, 9, 13, 17, 26, 32])
+    >>> chat_digit_words(b, s, e).tolist()
+    [True, False, True, False, True, False]
     """
     n = len(starts)
     if not n:
@@ -96,10 +114,22 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     letter = chars.wordlike & ~chars.digit
     before_letter = np.zeros(cps.size, dtype=bool)
     before_letter[:-1] = np.isin(cps[:-1], _CHAT_DIGIT_CODES) & letter[1:] & (token[1:] == token[:-1])
+    same_token = np.zeros(cps.size, dtype=bool)  # same_token[k]: code point k + 1 is in k's token
+    same_token[:-1] = token[1:] == token[:-1]
+    lower = (cps >= 97) & (cps <= 122)
+    between = np.zeros(cps.size, dtype=bool)  # a 2 between two lower-case letters: the hamza of so2al
+    between[1:-1] = (cps[1:-1] == 50) & lower[:-2] & lower[2:] & same_token[:-2] & same_token[1:-1]
+    first = np.r_[0, np.cumsum(lengths)[:-1]]
+    last = first + lengths - 1
+    negation = (lengths >= NEGATION_LENGTH) & (cps[first] == 109) & (cps[np.minimum(first + 1, last)] == 97)
+    negation &= np.isin(cps[np.maximum(last - 1, first)], _CH_FIRST) & (cps[last] == 104)  # ma...ch, ma...sh
+    final = np.isin(cps[last], _FINAL_DIGITS) & np.isin(cps[np.maximum(last - 1, first)], _VOWEL_CODES) & (lengths >= 3) & (lengths <= FINAL_DIGIT_LONGEST)
     found = (
         (np.bincount(token, weights=~chars.wordlike, minlength=n) == 0)
         & (np.bincount(token, weights=letter, minlength=n) >= 2)
-        & (np.bincount(token, weights=before_letter, minlength=n) > 0)
+        & ((np.bincount(token, weights=before_letter, minlength=n) > 0)
+           | ((np.bincount(token, weights=between, minlength=n) > 0) & (lengths >= HAMZA_LENGTH))
+           | negation | final)
     )
     text = batch.joined()
     digit_first = np.flatnonzero(found & chars.digit[np.r_[0, np.cumsum(lengths)[:-1]]])
@@ -175,6 +205,11 @@ def kept_tokens(batch: TextBatch, idf: Identifier, margin: float = MARGIN) -> tu
             keep[j] = True
         elif UNIT.match(token_text) and (token_text[0].isdigit() or (after and NUMBER.match(text[starts[j - 1] : ends[j - 1]]))):
             keep[j] = True
+    # a letter alone between two converted words of its text is Darija's (a khoya, 9issa d mosalsal, n w9ef)
+    converted = lettered & ~keep
+    inside = np.zeros(n, dtype=bool)
+    inside[1:-1] = (text_of[:-2] == text_of[1:-1]) & (text_of[2:] == text_of[1:-1]) & converted[:-2] & converted[2:]
+    keep &= ~(inside & lettered & (ends - starts == 1))
     picked = np.flatnonzero(keep)
     return starts[picked], ends[picked], text_of[picked]
 
