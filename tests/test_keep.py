@@ -24,7 +24,7 @@ TOY_TEXTS = ["kayn bzaf dyal nas wach", "wach nta labas bikhir", "il y a des gen
 TOY_LABELS = ["ary_Latn", "ary_Latn", "fra_Latn", "fra_Latn"] * 3
 LATIN_LETTER = regex.compile(r"[\p{Latin}\p{Mn}]")
 CHAT_WORD = regex.compile(r"(?=.*[35789][^\W\d_])(?=(?:.*[^\W\d_]){2})[\p{Latin}\p{Mn}0-9]+")
-SPELT_DARIJA = regex.compile(r"(?=.{5,}$).*[a-z]2[a-z].*|(?=.{3,6}$).*[aeiou][379]|(?=.{7,}$)ma.*[cs]h")
+SPELT_DARIJA = regex.compile(r"(?=.{5,}$).*[a-z]2[a-z].*|(?=.{3,6}$).*[aeiouAEIOU][379]|(?=.{7,}$)[mM][aA].*[cCsS][hH]")
 
 
 def chat_word(token: str) -> bool:
@@ -78,7 +78,7 @@ def reference_kept(texts: list[str], idf: Identifier, margin: float = keep.MARGI
 PIECES = ["3la", "m3a", "7mar", "b9it", "d8eb", "8h30", "3rd", "5km", "5G", "ps5", "200", "dh", "3,5", "km", "50%", "٣", "$", "@sahbi",
           "#fun", "www.x.ma", "https://t.co/x", "a@b.ma", "je", "suis", "des", "gens", "wach", "kayn", "bzaf", "!", "😂", "سلام",
           "٢٠٠", "٣km", "²", "𝟓", "۵dh",
-          "so2al", "b2b", "r2d2", "fo9", "mp3", "sba7", "iphone7", "makaynch", "match", "mash", "Ma9lobch",
+          "so2al", "b2b", "r2d2", "fo9", "mp3", "sba7", "iphone7", "makaynch", "match", "mash", "Ma9lobch", "Makaynch", "SBA7", "maſſaſh",
           "a", "d", "l", "n", "é", "A"]  # digits of other scripts, a superscript and an astral digit
 
 
@@ -113,6 +113,7 @@ def test_words_spelt_as_only_darija_spells_are_converted_whatever_the_identifier
     assert keep.convert_darija(["mas2oul", "mafhemtch", "mabghitsh", "rja3"], upper, french) == ["MAS2OUL", "MAFHEMTCH", "MABGHITSH", "RJA3"]
     # not so: 2 in a short word (b2b), no vowel before the last digit (mp3), a long word (iphone7), match
     assert chat_word("so2al") and chat_word("makaynch") and chat_word("fo9")
+    assert chat_word("Makaynch") and chat_word("MAFHEMTCH") and chat_word("SBA7")  # case is no sign of a language here
     assert not any(map(chat_word, ["b2b", "r2d2", "mp3", "ps5", "iphone7", "match", "mash", "Mach"]))
 
 

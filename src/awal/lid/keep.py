@@ -93,7 +93,7 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     ``2`` between two lower-case letters in a word of :data:`HAMZA_LENGTH` characters or more
     (``so2al``: ء); a :data:`FINAL_DIGITS` digit last, after a vowel, in a word of 3 to
     :data:`FINAL_DIGIT_LONGEST` characters (``so9``, ``sba7``); or Darija's negation around a verb,
-    ``ma`` ... ``ch``/``sh``, in a word of :data:`NEGATION_LENGTH` letters or more (``makaynch``).
+    ``ma`` ... ``ch``/``sh`` in either case, in a word of :data:`NEGATION_LENGTH` letters or more (``makaynch``, ``Makaynch``).
     No French, English, Spanish or Kabyle word of ``../shared/data/lid`` or FLORES is spelt so
     (``mackintosh`` once). ``chars``: the tokens' :class:`TokenChars`, when the caller has them.
 
@@ -112,18 +112,19 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
     chars = TokenChars.of(batch, starts, ends) if chars is None else chars
     cps, token, lengths = chars.cps, chars.token, ends - starts
     letter = chars.wordlike & ~chars.digit
-    before_letter = np.zeros(cps.size, dtype=bool)
-    before_letter[:-1] = np.isin(cps[:-1], _CHAT_DIGIT_CODES) & letter[1:] & (token[1:] == token[:-1])
     same_token = np.zeros(cps.size, dtype=bool)  # same_token[k]: code point k + 1 is in k's token
     same_token[:-1] = token[1:] == token[:-1]
+    before_letter = np.zeros(cps.size, dtype=bool)
+    before_letter[:-1] = np.isin(cps[:-1], _CHAT_DIGIT_CODES) & letter[1:] & same_token[:-1]
     lower = (cps >= 97) & (cps <= 122)
     between = np.zeros(cps.size, dtype=bool)  # a 2 between two lower-case letters: the hamza of so2al
     between[1:-1] = (cps[1:-1] == 50) & lower[:-2] & lower[2:] & same_token[:-2] & same_token[1:-1]
+    folded = cps | 32  # equal to a lower-case ASCII letter only where cps is that letter in either case
     first = np.r_[0, np.cumsum(lengths)[:-1]]
     last = first + lengths - 1
-    negation = (lengths >= NEGATION_LENGTH) & (cps[first] == 109) & (cps[np.minimum(first + 1, last)] == 97)
-    negation &= np.isin(cps[np.maximum(last - 1, first)], _CH_FIRST) & (cps[last] == 104)  # ma...ch, ma...sh
-    final = np.isin(cps[last], _FINAL_DIGITS) & np.isin(cps[np.maximum(last - 1, first)], _VOWEL_CODES) & (lengths >= 3) & (lengths <= FINAL_DIGIT_LONGEST)
+    negation = (lengths >= NEGATION_LENGTH) & (folded[first] == 109) & (folded[np.minimum(first + 1, last)] == 97)
+    negation &= np.isin(folded[np.maximum(last - 1, first)], _CH_FIRST) & (folded[last] == 104)  # ma...ch, ma...sh, Makaynch
+    final = np.isin(cps[last], _FINAL_DIGITS) & np.isin(folded[np.maximum(last - 1, first)], _VOWEL_CODES) & (lengths >= 3) & (lengths <= FINAL_DIGIT_LONGEST)
     found = (
         (np.bincount(token, weights=~chars.wordlike, minlength=n) == 0)
         & (np.bincount(token, weights=letter, minlength=n) >= 2)
@@ -132,7 +133,7 @@ def chat_digit_words(batch: TextBatch, starts: np.ndarray, ends: np.ndarray, cha
            | negation | final)
     )
     text = batch.joined()
-    digit_first = np.flatnonzero(found & chars.digit[np.r_[0, np.cumsum(lengths)[:-1]]])
+    digit_first = np.flatnonzero(found & chars.digit[first])
     for j, a, b in zip(digit_first.tolist(), starts[digit_first].tolist(), ends[digit_first].tolist()):
         found[j] = not is_number(text[a:b])  # 3rd, 5km: numbers (only they start with a digit)
     return found
