@@ -26,7 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LID = ROOT.parent / "shared" / "data" / "lid"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import shared_dir  # noqa: E402
+
+LID = shared_dir() / "data" / "lid"
 SOURCES = ("ary_Arab.afrisenti.txt", "ary_Latn.afrisenti.txt", "arb_Arab.wikipedia2017.txt", "kab_Latn.kabyletexts.txt",
            "fra_Latn.ud-gsd.txt", "zgh_Tfng.commonvoice.txt")  # fmt: skip
 

@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT / "src"))
 import awal  # noqa: E402
 from awal.lid.corpus import narabizi_tokens  # noqa: E402
 from awal.lid.model import Identifier, model_dir  # noqa: E402
+from corpus import shared_dir  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = shared_dir() / "data"
 
 
 def best_time(function, repeat: int) -> float:

@@ -12,7 +12,6 @@ spellings (``data/samples/darija_context.txt``) are counted too. Sources and lic
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -42,8 +41,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from awal.arabizi import _read_lexicon
     from awal.arabizi_context import WordContext
+    from corpus import shared_dir
 
-    shared = Path(os.environ.get("AWAL_SHARED", ROOT.parent / "shared")) / "data"
+    shared = shared_dir() / "data"
     lexicon = _read_lexicon(ROOT / "data" / "schemes" / "darija_lexicon.tsv")
     keep = {a for readings in lexicon.values() if len(readings) > 1 for a in readings}
     sents = [s for rel in SOURCES for s in sentences((shared / rel).read_text(encoding="utf-8"))]

@@ -26,8 +26,9 @@ from datatrove.pipeline.dedup.minhash import MinhashDedupSignature  # noqa: E402
 from dedup_scoring import SEED, evaluate, variant  # noqa: E402
 
 import awal  # noqa: E402
+from corpus import shared_dir  # noqa: E402
 
-FLORES = ROOT.parent / "shared" / "data" / "flores200" / "dev"
+FLORES = shared_dir() / "data" / "flores200" / "dev"
 LANGUAGES = ("ary_Arab", "arb_Arab", "tzm_Tfng", "taq_Tfng")
 
 

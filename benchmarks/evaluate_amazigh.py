@@ -21,13 +21,13 @@ repository.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import shared_dir  # noqa: E402
 from evaluate_arabizi import edit_distance  # noqa: E402  (one Levenshtein for every evaluation)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +35,6 @@ SCHEME_FILE = ROOT / "data" / "schemes" / "tifinagh_latin.tsv"
 
 # Tuareg / Berber Academy glyph variants -> the IRCAM letter latn2tfng gives back.
 FOLD = str.maketrans("ⵁⵂⴾⵆⵈⵗⵘⵌⵋⵤ", "ⵀⵀⴽⵅⵇⵖⵖⵊⵊⵣ")
-
-
-def shared_dir() -> Path:
-    """The shared data directory: $AWAL_SHARED or ../shared next to the project."""
-    return Path(os.environ.get("AWAL_SHARED", ROOT.parent / "shared"))
 
 
 def nfc(text: str) -> str:

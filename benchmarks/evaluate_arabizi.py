@@ -35,13 +35,11 @@ from typing import Callable, NamedTuple
 import regex
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # (tests import this file by path)
+from corpus import shared_dir  # noqa: E402
+
 _DROP = regex.compile(r"[\u064B-\u0652\u0670\u0640\p{P}]")
 _FOLD = str.maketrans("أإآٱ", "اااا")
-
-
-def shared_dir() -> Path:
-    """The shared data directory: $AWAL_SHARED or ../shared next to the project."""
-    return Path(os.environ.get("AWAL_SHARED", ROOT.parent / "shared"))
 
 
 def load_pairs(name: str) -> list[tuple[str, str]]:

@@ -42,6 +42,7 @@ from awal.lid.keep import MARGIN, convert_darija  # noqa: E402
 from awal.lid.learn import fit_temperature  # noqa: E402
 from awal.lid.tokens import carried, token_labels  # noqa: E402
 from awal.lid.train import LABEL_OFFSETS, calibrate, dialect_table, fold_models, folds_of, tagged_texts, token_table  # noqa: E402
+from corpus import shared_dir  # noqa: E402
 
 ARABIC_LATIN = {"ary_Latn", "arb_Latn"}
 
@@ -185,7 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=None, help="default: as the shipped model")
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=shared_dir() / "data")
     parser.add_argument("--fold-models", type=Path, default=None,
                         help="folder of fold models: read from it if `python -m awal.lid train --keep-folds` (or an earlier run) saved them, else saved there")  # fmt: skip
     args = parser.parse_args()

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 from awal import subword
+from corpus import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path(os.environ.get("AWAL_SHARED", REPO.parent / "shared")) / "data"
+DEFAULT_DATA = shared_dir() / "data"
 LIMITS = {"tzm_Tfng": 1.05, "ary_Arab": 0.95}
 
 

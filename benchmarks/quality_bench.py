@@ -39,10 +39,11 @@ from datatrove.utils.word_tokenizers import load_word_tokenizer
 
 import awal
 from awal.datatrove import register_tokenizers
+from corpus import shared_dir
 from awal.quality import explain, quality
 
 ROOT = Path(__file__).resolve().parents[1]
-FLORES = ROOT.parent / "shared" / "data" / "flores200" / "dev"
+FLORES = shared_dir() / "data" / "flores200" / "dev"
 SETS = {"eng_Latn": "eng", "fra_Latn": "fra", "arb_Arab": "arb", "ary_Arab": "ary", "tzm_Tfng": "tzm", "kab_Latn": "kab"}
 AWAL_KEY = {code: f"awal_{code}" for code in SETS.values()}  # datatrove keys under which awal's tokenizer is registered
 

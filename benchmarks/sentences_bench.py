@@ -26,8 +26,9 @@ import spacy  # noqa: E402
 from sentence_scoring import corpora, score  # noqa: E402
 
 import awal  # noqa: E402
+from corpus import shared_dir  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = shared_dir() / "data"
 
 
 def peer_language(name: str, supported: tuple[str, ...], default: str) -> str:
