@@ -48,7 +48,7 @@ import awal
 from .batch import TextBatch, _segment_sums
 from .io import DataError, UsageError, atomic_output
 from .io.chunks import read_bom
-from .io.jsonl import _json_type, _path_get
+from .io.jsonl import json_type, path_get
 from .kernels import map_table
 from .normalize import Normalizer
 from .quality import SIGNALS, explain, load_variety, quality
@@ -160,7 +160,7 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
                 stats.problem("not JSON", where)
                 continue
             try:
-                value = _path_get(record, path)
+                value = path_get(record, path)
             except KeyError:
                 if strict:
                     raise DataError(f"{stats.path}: {where}: no field {stats.field!r}") from None
@@ -169,7 +169,7 @@ def _records(stream: BinaryIO, stats: Stats, strict: bool, jsonl: bool) -> Itera
                 continue
             if not isinstance(value, str):
                 if strict:
-                    raise DataError(f"{stats.path}: {where}: field {stats.field!r} is a JSON {_json_type(value)}, not a string")
+                    raise DataError(f"{stats.path}: {where}: field {stats.field!r} is a JSON {json_type(value)}, not a string")
                 stats.not_text += 1
                 stats.problem(f"field {stats.field!r} not text", where)
             else:
@@ -184,7 +184,7 @@ def _block(lines: list[bytes], stats: Stats, path: tuple[str, ...]) -> list[str]
     line by line to count and locate the problems."""
     try:
         records = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
-        texts = [_path_get(record, path) for record in records]
+        texts = [path_get(record, path) for record in records]
     except (ValueError, TypeError, KeyError):
         return None
     if not all(isinstance(t, str) for t in texts):

@@ -91,7 +91,12 @@ _LONE_SURROGATES = "backslashreplace"
 _dumps = _ENCODER.encode  # ``json.dumps(record, ensure_ascii=False, allow_nan=False)`` without an encoder per call
 
 
-def _path_get(record: Any, path: tuple[str, ...]) -> Any:
+def path_get(record: Any, path: tuple[str, ...]) -> Any:
+    """The value at a field path (``("a", "b")`` for ``a.b``) of a decoded JSON record; ``KeyError`` where it has none.
+
+    >>> path_get({"a": {"b": "x"}}, ("a", "b"))
+    'x'
+    """
     for key in path:
         if not isinstance(record, dict) or key not in record:
             raise KeyError(key)
@@ -99,10 +104,10 @@ def _path_get(record: Any, path: tuple[str, ...]) -> Any:
     return record
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     """The JSON name of a decoded value's type.
 
-    >>> _json_type(3), _json_type([]), _json_type(True)
+    >>> json_type(3), json_type([]), json_type(True)
     ('number', 'array', 'boolean')
     """
     if isinstance(value, bool):
@@ -421,9 +426,9 @@ class JsonlCodec(Codec):
         where, column = ".".join(self.field), 0
         try:
             record = _loads(line)
-            text = _path_get(record, self.field)
+            text = path_get(record, self.field)
             if text is not None and not isinstance(text, str):
-                problem = f"field {where!r} is a JSON {_json_type(text)}, not a string"
+                problem = f"field {where!r} is a JSON {json_type(text)}, not a string"
             elif (blocked := self._output_blocked(record)) is not None:
                 problem = blocked
             else:
@@ -440,7 +445,7 @@ class JsonlCodec(Codec):
             if keys is not None and where in keys and len(self.field) > 1:  # (did you mean would name the field given)
                 problem = f"no field {where!r}: a dot separates the names of a path (a.b: member b of member a), so a key with a dot cannot be named"
             elif keys is None:  # (a JSON array file read as JSONL gives such lines)
-                problem = f"no field {where!r}: the line is a JSON {_json_type(record)}, not an object (JSONL: one object per line)"
+                problem = f"no field {where!r}: the line is a JSON {json_type(record)}, not an object (JSONL: one object per line)"
             else:
                 problem = f"no field {where!r} ({did_you_mean(str(where), keys)}keys: {', '.join(keys)})"
         if errors != "skip":
@@ -457,7 +462,7 @@ class JsonlCodec(Codec):
         for depth, key in enumerate(self.output):
             if not isinstance(value, dict):
                 parent = ".".join(self.output[:depth])
-                return f"cannot write {'.'.join(self.output)!r}: {parent!r} is a JSON {_json_type(value)}, not an object"
+                return f"cannot write {'.'.join(self.output)!r}: {parent!r} is a JSON {json_type(value)}, not an object"
             if key not in value:
                 return None
             value = value[key]
@@ -466,7 +471,7 @@ class JsonlCodec(Codec):
         if value is None or isinstance(value, self.output_kind):
             return None
         return (
-            f"output field {'.'.join(self.output)!r} already holds a JSON {_json_type(value)}; "
+            f"output field {'.'.join(self.output)!r} already holds a JSON {json_type(value)}; "
             "awal replaces only a null or a value of the kind it writes: choose another --output-field"
         )
 
